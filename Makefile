@@ -1,0 +1,43 @@
+# adlab: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed
+ROWS ?= 1000000
+
+export PATH := $(BIN):$(PATH)
+export GX_ANALYTICS_ENABLED := False
+export DVC_NO_ANALYTICS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test lab lint sample clean
+
+help:  ## Show this list of targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "adlab needs Python 3.11+"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name adlab --display-name "adlab" > /dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## Create or update .venv from requirements.lock (skipped when up to date)
+
+report: $(STAMP)  ## Run the pipeline (dvc repro) and print where the reports are
+	$(BIN)/dvc repro
+	@echo "Reports: $(abspath reports/index.html)"
+
+test: $(STAMP)  ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)  ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)  ## Check code style with ruff
+	$(BIN)/ruff check src pipelines tests
+
+sample: $(STAMP)  ## Regenerate the embedded sample exports in data/sample/
+	$(BIN)/python -m adlab.sample --out data/sample

@@ -1,0 +1,43 @@
+"""Stage `kpis`: daily and weekly KPIs per (campaign, ad set, ad) and metrics/summary.json."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from adlab import io
+from adlab.errors import exit_on_error
+from adlab.kpis import build_summary, compute_kpis_daily, compute_kpis_weekly, store_daily
+from adlab.params import load_params
+
+
+@exit_on_error
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"), help="settings file")
+    parser.add_argument("--interim", type=Path, required=True, help="folder of validated tables")
+    parser.add_argument("--inputs", type=Path, required=True, help="inputs.json written by ingest")
+    parser.add_argument("--out-dir", type=Path, required=True, help="folder for the KPI tables")
+    parser.add_argument("--summary", type=Path, required=True, help="metrics JSON to write")
+    args = parser.parse_args()
+
+    params = load_params(args.params).kpis
+    ad_insights = io.read_parquet(args.interim / "ad_insights.parquet")
+    orders = io.read_parquet(args.interim / "orders.parquet")
+    kpis_daily = compute_kpis_daily(ad_insights, params.hold_rate_base)
+    kpis_weekly = compute_kpis_weekly(kpis_daily, params.hold_rate_base)
+    store = store_daily(orders) if orders.height else None
+    currency = ad_insights["currency"].drop_nulls().first() if ad_insights.height else None
+    summary = build_summary(
+        kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
+        io.read_json(args.inputs)["data_source"],
+    )
+    io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
+    io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
+    io.write_json(summary, args.summary)
+    print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows; latest complete week "
+          f"{summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, ROAS {summary['roas']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""adlab: reproducible e-commerce advertising analytics on your own exports."""
+
+__version__ = "0.1.0"

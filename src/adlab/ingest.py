@@ -1,0 +1,149 @@
+"""Detect, parse, normalise, de-duplicate and quarantine every export; keep the row ledger (DESIGN 3.3-3.4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import polars as pl
+
+from adlab.errors import AdlabError
+from adlab.io import RawTable, list_exports, read_text_table
+from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, INPUT_ROWS, LEDGER, ORDERS, ORDERS_KEY, WARNINGS, empty
+from adlab.sources import Parsed, meta_ads, shopify_orders
+
+SOURCES: tuple[ModuleType, ...] = (meta_ads, shopify_orders)
+TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
+    "ad_insights": (AD_INSIGHTS, AD_INSIGHTS_KEY),
+    "orders": (ORDERS, ORDERS_KEY),
+}
+
+
+@dataclass
+class Ingested:
+    """The canonical tables, their quarantined rows, the per-file ledger and warnings."""
+
+    tables: dict[str, pl.DataFrame]
+    quarantine: dict[str, pl.DataFrame]
+    ledger: pl.DataFrame
+    warnings: pl.DataFrame
+
+
+def choose_inputs(raw_dir: Path, sample_dir: Path) -> tuple[list[Path], bool]:
+    """The exports to read and whether they are the embedded sample (only when raw_dir holds none)."""
+    raw = list_exports(raw_dir)
+    if raw:
+        return raw, False
+    sample = list_exports(sample_dir)
+    if not sample:
+        raise AdlabError(f"{raw_dir} holds no export and {sample_dir} is empty; drop your exports into {raw_dir}.")
+    return sample, True
+
+
+def detect_source(raw: RawTable, label: str) -> ModuleType:
+    """The export kind whose required columns the header holds.
+
+    Raises:
+        AdlabError: no kind matches; names the closest kind and its missing columns.
+    """
+    scored = [(source.detect(raw.header), source) for source in SOURCES]
+    best, source = max(scored, key=lambda pair: pair[0].score)
+    if best.score < 1:
+        raise AdlabError(
+            f"{label}: not a known export; the closest kind is {best.kind}, "
+            f"which also needs the column(s): {', '.join(best.missing)}."
+        )
+    return source
+
+
+def parse_file(path: Path, label: str, salt: str) -> tuple[Parsed, int]:
+    """Read and parse one file; returns what it gave and its number of data rows."""
+    raw = read_text_table(path)
+    source = detect_source(raw, label)
+    if source is shopify_orders:
+        return shopify_orders.parse(raw, label, salt), raw.frame.height
+    return source.parse(raw, label), raw.frame.height
+
+
+def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
+    """Rank of each file: later reporting window end first wins, ties by path order (later path wins)."""
+    ranked = sorted(parsed, key=lambda label: (parsed[label].window_end or dt.date.min, label))
+    return {label: rank for rank, label in enumerate(ranked)}
+
+
+def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int]) -> tuple[pl.DataFrame, ...]:
+    """Split rows into (kept, replaced by a newer export, duplicated within their own file).
+
+    Within a file the first row of a key is kept; across files the row of the
+    newest export (latest window end, then path order) wins.
+    """
+    if rows.height == 0:
+        return rows, rows.clear(), rows.clear()
+    order_key = pl.col("source_file").replace_strict(ranks, return_dtype=pl.Int64)
+    rows = rows.with_columns(order_key.alias("_rank"), pl.int_range(pl.len()).alias("_pos"))
+    first_in_file = pl.col("_pos") == pl.col("_pos").min().over([*key, "source_file"], order_by=None)
+    within = rows.filter(~first_in_file)
+    unique = rows.filter(first_in_file)
+    newest = pl.col("_rank") == pl.col("_rank").max().over(list(key))
+    kept = unique.filter(newest).drop("_rank", "_pos")
+    replaced = unique.filter(~newest).drop("_rank", "_pos")
+    return kept, replaced, within.drop("_rank", "_pos")
+
+
+def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
+    """Parse every file into canonical tables with a balanced ledger.
+
+    Raises:
+        AdlabError: a file cannot be read or is of no known kind.
+    """
+    parsed: dict[str, Parsed] = {}
+    rows_in: dict[str, int] = {}
+    for path in files:
+        label = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        parsed[label], rows_in[label] = parse_file(path, label, salt)
+
+    ranks = _file_order(parsed)
+    tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
+    for table, (columns, key) in TABLES.items():
+        labels = [label for label, p in parsed.items() if p.table == table]
+        rows = (
+            pl.concat([parsed[label].rows for label in labels])
+            if labels
+            else empty(columns).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS))
+        )
+        kept, replaced, within = deduplicate(rows, key, ranks)
+        if table == "orders":
+            kept = shopify_orders.mark_new_customers(kept)
+        tables[table] = kept.sort(list(key), nulls_last=True)  # keeps the ledger weight for validate
+        weight = pl.col(INPUT_ROWS).sum()
+        for label, n in replaced.group_by("source_file").agg(weight).iter_rows():
+            counts[label]["replaced"] += n
+        for label, n in within.group_by("source_file").agg(weight).iter_rows():
+            counts[label]["dup"] += n
+        for label, n in kept.group_by("source_file").agg(weight).iter_rows():
+            counts[label]["kept"] += n
+        parts = [parsed[label].quarantine for label in labels]
+        if within.height:
+            parts.append(within.drop(INPUT_ROWS).with_columns(
+                pl.lit("duplicate of an earlier row with the same key in this file").alias("reason")
+            ))
+        quarantine[table] = pl.concat(
+            [part.select(pl.all().cast(pl.String)) for part in parts], how="diagonal"
+        ) if parts else pl.DataFrame(schema={"source_file": pl.String, "reason": pl.String})
+
+    ledger_rows = []
+    for label, p in parsed.items():
+        replaced, duplicated = counts[label]["replaced"], counts[label]["dup"]
+        quarantined = p.quarantine.height + duplicated
+        row = {
+            "source_file": label, "kind": p.kind, "table": p.table, "rows_in": rows_in[label],
+            "kept": counts[label]["kept"], "replaced": replaced, "totals": p.totals, "quarantined": quarantined,
+        }
+        if row["rows_in"] != row["kept"] + replaced + p.totals + quarantined:
+            raise RuntimeError(f"row ledger does not balance for {label}: {row}")  # a bug, never bad input
+        ledger_rows.append(row)
+    ledger = pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)
+    warnings = [w for p in parsed.values() for w in p.warnings]
+    return Ingested(tables, quarantine, ledger, pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS))

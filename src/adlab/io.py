@@ -1,0 +1,182 @@
+"""The only module that reads and writes project files. Every write is atomic (temp file + rename)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from adlab.errors import AdlabError
+
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
+DELIMITERS = (",", ";", "\t")
+# How many lines at the top of a file may precede the header (titles, `#` comments).
+MAX_PREAMBLE_LINES = 30
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A text export read as strings: `frame` has one String column per (de-duplicated) header."""
+
+    path: Path
+    header: list[str]
+    frame: pl.DataFrame
+    first_row: int  # spreadsheet row number of the first data row (the header is the row above)
+    encoding: str
+    delimiter: str
+
+
+def list_exports(folder: Path) -> list[Path]:
+    """Every export file under `folder` (any depth), sorted by path; hidden files and notes are skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.suffix.lower() in EXPORT_SUFFIXES
+    )
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """The text of a file and the encoding it was written in (BOM first, then UTF-8, then cp1252)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise AdlabError(f"{path}: looks like a binary file, not a text export; export it again as CSV.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def split_fields(line: str, delimiter: str) -> list[str]:
+    """The fields of one CSV line, quotes respected."""
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def find_header(lines: list[str]) -> tuple[int, str]:
+    """Index of the header line and the delimiter: the first line past any preamble with 2+ fields."""
+    for index, line in enumerate(lines[:MAX_PREAMBLE_LINES]):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        counts = {d: len(split_fields(line, d)) for d in DELIMITERS}
+        delimiter = max(DELIMITERS, key=lambda d: counts[d])
+        if counts[delimiter] >= 2:
+            return index, delimiter
+    return -1, ","
+
+
+def dedupe_names(names: list[str]) -> list[str]:
+    """Header names made unique: a repeated name gets ` (2)`, ` (3)`... (Meta repeats `Ad set name`)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for raw in names:
+        name = raw.strip().strip("\ufeff")
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def read_text_table(path: Path) -> RawTable:
+    """Read a delimited text export as all-string columns, whatever its encoding, delimiter or preamble.
+
+    Raises:
+        AdlabError: the file is unreadable, binary, empty or not a table.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise AdlabError(f"{path}: cannot be read ({err.strerror}); check its permissions.") from err
+    text, encoding = decode(data, path)
+    lines = [line.rstrip("\r") for line in text[:1_000_000].split("\n", MAX_PREAMBLE_LINES)[:MAX_PREAMBLE_LINES]]
+    header_index, delimiter = find_header(lines)
+    if header_index < 0:
+        raise AdlabError(f"{path}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
+    offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
+    names = dedupe_names(split_fields(lines[header_index], delimiter))
+    try:
+        frame = pl.read_csv(
+            text[offset:].encode("utf-8"),
+            has_header=False,
+            skip_rows=1,
+            new_columns=names,
+            separator=delimiter,
+            infer_schema=False,
+            quote_char='"',
+            schema_overrides={name: pl.String for name in names},
+        )
+    except pl.exceptions.PolarsError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise AdlabError(f"{path}: not a readable {delimiter!r}-delimited table ({first}).") from err
+    return RawTable(path, names, frame, header_index + 2, encoding, delimiter)
+
+
+def tmp_path_for(path: Path) -> Path:
+    """A temporary file in the same folder as `path`, so the final rename is atomic."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    return Path(name)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces `path` in one rename, on failure it is removed."""
+    tmp = tmp_path_for(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write a parquet file atomically and deterministically."""
+    with atomic_path(path) as tmp:
+        frame.write_parquet(tmp, compression="zstd", statistics=True)
+
+
+def read_parquet(path: Path) -> pl.DataFrame:
+    """Read a parquet file written by a stage."""
+    return pl.read_parquet(path)
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write JSON atomically, keys in a stable order."""
+    write_text(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n", path)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write a text file atomically (UTF-8)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def read_or_create_salt(path: Path) -> str:
+    """The local secret used to hash customer identities; created (owner-only) on first use."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    salt = os.urandom(32).hex()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(salt + "\n")
+    return salt

@@ -1,0 +1,261 @@
+"""KPI formulas (DESIGN 4) and roll-ups at any grain: sum first, divide last.
+
+Every ratio is written once here, as a polars expression over summed columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from adlab.schema import AD_METRICS, ENTITY, EXCLUDED_FINANCIAL_STATUSES, KPI_SUMS
+
+LEVEL_RANK = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
+
+
+def ratio(num: str, den: str, scale: float = 1.0) -> pl.Expr:
+    """num / den of the summed columns (times scale); null where den is 0 or null."""
+    return pl.when(pl.col(den) > 0).then(pl.col(num) * scale / pl.col(den))
+
+
+def kpi_exprs(hold_rate_base: str = "video_3s_plays") -> list[pl.Expr]:
+    """The KPI ratios of DESIGN 4, each named for what it is."""
+    return [
+        ratio("purchase_value", "spend").alias("roas"),
+        ratio("spend", "purchases").alias("cpa"),
+        ratio("link_clicks", "impressions").alias("ctr"),
+        ratio("clicks", "impressions").alias("ctr_all"),
+        ratio("spend", "link_clicks").alias("cpc"),
+        ratio("spend", "impressions", 1000.0).alias("cpm"),
+        ratio("purchases", "link_clicks").alias("cvr"),
+        ratio("purchase_value", "purchases").alias("aov"),
+        ratio("video_3s_plays", "impressions").alias("hook_rate"),
+        ratio("thruplays", hold_rate_base).alias("hold_rate"),
+    ]
+
+
+def sum_metrics() -> list[pl.Expr]:
+    """Sums of the additive metrics that stay null when every input is null (absent is not 0)."""
+    return [
+        pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name) for name in KPI_SUMS
+    ]
+
+
+def rollup(frame: pl.DataFrame | pl.LazyFrame, by: list[str], hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
+    """One row per value of `by`: summed metrics, then the KPI ratios of those sums.
+
+    `frame` holds additive metric columns at a finer grain (a totals view of
+    `ad_insights`, or a KPI table); reach is dropped since it never adds up.
+    """
+    return (
+        frame.lazy()
+        .group_by(by)
+        .agg(sum_metrics())
+        .with_columns(kpi_exprs(hold_rate_base))
+        .sort(by, nulls_last=True)
+        .collect()
+    )
+
+
+def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """One view of daily spend per (date, ad), so that nothing is counted twice (DESIGN 3.3).
+
+    Only daily rows count (a reporting-window row spans many days). Per (date,
+    platform, campaign) only the finest level exported is used; per (date,
+    entity) the `breakdown = none` rows where present, else the first breakdown
+    (by name) summed; and one attribution setting, the first by name, since
+    windows are never mixed in one total.
+    """
+    frame = ad_insights.lazy().filter(pl.col("window_start").is_null() | (pl.col("window_start") == pl.col("date")))
+    frame = frame.with_columns(
+        pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8).alias("level_rank")
+    )
+    finest = pl.col("level_rank") == pl.col("level_rank").max().over("date", "platform_source", "campaign")
+    chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
+    one_view = chosen_breakdown == chosen_breakdown.min().over("date", "platform_source", *ENTITY)
+    attribution = pl.col("attribution_setting").fill_null("")
+    one_window = attribution == attribution.min().over("date", "platform_source", *ENTITY)
+    return frame.filter(finest).filter(one_view).filter(one_window).drop("level_rank")
+
+
+def add_week(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """The frame with `week`, the ISO week label YYYY-Www (Monday-Sunday) of `date`."""
+    return frame.lazy().with_columns(pl.col("date").dt.strftime("%G-W%V").alias("week"))
+
+
+def compute_kpis_daily(ad_insights: pl.DataFrame | pl.LazyFrame, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
+    """One row per (date, platform_source, campaign, adset, ad) with sums, KPIs and frequency.
+
+    Frequency (impressions / reach) is only given where reach was exported at
+    this grain: a single ad-level, no-breakdown row behind the output row.
+    """
+    view = totals_view(ad_insights)
+    by = ["date", "platform_source", *ENTITY]
+    daily = rollup(view, by, hold_rate_base)
+    reach = (
+        view.filter((pl.col("level") == "ad") & (pl.col("breakdown") == "none"))
+        .group_by(by)
+        .agg(pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"))
+        .collect()
+    )
+    return (
+        daily.join(reach, on=by, how="left", nulls_equal=True)
+        .with_columns(ratio("impressions", "reach").alias("frequency"))
+        .sort(by, nulls_last=True)
+    )
+
+
+def compute_kpis_weekly(kpis_daily: pl.DataFrame, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
+    """One row per (week, platform_source, campaign, adset, ad); `days` counts days with data."""
+    by = ["week", "platform_source", *ENTITY]
+    weekly = rollup(add_week(kpis_daily), by, hold_rate_base)
+    days = add_week(kpis_daily).group_by(by).agg(pl.col("date").n_unique().alias("days")).collect()
+    return weekly.join(days, on=by, how="left", nulls_equal=True).sort(by, nulls_last=True)
+
+
+def store_daily(orders: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """One row per order date: store orders and revenue (DESIGN 4).
+
+    An order counts when it is neither cancelled nor voided; revenue is
+    total - refunded, by the date of `Created at` as written (store zone).
+    """
+    return (
+        orders.lazy()
+        .filter(~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES))
+        .group_by("date")
+        .agg(
+            pl.len().alias("orders"),
+            (pl.col("total") - pl.col("refunded").fill_null(0.0)).sum().alias("revenue"),
+            pl.col("is_new_customer").sum().alias("new_customer_orders"),
+            pl.col("units").sum().alias("units"),
+        )
+        .with_columns(ratio("revenue", "orders").alias("store_aov"))
+        .sort("date")
+        .collect()
+    )
+
+
+def week_bounds(week: str) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of an ISO week label YYYY-Www."""
+    monday = dt.datetime.strptime(week + "-1", "%G-W%V-%u").date()
+    return monday, monday + dt.timedelta(days=6)
+
+
+def iso_week(day: dt.date) -> str:
+    """The ISO week label YYYY-Www of a date."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def complete_weeks(last_day: dt.date, first_day: dt.date) -> list[str]:
+    """ISO weeks, newest first, whose 7 days all lie on or before `last_day` and end on or after `first_day`."""
+    sunday = last_day - dt.timedelta(days=(last_day.isoweekday() % 7))
+    weeks = []
+    while sunday >= first_day:
+        weeks.append(iso_week(sunday))
+        sunday -= dt.timedelta(days=7)
+    return weeks
+
+
+def period_figures(
+    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, start: dt.date, end: dt.date
+) -> dict[str, float | int | None]:
+    """Account totals and KPIs for the days start..end (inclusive), with store orders, revenue and MER."""
+    days = kpis_daily.filter(pl.col("date").is_between(start, end))
+    totals = rollup(days.with_columns(pl.lit(1).alias("_all")), ["_all"]).drop("_all")
+    row = totals.row(0, named=True) if totals.height else {name: None for name in totals.columns}
+    figures: dict[str, float | int | None] = {
+        "spend": row.get("spend") or 0.0,
+        "purchase_value": row.get("purchase_value"),
+        "purchases": row.get("purchases"),
+        "impressions": row.get("impressions") or 0,
+        "link_clicks": row.get("link_clicks"),
+        **{name: row.get(name) for name in ("roas", "cpa", "ctr", "cpm", "cvr", "aov")},
+        "orders": None,
+        "revenue": None,
+        "mer": None,
+    }
+    if store is not None:
+        sales = store.filter(pl.col("date").is_between(start, end))
+        figures["orders"] = int(sales["orders"].sum())
+        figures["revenue"] = float(sales["revenue"].sum())
+        spend = figures["spend"]
+        figures["mer"] = figures["revenue"] / spend if spend else None
+    return figures
+
+
+def account_daily(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.DataFrame:
+    """One row per date: account sums and KPIs, store orders and revenue, and MER."""
+    daily = rollup(kpis_daily, ["date"])
+    if store is None:
+        store = pl.DataFrame(schema={"date": pl.Date, "orders": pl.Int64, "revenue": pl.Float64})
+    return (
+        daily.join(store.select("date", "orders", "revenue"), on="date", how="full", coalesce=True)
+        .with_columns(pl.col(name).fill_null(0) for name in ("spend", "impressions"))
+        .with_columns(ratio("revenue", "spend").alias("mer"))
+        .sort("date")
+    )
+
+
+__all__ = [
+    "AD_METRICS",
+    "account_daily",
+    "add_week",
+    "complete_weeks",
+    "compute_kpis_daily",
+    "compute_kpis_weekly",
+    "kpi_exprs",
+    "period_figures",
+    "ratio",
+    "rollup",
+    "store_daily",
+    "totals_view",
+    "week_bounds",
+]
+
+
+SUMMARY_KEYS = ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm",
+                "cvr", "aov", "orders", "revenue", "mer")
+
+
+def _rounded(value: float | int | None) -> float | int | None:
+    """JSON-friendly numbers: floats to 6 decimals so reruns write the same bytes."""
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def build_summary(
+    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
+    data_source: str,
+) -> dict:
+    """metrics/summary.json (DESIGN 3.5): the latest complete ISO week, the week before, and the row ledger.
+
+    The latest complete week is the newest ISO week whose 7 days all lie on or
+    before the last date in the ad data; without one, the latest (partial) week.
+    """
+    if kpis_daily.height:
+        first_day, last_day = kpis_daily["date"].min(), kpis_daily["date"].max()
+        weeks = complete_weeks(last_day, first_day)
+        week = weeks[0] if weeks else iso_week(last_day)
+    else:
+        week, weeks = iso_week(dt.date(1970, 1, 1)), []
+    monday, sunday = week_bounds(week)
+    previous_monday = monday - dt.timedelta(days=7)
+    current = period_figures(kpis_daily, store, monday, sunday)
+    previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6))
+    totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
+    return {
+        "week": week,
+        "week_complete": bool(weeks),
+        "currency": currency,
+        **{key: _rounded(current[key]) for key in SUMMARY_KEYS},
+        "previous": {"week": iso_week(previous_monday), **{key: _rounded(previous[key]) for key in SUMMARY_KEYS}},
+        "rows": {
+            "in": int(totals["rows_in"] or 0),
+            "kept": int(totals["kept"] or 0),
+            "replaced": int(totals["replaced"] or 0),
+            "totals": int(totals["totals"] or 0),
+            "quarantined": int(totals["quarantined"] or 0),
+        },
+        "data_source": data_source,
+    }

@@ -1,0 +1,141 @@
+"""Canonical tables: every column's name and polars dtype, spelled once.
+
+Other modules import these constants instead of repeating column names.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Additive metrics of `ad_insights`: summed at any grain, never averaged.
+AD_METRICS: dict[str, pl.DataType] = {
+    "spend": pl.Float64(),
+    "impressions": pl.Int64(),
+    "clicks": pl.Int64(),
+    "link_clicks": pl.Int64(),
+    "landing_page_views": pl.Int64(),
+    "adds_to_cart": pl.Int64(),
+    "checkouts": pl.Int64(),
+    "purchases": pl.Int64(),
+    "purchase_value": pl.Float64(),
+    "video_3s_plays": pl.Int64(),
+    "thruplays": pl.Int64(),
+    "video_p25": pl.Int64(),
+    "video_p50": pl.Int64(),
+    "video_p75": pl.Int64(),
+    "video_p100": pl.Int64(),
+}
+
+# Breakdown dimensions; a row carries values only for its own `breakdown`.
+BREAKDOWN_DIMS: tuple[str, ...] = ("age", "gender", "publisher_platform", "placement", "region", "country")
+
+AD_INSIGHTS: dict[str, pl.DataType] = {
+    "date": pl.Date(),
+    "window_start": pl.Date(),
+    "platform_source": pl.String(),
+    "level": pl.String(),
+    "account": pl.String(),
+    "campaign": pl.String(),
+    "adset": pl.String(),
+    "ad": pl.String(),
+    "campaign_id": pl.String(),
+    "adset_id": pl.String(),
+    "ad_id": pl.String(),
+    "breakdown": pl.String(),
+    **{dim: pl.String() for dim in BREAKDOWN_DIMS},
+    "attribution_setting": pl.String(),
+    "objective": pl.String(),
+    "currency": pl.String(),
+    "spend": AD_METRICS["spend"],
+    "impressions": AD_METRICS["impressions"],
+    # Reach is not additive across days, ads or breakdowns: it is never summed.
+    "reach": pl.Int64(),
+    **{name: dtype for name, dtype in AD_METRICS.items() if name not in ("spend", "impressions")},
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+}
+
+# One row is unique on these columns (DESIGN 3.3).
+AD_INSIGHTS_KEY: tuple[str, ...] = (
+    "date",
+    "window_start",  # a lifetime row ending on a day is not that day's row
+    "level",
+    "campaign",
+    "adset",
+    "ad",
+    "breakdown",
+    *BREAKDOWN_DIMS,
+    "attribution_setting",
+)
+
+ORDERS: dict[str, pl.DataType] = {
+    "order_id": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "date": pl.Date(),
+    "currency": pl.String(),
+    "subtotal": pl.Float64(),
+    "discounts": pl.Float64(),
+    "shipping": pl.Float64(),
+    "taxes": pl.Float64(),
+    "total": pl.Float64(),
+    "refunded": pl.Float64(),
+    "financial_status": pl.String(),
+    "cancelled": pl.Boolean(),
+    "customer_key": pl.String(),
+    "is_new_customer": pl.Boolean(),
+    "line_items": pl.Int64(),
+    "units": pl.Int64(),
+    "source_file": pl.String(),
+}
+
+ORDERS_KEY: tuple[str, ...] = ("order_id",)
+ORDER_MONEY: tuple[str, ...] = ("subtotal", "discounts", "shipping", "taxes", "total", "refunded")
+
+# Store orders that never count as sales.
+EXCLUDED_FINANCIAL_STATUSES: tuple[str, ...] = ("voided",)
+
+# The grain of kpis_daily / kpis_weekly.
+ENTITY: tuple[str, ...] = ("campaign", "adset", "ad")
+
+# Sums carried by every KPI table, then the ratios computed from them.
+KPI_SUMS: tuple[str, ...] = tuple(AD_METRICS)
+KPI_RATIOS: tuple[str, ...] = ("roas", "cpa", "ctr", "ctr_all", "cpc", "cpm", "cvr", "aov", "hook_rate", "hold_rate")
+
+# The row ledger (DESIGN 3.4): rows_in = kept + replaced + totals + quarantined.
+LEDGER: dict[str, pl.DataType] = {
+    "source_file": pl.String(),
+    "kind": pl.String(),
+    "table": pl.String(),
+    "rows_in": pl.Int64(),
+    "kept": pl.Int64(),
+    "replaced": pl.Int64(),
+    "totals": pl.Int64(),
+    "quarantined": pl.Int64(),
+}
+
+# Quarantine tables: the source values (as text) + these columns.
+QUARANTINE_META: dict[str, pl.DataType] = {
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+    "reason": pl.String(),
+}
+
+WARNINGS: dict[str, pl.DataType] = {"source_file": pl.String(), "check": pl.String(), "message": pl.String()}
+
+
+# Internal ledger weight of a parsed row: how many input rows it stands for
+# (same-named ads summed into one row; an order stands for its line items).
+INPUT_ROWS = "_input_rows"
+
+
+def empty(columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """An empty frame with the given canonical columns."""
+    return pl.DataFrame(schema=columns)
+
+
+def conform(frame: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The frame with exactly the canonical columns, in order; absent ones are null."""
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in columns.items()
+    )

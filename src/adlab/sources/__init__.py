@@ -1,0 +1,20 @@
+"""One module per export kind. Each offers `detect(header) -> Detection` and `parse(raw, ...) -> Parsed`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass
+class Parsed:
+    """What one file gave: canonical rows, quarantined rows, totals rows excluded, warnings."""
+
+    kind: str
+    table: str
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame
+    totals: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    window_end: object = None  # the latest date the export covers (newest re-export wins)

@@ -1,0 +1,87 @@
+"""Text-to-value rules shared by every export kind: header matching, numbers, dates, no-data tokens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from adlab.io import RawTable
+
+# Cells that mean "no data" in exports (Meta writes `-`, warehouses `NULL`).
+NULL_TOKENS = ("", "-", "--", "—", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "#N/A")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%Y%m%d")
+# 1.234,56 or 21,33 (comma decimals, optional dot thousands)
+COMMA_DECIMAL = r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d{1,2}$"
+
+
+def normalise_header(name: str) -> str:
+    """Header text compared case- and spacing-insensitively (`Ad Set Name` == `ad set  name`)."""
+    return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().lower()
+
+
+def find_column(header: list[str], aliases: tuple[str, ...]) -> str | None:
+    """The first header whose normalised text is one of the aliases (first occurrence wins)."""
+    wanted = set(aliases)
+    return next((name for name in header if normalise_header(name) in wanted), None)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How well a file's header fits one export kind."""
+
+    kind: str
+    score: float
+    missing: list[str] = field(default_factory=list)
+
+
+def detect_by_aliases(kind: str, header: list[str], required: dict[str, tuple[str, ...]]) -> Detection:
+    """Score = share of required fields found among the header's aliases."""
+    missing = [name for name, aliases in required.items() if find_column(header, aliases) is None]
+    return Detection(kind, 1 - len(missing) / len(required), missing)
+
+
+def null_if_token(column: str) -> pl.Expr:
+    """The stripped cell, null when it is a no-data token."""
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text.is_in(NULL_TOKENS) | text.is_null()).then(None).otherwise(text)
+
+
+def parse_number(column: str) -> pl.Expr:
+    """A text cell as a float: `$1,234.56`, `21,33`, `24.00%` (-> 0.24), `-` (-> null). Unparseable -> null."""
+    text = null_if_token(column).str.replace_all(r"[\s\u00a0\u202f$€£¥₹]|[A-Z]{3}$|^[A-Z]{3}", "")
+    is_percent = text.str.ends_with("%")
+    text = text.str.strip_suffix("%")
+    normalised = (
+        pl.when(text.str.contains(COMMA_DECIMAL))
+        .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
+        .otherwise(text.str.replace_all(",", ""))
+    )
+    value = normalised.cast(pl.Float64, strict=False)
+    return pl.when(is_percent).then(value / 100).otherwise(value)
+
+
+def parse_date(column: str) -> pl.Expr:
+    """A text cell as a date; the first 10 characters of a timestamp are its date as written."""
+    text = null_if_token(column)
+    head = text.str.slice(0, 10)
+    return pl.coalesce(
+        [head.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[:3]]
+        + [text.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[3:]]
+    )
+
+
+def unparsed(column: str, parsed: pl.Expr) -> pl.Expr:
+    """True where the cell holds data but did not parse."""
+    return null_if_token(column).is_not_null() & parsed.is_null()
+
+
+def row_numbers(raw: RawTable) -> pl.Expr:
+    """The spreadsheet row number of each data row."""
+    return (pl.int_range(pl.len(), dtype=pl.Int64) + raw.first_row).alias("source_row")
+
+
+def as_text_row_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text (quarantine keeps source values as written)."""
+    return frame.select(pl.all().cast(pl.String))

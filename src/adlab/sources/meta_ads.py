@@ -1,0 +1,249 @@
+"""Meta (Facebook + Instagram) Ads Manager exports -> `ad_insights` rows.
+
+Handles daily (`Day`) and reporting-window rows, campaign / ad set / ad level,
+breakdown files, the totals row, duplicated and drifting headers, `Purchase ROAS`
+without a conversion value, and the currency written in the money headers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from adlab.io import RawTable
+from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
+from adlab.sources import Parsed
+from adlab.sources.common import (
+    Detection,
+    find_column,
+    normalise_header,
+    null_if_token,
+    parse_date,
+    parse_number,
+    row_numbers,
+    unparsed,
+)
+
+KIND = "meta_ads"
+TABLE = "ad_insights"
+SPEND_HEADER = re.compile(r"^amount spent(?: \(([a-z]{3})\))?$")
+
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "date": ("day", "date"),
+    "reporting_starts": ("reporting starts",),
+    "reporting_ends": ("reporting ends",),
+    "account": ("account name",),
+    "campaign": ("campaign name", "campaign"),
+    "adset": ("ad set name", "adset name", "ad set"),
+    "ad": ("ad name",),
+    "campaign_id": ("campaign id",),
+    "adset_id": ("ad set id", "adset id"),
+    "ad_id": ("ad id",),
+    "level": ("delivery level", "level"),
+    "age": ("age",),
+    "gender": ("gender",),
+    "publisher_platform": ("platform", "publisher platform"),
+    "placement": ("placement", "impression device"),
+    "region": ("region",),
+    "country": ("country",),
+    "attribution_setting": ("attribution setting",),
+    "objective": ("objective",),
+    "currency": ("currency",),
+}
+
+METRICS: dict[str, tuple[str, ...]] = {
+    "impressions": ("impressions",),
+    "reach": ("reach",),
+    "clicks": ("clicks (all)",),
+    "link_clicks": ("link clicks",),
+    "landing_page_views": ("landing page views", "website landing page views"),
+    "adds_to_cart": ("adds to cart", "website adds to cart"),
+    "checkouts": ("checkouts initiated", "website checkouts initiated"),
+    "purchases": ("purchases", "website purchases"),
+    "purchase_value": (
+        "purchases conversion value",
+        "purchase conversion value",
+        "website purchases conversion value",
+        "website purchase conversion value",
+    ),
+    "video_3s_plays": ("3-second video plays",),
+    "thruplays": ("thruplays",),
+    "video_p25": ("video plays at 25%",),
+    "video_p50": ("video plays at 50%",),
+    "video_p75": ("video plays at 75%",),
+    "video_p100": ("video plays at 100%",),
+}
+PURCHASE_ROAS = ("purchase roas (return on ad spend)", "website purchase roas (return on ad spend)", "purchase roas")
+NAME_LEVELS = (("ad", "ad"), ("adset", "adset"), ("campaign", "campaign"))
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "age_gender": ("age", "gender"),
+    "placement": ("publisher_platform", "placement"),
+    "region": ("region",),
+    "country": ("country",),
+}
+
+
+def spend_column(header: list[str]) -> tuple[str | None, str | None]:
+    """The `Amount spent (XXX)` header and the currency code it carries."""
+    for name in header:
+        match = SPEND_HEADER.match(normalise_header(name))
+        if match:
+            return name, match.group(1).upper() if match.group(1) else None
+    return None, None
+
+
+def detect(header: list[str]) -> Detection:
+    """How well the header fits a Meta Ads Manager export (needs spend, impressions and a date)."""
+    missing = []
+    if spend_column(header)[0] is None:
+        missing.append("Amount spent (<currency>)")
+    if find_column(header, METRICS["impressions"]) is None:
+        missing.append("Impressions")
+    if find_column(header, DIMENSIONS["date"] + DIMENSIONS["reporting_ends"]) is None:
+        missing.append("Day or Reporting ends")
+    if not any(find_column(header, DIMENSIONS[name]) for name in ("campaign", "adset", "ad", "account")):
+        missing.append("Campaign name, Ad set name or Ad name")
+    return Detection(KIND, 1 - len(missing) / 4, missing)
+
+
+def _level(columns: dict[str, str]) -> pl.Expr:
+    """`level` from `Delivery level` when exported, else the finest name column present."""
+    finest = next((level for name, level in NAME_LEVELS if name in columns), "account")
+    if "level" not in columns:
+        return pl.lit(finest)
+    text = null_if_token(columns["level"]).str.to_lowercase().str.replace_all(r"[\s_]", "")
+    return text.replace({"adset": "adset", "ad": "ad", "campaign": "campaign", "account": "account"}).fill_null(finest)
+
+
+def _breakdown(columns: dict[str, str]) -> str:
+    """The breakdown a file carries, from its dimension columns (`none` without any)."""
+    present = [name for name, dims in BREAKDOWNS.items() if any(dim in columns for dim in dims)]
+    return "+".join(present) if present else "none"
+
+
+def parse(raw: RawTable, source_file: str) -> Parsed:
+    """Canonical `ad_insights` rows of one Meta export; bad rows quarantined with a reason."""
+    header = raw.header
+    columns = {name: col for name, aliases in DIMENSIONS.items() if (col := find_column(header, aliases))}
+    metrics = {name: col for name, aliases in METRICS.items() if (col := find_column(header, aliases))}
+    spend_header, header_currency = spend_column(header)
+    assert spend_header is not None  # parse is only called on detected files
+    roas_header = find_column(header, PURCHASE_ROAS)
+
+    numbers = {"spend": parse_number(spend_header), **{n: parse_number(c) for n, c in metrics.items()}}
+    if "purchase_value" not in metrics and roas_header:
+        # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
+        numbers["purchase_value"] = (parse_number(roas_header) * parse_number(spend_header)).round(2)
+    date_source = columns.get("date", columns.get("reporting_ends"))
+    window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
+    text = {name: null_if_token(col) for name, col in columns.items() if name in DIMENSIONS}
+    currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
+
+    checks = [(f"`{date_source}` is not a date", unparsed(date_source, parse_date(date_source)))]
+    checks.append((f"`{date_source}` is empty", null_if_token(date_source).is_null()))
+    checks += [(f"`{spend_header}` is not a number", unparsed(spend_header, numbers["spend"]))]
+    checks += [(f"`{metrics[n]}` is not a number", unparsed(metrics[n], numbers[n])) for n in metrics]
+    reason = pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in checks]).alias("reason")
+
+    name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
+    is_totals = (
+        pl.all_horizontal([null_if_token(c).is_null() for c in name_columns]) if name_columns else pl.lit(False)
+    )
+    # A row repeated verbatim is an export glitch, not a second ad.
+    copy = ~pl.struct(raw.frame.columns).is_first_distinct()
+    reason = pl.when(copy).then(pl.lit("exact copy of an earlier row in this file")).otherwise(reason)
+    frame = raw.frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
+    totals_rows = frame.filter(pl.col("_is_totals"))
+    body = frame.filter(~pl.col("_is_totals"))
+    quarantine = body.filter(pl.col("reason").is_not_null()).drop("_is_totals")
+    good = body.filter(pl.col("reason").is_null())
+
+    integer_metrics = [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
+    rows = good.select(
+        parse_date(date_source).alias("date"),
+        (parse_date(window_source) if window_source else parse_date(date_source)).alias("window_start"),
+        pl.lit("meta").alias("platform_source"),
+        _level(columns).alias("level"),
+        *[text[n].alias(n) for n in ("account", "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id")
+          if n in text],
+        pl.lit(_breakdown(columns)).alias("breakdown"),
+        *[text[n].str.to_lowercase().alias(n) if n == "gender" else text[n].alias(n)
+          for n in BREAKDOWN_DIMS if n in text],
+        *[text[n].alias(n) for n in ("attribution_setting", "objective") if n in text],
+        currency.alias("currency"),
+        *[numbers[n].round(0).cast(pl.Int64).alias(n) if n in integer_metrics else numbers[n].alias(n)
+          for n in numbers],
+        pl.lit(source_file).alias("source_file"),
+        pl.col("source_row"),
+    )
+    rows, merged = merge_same_named(conform(rows, AD_INSIGHTS))
+    warnings = _reconcile(totals_rows, rows, spend_header, metrics, source_file)
+    if merged:
+        warnings.append({
+            "source_file": source_file, "check": "same_names",
+            "message": f"{merged} rows share date, names and attribution with another row "
+            "(distinct ads with the same name); they are summed into one row each",
+        })
+    window_end = None
+    if rows.height:
+        ends = parse_date(columns["reporting_ends"]) if "reporting_ends" in columns else pl.col("date")
+        source = good if "reporting_ends" in columns else rows
+        window_end = source.select(ends.max()).item()
+    return Parsed(
+        kind=KIND,
+        table=TABLE,
+        rows=rows,
+        quarantine=quarantine.with_columns(pl.lit(source_file).alias("source_file")),
+        totals=totals_rows.height,
+        warnings=warnings,
+        window_end=window_end,
+    )
+
+
+def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """One row per key: rows of one file sharing a key are distinct ads with the same name, summed.
+
+    Exports without IDs name boosted posts by their truncated text, so two ads
+    can share every name. Reach of a merged row is unknown (never summed).
+    Returns the rows (with their input-row weight) and how many rows were merged away.
+    """
+    key = list(AD_INSIGHTS_KEY)
+    merged = (
+        rows.group_by(key, maintain_order=True)
+        .agg(
+            *[pl.col(c).first() for c in rows.columns if c not in key and c not in AD_METRICS and c != "reach"],
+            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
+            pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
+            pl.len().alias(INPUT_ROWS),
+        )
+    )
+    return merged.select(*rows.columns, INPUT_ROWS), rows.height - merged.height
+
+
+def _reconcile(
+    totals_rows: pl.DataFrame, rows: pl.DataFrame, spend_header: str, metrics: dict[str, str], source_file: str
+) -> list[dict[str, str]]:
+    """Compare the file's totals row with its summed rows; a mismatch is a quality warning."""
+    if totals_rows.height != 1:
+        return (
+            [{"source_file": source_file, "check": "totals_row",
+              "message": f"{totals_rows.height} totals rows (rows without any name); none used to reconcile"}]
+            if totals_rows.height > 1
+            else []
+        )
+    warnings = []
+    pairs = [("spend", spend_header)] + [(n, metrics[n]) for n in ("impressions", "purchases") if n in metrics]
+    for name, column in pairs:
+        expected = totals_rows.select(parse_number(column)).item()
+        actual = rows[name].sum()
+        if expected is None:
+            continue
+        tolerance = max(0.011 * max(rows.height, 1) ** 0.5, 0.001 * abs(expected))
+        if abs(actual - expected) > tolerance:
+            warnings.append({
+                "source_file": source_file,
+                "check": "totals_row",
+                "message": f"summed {name} {actual:,.2f} differs from the totals row {expected:,.2f}",
+            })
+    return warnings

@@ -1,0 +1,170 @@
+"""Shopify admin orders export -> `orders` rows (one per order).
+
+The export has ONE ROW PER LINE ITEM; order-level fields (Total, Financial
+Status, Refunded Amount, Cancelled at...) are filled on the order's first row
+only. Personal data (e-mail, names, addresses, phones) never leaves this module:
+the customer becomes a salted hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from adlab.io import RawTable
+from adlab.schema import INPUT_ROWS, ORDERS, conform
+from adlab.sources import Parsed
+from adlab.sources.common import (
+    Detection,
+    detect_by_aliases,
+    find_column,
+    null_if_token,
+    parse_number,
+    row_numbers,
+    unparsed,
+)
+
+KIND = "shopify_orders"
+TABLE = "orders"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "order_id": ("name",),
+    "email": ("email",),
+    "financial_status": ("financial status",),
+    "currency": ("currency",),
+    "subtotal": ("subtotal",),
+    "shipping": ("shipping",),
+    "taxes": ("taxes",),
+    "total": ("total",),
+    "discounts": ("discount amount",),
+    "created_at": ("created at",),
+    "quantity": ("lineitem quantity",),
+    "refunded": ("refunded amount",),
+    "cancelled_at": ("cancelled at",),
+}
+REQUIRED = ("order_id", "financial_status", "total", "created_at", "quantity")
+MONEY = ("subtotal", "shipping", "taxes", "total", "discounts", "refunded")
+# `2026-11-24 19:46:45 -0500`; older exports write `2026-11-24 19:46:45 -05:00`.
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
+
+
+def detect(header: list[str]) -> Detection:
+    """How well the header fits a Shopify orders export."""
+    return detect_by_aliases(KIND, header, {name: COLUMNS[name] for name in REQUIRED})
+
+
+def parse_timestamp(column: str) -> pl.Expr:
+    """A Shopify timestamp with its offset, as UTC."""
+    text = null_if_token(column)
+    return pl.coalesce(
+        [text.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone("UTC")
+         for fmt in TIMESTAMP_FORMATS]
+    )
+
+
+def customer_key(email: pl.Expr, salt: str) -> pl.Expr:
+    """Salted SHA-256 of the normalised e-mail: stable per customer, useless to anyone without the salt."""
+    normalised = email.str.strip_chars().str.to_lowercase()
+    return pl.when(normalised.is_not_null() & (normalised != "")).then(
+        (pl.lit(salt) + normalised).map_batches(_sha256, return_dtype=pl.String)
+    )
+
+
+def _sha256(values: pl.Series) -> pl.Series:
+    return pl.Series(
+        [hashlib.sha256(v.encode("utf-8")).hexdigest()[:24] if v is not None else None for v in values],
+        dtype=pl.String,
+    )
+
+
+def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
+    """One row per order (grouped by `Name`); line items counted; bad orders quarantined with a reason."""
+    cols = {name: col for name, aliases in COLUMNS.items() if (col := find_column(raw.header, aliases))}
+    text = {name: null_if_token(col) for name, col in cols.items()}
+    lines = raw.frame.with_columns(
+        row_numbers(raw),
+        text["order_id"].alias("_order"),
+        # The order's own row is the one carrying its financial status (the first line item).
+        text["financial_status"].is_not_null().alias("_order_row"),
+    )
+    money_checks = [
+        (f"`{cols[m]}` is not a number", unparsed(cols[m], parse_number(cols[m]))) for m in MONEY if m in cols
+    ]
+    row_checks = [
+        ("`Name` is empty", pl.col("_order").is_null()),
+        (f"`{cols['quantity']}` is not a number", unparsed(cols["quantity"], parse_number(cols["quantity"]))),
+        *[(message, pl.col("_order_row") & failed) for message, failed in money_checks],
+        (
+            f"`{cols['created_at']}` is not a timestamp with offset",
+            pl.col("_order_row") & parse_timestamp(cols["created_at"]).is_null(),
+        ),
+    ]
+    lines = lines.with_columns(
+        pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in row_checks]).alias("reason")
+    )
+    # A bad line spoils its whole order; an order without its first line cannot be totalled.
+    lines = lines.with_columns(
+        pl.when(pl.col("reason").is_null() & pl.col("reason").is_not_null().any().over("_order"))
+        .then(pl.lit("another line of this order failed a check"))
+        .when(pl.col("reason").is_null() & ~pl.col("_order_row").any().over("_order"))
+        .then(pl.lit("the order's first line (with its totals) is not in the file"))
+        .when(pl.col("reason").is_null() & (pl.col("_order_row").sum().over("_order") > 1))
+        .then(pl.lit("order number appears twice with order totals"))
+        .otherwise(pl.col("reason"))
+        .alias("reason")
+    )
+    good = lines.filter(pl.col("reason").is_null())
+    per_order = good.group_by("_order").agg(
+        pl.len().alias("line_items"),
+        parse_number(cols["quantity"]).sum().round(0).cast(pl.Int64).alias("units"),
+    )
+    orders = (
+        good.filter(pl.col("_order_row"))
+        .select(
+            pl.col("_order").alias("order_id"),
+            parse_timestamp(cols["created_at"]).alias("created_at"),
+            # The order date is the date as written, in the store's own zone.
+            null_if_token(cols["created_at"]).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("date"),
+            (text["currency"].str.to_uppercase() if "currency" in text else pl.lit(None, pl.String)).alias("currency"),
+            *[parse_number(cols[m]).fill_null(0.0).alias(m) for m in MONEY if m in cols],
+            text["financial_status"].str.to_lowercase().alias("financial_status"),
+            (text["cancelled_at"].is_not_null() if "cancelled_at" in text else pl.lit(False)).alias("cancelled"),
+            (customer_key(text["email"], salt) if "email" in text else pl.lit(None, pl.String)).alias("customer_key"),
+            pl.lit(source_file).alias("source_file"),
+        )
+        .join(per_order, left_on="order_id", right_on="_order", how="left")
+    )
+    quarantine = lines.filter(pl.col("reason").is_not_null()).drop("_order", "_order_row")
+    personal = [c for c in raw.header if _is_personal(c)]
+    window_end = orders["date"].max() if orders.height else None
+    return Parsed(
+        kind=KIND,
+        table=TABLE,
+        rows=conform(orders.with_columns(pl.lit(None, pl.Boolean).alias("is_new_customer")), ORDERS).with_columns(
+            pl.col("line_items").alias(INPUT_ROWS)
+        ),
+        # Quarantined lines keep their values, minus personal data.
+        quarantine=quarantine.drop(personal).with_columns(pl.lit(source_file).alias("source_file")),
+        window_end=window_end,
+    )
+
+
+PERSONAL_WORDS = ("email", "name", "street", "address", "phone", "zip", "company", "note", "payment reference",
+                  "payment id", "payment references", "device id", "receipt")
+
+
+def _is_personal(column: str) -> bool:
+    """Columns of a store export that hold customer identity or contact data."""
+    lowered = column.lower()
+    if lowered in ("name", "lineitem name"):
+        return False  # order number and product name
+    return any(word in lowered for word in PERSONAL_WORDS)
+
+
+def mark_new_customers(orders: pl.DataFrame) -> pl.DataFrame:
+    """`is_new_customer`: the order is the customer's first in the data (by time); null without a customer."""
+    first = pl.col("created_at").rank("ordinal").over("customer_key") == 1
+    return orders.with_columns(
+        pl.when(pl.col("customer_key").is_not_null()).then(first).alias("is_new_customer")
+    )

@@ -1,0 +1,64 @@
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from adlab.errors import AdlabError
+from adlab.quality import rules_for, validate_table
+from adlab.schema import AD_INSIGHTS, INPUT_ROWS, ORDERS, conform
+
+LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)
+
+
+def insights(rows: list[dict]) -> pl.DataFrame:
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "source_file": "f.csv", "spend": 1.0, "impressions": 10, "link_clicks": 1}
+    frame = conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
+    return frame.with_columns(pl.col("date").alias("window_start"), pl.lit(1, pl.Int64).alias(INPUT_ROWS))
+
+
+def test_rules_for_every_table_survive_into_the_gx_suite():
+    # GX silently drops invalid expectations; run_suite raises when counts differ, so a full run proves it.
+    assert len(rules_for("ad_insights", LO, HI)) == 4 + len(("reach",)) + 15 + 2
+    frame = insights([{"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2}])
+    assert validate_table(frame, "ad_insights", LO, HI).checks["success"].all()
+
+
+def test_validate_table_quarantines_failing_rows_with_reasons():
+    frame = insights([
+        {"date": dt.date(2026, 11, 1), "ad": "ok", "source_row": 2},
+        {"date": dt.date(2026, 11, 1), "ad": "negative", "spend": -5.0, "source_row": 3},
+        {"date": dt.date(2026, 11, 1), "ad": "clicks", "impressions": 3, "link_clicks": 9, "source_row": 4},
+        {"date": dt.date(2031, 1, 1), "ad": "future", "source_row": 5},
+    ])
+    result = validate_table(frame, "ad_insights", LO, HI)
+    assert result.table["ad"].to_list() == ["ok"]
+    assert INPUT_ROWS not in result.table.columns
+    reasons = dict(result.quarantine.select("ad", "reason").rows())
+    assert reasons == {
+        "negative": "spend is negative",
+        "clicks": "link_clicks > impressions",
+        "future": "date outside 2004-01-01 .. 2026-11-26",
+    }
+    assert result.quarantined_rows == {"f.csv": 3}
+
+
+def test_validate_table_stops_on_mixed_currencies_naming_the_files():
+    frame = insights([
+        {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2, "currency": "USD", "source_file": "us.csv"},
+        {"date": dt.date(2026, 11, 1), "ad": "B", "source_row": 2, "currency": "EUR", "source_file": "eu.csv"},
+    ])
+    with pytest.raises(AdlabError, match=r"several currencies \(EUR in eu\.csv; USD in us\.csv\)"):
+        validate_table(frame, "ad_insights", LO, HI)
+
+
+def test_validate_table_orders_flags_refunds_above_total():
+    base = {"currency": "USD", "financial_status": "paid", "cancelled": False, "line_items": 2,
+            "source_file": "o.csv", "subtotal": 1.0, "discounts": 0.0, "shipping": 0.0, "taxes": 0.0}
+    frame = conform(pl.DataFrame([
+        {**base, "order_id": "#1", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 0.0},
+        {**base, "order_id": "#2", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 12.0},
+    ]), ORDERS).with_columns(pl.col("line_items").alias(INPUT_ROWS))
+    result = validate_table(frame, "orders", LO, HI)
+    assert result.table["order_id"].to_list() == ["#1"]
+    assert result.quarantined_rows == {"o.csv": 2}  # the order's two line-item rows
