@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,3 +22,37 @@ def real_data() -> Path:
     if not REAL.is_dir():
         pytest.skip(f"real exports not found at {REAL} (set ADLAB_REAL_DATA to their folder)")
     return REAL
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "e2e"
+COPIED = ("dvc.yaml", "params.yaml", "pipelines", "notebooks", "src", ".dvc/config", "data/sample")
+
+def copy_project(dest: Path) -> Path:
+    """A fresh project folder: code, params and notebooks, no outputs, no venv."""
+    for name in COPIED:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    (dest / "data" / "raw").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    return dest
+
+
+def dvc(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "GX_ANALYTICS_ENABLED": "False", "DVC_NO_ANALYTICS": "1"}
+    return subprocess.run([sys.executable, "-m", "dvc", *args], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = copy_project(tmp_path_factory.mktemp("e2e") / "project")
+    for path in FIXTURE.iterdir():
+        shutil.copy2(path, dest / "data" / "raw" / path.name)
+    result = dvc(dest, "repro")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dest

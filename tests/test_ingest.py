@@ -32,9 +32,12 @@ def test_ingest_meta_reads_currency_derives_value_from_roas_and_excludes_totals_
     result = ingest([path], tmp_path, "salt")
     rows = result.tables["ad_insights"].sort("date", "ad")
     assert rows["currency"].unique().to_list() == ["EUR"]
-    assert rows["spend"].to_list() == [10.0, None, 20.0]
-    assert rows["purchase_value"].to_list() == [35.0, None, 0.0]
-    assert rows["link_clicks"].to_list() == [4, None, 5]
+    # `-` in an exported column means nothing happened: 0, except reach, which stays unknown.
+    assert rows["spend"].to_list() == [10.0, 0.0, 20.0]
+    assert rows["purchase_value"].to_list() == [35.0, 0.0, 0.0]
+    assert rows["link_clicks"].to_list() == [4, 0, 5]
+    assert rows["reach"].to_list() == [80, None, 150]
+    assert rows["clicks"].to_list() == [None, None, None]  # not exported: null, never 0
     assert rows["level"].unique().to_list() == ["ad"]
     assert result.ledger.select("rows_in", "kept", "replaced", "totals", "quarantined").row(0) == (4, 3, 0, 1, 0)
     assert result.warnings.height == 0  # 10 + 20 = 30 matches the totals row

@@ -50,7 +50,7 @@ def rollup(frame: pl.DataFrame | pl.LazyFrame, by: list[str], hold_rate_base: st
     """
     return (
         frame.lazy()
-        .group_by(by)
+        .group_by(by, maintain_order=True)  # a stable summation order: same bytes every run
         .agg(sum_metrics())
         .with_columns(kpi_exprs(hold_rate_base))
         .sort(by, nulls_last=True)
@@ -198,10 +198,34 @@ def account_daily(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.Da
     )
 
 
+def breakeven_roas(gross_margin: float) -> float:
+    """The ROAS at which ads pay for the goods they sell: 1 / gross margin (DESIGN 4)."""
+    return 1.0 / gross_margin
+
+
+def store_figures(store: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str, float | int | None]:
+    """Store totals for the days start..end (inclusive): orders, revenue, units, AOV and new-customer share.
+
+    `store` is kpis.store_daily(orders); `days` counts the days that had orders.
+    """
+    totals = (
+        store.lazy()
+        .filter(pl.col("date").is_between(start, end))
+        .select(pl.col("orders", "revenue", "new_customer_orders", "units").sum(), pl.len().alias("days"))
+        .with_columns(
+            ratio("revenue", "orders").alias("store_aov"),
+            ratio("new_customer_orders", "orders").alias("new_customer_share"),
+        )
+        .collect()
+    )
+    return totals.row(0, named=True)
+
+
 __all__ = [
     "AD_METRICS",
     "account_daily",
     "add_week",
+    "breakeven_roas",
     "complete_weeks",
     "compute_kpis_daily",
     "compute_kpis_weekly",
@@ -210,6 +234,7 @@ __all__ = [
     "ratio",
     "rollup",
     "store_daily",
+    "store_figures",
     "totals_view",
     "week_bounds",
 ]

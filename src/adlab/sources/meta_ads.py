@@ -131,10 +131,18 @@ def parse(raw: RawTable, source_file: str) -> Parsed:
     assert spend_header is not None  # parse is only called on detected files
     roas_header = find_column(header, PURCHASE_ROAS)
 
-    numbers = {"spend": parse_number(spend_header), **{n: parse_number(c) for n, c in metrics.items()}}
+    # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
+    # column that is 0. Reach stays unknown, and so does a value when purchases exist.
+    numbers = {
+        "spend": parse_number(spend_header).fill_null(0.0),
+        **{n: parse_number(c) if n == "reach" else parse_number(c).fill_null(0) for n, c in metrics.items()},
+    }
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
-        numbers["purchase_value"] = (parse_number(roas_header) * parse_number(spend_header)).round(2)
+        numbers["purchase_value"] = (parse_number(roas_header) * numbers["spend"]).round(2)
+    if "purchase_value" in numbers:
+        no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
+        numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     text = {name: null_if_token(col) for name, col in columns.items() if name in DIMENSIONS}
@@ -142,8 +150,10 @@ def parse(raw: RawTable, source_file: str) -> Parsed:
 
     checks = [(f"`{date_source}` is not a date", unparsed(date_source, parse_date(date_source)))]
     checks.append((f"`{date_source}` is empty", null_if_token(date_source).is_null()))
-    checks += [(f"`{spend_header}` is not a number", unparsed(spend_header, numbers["spend"]))]
-    checks += [(f"`{metrics[n]}` is not a number", unparsed(metrics[n], numbers[n])) for n in metrics]
+    checks += [
+        (f"`{column}` is not a number", unparsed(column, parse_number(column)))
+        for column in (spend_header, *metrics.values(), *([roas_header] if roas_header else []))
+    ]
     reason = pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in checks]).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]

@@ -1,0 +1,225 @@
+"""Plotly figure builders: a polars frame in, a plotly Figure out, no I/O.
+
+Names and other text from the data are escaped before they reach plotly:
+plotly.js reads a subset of HTML in labels, and an ad name is user text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+
+from adlab import report
+
+COLOURS = {
+    "spend": "#4263eb",
+    "purchase_value": "#37b24d",
+    "revenue": "#343a40",
+    "roas": "#f76707",
+    "mer": "#7048e8",
+    "target": "#868e96",
+    "good": "#2b8a3e",
+    "warn": "#e67700",
+    "bad": "#c92a2a",
+    "none": "#adb5bd",
+    "highlight": "rgba(66, 99, 235, 0.07)",
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+MAX_LABEL = 38
+MAX_CAMPAIGN_BARS = 15
+
+
+def label(text: str | None, limit: int = MAX_LABEL) -> str:
+    """A name shortened to `limit` characters and escaped, so plotly shows it as plain text."""
+    if text is None:
+        return "(none)"
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return html.escape(short, quote=False)
+
+
+def money_affixes(currency: str) -> tuple[str, str]:
+    """Axis and hover prefix/suffix for amounts in `currency`, escaped like every text from the data."""
+    prefix, suffix = report.money_affixes(currency)
+    return html.escape(prefix, quote=False), html.escape(suffix, quote=False)
+
+
+def roas_band(roas: float | None, target_roas: float, breakeven_roas: float) -> str:
+    """good (at or above target), warn (between break-even and target), bad (below break-even) or none."""
+    if roas is None:
+        return "none"
+    if roas >= target_roas:
+        return "good"
+    return "warn" if roas >= breakeven_roas else "bad"
+
+
+def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Floats to 6 decimals: plenty for a chart, and the page keeps its bytes when sums differ in the last bit."""
+    return frame.with_columns(pl.col(pl.Float64, pl.Float32).round(6))
+
+
+def _values(frame: pl.DataFrame, column: str) -> list:
+    return _rounded(frame.select(column)).to_series().to_list()
+
+
+def _style(fig: go.Figure, height: int) -> go.Figure:
+    """The house look: white, compact margins, legend under the plot, no drag-zoom (phones scroll instead)."""
+    return fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        font={"family": FONT, "size": 12, "color": "#343a40"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+        dragmode=False,
+        autosize=True,
+    )
+
+
+def fig_daily_trend(
+    account_daily: pl.DataFrame,
+    currency: str,
+    *,
+    highlight: tuple[dt.date, dt.date] | None = None,
+    target_roas: float | None = None,
+) -> go.Figure:
+    """Daily spend and revenue as bars/line, ROAS and MER on a second axis; one point per date.
+
+    Args:
+        account_daily: one row per date with spend, purchase_value, roas and
+            optionally store revenue and mer (kpis.account_daily).
+        currency: ISO code of the account currency, for the money axis.
+        highlight: first and last day of the reported week, shaded.
+        target_roas: drawn as a dashed line on the ROAS axis.
+    """
+    prefix, suffix = money_affixes(currency)
+    money_hover = f"{prefix}%{{y:,.2f}}{suffix}"
+    dates = account_daily["date"].to_list()
+    fig = go.Figure()
+    fig.add_bar(x=dates, y=_values(account_daily, "spend"), name="Spend", marker_color=COLOURS["spend"],
+                hovertemplate=money_hover)
+    if account_daily["purchase_value"].is_not_null().any():
+        fig.add_bar(x=dates, y=_values(account_daily, "purchase_value"), name="Purchase value (ads)",
+                    marker_color=COLOURS["purchase_value"], hovertemplate=money_hover)
+    has_store = "revenue" in account_daily.columns and account_daily["revenue"].is_not_null().any()
+    if has_store:
+        fig.add_scatter(x=dates, y=_values(account_daily, "revenue"), name="Store revenue", mode="lines+markers",
+                        line={"color": COLOURS["revenue"], "width": 2}, hovertemplate=money_hover)
+    fig.add_scatter(x=dates, y=_values(account_daily, "roas"), name="ROAS", yaxis="y2", mode="lines+markers",
+                    line={"color": COLOURS["roas"], "width": 2.5}, hovertemplate="%{y:.2f}x")
+    if has_store and account_daily["mer"].is_not_null().any():
+        fig.add_scatter(x=dates, y=_values(account_daily, "mer"), name="MER", yaxis="y2", mode="lines",
+                        line={"color": COLOURS["mer"], "width": 2, "dash": "dot"}, hovertemplate="%{y:.2f}x")
+    if target_roas is not None:
+        fig.add_hline(y=target_roas, yref="y2", line={"color": COLOURS["target"], "dash": "dash", "width": 1},
+                      annotation_text=f"target ROAS {target_roas:.2f}x", annotation_position="top left",
+                      annotation_font={"size": 11, "color": COLOURS["target"]},
+                      annotation_bgcolor="rgba(255, 255, 255, 0.8)")
+    if highlight is not None:
+        half_day = dt.timedelta(hours=12)
+        fig.add_vrect(x0=highlight[0] - half_day, x1=highlight[1] + half_day, fillcolor=COLOURS["highlight"],
+                      line_width=0, layer="below")
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        hovermode="x unified",
+        xaxis={"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y", "showgrid": False},
+        yaxis={"title": {"text": f"Amount ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
+               "rangemode": "tozero", "separatethousands": True},
+        yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right", "ticksuffix": "x",
+                "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero", "showgrid": False},
+    )
+    return _style(fig, 380)
+
+
+def fig_spend_by_campaign(
+    campaigns: pl.DataFrame, currency: str, *, target_roas: float, breakeven_roas: float
+) -> go.Figure:
+    """Horizontal bars of spend, one per campaign that spent (the largest 15), coloured by ROAS against targets.
+
+    Args:
+        campaigns: one row per campaign with spend and roas (report.week_tables()["campaign"]).
+    """
+    prefix, suffix = money_affixes(currency)
+    top = (
+        campaigns.filter(pl.col("spend") > 0)
+        .sort(["spend", "campaign"], descending=[True, False], nulls_last=True)
+        .head(MAX_CAMPAIGN_BARS)
+    )
+    rows = list(reversed(_rounded(top.select("campaign", "spend", "roas")).rows()))  # largest on top
+    bands = [roas_band(roas, target_roas, breakeven_roas) for _, _, roas in rows]
+    names = [label(name) for name, _, _ in rows]
+    roas_text = [f"ROAS {roas:.2f}x" if roas is not None else "no purchase value" for _, _, roas in rows]
+    # Bars sit at positions 0..n-1 with the names as tick labels, so same-named campaigns keep their own bar.
+    positions = list(range(len(rows)))
+    fig = go.Figure(
+        go.Bar(
+            x=[spend for _, spend, _ in rows],
+            y=positions,
+            orientation="h",
+            marker_color=[COLOURS[band] for band in bands],
+            text=roas_text,
+            textposition="auto",
+            insidetextanchor="end",
+            cliponaxis=False,
+            customdata=[[name, text] for name, text in zip(names, roas_text, strict=True)],
+            hovertemplate=(
+                f"%{{customdata[0]}}<br>Spend {prefix}%{{x:,.2f}}{suffix}<br>%{{customdata[1]}}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": {"text": f"Spend ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
+               "separatethousands": True},
+        yaxis={"tickvals": positions, "ticktext": names, "automargin": True},
+        showlegend=False,
+        uniformtext={"minsize": 10, "mode": "hide"},
+    )
+    return _style(fig, 90 + 34 * max(len(rows), 1))
+
+
+def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, breakeven_roas: float) -> go.Figure:
+    """ROAS against spend, one marker per ad (size = purchases), with target and break-even lines.
+
+    Args:
+        ads: one row per ad with campaign, adset, ad, spend, purchases and roas
+            (report.week_tables()["ad"]); ads without ROAS are left out.
+    """
+    prefix, suffix = money_affixes(currency)
+    shown = ads.filter(pl.col("roas").is_not_null() & (pl.col("spend") > 0))
+    rows = _rounded(shown.select("campaign", "adset", "ad", "spend", "roas", "purchases")).rows()
+    purchases = [count or 0 for *_, count in rows]
+    largest = max(purchases, default=0) or 1
+    fig = go.Figure(
+        go.Scatter(
+            x=[row[3] for row in rows],
+            y=[row[4] for row in rows],
+            mode="markers",
+            marker={
+                "size": [8 + 22 * (count / largest) ** 0.5 for count in purchases],
+                "color": [COLOURS[roas_band(row[4], target_roas, breakeven_roas)] for row in rows],
+                "opacity": 0.8,
+                "line": {"width": 1, "color": "white"},
+            },
+            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60), row[5] or 0] for row in rows],
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"
+                f"Spend {prefix}%{{x:,.2f}}{suffix} · ROAS %{{y:.2f}}x · %{{customdata[3]}} purchases<extra></extra>"
+            ),
+        )
+    )
+    fig.add_hline(y=target_roas, line={"color": COLOURS["good"], "dash": "dash", "width": 1},
+                  annotation_text=f"target {target_roas:.2f}x", annotation_position="top right",
+                  annotation_font={"size": 11, "color": COLOURS["good"]})
+    fig.add_hline(y=breakeven_roas, line={"color": COLOURS["bad"], "dash": "dot", "width": 1},
+                  annotation_text=f"break-even {breakeven_roas:.2f}x", annotation_position="bottom right",
+                  annotation_font={"size": 11, "color": COLOURS["bad"]})
+    fig.update_layout(
+        xaxis={"title": {"text": f"Spend this week ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
+               "rangemode": "tozero", "separatethousands": True},
+        yaxis={"title": {"text": "ROAS"}, "ticksuffix": "x", "rangemode": "tozero"},
+        showlegend=False,
+    )
+    return _style(fig, 360)

@@ -1,0 +1,315 @@
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import polars as pl
+import pytest
+
+from adlab import kpis
+from adlab.report import (
+    Tile,
+    ads_without_purchase,
+    best_and_worst_ads,
+    entity_tree,
+    fmt_change,
+    fmt_money,
+    fmt_pct,
+    fmt_roas,
+    headline,
+    html_table,
+    previous_week,
+    relative_change,
+    render_index,
+    render_quality,
+    render_week,
+    resolve_week,
+    store_section_html,
+    tiles_html,
+    week_tables,
+)
+from adlab.schema import AD_METRICS, ORDERS, conform
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "weekly_report.ipynb"
+XSS = "<img src=x onerror=alert(1)>"
+MON, TUE = dt.date(2026, 11, 16), dt.date(2026, 11, 17)  # ISO week 2026-W47
+
+
+def kpis_daily(rows: list[dict]) -> pl.DataFrame:
+    """kpis_daily-shaped rows: the given sums (others null) and the KPIs kpis.rollup derives from them."""
+    base = {"platform_source": "meta", "campaign": "C", "adset": "S"}
+    frame = pl.DataFrame([{**base, **row} for row in rows])
+    frame = frame.with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in AD_METRICS.items() if name not in frame.columns
+    )
+    return kpis.rollup(frame, ["date", "platform_source", "campaign", "adset", "ad"])
+
+
+def test_fmt_money_uses_symbol_or_code_and_dash_for_missing():
+    assert fmt_money(1234.5, "USD") == "$1,234.50"
+    assert fmt_money(1234.5, "EUR") == "€1,234.50"
+    assert fmt_money(1234.567, "AUD") == "1,234.57 AUD"
+    assert fmt_money(-5, "USD") == "-$5.00"
+    assert fmt_money(15000.4, "IDR") == "15,000 IDR"
+    assert fmt_money(None, "USD") == "–"
+
+
+def test_fmt_pct_shows_fraction_as_percent_with_two_decimals():
+    assert fmt_pct(0.012345) == "1.23%"
+    assert fmt_pct(1) == "100.00%"
+    assert fmt_pct(None) == "–"
+    assert fmt_pct(float("nan")) == "–"
+
+
+def test_fmt_roas_shows_two_decimals_and_x():
+    assert fmt_roas(2.4149) == "2.41x"
+    assert fmt_roas(0) == "0.00x"
+    assert fmt_roas(None) == "–"
+
+
+def test_fmt_change_shows_arrow_and_relative_change():
+    assert fmt_change(relative_change(110, 100)) == "▲ 10.0%"
+    assert fmt_change(relative_change(45, 50)) == "▼ 10.0%"
+    assert fmt_change(relative_change(5, 0)) == "–"  # no base to compare with
+    assert fmt_change(relative_change(None, 5)) == "–"
+
+
+def test_html_table_escapes_names_from_data():
+    frame = pl.DataFrame({"ad": [XSS, "Plain"], "spend": [12.5, 3.0]})
+    page = html_table(frame, {"spend": lambda value: fmt_money(value, "USD")}, labels={"ad": "Ad <name>"})
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img" not in page
+    assert "Ad &lt;name&gt;" in page
+    assert '<td class="num">$12.50</td>' in page
+
+
+def test_html_table_marks_rows_and_cells_with_classes():
+    frame = pl.DataFrame({"level": ["campaign", "ad"], "name": ["C", "A"], "roas": [3.0, 1.0]})
+    page = html_table(frame, row_class="level", tones={"roas": lambda v: "good" if v >= 2.5 else "bad"})
+    assert '<tr class="level-campaign">' in page
+    assert '<td class="num good">3.0</td>' in page
+    assert ">level<" not in page  # the class column is not shown
+
+
+def test_week_tables_campaign_roas_is_ratio_of_sums_not_mean_of_ad_roas():
+    daily = kpis_daily([
+        # Ad A: 100 spent, 400 value (ROAS 4); ad B: 100 + 200 spent, 300 value (ROAS 1).
+        {"date": MON, "ad": "A", "spend": 100.0, "purchase_value": 400.0, "purchases": 4},
+        {"date": MON, "ad": "B", "spend": 100.0, "purchase_value": 100.0, "purchases": 1},
+        {"date": TUE, "ad": "B", "spend": 200.0, "purchase_value": 200.0, "purchases": 2},
+        # The week before: must not count.
+        {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 999.0, "purchase_value": 0.0, "purchases": 0},
+    ])
+    tables = week_tables(daily, "2026-W47")
+    campaign = tables["campaign"].row(0, named=True)
+    # Mean of the ad ROAS would be (4 + 1) / 2 = 2.5; the campaign's ROAS is 700 / 400.
+    assert campaign["spend"] == pytest.approx(400.0)
+    assert campaign["roas"] == pytest.approx(1.75)
+    assert campaign["cpa"] == pytest.approx(400 / 7)
+    assert tables["ad"].filter(pl.col("ad") == "B")["roas"].item() == pytest.approx(1.0)
+    assert tables["account"]["purchase_value"].item() == pytest.approx(700.0)
+
+
+def test_entity_tree_lists_children_under_parents_largest_spend_first():
+    daily = kpis_daily([
+        {"date": MON, "campaign": "Small", "adset": "S1", "ad": "a", "spend": 10.0},
+        {"date": MON, "campaign": "Big", "adset": "B1", "ad": "b", "spend": 30.0},
+        {"date": MON, "campaign": "Big", "adset": "B2", "ad": "c", "spend": 50.0},
+        {"date": MON, "campaign": "Big", "adset": "B2", "ad": "d", "spend": 60.0},
+    ])
+    tree = entity_tree(week_tables(daily, "2026-W47"))
+    assert tree.select("level", "name").rows() == [
+        ("account", "All campaigns"),
+        ("campaign", "Big"),
+        ("adset", "B2"),
+        ("ad", "d"),
+        ("ad", "c"),
+        ("adset", "B1"),
+        ("ad", "b"),
+        ("campaign", "Small"),
+        ("adset", "S1"),
+        ("ad", "a"),
+    ]
+    assert tree["share_of_spend"][1] == pytest.approx(140 / 150)
+
+
+def test_best_and_worst_ads_need_min_spend_and_never_repeat():
+    weekly = pl.DataFrame({
+        "week": ["2026-W47"] * 4 + ["2026-W46"],
+        "platform_source": ["meta"] * 5,
+        "campaign": ["C"] * 5,
+        "adset": ["S"] * 5,
+        "ad": ["lucky", "good", "bad", "ok", "old"],
+        "spend": [5.0, 100.0, 80.0, 60.0, 500.0],
+        "roas": [20.0, 3.0, 0.0, 2.0, 9.0],
+    })
+    best, worst = best_and_worst_ads(weekly, "2026-W47", min_spend=40.0, n=2)
+    assert best["ad"].to_list() == ["good", "ok"]  # 3 ranked ads: 2 best, the last one worst
+    assert worst["ad"].to_list() == ["bad"]
+    best, worst = best_and_worst_ads(weekly, "2026-W47", min_spend=40.0, n=1)
+    assert (best["ad"].to_list(), worst["ad"].to_list()) == (["good"], ["bad"])
+
+
+def test_ads_without_purchase_lists_big_spenders_with_no_or_blank_purchases():
+    weekly = pl.DataFrame({
+        "week": ["2026-W47"] * 4,
+        "platform_source": ["meta"] * 4,
+        "campaign": ["C"] * 4,
+        "adset": ["S"] * 4,
+        "ad": ["blank", "zero", "sold", "small"],
+        "spend": [90.0, 120.0, 200.0, 10.0],
+        "purchases": [None, 0, 3, None],
+    })
+    assert ads_without_purchase(weekly, "2026-W47", min_spend=40.0, n=5)["ad"].to_list() == ["zero", "blank"]
+
+
+def test_headline_colours_cpa_and_cpm_falls_as_good_and_holds_roas_to_target():
+    current = {"spend": 1000.0, "roas": 2.2, "cpa": 30.0, "cpm": 9.0, "ctr": 0.01, "mer": None, "revenue": None}
+    previous = {"spend": 800.0, "roas": 2.0, "cpa": 40.0, "cpm": 10.0, "ctr": 0.02}
+    tiles = {t.label: t for t in headline(current, previous, "USD", target_roas=2.5, target_cpa=40.0,
+                                          gross_margin=0.5)}
+    assert tiles["CPA"].change == "▼ 25.0%"
+    assert tiles["CPA"].change_tone == "good"
+    assert tiles["CPA"].status == "good"
+    assert tiles["CPM"].change_tone == "good"
+    assert tiles["CTR"].change_tone == "bad"
+    assert tiles["Spend"].change_tone == "neutral"
+    assert tiles["ROAS"].status == "warn"  # between break-even 2.00x and target 2.50x
+    assert tiles["MER"].value == "–"
+    assert tiles["MER"].note == "needs an orders export"
+
+
+def test_tiles_html_escapes_text():
+    page = tiles_html([Tile(label="<b>", value="1", hint='"x"')])
+    assert "&lt;b&gt;" in page
+    assert 'title="&quot;x&quot;"' in page
+
+
+def test_store_section_html_without_orders_names_the_export_to_add():
+    page = store_section_html(None, "2026-W47", {}, None, "USD", gross_margin=0.5)
+    assert "Shopify orders export" in page
+
+
+def test_previous_week_crosses_the_year():
+    assert previous_week("2026-W01") == "2025-W52"
+    assert previous_week("2026-W47") == "2026-W46"
+
+
+def test_resolve_week_latest_is_newest_complete_week():
+    daily = kpis_daily([
+        {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 1.0},  # Sunday, ends 2026-W46
+        {"date": TUE, "ad": "A", "spend": 1.0},  # 2026-W47 is not complete yet
+    ])
+    assert resolve_week("latest", daily) == "2026-W46"
+    assert resolve_week("2026-W30", daily) == "2026-W30"
+
+
+def test_render_quality_escapes_names_and_flags_unbalanced_files(tmp_path):
+    ledger = pl.DataFrame({
+        "source_file": ["ok.csv", f"{XSS}.csv"], "kind": ["meta_ads", "meta_ads"], "table": ["ad_insights"] * 2,
+        "rows_in": [10, 5], "kept": [8, 3], "replaced": [1, 0], "totals": [1, 1], "quarantined": [0, 0],
+    })
+    checks = pl.DataFrame({
+        "table": ["ad_insights"], "check": ["ExpectColumnValuesToNotBeNull"], "column": ["date"],
+        "success": [False], "unexpected_count": [2], "details": ["date missing"],
+    })
+    warnings = pl.DataFrame({"source_file": ["ok.csv"], "check": ["totals"], "message": ["sum <> totals row"]})
+    out = render_quality(ledger, checks, warnings, tmp_path / "quality.html")
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "<img" not in page
+    assert "✗ off by 1" in page  # 5 in, 4 accounted for
+    assert "Not balanced" in page
+    assert "0 of 1 passed" in page
+    assert "sum &lt;&gt; totals row" in page
+    assert "<script" not in page
+
+
+def test_render_index_lists_weeks_newest_first_with_links_and_banner(tmp_path):
+    weeks = [
+        {"week": "2026-W46", "start": dt.date(2026, 11, 9), "end": dt.date(2026, 11, 15), "spend": 100.0,
+         "purchase_value": 250.0, "roas": 2.5, "cpa": 20.0, "revenue": None, "mer": None, "days": 7},
+        {"week": "2026-W47", "start": MON, "end": dt.date(2026, 11, 22), "spend": 200.0,
+         "purchase_value": 300.0, "roas": 1.5, "cpa": 50.0, "revenue": None, "mer": None, "days": 7},
+    ]
+    page = render_index(weeks, tmp_path / "index.html", currency="USD", sample_data=True).read_text(encoding="utf-8")
+    assert page.index("weekly/2026-W47.html") < page.index("weekly/2026-W46.html")
+    assert "$200.00" in page
+    assert "2.50x" in page
+    assert "sample data" in page
+    assert 'href="quality.html"' in page
+    assert "Store revenue" not in page  # no orders export: no store columns
+
+
+def test_weekly_report_notebook_is_stripped_and_parameters_are_literals():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    assert "parameters" in code[0].metadata["tags"]
+    for line in code[0].source.splitlines():
+        assert re.fullmatch(r"\w+: (str|int|float|bool) = (\".*\"|[\d.]+|True|False)  # .+", line), line
+
+
+@pytest.fixture
+def week_inputs(tmp_path) -> dict:
+    """Two weeks of ads (one named like an XSS probe), a few orders and a summary, written as the stages do."""
+    ads = [("Prospecting", "Broad", "UGC video", 60.0, 180.0, 3), ("Prospecting", "Broad", XSS, 50.0, 40.0, 1),
+           ("Retargeting", "Viewers", "Static", 30.0, 150.0, 2)]
+    rows = [
+        {"date": dt.date(2026, 11, 9) + dt.timedelta(days=day), "campaign": campaign, "adset": adset, "ad": ad,
+         "spend": spend, "purchase_value": value, "purchases": purchases, "impressions": 4000, "link_clicks": 60,
+         "clicks": 80}
+        for day in range(14) for campaign, adset, ad, spend, value, purchases in ads
+    ]
+    daily = kpis_daily(rows)
+    orders = conform(pl.DataFrame({
+        "order_id": ["#1", "#2", "#3"],
+        "date": [MON, TUE, dt.date(2026, 11, 10)],
+        "total": [120.0, 80.0, 60.0],
+        "refunded": [0.0, 20.0, 0.0],
+        "financial_status": ["paid", "partially_refunded", "paid"],
+        "cancelled": [False, False, False],
+        "is_new_customer": [True, False, True],
+        "units": [2, 1, 1],
+    }), ORDERS)
+    paths = {name: tmp_path / name for name in ("kpis_daily.parquet", "kpis_weekly.parquet", "orders.parquet")}
+    daily.write_parquet(paths["kpis_daily.parquet"])
+    kpis.compute_kpis_weekly(daily).write_parquet(paths["kpis_weekly.parquet"])
+    orders.write_parquet(paths["orders.parquet"])
+    summary = tmp_path / "summary.json"
+    summary.write_text(json.dumps({"currency": "USD", "data_source": "sample",
+                                   "rows": {"in": 10, "kept": 9, "replaced": 1, "totals": 0, "quarantined": 0}}))
+    return {
+        "kpis_daily_path": paths["kpis_daily.parquet"],
+        "kpis_weekly_path": paths["kpis_weekly.parquet"],
+        "orders_path": paths["orders.parquet"],
+        "summary_path": summary,
+        "currency": "USD",
+        "target_roas": 2.5,
+        "target_cpa": 40.0,
+        "gross_margin": 0.5,
+        "top_n": 5,
+        "sample_data": True,
+    }
+
+
+def test_render_week_writes_one_offline_page_with_escaped_names(tmp_path, week_inputs):
+    out = render_week("2026-W47", week_inputs, tmp_path / "weekly" / "2026-W47.html", notebook=NOTEBOOK)
+    page = out.read_text(encoding="utf-8")
+    # Nothing is fetched from the network: no external script, stylesheet, image or frame.
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=[\"']?(https?:)?//", page)
+    assert page.count("* plotly.js v") == 1  # the bundle's header comment: plotly.js inline exactly once
+    assert page.count("Plotly.newPlot(") == 3
+    assert "sample data" in page
+    assert "Week 47, 2026" in page
+    assert "Mon 16 – Sun 22 Nov 2026" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img src=x" not in page
+    # No code, no prompts.
+    assert "read_kpis" not in page
+    assert "In&nbsp;[" not in page
+    assert "Out[" not in page
+    assert "jp-Editor" not in page  # the class of code input areas
+    # Store figures from the orders: 2 orders this week, revenue 120 + (80 - 20).
+    assert "$180.00" in page
