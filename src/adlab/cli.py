@@ -45,8 +45,12 @@ def main(
     ] = None,
 ) -> None:
     """adlab: reproducible advertising analytics on your own exports."""
+    state.clear()
     if project_dir is not None:
-        state["root"] = find_project(project_dir.resolve())
+        try:
+            state["root"] = find_project(project_dir.resolve())
+        except AdlabError as err:
+            _fail(err)
 
 
 def _fail(err: AdlabError) -> None:
