@@ -50,7 +50,8 @@ def main() -> None:
     io.write_parquet(ledger, args.out_dir / "ledger.parquet")
     io.write_parquet(checks, args.out_dir / "checks.parquet")
     io.write_parquet(warnings, args.out_dir / "warnings.parquet")
-    render_quality(ledger, checks, warnings, args.quality_report)
+    sample = io.read_json(args.ingested / "inputs.json")["data_source"] == "sample"
+    render_quality(ledger, checks, warnings, args.quality_report, sample_data=sample)
 
 
 if __name__ == "__main__":
