@@ -22,6 +22,7 @@ import json
 
 import polars as pl
 import pytest
+
 from conftest import copy_project, dvc
 
 pytestmark = pytest.mark.slow

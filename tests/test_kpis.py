@@ -8,6 +8,7 @@ from adlab.kpis import (
     complete_weeks,
     compute_kpis_daily,
     compute_kpis_weekly,
+    period_figures,
     ratio,
     rollup,
     store_daily,
@@ -142,3 +143,12 @@ def test_build_summary_reports_latest_complete_week_and_previous_with_mer():
     assert summary["previous"]["spend"] == 350.0
     assert summary["previous"]["mer"] == pytest.approx(10.0)
     assert summary["rows"] == {"in": 17, "kept": 16, "replaced": 0, "totals": 1, "quarantined": 0}
+
+
+def test_period_figures_store_is_unknown_outside_the_orders_export():
+    frame = insights([{"date": D2, "window_start": D2, "ad": "A", "spend": 10.0, "impressions": 100}])
+    store = store_daily(orders([{"order_id": "#1", "date": D1, "total": 50.0}]))
+    figures = period_figures(compute_kpis_daily(frame), store, D2, D2)
+    assert (figures["orders"], figures["revenue"], figures["mer"]) == (None, None, None)
+    figures = period_figures(compute_kpis_daily(frame), store, D1, D1)
+    assert (figures["orders"], figures["revenue"], figures["mer"]) == (1, 50.0, None)  # no spend that day

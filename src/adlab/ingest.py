@@ -146,4 +146,5 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
         ledger_rows.append(row)
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)
     warnings = [w for p in parsed.values() for w in p.warnings]
-    return Ingested(tables, quarantine, ledger, pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS))
+    warnings_frame = pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS)
+    return Ingested(tables, quarantine, ledger, warnings_frame)

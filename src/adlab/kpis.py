@@ -84,7 +84,9 @@ def add_week(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     return frame.lazy().with_columns(pl.col("date").dt.strftime("%G-W%V").alias("week"))
 
 
-def compute_kpis_daily(ad_insights: pl.DataFrame | pl.LazyFrame, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
+def compute_kpis_daily(
+    ad_insights: pl.DataFrame | pl.LazyFrame, hold_rate_base: str = "video_3s_plays"
+) -> pl.DataFrame:
     """One row per (date, platform_source, campaign, adset, ad) with sums, KPIs and frequency.
 
     Frequency (impressions / reach) is only given where reach was exported at
@@ -158,6 +160,14 @@ def complete_weeks(last_day: dt.date, first_day: dt.date) -> list[str]:
     return weeks
 
 
+def store_covers(store: pl.DataFrame | None, start: dt.date, end: dt.date) -> bool:
+    """Whether the orders export reaches into start..end; outside it store figures are unknown, not 0.
+
+    Small stores go days without an order, so overlapping the period is enough.
+    """
+    return store is not None and store.height > 0 and store["date"].min() <= end and store["date"].max() >= start
+
+
 def period_figures(
     kpis_daily: pl.DataFrame, store: pl.DataFrame | None, start: dt.date, end: dt.date
 ) -> dict[str, float | int | None]:
@@ -176,7 +186,7 @@ def period_figures(
         "revenue": None,
         "mer": None,
     }
-    if store is not None:
+    if store_covers(store, start, end):
         sales = store.filter(pl.col("date").is_between(start, end))
         figures["orders"] = int(sales["orders"].sum())
         figures["revenue"] = float(sales["revenue"].sum())

@@ -162,7 +162,7 @@ def validate_table(
             reasons.setdefault(index, rule.reason)
         checks.append({
             "table": table, "check": rule.expectation, "column": column, "success": success,
-            "unexpected_count": len(indexes), "details": rule.reason or f"observed {observed}",
+            "unexpected_count": len(indexes), "details": rule.reason or _observed(observed),
         })
     flagged = pl.Series("reason", [reasons.get(i) for i in range(body.height)], dtype=pl.String)
     marked = frame.with_columns(flagged)
@@ -174,6 +174,13 @@ def validate_table(
         checks=pl.DataFrame(checks, schema=CHECKS) if checks else pl.DataFrame(schema=CHECKS),
         quarantined_rows=counts,
     )
+
+
+def _observed(observed: Any) -> str:
+    """A short account of a table-level observation (a column list is counted, not listed)."""
+    if isinstance(observed, list):
+        return f"{len(observed)} columns, as in the schema"
+    return f"observed {observed}"
 
 
 def _stop(frame: pl.DataFrame, table: str, rule: Rule, observed: Any) -> None:

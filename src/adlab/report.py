@@ -636,11 +636,8 @@ def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.Data
 
 
 def has_store_data(store: pl.DataFrame | None, week: str) -> bool:
-    """Whether the orders export covers any day of the week."""
-    if store is None:
-        return False
-    start, end = kpis.week_bounds(week)
-    return store.filter(pl.col("date").is_between(start, end)).height > 0
+    """Whether the orders export reaches into the week."""
+    return kpis.store_covers(store, *kpis.week_bounds(week))
 
 
 def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:
