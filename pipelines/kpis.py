@@ -7,7 +7,14 @@ from pathlib import Path
 
 from adlab import io
 from adlab.errors import exit_on_error
-from adlab.kpis import build_summary, compute_kpis_daily, compute_kpis_weekly, store_daily
+from adlab.kpis import (
+    build_summary,
+    compute_kpis_daily,
+    compute_kpis_weekly,
+    sessions_daily,
+    store_daily,
+    store_daily_from_sales,
+)
 from adlab.params import load_params
 
 
@@ -26,11 +33,15 @@ def main() -> None:
     orders = io.read_parquet(args.interim / "orders.parquet")
     kpis_daily = compute_kpis_daily(ad_insights, params.hold_rate_base)
     kpis_weekly = compute_kpis_weekly(kpis_daily, params.hold_rate_base)
-    store = store_daily(orders) if orders.height else None
+    store_sales = io.read_parquet(args.interim / "store_sales.parquet")
+    # The orders export is the store's truth; Shopify Analytics sales stand in without one.
+    store = (
+        store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
+    )
     currency = ad_insights["currency"].drop_nulls().first() if ad_insights.height else None
     summary = build_summary(
         kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
-        io.read_json(args.inputs)["data_source"],
+        io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")

@@ -11,7 +11,7 @@ import polars as pl
 from adlab import io
 from adlab.errors import exit_on_error
 from adlab.params import load_params
-from adlab.quality import validate_table
+from adlab.quality import TABLE_COLUMNS, check_currencies, validate_table
 from adlab.report import render_quality
 
 
@@ -31,13 +31,18 @@ def main() -> None:
     max_date = dt.date.today() + dt.timedelta(days=params.max_future_days)
     ledger = io.read_parquet(args.ingested / "ledger.parquet")
     all_checks = []
-    for table in ("ad_insights", "orders"):
-        result = validate_table(io.read_parquet(args.ingested / f"{table}.parquet"), table, min_date, max_date)
+    ingested = {table: io.read_parquet(args.ingested / f"{table}.parquet") for table in TABLE_COLUMNS}
+    check_currencies(ingested)
+    for table, frame in ingested.items():
+        result = validate_table(frame, table, min_date, max_date)
         io.write_parquet(result.table, args.out_dir / f"{table}.parquet")
         quarantine = pl.concat(
             [io.read_parquet(args.ingested / f"quarantine_{table}.parquet"), result.quarantine], how="diagonal"
-        ).with_columns(pl.col("source_row").cast(pl.Int64, strict=False) if "source_row" in result.quarantine.columns
-                       else pl.lit(None, pl.Int64).alias("source_row"))
+        )
+        quarantine = quarantine.with_columns(
+            pl.col("source_row").cast(pl.Int64, strict=False) if "source_row" in quarantine.columns
+            else pl.lit(None, pl.Int64).alias("source_row")
+        )
         io.write_parquet(quarantine, args.quarantine_dir / f"{table}.parquet")
         moved = pl.col("source_file").replace_strict(result.quarantined_rows, default=0, return_dtype=pl.Int64)
         ledger = ledger.with_columns(

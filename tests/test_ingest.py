@@ -6,7 +6,7 @@ import pytest
 
 from adlab.errors import AdlabError
 from adlab.ingest import choose_inputs, ingest
-from adlab.io import read_text_table
+from adlab.io import read_tables
 
 META_HEADER = (
     '"Campaign name","Ad set name","Ad name",Day,"Amount spent (EUR)",Impressions,Reach,"Link clicks",'
@@ -103,9 +103,9 @@ def test_ingest_unknown_file_names_the_closest_kind_and_its_missing_columns(tmp_
         ingest([path], tmp_path, "salt")
 
 
-def test_read_text_table_handles_semicolons_utf16_and_preamble(tmp_path):
+def test_read_tables_handles_semicolons_utf16_and_preamble(tmp_path):
     path = write(tmp_path, "g.csv", "Report title\nAll time\nCampaign;Cost\nA;1,50\n", encoding="utf-16")
-    table = read_text_table(path)
+    [table] = read_tables(path)
     assert (table.header, table.delimiter, table.first_row) == (["Campaign", "Cost"], ";", 4)
     assert table.frame.rows() == [("A", "1,50")]
 

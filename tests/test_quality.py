@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from adlab.errors import AdlabError
-from adlab.quality import rules_for, validate_table
+from adlab.quality import check_currencies, rules_for, run_suite, validate_table
 from adlab.schema import AD_INSIGHTS, INPUT_ROWS, ORDERS, conform
 
 LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)
@@ -62,3 +62,32 @@ def test_validate_table_orders_flags_refunds_above_total():
     result = validate_table(frame, "orders", LO, HI)
     assert result.table["order_id"].to_list() == ["#1"]
     assert result.quarantined_rows == {"o.csv": 2}  # the order's two line-item rows
+
+
+def test_check_currencies_stops_when_ads_and_orders_differ():
+    ads = pl.DataFrame({"currency": ["USD"], "source_file": ["meta.csv"]})
+    orders = pl.DataFrame({"currency": [None, "GBP"], "source_file": ["o.csv", "o.csv"]})
+    with pytest.raises(AdlabError, match=r"GBP in orders \(o\.csv\); USD in ad_insights \(meta\.csv\)"):
+        check_currencies({"ad_insights": ads, "orders": orders})
+    check_currencies({"ad_insights": ads, "orders": orders.filter(pl.col("currency").is_null())})
+
+
+def test_run_suite_in_parts_flags_the_same_rows_as_on_the_whole_table():
+    # Rows 1 and 4 share a key (duplicates must meet in one part), row 2 spends -5, rows 3 and 5 are in EUR.
+    frame = insights([
+        {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
+        {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 3},
+        {"date": dt.date(2026, 11, 3), "ad": "C", "spend": -5.0, "source_row": 4},
+        {"date": dt.date(2026, 11, 4), "ad": "D", "currency": "EUR", "source_row": 5},
+        {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 6},
+        {"date": dt.date(2026, 11, 5), "ad": "E", "currency": "EUR", "source_row": 7},
+    ]).drop(INPUT_ROWS)
+    rules = rules_for("ad_insights", LO, HI)
+    outcomes = {rule.reason or rule.expectation: (success, indexes)
+                for rule, success, indexes, _ in run_suite(frame, "ad_insights", rules, chunk_rows=2)}
+    assert outcomes["duplicate key"] == (False, [1, 4])
+    assert outcomes["spend is negative"] == (False, [2])
+    assert outcomes["ExpectColumnUniqueValueCountToBeBetween"][0] is False  # USD and EUR across parts
+    assert outcomes["ExpectTableColumnsToMatchSet"] == (True, [])
+    whole = [(success, indexes) for _, success, indexes, _ in run_suite(frame, "ad_insights", rules)]
+    assert [(success, indexes) for _, success, indexes, _ in run_suite(frame, "ad_insights", rules, 2)] == whole

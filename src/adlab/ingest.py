@@ -10,14 +10,30 @@ from types import ModuleType
 import polars as pl
 
 from adlab.errors import AdlabError
-from adlab.io import RawTable, list_exports, read_text_table
-from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, INPUT_ROWS, LEDGER, ORDERS, ORDERS_KEY, WARNINGS, empty
-from adlab.sources import Parsed, meta_ads, shopify_orders
+from adlab.io import RawTable, list_exports, read_tables
+from adlab.schema import (
+    AD_INSIGHTS,
+    AD_INSIGHTS_KEY,
+    INPUT_ROWS,
+    LEDGER,
+    ORDERS,
+    ORDERS_KEY,
+    SESSIONS,
+    SESSIONS_KEY,
+    STORE_SALES,
+    STORE_SALES_KEY,
+    WARNINGS,
+    empty,
+)
+from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
 
-SOURCES: tuple[ModuleType, ...] = (meta_ads, shopify_orders)
+# Detection order breaks ties: specific kinds first, "known but not used" last.
+SOURCES: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
 TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
     "ad_insights": (AD_INSIGHTS, AD_INSIGHTS_KEY),
     "orders": (ORDERS, ORDERS_KEY),
+    "sessions": (SESSIONS, SESSIONS_KEY),
+    "store_sales": (STORE_SALES, STORE_SALES_KEY),
 }
 
 
@@ -42,29 +58,44 @@ def choose_inputs(raw_dir: Path, sample_dir: Path) -> tuple[list[Path], bool]:
     return sample, True
 
 
-def detect_source(raw: RawTable, label: str) -> ModuleType:
-    """The export kind whose required columns the header holds.
+def detect_source(raw: RawTable, label: str) -> ModuleType | None:
+    """The export kind whose required columns the header holds; None when none does.
 
     Raises:
-        AdlabError: no kind matches; names the closest kind and its missing columns.
+        AdlabError: no kind matches and `label` is a whole file; names the closest kind and its missing columns.
     """
-    scored = [(source.detect(raw.header), source) for source in SOURCES]
+    scored = [(source.detect(raw), source) for source in SOURCES]
     best, source = max(scored, key=lambda pair: pair[0].score)
-    if best.score < 1:
-        raise AdlabError(
-            f"{label}: not a known export; the closest kind is {best.kind}, "
-            f"which also needs the column(s): {', '.join(best.missing)}."
-        )
-    return source
+    if best.score >= 1:
+        return source
+    if raw.part:
+        return None
+    raise AdlabError(
+        f"{label}: not a known export; the closest kind is {best.kind}, "
+        f"which also needs the column(s): {', '.join(best.missing)}."
+    )
 
 
-def parse_file(path: Path, label: str, salt: str) -> tuple[Parsed, int]:
-    """Read and parse one file; returns what it gave and its number of data rows."""
-    raw = read_text_table(path)
-    source = detect_source(raw, label)
-    if source is shopify_orders:
-        return shopify_orders.parse(raw, label, salt), raw.frame.height
-    return source.parse(raw, label), raw.frame.height
+def parse_file(path: Path, label: str, salt: str) -> list[tuple[str, Parsed, int]]:
+    """Read and parse every table of one file: (table label, what it gave, its number of data rows).
+
+    In a workbook or multi-table file, tables of no known kind are reported as
+    not used; the file stops the run only when none of its tables is known.
+    """
+    tables = read_tables(path)
+    results = []
+    for raw in tables:
+        where = f"{label} [{raw.part}]" if raw.part else label
+        source = detect_source(raw, where)
+        if source is None:
+            results.append((where, Parsed(other.KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
+                "source_file": where, "check": "not_used",
+                "message": f"table ({' | '.join(raw.header[:3])}) is of no known kind; not used"}]), 0))
+            continue
+        results.append((where, source.parse(raw, where, salt), raw.frame.height))
+    if all(parsed.kind == other.KIND for _, parsed, _ in results) and len(tables) > 1:
+        raise AdlabError(f"{label}: none of its {len(tables)} tables is a known export.")
+    return results
 
 
 def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
@@ -100,9 +131,14 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
     """
     parsed: dict[str, Parsed] = {}
     rows_in: dict[str, int] = {}
+    unused: list[dict[str, str]] = []
     for path in files:
         label = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        parsed[label], rows_in[label] = parse_file(path, label, salt)
+        for where, result, height in parse_file(path, label, salt):
+            if result.table:
+                parsed[where], rows_in[where] = result, height
+            else:
+                unused.extend(result.warnings)
 
     ranks = _file_order(parsed)
     tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
@@ -145,6 +181,6 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
             raise RuntimeError(f"row ledger does not balance for {label}: {row}")  # a bug, never bad input
         ledger_rows.append(row)
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)
-    warnings = [w for p in parsed.values() for w in p.warnings]
+    warnings = [w for p in parsed.values() for w in p.warnings] + unused
     warnings_frame = pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS)
     return Ingested(tables, quarantine, ledger, warnings_frame)

@@ -17,7 +17,8 @@ import polars as pl
 
 from adlab.errors import AdlabError
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", *EXCEL_SUFFIXES)
 DELIMITERS = (",", ";", "\t")
 # How many lines at the top of a file may precede the header (titles, `#` comments).
 MAX_PREAMBLE_LINES = 30
@@ -33,6 +34,8 @@ class RawTable:
     first_row: int  # spreadsheet row number of the first data row (the header is the row above)
     encoding: str
     delimiter: str
+    part: str = ""  # which table of the file: "sheet Ads", "table 3"; empty for a one-table file
+    title: str = ""  # text above the header (report titles, `#` comment blocks)
 
 
 def list_exports(folder: Path) -> list[Path]:
@@ -90,21 +93,60 @@ def dedupe_names(names: list[str]) -> list[str]:
     return unique
 
 
-def read_text_table(path: Path) -> RawTable:
-    """Read a delimited text export as all-string columns, whatever its encoding, delimiter or preamble.
+def read_tables(path: Path) -> list[RawTable]:
+    """Every table in an export: one per CSV, one per `#`-separated block (GA4), one per XLSX sheet.
 
     Raises:
-        AdlabError: the file is unreadable, binary, empty or not a table.
+        AdlabError: the file is unreadable, binary, empty or holds no table.
     """
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_excel_tables(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise AdlabError(f"{path}: cannot be read ({err.strerror}); check its permissions.") from err
+    if not data.strip():
+        raise AdlabError(f"{path}: the file is empty; export it again.")
     text, encoding = decode(data, path)
+    blocks = split_comment_blocks(text) if text.lstrip().startswith("#") else [(0, text, "")]
+    tables = [
+        read_text_block(path, block, first_line, encoding, preamble, f"table {n}" if len(blocks) > 1 else "")
+        for n, (first_line, block, preamble) in enumerate(blocks, start=1)
+    ]
+    if not tables:
+        raise AdlabError(f"{path}: holds only comments, no table; export it again.")
+    return tables
+
+
+def split_comment_blocks(text: str) -> list[tuple[int, str, str]]:
+    """Tables stacked in one file between `#` comment lines (GA4 UI downloads).
+
+    Returns (index of the block's first line, the block's text, the comment lines above it).
+    """
+    blocks, current, start, comments, preamble = [], [], 0, [], ""
+    for index, line in enumerate(text.split("\n")):
+        if line.startswith("#"):
+            if any(part.strip() for part in current):
+                blocks.append((start, "\n".join(current), preamble))
+            current, comments = [], [*(comments if not current else []), line]
+            continue
+        if not current:
+            if not line.strip():
+                continue
+            start, preamble, comments = index, "\n".join(comments), []
+        current.append(line)
+    if any(part.strip() for part in current):
+        blocks.append((start, "\n".join(current), preamble))
+    return blocks
+
+
+def read_text_block(path: Path, text: str, first_line: int, encoding: str, preamble: str, part: str) -> RawTable:
+    """One delimited table (header past any title lines) as all-string columns."""
     lines = [line.rstrip("\r") for line in text[:1_000_000].split("\n", MAX_PREAMBLE_LINES)[:MAX_PREAMBLE_LINES]]
     header_index, delimiter = find_header(lines)
+    where = f"{path} ({part})" if part else str(path)
     if header_index < 0:
-        raise AdlabError(f"{path}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
+        raise AdlabError(f"{where}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
     offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
     names = dedupe_names(split_fields(lines[header_index], delimiter))
     try:
@@ -120,8 +162,50 @@ def read_text_table(path: Path) -> RawTable:
         )
     except pl.exceptions.PolarsError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise AdlabError(f"{path}: not a readable {delimiter!r}-delimited table ({first}).") from err
-    return RawTable(path, names, frame, header_index + 2, encoding, delimiter)
+        raise AdlabError(f"{where}: not a readable {delimiter!r}-delimited table ({first}).") from err
+    title = "\n".join([preamble, *lines[:header_index]]).strip()
+    if frame.width:
+        # Blank lines and trailing `# comment` lines are not rows.
+        comment = pl.col(names[0]).str.starts_with("#") & pl.all_horizontal(pl.col(names[1:]).is_null())
+        frame = frame.filter(~pl.all_horizontal(pl.all().is_null()) & ~comment.fill_null(False))
+    return RawTable(path, names, frame, first_line + header_index + 2, encoding, delimiter, part, title)
+
+
+def read_excel_tables(path: Path) -> list[RawTable]:
+    """One table per non-empty sheet of a workbook, every cell as text (dates as ISO text)."""
+    import fastexcel  # only workbooks need it
+
+    try:
+        reader = fastexcel.read_excel(path)
+        sheets = [
+            (name, reader.load_sheet(index, header_row=None, dtypes="string").to_polars())
+            for index, name in enumerate(reader.sheet_names)
+        ]
+    except Exception as err:  # fastexcel raises its own types for every kind of broken workbook
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise AdlabError(f"{path}: not a readable Excel workbook ({first}); save it again as .xlsx or CSV.") from err
+    tables = []
+    for name, frame in sheets:
+        head = frame.head(MAX_PREAMBLE_LINES).rows()
+        header_index = next(
+            (i for i, row in enumerate(head)
+             if sum(cell is not None and str(cell).strip() != "" for cell in row) >= 2
+             and not str(row[0] or "").startswith("#")),
+            -1,
+        )
+        if header_index < 0:
+            continue
+        names = dedupe_names([
+            str(cell) if cell is not None else f"column {i + 1}" for i, cell in enumerate(head[header_index])
+        ])
+        body = frame.slice(header_index + 1).rename(dict(zip(frame.columns, names, strict=True)))
+        body = body.filter(~pl.all_horizontal(pl.all().is_null()))
+        title = "\n".join(str(row[0]) for row in head[:header_index] if row and row[0] is not None)
+        part = f"sheet {name}" if len(sheets) > 1 else ""
+        tables.append(RawTable(path, names, body, header_index + 2, "xlsx", "", part, title))
+    if not tables:
+        raise AdlabError(f"{path}: no sheet holds a table with a header row; is it an export?")
+    return tables
 
 
 def tmp_path_for(path: Path) -> Path:

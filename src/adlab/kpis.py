@@ -6,6 +6,8 @@ Every ratio is written once here, as a polars expression over summed columns.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -19,27 +21,58 @@ def ratio(num: str, den: str, scale: float = 1.0) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) * scale / pl.col(den))
 
 
+# Every KPI of DESIGN 4 as (numerator, denominator, scale) of summed columns; hold_rate's base is a setting.
+KPI_FRACTIONS: dict[str, tuple[str, str, float]] = {
+    "roas": ("purchase_value", "spend", 1.0),
+    "cpa": ("spend", "purchases", 1.0),
+    "ctr": ("link_clicks", "impressions", 1.0),
+    "ctr_all": ("clicks", "impressions", 1.0),
+    "cpc": ("spend", "link_clicks", 1.0),
+    "cpm": ("spend", "impressions", 1000.0),
+    "cvr": ("purchases", "link_clicks", 1.0),
+    "aov": ("purchase_value", "purchases", 1.0),
+    "hook_rate": ("video_3s_plays", "impressions", 1.0),
+    "hold_rate": ("thruplays", "video_3s_plays", 1.0),
+}
+
+# ROAS = (1000 / cpm) x ctr x cvr x aov, CPA = (cpm / 1000) / (ctr x cvr), CPC = (cpm / 1000) / ctr exactly,
+# so a change in their log is the sum of these powers times the log changes of the factors (DESIGN 4).
+KPI_FACTORS: dict[str, dict[str, int]] = {
+    "roas": {"cpm": -1, "ctr": 1, "cvr": 1, "aov": 1},
+    "cpa": {"cpm": 1, "ctr": -1, "cvr": -1},
+    "cpc": {"cpm": 1, "ctr": -1},
+}
+
+
 def kpi_exprs(hold_rate_base: str = "video_3s_plays") -> list[pl.Expr]:
     """The KPI ratios of DESIGN 4, each named for what it is."""
-    return [
-        ratio("purchase_value", "spend").alias("roas"),
-        ratio("spend", "purchases").alias("cpa"),
-        ratio("link_clicks", "impressions").alias("ctr"),
-        ratio("clicks", "impressions").alias("ctr_all"),
-        ratio("spend", "link_clicks").alias("cpc"),
-        ratio("spend", "impressions", 1000.0).alias("cpm"),
-        ratio("purchases", "link_clicks").alias("cvr"),
-        ratio("purchase_value", "purchases").alias("aov"),
-        ratio("video_3s_plays", "impressions").alias("hook_rate"),
-        ratio("thruplays", hold_rate_base).alias("hold_rate"),
-    ]
+    fractions = {**KPI_FRACTIONS, "hold_rate": ("thruplays", hold_rate_base, 1.0)}
+    return [ratio(num, den, scale).alias(name) for name, (num, den, scale) in fractions.items()]
+
+
+def log_split(before: dict, after: dict, kpi: str = "roas") -> dict[str, float | None]:
+    """The change in log(kpi) from `before` to `after` split into its factors' terms (DESIGN 4).
+
+    `before` and `after` map KPI names to values (rows of a roll-up). The terms
+    add up exactly to log(after / before) of the KPI; a factor that is null or 0
+    in either period gives a null term. A KPI without factors is its own term.
+    """
+    powers = KPI_FACTORS.get(kpi, {kpi: 1})
+    terms: dict[str, float | None] = {}
+    for factor, power in powers.items():
+        old, new = before.get(factor), after.get(factor)
+        terms[factor] = power * math.log(new / old) if old and new else None
+    return terms
+
+
+def sum_metrics_of(columns: Iterable[str]) -> list[pl.Expr]:
+    """Sums that stay null when every input is null (absent is not 0)."""
+    return [pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name) for name in columns]
 
 
 def sum_metrics() -> list[pl.Expr]:
-    """Sums of the additive metrics that stay null when every input is null (absent is not 0)."""
-    return [
-        pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name) for name in KPI_SUMS
-    ]
+    """Sums of the additive metrics, null where nothing was exported."""
+    return sum_metrics_of(KPI_SUMS)
 
 
 def rollup(frame: pl.DataFrame | pl.LazyFrame, by: list[str], hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
@@ -76,7 +109,21 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     one_view = chosen_breakdown == chosen_breakdown.min().over("date", "platform_source", *ENTITY)
     attribution = pl.col("attribution_setting").fill_null("")
     one_window = attribution == attribution.min().over("date", "platform_source", *ENTITY)
-    return frame.filter(finest).filter(one_view).filter(one_window).drop("level_rank")
+    # A column with one value everywhere keeps every row: its window filter (seconds per million rows) is skipped.
+    varies = _varies(ad_insights, {"level": finest, "breakdown": one_view, "attribution_setting": one_window})
+    for keep in varies:
+        frame = frame.filter(keep)
+    return frame.drop("level_rank")
+
+
+def _varies(ad_insights: pl.DataFrame | pl.LazyFrame, filters: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """The filters, in order, except those whose column holds one non-null value everywhere; all of a LazyFrame's."""
+    if isinstance(ad_insights, pl.LazyFrame):
+        return list(filters.values())
+    single = ad_insights.select(
+        ((pl.col(name).n_unique() == 1) & (pl.col(name).null_count() == 0)).alias(name) for name in filters
+    ).row(0, named=True)
+    return [keep for name, keep in filters.items() if not single[name]]
 
 
 def add_week(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -92,11 +139,12 @@ def compute_kpis_daily(
     Frequency (impressions / reach) is only given where reach was exported at
     this grain: a single ad-level, no-breakdown row behind the output row.
     """
-    view = totals_view(ad_insights)
+    view = totals_view(ad_insights).collect()  # once: both the sums and the reach read it
     by = ["date", "platform_source", *ENTITY]
     daily = rollup(view, by, hold_rate_base)
     reach = (
-        view.filter((pl.col("level") == "ad") & (pl.col("breakdown") == "none"))
+        view.lazy()
+        .filter((pl.col("level") == "ad") & (pl.col("breakdown") == "none"))
         .group_by(by)
         .agg(pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"))
         .collect()
@@ -169,9 +217,17 @@ def store_covers(store: pl.DataFrame | None, start: dt.date, end: dt.date) -> bo
 
 
 def period_figures(
-    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, start: dt.date, end: dt.date
+    kpis_daily: pl.DataFrame,
+    store: pl.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
+    sessions: pl.DataFrame | None = None,
 ) -> dict[str, float | int | None]:
-    """Account totals and KPIs for the days start..end (inclusive), with store orders, revenue and MER."""
+    """Account totals and KPIs for the days start..end (inclusive), with store orders, revenue and MER.
+
+    With daily `sessions` (see `sessions_daily`) covering the period: sessions and
+    store conversion rate (orders / sessions).
+    """
     days = kpis_daily.filter(pl.col("date").is_between(start, end))
     totals = rollup(days.with_columns(pl.lit(1).alias("_all")), ["_all"]).drop("_all")
     row = totals.row(0, named=True) if totals.height else {name: None for name in totals.columns}
@@ -185,14 +241,61 @@ def period_figures(
         "orders": None,
         "revenue": None,
         "mer": None,
+        "sessions": None,
+        "store_cvr": None,
     }
     if store_covers(store, start, end):
-        sales = store.filter(pl.col("date").is_between(start, end))
-        figures["orders"] = int(sales["orders"].sum())
-        figures["revenue"] = float(sales["revenue"].sum())
-        spend = figures["spend"]
-        figures["mer"] = figures["revenue"] / spend if spend else None
+        sales = store.filter(pl.col("date").is_between(start, end)).select(
+            pl.col("orders").sum().alias("orders") if store["orders"].null_count() < store.height
+            else pl.lit(None, pl.Int64).alias("orders"),
+            pl.col("revenue").sum(),
+            pl.lit(figures["spend"]).alias("spend"),
+        )
+        figures.update(sales.select("orders", "revenue", ratio("revenue", "spend").alias("mer")).row(0, named=True))
+    if store_covers(sessions, start, end):
+        visits = sessions.filter(pl.col("date").is_between(start, end)).select(
+            pl.col("sessions").sum(), pl.lit(figures["orders"], pl.Int64).alias("orders")
+        )
+        figures.update(visits.select("sessions", ratio("orders", "sessions").alias("store_cvr")).row(0, named=True))
     return figures
+
+
+def store_daily_from_sales(store_sales: pl.DataFrame) -> pl.DataFrame:
+    """The `store_daily` shape from Shopify Analytics sales (revenue = total sales after returns)."""
+    return store_sales.select(
+        "date",
+        "orders",
+        pl.col("total_sales").alias("revenue"),
+        pl.lit(None, pl.Int64).alias("new_customer_orders"),
+        pl.lit(None, pl.Int64).alias("units"),
+        ratio("total_sales", "orders").alias("store_aov"),
+    ).sort("date")
+
+
+def sessions_daily(sessions: pl.DataFrame) -> pl.DataFrame | None:
+    """One row per day: sessions summed over channels, from one source (GA4 before Shopify) per day.
+
+    Weekly GA4 rows (weeks start on Sunday there) do not map onto ISO weeks and are left out.
+    """
+    daily = sessions.filter(pl.col("period") == "day")
+    if daily.height == 0:
+        return None
+    return (
+        daily.filter(pl.col("source") == pl.col("source").min().over("date"))
+        .group_by("date")
+        .agg(pl.col("sessions").sum())
+        .sort("date")
+    )
+
+
+def spend_by_platform(kpis_daily: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str, dict[str, float | None]]:
+    """Spend, purchase value and ROAS per ad platform for the days start..end."""
+    days = kpis_daily.filter(pl.col("date").is_between(start, end))
+    return {
+        row["platform_source"]: {"spend": _rounded(row["spend"]), "purchase_value": _rounded(row["purchase_value"]),
+                                 "roas": _rounded(row["roas"])}
+        for row in rollup(days, ["platform_source"]).iter_rows(named=True)
+    }
 
 
 def account_daily(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.DataFrame:
@@ -221,7 +324,7 @@ def store_figures(store: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str
     totals = (
         store.lazy()
         .filter(pl.col("date").is_between(start, end))
-        .select(pl.col("orders", "revenue", "new_customer_orders", "units").sum(), pl.len().alias("days"))
+        .select(*sum_metrics_of(["orders", "revenue", "new_customer_orders", "units"]), pl.len().alias("days"))
         .with_columns(
             ratio("revenue", "orders").alias("store_aov"),
             ratio("new_customer_orders", "orders").alias("new_customer_share"),
@@ -231,15 +334,65 @@ def store_figures(store: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str
     return totals.row(0, named=True)
 
 
+def breakdown_view(ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str) -> pl.LazyFrame:
+    """The daily rows of one breakdown export (age_gender, placement, ...) counted once (DESIGN 3.3).
+
+    Per (date, platform, campaign) only the finest level exported, and one attribution setting (the
+    first by name): a breakdown describes the same spend again, so it is only ever summed on its own.
+    """
+    frame = ad_insights.lazy().filter(
+        (pl.col("breakdown") == breakdown)
+        & (pl.col("window_start").is_null() | (pl.col("window_start") == pl.col("date")))
+    )
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
+    finest = rank == rank.max().over("date", "platform_source", "campaign")
+    attribution = pl.col("attribution_setting").fill_null("")
+    return frame.filter(finest).filter(attribution == attribution.min())
+
+
+def breakdown_rollup(
+    ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str, by: list[str], start: dt.date, end: dt.date
+) -> pl.DataFrame:
+    """One row per value of `by` (e.g. age, gender) over the days start..end, from one breakdown export only."""
+    days = breakdown_view(ad_insights, breakdown).filter(pl.col("date").is_between(start, end))
+    return rollup(days, by)
+
+
+def customer_split(orders: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per customer type (new, returning, unknown) over start..end: orders, revenue and store AOV.
+
+    Counts the same orders as store_daily (neither cancelled nor voided; revenue = total - refunded).
+    """
+    kind = (
+        pl.when(pl.col("is_new_customer")).then(pl.lit("new"))
+        .when(~pl.col("is_new_customer")).then(pl.lit("returning"))
+        .otherwise(pl.lit("unknown"))
+    )
+    return (
+        orders.lazy()
+        .filter(pl.col("date").is_between(start, end))
+        .filter(~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES))
+        .group_by(kind.alias("customer"))
+        .agg(pl.len().alias("orders"), (pl.col("total") - pl.col("refunded").fill_null(0.0)).sum().alias("revenue"))
+        .with_columns(ratio("revenue", "orders").alias("store_aov"))
+        .sort(pl.col("customer").replace_strict({"new": 0, "returning": 1, "unknown": 2}, return_dtype=pl.Int8))
+        .collect()
+    )
+
+
 __all__ = [
     "AD_METRICS",
     "account_daily",
     "add_week",
+    "breakdown_rollup",
+    "breakdown_view",
     "breakeven_roas",
     "complete_weeks",
     "compute_kpis_daily",
     "compute_kpis_weekly",
+    "customer_split",
     "kpi_exprs",
+    "log_split",
     "period_figures",
     "ratio",
     "rollup",
@@ -251,7 +404,7 @@ __all__ = [
 
 
 SUMMARY_KEYS = ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm",
-                "cvr", "aov", "orders", "revenue", "mer")
+                "cvr", "aov", "orders", "revenue", "mer", "sessions", "store_cvr")
 
 
 def _rounded(value: float | int | None) -> float | int | None:
@@ -261,7 +414,7 @@ def _rounded(value: float | int | None) -> float | int | None:
 
 def build_summary(
     kpis_daily: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
-    data_source: str,
+    data_source: str, sessions: pl.DataFrame | None = None,
 ) -> dict:
     """metrics/summary.json (DESIGN 3.5): the latest complete ISO week, the week before, and the row ledger.
 
@@ -276,8 +429,8 @@ def build_summary(
         week, weeks = iso_week(dt.date(1970, 1, 1)), []
     monday, sunday = week_bounds(week)
     previous_monday = monday - dt.timedelta(days=7)
-    current = period_figures(kpis_daily, store, monday, sunday)
-    previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6))
+    current = period_figures(kpis_daily, store, monday, sunday, sessions)
+    previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6), sessions)
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
     return {
         "week": week,
@@ -292,5 +445,6 @@ def build_summary(
             "totals": int(totals["totals"] or 0),
             "quarantined": int(totals["quarantined"] or 0),
         },
+        "by_platform": spend_by_platform(kpis_daily, monday, sunday),
         "data_source": data_source,
     }

@@ -14,7 +14,23 @@ from typing import Any
 import polars as pl
 
 from adlab.errors import AdlabError
-from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, INPUT_ROWS, ORDER_MONEY, ORDERS, ORDERS_KEY
+from adlab.schema import (
+    AD_INSIGHTS,
+    AD_INSIGHTS_KEY,
+    AD_METRICS,
+    INPUT_ROWS,
+    ORDER_MONEY,
+    ORDERS,
+    ORDERS_KEY,
+    SESSIONS,
+    SESSIONS_KEY,
+    STORE_SALES,
+    STORE_SALES_KEY,
+)
+
+TABLE_COLUMNS: dict[str, dict[str, pl.DataType]] = {
+    "ad_insights": AD_INSIGHTS, "orders": ORDERS, "sessions": SESSIONS, "store_sales": STORE_SALES,
+}
 
 CHECKS: dict[str, pl.DataType] = {
     "table": pl.String(),
@@ -24,6 +40,12 @@ CHECKS: dict[str, pl.DataType] = {
     "unexpected_count": pl.Int64(),
     "details": pl.String(),
 }
+
+
+# Rows GX sees at once: bounds the pandas copy of a very large table (about 1.5 GB per million ad rows).
+CHUNK_ROWS = 1_000_000
+UNIQUENESS = ("ExpectCompoundColumnsToBeUnique", "ExpectColumnValuesToBeUnique")
+DISTINCT_COUNT = "ExpectColumnUniqueValueCountToBeBetween"
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,20 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
             ),
             Rule("ExpectColumnUniqueValueCountToBeBetween", {"column": "currency", "max_value": 1}, ""),
         ]
+    if table in ("sessions", "store_sales"):
+        columns, key = (SESSIONS, SESSIONS_KEY) if table == "sessions" else (STORE_SALES, STORE_SALES_KEY)
+        counts = ("sessions", "engaged_sessions") if table == "sessions" else ("orders", "gross_sales")
+        return [
+            Rule("ExpectTableColumnsToMatchSet", {"column_set": list(columns), "exact_match": True}, ""),
+            not_null,
+            date_rule,
+            *[Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
+              for name in counts],
+            Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(key), "ignore_row_if": "never"},
+                 "duplicate key")
+            if len(key) > 1
+            else Rule("ExpectColumnValuesToBeUnique", {"column": key[0]}, "duplicate key"),
+        ]
     return [
         Rule("ExpectTableColumnsToMatchSet", {"column_set": list(ORDERS), "exact_match": True}, ""),
         not_null,
@@ -94,41 +130,110 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
     ]
 
 
-def run_suite(frame: pl.DataFrame, table: str, rules: list[Rule]) -> list[tuple[Rule, bool, list[int], Any]]:
+def run_suite(
+    frame: pl.DataFrame, table: str, rules: list[Rule], chunk_rows: int = CHUNK_ROWS
+) -> list[tuple[Rule, bool, list[int], Any]]:
     """Validate `frame` with GX; per rule: success, failing row positions, observed value.
 
-    This is the one place a polars frame becomes pandas (GX reads pandas only).
+    A table longer than `chunk_rows` goes to GX in parts, so that its pandas copy
+    stays small: rows are sent to parts by a hash of the columns the uniqueness
+    rules compare (duplicates always meet in one part), and a rule on a column's
+    count of distinct values runs once on those distinct values.
     """
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx  # imported here: only the validate stage pays its start-up cost
-    import great_expectations.expectations as gxe
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-    batch = (
-        context.data_sources.add_pandas(f"adlab_{table}")
-        .add_dataframe_asset(name=table)
-        .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame.to_pandas()})
-    )
-    # `meta` carries each rule's position: GX does not keep the suite's order in its results.
-    expectations = [getattr(gxe, rule.expectation)(**rule.kwargs, meta={"rule": i}) for i, rule in enumerate(rules)]
-    suite = gx.ExpectationSuite(name=table, expectations=expectations)
-    if len(suite.expectations) != len(rules):
-        raise RuntimeError(f"GX dropped {len(rules) - len(suite.expectations)} expectations of {table}")
-    result = batch.validate(suite, result_format="COMPLETE")
-    by_rule = {item.expectation_config.meta["rule"]: item for item in result.results}
+    parts = _parts(frame, rules, chunk_rows)
+    on_distinct = [i for i, rule in enumerate(rules) if rule.expectation == DISTINCT_COUNT] if len(parts) > 1 else []
+    per_row = [i for i in range(len(rules)) if i not in on_distinct]
+    results: dict[int, list[Any]] = {i: [] for i in range(len(rules))}
+    for n, positions in enumerate(parts):
+        part = frame if positions is None else frame[positions]
+        for i, item in _validate(context, part, positions, f"{table}_{n}", rules, per_row).items():
+            results[i].append(item)
+    for i in on_distinct:
+        distinct = frame.select(pl.col(rules[i].kwargs["column"]).unique(maintain_order=True))
+        results[i] += _validate(context, distinct, None, f"{table}_distinct_{i}", rules, [i]).values()
     outcomes = []
     for i, rule in enumerate(rules):
-        item = by_rule[i]
-        raised = item.exception_info.get("raised_exception") if isinstance(item.exception_info, dict) else False
-        if raised:
-            raise RuntimeError(f"GX could not evaluate {rule.expectation} on {table}: {item.exception_info}")
-        outcomes.append(
-            (rule, bool(item.success), list(item.result.get("unexpected_index_list") or []),
-             item.result.get("observed_value"))
-        )
+        for item in results[i]:
+            raised = item.exception_info.get("raised_exception") if isinstance(item.exception_info, dict) else False
+            if raised:
+                raise RuntimeError(f"GX could not evaluate {rule.expectation} on {table}: {item.exception_info}")
+        indexes = sorted(index for item in results[i] for index in item.result.get("unexpected_index_list") or [])
+        outcomes.append((rule, all(item.success for item in results[i]), indexes,
+                         results[i][0].result.get("observed_value")))
     return outcomes
+
+
+def _validate(context: Any, frame: pl.DataFrame, positions: pl.Series | None, name: str, rules: list[Rule],
+              chosen: list[int]) -> dict[int, Any]:
+    """GX's result of each chosen rule on one frame whose rows sit at `positions` of the table (None: 0, 1, ...).
+
+    This is the one place a polars frame becomes pandas (GX reads pandas only).
+    """
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    data = for_gx(frame).to_pandas()
+    if positions is not None:
+        data.index = positions.to_numpy()  # GX reports failing rows by index label: the table's positions
+    batch = (
+        context.data_sources.add_pandas(f"adlab_{name}")
+        .add_dataframe_asset(name=name)
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": data})
+    )
+    # `meta` carries each rule's position: GX does not keep the suite's order in its results.
+    expectations = [getattr(gxe, rules[i].expectation)(**rules[i].kwargs, meta={"rule": i}) for i in chosen]
+    suite = gx.ExpectationSuite(name=name, expectations=expectations)
+    if len(suite.expectations) != len(chosen):
+        raise RuntimeError(f"GX dropped {len(chosen) - len(suite.expectations)} expectations of {name}")
+    result = batch.validate(suite, result_format="COMPLETE")
+    return {item.expectation_config.meta["rule"]: item for item in result.results}
+
+
+def _parts(frame: pl.DataFrame, rules: list[Rule], chunk_rows: int) -> list[pl.Series | None]:
+    """Row positions of each part GX validates on its own; [None] (the whole table) when it is short enough.
+
+    Rows are split by a hash of the columns every uniqueness rule compares, so
+    rows that could be duplicates of each other land in the same part.
+    """
+    count = -(-frame.height // max(chunk_rows, 1))
+    compared = [
+        set(rule.kwargs.get("column_list") or [rule.kwargs["column"]])
+        for rule in rules if rule.expectation in UNIQUENESS
+    ]
+    shared = sorted(set.intersection(*compared)) if compared else []
+    if count <= 1 or (compared and not shared):
+        return [None]
+    part = (
+        frame.select(pl.struct(shared).hash(seed=0) % count) if shared
+        else frame.select(pl.int_range(pl.len(), dtype=pl.UInt64) % count)
+    ).to_series()
+    positions = [(part == n).arg_true() for n in range(count)]
+    return [rows for rows in positions if rows.len()]
+
+
+def for_gx(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with Date columns as nanosecond datetimes when they fit, the one form GX compares vectorised.
+
+    GX's pandas engine checks `between` on any other dtype one Python call per row
+    (about 5 s per million rows); a date outside 1678..2261 keeps its Date dtype.
+    """
+    dates = [name for name, dtype in frame.schema.items() if dtype == pl.Date()]
+    lo, hi = dt.date(1678, 1, 1), dt.date(2261, 12, 31)
+    bounds = frame.select(pl.col(dates).min().name.suffix("_lo"), pl.col(dates).max().name.suffix("_hi")).row(
+        0, named=True
+    ) if dates else {}
+    fits = [
+        name for name in dates
+        if (bounds[f"{name}_lo"] is None or bounds[f"{name}_lo"] >= lo)
+        and (bounds[f"{name}_hi"] is None or bounds[f"{name}_hi"] <= hi)
+    ]
+    return frame.with_columns(pl.col(fits).cast(pl.Datetime("ns"))) if fits else frame
 
 
 @dataclass
@@ -147,24 +252,24 @@ def validate_table(
     `frame` carries the ledger weight column (input rows per row); the returned
     table does not. Raises AdlabError for table-level failures.
     """
-    columns = AD_INSIGHTS if table == "ad_insights" else ORDERS
-    check_dtypes(frame, columns, table)
+    check_dtypes(frame, TABLE_COLUMNS[table], table)
     body = frame.drop(INPUT_ROWS)
     rules = rules_for(table, min_date, max_date)
     outcomes = run_suite(body, table, rules) if body.height else []
-    reasons: dict[int, str] = {}
     checks = []
     for rule, success, indexes, observed in outcomes:
         column = rule.kwargs.get("column") or rule.kwargs.get("column_A") or ""
         if not success and not rule.reason:
             _stop(body, table, rule, observed)
-        for index in indexes:
-            reasons.setdefault(index, rule.reason)
         checks.append({
             "table": table, "check": rule.expectation, "column": column, "success": success,
             "unexpected_count": len(indexes), "details": rule.reason or _observed(observed),
         })
-    flagged = pl.Series("reason", [reasons.get(i) for i in range(body.height)], dtype=pl.String)
+    flagged = pl.Series("reason", [None] * body.height, dtype=pl.String)
+    # A row failing several rules keeps the reason of the first: later rules are written first.
+    for rule, _, indexes, _ in reversed(outcomes):
+        if indexes and rule.reason:
+            flagged = flagged.scatter(indexes, rule.reason)
     marked = frame.with_columns(flagged)
     bad = marked.filter(pl.col("reason").is_not_null())
     counts = dict(bad.group_by("source_file").agg(pl.col(INPUT_ROWS).sum()).iter_rows())
@@ -174,6 +279,23 @@ def validate_table(
         checks=pl.DataFrame(checks, schema=CHECKS) if checks else pl.DataFrame(schema=CHECKS),
         quarantined_rows=counts,
     )
+
+
+def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
+    """Ad spend and store revenue must be in one currency, else MER and ROAS mix money.
+
+    Raises:
+        AdlabError: naming each table's currency and a file it came from.
+    """
+    found = {
+        table: frame.filter(pl.col("currency").is_not_null()).select("currency", "source_file").head(1).rows()
+        for table, frame in tables.items()
+        if "currency" in frame.columns
+    }
+    seen = {rows[0][0]: (table, rows[0][1]) for table, rows in found.items() if rows}
+    if len(seen) > 1:
+        listing = "; ".join(f"{currency} in {table} ({source})" for currency, (table, source) in sorted(seen.items()))
+        raise AdlabError(f"exports in several currencies ({listing}); keep one store and account currency.")
 
 
 def _observed(observed: Any) -> str:

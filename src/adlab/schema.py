@@ -91,6 +91,35 @@ ORDERS: dict[str, pl.DataType] = {
 ORDERS_KEY: tuple[str, ...] = ("order_id",)
 ORDER_MONEY: tuple[str, ...] = ("subtotal", "discounts", "shipping", "taxes", "total", "refunded")
 
+# Web sessions by day or week, from GA4 downloads or Shopify Analytics sessions reports.
+SESSIONS: dict[str, pl.DataType] = {
+    "date": pl.Date(),  # the day, or the first day of the week for weekly rows
+    "period": pl.String(),  # day | week
+    "source": pl.String(),  # ga4 | shopify
+    "channel": pl.String(),  # default channel group, or "all"
+    "sessions": pl.Int64(),
+    "engaged_sessions": pl.Int64(),
+    "key_events": pl.Float64(),
+    "revenue": pl.Float64(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+}
+SESSIONS_KEY: tuple[str, ...] = ("date", "period", "source", "channel")
+
+# Daily store sales from Shopify Analytics reports (used when no orders export exists).
+STORE_SALES: dict[str, pl.DataType] = {
+    "date": pl.Date(),
+    "orders": pl.Int64(),  # null when the report is per product (an order spans several products)
+    "gross_sales": pl.Float64(),
+    "discounts": pl.Float64(),
+    "returns": pl.Float64(),
+    "net_sales": pl.Float64(),
+    "taxes": pl.Float64(),
+    "total_sales": pl.Float64(),
+    "source_file": pl.String(),
+}
+STORE_SALES_KEY: tuple[str, ...] = ("date",)
+
 # Store orders that never count as sales.
 EXCLUDED_FINANCIAL_STATUSES: tuple[str, ...] = ("voided",)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -12,8 +13,9 @@ from adlab.io import RawTable
 # Cells that mean "no data" in exports (Meta writes `-`, warehouses `NULL`).
 NULL_TOKENS = ("", "-", "--", "—", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "#N/A")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%Y%m%d")
-# 1.234,56 or 21,33 (comma decimals, optional dot thousands)
-COMMA_DECIMAL = r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d{1,2}$"
+# Values that can only be comma decimals: 21,33  0,125  1.234,56 (a column holding one is read that way;
+# `1,790` alone is a thousands separator).
+COMMA_DECIMAL = r"^-?\d+,\d{1,2}$|^-?0,\d+$|^-?\d{1,3}(\.\d{3})+,\d+$"
 
 
 def normalise_header(name: str) -> str:
@@ -53,8 +55,9 @@ def parse_number(column: str) -> pl.Expr:
     text = null_if_token(column).str.replace_all(r"[\s\u00a0\u202f$€£¥₹]|[A-Z]{3}$|^[A-Z]{3}", "")
     is_percent = text.str.ends_with("%")
     text = text.str.strip_suffix("%")
+    comma_decimals = text.str.contains(COMMA_DECIMAL).any()
     normalised = (
-        pl.when(text.str.contains(COMMA_DECIMAL))
+        pl.when(comma_decimals)
         .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
         .otherwise(text.str.replace_all(",", ""))
     )
@@ -63,12 +66,17 @@ def parse_number(column: str) -> pl.Expr:
 
 
 def parse_date(column: str) -> pl.Expr:
-    """A text cell as a date; the first 10 characters of a timestamp are its date as written."""
+    """A text cell as a date; the first 10 characters of a timestamp are its date as written.
+
+    A 5-digit number is an Excel serial date (days since 1899-12-30).
+    """
     text = null_if_token(column)
     head = text.str.slice(0, 10)
+    serial = text.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64)
     return pl.coalesce(
         [head.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[:3]]
         + [text.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[3:]]
+        + [pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)]
     )
 
 

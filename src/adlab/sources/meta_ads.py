@@ -8,9 +8,11 @@ without a conversion value, and the currency written in the money headers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import polars as pl
 
+from adlab.errors import AdlabError
 from adlab.io import RawTable
 from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
 from adlab.sources import Parsed
@@ -27,15 +29,16 @@ from adlab.sources.common import (
 
 KIND = "meta_ads"
 TABLE = "ad_insights"
-SPEND_HEADER = re.compile(r"^amount spent(?: \(([a-z]{3})\))?$")
+# `Amount spent (EUR)`; API-shaped tables say `spend`; the Russian UI says `Бюджет`.
+SPEND_HEADER = re.compile(r"^(?:amount spent|spend|бюджет|расход)(?: \(([a-z]{3})\))?$")
 
 DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "date": ("day", "date"),
+    "date": ("day", "date", "дата", "день"),
     "reporting_starts": ("reporting starts",),
     "reporting_ends": ("reporting ends",),
-    "account": ("account name",),
-    "campaign": ("campaign name", "campaign"),
-    "adset": ("ad set name", "adset name", "ad set"),
+    "account": ("account name", "account id", "facebook_account_id"),
+    "campaign": ("campaign name", "campaign", "кампания", "название кампании"),
+    "adset": ("ad set name", "adset name", "ad set", "группа объявлений", "название группы объявлений"),
     "ad": ("ad name",),
     "campaign_id": ("campaign id",),
     "adset_id": ("ad set id", "adset id"),
@@ -53,9 +56,9 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 }
 
 METRICS: dict[str, tuple[str, ...]] = {
-    "impressions": ("impressions",),
-    "reach": ("reach",),
-    "clicks": ("clicks (all)",),
+    "impressions": ("impressions", "показы"),
+    "reach": ("reach", "охват"),
+    "clicks": ("clicks (all)", "clicks", "клики"),
     "link_clicks": ("link clicks",),
     "landing_page_views": ("landing page views", "website landing page views"),
     "adds_to_cart": ("adds to cart", "website adds to cart"),
@@ -66,6 +69,7 @@ METRICS: dict[str, tuple[str, ...]] = {
         "purchase conversion value",
         "website purchases conversion value",
         "website purchase conversion value",
+        "purchases_conversion_value",
     ),
     "video_3s_plays": ("3-second video plays",),
     "thruplays": ("thruplays",),
@@ -84,27 +88,65 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def spend_column(header: list[str]) -> tuple[str | None, str | None]:
-    """The `Amount spent (XXX)` header and the currency code it carries."""
+@dataclass(frozen=True)
+class AdsExport:
+    """How one ad platform's UI export names things: enough to parse it into `ad_insights`."""
+
+    kind: str
+    platform: str
+    spend: re.Pattern[str]  # matches the normalised spend header; group 1, if any, is the currency
+    spend_label: str  # how the spend column is named to users
+    dimensions: dict[str, tuple[str, ...]]
+    metrics: dict[str, tuple[str, ...]]
+    value_from_roas: tuple[str, ...] = ()
+    # Ads Manager leaves a cell blank when nothing happened; other exports may not.
+    blank_is_zero: bool = True
+
+
+META = AdsExport(
+    kind=KIND,
+    platform="meta",
+    spend=SPEND_HEADER,
+    spend_label="Amount spent (<currency>)",
+    dimensions=DIMENSIONS,
+    metrics=METRICS,
+    value_from_roas=PURCHASE_ROAS,
+)
+
+
+def spend_column(header: list[str], spend: re.Pattern[str] = SPEND_HEADER) -> tuple[str | None, str | None]:
+    """The spend header and the currency code it carries, if any."""
     for name in header:
-        match = SPEND_HEADER.match(normalise_header(name))
+        match = spend.match(normalise_header(name))
         if match:
-            return name, match.group(1).upper() if match.group(1) else None
+            return name, match.group(1).upper() if match.groups() and match.group(1) else None
     return None, None
 
 
-def detect(header: list[str]) -> Detection:
-    """How well the header fits a Meta Ads Manager export (needs spend, impressions and a date)."""
+def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
+    """How well the header fits an ads export (needs spend, impressions, a date and a name or account)."""
+    header = raw.header
+    dims, metrics = spec.dimensions, spec.metrics
     missing = []
-    if spend_column(header)[0] is None:
-        missing.append("Amount spent (<currency>)")
-    if find_column(header, METRICS["impressions"]) is None:
+    if spend_column(header, spec.spend)[0] is None:
+        missing.append(spec.spend_label)
+    if find_column(header, metrics["impressions"]) is None:
         missing.append("Impressions")
-    if find_column(header, DIMENSIONS["date"] + DIMENSIONS["reporting_ends"]) is None:
+    if find_column(header, dims["date"] + dims.get("reporting_ends", ())) is None:
         missing.append("Day or Reporting ends")
-    if not any(find_column(header, DIMENSIONS[name]) for name in ("campaign", "adset", "ad", "account")):
+    if not any(find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account")):
         missing.append("Campaign name, Ad set name or Ad name")
-    return Detection(KIND, 1 - len(missing) / 4, missing)
+    return Detection(spec.kind, 1 - len(missing) / 4, missing)
+
+
+def detect(raw: RawTable) -> Detection:
+    """How well the header fits a Meta Ads Manager export."""
+    return detect_ads(raw, META)
+
+
+def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
+    """Canonical `ad_insights` rows of one Meta export; bad rows quarantined with a reason."""
+    return parse_ads(raw, source_file, META)
 
 
 def _level(columns: dict[str, str]) -> pl.Expr:
@@ -122,30 +164,32 @@ def _breakdown(columns: dict[str, str]) -> str:
     return "+".join(present) if present else "none"
 
 
-def parse(raw: RawTable, source_file: str) -> Parsed:
-    """Canonical `ad_insights` rows of one Meta export; bad rows quarantined with a reason."""
+def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
+    """Canonical `ad_insights` rows of one ads export; bad rows quarantined with a reason."""
     header = raw.header
-    columns = {name: col for name, aliases in DIMENSIONS.items() if (col := find_column(header, aliases))}
-    metrics = {name: col for name, aliases in METRICS.items() if (col := find_column(header, aliases))}
-    spend_header, header_currency = spend_column(header)
-    assert spend_header is not None  # parse is only called on detected files
-    roas_header = find_column(header, PURCHASE_ROAS)
+    columns = {name: col for name, aliases in spec.dimensions.items() if (col := find_column(header, aliases))}
+    metrics = {name: col for name, aliases in spec.metrics.items() if (col := find_column(header, aliases))}
+    spend_header, header_currency = spend_column(header, spec.spend)
+    if spend_header is None:
+        raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
+    roas_header = find_column(header, spec.value_from_roas) if spec.value_from_roas else None
+    zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
 
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
     numbers = {
-        "spend": parse_number(spend_header).fill_null(0.0),
-        **{n: parse_number(c) if n == "reach" else parse_number(c).fill_null(0) for n, c in metrics.items()},
+        "spend": zero(parse_number(spend_header)),
+        **{n: parse_number(c) if n == "reach" else zero(parse_number(c)) for n, c in metrics.items()},
     }
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
         numbers["purchase_value"] = (parse_number(roas_header) * numbers["spend"]).round(2)
-    if "purchase_value" in numbers:
+    if "purchase_value" in numbers and spec.blank_is_zero:
         no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
         numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
-    text = {name: null_if_token(col) for name, col in columns.items() if name in DIMENSIONS}
+    text = {name: null_if_token(col) for name, col in columns.items()}
     currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
 
     checks = [(f"`{date_source}` is not a date", unparsed(date_source, parse_date(date_source)))]
@@ -173,7 +217,7 @@ def parse(raw: RawTable, source_file: str) -> Parsed:
     rows = good.select(
         parse_date(date_source).alias("date"),
         (parse_date(window_source) if window_source else parse_date(date_source)).alias("window_start"),
-        pl.lit("meta").alias("platform_source"),
+        pl.lit(spec.platform).alias("platform_source"),
         _level(columns).alias("level"),
         *[text[n].alias(n) for n in ("account", "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id")
           if n in text],
@@ -200,8 +244,12 @@ def parse(raw: RawTable, source_file: str) -> Parsed:
         ends = parse_date(columns["reporting_ends"]) if "reporting_ends" in columns else pl.col("date")
         source = good if "reporting_ends" in columns else rows
         window_end = source.select(ends.max()).item()
+    custom = [name for name in header if name.startswith("* ")]
+    if custom:
+        warnings.append({"source_file": source_file, "check": "custom_columns",
+                         "message": f"custom columns not used: {', '.join(custom)}"})
     return Parsed(
-        kind=KIND,
+        kind=spec.kind,
         table=TABLE,
         rows=rows,
         quarantine=quarantine.with_columns(pl.lit(source_file).alias("source_file")),

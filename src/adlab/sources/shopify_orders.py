@@ -49,9 +49,9 @@ MONEY = ("subtotal", "shipping", "taxes", "total", "discounts", "refunded")
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
 
 
-def detect(header: list[str]) -> Detection:
+def detect(raw: RawTable) -> Detection:
     """How well the header fits a Shopify orders export."""
-    return detect_by_aliases(KIND, header, {name: COLUMNS[name] for name in REQUIRED})
+    return detect_by_aliases(KIND, raw.header, {name: COLUMNS[name] for name in REQUIRED})
 
 
 def parse_timestamp(column: str) -> pl.Expr:
