@@ -6,6 +6,7 @@ folder above the current one that holds `dvc.yaml` (`--project` overrides).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,7 +15,9 @@ from typing import Annotated
 
 import typer
 
+from adlab import creatives, insights, io
 from adlab.errors import AdlabError
+from adlab.params import Params, load_params
 
 app = typer.Typer(help="adlab: reproducible advertising analytics on your own exports.", no_args_is_help=True)
 state: dict[str, Path] = {}
@@ -98,6 +101,115 @@ def summary() -> None:
         change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""
         lines.append(f"  {label:<15} {text}{change}")
     typer.echo("\n".join(lines))
+
+
+def load_workspace() -> insights.Workspace:
+    """The project's KPIs, breakdown rows, settings and fatigue, as the answers read them.
+
+    Raises:
+        AdlabError: the pipeline has not run yet, or params.yaml is wrong.
+    """
+    root = project()
+    params = load_params(root / "params.yaml") if (root / "params.yaml").exists() else Params()
+    kpis_path = root / "data" / "processed" / "kpis_daily.parquet"
+    insights_path = root / "data" / "interim" / "ad_insights.parquet"
+    if not kpis_path.exists():
+        raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
+    kpis_daily = io.read_parquet(kpis_path)
+    ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
+    currency = None
+    if ad_insights is not None and ad_insights.height:
+        currency = ad_insights["currency"].drop_nulls().first()
+    settings = params.creatives
+    fatigue = creatives.ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
+                                   settings.fatigue_frequency_rise)
+    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue)
+
+
+def _answer(build) -> None:  # type: ignore[no-untyped-def]
+    """Print an answer; a question the data cannot answer is one line on stderr and exit code 1."""
+    try:
+        answer = build(load_workspace())
+    except AdlabError as err:
+        _fail(err)
+    typer.echo(answer.text())
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help='e.g. "Why did my ROAS drop yesterday?"')]) -> None:
+    """Answer a question about your ads in plain words, with numbers (why / best / should I pause)."""
+    _answer(lambda workspace: insights.ask(question, workspace))
+
+
+def _period(text: str | None, option: str) -> insights.Period | None:
+    if not text:
+        return None
+    try:
+        start, _, end = text.partition(":")
+        return insights.Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end or start))
+    except ValueError:
+        raise AdlabError(f"{option} {text!r} is not a date range such as 2026-11-17:2026-11-23.") from None
+
+
+@app.command()
+def why(
+    kpi: Annotated[str, typer.Option(help="roas, cpa, ctr, cpc, cpm, cvr or aov")] = "roas",
+    period: Annotated[str, typer.Option(help="yesterday, last_week or days (with --days)")] = "yesterday",
+    days: Annotated[int, typer.Option(help="with --period days: the last N days vs the N before")] = 7,
+    current: Annotated[str | None, typer.Option(help="explicit period START:END, e.g. 2026-11-17:2026-11-23")] = None,
+    previous: Annotated[str | None, typer.Option(help="the period to compare with, START:END")] = None,
+) -> None:
+    """Explain why a KPI moved between two periods (exact CPM/CTR/CVR/AOV split, then who drove it)."""
+    def build(workspace: insights.Workspace) -> insights.Answer:
+        if kpi not in insights.KPI_FRACTIONS:
+            raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(insights.KPI_FRACTIONS)}.")
+        now, before = insights.periods_for(workspace.kpis_daily, period, days if period == "days" else None)
+        explicit_now = _period(current, "--current") or now
+        explicit_before = _period(previous, "--previous")
+        if explicit_before is None and current:
+            explicit_before = insights.Period(explicit_now.start - dt.timedelta(days=explicit_now.days),
+                                              explicit_now.start - dt.timedelta(days=1))
+        return insights.explain_change(workspace.kpis_daily, explicit_now, explicit_before or before, kpi,
+                                       workspace.currency)
+
+    _answer(build)
+
+
+@app.command()
+def best(
+    level: Annotated[str, typer.Option(help="ad, adset or campaign")] = "ad",
+    kpi: Annotated[str, typer.Option(help="the metric to rank by: roas, cpa, ctr, cvr, cpm, ...")] = "roas",
+    gender: Annotated[str | None, typer.Option(help="female, male or unknown (needs an age x gender export)")] = None,
+    age: Annotated[str | None, typer.Option(help="an age band such as 25-34 (needs an age x gender export)")] = None,
+    platform: Annotated[str | None, typer.Option(help="facebook, instagram, ... (needs a placement export)")] = None,
+) -> None:
+    """Name the best ad, ad set or campaign, for a segment if given, with a minimum-volume gate."""
+    segment = {dim: value for dim, value in (("gender", gender), ("age", age), ("publisher_platform", platform))
+               if value}
+
+    def build(workspace: insights.Workspace) -> insights.Answer:
+        if level not in insights.LEVELS or kpi not in insights.KPI_FRACTIONS:
+            kpis = ", ".join(insights.KPI_FRACTIONS)
+            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
+        return insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
+                                         level, kpi, workspace.currency)
+
+    _answer(build)
+
+
+@app.command()
+def verdict(
+    name: Annotated[str, typer.Argument(help="the campaign, ad set or ad name (close matches are found)")],
+    level: Annotated[str | None, typer.Option(help="campaign, adset or ad, when a name is used at several")] = None,
+) -> None:
+    """Pause / Scale / Keep / Refresh creative / Wait for one campaign, ad set or ad, with the evidence."""
+    def build(workspace: insights.Workspace) -> insights.Answer:
+        if level is not None and level not in insights.LEVELS:
+            raise AdlabError(f"--level {level!r} must be campaign, adset or ad.")
+        return insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
+                                workspace.currency)
+
+    _answer(build)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,39 @@ class ReportParams:
     top_n: int = 5
 
 
+DEFAULT_NAMING: tuple[dict[str, Any], ...] = (
+    {"delimiter": " | ", "fields": ["format", "hook", "length"]},  # VID | UGC-Unboxing | 15s
+    {"delimiter": "_", "fields": ["format", "funnel_stage", "concept"]},  # IMG_TOF_Wool Overshirt Flatlay
+    {"delimiter": " - ", "fields": ["objective", "format", "concept"]},  # Conv - Static - Dean Jacket 12/22
+)
+
+
+@dataclass(frozen=True)
+class CreativesParams:
+    naming: list[dict[str, Any]] = field(default_factory=lambda: [dict(rule) for rule in DEFAULT_NAMING])
+    metadata_file: str = ""
+    fatigue_min_days: int = 14
+    fatigue_ctr_drop: float = 0.25
+    fatigue_frequency_rise: float = 0.2
+
+    @property
+    def naming_rules(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The ad-name conventions as (delimiter, field names), in the order they are tried."""
+        return [(str(rule["delimiter"]), tuple(str(name) for name in rule["fields"])) for rule in self.naming]
+
+
+@dataclass(frozen=True)
+class RecommendParams:
+    lookback_days: int = 14
+    stop_loss_cpa_multiple: float = 3.0
+    min_purchases: int = 10
+    confidence: float = 0.9
+    max_budget_step: float = 0.2
+    segment_min_spend: float = 50.0
+    segment_min_purchases: int = 5
+    answer_days: int = 30
+
+
 @dataclass(frozen=True)
 class Params:
     ingest: IngestParams = field(default_factory=IngestParams)
@@ -60,6 +93,8 @@ class Params:
     kpis: KpisParams = field(default_factory=KpisParams)
     targets: TargetsParams = field(default_factory=TargetsParams)
     report: ReportParams = field(default_factory=ReportParams)
+    creatives: CreativesParams = field(default_factory=CreativesParams)
+    recommend: RecommendParams = field(default_factory=RecommendParams)
 
 
 def _section(cls: type, values: Any, name: str, source: Path) -> Any:
@@ -104,9 +139,54 @@ def validate(params: Params, source: Path) -> Params:
         dt.date.fromisoformat(params.validate.min_date)
     except ValueError:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
+    problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
     if problems:
         raise AdlabError(f"{source}: {problems[0]}.")
     return params
+
+
+def _creatives_problems(creatives: CreativesParams) -> list[str]:
+    """What is wrong in the `creatives` section, first problem first."""
+    problems = []
+    for index, rule in enumerate(creatives.naming):
+        fields = rule.get("fields") if isinstance(rule, dict) else None
+        if (
+            not isinstance(rule, dict)
+            or set(rule) != {"delimiter", "fields"}
+            or not isinstance(rule["delimiter"], str)
+            or not rule["delimiter"]
+            or not isinstance(fields, list)
+            or not fields
+            or not all(isinstance(name, str) and name for name in fields)
+        ):
+            problems.append(
+                f"`creatives.naming[{index}]` must be {{delimiter: \" | \", fields: [format, hook, length]}}"
+            )
+    if creatives.fatigue_min_days < 8:
+        problems.append("`creatives.fatigue_min_days` must be at least 8 (a first week and a later one)")
+    if not 0 < creatives.fatigue_ctr_drop < 1:
+        problems.append("`creatives.fatigue_ctr_drop` must be a fraction in (0, 1), e.g. 0.25")
+    if creatives.fatigue_frequency_rise < 0:
+        problems.append("`creatives.fatigue_frequency_rise` must be >= 0, e.g. 0.2")
+    return problems
+
+
+def _recommend_problems(recommend: RecommendParams) -> list[str]:
+    """What is wrong in the `recommend` section, first problem first."""
+    problems = []
+    if recommend.lookback_days < 1 or recommend.answer_days < 1:
+        problems.append("`recommend.lookback_days` and `recommend.answer_days` must be at least 1")
+    if recommend.stop_loss_cpa_multiple <= 0:
+        problems.append("`recommend.stop_loss_cpa_multiple` must be > 0, e.g. 3")
+    if recommend.min_purchases < 1 or recommend.segment_min_purchases < 0:
+        problems.append("`recommend.min_purchases` must be at least 1 and `segment_min_purchases` at least 0")
+    if not 0.5 <= recommend.confidence < 1:
+        problems.append("`recommend.confidence` must be a probability in [0.5, 1), e.g. 0.9")
+    if not 0 < recommend.max_budget_step <= 1:
+        problems.append("`recommend.max_budget_step` must be a fraction in (0, 1], e.g. 0.2")
+    if recommend.segment_min_spend < 0:
+        problems.append("`recommend.segment_min_spend` must be >= 0")
+    return problems
 
 
 def load_params(path: Path) -> Params:
@@ -120,7 +200,8 @@ def load_params(path: Path) -> Params:
     except (OSError, yaml.YAMLError) as err:
         raise AdlabError(f"{path}: cannot read settings ({str(err).splitlines()[0]}).") from err
     if not isinstance(raw, dict):
-        raise AdlabError(f"{path}: must be a mapping of sections (ingest, validate, kpis, targets, report).")
+        sections = ", ".join(f.name for f in dataclasses.fields(Params))
+        raise AdlabError(f"{path}: must be a mapping of sections ({sections}).")
     sections = {f.name: f for f in dataclasses.fields(Params)}
     unknown = sorted(set(raw) - set(sections))
     if unknown:

@@ -59,6 +59,13 @@ Planted stories (entity names exact; figures for seed 7, scale 1):
    days (-59%), and a log split of the ROAS change into CPM, CTR, CVR and AOV
    puts about 98% of it on CVR. Store orders dip by the lost Meta sales only.
 
+`story="cpm_spike"` plants a different last-day cause and segment winner, for
+testing explanations: on 2026-11-24 every ad's CPM triples (an auction squeeze
+on the eve of Black Friday; the checkout works), so account ROAS falls mostly
+through CPM, and the women 25-34 boost of story 5 goes to ad
+`CAR_BOF_Cart Reminder Dynamic` instead of the try-on haul. The default story
+(`checkout_break`) writes exactly the files described above.
+
 `scale` makes `round(scale)` (at least 1) copies of the account; copies 2.. carry
 an `A<n> | ` prefix on campaign and ad set names, perturbed parameters and their
 own IDs, and the store's orders grow with them (scale 400: about 0.5M ad-level
@@ -150,6 +157,9 @@ FEMALE_25_34_ADSET = "LAL 1% | Purchasers 180d"
 FEMALE_25_34_AD = "VID | Try-On-Haul | 20s"
 CHECKOUT_PROBLEM_CAMPAIGN = PROSP_BROAD
 CHECKOUT_PROBLEM_DAY = END
+STORIES = ("checkout_break", "cpm_spike")
+CPM_SPIKE = 3.0  # the cpm_spike story's last-day CPM multiplier, every ad
+CPM_SPIKE_SEGMENT_WINNER = "CAR_BOF_Cart Reminder Dynamic"
 
 
 @dataclass(frozen=True)
@@ -519,7 +529,9 @@ def _binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndar
     return rng.binomial(np.maximum(n, 0), np.clip(p, 0.0, 1.0)).astype(np.int64)
 
 
-def simulate_ad_days(rng: np.random.Generator, ads: pl.DataFrame) -> pl.DataFrame:
+def simulate_ad_days(
+    rng: np.random.Generator, ads: pl.DataFrame, last_day_story: str = "checkout_break"
+) -> pl.DataFrame:
     """Daily delivery and results of every ad on its live days (rows with impressions only).
 
     Args:
@@ -548,6 +560,9 @@ def simulate_ad_days(rng: np.random.Generator, ads: pl.DataFrame) -> pl.DataFram
     spend = col["spend"][:, None] * budget * SPEND_WEEKDAY[weekday] * learning * _lognormal(rng, sigma, shape)
     spend_cents = np.where(live, np.round(spend * 100), 0).astype(np.int64)
     cpm = col["cpm"][:, None] * season_cpm * _lognormal(rng, 0.05, shape)
+    last_day = day[None, :] == (CHECKOUT_PROBLEM_DAY - START).days
+    if last_day_story == "cpm_spike":
+        cpm = np.where(last_day, cpm * CPM_SPIKE, cpm)
     impressions = np.round(spend_cents / 100 / cpm * 1000).astype(np.int64)
     # Fatigue: the same small audience sees the creative ever more often and clicks ever less.
     weeks_live = np.clip(age, 0, None) / 7
@@ -560,7 +575,7 @@ def simulate_ad_days(rng: np.random.Generator, ads: pl.DataFrame) -> pl.DataFram
     landing_page_views = _binomial(rng, link_clicks, col["lpv_rate"][:, None])
     # Funnel: checkouts per landing page view, then the share of checkouts that complete.
     completion = np.full(shape, 0.62)
-    broken = col["checkout_problem"][:, None] & (day[None, :] == (CHECKOUT_PROBLEM_DAY - START).days)
+    broken = col["checkout_problem"][:, None] & last_day & (last_day_story == "checkout_break")
     completion = np.where(broken, 0.62 * 0.1, completion)
     completion = np.where(story == "burning", 0.0, completion)
     cvr = col["cvr"][:, None] * CVR_WEEKDAY[weekday] * _lognormal(rng, np.where(story == "winner", 0.05, 0.08), shape)
@@ -657,7 +672,7 @@ def meta_ad_level_table(ad_days: pl.DataFrame) -> pl.DataFrame:
     return ad_days.select([expr.alias(name) for name, expr in columns.items()])
 
 
-def _segment_profiles(ads: pl.DataFrame) -> dict[str, np.ndarray]:
+def _segment_profiles(ads: pl.DataFrame, winner: str = FEMALE_25_34_AD) -> dict[str, np.ndarray]:
     """Per ad (rows) and segment (columns): impression share and CPM, CTR, CVR, AOV multipliers."""
     def grid(age: np.ndarray, gender: np.ndarray) -> np.ndarray:
         return np.outer(age, gender).ravel()
@@ -667,7 +682,7 @@ def _segment_profiles(ads: pl.DataFrame) -> dict[str, np.ndarray]:
     cvr = np.tile(grid(AGE_CVR, GENDER_CVR), (ads.height, 1))
     aov = np.tile(grid(AGE_AOV, GENDER_AOV), (ads.height, 1))
     # The try-on haul speaks to women 25-34: they convert ~3.6x and buy more; men and unknowns barely convert.
-    special = (ads["story"] == "female_25_34").to_numpy()
+    special = (ads["ad"] == winner).to_numpy()
     genders = np.tile(np.arange(len(GENDERS)), len(AGES))
     cvr[special] *= np.select([genders == 0, genders == 1], [0.7, 0.4], 0.0)[None, :]
     cvr[special, FEMALE_25_34] = 3.6
@@ -681,7 +696,9 @@ def _segment_profiles(ads: pl.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def simulate_age_gender(rng: np.random.Generator, ad_days: pl.DataFrame, ads: pl.DataFrame) -> pl.DataFrame:
+def simulate_age_gender(
+    rng: np.random.Generator, ad_days: pl.DataFrame, ads: pl.DataFrame, winner: str = FEMALE_25_34_AD
+) -> pl.DataFrame:
     """Age x Gender rows of the last `BREAKDOWN_DAYS` days that add up exactly to the ad-level rows.
 
     Returns:
@@ -689,7 +706,7 @@ def simulate_age_gender(rng: np.random.Generator, ad_days: pl.DataFrame, ads: pl
     """
     base = ad_days.filter(pl.col("day_index") >= N_DAYS - BREAKDOWN_DAYS)
     ad_index = base["ad_index"].to_numpy()
-    profile = {name: values[ad_index] for name, values in _segment_profiles(ads).items()}
+    profile = {name: values[ad_index] for name, values in _segment_profiles(ads, winner).items()}
     n, k = len(ad_index), len(AGES) * len(GENDERS)
     get = {name: base[name].to_numpy() for name in (
         "impressions", "reach", "clicks", "link_clicks", "purchases", "spend_cents", "value_cents")}
@@ -1189,34 +1206,46 @@ def _row_chunks(rows: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
     return [(start, min(start + size, rows)) for start in range(0, max(rows, 1), size)]
 
 
-def write_sample(out_dir: Path, seed: int = 7, scale: float = 1.0) -> list[Path]:
+def write_sample(
+    out_dir: Path, seed: int = 7, scale: float = 1.0, breakdowns: bool = True, orders_share: float = 1.0,
+    story: str = "checkout_break",
+) -> list[Path]:
     """Write the three sample exports into `out_dir`.
 
     Args:
         out_dir: folder to write into (created if missing).
         seed: seed of the one random generator every draw comes from.
         scale: multiplies ads, campaigns and orders (`round(scale)` account copies, at least 1).
+        breakdowns: also write the age x gender file (the benchmark needs only ad-level rows and orders).
+        orders_share: the store's orders as a share of the default, e.g. 0.2 for a fifth of the order lines.
+        story: the last-day cause and segment winner planted: `checkout_break` (default) or `cpm_spike`.
 
     Returns:
-        The paths of the Meta ad-level, Meta age x gender and Shopify orders files.
+        The paths of the Meta ad-level, Meta age x gender (when written) and Shopify orders files.
     """
+    if story not in STORIES:
+        raise ValueError(f"story must be one of {', '.join(STORIES)}, not {story!r}")
     rng = np.random.default_rng(seed)
     ads = _ads_table(rng, max(1, round(scale)))
-    ad_days = simulate_ad_days(rng, ads)
-    segments = simulate_age_gender(rng, ad_days, ads)
+    ad_days = simulate_ad_days(rng, ads, story)
+    winner = CPM_SPIKE_SEGMENT_WINNER if story == "cpm_spike" else FEMALE_25_34_AD
+    segments = simulate_age_gender(rng, ad_days, ads, winner) if breakdowns else None
     value_by_day = np.bincount(
         ad_days["day_index"].to_numpy(), weights=ad_days["value_cents"].to_numpy(), minlength=N_DAYS
     ) / 100
-    orders = simulate_orders(rng, value_by_day)
+    orders = simulate_orders(rng, value_by_day * orders_share)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / META_AD_LEVEL_FILE, out_dir / META_AGE_GENDER_FILE, out_dir / ORDERS_FILE]
+    paths = [out_dir / META_AD_LEVEL_FILE]
     _write_csv(paths[0], (meta_ad_level_table(ad_days.slice(a, b - a)) for a, b in _row_chunks(ad_days.height)),
                bom=True)
-    _write_csv(paths[1], (age_gender_text(segments.slice(a, b - a)) for a, b in _row_chunks(segments.height)),
-               bom=True)
-    _write_csv(paths[2], (shopify_export_rows(orders, a, b) for a, b in _row_chunks(orders.lines.height)),
+    if segments is not None:
+        paths.append(out_dir / META_AGE_GENDER_FILE)
+        _write_csv(paths[-1], (age_gender_text(segments.slice(a, b - a)) for a, b in _row_chunks(segments.height)),
+                   bom=True)
+    paths.append(out_dir / ORDERS_FILE)
+    _write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in _row_chunks(orders.lines.height)),
                bom=False)
     return paths
 

@@ -1,0 +1,253 @@
+"""Creative analytics: attributes parsed from ad names, performance per creative and per attribute, fatigue per ad.
+
+A creative is an ad name: the same name run in several ad sets is one creative.
+Attributes come from the naming convention in params (`creatives.naming`) or
+from an optional metadata table that overrides them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+from scipy.stats import norm
+
+from adlab.kpis import KPI_FRACTIONS, ratio, rollup
+from adlab.schema import ENTITY
+
+# Format codes seen in ad names, mapped to one word per format.
+FORMAT_ALIASES: dict[str, str] = {
+    "vid": "video", "video": "video", "videos": "video", "reel": "video", "reels": "video",
+    "img": "image", "image": "image", "images": "image", "static": "image", "photo": "image",
+    "car": "carousel", "carousel": "carousel", "gif": "gif", "col": "collection", "collection": "collection",
+    "dpa": "catalog", "catalog": "catalog",
+}
+FIRST_WEEK = "first_week"
+LAST_WEEK = "last_week"
+
+
+def attribute_names(rules: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Every attribute a naming convention can give, in the order the conventions name them."""
+    names: list[str] = []
+    for _, fields in rules:
+        names += [name for name in fields if name not in names]
+    return names
+
+
+def parse_ad_name(name: str, rules: list[tuple[str, tuple[str, ...]]]) -> dict[str, str | None]:
+    """The attributes of one ad name under the first convention whose delimiter it contains.
+
+    The last field keeps the rest of the name (`IMG_TOF_Wool_Overshirt` gives
+    concept `Wool_Overshirt`); a `format` is normalised (`VID` -> `video`).
+    A name without any delimiter gives no attributes.
+    """
+    attributes: dict[str, str | None] = dict.fromkeys(attribute_names(rules))
+    for delimiter, fields in rules:
+        if delimiter not in name:
+            continue
+        parts = [part.strip() or None for part in name.split(delimiter, len(fields) - 1)]
+        attributes.update(zip(fields, parts, strict=False))
+        break
+    if attributes.get("format"):
+        attributes["format"] = FORMAT_ALIASES.get(attributes["format"].lower(), attributes["format"])
+    return attributes
+
+
+def creative_attributes(
+    ads: list[str], rules: list[tuple[str, tuple[str, ...]]], metadata: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One row per ad name: its attributes from the naming convention, overridden by `metadata` where given.
+
+    `metadata` has an `ad` column and one String column per attribute (a
+    creative metadata CSV); its non-empty cells win over the parsed name.
+    """
+    names = attribute_names(rules)
+    parsed = pl.DataFrame(
+        [{"ad": ad, **parse_ad_name(ad, rules)} for ad in sorted(set(ads))],
+        schema={"ad": pl.String, **dict.fromkeys(names, pl.String)},
+    )
+    if metadata is None or metadata.height == 0:
+        return parsed
+    extra = [name for name in metadata.columns if name != "ad"]
+    given = metadata.unique("ad", keep="first", maintain_order=True).select(
+        "ad", *(pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(f"{name}__meta")
+                for name in extra)
+    )
+    joined = parsed.join(given, on="ad", how="left")
+    return joined.select(
+        "ad",
+        *(pl.coalesce(f"{name}__meta", name).alias(name) if name in extra else pl.col(name) for name in names),
+        *(pl.col(f"{name}__meta").alias(name) for name in extra if name not in names),
+    )
+
+
+def _probability_fell(clicks_before: float, shown_before: float, clicks_after: float, shown_after: float) -> float:
+    """P(rate after < rate before) for two click rates (Beta posteriors, Jeffreys prior, normal approximation)."""
+    def posterior(clicks: float, shown: float) -> tuple[float, float]:
+        alpha, beta = clicks + 0.5, shown - clicks + 0.5
+        return alpha / (alpha + beta), alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1))
+
+    mean_before, var_before = posterior(clicks_before, shown_before)
+    mean_after, var_after = posterior(clicks_after, shown_after)
+    return float(norm.cdf((mean_before - mean_after) / math.sqrt(var_before + var_after)))
+
+
+def ad_fatigue(
+    kpis_daily: pl.DataFrame, min_days: int = 14, ctr_drop: float = 0.25, frequency_rise: float = 0.2
+) -> pl.DataFrame:
+    """One row per (campaign, adset, ad): its first and last 7 days live, CTR and frequency in each, fatigue.
+
+    Fatigue (DESIGN 5): the link CTR of the ad's last 7 days is at least
+    `ctr_drop` below its first 7 days while its average daily frequency rose
+    by at least `frequency_rise`; judged only for ads live `min_days` or more
+    (first to last day) whose export has link clicks and reach. Average daily
+    frequency is impressions / reach summed over days with reach, since reach
+    never adds up across days.
+    """
+    live = kpis_daily.filter(pl.col("impressions") > 0)
+    span = live.group_by(ENTITY).agg(
+        pl.col("date").min().alias("first_day"),
+        pl.col("date").max().alias("last_day"),
+        pl.col("date").n_unique().alias("days_live"),
+    )
+    week = pl.duration(days=6)
+    windows = live.join(span, on=ENTITY, how="left", nulls_equal=True).with_columns(
+        pl.when(pl.col("date") <= pl.col("first_day") + week).then(pl.lit(FIRST_WEEK))
+        .when(pl.col("date") >= pl.col("last_day") - week).then(pl.lit(LAST_WEEK))
+        .alias("window")
+    ).filter(pl.col("window").is_not_null())
+    ctr_num, ctr_den, _ = KPI_FRACTIONS["ctr"]
+    per_window = (
+        windows.group_by([*ENTITY, "window"])
+        .agg(
+            pl.col(ctr_num).sum(), pl.col(ctr_den).sum(),
+            pl.col("impressions").filter(pl.col("reach").is_not_null()).sum().alias("reached_impressions"),
+            pl.col("reach").sum(),
+        )
+        .with_columns(
+            ratio(ctr_num, ctr_den).alias("ctr"),
+            ratio("reached_impressions", "reach").alias("frequency"),
+        )
+    )
+    wide = span
+    for name in (FIRST_WEEK, LAST_WEEK):
+        wide = wide.join(
+            per_window.filter(pl.col("window") == name).select(
+                *ENTITY,
+                pl.col("ctr").alias(f"ctr_{name}"),
+                pl.col("frequency").alias(f"frequency_{name}"),
+                pl.col(ctr_num).alias(f"clicks_{name}"),
+                pl.col(ctr_den).alias(f"impressions_{name}"),
+            ),
+            on=ENTITY, how="left", nulls_equal=True,
+        )
+    judged = ((pl.col("last_day") - pl.col("first_day")).dt.total_days() + 1) >= min_days
+    ctr_change = (pl.col(f"ctr_{LAST_WEEK}") / pl.col(f"ctr_{FIRST_WEEK}") - 1).alias("ctr_change")
+    frequency_change = (pl.col(f"frequency_{LAST_WEEK}") / pl.col(f"frequency_{FIRST_WEEK}") - 1).alias(
+        "frequency_change"
+    )
+    result = (
+        wide.with_columns(
+            pl.when(judged & (pl.col(f"ctr_{FIRST_WEEK}") > 0)).then(ctr_change),
+            pl.when(judged & (pl.col(f"frequency_{FIRST_WEEK}") > 0)).then(frequency_change),
+        )
+        .with_columns(
+            ((pl.col("ctr_change") <= -ctr_drop) & (pl.col("frequency_change") >= frequency_rise))
+            .fill_null(False).alias("fatigued"),
+        )
+    )
+    probability = [
+        _probability_fell(row[f"clicks_{FIRST_WEEK}"], row[f"impressions_{FIRST_WEEK}"],
+                          row[f"clicks_{LAST_WEEK}"], row[f"impressions_{LAST_WEEK}"])
+        if row["ctr_change"] is not None else None
+        for row in result.iter_rows(named=True)
+    ]
+    return (
+        result.with_columns(pl.Series("p_ctr_fell", probability, dtype=pl.Float64))
+        .drop(f"clicks_{FIRST_WEEK}", f"impressions_{FIRST_WEEK}", f"clicks_{LAST_WEEK}", f"impressions_{LAST_WEEK}")
+        .with_columns(_fatigue_evidence().alias("fatigue_evidence"))
+        .sort(ENTITY, nulls_last=True)
+    )
+
+
+def _fatigue_evidence() -> pl.Expr:
+    """`link CTR 2.05% -> 1.01% (-51%) while daily frequency 1.31 -> 2.32 (+77%), first vs last 7 days live`."""
+    def pct(name: str) -> pl.Expr:
+        return (pl.col(name) * 100).round(2).cast(pl.String) + "%"
+
+    def change(name: str) -> pl.Expr:
+        sign = pl.when(pl.col(name) >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
+        return sign + (pl.col(name) * 100).round(0).cast(pl.Int64).cast(pl.String) + "%"
+
+    return pl.when(pl.col("ctr_change").is_not_null() & pl.col("frequency_change").is_not_null()).then(
+        pl.concat_str(
+            pl.lit("link CTR "), pct(f"ctr_{FIRST_WEEK}"), pl.lit(" -> "), pct(f"ctr_{LAST_WEEK}"),
+            pl.lit(" ("), change("ctr_change"), pl.lit(") while daily frequency "),
+            pl.col(f"frequency_{FIRST_WEEK}").round(2).cast(pl.String), pl.lit(" -> "),
+            pl.col(f"frequency_{LAST_WEEK}").round(2).cast(pl.String),
+            pl.lit(" ("), change("frequency_change"), pl.lit("), first vs last 7 days live"),
+        )
+    )
+
+
+def compute_creative_kpis(
+    kpis_daily: pl.DataFrame,
+    attributes: pl.DataFrame,
+    fatigue: pl.DataFrame,
+    hold_rate_base: str = "video_3s_plays",
+) -> pl.DataFrame:
+    """One row per creative (ad name): attributes, summed metrics, KPIs, share of spend, days live, fatigue.
+
+    `ads` counts the ads running the creative, `days_live` the days with
+    impressions; `fatigued` is true when any of its ads is fatigued, with the
+    evidence of the most fatigued one. Per attribute value, see
+    `attribute_table`.
+    """
+    # Creatives are ads: rows without an ad name (campaign-level exports) have no creative to rank.
+    kpis_daily = kpis_daily.filter(pl.col("ad").is_not_null())
+    # Attributes no ad name carries (e.g. `objective` without `Conv - ...` names) are left out.
+    names = [name for name in attributes.columns if name != "ad" and attributes[name].is_not_null().any()]
+    total_spend = kpis_daily["spend"].sum() or 0.0
+    extent = kpis_daily.group_by("ad").agg(
+        pl.struct(ENTITY).n_unique().alias("ads"),
+        pl.col("date").filter(pl.col("impressions") > 0).n_unique().alias("days_live"),
+        pl.col("date").min().alias("first_day"),
+        pl.col("date").max().alias("last_day"),
+    )
+    worst = (
+        fatigue.sort("ctr_change", nulls_last=True)
+        .group_by("ad", maintain_order=True)
+        .agg(pl.col("fatigued").any(), pl.col("fatigue_evidence").filter(pl.col("fatigued")).first())
+    )
+    return (
+        rollup(kpis_daily, ["ad"], hold_rate_base)
+        .join(extent, on="ad", how="left", nulls_equal=True)
+        .join(attributes.select("ad", *names), on="ad", how="left", nulls_equal=True)
+        .join(worst, on="ad", how="left", nulls_equal=True)
+        .with_columns(
+            (pl.col("spend") / total_spend if total_spend > 0 else pl.lit(None, pl.Float64)).alias("share_of_spend"),
+            pl.col("fatigued").fill_null(False),
+        )
+        .rename({"ad": "creative"})
+        .select("creative", *names, "ads", "days_live", "first_day", "last_day", "share_of_spend", pl.exclude(
+            "creative", *names, "ads", "days_live", "first_day", "last_day", "share_of_spend"))
+        .sort("creative")
+    )
+
+
+def attribute_table(creatives: pl.DataFrame, attribute: str, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
+    """One row per value of `attribute` (e.g. `format`): summed metrics of its creatives, KPIs, share of spend.
+
+    `creatives` is creatives.parquet; values no name carries are `(not in name)`. Biggest spend first.
+    """
+    total_spend = creatives["spend"].sum() or 0.0
+    counts = creatives.group_by(attribute).agg(pl.len().alias("creatives"))
+    return (
+        rollup(creatives, [attribute], hold_rate_base)
+        .join(counts, on=attribute, how="left", nulls_equal=True)
+        .with_columns(
+            pl.col(attribute).fill_null("(not in name)"),
+            (pl.col("spend") / total_spend if total_spend > 0 else pl.lit(None, pl.Float64)).alias("share_of_spend"),
+        )
+        .sort("spend", attribute, descending=[True, False], nulls_last=True)
+    )

@@ -1,0 +1,910 @@
+"""Answers a media buyer asks (DESIGN 5): why a KPI moved, who wins a segment, pause or scale, weekly actions.
+
+Every function is pure: frames and settings in, an `Answer` (a headline and
+evidence lines) or a frame out. Relative dates count from the last day in the
+data, never from today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+from scipy.special import gammainc, gammaincc
+
+from adlab.errors import AdlabError
+from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ratio, rollup, week_bounds
+from adlab.params import Params
+from adlab.schema import ENTITY
+
+LEVELS: dict[str, tuple[str, ...]] = {"campaign": ("campaign",), "adset": ("campaign", "adset"), "ad": ENTITY}
+LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
+KPI_LABELS = {"roas": "ROAS", "cpa": "CPA", "ctr": "link CTR", "cpc": "CPC", "cpm": "CPM", "cvr": "CVR",
+              "aov": "AOV", "hook_rate": "hook rate", "hold_rate": "hold rate", "ctr_all": "CTR (all)"}
+FACTOR_WORDS = {"cpm": "CPM (cost of reach)", "ctr": "link CTR (clicks per impression)",
+                "cvr": "CVR (purchases per link click)", "aov": "AOV (value per purchase)"}
+MONEY_KPIS = ("cpa", "cpc", "cpm", "aov")
+PERCENT_KPIS = ("ctr", "cvr", "ctr_all", "hook_rate", "hold_rate")
+LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
+PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
+# Funnel fractions for the tracking-break check: link click -> checkout started -> purchase.
+CHECKOUT_RATE = ("checkouts", "link_clicks")
+CHECKOUT_COMPLETION = ("purchases", "checkouts")
+ACTIONS = {"pause": "Pause", "scale": "Scale", "keep": "Keep", "refresh_creative": "Refresh creative", "wait": "Wait"}
+CAN_ANSWER = (
+    'I can answer: "Why did my ROAS drop yesterday?" (also CPA, CTR, CPM, CVR, AOV; yesterday, last week, '
+    'last 7 days, or between two dates), "Which of my ads is performing best with women aged 25-34?" '
+    '(ads, ad sets or campaigns; a segment or "on Instagram"; "by CTR"), and "Should I pause my \'<name>\' '
+    'ad set?" (pause or scale a campaign, ad set or ad).'
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A headline (first line) and the evidence lines under it."""
+
+    headline: str
+    lines: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The answer as printed: headline, then the evidence."""
+        return "\n".join([self.headline, *self.lines])
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days start..end, inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def label(self) -> str:
+        return self.start.isoformat() if self.start == self.end else f"{self.start} to {self.end}"
+
+    def phrase(self) -> str:
+        """`on 2026-11-24` or `over 2026-11-16 to 2026-11-22`."""
+        return f"on {self.start}" if self.start == self.end else f"over {self.start} to {self.end}"
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def money(value: float | None, currency: str | None) -> str:
+    """`1,234.56 USD`; `n/a` for no value."""
+    return "n/a" if value is None else f"{value:,.2f} {currency or ''}".rstrip()
+
+
+def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
+    """A KPI as users read it: ROAS `2.35`, rates `1.31%`, money with the currency."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if kpi in PERCENT_KPIS:
+        return f"{value:.2%}"
+    if kpi in MONEY_KPIS:
+        return money(value, currency)
+    return f"{value:.2f}"
+
+
+def quoted(name: str | None) -> str:
+    return f"'{name}'"
+
+
+def entity_label(level: str, row: dict) -> str:
+    """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`."""
+    parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in LEVELS[level][:-1][-1:]]
+    return f"{LEVEL_WORDS[level]} {quoted(row[level])}" + (f" ({parents[0]})" if parents else "")
+
+
+# --------------------------------------------------------------------------- posteriors
+
+
+def prob_roas_above(threshold: float, purchases: float, purchase_value: float, spend: float,
+                    fallback_aov: float | None = None) -> float | None:
+    """P(true ROAS > threshold) given the data.
+
+    Purchases are Poisson in spend (Jeffreys prior: rate ~ Gamma(purchases + 0.5,
+    spend)) and ROAS = rate x value per purchase, the observed AOV (or
+    `fallback_aov`, e.g. the account's, when there was no purchase).
+    """
+    aov = purchase_value / purchases if purchases else fallback_aov
+    if not spend or spend <= 0 or not aov:
+        return None
+    return float(gammaincc(purchases + 0.5, spend * threshold / aov))
+
+
+def prob_cpa_above(target_cpa: float, purchases: float, spend: float) -> float | None:
+    """P(true CPA > target), i.e. P(purchase rate per unit spend < 1 / target) under the same Gamma posterior."""
+    if not spend or spend <= 0:
+        return None
+    return float(gammainc(purchases + 0.5, spend / target_cpa))
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def last_day(kpis_daily: pl.DataFrame) -> dt.date:
+    """The last day with ad data; every relative date counts from it.
+
+    Raises:
+        AdlabError: there is no ad data.
+    """
+    if kpis_daily.height == 0:
+        raise AdlabError("there is no ad data yet: drop an Ads Manager export into data/raw/ and run `adlab report`.")
+    return kpis_daily["date"].max()
+
+
+def periods_for(kpis_daily: pl.DataFrame, when: str = "yesterday", days: int | None = None) -> tuple[Period, Period]:
+    """(current, previous) periods: `yesterday` = the last day vs the day before; `last_week` = the latest
+    complete ISO week vs the one before (the last 7 days when no week is complete); `days` = the last N days
+    vs the N before."""
+    end = last_day(kpis_daily)
+    if when == "last_week":
+        weeks = complete_weeks(end, kpis_daily["date"].min())
+        if weeks:
+            monday, sunday = week_bounds(weeks[0])
+            return Period(monday, sunday), Period(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
+        days = 7
+    if when == "days" or days:
+        n = days or 7
+        current = Period(end - dt.timedelta(days=n - 1), end)
+        return current, Period(current.start - dt.timedelta(days=n), current.start - dt.timedelta(days=1))
+    return Period(end, end), Period(end - dt.timedelta(days=1), end - dt.timedelta(days=1))
+
+
+def _in(period: Period) -> pl.Expr:
+    return pl.col("date").is_between(period.start, period.end)
+
+
+def _totals(frame: pl.DataFrame) -> dict:
+    """Summed metrics and KPIs of all rows (one roll-up row as a dict)."""
+    rolled = rollup(frame.with_columns(pl.lit(1).alias("_all")), ["_all"])
+    return rolled.row(0, named=True) if rolled.height else {}
+
+
+# --------------------------------------------------------------------------- why did it move
+
+
+def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, level: str = "campaign",
+                  kpi: str = "roas") -> pl.DataFrame:
+    """One row per entity at `level`: its share of the change in the account's `kpi`, as mix + rate.
+
+    The account KPI is the denominator-weighted mean of the entities' KPIs
+    (ROAS weighted by spend). With w its share of the denominator and m its KPI
+    (an entity absent in the previous period counts at the account's old value):
+    mix = (w1 - w0) x (m0 - M0) (money moved towards a better or worse entity)
+    and rate = w1 x (m1 - m0) (the entity itself did better or worse); the
+    mix and rate terms of all entities add up exactly to M1 - M0.
+    """
+    num, den, scale = KPI_FRACTIONS[kpi]
+    keys = list(LEVELS[level])
+    tagged = kpis_daily.filter(_in(current) | _in(previous)).with_columns(
+        pl.when(_in(current)).then(pl.lit(1)).otherwise(pl.lit(0)).alias("_period")
+    )
+    sums = tagged.group_by([*keys, "_period"]).agg(pl.col(num).sum(), pl.col(den).sum())
+    wide = None
+    for period in (0, 1):
+        part = sums.filter(pl.col("_period") == period).select(
+            *keys, pl.col(num).alias(f"num{period}"), pl.col(den).alias(f"den{period}")
+        )
+        wide = part if wide is None else wide.join(part, on=keys, how="full", coalesce=True, nulls_equal=True)
+    wide = wide.with_columns(pl.col("num0", "den0", "num1", "den1").fill_null(0))
+    totals = {name: float(wide[name].sum()) for name in ("num0", "den0", "num1", "den1")}
+    if totals["den0"] <= 0 or totals["den1"] <= 0:
+        return wide.clear().with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in ("mix", "rate", "total")))
+    account_before = totals["num0"] / totals["den0"] * scale
+    m0 = pl.when(pl.col("den0") > 0).then(pl.col("num0") * scale / pl.col("den0")).otherwise(account_before)
+    m1 = pl.when(pl.col("den1") > 0).then(pl.col("num1") * scale / pl.col("den1")).otherwise(pl.col("m0"))
+    return (
+        wide.with_columns(
+            (pl.col("den0") / totals["den0"]).alias("w0"), (pl.col("den1") / totals["den1"]).alias("w1"),
+            m0.alias("m0"),
+        )
+        .with_columns(m1.alias("m1"))
+        .with_columns(
+            ((pl.col("w1") - pl.col("w0")) * (pl.col("m0") - account_before)).alias("mix"),
+            (pl.col("w1") * (pl.col("m1") - pl.col("m0"))).alias("rate"),
+        )
+        .with_columns((pl.col("mix") + pl.col("rate")).alias("total"))
+        .sort(pl.col("total").abs(), *keys, descending=[True, *([False] * len(keys))], nulls_last=True)
+    )
+
+
+def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, keys: list[str]) -> list[str]:
+    """Tracking or checkout breaks: purchases fall to (almost) nothing while clicks or checkouts started hold."""
+    notes = []
+    frame = kpis_daily.filter(_in(current) | _in(previous))
+    groups = frame.partition_by(keys, as_dict=True, maintain_order=True) if keys else {("account",): frame}
+    for key, rows in groups.items():
+        now, before = _totals(rows.filter(_in(current))), _totals(rows.filter(_in(previous)))
+        if not now or not before or not before.get("purchases") or not now.get("spend"):
+            continue
+        per_day = {name: ((now.get(name) or 0) / current.days, (before.get(name) or 0) / previous.days)
+                   for name in ("link_clicks", "clicks", "purchases", "checkouts")}
+        traffic = "link_clicks" if before.get("link_clicks") else "clicks"
+        clicks_now, clicks_before = per_day[traffic]
+        purchases_now, purchases_before = per_day["purchases"]
+        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}"
+        clicks_held = clicks_before > 0 and clicks_now >= 0.5 * clicks_before
+        # Only flag what chance alone rarely gives: at least 5 purchases expected at the old rate (P(0) < 1%).
+        expected = clicks_now * current.days * purchases_before / clicks_before if clicks_before else 0.0
+        if expected >= 5 and purchases_now == 0 and clicks_held:
+            notes.append(
+                f"Tracking check: {where} recorded no purchase in {current.label()} while {traffic.replace('_', ' ')} "
+                f"held ({clicks_now:,.0f} a day vs {clicks_before:,.0f}); check the pixel / Conversions API and "
+                "the checkout before changing budgets."
+            )
+            continue
+        if not all(figures.get(name) for figures in (before, now) for name in ("checkouts", "link_clicks")):
+            continue
+        started_now = now["checkouts"] / now["link_clicks"]
+        started_before = before["checkouts"] / before["link_clicks"]
+        done_now, done_before = now["purchases"] / now["checkouts"], before["purchases"] / before["checkouts"]
+        expected = now["checkouts"] * done_before
+        if expected >= 10 and done_now < 0.5 * done_before and started_now >= 0.7 * started_before:
+            notes.append(
+                f"Funnel check: in {where} checkouts started held ({started_now:.1%} of link clicks vs "
+                f"{started_before:.1%}) but only {done_now:.0%} of them ended in a purchase ({done_before:.0%} "
+                "before): the break is at checkout/payment or in purchase tracking, not in the ads."
+            )
+    return notes
+
+
+def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str = "roas",
+                   currency: str | None = None, top: int = 3) -> Answer:
+    """Why `kpi` moved from `previous` to `current`: the exact log split, the top entities (mix vs rate), checks.
+
+    Raises:
+        AdlabError: either period has no spend, or the export lacks the columns the KPI needs.
+    """
+    name = KPI_LABELS.get(kpi, kpi)
+    num, den, _ = KPI_FRACTIONS[kpi]
+    now, before = _totals(kpis_daily.filter(_in(current))), _totals(kpis_daily.filter(_in(previous)))
+    if not now.get("spend") or not before.get("spend"):
+        empty = current if not now.get("spend") else previous
+        raise AdlabError(f"not enough data: no ad spend in {empty.label()}, so there is nothing to compare. "
+                         + CAN_ANSWER)
+    if now.get(num) is None or before.get(num) is None or now.get(den) is None:
+        raise AdlabError(f"not enough data: the export has no `{num if now.get(num) is None else den}` column, "
+                         f"so {name} cannot be computed. " + CAN_ANSWER)
+    value_now, value_before = now.get(kpi), before.get(kpi)
+    span = "yesterday" if current.days == 1 and current.end == last_day(kpis_daily) else (
+        "last week" if current.days == 7 and current.start.isoweekday() == 1 else "")
+    span = span or ("on that day" if current.days == 1 else "in that period")
+    if not value_before:
+        return Answer(f"Not enough data: {name} was n/a in {previous.label()} (no "
+                      f"{'purchases' if kpi in PURCHASE_KPIS else den.replace('_', ' ')}), so its change cannot be "
+                      "split.", [f"Now ({current.label()}): {name} {kpi_text(kpi, value_now, currency)}."])
+    if value_now is None:
+        value_now = 0.0
+    change = value_now / value_before - 1
+    direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
+    headline = (f"{name} {direction} {abs(change):.0%} {span}: {kpi_text(kpi, value_now, currency)} "
+                f"{current.phrase()} vs {kpi_text(kpi, value_before, currency)} {previous.phrase()}.")
+    sentences = []
+    data: dict = {"kpi": kpi, "current": current, "previous": previous, "value_now": value_now,
+                  "value_before": value_before}
+    terms = log_split(before, now, kpi) if value_now else {}
+    if terms and all(term is not None for term in terms.values()):
+        total = math.log(value_now / value_before)
+        data["terms"], data["log_change"] = terms, total
+        ranked = sorted(terms, key=lambda factor: abs(terms[factor]), reverse=True)
+        main = ranked[0]
+        if len(terms) > 1:
+            share = terms[main] / total if total else 0.0
+            sentences.append(
+                f"Split of the change (log points, summing to {total:+.3f}): "
+                + ", ".join(f"{factor.upper()} {terms[factor]:+.3f}" for factor in ranked)
+                + f"; {FACTOR_WORDS.get(main, main)} explains {share:.0%} of it "
+                f"({kpi_text(main, before.get(main), currency)} -> {kpi_text(main, now.get(main), currency)})."
+            )
+        data["main_factor"] = main
+    elif terms and value_now:
+        # Without link clicks (or purchases) some factors are unknown, but their product is what the others leave.
+        total = math.log(value_now / value_before)
+        known = {factor: term for factor, term in terms.items() if term is not None}
+        missing = [factor.upper() for factor, term in terms.items() if term is None]
+        rest = total - sum(known.values())
+        data["terms"], data["log_change"] = {**known, "rest": rest}, total
+        parts = [f"{factor.upper()} {term:+.3f}" for factor, term in known.items()]
+        sentences.append(
+            f"Split of the change (log points, summing to {total:+.3f}): {', '.join(parts)}, and "
+            f"{' x '.join(missing)} together {rest:+.3f} (not separable: no link clicks or no purchases in a period)."
+        )
+        data["main_factor"] = max(data["terms"], key=lambda factor: abs(data["terms"][factor]))
+    elif kpi in KPI_FACTORS:
+        sentences.append(f"The change cannot be split into {', '.join(f.upper() for f in KPI_FACTORS[kpi])} "
+                         "(no purchases now).")
+    spend_change = now["spend"] / current.days / (before["spend"] / previous.days) - 1
+    sentences.append(f"Spend was {money(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
+    where = contributions(kpis_daily, current, previous, "campaign", kpi)
+    delta = value_now - value_before
+    data["contributions"] = where
+    for row in where.head(top).iter_rows(named=True):
+        if not delta or abs(row["total"]) < 0.05 * abs(delta):
+            continue
+        sentences.append(
+            f"Campaign {quoted(row['campaign'])} accounts for {row['total'] / delta:.0%} of the change: its {name} "
+            f"went {kpi_text(kpi, row['m0'], currency)} -> {kpi_text(kpi, row['m1'], currency)} (rate "
+            f"{row['rate']:+.2f}) and its share of {den.replace('_', ' ')} {row['w0']:.0%} -> {row['w1']:.0%} "
+            f"(mix {row['mix']:+.2f})."
+        )
+    if where.height and delta:
+        lead = where.row(0, named=True)
+        inner = contributions(kpis_daily.filter(pl.col("campaign") == lead["campaign"]), current, previous, "ad", kpi)
+        if inner.height > 1:
+            ad = inner.row(0, named=True)
+            sentences.append(f"Inside {quoted(lead['campaign'])}, ad {quoted(ad['ad'])} moved most "
+                             f"({kpi_text(kpi, ad['m0'], currency)} -> {kpi_text(kpi, ad['m1'], currency)}).")
+        data["top_campaign"] = lead["campaign"]
+    checks = _funnel_break(kpis_daily, current, previous, ["campaign"]) or _funnel_break(
+        kpis_daily, current, previous, []
+    )
+    sentences += checks
+    data["checks"] = checks
+    return Answer(headline, [" ".join(sentences)], data)
+
+
+# --------------------------------------------------------------------------- best for a segment
+
+GENDER_WORDS = {"women": "female", "woman": "female", "female": "female", "females": "female", "ladies": "female",
+                "men": "male", "man": "male", "male": "male", "males": "male"}
+PLATFORM_WORDS = {"instagram": "instagram", "facebook": "facebook", "messenger": "messenger",
+                  "audience network": "audience_network", "threads": "threads"}
+SEGMENT_BREAKDOWN = {"age": "age_gender", "gender": "age_gender", "publisher_platform": "placement",
+                     "placement": "placement"}
+BREAKDOWN_EXPORT = {"age_gender": "an Age x Gender breakdown export (Ads Manager: Breakdown > By delivery > Age "
+                                  "and Gender, by day)",
+                    "placement": "a Platform x Placement breakdown export (Breakdown > By delivery > Platform and "
+                                 "Placement, by day)"}
+
+
+def segment_text(segment: dict[str, str]) -> str:
+    """`women aged 25-34`, `on instagram`, `everyone`."""
+    words = []
+    gender = segment.get("gender")
+    if gender:
+        words.append({"female": "women", "male": "men"}.get(gender, gender))
+    if segment.get("age"):
+        words.append(f"{'aged ' if words else 'people aged '}{segment['age']}")
+    for dim in ("publisher_platform", "placement"):
+        if segment.get(dim):
+            words.append(f"on {segment[dim].replace('_', ' ').title()}")
+    return " ".join(words) or "everyone"
+
+
+def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) -> tuple[pl.DataFrame, Period]:
+    """Daily breakdown rows of `segment` (e.g. {"gender": "female", "age": "25-34"}) in the export's last `days`.
+
+    One attribution setting (the first by name), daily rows only.
+
+    Raises:
+        AdlabError: no breakdown export holds the segment's dimensions.
+    """
+    needed = sorted({SEGMENT_BREAKDOWN[dim] for dim in segment})
+    rows = ad_insights.filter(
+        (pl.col("breakdown") != "none")
+        & pl.all_horizontal(pl.col("breakdown").str.contains(name, literal=True) for name in needed)
+        & (pl.col("window_start").is_null() | (pl.col("window_start") == pl.col("date")))
+    )
+    if rows.height == 0:
+        exports = " and ".join(BREAKDOWN_EXPORT.get(name, name) for name in needed)
+        raise AdlabError(f"cannot rank ads for {segment_text(segment)}: that needs {exports}, and none is in the "
+                         "data. " + CAN_ANSWER)
+    attribution = rows["attribution_setting"].fill_null("").min()
+    rows = rows.filter(pl.col("attribution_setting").fill_null("") == attribution)
+    end = rows["date"].max()
+    period = Period(max(rows["date"].min(), end - dt.timedelta(days=days - 1)), end)
+    matches = pl.all_horizontal(
+        pl.col(dim).str.to_lowercase().str.replace_all(r"[\s_]+", " ") == value.lower().replace("_", " ")
+        for dim, value in segment.items()
+    )
+    return rows.filter(_in(period) & matches), period
+
+
+def best_performers(frame: pl.DataFrame, level: str, kpi: str, min_spend: float, min_purchases: int) -> pl.DataFrame:
+    """One row per entity at `level` with sums and KPIs, `enough_data` (the volume gate), best first."""
+    keys = list(LEVELS[level])
+    rolled = rollup(frame, keys)
+    gate = pl.col("spend") >= min_spend
+    if kpi in PURCHASE_KPIS:
+        gate = gate & (pl.col("purchases").fill_null(0) >= min_purchases)
+    return rolled.with_columns(gate.fill_null(False).alias("enough_data")).sort(
+        pl.col("enough_data"), pl.col(kpi).is_not_null(), kpi, *keys,
+        descending=[True, True, kpi not in LOWER_IS_BETTER, *([False] * len(keys))], nulls_last=True,
+    )
+
+
+def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None, segment: dict[str, str],
+                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None) -> Answer:
+    """Which ad (ad set, campaign) performs best for a segment, by `kpi`, with a minimum-volume gate.
+
+    Without a segment the whole account's last `recommend.lookback_days` days
+    are ranked; with one, the last `recommend.answer_days` days of the
+    breakdown export that holds it.
+    """
+    settings = params.recommend
+    if segment:
+        frame, period = segment_rows(ad_insights if ad_insights is not None else pl.DataFrame(), segment,
+                                     settings.answer_days)
+    else:
+        end = last_day(kpis_daily)
+        period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
+        frame = kpis_daily.filter(_in(period))
+    who = segment_text(segment)
+    name = KPI_LABELS.get(kpi, kpi)
+    word = LEVEL_WORDS[level]
+    num, den, _ = KPI_FRACTIONS[kpi]
+    if frame.height == 0 or frame[num].is_null().all() or frame[den].is_null().all():
+        missing = num if frame.height and frame[num].is_null().all() else den
+        why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
+        return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
+                      ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
+    ranked = best_performers(frame, level, kpi, settings.segment_min_spend, settings.segment_min_purchases)
+    eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
+    overall = _totals(frame)
+    gate = f"at least {money(settings.segment_min_spend, currency)} spend" + (
+        f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
+    short = f"less than {money(settings.segment_min_spend, currency)} spend" + (
+        f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
+    if eligible.height == 0:
+        biggest = ranked.sort("spend", descending=True).row(0, named=True)
+        return Answer(
+            f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
+            [f"The biggest is {entity_label(level, biggest)}: {money(biggest['spend'], currency)} spend, "
+             f"{biggest.get('purchases') or 0} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
+        )
+    best = eligible.row(0, named=True)
+    lines = [
+        f"Period: {period.label()} ({'breakdown export' if segment else 'all ads'}); {who} overall: {name} "
+        f"{kpi_text(kpi, overall.get(kpi), currency)} on {money(overall.get('spend'), currency)} spend.",
+    ]
+    for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
+        lines.append(
+            f"{rank}. {entity_label(level, row)}: {name} {kpi_text(kpi, row.get(kpi), currency)}, spend "
+            f"{money(row['spend'], currency)}, {row.get('purchases') or 0} purchases, CPA "
+            f"{kpi_text('cpa', row.get('cpa'), currency)}."
+        )
+    thin = ranked.height - eligible.height
+    if thin:
+        lines.append(f"{thin} other {word}(s) had {short} there and were left out as too thin to rank.")
+    if segment and level == "ad":
+        rest = kpis_daily.filter(_in(period) & (pl.col("campaign") == best["campaign"])
+                                 & (pl.col("adset") == best["adset"]) & (pl.col("ad") == best["ad"]))
+        everyone = _totals(rest)
+        if everyone.get(kpi) is not None:
+            lines.append(f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
+                         "in that period.")
+    headline = (f"Best {word} for {who}: {quoted(best[level])} with {name} {kpi_text(kpi, best.get(kpi), currency)} "
+                f"on {money(best['spend'], currency)} spend ({best.get('purchases') or 0} purchases, "
+                f"{period.label()}).")
+    return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
+
+
+# --------------------------------------------------------------------------- verdicts and recommendations
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One action for one entity, with its reason, confidence and the figures behind it."""
+
+    action: str
+    reason: str
+    confidence: float | None
+    figures: dict
+
+
+def judge(figures: dict, params: Params, fatigue: dict | None = None, account_aov: float | None = None) -> Judgement:
+    """The action for an entity from its summed figures over the judged period (DESIGN 5).
+
+    Order: stop-loss without a purchase (spend >= k x target CPA) -> refresh
+    creative (fatigue) -> stop-loss on ROAS (credibly below break-even) ->
+    scale (ROAS credibly above target with enough purchases) -> wait (too
+    little data) -> keep.
+    """
+    targets, settings = params.targets, params.recommend
+    spend = figures.get("spend") or 0.0
+    if figures.get("purchases") is None:
+        return Judgement("wait", "the export has no purchases, so spend cannot be judged against CPA or ROAS "
+                         "targets; export with purchases and purchase value", None,
+                         {**figures, "p_roas_above_target": None, "p_roas_below_breakeven": None})
+    purchases = figures.get("purchases") or 0
+    value = figures.get("purchase_value") or 0.0
+    breakeven = targets.breakeven_roas
+    above = prob_roas_above(targets.roas, purchases, value, spend, account_aov)
+    below = None if (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None else 1 - p
+    figures = {**figures, "p_roas_above_target": above, "p_roas_below_breakeven": below}
+    stop_loss = settings.stop_loss_cpa_multiple * targets.cpa
+    if purchases == 0 and spend >= stop_loss:
+        return Judgement("pause", f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x target CPA "
+                         f"{targets.cpa:g}) without a single purchase", prob_cpa_above(targets.cpa, 0, spend), figures)
+    if fatigue and fatigue.get("fatigued"):
+        # Fatigue explains a falling ROAS: a new creative is the fix, not switching the audience off.
+        return Judgement("refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}",
+                         fatigue.get("p_ctr_fell"), figures)
+    if purchases > 0 and below is not None and below >= settings.confidence:
+        return Judgement("pause", f"ROAS {value / spend:.2f} is credibly below break-even {breakeven:.2f}", below,
+                         figures)
+    if purchases >= settings.min_purchases and above is not None and above >= settings.confidence:
+        return Judgement("scale", f"ROAS {value / spend:.2f} is credibly above target {targets.roas:g} on "
+                         f"{purchases} purchases; raise the budget by at most {settings.max_budget_step:.0%}",
+                         above, figures)
+    if purchases < settings.min_purchases and spend < stop_loss:
+        return Judgement("wait", f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
+                         None if below is None else 1 - below, figures)
+    roas = value / spend if spend else 0.0
+    return Judgement("keep", f"ROAS {roas:.2f} is between break-even {breakeven:.2f} and target {targets.roas:g}, "
+                     "or not yet credibly outside it", None if below is None else 1 - below, figures)
+
+
+def _window_of(frame: pl.DataFrame, end: dt.date, days: int) -> Period:
+    return Period(end - dt.timedelta(days=days - 1), end)
+
+
+def _ad_frequency(frame: pl.DataFrame) -> float | None:
+    """Average daily frequency of one ad's rows: impressions / reach over the days with reach."""
+    reached = frame.filter(pl.col("reach").is_not_null())
+    if reached.height == 0:
+        return None
+    sums = reached.select(pl.col("impressions").sum(), pl.col("reach").sum())
+    return sums.select(ratio("impressions", "reach")).item()
+
+
+def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
+
+    `action` is pause, scale, refresh_creative, keep or wait; `confidence` is
+    the posterior probability behind it; `budget_change` the suggested step
+    (+max_budget_step for scale, -1 for pause). Rows sorted by level, campaign,
+    ad set, ad.
+    """
+    schema = {"level": pl.String, "entity": pl.String, "campaign": pl.String, "adset": pl.String, "ad": pl.String,
+              "action": pl.String, "reason": pl.String, "confidence": pl.Float64, "budget_change": pl.Float64,
+              "spend": pl.Float64, "purchases": pl.Int64, "purchase_value": pl.Float64, "roas": pl.Float64,
+              "cpa": pl.Float64, "ctr": pl.Float64, "frequency": pl.Float64, "p_roas_above_target": pl.Float64,
+              "p_roas_below_breakeven": pl.Float64, "period_start": pl.Date, "period_end": pl.Date}
+    if kpis_daily.height == 0:
+        return pl.DataFrame(schema=schema)
+    end = last_day(kpis_daily)
+    period = _window_of(kpis_daily, end, params.recommend.lookback_days)
+    window = kpis_daily.filter(_in(period))
+    account_aov = _totals(window).get("aov")
+    fatigue_by_ad = {} if fatigue is None else {
+        tuple(row[k] for k in ENTITY): row for row in fatigue.iter_rows(named=True)
+    }
+    rows = []
+    for level in ("adset", "ad"):
+        keys = list(LEVELS[level])
+        for key, frame in window.partition_by(keys, as_dict=True, maintain_order=True).items():
+            totals = _totals(frame)
+            if not totals.get("spend"):
+                continue
+            frequency = _ad_frequency(frame) if level == "ad" else None
+            verdict = judge({**totals, "frequency": frequency}, params,
+                            fatigue_by_ad.get(key) if level == "ad" else None, account_aov)
+            names = dict(zip(keys, key, strict=True))
+            rows.append({
+                "level": level, "entity": names[level], "campaign": names["campaign"], "adset": names["adset"],
+                "ad": names.get("ad"), "action": verdict.action, "reason": verdict.reason,
+                "confidence": None if verdict.confidence is None else round(verdict.confidence, 4),
+                "budget_change": params.recommend.max_budget_step if verdict.action == "scale"
+                else -1.0 if verdict.action == "pause" else 0.0,
+                "spend": round(totals["spend"], 2), "purchases": totals.get("purchases"),
+                "purchase_value": None if totals.get("purchase_value") is None else round(totals["purchase_value"], 2),
+                **{name: None if totals.get(name) is None else round(totals[name], 6)
+                   for name in ("roas", "cpa", "ctr")},
+                "frequency": None if frequency is None else round(frequency, 4),
+                "p_roas_above_target": _round(verdict.figures["p_roas_above_target"]),
+                "p_roas_below_breakeven": _round(verdict.figures["p_roas_below_breakeven"]),
+                "period_start": period.start, "period_end": period.end,
+            })
+    return pl.DataFrame(rows, schema=schema).sort("level", "campaign", "adset", "ad", nulls_last=True)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with text cells starting with =, +, -, @ prefixed by `'` (spreadsheet formula injection).
+
+    Numeric columns stay numeric: a negative number is a number, not a formula.
+    """
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items() if dtype == pl.String
+    )
+
+
+def find_entity(kpis_daily: pl.DataFrame, name: str, level: str | None = None) -> tuple[str, str]:
+    """(level, exact name) of the campaign, ad set or ad called `name`: exact (any case), unique part, or close.
+
+    A level given (from "my ... ad set") is searched first.
+
+    Raises:
+        AdlabError: nothing matches; lists the closest names.
+    """
+    order = [level] if level else []
+    order += [other for other in ("campaign", "adset", "ad") if other not in order]
+    names = {lvl: sorted(kpis_daily[lvl].drop_nulls().unique().to_list()) for lvl in order}
+    wanted = name.casefold().strip()
+
+    def plain(text: str) -> str:
+        return re.sub(r"[^0-9a-z%+]+", " ", text.casefold()).strip()
+
+    tests = (
+        lambda candidate: candidate.casefold() == wanted,
+        lambda candidate: plain(candidate) == plain(wanted),
+        lambda candidate: wanted in candidate.casefold(),
+        lambda candidate: plain(wanted) in plain(candidate),
+    )
+    # The level the question names wins over a closer match at another level.
+    searches = [(test, [level]) for test in tests] if level else []
+    searches += [(test, order) for test in tests]
+    for test, levels in searches:
+        for lvl in levels:
+            found = [candidate for candidate in names[lvl] if test(candidate)]
+            if len(found) == 1 or (found and level == lvl):
+                return lvl, found[0]
+    everything = {candidate: lvl for lvl in reversed(order) for candidate in names[lvl]}
+    folded = {candidate.casefold(): candidate for candidate in everything}
+    close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.75)
+    if close:
+        return everything[folded[close[0]]], folded[close[0]]
+    suggestions = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.3)
+    hint = f" Closest: {', '.join(quoted(folded[s]) for s in suggestions)}." if suggestions else ""
+    raise AdlabError(f"no campaign, ad set or ad named {quoted(name)} in the data.{hint} " + CAN_ANSWER)
+
+
+def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | None = None,
+            fatigue: pl.DataFrame | None = None, currency: str | None = None) -> Answer:
+    """Pause / Scale / Keep / Refresh creative / Wait for one named entity, with its evidence.
+
+    Judged on its last `recommend.lookback_days` days of delivery (ending on the
+    last day in the data, or on its own last day with spend if it stopped).
+    """
+    level, exact = find_entity(kpis_daily, name, level)
+    rows = kpis_daily.filter(pl.col(level) == exact)
+    spent = rows.filter(pl.col("spend") > 0)
+    end_all = last_day(kpis_daily)
+    if spent.height == 0:
+        return Answer(f"Wait: {LEVEL_WORDS[level]} {quoted(exact)} has not spent anything in the data.", [])
+    own_end = spent["date"].max()
+    days = params.recommend.lookback_days
+    period = _window_of(rows, own_end, days)
+    before = Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
+    totals = _totals(rows.filter(_in(period)))
+    earlier = _totals(rows.filter(_in(before)))
+    parents = rows.select(LEVELS[level][:-1]).unique().sort(LEVELS[level][:-1]) if level != "campaign" else None
+    fatigue_row = None
+    if level == "ad" and fatigue is not None:
+        matched = fatigue.filter(pl.col("ad") == exact).sort("ctr_change", nulls_last=True)
+        fatigue_row = matched.row(0, named=True) if matched.height else None
+    frequency = _ad_frequency(rows.filter(_in(period))) if level == "ad" else None
+    account_aov = _totals(kpis_daily.filter(_in(_window_of(kpis_daily, end_all, days)))).get("aov")
+    judged = judge({**totals, "frequency": frequency}, params, fatigue_row, account_aov)
+    targets = params.targets
+    label = f"{LEVEL_WORDS[level]} {quoted(exact)}"
+    if parents is not None and parents.height == 1:
+        label += f" ({LEVEL_WORDS[parents.columns[-1]]} {quoted(parents.row(0)[-1])})"
+    elif parents is not None:
+        label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
+    action = ACTIONS[judged.action]
+    confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
+    headline = f"{action}: {label}: {judged.reason}{confidence}."
+    lines = [
+        f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
+        f"Spend {money(totals['spend'], currency)}, {totals.get('purchases') or 0} purchases, purchase value "
+        f"{money(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
+        f"target {money(targets.cpa, currency)}.",
+        f"ROAS {kpi_text('roas', totals.get('roas'), currency)} vs target {targets.roas:.2f} and break-even "
+        f"{targets.breakeven_roas:.2f}: P(ROAS > target) {_pct(judged.figures['p_roas_above_target'])}, "
+        f"P(ROAS < break-even) {_pct(judged.figures['p_roas_below_breakeven'])}.",
+    ]
+    if earlier.get("spend"):
+        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {days} days before "
+                     f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
+                     f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
+    if frequency is not None:
+        lines.append(f"Average daily frequency {frequency:.2f}.")
+    if judged.action == "scale":
+        per_day = totals["spend"] / period.days
+        step = params.recommend.max_budget_step
+        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
+                     f"day (+{step:.0%}), then re-check after a few days.")
+    if own_end < end_all:
+        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
+                     f"the data, {end_all}): it is already off; "
+                     + ("keep it off." if judged.action == "pause" else "turn it back on only with a new reason."))
+    return Answer(headline, lines, {"action": judged.action, "level": level, "entity": exact, "period": period,
+                                    "figures": judged.figures})
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+# --------------------------------------------------------------------------- A/B readout
+
+
+def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days: int = 14,
+               min_purchases: int = 10, draws: int = 20_000, seed: int = 0) -> tuple[pl.DataFrame, str]:
+    """Two ads (or ad sets) over the last `days` days: CTR, CVR, ROAS with 95% intervals and P(B beats A).
+
+    CTR and CVR have Beta posteriors (Jeffreys prior); ROAS = purchase rate
+    per unit spend (Gamma posterior) x observed AOV. Draws use a fixed seed,
+    so the readout is deterministic. The verdict waits for `min_purchases`
+    purchases in each arm.
+
+    Returns:
+        One row per (metric, arm) with value, low, high and p_b_beats_a; and the verdict line.
+    """
+    import numpy as np
+
+    end = last_day(kpis_daily)
+    period = _window_of(kpis_daily, end, days)
+    rng = np.random.default_rng(seed)
+    arms, samples = {}, {}
+    for arm, name in (("A", a), ("B", b)):
+        found_level, exact = find_entity(kpis_daily, name, level)
+        totals = _totals(kpis_daily.filter(_in(period) & (pl.col(found_level) == exact)))
+        arms[arm] = {"name": exact, **totals}
+        impressions, clicks = totals.get("impressions") or 0, totals.get("link_clicks") or 0
+        purchases, spend = totals.get("purchases") or 0, totals.get("spend") or 0.0
+        aov = totals.get("aov") or 0.0
+        samples[arm] = {
+            "ctr": rng.beta(clicks + 0.5, max(impressions - clicks, 0) + 0.5, draws),
+            "cvr": rng.beta(purchases + 0.5, max(clicks - purchases, 0) + 0.5, draws),
+            "roas": rng.gamma(purchases + 0.5, 1.0 / spend, draws) * aov if spend else np.zeros(draws),
+        }
+    rows = []
+    for metric in ("ctr", "cvr", "roas"):
+        p_b = float((samples["B"][metric] > samples["A"][metric]).mean())
+        for arm in ("A", "B"):
+            low, high = np.quantile(samples[arm][metric], [0.025, 0.975])
+            rows.append({"metric": metric, "arm": arm, "name": arms[arm]["name"], "value": arms[arm].get(metric),
+                         "low": float(low), "high": float(high), "p_b_beats_a": p_b})
+    table = pl.DataFrame(rows, schema={"metric": pl.String, "arm": pl.String, "name": pl.String,
+                                       "value": pl.Float64, "low": pl.Float64, "high": pl.Float64,
+                                       "p_b_beats_a": pl.Float64})
+    p_roas = table.filter(pl.col("metric") == "roas")["p_b_beats_a"][0]
+    fewest = min(arms[arm].get("purchases") or 0 for arm in arms)
+    if fewest < min_purchases:
+        line = (f"Wait: {fewest} purchases in the smaller arm ({period.label()}); the readout needs {min_purchases} "
+                "in each before calling a winner.")
+    elif p_roas >= 0.95 or p_roas <= 0.05:
+        winner = "B" if p_roas >= 0.95 else "A"
+        line = (f"{winner} wins on ROAS: {quoted(arms[winner]['name'])}, P(B beats A) {p_roas:.0%} "
+                f"({period.label()}).")
+    else:
+        line = f"No clear winner yet: P(B beats A on ROAS) {p_roas:.0%} ({period.label()}); keep both running."
+    return table, line
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue."""
+
+    kpis_daily: pl.DataFrame
+    ad_insights: pl.DataFrame | None
+    params: Params
+    currency: str | None = None
+    fatigue: pl.DataFrame | None = None
+
+
+KPI_WORDS = (
+    ("roas", r"\broas\b|return on ad spend"),
+    ("cpa", r"\bcpa\b|cost per (purchase|acquisition|conversion|result)"),
+    ("cpc", r"\bcpc\b|cost per click"),
+    ("cpm", r"\bcpm\b|cost per (1,?000|thousand|mille)"),
+    ("cvr", r"\bcvr\b|conversion rate"),
+    ("aov", r"\baov\b|order value|basket"),
+    ("hook_rate", r"hook rate"),
+    ("hold_rate", r"hold rate"),
+    ("ctr", r"\bctr\b|click.?through|clicks?\b"),
+)
+DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _kpi_in(question: str, default: str = "roas") -> str:
+    for kpi, pattern in KPI_WORDS:
+        if re.search(pattern, question):
+            return kpi
+    return default
+
+
+def _level_in(question: str, default: str = "ad") -> str:
+    if re.search(r"\bad ?sets?\b", question):
+        return "adset"
+    if re.search(r"\bcampaigns?\b", question):
+        return "campaign"
+    if re.search(r"\b(ads?|creatives?)\b", question):
+        return "ad"
+    return default
+
+
+def _periods_in(question: str, kpis_daily: pl.DataFrame) -> tuple[Period, Period]:
+    dates = [dt.date.fromisoformat(text) for text in re.findall(DATE, question)]
+    if len(dates) >= 4:
+        return Period(*sorted(dates[2:4])), Period(*sorted(dates[0:2]))
+    if len(dates) in (2, 3):
+        current = Period(*sorted(dates[:2]))
+        return current, Period(current.start - dt.timedelta(days=current.days), current.start - dt.timedelta(days=1))
+    if len(dates) == 1:
+        return Period(dates[0], dates[0]), Period(dates[0] - dt.timedelta(days=1), dates[0] - dt.timedelta(days=1))
+    if match := re.search(r"(?:last|past) (\d+) days", question):
+        return periods_for(kpis_daily, "days", int(match.group(1)))
+    if re.search(r"\b(last|this|past) week\b|\bweek\b", question):
+        return periods_for(kpis_daily, "last_week")
+    return periods_for(kpis_daily, "yesterday")
+
+
+def _segment_in(question: str) -> dict[str, str]:
+    segment: dict[str, str] = {}
+    for word, gender in GENDER_WORDS.items():
+        if re.search(rf"\b{word}\b", question):
+            segment["gender"] = gender
+            break
+    if match := re.search(r"\b(\d{2})\s*(?:-|–|to)\s*(\d{2})\b", question):
+        segment["age"] = f"{match.group(1)}-{match.group(2)}"
+    elif match := re.search(r"\b(65)\s*\+|\bover 65\b", question):
+        segment["age"] = "65+"
+    for word, platform in PLATFORM_WORDS.items():
+        if re.search(rf"\b(on|in|via) {word}\b", question):
+            segment["publisher_platform"] = platform
+    return segment
+
+
+def _name_in(question: str) -> str | None:
+    if match := re.search(r"['\"‘’“”](.+?)['\"‘’“”](?:\s|$|\?|\.)", question + " "):
+        return match.group(1).strip()
+    if match := re.search(r"\b(?:pause|scale|stop|kill|turn off|keep|boost|increase|cut)\s+(?:my |the )?(.+?)"
+                          r"(?:\s+(?:ad ?set|campaign|ad|creative))?\s*[?.!]*$", question, re.IGNORECASE):
+        return match.group(1).strip()
+    return None
+
+
+def ask(question: str, workspace: Workspace) -> Answer:
+    """Answer one question in plain words (see CAN_ANSWER).
+
+    Raises:
+        AdlabError: the question is not one of the families adlab answers, or the data cannot answer it.
+    """
+    text = " ".join(question.split())
+    lower = text.lower()
+    kpis_daily, params, currency = workspace.kpis_daily, workspace.params, workspace.currency
+    last_day(kpis_daily)
+    if re.search(r"\bshould i\b|\b(pause|scale|kill|turn off|stop)\b", lower) and not lower.startswith("why"):
+        name = _name_in(text)
+        if not name:
+            raise AdlabError("which campaign, ad set or ad? Put its name in quotes. " + CAN_ANSWER)
+        level = None
+        tail = lower[lower.find(name.lower()) + len(name):] if name.lower() in lower else lower
+        if re.search(r"\bad ?set\b", tail) or re.search(r"\bad ?set\b", lower[: lower.find(name.lower())][-12:]):
+            level = "adset"
+        elif re.search(r"\bcampaign\b", tail):
+            level = "campaign"
+        elif re.search(r"^\s*(ad|creative)\b", tail):
+            level = "ad"
+        return verdict(kpis_daily, name, params, level, workspace.fatigue, currency)
+    if re.search(r"\bwhy\b|what happened|what changed|explain", lower):
+        kpi = _kpi_in(lower)
+        current, previous = _periods_in(lower, kpis_daily)
+        return explain_change(kpis_daily, current, previous, kpi, currency)
+    if re.search(r"\b(best|top|worst|which|winning|performing)\b", lower):
+        kpi = _kpi_in(lower)
+        return best_for_segment(kpis_daily, workspace.ad_insights, _segment_in(lower), params, _level_in(lower),
+                                kpi, currency)
+    raise AdlabError(f"I cannot answer {quoted(text)} yet. " + CAN_ANSWER)

@@ -1,0 +1,252 @@
+"""Insights: the exact log split, mix vs rate, posteriors, verdicts, recommendations and the planted stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from adlab import sample
+from adlab.creatives import ad_fatigue
+from adlab.errors import AdlabError
+from adlab.ingest import ingest
+from adlab.insights import (
+    Period,
+    best_for_segment,
+    contributions,
+    explain_change,
+    find_entity,
+    judge,
+    neutralise_formulas,
+    periods_for,
+    prob_cpa_above,
+    prob_roas_above,
+    recommendations,
+    verdict,
+)
+from adlab.kpis import compute_kpis_daily, log_split
+from adlab.params import Params
+from adlab.quality import validate_table
+from adlab.schema import AD_METRICS
+
+PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
+DAY = dt.date(2026, 11, 23)
+
+
+def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
+    """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
+    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64()}.items() if name not in frame.columns}
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
+
+
+def build(folder: Path, story: str = "checkout_break") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sample exports -> ingest -> validate_table -> kpis_daily, in process (no dvc)."""
+    paths = sample.write_sample(folder, story=story)
+    tables = ingest(paths, folder, "test-salt").tables
+    ad_insights = validate_table(tables["ad_insights"], "ad_insights", dt.date(2004, 1, 1), dt.date(2100, 1, 1)).table
+    return ad_insights, compute_kpis_daily(ad_insights)
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return build(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def cpm_spike(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return build(tmp_path_factory.mktemp("cpm_spike"), story="cpm_spike")
+
+
+# --------------------------------------------------------------------------- hand-worked literal frames
+
+
+def test_log_split_terms_sum_exactly_to_the_log_change_of_roas():
+    before = {"cpm": 10.0, "ctr": 0.01, "cvr": 0.05, "aov": 50.0, "roas": 2.5}
+    after = {"cpm": 15.0, "ctr": 0.015, "cvr": 1 / 30, "aov": 70.0, "roas": 280 / 120}
+    terms = log_split(before, after)
+    assert terms["cpm"] == pytest.approx(-math.log(1.5))
+    assert terms["ctr"] == pytest.approx(math.log(1.5))
+    assert terms["cvr"] == pytest.approx(math.log(2 / 3))
+    assert terms["aov"] == pytest.approx(math.log(1.4))
+    assert sum(terms.values()) == pytest.approx(math.log((280 / 120) / 2.5), abs=1e-12)
+    assert log_split(before, {**after, "cvr": 0.0})["cvr"] is None
+
+
+def test_explain_change_split_sums_to_total_and_names_the_factor():
+    # Before: 100 spend, 10,000 impressions, 100 link clicks, 5 purchases, 250 value (ROAS 2.5).
+    # After: 140 spend, 8,000 impressions, 120 link clicks, 4 purchases, 280 value (ROAS 2.0).
+    # CPM 10 -> 17.5 (-ln 1.75), CTR 1% -> 1.5% (+ln 1.5), CVR 5% -> 3.33% (ln 2/3), AOV 50 -> 70 (+ln 1.4).
+    kpis_daily = as_kpis_daily(pl.DataFrame({
+        "date": [DAY, DAY + dt.timedelta(days=1)], "campaign": ["C", "C"], "adset": ["S", "S"], "ad": ["A", "A"],
+        "spend": [100.0, 140.0], "impressions": [10_000, 8_000], "link_clicks": [100, 120], "purchases": [5, 4],
+        "purchase_value": [250.0, 280.0],
+    }))
+    current, previous = periods_for(kpis_daily, "yesterday")
+    assert (current, previous) == (Period(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)), Period(DAY, DAY))
+    answer = explain_change(kpis_daily, current, previous, "roas", "USD")
+    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    terms = answer.data["terms"]
+    assert terms["cpm"] == pytest.approx(-math.log(1.75))
+    assert terms["aov"] == pytest.approx(math.log(1.4))
+    assert sum(terms.values()) == pytest.approx(math.log(0.8), abs=1e-12)
+    assert answer.data["main_factor"] == "cpm"
+    assert "CPM (cost of reach)" in answer.lines[0]
+
+
+def test_contributions_split_mix_from_rate_exactly():
+    # Previous: A 100 spend at ROAS 3, B 100 at ROAS 1 -> 2.0. Current: A 50 at 3, B 150 at 1 -> 1.5.
+    # Mix: A (0.25 - 0.5) x (3 - 2) = -0.25, B (0.75 - 0.5) x (1 - 2) = -0.25; rate 0: the whole -0.5 is mix.
+    # New campaign N would count at the account's old ROAS; here D doubles its ROAS: rate = w1 x (m1 - m0).
+    day0, day1 = DAY, DAY + dt.timedelta(days=1)
+    kpis_daily = as_kpis_daily(pl.DataFrame({
+        "date": [day0, day0, day1, day1], "campaign": ["A", "B", "A", "B"], "adset": ["a", "b", "a", "b"],
+        "ad": ["a", "b", "a", "b"], "spend": [100.0, 100.0, 50.0, 150.0],
+        "purchase_value": [300.0, 100.0, 150.0, 150.0],
+    }))
+    split = contributions(kpis_daily, Period(day1, day1), Period(day0, day0))
+    result = {row["campaign"]: row for row in split.iter_rows(named=True)}
+    assert result["A"]["mix"] == pytest.approx(-0.25)
+    assert result["B"]["mix"] == pytest.approx(-0.25)
+    assert result["A"]["rate"] == pytest.approx(0.0)
+    assert sum(row["total"] for row in result.values()) == pytest.approx(1.5 - 2.0)
+    rate_case = kpis_daily.with_columns(
+        pl.when((pl.col("campaign") == "B") & (pl.col("date") == day1)).then(300.0).otherwise(pl.col("purchase_value"))
+        .alias("purchase_value")
+    )
+    # Current: A 150 / 50, B 300 / 150 -> 450 / 200 = 2.25; B's rate = 0.75 x (2 - 1) = 0.75.
+    rated = {row["campaign"]: row for row in contributions(rate_case, Period(day1, day1), Period(day0, day0)).iter_rows(
+        named=True)}
+    assert rated["B"]["rate"] == pytest.approx(0.75)
+    assert sum(row["total"] for row in rated.values()) == pytest.approx(2.25 - 2.0)
+
+
+def test_posteriors_match_the_closed_forms():
+    # No purchase on 3 x target CPA: P(CPA > target) = P(Gamma(0.5, 120) < 1/40) = erf(sqrt(3)).
+    assert prob_cpa_above(40.0, 0, 120.0) == pytest.approx(math.erf(math.sqrt(3)))
+    # 1 purchase worth 100 on 100 spend: P(ROAS > 2) = P(Gamma(1.5, 100) > 0.02) = Q(1.5, 2)
+    # = erfc(sqrt 2) + 2 sqrt(2/pi) e^-2.
+    expected = math.erfc(math.sqrt(2)) + 2 * math.sqrt(2 / math.pi) * math.exp(-2)
+    assert prob_roas_above(2.0, 1, 100.0, 100.0) == pytest.approx(expected)
+    assert prob_roas_above(2.0, 0, 0.0, 0.0) is None
+
+
+@pytest.mark.parametrize(
+    ("figures", "fatigue", "action"),
+    [
+        ({"spend": 130.0, "purchases": 0, "purchase_value": 0.0}, None, "pause"),  # >= 3 x 40 with no sale
+        ({"spend": 100.0, "purchases": 0, "purchase_value": 0.0}, None, "wait"),
+        ({"spend": 1000.0, "purchases": 10, "purchase_value": 800.0}, None, "pause"),  # ROAS 0.8 << 2.0
+        ({"spend": 1000.0, "purchases": 10, "purchase_value": 800.0},
+         {"fatigued": True, "fatigue_evidence": "CTR fell", "p_ctr_fell": 0.99}, "refresh_creative"),
+        ({"spend": 1000.0, "purchases": 50, "purchase_value": 5000.0}, None, "scale"),  # ROAS 5 on 50 sales
+        ({"spend": 1000.0, "purchases": 25, "purchase_value": 2300.0}, None, "keep"),  # ROAS 2.3
+    ],
+)
+def test_judge_applies_stop_loss_fatigue_scale_wait_keep_in_order(figures, fatigue, action):
+    judged = judge(figures, PARAMS, fatigue, account_aov=100.0)
+    assert judged.action == action
+    assert judged.confidence is None or 0.0 <= judged.confidence <= 1.0
+
+
+def test_neutralise_formulas_prefixes_text_but_keeps_numbers():
+    frame = pl.DataFrame({"entity": ["=HYPERLINK(\"x\")", "+1 555", "-Copy", "@SUM(A1)", "VID | ok"],
+                          "budget_change": [-1.0, 0.2, 0.0, 0.0, -1.0]})
+    result = neutralise_formulas(frame)
+    assert result["entity"].to_list() == ["'=HYPERLINK(\"x\")", "'+1 555", "'-Copy", "'@SUM(A1)", "VID | ok"]
+    assert result["budget_change"].dtype == pl.Float64
+    assert result.write_csv().splitlines()[1].endswith(",-1.0")
+
+
+def test_find_entity_exact_then_loose_then_close_else_one_clear_error():
+    kpis_daily = pl.DataFrame({"campaign": ["Summer Sale | Promo"] * 2, "adset": ["Summer Sale", "Past 180d"],
+                               "ad": ["IMG_BOF_Summer Sale 30% Off", "VID | Founder-Story | 30s"]})
+    assert find_entity(kpis_daily, "summer sale") == ("adset", "Summer Sale")
+    assert find_entity(kpis_daily, "Summer Sale", "campaign") == ("campaign", "Summer Sale | Promo")
+    assert find_entity(kpis_daily, "founder story") == ("ad", "VID | Founder-Story | 30s")
+    assert find_entity(kpis_daily, "Sumer Sale") == ("adset", "Summer Sale")
+    with pytest.raises(AdlabError, match="no campaign, ad set or ad named 'Winter Promo'"):
+        find_entity(kpis_daily, "Winter Promo")
+
+
+def test_recommendations_neutralise_and_sort_deterministically():
+    days = [DAY - dt.timedelta(days=k) for k in range(3)]
+    kpis_daily = as_kpis_daily(pl.DataFrame({
+        "date": days * 2, "campaign": ["C"] * 6, "adset": ["S"] * 6,
+        "ad": ["=cmd|' /C calc'!A0"] * 3 + ["Good"] * 3,
+        "spend": [60.0] * 3 + [300.0] * 3, "impressions": [5000] * 6, "link_clicks": [50] * 6,
+        "purchases": [0] * 3 + [20] * 3, "purchase_value": [0.0] * 3 + [2000.0] * 3,
+    }))
+    table = recommendations(kpis_daily, PARAMS)
+    assert table.equals(recommendations(kpis_daily, PARAMS))
+    assert table.select("level", "entity", "action").rows() == [
+        ("ad", "=cmd|' /C calc'!A0", "pause"), ("ad", "Good", "scale"), ("adset", "S", "scale"),
+    ]
+    csv = neutralise_formulas(table).write_csv()
+    assert "'=cmd|' /C calc'!A0" in csv
+    assert ",-1.0," in csv  # the pause's budget change stays a number
+
+
+# --------------------------------------------------------------------------- planted stories (sample data)
+
+
+def test_recommendations_recover_the_planted_burner_winner_and_fatigue(planted):
+    _, kpis_daily = planted
+    table = recommendations(kpis_daily, PARAMS, ad_fatigue(kpis_daily))
+    ads = {row["entity"]: row for row in table.filter(pl.col("level") == "ad").iter_rows(named=True)}
+    assert ads[sample.BURNING_AD]["action"] == "pause"
+    assert ads[sample.BURNING_AD]["purchases"] == 0
+    assert ads[sample.WINNER_AD]["action"] == "scale"
+    assert ads[sample.WINNER_AD]["confidence"] > 0.9
+    assert ads[sample.FATIGUE_AD]["action"] == "refresh_creative"
+    assert [ad for ad, row in ads.items() if row["action"] == "refresh_creative"] == [sample.FATIGUE_AD]
+    assert set(table["action"]) <= {"pause", "scale", "refresh_creative", "keep", "wait"}
+
+
+def test_explain_change_attributes_the_last_day_drop_to_the_checkout(planted):
+    _, kpis_daily = planted
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    terms = answer.data["terms"]
+    assert answer.headline.startswith("ROAS fell ")
+    assert sum(terms.values()) == pytest.approx(answer.data["log_change"], abs=1e-12)
+    assert answer.data["main_factor"] == "cvr"
+    assert terms["cvr"] / answer.data["log_change"] > 0.8
+    assert answer.data["top_campaign"] == sample.CHECKOUT_PROBLEM_CAMPAIGN
+    assert any(sample.CHECKOUT_PROBLEM_CAMPAIGN in check and "checkout" in check for check in answer.data["checks"])
+
+
+def test_best_for_segment_names_the_women_25_34_winner(planted):
+    ad_insights, kpis_daily = planted
+    answer = best_for_segment(kpis_daily, ad_insights, {"gender": "female", "age": "25-34"}, PARAMS, "ad", "roas",
+                              "USD")
+    assert answer.data["best"]["ad"] == sample.FEMALE_25_34_AD
+    assert answer.data["best"]["roas"] > 5
+    assert answer.headline.startswith(f"Best ad for women aged 25-34: '{sample.FEMALE_25_34_AD}' with ROAS ")
+
+
+def test_verdict_pauses_the_losing_summer_sale_ad_set(planted):
+    _, kpis_daily = planted
+    answer = verdict(kpis_daily, "Summer Sale", PARAMS, "adset", currency="USD")
+    assert answer.data["action"] == "pause"
+    assert answer.headline.startswith("Pause: ad set 'Summer Sale' (campaign 'Summer Sale | Promo')")
+    assert answer.data["figures"]["roas"] < 1.0
+    assert "It has not spent since 2026-10-25" in answer.text()
+
+
+def test_a_cpm_spike_is_explained_by_cpm_and_a_different_segment_winner_is_named(cpm_spike):
+    ad_insights, kpis_daily = cpm_spike
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    terms = answer.data["terms"]
+    assert answer.data["main_factor"] == "cpm"
+    assert terms["cpm"] / answer.data["log_change"] > 0.5
+    assert not answer.data["checks"]  # the checkout works: no funnel break reported
+    best = best_for_segment(kpis_daily, ad_insights, {"gender": "female", "age": "25-34"}, PARAMS)
+    assert best.data["best"]["ad"] == sample.CPM_SPIKE_SEGMENT_WINNER
+
+
+def test_best_for_segment_without_a_breakdown_export_says_what_is_missing(planted):
+    ad_insights, kpis_daily = planted
+    with pytest.raises(AdlabError, match="needs a Platform x Placement breakdown export"):
+        best_for_segment(kpis_daily, ad_insights, {"publisher_platform": "instagram"}, PARAMS)
