@@ -11,7 +11,7 @@ export DVC_NO_ANALYTICS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab lint sample clean
+.PHONY: help setup report test lab lint sample bench clean
 
 help:  ## Show this list of targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,11 +33,14 @@ report: $(STAMP)  ## Run the pipeline (dvc repro) and print where the reports ar
 test: $(STAMP)  ## Run the whole test suite
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)  ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)  ## Open JupyterLab on notebooks/explore.ipynb with the project's `adlab` kernel
+	cd notebooks && $(BIN)/jupyter lab explore.ipynb
 
 lint: $(STAMP)  ## Check code style with ruff
 	$(BIN)/ruff check src pipelines tests
 
 sample: $(STAMP)  ## Regenerate the embedded sample exports in data/sample/
 	$(BIN)/python -m adlab.sample --out data/sample
+
+bench: $(STAMP)  ## Time the data stages on ROWS Meta rows (default 1000000) -> bench/results.json
+	$(BIN)/python bench/run.py --rows $(ROWS)

@@ -1,25 +1,28 @@
-"""Stage `report`: one HTML page per ISO week (the latest complete weeks plus any extra), then the index."""
+"""Stage `report`: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, then the index.
+
+Each page's inputs (its trend window of KPIs and orders, its ad rows, the ledger of its files, the targets
+and the code) are digested into `<weekly-dir>/.manifest.json`; DVC keeps that folder between runs
+(`persist: true`), so a new day of data re-renders the week it falls in and leaves the others alone.
+"""
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import polars as pl
 
-from adlab import kpis, report
+from adlab import io, kpis, report
 from adlab.errors import AdlabError, exit_on_error
-from adlab.params import Params, load_params
+from adlab.params import load_params
 
 # Each week runs its own kernel; the machines this runs on have 2 cores.
 WORKERS = 2
-
-
-def read_settings(path: Path) -> Params:
-    """The `targets` and `report` sections of params.yaml, typed and checked."""
-    return load_params(path)
+MANIFEST = ".manifest.json"
+TREND_WEEKS = 4  # the notebook's default trend_weeks
 
 
 def weeks_to_render(kpis_daily: pl.DataFrame, latest: int, extra: list[str]) -> tuple[list[str], list[str]]:
@@ -33,20 +36,41 @@ def weeks_to_render(kpis_daily: pl.DataFrame, latest: int, extra: list[str]) -> 
     return sorted(set(complete) | with_data, reverse=True), sorted(set(extra) - with_data)
 
 
+def read_manifest(path: Path) -> dict[str, str]:
+    """week -> input digest of the pages on disk; empty when the folder is new or the file unreadable."""
+    try:
+        data = io.read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 @exit_on_error
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kpis-daily", type=Path, required=True, help="kpis_daily.parquet from the kpis stage")
     parser.add_argument("--kpis-weekly", type=Path, required=True, help="kpis_weekly.parquet from the kpis stage")
     parser.add_argument("--orders", type=Path, required=True, help="orders.parquet (may be absent or empty)")
+    parser.add_argument("--store-sales", type=Path, required=True,
+                        help="store_sales.parquet (Shopify Analytics daily sales; used without orders)")
+    parser.add_argument("--sessions", type=Path, required=True, help="sessions.parquet (GA4 / Shopify sessions)")
+    parser.add_argument("--ad-insights", type=Path, required=True, help="ad_insights.parquet (breakdowns, files)")
+    parser.add_argument("--ledger", type=Path, required=True, help="ledger.parquet from the validate stage")
+    parser.add_argument("--warnings", type=Path, required=True, help="warnings.parquet from the validate stage")
+    parser.add_argument("--recommendations", type=Path, default=Path(""),
+                        help="recommendations.csv from the recommend stage, when the pipeline has one")
+    parser.add_argument("--creatives", type=Path, default=Path(""),
+                        help="creatives.parquet from the creatives stage, when the pipeline has one")
     parser.add_argument("--summary", type=Path, required=True, help="metrics/summary.json from the kpis stage")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"), help="settings file")
     parser.add_argument("--notebook", type=Path, default=Path("notebooks/weekly_report.ipynb"),
                         help="papermill template of the weekly page")
     parser.add_argument("--out-dir", type=Path, default=Path("reports"), help="folder for index.html and weekly/")
+    parser.add_argument("--daily-plot", type=Path, required=True,
+                        help="CSV of the account's daily KPI series, for `dvc plots show`")
     args = parser.parse_args()
 
-    settings = read_settings(args.params)
+    settings = load_params(args.params)
     kpis_daily = report.read_kpis(args.kpis_daily)
     if kpis_daily.is_empty():
         raise AdlabError(f"{args.kpis_daily}: holds no ad data, so there is no week to report; check data/raw/.")
@@ -56,31 +80,90 @@ def main() -> None:
     weeks, skipped = weeks_to_render(kpis_daily, settings.report.weeks, settings.report.extra_weeks)
     for week in skipped:
         print(f"report: skipped {week} from report.extra_weeks: no ad data in that week")
-    parameters = {
-        "kpis_daily_path": args.kpis_daily,
-        "kpis_weekly_path": args.kpis_weekly,
-        "orders_path": args.orders,
-        "summary_path": args.summary,
+    orders = report.read_optional(args.orders)
+    store = report.read_store(args.orders)
+    recommendations = report.read_recommendations(args.recommendations)
+    creatives = report.read_optional(args.creatives)
+    ad_insights = report.read_optional(args.ad_insights)
+    outputs_week = report.resolve_week("latest", kpis_daily)
+    values = {
         "currency": currency,
         "target_roas": settings.targets.roas,
         "target_cpa": settings.targets.cpa,
         "gross_margin": settings.targets.gross_margin,
         "top_n": settings.report.top_n,
         "sample_data": sample_data,
+        "stage_outputs_week": outputs_week,
     }
-    # Fresh interpreters (spawn): forking a process that already runs polars' thread pool can hang.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(WORKERS, len(weeks)), mp_context=context) as pool:
-        jobs = [
-            pool.submit(report.render_week, week, parameters, args.out_dir / "weekly" / f"{week}.html",
-                        notebook=args.notebook)
-            for week in weeks
-        ]
-        for job in jobs:
-            print(f"report: wrote {job.result()}")
+    parameters = {
+        "kpis_daily_path": args.kpis_daily,
+        "kpis_weekly_path": args.kpis_weekly,
+        "orders_path": args.orders,
+        "store_sales_path": args.store_sales,
+        "sessions_path": args.sessions,
+        "ad_insights_path": args.ad_insights,
+        "ledger_path": args.ledger,
+        "warnings_path": args.warnings,
+        "recommendations_path": args.recommendations if recommendations is not None else "",
+        "creatives_path": args.creatives if creatives is not None else "",
+        "trend_weeks": TREND_WEEKS,
+        **values,
+    }
 
+    weekly_dir = args.out_dir / "weekly"
+    manifest_path = weekly_dir / MANIFEST
+    manifest = read_manifest(manifest_path)
+    code = report.code_version(args.notebook)
+    digests = {
+        week: report.week_fingerprint(
+            week, kpis_daily=kpis_daily, orders=orders, ad_insights=ad_insights,
+            ledger=report.read_optional(args.ledger), warnings=report.read_optional(args.warnings),
+            recommendations=recommendations, creatives=creatives, settings=values, trend_weeks=TREND_WEEKS,
+            code=code, store_sales=report.read_optional(args.store_sales),
+            sessions=report.read_optional(args.sessions),
+        )
+        for week in weeks
+    }
+    stale = [
+        week for week in weeks if manifest.get(week) != digests[week] or not (weekly_dir / f"{week}.html").is_file()
+    ]
+    # Pages of weeks that left the window (report.weeks) go, so the folder matches the index.
+    for page in sorted(weekly_dir.glob("*.html")) if weekly_dir.is_dir() else []:
+        if page.stem not in digests:
+            page.unlink()
+            print(f"report: removed {page} (no longer among the reported weeks)")
+    manifest = {week: digest for week, digest in manifest.items() if week in digests and week not in stale}
+    print(f"report: {len(weeks)} week(s): {len(weeks) - len(stale)} up to date, {len(stale)} to render"
+          + (f" ({', '.join(stale)})" if stale else ""), flush=True)
+
+    if stale:
+        started = time.perf_counter()
+        # Fresh interpreters (spawn): forking a process that already runs polars' thread pool can hang.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(WORKERS, len(stale)), mp_context=context) as pool:
+            jobs = {
+                pool.submit(_timed_render, week, parameters, weekly_dir / f"{week}.html", args.notebook): week
+                for week in stale
+            }
+            for done, job in enumerate(as_completed(jobs), start=1):
+                week = jobs[job]
+                path, seconds = job.result()
+                manifest[week] = digests[week]
+                io.write_json(dict(sorted(manifest.items())), manifest_path)  # a failed run keeps finished pages
+                print(f"report: [{done}/{len(stale)}] {week} rendered in {seconds:.1f}s -> {path}", flush=True)
+        print(f"report: rendered {len(stale)} week(s) in {time.perf_counter() - started:.1f}s")
+    io.write_json(dict(sorted(manifest.items())), manifest_path)
+
+    account_daily = kpis.account_daily(kpis_daily, store)
+    io.write_text(daily_plot_csv(account_daily), args.daily_plot)
+    complete = kpis.complete_weeks(kpis_daily["date"].max(), kpis_daily["date"].min())
+    listed = sorted(set(complete) | set(weeks), reverse=True)
+    rows = [
+        {**row, "rendered": row["week"] in digests}
+        for row in report.week_summaries(kpis_daily, store, listed)
+    ]
     index = report.render_index(
-        report.week_summaries(kpis_daily, report.read_store(args.orders), weeks),
+        rows,
         args.out_dir / "index.html",
         currency=currency,
         sample_data=sample_data,
@@ -89,6 +172,22 @@ def main() -> None:
         gross_margin=settings.targets.gross_margin,
     )
     print(f"report: wrote {index}")
+
+
+def _timed_render(week: str, parameters: dict, out_html: Path, notebook: Path) -> tuple[Path, float]:
+    started = time.perf_counter()
+    path = report.render_week(week, parameters, out_html, notebook=notebook)
+    return path, time.perf_counter() - started
+
+
+def daily_plot_csv(account_daily: pl.DataFrame) -> str:
+    """The account's daily series (spend, purchase value, store revenue, ROAS, MER) as CSV for `dvc plots`."""
+    columns = ["date", "spend", "purchase_value", "revenue", "roas", "mer", "cpa", "ctr", "cvr"]
+    return (
+        account_daily.select(c for c in columns if c in account_daily.columns)
+        .with_columns(pl.col(pl.Float64).round(6))
+        .write_csv(date_format="%Y-%m-%d")
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import polars as pl
 
 from adlab.charts import (
     COLOURS,
+    fig_age_gender_heatmap,
     fig_daily_trend,
     fig_roas_vs_spend,
     fig_spend_by_campaign,
@@ -88,3 +89,19 @@ def test_label_shortens_long_names_and_escapes_markup():
 
 def test_roas_band_splits_at_target_and_breakeven():
     assert [roas_band(value, 2.5, 2.0) for value in (2.5, 2.0, 1.99, None)] == ["good", "warn", "bad", "none"]
+
+
+def test_fig_age_gender_heatmap_puts_ages_on_rows_and_leaves_thin_cells_uncoloured():
+    cells = pl.DataFrame({
+        "age": ["25-34", "25-34", "18-24", "18-24"],
+        "gender": ["female", "male", "female", XSS],
+        "spend": [100.0, 60.0, 5.0, 50.0],
+        "roas": [3.0, 1.5, 9.0, 2.2],
+    })
+    fig = fig_age_gender_heatmap(cells, "USD", target_roas=2.5, breakeven_roas=2.0, min_spend=10.0)
+    heat = fig.data[0]
+    assert list(heat.y) == ["18-24", "25-34"]
+    assert list(heat.x) == ["&lt;img src=x onerror=alert(1)&gt;", "female", "male"]
+    assert [list(row) for row in heat.z] == [[2.2, None, None], [None, 3.0, 1.5]]  # 18-24 female spent 5 < 10
+    assert heat.text[0][1] == "low spend"
+    assert heat.customdata[1][1] == ["$100"]

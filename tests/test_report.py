@@ -10,8 +10,12 @@ import pytest
 from adlab import kpis
 from adlab.report import (
     Tile,
+    action_tone,
     ads_without_purchase,
     best_and_worst_ads,
+    breakdown_html,
+    creative_leaderboard_html,
+    data_quality_html,
     entity_tree,
     fmt_change,
     fmt_money,
@@ -20,16 +24,21 @@ from adlab.report import (
     headline,
     html_table,
     previous_week,
+    recommendations_html,
     relative_change,
     render_index,
     render_quality,
     render_week,
     resolve_week,
+    roas_change_html,
+    sparkline_svg,
     store_section_html,
     tiles_html,
+    week_fingerprint,
     week_tables,
 )
-from adlab.schema import AD_METRICS, ORDERS, conform
+from adlab.schema import AD_INSIGHTS, AD_METRICS, ORDERS, conform
+from conftest import dvc
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "weekly_report.ipynb"
 XSS = "<img src=x onerror=alert(1)>"
@@ -277,14 +286,15 @@ def week_inputs(tmp_path) -> dict:
     daily.write_parquet(paths["kpis_daily.parquet"])
     kpis.compute_kpis_weekly(daily).write_parquet(paths["kpis_weekly.parquet"])
     orders.write_parquet(paths["orders.parquet"])
-    summary = tmp_path / "summary.json"
-    summary.write_text(json.dumps({"currency": "USD", "data_source": "sample",
-                                   "rows": {"in": 10, "kept": 9, "replaced": 1, "totals": 0, "quarantined": 0}}))
     return {
         "kpis_daily_path": paths["kpis_daily.parquet"],
         "kpis_weekly_path": paths["kpis_weekly.parquet"],
         "orders_path": paths["orders.parquet"],
-        "summary_path": summary,
+        "ad_insights_path": tmp_path / "absent_ad_insights.parquet",
+        "ledger_path": tmp_path / "absent_ledger.parquet",
+        "warnings_path": tmp_path / "absent_warnings.parquet",
+        "recommendations_path": tmp_path / "absent_recommendations.csv",
+        "creatives_path": tmp_path / "absent_creatives.parquet",
         "currency": "USD",
         "target_roas": 2.5,
         "target_cpa": 40.0,
@@ -313,3 +323,208 @@ def test_render_week_writes_one_offline_page_with_escaped_names(tmp_path, week_i
     assert "jp-Editor" not in page  # the class of code input areas
     # Store figures from the orders: 2 orders this week, revenue 120 + (80 - 20).
     assert "$180.00" in page
+    # Sections without their data say which export or stage would fill them, in the issue's order.
+    order = ["The week at a glance", "What to do this week", "Why ROAS moved", "Daily trend",
+             "Campaigns, ad sets and ads", "Creative leaderboard", "Age and gender", "Placements", "Store",
+             "Data quality"]
+    positions = [page.index(f'">{title}<a') for title in order]
+    assert positions == sorted(positions)
+    assert "data/processed/recommendations.csv" in page
+    assert "data/processed/creatives.parquet" in page
+    assert "Age and Gender, report by Day" in page
+    assert "Platform and Placement" in page
+    assert 'href="../quality.html"' in page
+
+
+def recommendation_rows() -> pl.DataFrame:
+    return pl.DataFrame({
+        "level": ["ad", "adset", "ad"],
+        "entity": ["Winner", "Loser", XSS],
+        "campaign": ["C", "C", "C"],
+        "adset": ["S", "Loser", "S"],
+        "action": ["scale", "stop-loss", "refresh creative"],
+        "reason": ["ROAS 3.40x above target 2.50x", "spent $130.00 with no purchase", "CTR down, frequency up"],
+        "confidence": [0.91, 0.97, 0.7],
+        "spend": [400.0, 130.0, 90.0],
+        "purchases": [8.0, 0.0, 2.0],
+        "roas": [3.4, None, 1.8],
+        "cpa": [50.0, None, 45.0],
+        "ctr": [0.02, 0.01, 0.008],
+        "frequency": [1.5, 2.0, 4.2],
+    })
+
+
+def test_recommendations_html_puts_stop_loss_first_and_escapes_names():
+    page = recommendations_html(recommendation_rows(), "2026-W47", "USD", for_week="2026-W47")
+    assert page.index("Loser") < page.index("&lt;img src=x") < page.index("Winner")  # stop, refresh, scale
+    assert "<img" not in page
+    assert "Confidence 97%" in page
+    assert "ROAS 3.40x" in page
+    assert "Frequency 4.20" in page
+    assert 'class="rec rec-bad"' in page
+
+
+def test_recommendations_html_without_the_stage_names_it_and_shows_only_on_their_week():
+    assert "recommend</code> stage" in recommendations_html(None, "2026-W47", "USD", for_week="2026-W47")
+    older = recommendations_html(recommendation_rows(), "2026-W46", "USD", for_week="2026-W47")
+    assert "latest complete week" in older
+    assert "Winner" not in older
+
+
+def test_action_tone_reads_the_usual_spellings():
+    assert [action_tone(a) for a in ("Scale", "stop_loss", "PAUSE", "refresh creative", "still learning")] == [
+        "good", "bad", "bad", "warn", "neutral"]
+
+
+def test_creative_leaderboard_html_is_none_without_file_and_flags_fatigue():
+    targets = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
+    assert creative_leaderboard_html(None, "2026-W47", "USD", for_week="2026-W47", top_n=5, **targets) is None
+    creatives = pl.DataFrame({
+        "week": ["2026-W47", "2026-W47", "2026-W46"],
+        "ad": [XSS, "Static", "Old"],
+        "format": ["video", "image", "video"],
+        "spend": [50.0, 80.0, 999.0],
+        "roas": [1.0, 3.0, 2.0],
+        "hook_rate": [0.31, None, 0.2],
+        "fatigued": [True, False, False],
+    })
+    page = creative_leaderboard_html(creatives, "2026-W47", "USD", for_week="2026-W47", top_n=5, **targets)
+    assert page.index("Static") < page.index("&lt;img")  # largest spend first
+    assert "Old" not in page  # another week
+    assert "⚠ yes" in page
+    assert "31.00%" in page
+    assert "Format" in page
+
+
+def ad_rows(rows: list[dict]) -> pl.DataFrame:
+    """ad_insights-shaped rows: daily, ad level, one attribution setting; other columns null."""
+    base = {"platform_source": "meta", "level": "ad", "campaign": "C", "adset": "S", "ad": "A",
+            "attribution_setting": "7d_click", "source_file": "data/raw/meta.csv"}
+    return conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
+
+
+def test_breakdown_html_sums_one_breakdown_and_names_the_export_when_absent():
+    rows = ad_rows([
+        {"date": MON, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 30.0,
+         "purchase_value": 90.0, "purchases": 1},
+        {"date": TUE, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 10.0,
+         "purchase_value": 10.0, "purchases": 1},
+        {"date": MON, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 999.0,
+         "attribution_setting": "zz_other_window"},  # another attribution window: never mixed in
+        {"date": MON, "breakdown": "none", "spend": 40.0},  # the totals view is not a breakdown
+        {"date": dt.date(2026, 11, 23), "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "spend": 5.0},  # next week
+    ])
+    targets = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
+    frame, page = breakdown_html(rows, "age_gender", "2026-W47", "USD", **targets)
+    assert frame.select("age", "gender", "spend", "roas").rows() == [("25-34", "female", 40.0, 2.5)]
+    assert "$40.00" in page
+    frame, page = breakdown_html(rows, "placement", "2026-W47", "USD", **targets)
+    assert frame is None
+    assert "Platform and Placement" in page
+
+
+def test_data_quality_html_shows_only_the_files_behind_the_week():
+    daily = kpis_daily([{"date": MON, "ad": "A", "spend": 1.0}])
+    rows = ad_rows([{"date": MON, "breakdown": "none", "spend": 1.0, "source_file": f"{XSS}.csv"}])
+    ledger = pl.DataFrame({
+        "source_file": [f"{XSS}.csv", "old.csv"], "kind": ["meta_ads"] * 2, "table": ["ad_insights"] * 2,
+        "rows_in": [3, 9], "kept": [2, 9], "replaced": [0, 0], "totals": [1, 0], "quarantined": [0, 0],
+    })
+    warnings = pl.DataFrame({"source_file": ["old.csv"], "check": ["totals"], "message": ["sum <> totals"]})
+    page = data_quality_html(daily, rows, None, ledger, warnings, "2026-W47")
+    assert "Ad data on 1 of 7 days; no orders export" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "old.csv" not in page
+    assert "No warnings for these files." in page
+
+
+def test_roas_change_html_splits_the_change_into_its_factors():
+    daily = kpis_daily([
+        # W46: 1000 impressions, 20 link clicks, 2 purchases, value 200 on 100 spent: ROAS 2.
+        {"date": dt.date(2026, 11, 10), "ad": "A", "spend": 100.0, "impressions": 1000, "link_clicks": 20,
+         "purchases": 2, "purchase_value": 200.0},
+        # W47: the same except CVR halves (1 purchase, value 100): ROAS 1, all of it CVR.
+        {"date": MON, "ad": "A", "spend": 100.0, "impressions": 1000, "link_clicks": 20, "purchases": 1,
+         "purchase_value": 100.0},
+    ])
+    page = roas_change_html(daily, "2026-W47", "USD")
+    assert "−50.0%" in page  # CVR halves ROAS
+    assert page.index("conversion rate (CVR)") < page.index(">CPM<")
+    assert ">10.00%</td>" in page  # CVR before
+    assert ">5.00%</td>" in page  # and now
+    assert "no split" in roas_change_html(daily, "2026-W46", "USD")  # nothing the week before
+
+
+def test_sparkline_svg_draws_points_and_skips_gaps():
+    svg = sparkline_svg([1.0, None, 3.0], width=24, height=10, label="<x>")
+    assert svg.startswith('<svg class="spark"')
+    assert 'points="2.0,7.0 22.0,3.0"' in svg  # low at the bottom, high at the top, the gap left out
+    assert 'aria-label="&lt;x&gt;"' in svg
+    assert sparkline_svg([None, 2.0]) == ""
+
+
+def test_week_fingerprint_changes_only_for_weeks_whose_inputs_change(week_inputs):
+    daily = pl.read_parquet(week_inputs["kpis_daily_path"])
+
+    def digests(frame: pl.DataFrame, **settings) -> dict[str, str]:
+        return {
+            week: week_fingerprint(
+                week, kpis_daily=frame, orders=None, ad_insights=None, ledger=None, warnings=None,
+                recommendations=None, creatives=None, settings={"target_roas": 2.5, **settings}, trend_weeks=4,
+                code="v1",
+            )
+            for week in ("2026-W46", "2026-W47")
+        }
+
+    before = digests(daily)
+    extra_day = kpis_daily([{"date": dt.date(2026, 11, 23), "ad": "A", "spend": 1.0}])  # Monday of W48
+    assert digests(pl.concat([daily, extra_day], how="diagonal_relaxed")) == before
+    changed = daily.with_columns(
+        pl.when(pl.col("date") == TUE).then(pl.col("spend") + 1).otherwise(pl.col("spend")).alias("spend")
+    )
+    after = digests(changed)
+    assert (after["2026-W46"], after["2026-W47"] != before["2026-W47"]) == (before["2026-W46"], True)
+    assert digests(daily, target_roas=3.0) != before  # a target change re-renders
+
+
+def test_render_index_lists_weeks_without_page_and_sparklines(tmp_path):
+    weeks = [
+        {"week": "2026-W47", "spend": 200.0, "purchase_value": 300.0, "roas": 1.5, "cpa": 50.0, "revenue": None,
+         "mer": None, "days": 7, "daily_spend": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "daily_roas": [1.0] * 7},
+        {"week": "2026-W46", "spend": 100.0, "purchase_value": 250.0, "roas": 2.0, "cpa": 20.0, "revenue": None,
+         "mer": None, "days": 7, "rendered": False, "daily_spend": [1.0] * 7, "daily_roas": [2.0] * 7},
+    ]
+    page = render_index(weeks, tmp_path / "index.html", currency="USD").read_text(encoding="utf-8")
+    assert 'href="weekly/2026-W47.html"' in page
+    assert 'href="weekly/2026-W46.html"' not in page
+    assert "report.extra_weeks" in page
+    assert "▼ 25.0%" in page  # ROAS 2.00x -> 1.50x
+    assert page.count('<svg class="spark"') >= 3  # spend and ROAS of W47, spend of W46 (flat ROAS also draws)
+
+
+@pytest.mark.slow
+def test_dvc_repro_after_one_new_day_renders_only_its_week(project, tmp_path):
+    # A copy of the built project (outputs, dvc.lock, cache): one more export holding a single day of W47.
+    import shutil
+
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, symlinks=True)
+    (copy / "data" / "raw" / "meta_day.csv").write_text(
+        '"Campaign name","Ad set name","Ad name",Day,"Amount spent (GBP)",Impressions,Reach,"Link clicks",'
+        'Purchases,"Purchases conversion value","Attribution setting","Reporting starts","Reporting ends"\n'
+        "Prospecting,Broad,Ad W,2026-11-21,10.00,1000,900,10,1,50.00,7-day click or 1-day view,"
+        "2026-11-21,2026-11-21\n"
+    )
+    w46 = (copy / "reports" / "weekly" / "2026-W46.html").stat().st_mtime_ns
+    result = dvc(copy, "repro")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 up to date, 1 to render (2026-W47)" in result.stdout
+    assert "[1/1] 2026-W47 rendered" in result.stdout
+    assert (copy / "reports" / "weekly" / "2026-W46.html").stat().st_mtime_ns == w46
+    assert "Ad W" in (copy / "reports" / "weekly" / "2026-W47.html").read_text()
+    manifest = json.loads((copy / "reports" / "weekly" / ".manifest.json").read_text())
+    assert sorted(manifest) == ["2026-W46", "2026-W47"]
+    plot = (copy / "data" / "processed" / "account_daily.csv").read_text().splitlines()
+    assert plot[0].startswith("date,spend,purchase_value,revenue,roas,mer")
+    assert any(line.startswith("2026-11-21,") for line in plot)

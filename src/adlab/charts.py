@@ -223,3 +223,52 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
         showlegend=False,
     )
     return _style(fig, 360)
+
+
+def fig_age_gender_heatmap(
+    age_gender: pl.DataFrame, currency: str, *, target_roas: float, breakeven_roas: float, min_spend: float = 0.0
+) -> go.Figure:
+    """ROAS by age (rows) and gender (columns), each cell labelled with its ROAS and spend.
+
+    The colour scale runs red below break-even, through amber, to green at and above the target, so
+    a cell's colour reads the same way as the tables.
+
+    Args:
+        age_gender: one row per (age, gender) with spend and roas (kpis.breakdown_rollup).
+        min_spend: cells that spent less are left uncoloured ("low spend"): too thin to judge.
+    """
+    prefix, suffix = money_affixes(currency)
+    frame = _rounded(age_gender.filter(pl.col("spend").fill_null(0) > 0))
+    ages = sorted({label(age) for age in frame["age"].to_list()})
+    genders = sorted({label(gender) for gender in frame["gender"].to_list()})
+    cells = {(label(row["age"]), label(row["gender"])): row for row in frame.iter_rows(named=True)}
+    z, text, custom = [], [], []
+    for age in ages:
+        row_z, row_text, row_custom = [], [], []
+        for gender in genders:
+            cell = cells.get((age, gender))
+            roas = cell["roas"] if cell else None
+            spend = cell["spend"] if cell else None
+            thin = spend is not None and spend < min_spend
+            row_z.append(None if thin else roas)
+            row_text.append("" if cell is None else "low spend" if thin else (f"{roas:.2f}x" if roas is not None
+                                                                                else "–"))
+            row_custom.append([f"{prefix}{spend:,.0f}{suffix}" if spend is not None else "–"])
+        z.append(row_z)
+        text.append(row_text)
+        custom.append(row_custom)
+    top = max(target_roas * 1.5, max((v for r in z for v in r if v is not None), default=0.0))
+    top = min(top, target_roas * 3)  # one lucky cell must not wash out the scale
+    cut_bad, cut_good = breakeven_roas / top, min(target_roas / top, 1.0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=genders, y=ages, text=text, texttemplate="%{text}", customdata=custom, zmin=0, zmax=top,
+            colorscale=[[0.0, COLOURS["bad"]], [cut_bad, "#ffc9c9"], [cut_bad, "#ffe8cc"],
+                        [cut_good, "#ffe8cc"], [cut_good, "#b2f2bb"], [1.0, COLOURS["good"]]],
+            colorbar={"title": {"text": "ROAS"}, "ticksuffix": "x", "thickness": 12},
+            hovertemplate="Age %{y} · %{x}<br>ROAS %{z:.2f}x · spend %{customdata[0]}<extra></extra>",
+            xgap=2, ygap=2,
+        )
+    )
+    fig.update_layout(xaxis={"side": "top"}, yaxis={"autorange": "reversed", "type": "category"})
+    return _style(fig, 80 + 42 * max(len(ages), 1))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
+import json
 import math
 import os
 import re
@@ -27,7 +29,11 @@ from adlab.errors import AdlabError
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "adlab"
 CSS_PATH = TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css"
-KERNEL = "python3"
+# The kernel `make setup` installs into .venv; python3 (this interpreter) where it is not installed.
+KERNEL = "adlab"
+FALLBACK_KERNEL = "python3"
+# Modules the weekly page runs; a change to one re-renders every week. Optional ones count once they exist.
+RENDER_MODULES = ("report.py", "charts.py", "kpis.py", "schema.py", "io.py", "insights.py", "creatives.py")
 
 MISSING = "–"
 SAMPLE_BANNER = (
@@ -355,6 +361,8 @@ STORE_HEADLINE = (
     _Figure("store_aov", "Store AOV", "money", 1, "Store revenue / orders"),
     _Figure("mer", "MER", "roas", 1, "Store revenue / ad spend, same days"),
     _Figure("new_customer_share", "New customers", "pct", 0, "Share of orders from first-time customers"),
+    _Figure("sessions", "Sessions", "int", 1, "Web sessions (GA4 or Shopify), same days"),
+    _Figure("store_cvr", "Store conversion", "pct", 1, "Store orders / sessions"),
 )
 
 
@@ -446,7 +454,9 @@ def store_tiles(
     mer = _number(current.get("mer"))
     targets = {"mer": (None if mer is None else ("good" if mer >= breakeven else "bad"),
                        f"break-even {fmt_roas(breakeven)}")}
-    return _tiles(STORE_HEADLINE, current, previous, currency, previous_label, targets)
+    # Sessions tiles only where a sessions report exists; a sales report per product has no order count.
+    shown = [f for f in STORE_HEADLINE if current.get(f.key) is not None or f.key in ("revenue", "mer")]
+    return _tiles(shown, current, previous, currency, previous_label, targets)
 
 
 class PlotlyEmbed:
@@ -496,6 +506,11 @@ def days_with_data(kpis_daily: pl.DataFrame, week: str) -> int:
     """How many of the week's 7 days have ad data."""
     start, end = kpis.week_bounds(week)
     return kpis_daily.filter(pl.col("date").is_between(start, end))["date"].n_unique()
+
+
+def data_through(kpis_daily: pl.DataFrame, week: str) -> dt.date | None:
+    """The last day with ad data on or before the week's Sunday (later days do not change the week's page)."""
+    return kpis_daily.filter(pl.col("date") <= kpis.week_bounds(week)[1])["date"].max()
 
 
 def week_tables(kpis_daily: pl.DataFrame, week: str) -> dict[str, pl.DataFrame]:
@@ -641,30 +656,30 @@ def has_store_data(store: pl.DataFrame | None, week: str) -> bool:
 
 
 def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:
-    """One dict per week: `week`, `start`, `end`, `days` and the figures of kpis.period_figures."""
+    """One dict per week: `week`, `start`, `end`, `days`, the figures of kpis.period_figures, and the daily
+    `daily_spend` and `daily_roas` of its 7 days (None where a day has no data) for the index's sparklines."""
+    daily = kpis.account_daily(kpis_daily, None)
     rows = []
     for week in weeks:
         start, end = kpis.week_bounds(week)
         figures = kpis.period_figures(kpis_daily, store, start, end)
-        rows.append({"week": week, "start": start, "end": end, "days": days_with_data(kpis_daily, week), **figures})
+        days = {row["date"]: row for row in daily.filter(pl.col("date").is_between(start, end)).iter_rows(named=True)}
+        dates = [start + dt.timedelta(days=offset) for offset in range(7)]
+        rows.append({
+            "week": week, "start": start, "end": end, "days": days_with_data(kpis_daily, week), **figures,
+            "daily_spend": [days[d]["spend"] if d in days else None for d in dates],
+            "daily_roas": [days[d]["roas"] if d in days else None for d in dates],
+        })
     return rows
 
 
-def footer_html(summary: Mapping[str, Any], *, data_through: dt.date | None) -> str:
-    """Where the numbers come from: the row ledger of the last run and a link to the quality page."""
+def footer_html(*, data_through: dt.date | None) -> str:
+    """The closing line: how far the week's data reaches and how ratios are computed."""
     parts = []
-    rows = summary.get("rows") or {}
-    if rows:
-        parts.append(
-            f"Input rows: {fmt_int(rows.get('in'))} read; {fmt_int(rows.get('kept'))} kept, "
-            f"{fmt_int(rows.get('replaced'))} replaced by newer exports, {fmt_int(rows.get('totals'))} totals rows "
-            f"set aside, {fmt_int(rows.get('quarantined'))} quarantined."
-        )
     if data_through is not None:
         parts.append(f"Ad data through {data_through:%d %b %Y}.")
     parts.append("Ratios are computed from sums at each level shown, never averaged.")
-    link = ' <a href="../quality.html">Data quality details</a>.'
-    return f'<div class="footer">{esc(" ".join(parts))}{link}</div>'
+    return f'<div class="footer">{esc(" ".join(parts))} <a href="../index.html">All weeks</a>.</div>'
 
 
 def best_worst_html(
@@ -722,9 +737,11 @@ def store_section_html(
         )
     start, end = kpis.week_bounds(week)
     before_start, before_end = kpis.week_bounds(previous_week(week))
-    now = {**kpis.store_figures(store, start, end), "mer": current.get("mer")}
+    extra = ("mer", "sessions", "store_cvr")
+    now = {**kpis.store_figures(store, start, end), **{key: current.get(key) for key in extra}}
     before = (
-        {**kpis.store_figures(store, before_start, before_end), "mer": (previous or {}).get("mer")}
+        {**kpis.store_figures(store, before_start, before_end),
+         **{key: (previous or {}).get(key) for key in extra}}
         if has_store_data(store, previous_week(week))
         else None
     )
@@ -735,7 +752,363 @@ def store_section_html(
     )
 
 
+# ---------------------------------------------------------------------------------------------------- sections
+
+RECOMMEND_STAGE_NOTE = (
+    "Recommendations (scale, stop-loss, refresh creative, still learning) appear here once the <code>recommend</code> "
+    "stage has written <code>data/processed/recommendations.csv</code>; run <code>make report</code> after it joins "
+    "the pipeline."
+)
+CREATIVES_STAGE_NOTE = (
+    "The creative leaderboard (attributes, hook and hold rates, fatigue flags) comes from "
+    "<code>data/processed/creatives.parquet</code>, written by the <code>creatives</code> stage; until it runs, "
+    "the best and worst ads by ROAS stand in."
+)
+BREAKDOWN_EXPORTS = {
+    "age_gender": (
+        "No age x gender figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Age and "
+        "Gender, report by Day, export CSV and drop it into <code>data/raw/</code>."
+    ),
+    "placement": (
+        "No placement figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Platform and "
+        "Placement, report by Day, export CSV and drop it into <code>data/raw/</code>."
+    ),
+}
+# Recommendation actions in the order a reader should act on them, with their colour.
+ACTION_ORDER = {"stop-loss": 0, "pause": 0, "refresh-creative": 1, "refresh": 1, "scale": 2, "still-learning": 3,
+                "learning": 3}
+RECOMMENDATION_EVIDENCE = ("spend", "purchases", "roas", "cpa", "ctr", "frequency")
+CREATIVE_METRICS = ("spend", "roas", "cpa", "purchases", "ctr", "hook_rate", "hold_rate", "frequency")
+FACTOR_NAMES = {"cpm": "CPM", "ctr": "CTR", "cvr": "conversion rate (CVR)", "aov": "order value (AOV)"}
+
+
+def info_html(markup: str) -> str:
+    """An information banner; `markup` is trusted HTML written in this module, never text from a file."""
+    return f'<div class="banner info" role="note">{markup}</div>'
+
+
+def _action_key(action: Any) -> str:
+    return re.sub(r"[\s_]+", "-", str(action or "").strip().lower())
+
+
+def action_tone(action: Any) -> str:
+    """good for scale, bad for stop-loss or pause, warn for refresh, neutral for the rest."""
+    key = _action_key(action)
+    if "stop" in key or "pause" in key:
+        return "bad"
+    if "scale" in key:
+        return "good"
+    return "warn" if "refresh" in key or "fatigue" in key else "neutral"
+
+
+def _shown_for_week(frame: pl.DataFrame | None, week: str, for_week: str) -> pl.DataFrame | None:
+    """The rows of a stage output that belong to `week`: by its `week` column, else all of it on for_week's page."""
+    if frame is None:
+        return None
+    if "week" in frame.columns:
+        return frame.filter(pl.col("week") == week)
+    return frame if week == for_week else None
+
+
+def recommendations_html(
+    recommendations: pl.DataFrame | None, week: str, currency: str, *, for_week: str, limit: int = 12
+) -> str:
+    """"What to do this week": one card per recommendation (action, entity, reason, evidence, confidence).
+
+    Args:
+        recommendations: data/processed/recommendations.csv (level, entity, campaign, adset, action, reason,
+            confidence and the evidence columns), or None before the recommend stage exists.
+        for_week: the ISO week the recommendations were made for when the file has no `week` column.
+    """
+    if recommendations is None:
+        return info_html(RECOMMEND_STAGE_NOTE)
+    shown = _shown_for_week(recommendations, week, for_week)
+    if shown is None:
+        return note_html("Recommendations are made for the latest complete week: see the newest report in the index.")
+    if shown.is_empty():
+        return note_html("Nothing to act on this week: no entity met a stop-loss, scale or refresh rule.")
+    order = pl.col("action").map_elements(lambda a: ACTION_ORDER.get(_action_key(a), 4), return_dtype=pl.Int64)
+    spend = pl.col("spend").cast(pl.Float64, strict=False) if "spend" in shown.columns else pl.lit(0.0)
+    ranked = shown.with_columns(order.alias("_order"), spend.alias("_spend")).sort(
+        "_order", "_spend", descending=[False, True], nulls_last=True
+    )
+    formats = column_formats(currency)
+    cards = []
+    for row in ranked.head(limit).iter_rows(named=True):
+        tone = action_tone(row.get("action"))
+        where = " › ".join(esc(row[k]) for k in ("campaign", "adset") if row.get(k) and row[k] != row.get("entity"))
+        evidence = " · ".join(
+            f"{esc(LABELS.get(k, k.capitalize()))} {esc(formats[k](row[k]) if k in formats else fmt_roas(row[k]))}"
+            if k != "frequency" else f"Frequency {esc(_fmt_decimal(row[k]))}"
+            for k in RECOMMENDATION_EVIDENCE if k in row and row[k] is not None
+        )
+        confidence = row.get("confidence")
+        confidence_text = (
+            fmt_pct(_number(confidence), 0) if isinstance(confidence, int | float) else esc(confidence)
+        ) if confidence is not None else MISSING
+        cards.append(
+            f'<article class="rec rec-{tone}"><div class="rec-head"><span class="pill {tone}">'
+            f'{esc(row.get("action"))}</span> <span class="rec-level">{esc(row.get("level"))}</span> '
+            f'<strong class="rec-entity">{esc(row.get("entity"))}</strong></div>'
+            + (f'<div class="rec-where">{where}</div>' if where else "")
+            + f'<p class="rec-reason">{esc(row.get("reason"))}</p>'
+            f'<div class="rec-evidence">{evidence}</div>'
+            f'<div class="rec-confidence">Confidence {confidence_text}</div></article>'
+        )
+    more = ranked.height - limit
+    extra = note_html(f"{more} more in data/processed/recommendations.csv.") if more > 0 else ""
+    period = _period_note(shown, "period_start", "period_end", "Made on")
+    return f'{period}<div class="recs">{"".join(cards)}</div>{extra}'
+
+
+def _period_note(frame: pl.DataFrame, first: str, last: str, lead: str) -> str:
+    """`lead` the days first..last of a stage output (its own window, which may differ from the week's)."""
+    if first not in frame.columns or last not in frame.columns or frame.is_empty():
+        return ""
+    try:
+        start = dt.date.fromisoformat(str(frame[first].min())[:10])
+        end = dt.date.fromisoformat(str(frame[last].max())[:10])
+    except ValueError:
+        return ""
+    return note_html(f"{lead} the days {fmt_dates(start, end)}.")
+
+
+def _fmt_decimal(value: Any) -> str:
+    number = _number(value)
+    return MISSING if number is None else f"{number:,.2f}"
+
+
+def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
+    """"Why ROAS moved": the week-over-week change split exactly into CPM, CTR, CVR and AOV (kpis.log_split),
+    in words from adlab.insights.explain_change (which also names the campaigns that moved it, mix vs rate)
+    and as a table of the four factors.
+    """
+    current, previous = kpis.week_bounds(week), kpis.week_bounds(previous_week(week))
+    now = kpis.period_figures(kpis_daily, None, *current)
+    before = kpis.period_figures(kpis_daily, None, *previous)
+    if not before.get("spend") or not now.get("spend") or not now.get("roas") or not before.get("roas"):
+        return note_html(f"No ROAS to compare for {previous_week(week)}, the week before, so no split of the change.")
+    try:
+        from adlab import insights
+    except ImportError:  # the insights module ships with the recommend stage; the split below stands alone
+        insights = None
+    paragraph = ""
+    if insights is not None:
+        try:
+            answer = insights.explain_change(
+                kpis_daily, insights.Period(*current), insights.Period(*previous), "roas", currency
+            )
+            paragraph = " ".join([answer.headline, *answer.lines])
+        except AdlabError as err:
+            paragraph = str(err)
+    terms = kpis.log_split(before, now, "roas")
+    rows = []
+    for name in sorted(terms, key=lambda factor: abs(terms[factor] or 0.0), reverse=True):
+        term = terms[name]
+        effect = None if term is None else f"{'+' if term >= 0 else '−'}{abs(math.exp(term) - 1) * 100:.1f}%"
+        rows.append({
+            "factor": FACTOR_NAMES.get(name, name),
+            "before": _factor_value(name, before.get(name), currency),
+            "now": _factor_value(name, now.get(name), currency),
+            "change": fmt_change(relative_change(now.get(name), before.get(name))),
+            "effect": effect or MISSING,
+        })
+    if not paragraph:
+        change = relative_change(now["roas"], before["roas"])
+        paragraph = f"ROAS went from {fmt_roas(before['roas'])} to {fmt_roas(now['roas'])} ({fmt_change(change)})."
+        if rows and rows[0]["effect"] != MISSING:
+            paragraph += f" The biggest driver was {rows[0]['factor']} ({rows[0]['change']})."
+    table = html_table(
+        pl.DataFrame(rows, schema=dict.fromkeys(("factor", "before", "now", "change", "effect"), pl.String)),
+        labels={"factor": "Factor", "before": previous_week(week), "now": week, "change": "Change",
+                "effect": "Effect on ROAS"},
+    ) if rows else ""
+    return f'<p class="why">{esc(paragraph)}</p>{table}'
+
+
+def _factor_value(factor: str, value: Any, currency: str) -> str:
+    return fmt_money(value, currency) if factor in ("cpm", "aov") else fmt_pct(value)
+
+
+def creative_leaderboard_html(
+    creatives: pl.DataFrame | None,
+    week: str,
+    currency: str,
+    *,
+    for_week: str,
+    top_n: int,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
+) -> str | None:
+    """The creatives of the week by spend with their attributes, rates and fatigue flags; None without the file.
+
+    Args:
+        creatives: data/processed/creatives.parquet (one row per creative or per (week, creative)).
+    """
+    shown = _shown_for_week(creatives, week, for_week)
+    if creatives is None:
+        return None
+    if shown is None:
+        return note_html("The creative leaderboard is made for the latest complete week: see the newest report.")
+    if shown.is_empty():
+        return note_html("No creative delivered this week.")
+    name = next((c for c in ("creative", "ad", "entity", "name") if c in shown.columns), shown.columns[0])
+    metrics = [c for c in CREATIVE_METRICS if c in shown.columns]
+    flags = [c for c in shown.columns if "fatigue" in c or shown.schema[c] == pl.Boolean]
+    attributes = [
+        c for c in shown.columns
+        if shown.schema[c] == pl.String and c not in {name, "week", "platform_source", "account", *flags}
+        and not c.endswith("_id")
+    ][:5]
+    ordered = shown.sort("spend", descending=True, nulls_last=True) if "spend" in shown.columns else shown
+    table = ordered.head(max(top_n * 2, 10)).select(name, *metrics, *flags, *attributes)
+    table = table.with_columns(
+        pl.col(c).cast(pl.String).replace({"true": "⚠ yes", "false": ""})
+        for c in flags if table.schema[c] == pl.Boolean
+    )
+    formats = {**column_formats(currency), "frequency": _fmt_decimal}
+    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa),
+             **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None)
+                for c in flags}}
+    labels = {c: c.replace("_", " ").capitalize() for c in (name, *flags, *attributes)}
+    labels.update({"hook_rate": "Hook rate", "hold_rate": "Hold rate", "frequency": "Frequency"})
+    period = _period_note(shown, "first_day", "last_day", "Largest spend first, over")
+    return period + html_table(table, formats, labels=labels, tones=tones)
+
+
+def breakdown_html(
+    ad_insights: pl.DataFrame | None, breakdown: str, week: str, currency: str, *, target_roas: float,
+    target_cpa: float, gross_margin: float,
+) -> tuple[pl.DataFrame | None, str]:
+    """The week's rows of one breakdown export rolled up by its dimensions, and a table of them (or a note
+    naming the export to add)."""
+    dims = {"age_gender": ["age", "gender"], "placement": ["publisher_platform", "placement"]}[breakdown]
+    if ad_insights is None or ad_insights.is_empty():
+        return None, info_html(BREAKDOWN_EXPORTS[breakdown])
+    rolled = kpis.breakdown_rollup(ad_insights, breakdown, dims, *kpis.week_bounds(week))
+    rolled = rolled.filter((pl.col("spend").fill_null(0) > 0) | (pl.col("impressions").fill_null(0) > 0))
+    if rolled.is_empty():
+        return None, info_html(BREAKDOWN_EXPORTS[breakdown])
+    total = rolled["spend"].sum()
+    shown = rolled.with_columns(
+        (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share_of_spend")
+    ).sort("spend", descending=True, nulls_last=True)
+    columns = [*dims, "spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions"]
+    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
+    labels = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement"}
+    return rolled, html_table(shown.select(columns), column_formats(currency), labels=labels, tones=tones)
+
+
+def customer_split_html(orders: pl.DataFrame | None, week: str, currency: str) -> str:
+    """New vs returning customers of the week: orders, revenue and AOV (empty without an orders export)."""
+    if orders is None or orders.is_empty():
+        return ""
+    split = kpis.customer_split(orders, *kpis.week_bounds(week))
+    if split.is_empty():
+        return ""
+    total = split["orders"].sum()
+    shown = split.with_columns((pl.col("orders") / total).alias("share"))
+    return "<h3>New and returning customers</h3>" + html_table(
+        shown.select("customer", "orders", "share", "revenue", "store_aov"),
+        {**column_formats(currency), "share": fmt_pct},
+        labels={"customer": "Customers", "share": "% of orders", "store_aov": "Store AOV"},
+    )
+
+
+def week_sources(ad_insights: pl.DataFrame | None, orders: pl.DataFrame | None, week: str) -> list[str]:
+    """The source files that hold ad rows or orders dated in `week`, sorted."""
+    start, end = kpis.week_bounds(week)
+    files: set[str] = set()
+    for frame in (ad_insights, orders):
+        if frame is not None and frame.height:
+            files.update(frame.filter(pl.col("date").is_between(start, end))["source_file"].drop_nulls().to_list())
+    return sorted(files)
+
+
+def data_quality_html(
+    kpis_daily: pl.DataFrame,
+    ad_insights: pl.DataFrame | None,
+    orders: pl.DataFrame | None,
+    ledger: pl.DataFrame | None,
+    warnings: pl.DataFrame | None,
+    week: str,
+) -> str:
+    """Where this week's numbers come from: coverage of its 7 days, the ledger and warnings of its source files,
+    and a link to the quality page."""
+    start, end = kpis.week_bounds(week)
+    ad_days = days_with_data(kpis_daily, week)
+    order_days = (
+        orders.filter(pl.col("date").is_between(start, end))["date"].n_unique() if orders is not None else 0
+    )
+    facts = [f"Ad data on {ad_days} of 7 days"]
+    facts.append(f"orders on {order_days} of 7 days" if orders is not None else "no orders export")
+    files = week_sources(ad_insights, orders, week)
+    parts = [f'<p>{esc("; ".join(facts))}. <a href="../quality.html">Data quality details</a> (checks, quarantine, '
+             "every file of the latest run).</p>"]
+    if ledger is not None and files:
+        rows = ledger.filter(pl.col("source_file").is_in(files))
+        if rows.height:
+            parts.append(html_table(
+                rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
+                column_formats(""),
+                labels={"source_file": "File behind this week", "kind": "Kind", "rows_in": "Rows in (whole file)",
+                        "kept": "Kept", "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined"},
+            ))
+    if warnings is not None and files:
+        shown = warnings.filter(pl.col("source_file").is_in(files))
+        parts.append(
+            html_table(shown.select("source_file", "check", "message"),
+                       labels={"source_file": "File", "check": "Check", "message": "Warning"})
+            if shown.height else note_html("No warnings for these files.")
+        )
+    return "".join(parts)
+
+
+def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: int = 28, label: str = "") -> str:
+    """A small inline SVG line of `values` (gaps where None); no script, so it draws in any mail client."""
+    points = [(i, v) for i, v in enumerate(values) if _number(v) is not None]
+    if len(points) < 2:
+        return ""
+    low = min(v for _, v in points)
+    high = max(v for _, v in points)
+    span = (high - low) or 1.0
+    step = (width - 4) / max(len(values) - 1, 1)
+    coords = " ".join(f"{2 + i * step:.1f},{height - 3 - (v - low) / span * (height - 6):.1f}" for i, v in points)
+    last_x, last_y = coords.split(" ")[-1].split(",")
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{esc(label)}"><polyline fill="none" stroke="currentColor" stroke-width="1.6" '
+        f'points="{coords}"/><circle cx="{last_x}" cy="{last_y}" r="2.2" fill="currentColor"/></svg>'
+    )
+
+
 # ---------------------------------------------------------------------------------------------------- reading
+
+def read_optional(path: str | Path) -> pl.DataFrame | None:
+    """A parquet table another stage may not have written yet: None when the path is empty or absent."""
+    if not str(path):
+        return None
+    path = Path(path)
+    return io.read_parquet(path) if path.is_file() else None
+
+
+def read_recommendations(path: str | Path) -> pl.DataFrame | None:
+    """data/processed/recommendations.csv with its evidence columns as numbers; None before the recommend stage.
+
+    Cells stay as the stage wrote them (formula-like text neutralised there); the page escapes them.
+    """
+    if not str(path) or not Path(path).is_file():
+        return None
+    # A stage output of ours, not a user export: plain polars CSV (io.py reads exports of every shape).
+    frame = pl.read_csv(Path(path), infer_schema=False)
+    numeric = [c for c in (*RECOMMENDATION_EVIDENCE, "confidence") if c in frame.columns]
+    as_number = [pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in numeric]
+    # A confidence given as a label ("high") stays text.
+    keep_text = "confidence" in frame.columns and frame["confidence"].str.strip_chars().cast(
+        pl.Float64, strict=False).null_count() > frame["confidence"].null_count()
+    return frame.with_columns(e for e in as_number if not (keep_text and e.meta.output_name() == "confidence"))
+
 
 
 def read_kpis(path: str | Path) -> pl.DataFrame:
@@ -750,13 +1123,49 @@ def read_kpis(path: str | Path) -> pl.DataFrame:
     return io.read_parquet(path)
 
 
-def read_store(path: str | Path) -> pl.DataFrame | None:
-    """Store orders per day (kpis.store_daily) from the orders table, or None when it is absent or empty."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    orders = io.read_parquet(path)
-    return kpis.store_daily(orders) if orders.height else None
+def read_store(path: str | Path, store_sales_path: str | Path = "") -> pl.DataFrame | None:
+    """Store sales per day (kpis.store_daily) from the orders table; without orders, from Shopify Analytics
+    daily sales (`store_sales`); None when neither holds rows."""
+    orders = read_optional(path)
+    if orders is not None and orders.height:
+        return kpis.store_daily(orders)
+    sales = read_optional(store_sales_path) if store_sales_path else None
+    return kpis.store_daily_from_sales(sales) if sales is not None and sales.height else None
+
+
+def read_sessions(path: str | Path) -> pl.DataFrame | None:
+    """Daily web sessions (kpis.sessions_daily) from the sessions table, or None without daily sessions."""
+    sessions = read_optional(path) if path else None
+    return kpis.sessions_daily(sessions) if sessions is not None and sessions.height else None
+
+
+def platform_table_html(
+    kpis_daily: pl.DataFrame, week: str, currency: str, *, target_roas: float, target_cpa: float, gross_margin: float
+) -> str:
+    """Spend and ROAS per ad platform for the week (MER above already uses the spend of all of them)."""
+    start, end = kpis.week_bounds(week)
+    platforms = kpis.rollup(kpis_daily.filter(pl.col("date").is_between(start, end)), ["platform_source"])
+    if platforms.height <= 1:
+        only = platforms["platform_source"][0] if platforms.height else "one platform"
+        return note_html(
+            f"All ad spend this week is on {esc(PLATFORM_NAMES.get(only, only))}. Drop Google Ads or Pinterest "
+            "exports into <code>data/raw/</code> to compare platforms here."
+        )
+    total = float(platforms["spend"].sum() or 0.0)
+    table = platforms.with_columns(
+        pl.col("platform_source").replace(PLATFORM_NAMES).alias("platform_source"),
+        (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share"),
+    ).select("platform_source", "spend", "share", "purchase_value", "roas", "purchases", "cpa", "ctr", "cpm")
+    formats = column_formats(currency)
+    return html_table(
+        table,
+        {**formats, "share": fmt_pct},
+        labels={"platform_source": "Platform", "share": "% of spend"},
+        tones={"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)},
+    )
+
+
+PLATFORM_NAMES = {"meta": "Meta", "google_ads": "Google Ads", "pinterest": "Pinterest"}
 
 
 def read_summary(path: str | Path) -> dict:
@@ -802,6 +1211,99 @@ def _kernel_config(socket_dir: str) -> Any:
     return config
 
 
+# ---------------------------------------------------------------------------------------------------- incremental
+
+
+def kernel_name() -> str:
+    """The project's kernel when installed (make setup does), else the plain python3 kernel of this interpreter."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        return FALLBACK_KERNEL
+    return KERNEL
+
+
+def code_version(notebook: Path) -> str:
+    """A digest of everything that shapes a page besides the data: notebook, templates, the modules it runs and
+    the versions of the libraries that write the HTML."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    files = [notebook, *sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())]
+    files += [package / name for name in RENDER_MODULES if (package / name).is_file()]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("plotly", "nbconvert", "polars", "papermill"):
+        digest.update(f"{dist}={version(dist)}\0".encode())
+    return digest.hexdigest()
+
+
+def _frame_digest(frame: pl.DataFrame | None) -> str:
+    """A digest of a frame's rows and columns; CSV text is stable across runs and polars' own row hashes are not."""
+    if frame is None:
+        return "absent"
+    return hashlib.sha256(frame.write_csv().encode()).hexdigest()
+
+
+def week_window(week: str, trend_weeks: int) -> tuple[dt.date, dt.date]:
+    """The days a weekly page reads: its trend (trend_weeks weeks ending with `week`, at least the week before)."""
+    start, end = kpis.week_bounds(week)
+    return start - dt.timedelta(days=7 * (max(trend_weeks, 2) - 1)), end
+
+
+def week_fingerprint(
+    week: str,
+    *,
+    kpis_daily: pl.DataFrame,
+    orders: pl.DataFrame | None,
+    ad_insights: pl.DataFrame | None,
+    ledger: pl.DataFrame | None,
+    warnings: pl.DataFrame | None,
+    recommendations: pl.DataFrame | None,
+    creatives: pl.DataFrame | None,
+    settings: Mapping[str, Any],
+    trend_weeks: int,
+    code: str,
+    store_sales: pl.DataFrame | None = None,
+    sessions: pl.DataFrame | None = None,
+) -> str:
+    """A digest of every input the page of `week` shows: when it is unchanged the page needs no re-render.
+
+    Covers the week's trend window of kpis_daily and orders, the week's ad rows (breakdowns, source files),
+    the ledger and warnings of those files, the recommendations and creatives shown on this page, the
+    settings (targets, currency, ...) and the code version.
+    """
+    first, last = week_window(week, trend_weeks)
+    start, end = kpis.week_bounds(week)
+
+    def between(frame: pl.DataFrame | None, low: dt.date, high: dt.date) -> pl.DataFrame | None:
+        return None if frame is None else frame.filter(pl.col("date").is_between(low, high))
+
+    files = week_sources(ad_insights, orders, week)
+    for_week = str(settings.get("stage_outputs_week", ""))
+    parts = {
+        "week": week,
+        "kpis_daily": _frame_digest(between(kpis_daily, first, last)),
+        "orders": _frame_digest(between(orders, first, last)),
+        "store_sales": _frame_digest(between(store_sales, first, last)),
+        "sessions": _frame_digest(between(sessions, start, end)),
+        "ad_insights": _frame_digest(between(ad_insights, start, end)),
+        "ledger": _frame_digest(None if ledger is None else ledger.filter(pl.col("source_file").is_in(files))),
+        "warnings": _frame_digest(None if warnings is None else warnings.filter(pl.col("source_file").is_in(files))),
+        "recommendations": _frame_digest(_shown_for_week(recommendations, week, for_week)),
+        "recommendations_exist": recommendations is not None,
+        "creatives": _frame_digest(_shown_for_week(creatives, week, for_week)),
+        "creatives_exist": creatives is not None,
+        "settings": {k: str(v) for k, v in sorted(settings.items()) if k != "stage_outputs_week"},
+        "trend_weeks": trend_weeks,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
 def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, notebook: Path) -> Path:
     """Run the report notebook for one ISO week and write it as one offline HTML page.
 
@@ -825,8 +1327,9 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
     try:
         with tempfile.TemporaryDirectory(prefix="adlab-kernel-") as socket_dir:
             executed = papermill.execute_notebook(
-                notebook, None, parameters={**values, "week": week}, kernel_name=KERNEL,
+                notebook, None, parameters={**values, "week": week},
                 progress_bar=False, cwd=notebook.resolve().parent, config=_kernel_config(socket_dir),
+                kernel_name=kernel_name(),
             )
     except papermill.PapermillExecutionError as err:
         raise AdlabError(
@@ -860,44 +1363,68 @@ def render_index(
     target_cpa: float | None = None,
     gross_margin: float | None = None,
 ) -> Path:
-    """Write reports/index.html: every rendered week, newest first, with its headline figures and link.
+    """Write reports/index.html: every week, newest first, with its headline figures, a daily sparkline and link.
 
     Args:
         weeks_summary: one mapping per week with `week`, `spend`, `purchase_value`, `roas`, `cpa`,
-            `revenue`, `mer` (week_summaries); `days` < 7 marks a partial week.
+            `revenue`, `mer` (week_summaries); `days` < 7 marks a partial week; `rendered` False lists a
+            week without a page (older than report.weeks); `daily_spend` / `daily_roas` draw the sparklines.
     """
     rows = sorted(weeks_summary, key=lambda row: row["week"], reverse=True)
     money = functools.partial(fmt_money, currency=currency)
     breakeven = kpis.breakeven_roas(gross_margin) if gross_margin else None
     has_store = any(row.get("revenue") is not None for row in rows)
-    header = ["Week", "Spend", "Purchase value", "ROAS", "CPA"]
+    has_spark = any(row.get("daily_spend") for row in rows)
+    header = ["Week", "Spend", "Purchase value", "ROAS", "vs week before", "CPA"]
     header += ["Store revenue", "MER"] if has_store else []
+    header += ["Daily spend", "Daily ROAS"] if has_spark else []
+    by_week = {row["week"]: row for row in rows}
     lines = []
     for row in rows:
         week = esc(row["week"])
         partial = f' <span class="pill bad">{int(row["days"])} of 7 days</span>' if row.get("days", 7) < 7 else ""
         roas_class = roas_tone(target_roas, breakeven)(row.get("roas")) if target_roas and breakeven else None
         cpa_class = cpa_tone(target_cpa)(row.get("cpa")) if target_cpa else None
+        before = by_week.get(previous_week(row["week"]), {})
+        change = relative_change(row.get("roas"), before.get("roas"))
+        change_class = "neutral" if change is None or abs(change) < 0.0005 else ("good" if change > 0 else "bad")
+        link = (
+            f'<a href="weekly/{week}.html">{week}</a>' if row.get("rendered", True)
+            else f'{week} <span class="sub">no page: add it to report.extra_weeks</span>'
+        )
         cells = [
-            f'<td><a href="weekly/{week}.html">{week}</a>{partial}'
-            f'<div class="sub">{esc(fmt_dates(*kpis.week_bounds(row["week"])))}</div></td>',
+            f'<td>{link}{partial}<div class="sub">{esc(fmt_dates(*kpis.week_bounds(row["week"])))}</div></td>',
             f'<td class="num">{esc(money(row.get("spend")))}</td>',
             f'<td class="num">{esc(money(row.get("purchase_value")))}</td>',
             f'<td class="num {roas_class or ""}">{esc(fmt_roas(row.get("roas")))}</td>',
+            f'<td class="num {change_class}">{esc(fmt_change(change))}</td>',
             f'<td class="num {cpa_class or ""}">{esc(money(row.get("cpa")))}</td>',
         ]
         if has_store:
             cells.append(f'<td class="num">{esc(money(row.get("revenue")))}</td>')
             cells.append(f'<td class="num">{esc(fmt_roas(row.get("mer")))}</td>')
+        if has_spark:
+            spend_line = sparkline_svg(row.get("daily_spend") or [], label="Daily spend")
+            roas_line = sparkline_svg(row.get("daily_roas") or [], label="Daily ROAS")
+            cells.append(f'<td class="spark-cell spend">{spend_line}</td><td class="spark-cell roas">{roas_line}</td>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" if h == "Week" else f'<th class="num">{h}</th>' for h in header)
+    head = "".join(f'<th class="num">{h}</th>' if h in ("Spend", "Purchase value", "ROAS", "vs week before", "CPA",
+                                                       "Store revenue", "MER") else f"<th>{h}</th>" for h in header)
     table = (
-        f'<div class="table-wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        f'<div class="table-wrap"><table class="index">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(lines)
         + "\n</tbody>\n</table></div>"
         if rows
         else note_html("No week has been rendered yet: the ad data holds no complete ISO week.")
     )
+    trend = ""
+    ordered = [row for row in reversed(rows) if row.get("roas") is not None]
+    if len(ordered) >= 2:
+        trend = (
+            f'<p class="index-trend">Weekly ROAS, {esc(ordered[0]["week"])} to {esc(ordered[-1]["week"])} '
+            f'{sparkline_svg([row["roas"] for row in ordered], width=220, height=36, label="Weekly ROAS")} '
+            f'<strong>{esc(fmt_roas(ordered[-1]["roas"]))}</strong></p>'
+        )
     targets = []
     if target_roas:
         targets.append(f"target ROAS {fmt_roas(target_roas)}")
@@ -911,10 +1438,10 @@ def render_index(
         f'<p class="meta">Account currency {esc(currency)}'
         f'{" · " + esc(", ".join(targets)) if targets else ""}'
         ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}{table}"
+        f"{banner_html(sample_data)}{trend}{table}"
         '<p class="note">Weeks run Monday to Sunday (ISO weeks). ROAS = purchase value / spend; CPA = spend / '
         "purchase; MER = store revenue / ad spend. Green meets the target, amber is between break-even and "
-        "target, red is below break-even or over the target CPA.</p>"
+        "target, red is below break-even or over the target CPA. Sparklines show each day of the week.</p>"
     )
     io.write_text(page_html("Advertising reports", body), out_html)
     return out_html
