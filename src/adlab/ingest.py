@@ -11,30 +11,11 @@ import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.io import RawTable, list_exports, read_tables
-from adlab.schema import (
-    AD_INSIGHTS,
-    AD_INSIGHTS_KEY,
-    INPUT_ROWS,
-    LEDGER,
-    ORDERS,
-    ORDERS_KEY,
-    SESSIONS,
-    SESSIONS_KEY,
-    STORE_SALES,
-    STORE_SALES_KEY,
-    WARNINGS,
-    empty,
-)
+from adlab.schema import INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
 from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
 
 # Detection order breaks ties: specific kinds first, "known but not used" last.
 SOURCES: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
-TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
-    "ad_insights": (AD_INSIGHTS, AD_INSIGHTS_KEY),
-    "orders": (ORDERS, ORDERS_KEY),
-    "sessions": (SESSIONS, SESSIONS_KEY),
-    "store_sales": (STORE_SALES, STORE_SALES_KEY),
-}
 
 
 @dataclass

@@ -65,6 +65,10 @@ def log_split(before: dict, after: dict, kpi: str = "roas") -> dict[str, float |
     return terms
 
 
+SUM_DECIMALS = 6
+FLOAT_SUMS = tuple(name for name in KPI_SUMS if AD_METRICS[name] == pl.Float64())
+
+
 def sum_metrics_of(columns: Iterable[str]) -> list[pl.Expr]:
     """Sums that stay null when every input is null (absent is not 0)."""
     return [pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name) for name in columns]
@@ -83,8 +87,10 @@ def rollup(frame: pl.DataFrame | pl.LazyFrame, by: list[str], hold_rate_base: st
     """
     return (
         frame.lazy()
-        .group_by(by, maintain_order=True)  # a stable summation order: same bytes every run
+        .group_by(by, maintain_order=True)
         .agg(sum_metrics())
+        # Parallel float sums differ in their last bits from run to run; money never needs them.
+        .with_columns(pl.col(name).round(SUM_DECIMALS) for name in FLOAT_SUMS)
         .with_columns(kpi_exprs(hold_rate_base))
         .sort(by, nulls_last=True)
         .collect()

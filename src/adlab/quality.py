@@ -22,15 +22,10 @@ from adlab.schema import (
     ORDER_MONEY,
     ORDERS,
     ORDERS_KEY,
-    SESSIONS,
-    SESSIONS_KEY,
-    STORE_SALES,
-    STORE_SALES_KEY,
+    TABLES,
 )
 
-TABLE_COLUMNS: dict[str, dict[str, pl.DataType]] = {
-    "ad_insights": AD_INSIGHTS, "orders": ORDERS, "sessions": SESSIONS, "store_sales": STORE_SALES,
-}
+TABLE_COLUMNS: dict[str, dict[str, pl.DataType]] = {table: columns for table, (columns, _) in TABLES.items()}
 
 CHECKS: dict[str, pl.DataType] = {
     "table": pl.String(),
@@ -98,7 +93,7 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
             Rule("ExpectColumnUniqueValueCountToBeBetween", {"column": "currency", "max_value": 1}, ""),
         ]
     if table in ("sessions", "store_sales"):
-        columns, key = (SESSIONS, SESSIONS_KEY) if table == "sessions" else (STORE_SALES, STORE_SALES_KEY)
+        columns, key = TABLES[table]
         counts = ("sessions", "engaged_sessions") if table == "sessions" else ("orders", "gross_sales")
         return [
             Rule("ExpectTableColumnsToMatchSet", {"column_set": list(columns), "exact_match": True}, ""),

@@ -123,6 +123,14 @@ STORE_SALES_KEY: tuple[str, ...] = ("date",)
 # Store orders that never count as sales.
 EXCLUDED_FINANCIAL_STATUSES: tuple[str, ...] = ("voided",)
 
+# Every canonical table of data/interim: its columns and its key.
+TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
+    "ad_insights": (AD_INSIGHTS, AD_INSIGHTS_KEY),
+    "orders": (ORDERS, ORDERS_KEY),
+    "sessions": (SESSIONS, SESSIONS_KEY),
+    "store_sales": (STORE_SALES, STORE_SALES_KEY),
+}
+
 # The grain of kpis_daily / kpis_weekly.
 ENTITY: tuple[str, ...] = ("campaign", "adset", "ad")
 
