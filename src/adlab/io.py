@@ -101,6 +101,9 @@ def read_tables(path: Path) -> list[RawTable]:
     """
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_excel_tables(path)
+    fast = read_utf8_table(path)
+    if fast is not None:
+        return [fast]
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -140,20 +143,61 @@ def split_comment_blocks(text: str) -> list[tuple[int, str, str]]:
     return blocks
 
 
-def read_text_block(path: Path, text: str, first_line: int, encoding: str, preamble: str, part: str) -> RawTable:
-    """One delimited table (header past any title lines) as all-string columns."""
-    lines = [line.rstrip("\r") for line in text[:1_000_000].split("\n", MAX_PREAMBLE_LINES)[:MAX_PREAMBLE_LINES]]
+HEAD_BYTES = 1_000_000
+
+
+def read_utf8_table(path: Path) -> RawTable | None:
+    """The common case read straight from disk (no in-memory copies): one UTF-8 table, no `#` blocks.
+
+    Returns None when the file needs the general reader (another encoding, `#`
+    comment blocks, empty, unreadable...), which then says what is wrong.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+    if not head.strip() or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
+        return None
+    try:
+        # A cut inside a multi-byte character at the end of the head is fine; anything else is not UTF-8.
+        text = head.decode("utf-8") if len(head) < HEAD_BYTES else head[:-4].decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return None
+    encoding = "utf-8-sig" if text.startswith("\ufeff") else "utf-8"
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith("#"):
+        return None
+    try:
+        return read_text_block(path, text, 0, encoding, "", "", source=path)
+    except AdlabError:
+        return None  # e.g. invalid UTF-8 further down: the general reader decides
+
+
+def read_text_block(
+    path: Path, text: str, first_line: int, encoding: str, preamble: str, part: str, source: Path | None = None
+) -> RawTable:
+    """One delimited table (header past any title lines) as all-string columns.
+
+    `text` is the table's text, or only its head when `source` (the file itself) is read directly.
+    """
+    lines = [line.rstrip("\r") for line in text[:HEAD_BYTES].split("\n", MAX_PREAMBLE_LINES)[:MAX_PREAMBLE_LINES]]
     header_index, delimiter = find_header(lines)
     where = f"{path} ({part})" if part else str(path)
     if header_index < 0:
         raise AdlabError(f"{where}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
-    offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
     names = dedupe_names(split_fields(lines[header_index], delimiter))
+    if source is None:
+        offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
+        data: Path | bytes = text[offset:].encode("utf-8")
+        skip = 1
+    else:
+        data, skip = source, header_index + 1
     try:
         frame = pl.read_csv(
-            text[offset:].encode("utf-8"),
+            data,
             has_header=False,
-            skip_rows=1,
+            skip_rows=skip,
             new_columns=names,
             separator=delimiter,
             infer_schema=False,
