@@ -189,6 +189,32 @@ def test_recommendations_neutralise_and_sort_deterministically():
     assert ",-1.0," in csv  # the pause's budget change stays a number
 
 
+def test_recommendations_match_one_entity_at_a_time():
+    """The grouped roll-ups give each ad set and ad the figures its own rows give (frequency over days with reach)."""
+    days = [DAY - dt.timedelta(days=k) for k in range(4)]
+    kpis_daily = as_kpis_daily(pl.DataFrame({
+        "date": days * 3, "platform_source": ["meta"] * 8 + ["other"] * 4, "campaign": ["C"] * 8 + ["D"] * 4,
+        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B"] * 4 + ["A"] * 4,
+        "spend": [60.0, 0.0, 30.5, 12.25] * 3, "impressions": [5000, 0, 3000, 2000] * 3,
+        "link_clicks": [50, 0, 20, 10] * 3, "purchases": [1, 0, 2, 0, 3, 0, 1, 1, 0, 0, 0, 0],
+        "purchase_value": [90.0, 0.0, 150.0, 0.0, 300.0, 0.0, 80.0, 70.0, 0.0, 0.0, 0.0, 0.0],
+        "reach": [4000, None, 2500, None] * 2 + [None] * 4,
+    }).with_columns(pl.col("reach").cast(pl.Int64)))
+    table = recommendations(kpis_daily, PARAMS)
+    for row in table.iter_rows(named=True):
+        keys = ["campaign", "adset"] + (["ad"] if row["level"] == "ad" else [])
+        own = kpis_daily.filter(pl.all_horizontal(pl.col(k) == row[k] for k in keys))
+        reached = own.filter(pl.col("reach").is_not_null())
+        assert row["spend"] == round(own["spend"].sum(), 2)
+        assert row["purchases"] == own["purchases"].sum()
+        expected = round(reached["impressions"].sum() / reached["reach"].sum(), 4) if reached.height else None
+        assert row["frequency"] == (expected if row["level"] == "ad" else None)
+    assert table.select("level", "campaign", "adset", "ad").rows() == [
+        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "D", "S", "A"),
+        ("adset", "C", "S", None), ("adset", "C", "T", None), ("adset", "D", "S", None),
+    ]
+
+
 # --------------------------------------------------------------------------- planted stories (sample data)
 
 

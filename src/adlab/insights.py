@@ -558,6 +558,19 @@ def _ad_frequency(frame: pl.DataFrame) -> float | None:
     return sums.select(ratio("impressions", "reach")).item()
 
 
+def _frequencies(frame: pl.DataFrame, keys: list[str]) -> dict[tuple, float | None]:
+    """`_ad_frequency` of every group of `keys` at once; groups without a row with reach are absent."""
+    sums = (
+        frame.lazy()
+        .filter(pl.col("reach").is_not_null())
+        .group_by(keys)
+        .agg(pl.col("impressions").sum(), pl.col("reach").sum())
+        .select(*keys, ratio("impressions", "reach").alias("frequency"))
+        .collect()
+    )
+    return {tuple(row[:-1]): row[-1] for row in sums.iter_rows()}
+
+
 def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
 
@@ -583,11 +596,13 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
     rows = []
     for level in ("adset", "ad"):
         keys = list(LEVELS[level])
-        for key, frame in window.partition_by(keys, as_dict=True, maintain_order=True).items():
-            totals = _totals(frame)
+        # One roll-up (and one frequency pass) per level; then each entity's row is judged on its own.
+        frequencies = _frequencies(window, keys) if level == "ad" else {}
+        for totals in rollup(window, keys).iter_rows(named=True):
             if not totals.get("spend"):
                 continue
-            frequency = _ad_frequency(frame) if level == "ad" else None
+            key = tuple(totals[k] for k in keys)
+            frequency = frequencies.get(key) if level == "ad" else None
             verdict = judge({**totals, "frequency": frequency}, params,
                             fatigue_by_ad.get(key) if level == "ad" else None, account_aov)
             names = dict(zip(keys, key, strict=True))
