@@ -73,10 +73,31 @@ def parse_file(path: Path, label: str, salt: str) -> list[tuple[str, Parsed, int
                 "source_file": where, "check": "not_used",
                 "message": f"table ({' | '.join(raw.header[:3])}) is of no known kind; not used"}]), 0))
             continue
-        results.append((where, source.parse(raw, where, salt), raw.frame.height))
+        results.append((where, with_cut_row(raw, source.parse(raw, where, salt), where),
+                        raw.frame.height + bool(raw.cut_row)))
     if all(parsed.kind == other.KIND for _, parsed, _ in results) and len(tables) > 1:
         raise AdlabError(f"{label}: none of its {len(tables)} tables is a known export.")
     return results
+
+
+def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
+    """`parsed` with the row the file ends inside of (a cut file) quarantined, its values as written.
+
+    Only columns the source's own quarantine keeps are kept (store exports drop personal data there).
+    """
+    if not raw.cut_row:
+        return parsed
+    values = dict(zip(raw.header, raw.cut_row, strict=False))
+    columns = [name for name in parsed.quarantine.columns if name in values]
+    cut = pl.DataFrame([[values[name] for name in columns]], schema=dict.fromkeys(columns, pl.String), orient="row")
+    reason = f"the file ends inside this row ({len(raw.cut_row)} of {len(raw.header)} fields); export it again"
+    cut = cut.with_columns(
+        pl.lit(raw.first_row + raw.frame.height, pl.Int64).alias("source_row"),
+        pl.lit(reason).alias("reason"),
+        pl.lit(where).alias("source_file"),
+    )
+    parsed.quarantine = pl.concat([parsed.quarantine, cut], how="diagonal_relaxed")
+    return parsed
 
 
 def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:

@@ -36,6 +36,7 @@ class RawTable:
     delimiter: str
     part: str = ""  # which table of the file: "sheet Ads", "table 3"; empty for a one-table file
     title: str = ""  # text above the header (report titles, `#` comment blocks)
+    cut_row: tuple[str, ...] = ()  # the fields of a last row the file ends inside of (not in `frame`)
 
 
 def list_exports(folder: Path) -> list[Path]:
@@ -66,8 +67,11 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def split_fields(line: str, delimiter: str) -> list[str]:
-    """The fields of one CSV line, quotes respected."""
-    return next(csv.reader([line], delimiter=delimiter), [])
+    """The fields of one CSV line, quotes respected (a stray carriage return inside splits it plainly)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
 
 
 def find_header(lines: list[str]) -> tuple[int, str]:
@@ -111,6 +115,8 @@ def read_tables(path: Path) -> list[RawTable]:
     if not data.strip():
         raise AdlabError(f"{path}: the file is empty; export it again.")
     text, encoding = decode(data, path)
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends (Excel's "CSV (Macintosh)")
     blocks = split_comment_blocks(text) if text.lstrip().startswith("#") else [(0, text, "")]
     tables = [
         read_text_block(path, block, first_line, encoding, preamble, f"table {n}" if len(blocks) > 1 else "")
@@ -155,10 +161,14 @@ def read_utf8_table(path: Path) -> RawTable | None:
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
+            handle.seek(max(handle.seek(0, os.SEEK_END) - 65536, 0))
+            tail = handle.read().decode("utf-8", errors="replace")
     except OSError:
         return None
     if not head.strip() or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
         return None
+    if b"\n" not in head:
+        return None  # one line, or old Mac line ends: the general reader splits them
     try:
         # A cut inside a multi-byte character at the end of the head is fine; anything else is not UTF-8.
         text = head.decode("utf-8") if len(head) < HEAD_BYTES else head[:-4].decode("utf-8", errors="strict")
@@ -168,10 +178,28 @@ def read_utf8_table(path: Path) -> RawTable | None:
     text = text.removeprefix("\ufeff")
     if text.lstrip().startswith("#"):
         return None
+    if ends_mid_row(tail, text):
+        return None  # a cut file: the general reader sets its last row aside
     try:
         return read_text_block(path, text, 0, encoding, "", "", source=path)
     except AdlabError:
         return None  # e.g. invalid UTF-8 further down: the general reader decides
+
+
+def ends_mid_row(tail: str, head: str) -> bool:
+    """True when the file may stop inside its last row: no line end after it, and an open quote or too few fields.
+
+    `tail` is the end of the file, `head` its beginning (for the header).
+    """
+    last = tail.rsplit("\n", 1)[-1]
+    lines = [line.rstrip("\r") for line in head[:HEAD_BYTES].split("\n", MAX_PREAMBLE_LINES)[:MAX_PREAMBLE_LINES]]
+    header_index, delimiter = find_header(lines)
+    if tail.endswith(("\n", "\r")) or not last.strip() or header_index < 0:
+        return False
+    fields, header = split_fields(last, delimiter), split_fields(lines[header_index], delimiter)
+    if len(fields) == 1 and last.startswith("#"):
+        return False  # a trailing `# comment` line, not a row
+    return last.count('"') % 2 == 1 or len(fields) < len(header)
 
 
 def read_text_block(
@@ -187,9 +215,16 @@ def read_text_block(
     if header_index < 0:
         raise AdlabError(f"{where}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
     names = dedupe_names(split_fields(lines[header_index], delimiter))
+    cut_row: tuple[str, ...] = ()
     if source is None:
         offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
-        data: Path | bytes = text[offset:].encode("utf-8")
+        body = text[offset:]
+        # A last line ending inside a quoted field leaves an odd number of quotes; one that stops early has
+        # too few fields (an even count of quotes on it: it does not close a multi-line field above).
+        last = body.rsplit("\n", 1)[-1]
+        if "\n" in body and ends_mid_row(body, text) and (body.count('"') % 2 or not last.count('"') % 2):
+            body, cut_row = body[: -len(last)], tuple(split_fields(last, delimiter))
+        data: Path | bytes = body.encode("utf-8")
         skip = 1
     else:
         data, skip = source, header_index + 1
@@ -204,6 +239,8 @@ def read_text_block(
             quote_char='"',
             schema_overrides={name: pl.String for name in names},
         )
+    except pl.exceptions.NoDataError:
+        frame = pl.DataFrame(schema={name: pl.String for name in names})  # header only: an export with no rows
     except pl.exceptions.PolarsError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise AdlabError(f"{where}: not a readable {delimiter!r}-delimited table ({first}).") from err
@@ -212,7 +249,8 @@ def read_text_block(
         # Blank lines and trailing `# comment` lines are not rows.
         comment = pl.col(names[0]).str.starts_with("#") & pl.all_horizontal(pl.col(names[1:]).is_null())
         frame = frame.filter(~pl.all_horizontal(pl.all().is_null()) & ~comment.fill_null(False))
-    return RawTable(path, names, frame, first_line + header_index + 2, encoding, delimiter, part, title)
+    first_row = first_line + header_index + 2
+    return RawTable(path, names, frame, first_row, encoding, delimiter, part, title, cut_row)
 
 
 def read_excel_tables(path: Path) -> list[RawTable]:
