@@ -27,3 +27,8 @@ def test_parse_date_reads_iso_timestamps_dotted_us_and_excel_serials():
     cells = ["2026-11-01", "2026-11-01 00:00:00", "01.11.2026", "11/01/2026", "20261101", "46327", "x"]
     out = pl.DataFrame({"d": cells}).select(parse_date("d")).to_series().to_list()
     assert out == [dt.date(2026, 11, 1)] * 6 + [None]
+
+
+def test_parse_date_rejects_short_years():
+    out = pl.DataFrame({"d": ["1.2.3", "2026-1-5", "5/1/26"]}).select(parse_date("d")).to_series().to_list()
+    assert out == [None, dt.date(2026, 1, 5), None]

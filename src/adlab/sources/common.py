@@ -73,10 +73,14 @@ def parse_date(column: str) -> pl.Expr:
     text = null_if_token(column)
     head = text.str.slice(0, 10)
     serial = text.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64)
-    return pl.coalesce(
+    # The formats want four-digit years: `1.2.3` would otherwise parse as 1 February of year 3.
+    four_digit_year = text.str.contains(r"\d{4}")
+    parsed = pl.coalesce(
         [head.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[:3]]
         + [text.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[3:]]
-        + [pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)]
+    )
+    return pl.coalesce(
+        pl.when(four_digit_year).then(parsed), pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)
     )
 
 
