@@ -1,4 +1,7 @@
-"""Same inputs and params give byte-identical data outputs (DESIGN 6): two forced runs, same hashes."""
+"""Same inputs and params give byte-identical outputs (DESIGN 6): two forced runs, same hashes.
+
+The reports are included: chart ids are fixed and nothing writes a timestamp.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ pytestmark = pytest.mark.slow
 def digests(project: Path) -> dict[str, str]:
     return {
         str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for folder in ("data/interim", "data/processed", "data/quarantine", "metrics")
+        for folder in ("data/interim", "data/processed", "data/quarantine", "metrics", "reports")
         for path in sorted((project / folder).rglob("*"))
         if path.is_file() and path.name != ".gitignore"
     }
