@@ -89,7 +89,7 @@ def write_files(folder: Path, case: dict) -> tuple[list[Path], int]:
     return paths, rows_written
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
 @given(exports())
 def test_ingest_overlapping_exports_and_breakdowns_give_the_truth_once(case):
     with tempfile.TemporaryDirectory() as folder:

@@ -247,7 +247,9 @@ def read_text_block(
     title = "\n".join([preamble, *lines[:header_index]]).strip()
     if frame.width:
         # Blank lines and trailing `# comment` lines are not rows.
-        comment = pl.col(names[0]).str.starts_with("#") & pl.all_horizontal(pl.col(names[1:]).is_null())
+        # Positional columns: a header may be `*` or look like a regex, which pl.col would expand.
+        rest = pl.all_horizontal(pl.nth(list(range(1, frame.width))).is_null()) if frame.width > 1 else pl.lit(True)
+        comment = pl.nth(0).str.starts_with("#") & rest
         frame = frame.filter(~pl.all_horizontal(pl.all().is_null()) & ~comment.fill_null(False))
     first_row = first_line + header_index + 2
     return RawTable(path, names, frame, first_row, encoding, delimiter, part, title, cut_row)

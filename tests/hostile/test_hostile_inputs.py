@@ -360,3 +360,12 @@ def test_hostile_path_that_cannot_be_read_as_a_file_stops(tmp_path):
     path = tmp_path / "folder.csv"
     path.mkdir()
     stops([path], tmp_path, "folder.csv: cannot be read")
+
+
+def test_ingest_headers_that_look_like_polars_patterns_stay_plain_names(tmp_path):
+    # Found by fuzzing: a header `*` made pl.col expand to every column.
+    for name, text in (("star.csv", "*,\n"), ("regex.csv", "^a.*$,b\nx,y\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(AdlabError, match=rf"{name}: not a known export"):
+            ingest([path], tmp_path, "salt")

@@ -205,7 +205,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         pl.all_horizontal([null_if_token(c).is_null() for c in name_columns]) if name_columns else pl.lit(False)
     )
     # A row repeated verbatim is an export glitch, not a second ad.
-    copy = ~pl.struct(raw.frame.columns).is_first_distinct()
+    copy = ~pl.struct(pl.all()).is_first_distinct()
     reason = pl.when(copy).then(pl.lit("exact copy of an earlier row in this file")).otherwise(reason)
     frame = raw.frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
     totals_rows = frame.filter(pl.col("_is_totals"))
