@@ -42,8 +42,10 @@ class TargetsParams:
 
     @property
     def breakeven_roas(self) -> float:
-        """ROAS at which ads pay for the goods they sell: 1 / gross margin."""
-        return 1.0 / self.gross_margin
+        """ROAS at which ads pay for the goods they sell (formula in kpis.breakeven_roas)."""
+        from adlab.kpis import breakeven_roas  # kpis owns the formula; imported late to keep params light
+
+        return breakeven_roas(self.gross_margin)
 
 
 @dataclass(frozen=True)
