@@ -18,13 +18,15 @@ from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIM
 from adlab.sources import Parsed
 from adlab.sources.common import (
     Detection,
+    drop_parsed,
     find_column,
     normalise_header,
     null_if_token,
-    parse_date,
     parse_number,
+    parsed_column,
     row_numbers,
-    unparsed,
+    unparsed_check,
+    with_parsed,
 )
 
 KIND = "meta_ads"
@@ -79,6 +81,8 @@ METRICS: dict[str, tuple[str, ...]] = {
     "video_p100": ("video plays at 100%",),
 }
 PURCHASE_ROAS = ("purchase roas (return on ad spend)", "website purchase roas (return on ad spend)", "purchase roas")
+# A count this large is a corrupt cell, not impressions (and would not fit the integer column).
+MAX_COUNT = 1e15
 NAME_LEVELS = (("ad", "ad"), ("adset", "adset"), ("campaign", "campaign"))
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "age_gender": ("age", "gender"),
@@ -174,29 +178,42 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
     roas_header = find_column(header, spec.value_from_roas) if spec.value_from_roas else None
     zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
+    date_source = columns.get("date", columns.get("reporting_ends"))
+    window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
+    number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
+    date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
+    frame, needs_check = with_parsed(raw.frame, number_sources, date_sources)
+
+    def number(column: str) -> pl.Expr:
+        return pl.col(parsed_column(column, "number"))
+
+    def date(column: str) -> pl.Expr:
+        return pl.col(parsed_column(column, "date"))
 
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
     numbers = {
-        "spend": zero(parse_number(spend_header)),
-        **{n: parse_number(c) if n == "reach" else zero(parse_number(c)) for n, c in metrics.items()},
+        "spend": zero(number(spend_header)),
+        **{n: number(c) if n == "reach" else zero(number(c)) for n, c in metrics.items()},
     }
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
-        numbers["purchase_value"] = (parse_number(roas_header) * numbers["spend"]).round(2)
+        numbers["purchase_value"] = (number(roas_header) * numbers["spend"]).round(2)
     if "purchase_value" in numbers and spec.blank_is_zero:
         no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
         numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
-    date_source = columns.get("date", columns.get("reporting_ends"))
-    window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     text = {name: null_if_token(col) for name, col in columns.items()}
     currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
 
-    checks = [(f"`{date_source}` is not a date", unparsed(date_source, parse_date(date_source)))]
+    checks = [(f"`{date_source}` is not a date", unparsed_check(date_source, "date", needs_check))]
     checks.append((f"`{date_source}` is empty", null_if_token(date_source).is_null()))
     checks += [
-        (f"`{column}` is not a number", unparsed(column, parse_number(column)))
-        for column in (spend_header, *metrics.values(), *([roas_header] if roas_header else []))
+        (f"`{column}` is not a number", unparsed_check(column, "number", needs_check)) for column in number_sources
+    ]
+    integer_metrics = [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
+    checks += [
+        (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
+        for n in integer_metrics if n in metrics
     ]
     reason = pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in checks]).alias("reason")
 
@@ -205,18 +222,17 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         pl.all_horizontal([null_if_token(c).is_null() for c in name_columns]) if name_columns else pl.lit(False)
     )
     # A row repeated verbatim is an export glitch, not a second ad.
-    copy = ~pl.struct(pl.all()).is_first_distinct()
+    copy = exact_copies(raw.frame)
     reason = pl.when(copy).then(pl.lit("exact copy of an earlier row in this file")).otherwise(reason)
-    frame = raw.frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
-    totals_rows = frame.filter(pl.col("_is_totals"))
-    body = frame.filter(~pl.col("_is_totals"))
-    quarantine = body.filter(pl.col("reason").is_not_null()).drop("_is_totals")
-    good = body.filter(pl.col("reason").is_null())
+    frame = frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
+    totals_rows = drop_parsed(frame.filter(pl.col("_is_totals")))
+    quarantine = drop_parsed(frame.filter(~pl.col("_is_totals") & pl.col("reason").is_not_null()).drop("_is_totals"))
+    # Typed values are computed on every row and filtered after: filtering the text would copy all of it.
+    good = ~pl.col("_is_totals") & pl.col("reason").is_null()
 
-    integer_metrics = [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
-    rows = good.select(
-        parse_date(date_source).alias("date"),
-        (parse_date(window_source) if window_source else parse_date(date_source)).alias("window_start"),
+    rows = frame.select(
+        date(date_source).alias("date"),
+        date(window_source or date_source).alias("window_start"),
         pl.lit(spec.platform).alias("platform_source"),
         _level(columns).alias("level"),
         *[text[n].alias(n) for n in ("account", "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id")
@@ -226,11 +242,13 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
           for n in BREAKDOWN_DIMS if n in text],
         *[text[n].alias(n) for n in ("attribution_setting", "objective") if n in text],
         currency.alias("currency"),
-        *[numbers[n].round(0).cast(pl.Int64).alias(n) if n in integer_metrics else numbers[n].alias(n)
+        *[numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
           for n in numbers],
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
+        good.alias("_good"),
     )
+    rows = rows.filter(pl.col("_good")).drop("_good")
     rows, merged = merge_same_named(conform(rows, AD_INSIGHTS))
     warnings = _reconcile(totals_rows, rows, spend_header, metrics, source_file)
     if merged:
@@ -241,9 +259,10 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         })
     window_end = None
     if rows.height:
-        ends = parse_date(columns["reporting_ends"]) if "reporting_ends" in columns else pl.col("date")
-        source = good if "reporting_ends" in columns else rows
-        window_end = source.select(ends.max()).item()
+        if "reporting_ends" in columns:
+            window_end = frame.select(date(columns["reporting_ends"]).filter(good).max()).item()
+        else:
+            window_end = rows["date"].max()
     custom = [name for name in header if name.startswith("* ")]
     if custom:
         warnings.append({"source_file": source_file, "check": "custom_columns",
@@ -257,6 +276,20 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         warnings=warnings,
         window_end=window_end,
     )
+
+
+def exact_copies(frame: pl.DataFrame) -> pl.Series:
+    """True for each row that repeats an earlier row of `frame` in every column.
+
+    Rows are hashed first; only rows sharing a hash are compared in full (usually none).
+    """
+    candidates = frame.hash_rows().is_duplicated()
+    copies = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    if not candidates.any():
+        return copies
+    where = candidates.arg_true()
+    repeated = ~frame[where].select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    return copies.scatter(where, repeated)
 
 
 def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:

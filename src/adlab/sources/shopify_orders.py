@@ -16,13 +16,16 @@ from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, ORDERS, conform
 from adlab.sources import Parsed
 from adlab.sources.common import (
+    PARSED_PREFIX,
     Detection,
     detect_by_aliases,
+    drop_parsed,
     find_column,
     null_if_token,
-    parse_number,
+    parsed_column,
     row_numbers,
-    unparsed,
+    unparsed_check,
+    with_parsed,
 )
 
 KIND = "shopify_orders"
@@ -63,12 +66,29 @@ def parse_timestamp(column: str) -> pl.Expr:
     )
 
 
+def parsed_timestamps(frame: pl.DataFrame, column: str) -> pl.Series:
+    """`parse_timestamp` of a column, trying the other formats only when the first leaves cells unparsed."""
+    text = frame.select(null_if_token(column)).to_series()
+    first = text.str.to_datetime(TIMESTAMP_FORMATS[0], strict=False, time_unit="us").dt.convert_time_zone("UTC")
+    if (text.is_not_null() & first.is_null()).any():
+        return frame.select(parse_timestamp(column)).to_series()
+    return first
+
+
 def customer_key(email: pl.Expr, salt: str) -> pl.Expr:
-    """Salted SHA-256 of the normalised e-mail: stable per customer, useless to anyone without the salt."""
+    """Salted SHA-256 of the normalised e-mail: stable per customer, useless to anyone without the salt.
+
+    Each distinct e-mail is hashed once (repeat customers share the work).
+    """
     normalised = email.str.strip_chars().str.to_lowercase()
     return pl.when(normalised.is_not_null() & (normalised != "")).then(
-        (pl.lit(salt) + normalised).map_batches(_sha256, return_dtype=pl.String)
+        normalised.map_batches(lambda values: _hashed(values, salt), return_dtype=pl.String)
     )
+
+
+def _hashed(values: pl.Series, salt: str) -> pl.Series:
+    distinct = values.unique().drop_nulls()
+    return values.replace_strict(distinct, _sha256(salt + distinct), default=None, return_dtype=pl.String)
 
 
 def _sha256(values: pl.Series) -> pl.Series:
@@ -82,22 +102,24 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     """One row per order (grouped by `Name`); line items counted; bad orders quarantined with a reason."""
     cols = {name: col for name, aliases in COLUMNS.items() if (col := find_column(raw.header, aliases))}
     text = {name: null_if_token(col) for name, col in cols.items()}
-    lines = raw.frame.with_columns(
+    amounts = [cols[m] for m in MONEY if m in cols]
+    frame, needs_check = with_parsed(raw.frame, [*amounts, cols["quantity"]])
+    created_at = parsed_timestamps(frame, cols["created_at"])
+    lines = frame.with_columns(
         row_numbers(raw),
+        created_at.alias("_created_at"),
         text["order_id"].alias("_order"),
         # The order's own row is the one carrying its financial status (the first line item).
         text["financial_status"].is_not_null().alias("_order_row"),
     )
-    money_checks = [
-        (f"`{cols[m]}` is not a number", unparsed(cols[m], parse_number(cols[m]))) for m in MONEY if m in cols
-    ]
+    money_checks = [(f"`{c}` is not a number", unparsed_check(c, "number", needs_check)) for c in amounts]
     row_checks = [
         ("`Name` is empty", pl.col("_order").is_null()),
-        (f"`{cols['quantity']}` is not a number", unparsed(cols["quantity"], parse_number(cols["quantity"]))),
+        (f"`{cols['quantity']}` is not a number", unparsed_check(cols["quantity"], "number", needs_check)),
         *[(message, pl.col("_order_row") & failed) for message, failed in money_checks],
         (
             f"`{cols['created_at']}` is not a timestamp with offset",
-            pl.col("_order_row") & parse_timestamp(cols["created_at"]).is_null(),
+            pl.col("_order_row") & pl.col("_created_at").is_null(),
         ),
     ]
     lines = lines.with_columns(
@@ -114,20 +136,23 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         .otherwise(pl.col("reason"))
         .alias("reason")
     )
-    good = lines.filter(pl.col("reason").is_null())
+    # Only the columns read below are filtered: filtering every text column would copy the export.
+    parsed = [c for c in lines.columns if c.startswith(PARSED_PREFIX)]
+    used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", *cols.values(), *parsed]))
+    good = lines.select(used).filter(pl.col("reason").is_null())
     per_order = good.group_by("_order").agg(
         pl.len().alias("line_items"),
-        parse_number(cols["quantity"]).sum().round(0).cast(pl.Int64).alias("units"),
+        pl.col(parsed_column(cols["quantity"], "number")).sum().round(0).cast(pl.Int64).alias("units"),
     )
     orders = (
         good.filter(pl.col("_order_row"))
         .select(
             pl.col("_order").alias("order_id"),
-            parse_timestamp(cols["created_at"]).alias("created_at"),
+            pl.col("_created_at").alias("created_at"),
             # The order date is the date as written, in the store's own zone.
             null_if_token(cols["created_at"]).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("date"),
             (text["currency"].str.to_uppercase() if "currency" in text else pl.lit(None, pl.String)).alias("currency"),
-            *[parse_number(cols[m]).fill_null(0.0).alias(m) for m in MONEY if m in cols],
+            *[pl.col(parsed_column(cols[m], "number")).fill_null(0.0).alias(m) for m in MONEY if m in cols],
             text["financial_status"].str.to_lowercase().alias("financial_status"),
             (text["cancelled_at"].is_not_null() if "cancelled_at" in text else pl.lit(False)).alias("cancelled"),
             (customer_key(text["email"], salt) if "email" in text else pl.lit(None, pl.String)).alias("customer_key"),
@@ -135,7 +160,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         )
         .join(per_order, left_on="order_id", right_on="_order", how="left")
     )
-    quarantine = lines.filter(pl.col("reason").is_not_null()).drop("_order", "_order_row")
+    quarantine = drop_parsed(lines.filter(pl.col("reason").is_not_null()).drop("_order", "_order_row", "_created_at"))
     personal = [c for c in raw.header if _is_personal(c)]
     window_end = orders["date"].max() if orders.height else None
     return Parsed(
