@@ -10,7 +10,7 @@ from types import ModuleType
 import polars as pl
 
 from adlab.errors import AdlabError
-from adlab.io import RawTable, list_exports, read_tables
+from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
 from adlab.schema import INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
 from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
 
@@ -63,7 +63,14 @@ def parse_file(path: Path, label: str, salt: str) -> list[tuple[str, Parsed, int
     In a workbook or multi-table file, tables of no known kind are reported as
     not used; the file stops the run only when none of its tables is known.
     """
-    tables = read_tables(path)
+    try:
+        return parse_tables(read_tables(path), label, salt)
+    except DeferredReadError:
+        return parse_tables(read_tables(path, fast=False), label, salt)
+
+
+def parse_tables(tables: list[RawTable], label: str, salt: str) -> list[tuple[str, Parsed, int]]:
+    """`parse_file` for the tables read from one file."""
     results = []
     for raw in tables:
         where = f"{label} [{raw.part}]" if raw.part else label
@@ -74,7 +81,7 @@ def parse_file(path: Path, label: str, salt: str) -> list[tuple[str, Parsed, int
                 "message": f"table ({' | '.join(raw.header[:3])}) is of no known kind; not used"}]), 0))
             continue
         results.append((where, with_cut_row(raw, source.parse(raw, where, salt), where),
-                        raw.frame.height + bool(raw.cut_row)))
+                        raw.cells.height + bool(raw.cut_row)))
     if all(parsed.kind == other.KIND for _, parsed, _ in results) and len(tables) > 1:
         raise AdlabError(f"{label}: none of its {len(tables)} tables is a known export.")
     return results
@@ -92,7 +99,7 @@ def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
     cut = pl.DataFrame([[values[name] for name in columns]], schema=dict.fromkeys(columns, pl.String), orient="row")
     reason = f"the file ends inside this row ({len(raw.cut_row)} of {len(raw.header)} fields); export it again"
     cut = cut.with_columns(
-        pl.lit(raw.first_row + raw.frame.height, pl.Int64).alias("source_row"),
+        pl.lit(raw.first_row + raw.cells.height, pl.Int64).alias("source_row"),
         pl.lit(reason).alias("reason"),
         pl.lit(where).alias("source_file"),
     )

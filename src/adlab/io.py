@@ -25,18 +25,93 @@ MAX_PREAMBLE_LINES = 30
 
 
 @dataclass(frozen=True)
+class CsvSource:
+    """Where a table read straight from disk keeps its rows: enough to read them, or some columns, later."""
+
+    path: Path
+    skip_rows: int
+    names: tuple[str, ...]
+    separator: str
+
+
+@dataclass(frozen=True)
 class RawTable:
-    """A text export read as strings: `frame` has one String column per (de-duplicated) header."""
+    """A text export read as strings: `frame` has one String column per (de-duplicated) header.
+
+    A large UTF-8 file is not read until its rows are needed: `frame` then reads every column,
+    while `project(columns)` reads only the columns a parser uses (a 79-column Shopify export
+    holds 16 bytes per cell as text even when empty), and `rows_as_written` fetches every column
+    of a few rows (quarantine, exact-copy checks) from the file.
+    """
 
     path: Path
     header: list[str]
-    frame: pl.DataFrame
+    loaded: pl.DataFrame | None
     first_row: int  # spreadsheet row number of the first data row (the header is the row above)
     encoding: str
     delimiter: str
     part: str = ""  # which table of the file: "sheet Ads", "table 3"; empty for a one-table file
     title: str = ""  # text above the header (report titles, `#` comment blocks)
     cut_row: tuple[str, ...] = ()  # the fields of a last row the file ends inside of (not in `frame`)
+    source: CsvSource | None = None  # set when the rows are read from disk on demand
+    lines: pl.Series | None = None  # with `source`: the file's data-row index of each row of `loaded`
+    fetched: pl.DataFrame | None = None  # with `source`: whole rows read so far (`LINE` + every column)
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """Every column of every row (a deferred table reads them all now)."""
+        return self.project(None).cells
+
+    @property
+    def cells(self) -> pl.DataFrame:
+        """The columns read so far: every column, or only those of the last `project`."""
+        return self.loaded if self.loaded is not None else self.frame
+
+    def project(self, columns: list[str] | None) -> RawTable:
+        """This table with (at least) `columns` read, all when None; the rows are the same either way.
+
+        Only a deferred table reads less than every column; the columns read stay with the table.
+        """
+        if self.source is None:
+            assert self.loaded is not None
+            return self
+        wanted = self.header if columns is None else list(dict.fromkeys(columns))
+        if self.loaded is None or self.loaded.columns != wanted:
+            frame, lines = read_columns(self, wanted)
+            object.__setattr__(self, "loaded", frame)
+            object.__setattr__(self, "lines", lines)
+        return self
+
+    def rows_as_written(self, positions: pl.Series) -> pl.DataFrame:
+        """Every column of the rows at `positions` (row positions in this table).
+
+        A deferred table reads them from the file (one pass over it, kept for later calls: call
+        `prefetch` first with every position needed to read the file once).
+        """
+        if self.source is None or (self.loaded is not None and self.loaded.columns == self.header):
+            return self.cells[positions]
+        self.prefetch(positions)
+        assert self.lines is not None
+        assert self.fetched is not None
+        wanted = self.lines.gather(positions).to_frame(LINE)
+        return wanted.join(self.fetched, on=LINE, how="left", maintain_order="left").drop(LINE)
+
+    def prefetch(self, positions: pl.Series) -> None:
+        """Read every column of the rows at `positions` of a deferred table in one pass over the file."""
+        if self.source is None or self.lines is None:
+            return
+        fetched = self.fetched
+        if fetched is None:
+            fetched = pl.DataFrame(schema={LINE: pl.UInt32, **dict.fromkeys(self.source.names, pl.String)})
+        missing = self.lines.gather(positions).unique()
+        missing = missing.filter(~missing.is_in(fetched[LINE].implode()))
+        if missing.len():
+            try:
+                found = scan_source(self.source).filter(pl.col(LINE).is_in(missing.implode())).collect()
+            except pl.exceptions.PolarsError as err:
+                raise DeferredReadError(str(self.path)) from err
+            fetched = pl.concat([fetched, found])
+        object.__setattr__(self, "fetched", fetched)
 
 
 def list_exports(folder: Path) -> list[Path]:
@@ -97,17 +172,20 @@ def dedupe_names(names: list[str]) -> list[str]:
     return unique
 
 
-def read_tables(path: Path) -> list[RawTable]:
+def read_tables(path: Path, fast: bool = True) -> list[RawTable]:
     """Every table in an export: one per CSV, one per `#`-separated block (GA4), one per XLSX sheet.
+
+    With `fast`, a plain UTF-8 file is read straight from disk (a large one only when its rows
+    are needed; if that read fails, `DeferredReadError` says to call again with `fast=False`).
 
     Raises:
         AdlabError: the file is unreadable, binary, empty or holds no table.
     """
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_excel_tables(path)
-    fast = read_utf8_table(path)
-    if fast is not None:
-        return [fast]
+    table = read_utf8_table(path) if fast else None
+    if table is not None:
+        return [table]
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -150,6 +228,68 @@ def split_comment_blocks(text: str) -> list[tuple[int, str, str]]:
 
 
 HEAD_BYTES = 1_000_000
+# Files at least this large are read when their rows are needed, and only the columns used.
+DEFER_BYTES = 32_000_000
+LINE = "\x00line"  # the file's data-row index, in deferred reads
+
+
+class DeferredReadError(Exception):
+    """A large file that looked like plain UTF-8 failed to read fast; read it again with `fast=False`."""
+
+
+def not_blank_or_comment(width: int) -> pl.Expr:
+    """False for blank rows and trailing `# comment` rows (only the first cell filled), which are not data."""
+    # Positional columns: a header may be `*` or look like a regex, which pl.col would expand.
+    rest = pl.all_horizontal(pl.nth(list(range(1, width))).is_null()) if width > 1 else pl.lit(True)
+    comment = pl.nth(0).str.starts_with("#") & rest
+    return ~pl.all_horizontal(pl.all().is_null()) & ~comment.fill_null(False)
+
+
+def scan_source(source: CsvSource) -> pl.LazyFrame:
+    """The rows of a deferred table, all as text, with their data-row index first (`LINE`)."""
+    return pl.scan_csv(
+        source.path,
+        has_header=False,
+        skip_rows=source.skip_rows,
+        new_columns=list(source.names),
+        separator=source.separator,
+        infer_schema=False,
+        quote_char='"',
+        schema_overrides=dict.fromkeys(source.names, pl.String),
+        row_index_name=LINE,
+    )
+
+
+def read_columns(raw: RawTable, wanted: list[str]) -> tuple[pl.DataFrame, pl.Series]:
+    """Columns `wanted` of a deferred table, and the data-row index of each row.
+
+    Blank and comment rows are judged on every column, as the eager reader does: rows that
+    look blank in the columns read are checked against the file.
+
+    Raises:
+        DeferredReadError: the file does not read as the UTF-8 table its head promised.
+    """
+    assert raw.source is not None
+    index = {name: i for i, name in enumerate(raw.header)}
+    positions = list(dict.fromkeys([0, *(index[name] for name in wanted)]))
+    scan = scan_source(raw.source)
+    try:
+        frame = scan.select(pl.nth([0, *(i + 1 for i in positions)])).collect()
+    except pl.exceptions.NoDataError:
+        return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String)), pl.Series(LINE, [], pl.UInt32)
+    except pl.exceptions.PolarsError as err:
+        raise DeferredReadError(str(raw.path)) from err
+    data = frame.drop(LINE)
+    looks_empty = ~data.select(not_blank_or_comment(data.width)).to_series()
+    if looks_empty.any():
+        candidates = frame.filter(looks_empty)[LINE]
+        full = scan.filter(pl.col(LINE).is_in(candidates.implode())).collect(engine="streaming")
+        empty = full.filter(~full.drop(LINE).select(not_blank_or_comment(len(raw.header))).to_series())[LINE]
+        frame = frame.filter(~pl.col(LINE).is_in(empty.implode()))
+    names = [raw.header[i] for i in positions]
+    frame = frame.rename(dict(zip(frame.columns[1:], names, strict=True)))
+    return frame.select(pl.nth([1 + names.index(name) for name in wanted])), frame[LINE]
+
 
 
 def read_utf8_table(path: Path) -> RawTable | None:
@@ -228,6 +368,11 @@ def read_text_block(
         skip = 1
     else:
         data, skip = source, header_index + 1
+        if source.stat().st_size >= DEFER_BYTES:
+            title = "\n".join([preamble, *lines[:header_index]]).strip()
+            deferred = CsvSource(source, skip, tuple(names), delimiter)
+            return RawTable(path, names, None, first_line + header_index + 2, encoding, delimiter, part, title,
+                            source=deferred)
     try:
         frame = pl.read_csv(
             data,
@@ -246,11 +391,7 @@ def read_text_block(
         raise AdlabError(f"{where}: not a readable {delimiter!r}-delimited table ({first}).") from err
     title = "\n".join([preamble, *lines[:header_index]]).strip()
     if frame.width:
-        # Blank lines and trailing `# comment` lines are not rows.
-        # Positional columns: a header may be `*` or look like a regex, which pl.col would expand.
-        rest = pl.all_horizontal(pl.nth(list(range(1, frame.width))).is_null()) if frame.width > 1 else pl.lit(True)
-        comment = pl.nth(0).str.starts_with("#") & rest
-        frame = frame.filter(~pl.all_horizontal(pl.all().is_null()) & ~comment.fill_null(False))
+        frame = frame.filter(not_blank_or_comment(frame.width))  # blank lines and trailing `# comment` lines
     first_row = first_line + header_index + 2
     return RawTable(path, names, frame, first_row, encoding, delimiter, part, title, cut_row)
 

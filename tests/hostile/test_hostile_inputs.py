@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
+from adlab import io
 from adlab.errors import AdlabError
 from adlab.ingest import Ingested, ingest
 from adlab.insights import neutralise_formulas
@@ -23,6 +24,14 @@ from adlab.quality import check_currencies, validate_table
 
 HEADER = ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Link clicks"]
 LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True, params=["whole", "deferred"])
+def read_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every case both ways: read whole, and deferred as a large export is (only the columns used)."""
+    if request.param == "deferred":
+        monkeypatch.setattr(io, "DEFER_BYTES", 0)
+    return request.param
 
 
 def line(*cells: str, delimiter: str = ",") -> str:

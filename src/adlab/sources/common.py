@@ -144,6 +144,14 @@ def unparsed(column: str, parsed: pl.Expr) -> pl.Expr:
     return null_if_token(column).is_not_null() & parsed.is_null()
 
 
+def quarantined(raw: RawTable, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` (parsed from `raw`) that have a `reason`: every column as written, `source_row`, `reason`."""
+    bad = frame.select(pl.arg_where(pl.col("reason").is_not_null())).to_series()
+    return raw.rows_as_written(bad).with_columns(
+        frame["source_row"].gather(bad).alias("source_row"), frame["reason"].gather(bad).alias("reason")
+    )
+
+
 def row_numbers(raw: RawTable) -> pl.Expr:
     """The spreadsheet row number of each data row."""
     return (pl.int_range(pl.len(), dtype=pl.Int64) + raw.first_row).alias("source_row")

@@ -24,6 +24,7 @@ from adlab.sources.common import (
     null_if_token,
     parse_number,
     parsed_column,
+    quarantined,
     row_numbers,
     unparsed_check,
     with_parsed,
@@ -178,11 +179,12 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
     roas_header = find_column(header, spec.value_from_roas) if spec.value_from_roas else None
     zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
+    raw = raw.project([*columns.values(), *metrics.values(), spend_header, *([roas_header] if roas_header else [])])
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
-    frame, needs_check = with_parsed(raw.frame, number_sources, date_sources)
+    frame, needs_check = with_parsed(raw.cells, number_sources, date_sources)
 
     def number(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "number"))
@@ -221,12 +223,16 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     is_totals = (
         pl.all_horizontal([null_if_token(c).is_null() for c in name_columns]) if name_columns else pl.lit(False)
     )
-    # A row repeated verbatim is an export glitch, not a second ad.
-    copy = exact_copies(raw.frame)
-    reason = pl.when(copy).then(pl.lit("exact copy of an earlier row in this file")).otherwise(reason)
     frame = frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
+    # A row repeated verbatim is an export glitch, not a second ad. Rows that may be copies and
+    # rows going to quarantine are read in full from the file in one pass (when it is deferred).
+    candidates = raw.cells.hash_rows().is_duplicated()
+    raw.prefetch((candidates | (frame["reason"].is_not_null() & ~frame["_is_totals"])).arg_true())
+    copy = exact_copies(raw, candidates)
+    copy_reason = pl.lit("exact copy of an earlier row in this file")
+    frame = frame.with_columns(pl.when(copy).then(copy_reason).otherwise(pl.col("reason")).alias("reason"))
     totals_rows = drop_parsed(frame.filter(pl.col("_is_totals")))
-    quarantine = drop_parsed(frame.filter(~pl.col("_is_totals") & pl.col("reason").is_not_null()).drop("_is_totals"))
+    quarantine = quarantined(raw, frame.with_columns(pl.when(~pl.col("_is_totals")).then(pl.col("reason"))))
     # Typed values are computed on every row and filtered after: filtering the text would copy all of it.
     good = ~pl.col("_is_totals") & pl.col("reason").is_null()
 
@@ -278,17 +284,17 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     )
 
 
-def exact_copies(frame: pl.DataFrame) -> pl.Series:
-    """True for each row that repeats an earlier row of `frame` in every column.
+def exact_copies(raw: RawTable, candidates: pl.Series) -> pl.Series:
+    """True for each row that repeats an earlier row of the table in every column.
 
-    Rows are hashed first; only rows sharing a hash are compared in full (usually none).
+    `candidates` are the rows whose hash on the columns read is shared (usually none); only
+    they are compared in full, on every column of the file.
     """
-    candidates = frame.hash_rows().is_duplicated()
-    copies = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    copies = pl.repeat(False, raw.cells.height, dtype=pl.Boolean, eager=True)
     if not candidates.any():
         return copies
     where = candidates.arg_true()
-    repeated = ~frame[where].select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    repeated = ~raw.rows_as_written(where).select(pl.struct(pl.all()).is_first_distinct()).to_series()
     return copies.scatter(where, repeated)
 
 

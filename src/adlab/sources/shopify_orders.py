@@ -19,10 +19,10 @@ from adlab.sources.common import (
     PARSED_PREFIX,
     Detection,
     detect_by_aliases,
-    drop_parsed,
     find_column,
     null_if_token,
     parsed_column,
+    quarantined,
     row_numbers,
     unparsed_check,
     with_parsed,
@@ -101,9 +101,10 @@ def _sha256(values: pl.Series) -> pl.Series:
 def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     """One row per order (grouped by `Name`); line items counted; bad orders quarantined with a reason."""
     cols = {name: col for name, aliases in COLUMNS.items() if (col := find_column(raw.header, aliases))}
+    raw = raw.project(list(cols.values()))
     text = {name: null_if_token(col) for name, col in cols.items()}
     amounts = [cols[m] for m in MONEY if m in cols]
-    frame, needs_check = with_parsed(raw.frame, [*amounts, cols["quantity"]])
+    frame, needs_check = with_parsed(raw.cells, [*amounts, cols["quantity"]])
     created_at = parsed_timestamps(frame, cols["created_at"])
     lines = frame.with_columns(
         row_numbers(raw),
@@ -160,7 +161,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         )
         .join(per_order, left_on="order_id", right_on="_order", how="left")
     )
-    quarantine = drop_parsed(lines.filter(pl.col("reason").is_not_null()).drop("_order", "_order_row", "_created_at"))
+    quarantine = quarantined(raw, lines)
     personal = [c for c in raw.header if _is_personal(c)]
     window_end = orders["date"].max() if orders.height else None
     return Parsed(
