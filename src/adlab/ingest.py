@@ -126,6 +126,8 @@ def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int])
     first_in_file = pl.col("_pos") == pl.col("_pos").min().over([*key, "source_file"], order_by=None)
     within = rows.filter(~first_in_file)
     unique = rows.filter(first_in_file)
+    if unique["_rank"].n_unique() == 1:  # one file: nothing to replace
+        return unique.drop("_rank", "_pos"), rows.clear().drop("_rank", "_pos"), within.drop("_rank", "_pos")
     newest = pl.col("_rank") == pl.col("_rank").max().over(list(key))
     kept = unique.filter(newest).drop("_rank", "_pos")
     replaced = unique.filter(~newest).drop("_rank", "_pos")

@@ -47,8 +47,7 @@ def detect_by_aliases(kind: str, header: list[str], required: dict[str, tuple[st
 
 def null_if_token(column: str) -> pl.Expr:
     """The stripped cell, null when it is a no-data token."""
-    text = pl.col(column).str.strip_chars()
-    return pl.when(text.is_in(NULL_TOKENS) | text.is_null()).then(None).otherwise(text)
+    return pl.col(column).str.strip_chars().replace(list(NULL_TOKENS), None)
 
 
 def parse_number(column: str) -> pl.Expr:
