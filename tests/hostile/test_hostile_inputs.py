@@ -258,6 +258,14 @@ def test_hostile_impossible_date_is_quarantined_at_ingest(tmp_path):
     assert reasons(result) == [("3", "`Day` is not a date")]
 
 
+def test_hostile_count_too_large_for_an_integer_is_quarantined_at_ingest(tmp_path):
+    path = write(tmp_path, "huge.csv", export([ad_row("ok"), ad_row("huge", impressions="1e30")]))
+    result = ingest([path], tmp_path, "salt")
+    balanced(result, {"huge.csv": 2})
+    assert reasons(result) == [("3", "`Impressions` is too large for a count")]
+    assert result.tables["ad_insights"]["ad"].to_list() == ["ok"]
+
+
 def test_hostile_future_date_is_quarantined_by_validate(tmp_path):
     path = write(tmp_path, "future.csv", export([ad_row("ok"), ad_row("future", day="2031-01-01")]))
     result = ingest([path], tmp_path, "salt")
