@@ -306,6 +306,8 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     Returns the rows (with their input-row weight) and how many rows were merged away.
     """
     key = list(AD_INSIGHTS_KEY)
+    if not rows.select(pl.struct(key).is_duplicated().any()).item():  # the usual case: nothing to merge
+        return rows.with_columns(pl.lit(1, pl.UInt32).alias(INPUT_ROWS)), 0
     merged = (
         rows.group_by(key, maintain_order=True)
         .agg(
