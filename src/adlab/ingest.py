@@ -121,6 +121,8 @@ def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int])
     """
     if rows.height == 0:
         return rows, rows.clear(), rows.clear()
+    if rows["source_file"].n_unique() == 1 and not rows.select(pl.struct(key).is_duplicated().any()).item():
+        return rows, rows.clear(), rows.clear()  # one file, one row per key: the usual case, nothing copied
     order_key = pl.col("source_file").replace_strict(ranks, return_dtype=pl.Int64)
     rows = rows.with_columns(order_key.alias("_rank"), pl.int_range(pl.len()).alias("_pos"))
     first_in_file = pl.col("_pos") == pl.col("_pos").min().over([*key, "source_file"], order_by=None)
@@ -160,10 +162,12 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
             if labels
             else empty(columns).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS))
         )
+        for label in labels:
+            parsed[label].rows = parsed[label].rows.clear()  # held once, in `rows` (memory at 10M rows)
         kept, replaced, within = deduplicate(rows, key, ranks)
+        del rows
         if table == "orders":
             kept = shopify_orders.mark_new_customers(kept)
-        tables[table] = kept.sort(list(key), nulls_last=True)  # keeps the ledger weight for validate
         weight = pl.col(INPUT_ROWS).sum()
         for label, n in replaced.group_by("source_file").agg(weight).iter_rows():
             counts[label]["replaced"] += n
@@ -171,6 +175,8 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
             counts[label]["dup"] += n
         for label, n in kept.group_by("source_file").agg(weight).iter_rows():
             counts[label]["kept"] += n
+        tables[table] = kept.sort(list(key), nulls_last=True)  # keeps the ledger weight for validate
+        del kept
         parts = [parsed[label].quarantine for label in labels]
         if within.height:
             parts.append(within.drop(INPUT_ROWS).with_columns(
