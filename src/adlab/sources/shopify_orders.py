@@ -127,16 +127,24 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in row_checks]).alias("reason")
     )
     # A bad line spoils its whole order; an order without its first line cannot be totalled.
-    lines = lines.with_columns(
-        pl.when(pl.col("reason").is_null() & pl.col("reason").is_not_null().any().over("_order"))
-        .then(pl.lit("another line of this order failed a check"))
-        .when(pl.col("reason").is_null() & ~pl.col("_order_row").any().over("_order"))
-        .then(pl.lit("the order's first line (with its totals) is not in the file"))
-        .when(pl.col("reason").is_null() & (pl.col("_order_row").sum().over("_order") > 1))
-        .then(pl.lit("order number appears twice with order totals"))
-        .otherwise(pl.col("reason"))
-        .alias("reason")
+    order_checks = lines.group_by("_order").agg(
+        pl.col("reason").is_not_null().any().alias("_failed"),
+        (~pl.col("_order_row").any()).alias("_no_first"),
+        (pl.col("_order_row").sum() > 1).alias("_twice"),
     )
+    spoilt = order_checks.filter(pl.col("_failed") | pl.col("_no_first") | pl.col("_twice")).drop_nulls("_order")
+    if spoilt.height:  # usually none: then the export is not joined
+        ok = pl.col("reason").is_null()
+        lines = lines.join(spoilt, on="_order", how="left", maintain_order="left").with_columns(
+            pl.when(ok & pl.col("_failed"))
+            .then(pl.lit("another line of this order failed a check"))
+            .when(ok & pl.col("_no_first"))
+            .then(pl.lit("the order's first line (with its totals) is not in the file"))
+            .when(ok & pl.col("_twice"))
+            .then(pl.lit("order number appears twice with order totals"))
+            .otherwise(pl.col("reason"))
+            .alias("reason")
+        ).drop("_failed", "_no_first", "_twice")
     # Only the columns read below are filtered: filtering every text column would copy the export.
     parsed = [c for c in lines.columns if c.startswith(PARSED_PREFIX)]
     used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", *cols.values(), *parsed]))
