@@ -169,3 +169,30 @@ def test_ingest_output_is_sorted_by_key(tmp_path):
     assert rows.select(pl.col("date").cast(pl.String) + pl.col("ad")).to_series().to_list() == [
         "2026-11-01B", "2026-11-02A", "2026-11-02B"
     ]
+
+
+def test_ingest_shopify_quarantines_whole_orders_spoilt_by_one_line(tmp_path):
+    header = "Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name"
+    at = "2026-11-02 10:00:00 -0500"
+    lines = [
+        f"#1,a@example.com,paid,USD,10.00,12.00,{at},1,Mug",  # fine
+        f"#2,b@example.com,paid,USD,10.00,12.00,{at},1,Mug",  # its second line is bad
+        f"#2,,,,,,{at},x,Cup",
+        f"#3,,,,,,{at},1,Cup",  # a line item whose order row is not in the file
+        f"#4,c@example.com,paid,USD,5.00,5.00,{at},1,Mug",  # twice with order totals
+        f"#4,c@example.com,paid,USD,5.00,5.00,{at},1,Mug",
+    ]
+    path = tmp_path / "orders_export.csv"
+    path.write_text(header + "\n" + "\n".join(lines) + "\n")
+    result = ingest([path], tmp_path, "salt")
+    assert result.tables["orders"]["order_id"].to_list() == ["#1"]
+    reasons = dict(zip(result.quarantine["orders"]["source_row"], result.quarantine["orders"]["reason"], strict=True))
+    assert reasons == {
+        "3": "another line of this order failed a check",
+        "4": "`Lineitem quantity` is not a number",
+        "5": "the order's first line (with its totals) is not in the file",
+        "6": "order number appears twice with order totals",
+        "7": "order number appears twice with order totals",
+    }
+    ledger = result.ledger.row(0, named=True)
+    assert (ledger["rows_in"], ledger["kept"], ledger["quarantined"]) == (6, 1, 5)
