@@ -126,30 +126,37 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
 
 
 def run_suite(
-    frame: pl.DataFrame, table: str, rules: list[Rule], chunk_rows: int = CHUNK_ROWS
+    frame: pl.DataFrame, table: str, rules: list[Rule], chunk_rows: int = CHUNK_ROWS, screen: bool = True
 ) -> list[tuple[Rule, bool, list[int], Any]]:
     """Validate `frame` with GX; per rule: success, failing row positions, observed value.
 
-    A table longer than `chunk_rows` goes to GX in parts, so that its pandas copy
-    stays small: rows are sent to parts by a hash of the columns the uniqueness
-    rules compare (duplicates always meet in one part), and a rule on a column's
-    count of distinct values runs once on those distinct values.
+    With `screen` (the default), GX sees only the rows that can change an
+    outcome (see `suspects`), with their positions in the table: every rule
+    then gives what it gives on the whole table, and the pandas copy is tiny
+    for a clean table. A table (or screened part) longer than `chunk_rows` goes
+    to GX in parts, so that its pandas copy stays small: rows are sent to parts
+    by a hash of the columns the uniqueness rules compare (duplicates always
+    meet in one part), and a rule on a column's count of distinct values runs
+    once on those distinct values.
     """
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx  # imported here: only the validate stage pays its start-up cost
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-    parts = _parts(frame, rules, chunk_rows)
+    rows = suspects(frame, rules) if screen else None
+    subset = frame if rows is None else frame[rows]
+    parts = _parts(subset, rules, chunk_rows)
     on_distinct = [i for i, rule in enumerate(rules) if rule.expectation == DISTINCT_COUNT] if len(parts) > 1 else []
     per_row = [i for i in range(len(rules)) if i not in on_distinct]
     results: dict[int, list[Any]] = {i: [] for i in range(len(rules))}
     for n, positions in enumerate(parts):
-        part = frame if positions is None else frame[positions]
-        for i, item in _validate(context, part, positions, f"{table}_{n}", rules, per_row).items():
+        part = subset if positions is None else subset[positions]
+        at = rows if positions is None else positions if rows is None else rows.gather(positions)
+        for i, item in _validate(context, part, at, f"{table}_{n}", rules, per_row).items():
             results[i].append(item)
     for i in on_distinct:
-        distinct = frame.select(pl.col(rules[i].kwargs["column"]).unique(maintain_order=True))
+        distinct = subset.select(pl.col(rules[i].kwargs["column"]).unique(maintain_order=True))
         results[i] += _validate(context, distinct, None, f"{table}_distinct_{i}", rules, [i]).values()
     outcomes = []
     for i, rule in enumerate(rules):
@@ -161,6 +168,135 @@ def run_suite(
         outcomes.append((rule, all(item.success for item in results[i]), indexes,
                          results[i][0].result.get("observed_value")))
     return outcomes
+
+
+# Expectations whose outcome on the screened rows equals their outcome on the whole table (see `suspects`).
+SCREENED = (
+    "ExpectTableColumnsToMatchSet", "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeBetween",
+    "ExpectColumnPairValuesAToBeGreaterThanB", *UNIQUENESS, DISTINCT_COUNT,
+)
+
+
+def suspects(frame: pl.DataFrame, rules: list[Rule]) -> pl.Series | None:
+    """Positions of the rows GX must see to give every rule the outcome it has on the whole table; None: all rows.
+
+    In polars, and looser than GX (a superset): rows that may fail a row rule
+    (a missing, NaN, out-of-range or boundary value, A < B in integer or float
+    terms, a key whose hash is shared), the first row of each distinct value a
+    distinct-count rule counts, and row 0. So that pandas gives each column the
+    dtype it gives the whole table, also the first null of each column with
+    nulls and the rows holding each Date column's earliest and latest date (see
+    `for_gx`). Row rules judge each row on its own, and every row sharing a key
+    is kept, so the failing rows and the table-level observations are the same.
+    None for a rule this screen does not know (or one with `mostly`, which
+    counts all rows): GX then reads the whole table.
+    """
+    schema = frame.schema
+    marks: list[pl.Expr] = [pl.int_range(pl.len()) == 0]
+    for rule in rules:
+        kwargs = rule.kwargs
+        if rule.expectation not in SCREENED or "mostly" in kwargs or "row_condition" in kwargs:
+            return None
+        columns = kwargs.get("column_list") or [kwargs[name] for name in ("column", "column_A", "column_B")
+                                                if name in kwargs]
+        if any(name not in schema for name in columns):
+            return None
+        if rule.expectation == "ExpectColumnValuesToNotBeNull":
+            marks.append(_missing(kwargs["column"], schema))
+        elif rule.expectation == "ExpectColumnValuesToBeBetween":
+            outside = _outside(kwargs["column"], schema, kwargs)
+            if outside is None:
+                return None
+            marks.append(outside)
+        elif rule.expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
+            a, b = kwargs["column_A"], kwargs["column_B"]
+            if not (schema[a].is_numeric() and schema[b].is_numeric()):
+                return None
+            holds = [pl.col(a) >= pl.col(b), pl.col(a).cast(pl.Float64) >= pl.col(b).cast(pl.Float64)] if kwargs.get(
+                "or_equal") else [pl.col(a) > pl.col(b), pl.col(a).cast(pl.Float64) > pl.col(b).cast(pl.Float64)]
+            failing = pl.any_horizontal(~check for check in holds).fill_null(False)
+            nan = _nan(a, schema) | _nan(b, schema)
+            if kwargs.get("ignore_row_if", "both_values_are_missing") != "either_value_is_missing":
+                nan = nan | pl.col(a).is_null() | pl.col(b).is_null()
+            marks.append(failing | nan)
+        elif rule.expectation in UNIQUENESS:
+            shared = pl.lit(_shared_keys(frame, columns))
+            if rule.expectation == "ExpectColumnValuesToBeUnique":
+                shared = shared & ~_missing(columns[0], schema)
+            marks.append(shared)
+        elif rule.expectation == DISTINCT_COUNT:
+            marks.append(pl.col(kwargs["column"]).is_first_distinct())
+    position = pl.int_range(pl.len(), dtype=pl.UInt32)
+    nulls = frame.null_count().row(0, named=True)
+    marks += [position == pl.col(name).is_null().arg_max() for name, count in nulls.items() if count > 0]
+    marks += [position == getattr(pl.col(name), pick)() for name, dtype in schema.items() if dtype == pl.Date()
+              for pick in ("arg_min", "arg_max")]
+    return frame.select(pl.any_horizontal(marks)).to_series().arg_true()
+
+
+def _shared_keys(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """Whether each row's key (the values of `columns`) hashes like another row's: a superset of the duplicates.
+
+    Columns holding one value in every row (or only nulls) cannot tell rows apart and are left out of the hash.
+    """
+    schema = frame.schema
+    stats = frame.select(
+        *(pl.col(name).null_count().alias(f"{name}__nulls") for name in columns),
+        *(pl.col(name).min().alias(f"{name}__min") for name in columns if not schema[name].is_float()),
+        *(pl.col(name).max().alias(f"{name}__max") for name in columns if not schema[name].is_float()),
+    ).row(0, named=True)
+    varying = [
+        name for name in columns
+        if not (stats[f"{name}__nulls"] == frame.height or (
+            stats[f"{name}__nulls"] == 0 and not schema[name].is_float()
+            and stats[f"{name}__min"] == stats[f"{name}__max"]))
+    ]
+    if not varying:  # one key for every row
+        return pl.repeat(frame.height > 1, frame.height, dtype=pl.Boolean, eager=True)
+    hashes = frame.select(pl.struct(*(_normalised(name, schema) for name in varying)).hash(seed=0)).to_series()
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    return hashes.is_in(repeated.unique()) if repeated.len() else pl.repeat(False, frame.height, eager=True)
+
+
+def _nan(name: str, schema: pl.Schema) -> pl.Expr:
+    """NaN in a float column (pandas reads it as missing); never true elsewhere."""
+    return pl.col(name).is_nan().fill_null(False) if schema[name].is_float() else pl.lit(False)
+
+
+def _missing(name: str, schema: pl.Schema) -> pl.Expr:
+    """Missing as pandas sees it: null, or NaN in a float column."""
+    return pl.col(name).is_null() | _nan(name, schema)
+
+
+def _normalised(name: str, schema: pl.Schema) -> pl.Expr:
+    """A column as pandas compares it for duplicates: -0.0 equals 0.0 and every NaN is one missing value."""
+    if not schema[name].is_float():
+        return pl.col(name)
+    return pl.when(pl.col(name) == 0.0).then(0.0).otherwise(pl.col(name)).fill_nan(None).alias(name)
+
+
+def _outside(name: str, schema: pl.Schema, kwargs: dict[str, Any]) -> pl.Expr | None:
+    """Rows that may fall outside a between rule's bounds (nulls never fail it); None for a dtype not screened."""
+    dtype = schema[name]
+    lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
+    if dtype == pl.Date():
+        # Bounds may carry a time of day: a date on a bound's day is always a suspect.
+        days = [bound.date() if isinstance(bound, dt.datetime) else bound for bound in (lo, hi)]
+        if any(bound is not None and not isinstance(bound, dt.date) for bound in days):
+            return None
+        checks = [(pl.col(name) <= days[0]) if days[0] is not None else pl.lit(False),
+                  (pl.col(name) >= days[1]) if days[1] is not None else pl.lit(False)]
+        return pl.any_horizontal(checks).fill_null(False)
+    if not dtype.is_numeric() or any(bound is not None and not isinstance(bound, int | float) for bound in (lo, hi)):
+        return None
+    checks = []
+    for column in (pl.col(name), pl.col(name).cast(pl.Float64)):
+        if lo is not None:
+            checks.append(~(column > lo) if kwargs.get("strict_min") else ~(column >= lo))
+        if hi is not None:
+            checks.append(~(column < hi) if kwargs.get("strict_max") else ~(column <= hi))
+    return pl.any_horizontal(checks).fill_null(False) | _nan(name, schema) if checks else _nan(name, schema)
 
 
 def _validate(context: Any, frame: pl.DataFrame, positions: pl.Series | None, name: str, rules: list[Rule],
@@ -260,16 +396,21 @@ def validate_table(
             "table": table, "check": rule.expectation, "column": column, "success": success,
             "unexpected_count": len(indexes), "details": rule.reason or _observed(observed),
         })
-    flagged = pl.Series("reason", [None] * body.height, dtype=pl.String)
-    # A row failing several rules keeps the reason of the first: later rules are written first.
-    for rule, _, indexes, _ in reversed(outcomes):
-        if indexes and rule.reason:
+    failing = [(rule, indexes) for rule, _, indexes, _ in outcomes if indexes and rule.reason]
+    if failing:
+        flagged = pl.Series("reason", [None] * body.height, dtype=pl.String)
+        # A row failing several rules keeps the reason of the first: later rules are written first.
+        for rule, indexes in reversed(failing):
             flagged = flagged.scatter(indexes, rule.reason)
-    marked = frame.with_columns(flagged)
-    bad = marked.filter(pl.col("reason").is_not_null())
+        marked = frame.with_columns(flagged)
+        bad = marked.filter(pl.col("reason").is_not_null())
+        kept = marked.filter(pl.col("reason").is_null()).drop("reason", INPUT_ROWS)
+    else:  # nothing to quarantine: the table as it came (no copy of it)
+        bad = frame.clear().with_columns(pl.lit(None, pl.String).alias("reason"))
+        kept = body
     counts = dict(bad.group_by("source_file").agg(pl.col(INPUT_ROWS).sum()).iter_rows())
     return Validated(
-        table=marked.filter(pl.col("reason").is_null()).drop("reason", INPUT_ROWS),
+        table=kept,
         quarantine=bad.drop(INPUT_ROWS).select(pl.all().cast(pl.String)),
         checks=pl.DataFrame(checks, schema=CHECKS) if checks else pl.DataFrame(schema=CHECKS),
         quarantined_rows=counts,
@@ -283,7 +424,8 @@ def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
         AdlabError: naming each table's currency and a file it came from.
     """
     found = {
-        table: frame.filter(pl.col("currency").is_not_null()).select("currency", "source_file").head(1).rows()
+        table: frame.lazy().filter(pl.col("currency").is_not_null()).select("currency", "source_file").head(1)
+        .collect().rows()
         for table, frame in tables.items()
         if "currency" in frame.columns
     }
