@@ -71,12 +71,18 @@ FLOAT_SUMS = tuple(name for name in KPI_SUMS if AD_METRICS[name] == pl.Float64()
 
 def sum_metrics_of(columns: Iterable[str]) -> list[pl.Expr]:
     """Sums that stay null when every input is null (absent is not 0)."""
-    return [pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name) for name in columns]
+    # count() (non-null values) is one of polars' fast group aggregations; is_not_null().any() is not.
+    return [pl.when(pl.col(name).count() > 0).then(pl.col(name).sum()).alias(name) for name in columns]
 
 
 def sum_metrics() -> list[pl.Expr]:
     """Sums of the additive metrics, null where nothing was exported."""
     return sum_metrics_of(KPI_SUMS)
+
+
+def _rounded_sum(name: str) -> pl.Expr:
+    """A float sum as `rollup` gives it: never -0.0 (its sums start at 0.0), then rounded."""
+    return pl.when(pl.col(name) == 0.0).then(0.0).otherwise(pl.col(name)).round(SUM_DECIMALS).alias(name)
 
 
 def rollup(frame: pl.DataFrame | pl.LazyFrame, by: list[str], hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
@@ -145,29 +151,64 @@ def compute_kpis_daily(
     Frequency (impressions / reach) is only given where reach was exported at
     this grain: a single ad-level, no-breakdown row behind the output row.
     """
-    view = totals_view(ad_insights).collect()  # once: both the sums and the reach read it
     by = ["date", "platform_source", *ENTITY]
-    daily = rollup(view, by, hold_rate_base)
-    reach = (
-        view.lazy()
-        .filter((pl.col("level") == "ad") & (pl.col("breakdown") == "none"))
-        .group_by(by)
-        .agg(pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"))
-        .collect()
+    single = ((pl.col("level") == "ad") & (pl.col("breakdown") == "none")).alias("_single")
+    # The in-memory engine sums each group in row order (the same bits every run) and returns one chunk.
+    view = totals_view(ad_insights).select(*by, *KPI_SUMS, "reach", single).collect(engine="in-memory")
+    ordered, repeated = _order(view, by)
+    if ordered:  # an export is usually sorted already: one chunk (the layout the parquet file gets), no sort
+        view = view.rechunk()
+    else:
+        view = view.sort(by, nulls_last=True)
+        repeated = _order(view, by)[1]
+    reach = pl.col("reach").filter("_single").first()
+    daily = (
+        view.lazy().group_by(by, maintain_order=True)
+        .agg(*sum_metrics(), pl.when(pl.col("_single").sum() == 1).then(reach).alias("reach"))
+        if repeated else
+        # One row per output row (an ad-level export): its sums are its values, no group_by needed.
+        view.lazy().select(*by, *KPI_SUMS, pl.when("_single").then(pl.col("reach")).alias("reach"))
     )
-    return (
-        daily.join(reach, on=by, how="left", nulls_equal=True)
+    daily = (
+        daily.with_columns(_rounded_sum(name) for name in FLOAT_SUMS)
+        .with_columns(kpi_exprs(hold_rate_base))
         .with_columns(ratio("impressions", "reach").alias("frequency"))
-        .sort(by, nulls_last=True)
+        .select(*by, *KPI_SUMS, *KPI_FRACTIONS, "reach", "frequency")
+        .collect(engine="in-memory")
     )
+    return daily.sort(by, nulls_last=True) if repeated else daily
+
+
+def _order(frame: pl.DataFrame, by: list[str]) -> tuple[bool, bool]:
+    """(rows sorted by `by` ascending with nulls last, some row repeats the key of the row before it)."""
+    if frame.height < 2:
+        return True, False
+    before = {name: pl.col(name).shift(1) for name in by}
+    after = pl.lit(False)  # the row's key sorts after the previous row's key
+    for name in reversed(by):
+        greater = (before[name] < pl.col(name)) | (before[name].is_not_null() & pl.col(name).is_null())
+        after = greater.fill_null(False) | (before[name].eq_missing(pl.col(name)) & after)
+    same = pl.all_horizontal(before[name].eq_missing(pl.col(name)) for name in by)
+    ordered, repeated = frame.select(
+        (after | same).slice(1).all().alias("ordered"), same.slice(1).any().alias("repeated")
+    ).row(0)
+    return ordered, repeated
 
 
 def compute_kpis_weekly(kpis_daily: pl.DataFrame, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
     """One row per (week, platform_source, campaign, adset, ad); `days` counts days with data."""
     by = ["week", "platform_source", *ENTITY]
-    weekly = rollup(add_week(kpis_daily), by, hold_rate_base)
-    days = add_week(kpis_daily).group_by(by).agg(pl.col("date").n_unique().alias("days")).collect()
-    return weekly.join(days, on=by, how="left", nulls_equal=True).sort(by, nulls_last=True)
+    return (
+        add_week(kpis_daily)
+        .group_by(by, maintain_order=True)
+        .agg(*sum_metrics(), pl.col("date").n_unique().alias("days"))
+        # Float sums are rounded like every roll-up's (and summed in row order by the in-memory engine).
+        .with_columns(_rounded_sum(name) for name in FLOAT_SUMS)
+        .with_columns(kpi_exprs(hold_rate_base))
+        .select(*by, *KPI_SUMS, *KPI_FRACTIONS, "days")
+        .collect(engine="in-memory")
+        .sort(by, nulls_last=True)  # eager: the lazy sort after this group_by takes three times as long
+    )
 
 
 def store_daily(orders: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
