@@ -34,7 +34,7 @@ def main() -> None:
     settings = params.creatives
     kpis_daily = io.read_parquet(args.kpis_daily)
     metadata = read_metadata(Path(settings.metadata_file)) if settings.metadata_file else None
-    attributes = creative_attributes(kpis_daily["ad"].drop_nulls().to_list(), settings.naming_rules, metadata)
+    attributes = creative_attributes(kpis_daily["ad"].drop_nulls().unique().to_list(), settings.naming_rules, metadata)
     fatigue = ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
                          settings.fatigue_frequency_rise)
     creatives = compute_creative_kpis(kpis_daily, attributes, fatigue, params.kpis.hold_rate_base)

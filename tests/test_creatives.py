@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -119,3 +120,32 @@ def test_compute_creative_kpis_sums_a_creative_across_ad_sets_first():
     assert by_format["video"]["cpa"] == pytest.approx(40.0)
     assert by_format["image"]["share_of_spend"] == pytest.approx(0.5)
     assert "objective" not in creatives.columns  # no name carries it
+
+
+def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_row():
+    from scipy.stats import norm  # the per-ad formula fatigue used before it ran once over all ads
+
+    frame = as_kpis_daily(pl.DataFrame(
+        _daily("tired", 20, 0.02, 0.011, 1.25, 2.0) + _daily("steady", 21, 0.02, 0.0199, 1.25, 1.3)
+        + _daily("rising", 15, 0.01, 0.03, 1.1, 1.0) + _daily("new", 9, 0.02, 0.01, 1.25, 2.0)
+    ).with_columns(pl.when(pl.col("ad") == "steady").then(None).otherwise(pl.col("adset")).alias("adset")))
+    result = ad_fatigue(frame, 14, 0.25, 0.2)
+    assert result.columns == [
+        "campaign", "adset", "ad", "first_day", "last_day", "days_live", "ctr_first_week", "frequency_first_week",
+        "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued", "p_ctr_fell",
+        "fatigue_evidence",
+    ]
+    assert result["ad"].to_list() == ["new", "rising", "tired", "steady"]  # sorted by campaign, ad set (nulls last)
+    windows = frame.with_columns((pl.col("date") - pl.col("date").min().over("ad")).dt.total_days().alias("day"))
+    for row in result.iter_rows(named=True):
+        if row["ctr_change"] is None:
+            assert row["p_ctr_fell"] is None
+            continue
+        live = windows.filter(pl.col("ad") == row["ad"])
+        last = live["day"].max()
+        sums = [live.filter(window)[name].sum() for window in (pl.col("day") < 7, pl.col("day") > last - 7)
+                for name in ("link_clicks", "impressions")]
+        (c0, n0, c1, n1) = sums
+        a0, b0, a1, b1 = c0 + 0.5, n0 - c0 + 0.5, c1 + 0.5, n1 - c1 + 0.5
+        var = a0 * b0 / ((a0 + b0) ** 2 * (a0 + b0 + 1)) + a1 * b1 / ((a1 + b1) ** 2 * (a1 + b1 + 1))
+        assert row["p_ctr_fell"] == float(norm.cdf((a0 / (a0 + b0) - a1 / (a1 + b1)) / math.sqrt(var)))

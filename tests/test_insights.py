@@ -15,6 +15,7 @@ from adlab.errors import AdlabError
 from adlab.ingest import ingest
 from adlab.insights import (
     Period,
+    _funnel_break,
     best_for_segment,
     contributions,
     explain_change,
@@ -241,6 +242,25 @@ def test_explain_change_attributes_the_last_day_drop_to_the_checkout(planted):
     assert terms["cvr"] / answer.data["log_change"] > 0.8
     assert answer.data["top_campaign"] == sample.CHECKOUT_PROBLEM_CAMPAIGN
     assert any(sample.CHECKOUT_PROBLEM_CAMPAIGN in check and "checkout" in check for check in answer.data["checks"])
+
+
+def test_funnel_break_flags_a_campaign_whose_purchases_vanish_while_clicks_hold(planted):
+    _, kpis_daily = planted
+    current, previous = periods_for(kpis_daily, "yesterday")
+    campaign = "RT | Website Visitors 30d"  # 8 purchases the day before: 5+ expected at that rate
+    lost = (pl.col("campaign") == campaign) & (pl.col("date") == current.end)
+    # The pixel stops on the last day for one campaign: purchases and their value vanish, delivery does not.
+    broken = kpis_daily.with_columns(
+        *[pl.when(lost).then(0).otherwise(pl.col(c)).alias(c) for c in ("purchases", "purchase_value")]
+    )
+    notes = _funnel_break(broken, current, previous, ["campaign"])
+    tracking = [note for note in notes if note.startswith("Tracking check")]
+    assert len(tracking) == 1
+    assert f"'{campaign}'" in tracking[0]
+    assert all(campaign not in note for note in _funnel_break(kpis_daily, current, previous, ["campaign"])
+               if note.startswith("Tracking check"))
+    # The account as a whole still sells, so it gets no tracking note.
+    assert not [n for n in _funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
 
 
 def test_best_for_segment_names_the_women_25_34_winner(planted):

@@ -222,9 +222,17 @@ def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, k
     """Tracking or checkout breaks: purchases fall to (almost) nothing while clicks or checkouts started hold."""
     notes = []
     frame = kpis_daily.filter(_in(current) | _in(previous))
-    groups = frame.partition_by(keys, as_dict=True, maintain_order=True) if keys else {("account",): frame}
-    for key, rows in groups.items():
-        now, before = _totals(rows.filter(_in(current))), _totals(rows.filter(_in(previous)))
+    group = keys or ["_all"]
+    if not keys:
+        frame = frame.with_columns(pl.lit("account").alias("_all"))
+    # One roll-up of every group in both periods (a day in both periods counts in both, as filtering each would).
+    tagged = pl.concat([frame.filter(_in(period)).with_columns(pl.lit(tag).alias("_period"))
+                        for tag, period in (("now", current), ("before", previous))])
+    by_group: dict[tuple, dict[str, dict]] = {}
+    for row in rollup(tagged, [*group, "_period"]).iter_rows(named=True):
+        by_group.setdefault(tuple(row[k] for k in group), {})[row["_period"]] = row
+    for key in frame.select(group).unique(maintain_order=True).iter_rows():  # first-seen order, as partition_by
+        now, before = by_group.get(key, {}).get("now", {}), by_group.get(key, {}).get("before", {})
         if not now or not before or not before.get("purchases") or not now.get("spend"):
             continue
         per_day = {name: ((now.get(name) or 0) / current.days, (before.get(name) or 0) / previous.days)
@@ -590,15 +598,18 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
     period = _window_of(kpis_daily, end, params.recommend.lookback_days)
     window = kpis_daily.filter(_in(period))
     account_aov = _totals(window).get("aov")
+    # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
     fatigue_by_ad = {} if fatigue is None else {
-        tuple(row[k] for k in ENTITY): row for row in fatigue.iter_rows(named=True)
+        tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)
     }
     rows = []
     for level in ("adset", "ad"):
         keys = list(LEVELS[level])
         # One roll-up (and one frequency pass) per level; then each entity's row is judged on its own.
         frequencies = _frequencies(window, keys) if level == "ad" else {}
-        for totals in rollup(window, keys).iter_rows(named=True):
+        # Only the figures judge() and the table read (a row of every KPI costs more to build than to judge).
+        figures = rollup(window, keys).select(*keys, "spend", "purchases", "purchase_value", "roas", "cpa", "ctr")
+        for totals in figures.iter_rows(named=True):
             if not totals.get("spend"):
                 continue
             key = tuple(totals[k] for k in keys)
