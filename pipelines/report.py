@@ -114,13 +114,13 @@ def main() -> None:
     manifest_path = weekly_dir / MANIFEST
     manifest = read_manifest(manifest_path)
     code = report.code_version(args.notebook)
+    ledger, warnings = report.read_optional(args.ledger), report.read_optional(args.warnings)
+    store_sales, sessions = report.read_optional(args.store_sales), report.read_optional(args.sessions)
     digests = {
         week: report.week_fingerprint(
-            week, kpis_daily=kpis_daily, orders=orders, ad_insights=ad_insights,
-            ledger=report.read_optional(args.ledger), warnings=report.read_optional(args.warnings),
+            week, kpis_daily=kpis_daily, orders=orders, ad_insights=ad_insights, ledger=ledger, warnings=warnings,
             recommendations=recommendations, creatives=creatives, settings=values, trend_weeks=TREND_WEEKS,
-            code=code, store_sales=report.read_optional(args.store_sales),
-            sessions=report.read_optional(args.sessions),
+            code=code, store_sales=store_sales, sessions=sessions,
         )
         for week in weeks
     }

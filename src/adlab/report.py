@@ -16,6 +16,7 @@ import math
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ NO_ORDERS_NOTE = (
     "(store revenue / ad spend) here."
 )
 WEEK_LABEL = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
+Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 # Currencies quoted without minor units in ad platforms and shops.
@@ -240,10 +242,27 @@ def html_table(
         f'<th class="num">{esc(labels.get(n, n))}</th>' if n in numeric else f"<th>{esc(labels.get(n, n))}</th>"
         for n in columns
     )
-    rows = []
-    for row in frame.iter_rows(named=True):
-        css = f' class="level-{esc(row[row_class])}"' if row_class else ""
-        rows.append(f"<tr{css}>" + "".join(cell(name, row[name]) for name in columns) + "</tr>")
+
+    def column(name: str) -> list[str]:
+        """The cells of one column as cell() writes them: a column at a time, for tables of thousands of rows."""
+        fmt = formats.get(name)
+        tone = tones.get(name)
+        kind = "num" if name in numeric else "text" if name in text else ""
+        plain = f'<td class="{kind}">' if kind else "<td>"
+        cells = []
+        for value in frame.get_column(name).to_list():
+            shown = esc(fmt(value)) if fmt is not None else esc(value)
+            css = tone(value) if tone is not None and value is not None else None
+            opening = (f'<td class="{kind} {css}">' if kind else f'<td class="{css}">') if css else plain
+            cells.append(f"{opening}{shown}</td>")
+        return cells
+
+    row_css = (
+        [f' class="level-{esc(value)}"' for value in frame.get_column(row_class).to_list()] if row_class
+        else [""] * frame.height
+    )
+    cells_by_row = zip(*(column(name) for name in columns), strict=True) if columns else ((),) * frame.height
+    rows = [f"<tr{css}>" + "".join(cells) + "</tr>" for css, cells in zip(row_css, cells_by_row, strict=True)]
     if total is not None:
         rows.append('<tr class="total">' + "".join(cell(name, total.get(name), True) for name in columns) + "</tr>")
     body = "\n".join(rows)
@@ -978,13 +997,16 @@ def creative_leaderboard_html(
 
 
 def breakdown_html(
-    ad_insights: pl.DataFrame | None, breakdown: str, week: str, currency: str, *, target_roas: float,
+    ad_insights: pl.DataFrame | pl.LazyFrame | None, breakdown: str, week: str, currency: str, *, target_roas: float,
     target_cpa: float, gross_margin: float,
 ) -> tuple[pl.DataFrame | None, str]:
     """The week's rows of one breakdown export rolled up by its dimensions, and a table of them (or a note
-    naming the export to add)."""
+    naming the export to add).
+
+    `ad_insights` may be a lazy scan (scan_optional): only that breakdown's rows are read.
+    """
     dims = {"age_gender": ["age", "gender"], "placement": ["publisher_platform", "placement"]}[breakdown]
-    if ad_insights is None or ad_insights.is_empty():
+    if ad_insights is None or (isinstance(ad_insights, pl.DataFrame) and ad_insights.is_empty()):
         return None, info_html(BREAKDOWN_EXPORTS[breakdown])
     rolled = kpis.breakdown_rollup(ad_insights, breakdown, dims, *kpis.week_bounds(week))
     rolled = rolled.filter((pl.col("spend").fill_null(0) > 0) | (pl.col("impressions").fill_null(0) > 0))
@@ -1016,19 +1038,23 @@ def customer_split_html(orders: pl.DataFrame | None, week: str, currency: str) -
     )
 
 
-def week_sources(ad_insights: pl.DataFrame | None, orders: pl.DataFrame | None, week: str) -> list[str]:
-    """The source files that hold ad rows or orders dated in `week`, sorted."""
+def week_sources(
+    ad_insights: pl.DataFrame | pl.LazyFrame | None, orders: pl.DataFrame | pl.LazyFrame | None, week: str
+) -> list[str]:
+    """The source files that hold ad rows or orders dated in `week`, sorted (either table may be a lazy scan)."""
     start, end = kpis.week_bounds(week)
     files: set[str] = set()
     for frame in (ad_insights, orders):
-        if frame is not None and frame.height:
-            files.update(frame.filter(pl.col("date").is_between(start, end))["source_file"].drop_nulls().to_list())
+        if frame is None or (isinstance(frame, pl.DataFrame) and not frame.height):
+            continue
+        names = frame.lazy().filter(pl.col("date").is_between(start, end)).select(pl.col("source_file").unique())
+        files.update(names.collect()["source_file"].drop_nulls().to_list())
     return sorted(files)
 
 
 def data_quality_html(
     kpis_daily: pl.DataFrame,
-    ad_insights: pl.DataFrame | None,
+    ad_insights: pl.DataFrame | pl.LazyFrame | None,
     orders: pl.DataFrame | None,
     ledger: pl.DataFrame | None,
     warnings: pl.DataFrame | None,
@@ -1085,12 +1111,42 @@ def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: i
 
 # ---------------------------------------------------------------------------------------------------- reading
 
-def read_optional(path: str | Path) -> pl.DataFrame | None:
-    """A parquet table another stage may not have written yet: None when the path is empty or absent."""
+def _read(path: Path, days: Days | None = None, week: str | None = None, columns: Sequence[str] | None = None
+          ) -> pl.DataFrame:
+    """A parquet table, all of it or only the rows dated in `days` (first, last) or of ISO `week`.
+
+    The filter is pushed into the scan, so row groups outside it are skipped: a page reads what it shows.
+    """
+    if days is None and week is None and columns is None:
+        return io.read_parquet(path)
+    frame = pl.scan_parquet(path)
+    if days is not None:
+        frame = frame.filter(pl.col("date").is_between(*days))
+    if week is not None:
+        frame = frame.filter(pl.col("week") == week)
+    return frame.select(columns).collect() if columns is not None else frame.collect()
+
+
+def read_optional(path: str | Path, days: Days | None = None) -> pl.DataFrame | None:
+    """A parquet table another stage may not have written yet: None when the path is empty or absent.
+
+    With `days` (first, last): only its rows dated in those days.
+    """
     if not str(path):
         return None
     path = Path(path)
-    return io.read_parquet(path) if path.is_file() else None
+    return _read(path, days) if path.is_file() else None
+
+
+def scan_optional(path: str | Path) -> pl.LazyFrame | None:
+    """A lazy scan of a parquet table another stage may not have written yet: None when the path is empty or absent.
+
+    For tables a page needs only a filtered part of (e.g. one breakdown export of ad_insights).
+    """
+    if not str(path):
+        return None
+    path = Path(path)
+    return pl.scan_parquet(path) if path.is_file() else None
 
 
 def read_recommendations(path: str | Path) -> pl.DataFrame | None:
@@ -1111,8 +1167,11 @@ def read_recommendations(path: str | Path) -> pl.DataFrame | None:
 
 
 
-def read_kpis(path: str | Path) -> pl.DataFrame:
-    """A KPI table written by the kpis stage.
+def read_kpis(
+    path: str | Path, days: Days | None = None, *, week: str | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """A KPI table written by the kpis stage: all of it, or only the rows dated in `days` (first, last) or of
+    ISO `week` (kpis_weekly), or only some `columns`.
 
     Raises:
         AdlabError: the file is missing.
@@ -1120,14 +1179,14 @@ def read_kpis(path: str | Path) -> pl.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise AdlabError(f"{path}: not found; run the kpis stage (`dvc repro`) before the report.")
-    return io.read_parquet(path)
+    return _read(path, days, week, columns)
 
 
 def read_store(path: str | Path, store_sales_path: str | Path = "") -> pl.DataFrame | None:
     """Store sales per day (kpis.store_daily) from the orders table; without orders, from Shopify Analytics
     daily sales (`store_sales`); None when neither holds rows."""
-    orders = read_optional(path)
-    if orders is not None and orders.height:
+    orders = scan_optional(path)  # only the columns store_daily sums are read
+    if orders is not None and orders.select(pl.len()).collect().item():
         return kpis.store_daily(orders)
     sales = read_optional(store_sales_path) if store_sales_path else None
     return kpis.store_daily_from_sales(sales) if sales is not None and sales.height else None
@@ -1242,13 +1301,21 @@ def code_version(notebook: Path) -> str:
 
 
 def _frame_digest(frame: pl.DataFrame | None) -> str:
-    """A digest of a frame's rows and columns; CSV text is stable across runs and polars' own row hashes are not."""
+    """A digest of a frame's column names, types and rows, in order.
+
+    Rows go in as polars' row hashes with a fixed seed: the same in every run of one polars version, and
+    code_version holds that version, so an upgrade re-renders every page anyway. (Digesting CSV text took
+    about a second per page's window at a million ad rows.)
+    """
     if frame is None:
         return "absent"
-    return hashlib.sha256(frame.write_csv().encode()).hexdigest()
+    digest = hashlib.sha256(f"{frame.height}\0{list(frame.schema.items())}\0".encode())
+    if frame.width:
+        digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
-def week_window(week: str, trend_weeks: int) -> tuple[dt.date, dt.date]:
+def week_window(week: str, trend_weeks: int) -> Days:
     """The days a weekly page reads: its trend (trend_weeks weeks ending with `week`, at least the week before)."""
     start, end = kpis.week_bounds(week)
     return start - dt.timedelta(days=7 * (max(trend_weeks, 2) - 1)), end
@@ -1348,9 +1415,41 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    outputs = _park_html_outputs(executed)
     page, _ = exporter.from_notebook_node(executed)
-    io.write_text(page, out_html)
+    io.write_text(_unpark_html_outputs(page, outputs), out_html)
     return out_html
+
+
+def _park_html_outputs(notebook: Any) -> dict[str, str]:
+    """Swap every HTML output of the executed notebook for a placeholder comment; the outputs by placeholder.
+
+    nbconvert's HTMLExporter parses and re-serialises the whole page with BeautifulSoup, to add alt text to
+    images and tabindex to the cells of its own notebook layout (which the adlab template does not use). The
+    outputs are HTML this module wrote, without images; parsing them took about a second per 10,000 table cells,
+    half a minute for an agency's campaign tree. They go round that pass as placeholders and come back byte for
+    byte; the page is the one the pass would have written, up to how it spells the same HTML (`<br>` for `<br/>`).
+    """
+    marker = f"adlab-output-{uuid.uuid4().hex}"
+    parked: dict[str, str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                key = f"{marker}-{len(parked)}"
+                value = data["text/html"]
+                parked[key] = "".join(value) if isinstance(value, list) else value
+                data["text/html"] = f"<!--{key}-->"
+    return parked
+
+
+def _unpark_html_outputs(page: str, parked: Mapping[str, str]) -> str:
+    """The page with each placeholder of _park_html_outputs replaced by its output."""
+    if not parked:
+        return page
+    marker = next(iter(parked)).rsplit("-", 1)[0]
+    placeholders = re.compile(rf"<!--({re.escape(marker)}-\d+)-->")
+    return placeholders.sub(lambda match: parked[match.group(1)], page)
 
 
 def render_index(
