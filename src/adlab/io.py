@@ -274,7 +274,8 @@ def read_columns(raw: RawTable, wanted: list[str]) -> tuple[pl.DataFrame, pl.Ser
     positions = list(dict.fromkeys([0, *(index[name] for name in wanted)]))
     scan = scan_source(raw.source)
     try:
-        frame = scan.select(pl.nth([0, *(i + 1 for i in positions)])).collect()
+        # One chunk per column: parsers mix these columns with new ones, and polars aligns mixed chunks by copying.
+        frame = scan.select(pl.nth([0, *(i + 1 for i in positions)])).collect().rechunk()
     except pl.exceptions.NoDataError:
         return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String)), pl.Series(LINE, [], pl.UInt32)
     except pl.exceptions.PolarsError as err:

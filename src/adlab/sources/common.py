@@ -95,10 +95,11 @@ def parsed_column(column: str, kind: str) -> str:
 
 
 def with_parsed(
-    frame: pl.DataFrame, numbers: Iterable[str] = (), dates: Iterable[str] = ()
+    frame: pl.DataFrame, numbers: Iterable[str] = (), dates: Iterable[str] = (), texts: Iterable[str] = ()
 ) -> tuple[pl.DataFrame, set[str]]:
     """`frame` plus each listed text column parsed once, and the columns where a cell may not have parsed.
 
+    `texts` are cleaned by `null_if_token` (kind "text").
     A column takes a plain cast (numbers) or the ISO format (dates) when every cell holding data
     does; only the others go through `parse_number` / `parse_date`, the full rules, so exports
     written plainly (the large ones, in practice) are read about three times faster. Either
@@ -108,6 +109,10 @@ def with_parsed(
     numbers, dates = list(dict.fromkeys(numbers)), list(dict.fromkeys(dates))
     parsed: dict[str, pl.Series] = {}
     needs_check: set[str] = set()
+    for column in dict.fromkeys(texts):
+        # `null_if_token`, kept as the column itself when it changes nothing (no copy of the text).
+        text, value = frame.get_column(column), frame.select(null_if_token(column)).to_series()
+        parsed[parsed_column(column, "text")] = text if text.equals(value, null_equal=True) else value
     for column in numbers:
         text = frame.get_column(column)
         value = text.cast(pl.Float64, strict=False)
@@ -138,14 +143,30 @@ def unparsed_check(column: str, kind: str, needs_check: set[str]) -> pl.Expr:
     return unparsed(column, pl.col(parsed_column(column, kind)))
 
 
+def first_failure(checks: list[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The message of the first check that fails on a row (checks are (message, failed)); null when none does.
+
+    Built from small integer codes: a text column per check would cost 16 bytes a row each.
+    """
+    if not checks:
+        return pl.lit(None, pl.String)
+    code = pl.coalesce([pl.when(failed).then(pl.lit(i, pl.UInt16)) for i, (_, failed) in enumerate(checks)])
+    return code.replace_strict(list(range(len(checks))), [message for message, _ in checks], default=None,
+                               return_dtype=pl.String)
+
+
 def unparsed(column: str, parsed: pl.Expr) -> pl.Expr:
     """True where the cell holds data but did not parse."""
     return null_if_token(column).is_not_null() & parsed.is_null()
 
 
-def quarantined(raw: RawTable, frame: pl.DataFrame) -> pl.DataFrame:
-    """The rows of `frame` (parsed from `raw`) that have a `reason`: every column as written, `source_row`, `reason`."""
-    bad = frame.select(pl.arg_where(pl.col("reason").is_not_null())).to_series()
+def quarantined(raw: RawTable, frame: pl.DataFrame, excluded: pl.Expr | None = None) -> pl.DataFrame:
+    """The rows of `frame` (parsed from `raw`) that have a `reason`: every column as written, `source_row`, `reason`.
+
+    Rows where `excluded` holds are left out (e.g. totals rows).
+    """
+    bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
+    bad = frame.select(pl.arg_where(bad)).to_series()
     return raw.rows_as_written(bad).with_columns(
         frame["source_row"].gather(bad).alias("source_row"), frame["reason"].gather(bad).alias("reason")
     )

@@ -18,8 +18,8 @@ from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIM
 from adlab.sources import Parsed
 from adlab.sources.common import (
     Detection,
-    drop_parsed,
     find_column,
+    first_failure,
     normalise_header,
     null_if_token,
     parse_number,
@@ -184,7 +184,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
-    frame, needs_check = with_parsed(raw.cells, number_sources, date_sources)
+    frame, needs_check = with_parsed(raw.cells, number_sources, date_sources, columns.values())
 
     def number(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "number"))
@@ -204,11 +204,11 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     if "purchase_value" in numbers and spec.blank_is_zero:
         no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
         numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
-    text = {name: null_if_token(col) for name, col in columns.items()}
+    text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
 
     checks = [(f"`{date_source}` is not a date", unparsed_check(date_source, "date", needs_check))]
-    checks.append((f"`{date_source}` is empty", null_if_token(date_source).is_null()))
+    checks.append((f"`{date_source}` is empty", pl.col(parsed_column(date_source, "text")).is_null()))
     checks += [
         (f"`{column}` is not a number", unparsed_check(column, "number", needs_check)) for column in number_sources
     ]
@@ -217,11 +217,13 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
         for n in integer_metrics if n in metrics
     ]
-    reason = pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in checks]).alias("reason")
+    reason = first_failure(checks).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
     is_totals = (
-        pl.all_horizontal([null_if_token(c).is_null() for c in name_columns]) if name_columns else pl.lit(False)
+        pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null() for c in name_columns])
+        if name_columns
+        else pl.lit(False)
     )
     frame = frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
     # A row repeated verbatim is an export glitch, not a second ad. Rows that may be copies and
@@ -229,10 +231,14 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     candidates = raw.cells.hash_rows().is_duplicated()
     raw.prefetch((candidates | (frame["reason"].is_not_null() & ~frame["_is_totals"])).arg_true())
     copy = exact_copies(raw, candidates)
-    copy_reason = pl.lit("exact copy of an earlier row in this file")
-    frame = frame.with_columns(pl.when(copy).then(copy_reason).otherwise(pl.col("reason")).alias("reason"))
-    totals_rows = drop_parsed(frame.filter(pl.col("_is_totals")))
-    quarantine = quarantined(raw, frame.with_columns(pl.when(~pl.col("_is_totals")).then(pl.col("reason"))))
+    if copy.len():
+        copy_reason = pl.lit("exact copy of an earlier row in this file")
+        is_copy = pl.int_range(pl.len(), dtype=pl.UInt32).is_in(copy.implode())
+        frame = frame.with_columns(pl.when(is_copy).then(copy_reason).otherwise(pl.col("reason")).alias("reason"))
+    # Gathered, not filtered: a filter first aligns the chunks of every column it keeps (a copy of the text).
+    totals_at = frame.select(pl.arg_where(pl.col("_is_totals"))).to_series()
+    totals_rows = frame.select(pl.col(c).gather(totals_at) for c in dict.fromkeys(number_sources))
+    quarantine = quarantined(raw, frame, excluded=pl.col("_is_totals"))
     # Typed values are computed on every row and filtered after: filtering the text would copy all of it.
     good = ~pl.col("_is_totals") & pl.col("reason").is_null()
 
@@ -285,17 +291,16 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
 
 
 def exact_copies(raw: RawTable, candidates: pl.Series) -> pl.Series:
-    """True for each row that repeats an earlier row of the table in every column.
+    """Positions of the rows that repeat an earlier row of the table in every column.
 
     `candidates` are the rows whose hash on the columns read is shared (usually none); only
     they are compared in full, on every column of the file.
     """
-    copies = pl.repeat(False, raw.cells.height, dtype=pl.Boolean, eager=True)
-    if not candidates.any():
-        return copies
-    where = candidates.arg_true()
+    where = candidates.arg_true().cast(pl.UInt32)
+    if not where.len():
+        return where
     repeated = ~raw.rows_as_written(where).select(pl.struct(pl.all()).is_first_distinct()).to_series()
-    return copies.scatter(where, repeated)
+    return where.filter(repeated)
 
 
 def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:

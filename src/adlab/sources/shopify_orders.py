@@ -20,6 +20,7 @@ from adlab.sources.common import (
     Detection,
     detect_by_aliases,
     find_column,
+    first_failure,
     null_if_token,
     parsed_column,
     quarantined,
@@ -124,7 +125,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         ),
     ]
     lines = lines.with_columns(
-        pl.coalesce([pl.when(failed).then(pl.lit(message)) for message, failed in row_checks]).alias("reason")
+        first_failure(row_checks).alias("reason")
     )
     # A bad line spoils its whole order; an order without its first line cannot be totalled.
     order_checks = lines.group_by("_order").agg(
