@@ -81,7 +81,7 @@ def main() -> None:
     for week in skipped:
         print(f"report: skipped {week} from report.extra_weeks: no ad data in that week")
     orders = report.read_optional(args.orders)
-    store = report.read_store(args.orders)
+    store = report.read_store(args.orders, args.store_sales)  # as the weekly pages: orders, else Analytics sales
     recommendations = report.read_recommendations(args.recommendations)
     creatives = report.read_optional(args.creatives)
     ad_insights = report.read_optional(args.ad_insights)

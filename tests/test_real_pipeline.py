@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pytest
@@ -40,3 +41,28 @@ def test_pipeline_outputs_hold_no_personal_data_from_real_orders(real_data, tmp_
                 for secret in SECRETS:
                     assert secret not in data, f"{secret!r} found in {path.relative_to(project)}"
     assert scanned >= 10
+
+
+def test_index_and_daily_plot_show_store_sales_from_shopify_analytics_without_orders(real_data, tmp_path):
+    """cocoon has Shopify Analytics sales by product but no orders export: MER still has its revenue."""
+    project = copy_project(tmp_path / "project")
+    sales = real_data / "cocoon_au" / "shopify_sales_by_product_daily_2025-08_to_2026-04.csv"
+    shutil.copy2(real_data / "cocoon_au" / "meta_ads_ad_level_daily_2025-08_to_2026-04.csv",
+                 project / "data" / "raw" / "meta.csv")
+    shutil.copy2(sales, project / "data" / "raw" / "sales.csv")
+    params = project / "params.yaml"
+    params.write_text(params.read_text().replace("weeks: 8 ", "weeks: 1 "))
+    result = dvc(project, "repro")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    # Independent count: `Total sales` summed per day with the csv module.
+    expected: dict[str, float] = {}
+    with sales.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            expected[row["Day"]] = expected.get(row["Day"], 0.0) + float(row["Total sales"])
+    with (project / "data" / "processed" / "account_daily.csv").open(newline="") as handle:
+        plotted = {row["date"]: row["revenue"] for row in csv.DictReader(handle)}
+    both = sorted(set(plotted) & set(expected))
+    assert len(both) > 100
+    for day in both:
+        assert float(plotted[day]) == pytest.approx(expected[day], abs=0.01), day
+    assert "MER" in (project / "reports" / "index.html").read_text(encoding="utf-8")
