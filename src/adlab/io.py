@@ -356,6 +356,7 @@ def read_text_block(
     if header_index < 0:
         raise AdlabError(f"{where}: no header row found in the first {MAX_PREAMBLE_LINES} lines; is it an export?")
     names = dedupe_names(split_fields(lines[header_index], delimiter))
+    title = "\n".join([preamble, *lines[:header_index]]).strip()
     cut_row: tuple[str, ...] = ()
     if source is None:
         offset = sum(len(line) + 1 for line in text.split("\n", header_index)[:header_index])
@@ -370,7 +371,6 @@ def read_text_block(
     else:
         data, skip = source, header_index + 1
         if source.stat().st_size >= DEFER_BYTES:
-            title = "\n".join([preamble, *lines[:header_index]]).strip()
             deferred = CsvSource(source, skip, tuple(names), delimiter)
             return RawTable(path, names, None, first_line + header_index + 2, encoding, delimiter, part, title,
                             source=deferred)
@@ -390,7 +390,6 @@ def read_text_block(
     except pl.exceptions.PolarsError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise AdlabError(f"{where}: not a readable {delimiter!r}-delimited table ({first}).") from err
-    title = "\n".join([preamble, *lines[:header_index]]).strip()
     if frame.width:
         frame = frame.filter(not_blank_or_comment(frame.width))  # blank lines and trailing `# comment` lines
     first_row = first_line + header_index + 2

@@ -253,10 +253,8 @@ def _shared_keys(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
     ]
     if not varying:  # one key for every row
         return pl.repeat(frame.height > 1, frame.height, dtype=pl.Boolean, eager=True)
-    hashes = frame.select(pl.struct(*(_normalised(name, schema) for name in varying)).hash(seed=0)).to_series()
-    ordered = hashes.sort()
-    repeated = ordered.filter(ordered == ordered.shift(1))
-    return hashes.is_in(repeated.unique()) if repeated.len() else pl.repeat(False, frame.height, eager=True)
+    key = pl.struct(*(_normalised(name, schema) for name in varying))
+    return frame.select(key.hash(seed=0).is_duplicated()).to_series()
 
 
 def _nan(name: str, schema: pl.Schema) -> pl.Expr:

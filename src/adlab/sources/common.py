@@ -84,13 +84,13 @@ def parse_date(column: str) -> pl.Expr:
     )
 
 
-# Parsed values sit beside the text in temporary columns with these names (dropped before output).
+# Parsed values sit beside the text in temporary columns with these names (never in an output).
 PARSED_PREFIX = "\x00parsed\x00"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def parsed_column(column: str, kind: str) -> str:
-    """Name of the temporary column holding `column` parsed as `kind` ("number" or "date")."""
+    """Name of the temporary column holding `column` parsed as `kind` ("number", "date" or "text")."""
     return f"{PARSED_PREFIX}{kind}\x00{column}"
 
 
@@ -99,8 +99,8 @@ def with_parsed(
 ) -> tuple[pl.DataFrame, set[str]]:
     """`frame` plus each listed text column parsed once, and the columns where a cell may not have parsed.
 
-    `texts` are cleaned by `null_if_token` (kind "text").
-    A column takes a plain cast (numbers) or the ISO format (dates) when every cell holding data
+    `texts` are cleaned by `null_if_token` (kind "text"); a column it leaves unchanged is kept as is.
+    A number or date column takes a plain cast (numbers) or the ISO format (dates) when every cell holding data
     does; only the others go through `parse_number` / `parse_date`, the full rules, so exports
     written plainly (the large ones, in practice) are read about three times faster. Either
     way the values are those of the full rules. A column not in the returned set parsed in
@@ -110,7 +110,6 @@ def with_parsed(
     parsed: dict[str, pl.Series] = {}
     needs_check: set[str] = set()
     for column in dict.fromkeys(texts):
-        # `null_if_token`, kept as the column itself when it changes nothing (no copy of the text).
         text, value = frame.get_column(column), frame.select(null_if_token(column)).to_series()
         parsed[parsed_column(column, "text")] = text if text.equals(value, null_equal=True) else value
     for column in numbers:
@@ -129,11 +128,6 @@ def with_parsed(
             needs_check.add(column)
         parsed[parsed_column(column, "date")] = value
     return frame.with_columns(**parsed), needs_check
-
-
-def drop_parsed(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` without the temporary parsed columns of `with_parsed`."""
-    return frame.drop([name for name in frame.columns if name.startswith(PARSED_PREFIX)])
 
 
 def unparsed_check(column: str, kind: str, needs_check: set[str]) -> pl.Expr:

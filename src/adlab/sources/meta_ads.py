@@ -179,10 +179,10 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
     roas_header = find_column(header, spec.value_from_roas) if spec.value_from_roas else None
     zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
-    raw = raw.project([*columns.values(), *metrics.values(), spend_header, *([roas_header] if roas_header else [])])
+    number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
+    raw = raw.project([*columns.values(), *number_sources])
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
-    number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
     frame, needs_check = with_parsed(raw.cells, number_sources, date_sources, columns.values())
 

@@ -16,7 +16,6 @@ from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, ORDERS, conform
 from adlab.sources import Parsed
 from adlab.sources.common import (
-    PARSED_PREFIX,
     Detection,
     detect_by_aliases,
     find_column,
@@ -124,9 +123,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
             pl.col("_order_row") & pl.col("_created_at").is_null(),
         ),
     ]
-    lines = lines.with_columns(
-        first_failure(row_checks).alias("reason")
-    )
+    lines = lines.with_columns(first_failure(row_checks).alias("reason"))
     # A bad line spoils its whole order; an order without its first line cannot be totalled.
     order_checks = lines.group_by("_order").agg(
         pl.col("reason").is_not_null().any().alias("_failed"),
@@ -147,7 +144,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
             .alias("reason")
         ).drop("_failed", "_no_first", "_twice")
     # Only the columns read below are filtered: filtering every text column would copy the export.
-    parsed = [c for c in lines.columns if c.startswith(PARSED_PREFIX)]
+    parsed = [parsed_column(c, "number") for c in [*amounts, cols["quantity"]]]
     used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", *cols.values(), *parsed]))
     good = lines.select(used).filter(pl.col("reason").is_null())
     per_order = good.group_by("_order").agg(
