@@ -45,6 +45,9 @@ AD_INSIGHTS: dict[str, pl.DataType] = {
     **{dim: pl.String() for dim in BREAKDOWN_DIMS},
     "attribution_setting": pl.String(),
     "objective": pl.String(),
+    # What the ad was optimised for (`Website purchases`, `Leads`, ...) and how many it got: never summed across types.
+    "result_type": pl.String(),
+    "results": pl.Float64(),
     "currency": pl.String(),
     "spend": AD_METRICS["spend"],
     "impressions": AD_METRICS["impressions"],

@@ -55,11 +55,13 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "country": ("country",),
     "attribution_setting": ("attribution setting",),
     "objective": ("objective",),
+    "result_type": ("result type", "result indicator"),
     "currency": ("currency",),
 }
 
 METRICS: dict[str, tuple[str, ...]] = {
     "impressions": ("impressions", "показы"),
+    "results": ("results", "result"),
     "reach": ("reach", "охват"),
     "clicks": ("clicks (all)", "clicks", "клики"),
     "link_clicks": ("link clicks",),
@@ -252,7 +254,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         pl.lit(_breakdown(columns)).alias("breakdown"),
         *[text[n].str.to_lowercase().alias(n) if n == "gender" else text[n].alias(n)
           for n in BREAKDOWN_DIMS if n in text],
-        *[text[n].alias(n) for n in ("attribution_setting", "objective") if n in text],
+        *[text[n].alias(n) for n in ("attribution_setting", "objective", "result_type") if n in text],
         currency.alias("currency"),
         *[numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
           for n in numbers],
@@ -316,8 +318,9 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     merged = (
         rows.group_by(key, maintain_order=True)
         .agg(
-            *[pl.col(c).first() for c in rows.columns if c not in key and c not in AD_METRICS and c != "reach"],
-            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
+            *[pl.col(c).first() for c in rows.columns
+              if c not in key and c not in AD_METRICS and c not in ("reach", "results")],
+            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in (*AD_METRICS, "results")],
             pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
             pl.len().alias(INPUT_ROWS),
         )
