@@ -193,6 +193,7 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
         row = {
             "source_file": label, "kind": p.kind, "table": p.table, "rows_in": rows_in[label],
             "kept": counts[label]["kept"], "replaced": replaced, "totals": p.totals, "quarantined": quarantined,
+            "columns_used": p.columns_used,
         }
         if row["rows_in"] != row["kept"] + replaced + p.totals + quarantined:
             raise RuntimeError(f"row ledger does not balance for {label}: {row}")  # a bug, never bad input

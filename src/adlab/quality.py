@@ -125,6 +125,24 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
     ]
 
 
+def row_failures(table: str, values: dict[str, pl.Expr]) -> list[tuple[str, pl.Expr]]:
+    """(reason, failing) for each value rule of `table` that judges a row on its own, on the given values.
+
+    Parsers call this before they sum rows sharing a key, so that a bad row is quarantined
+    with the same reason the validate stage gives, never masked by a sum with a good one.
+    """
+    failures = []
+    for rule in rules_for(table, dt.date.min, dt.date.max):
+        kwargs = rule.kwargs
+        if rule.expectation == "ExpectColumnValuesToBeBetween" and kwargs["column"] in values and "max_value" not in kwargs:
+            failures.append((rule.reason, (values[kwargs["column"]] < kwargs["min_value"]).fill_null(False)))
+        elif rule.expectation == "ExpectColumnPairValuesAToBeGreaterThanB" and {kwargs["column_A"], kwargs["column_B"]} <= set(values):
+            a, b = values[kwargs["column_A"]], values[kwargs["column_B"]]
+            failing = (b > a) if kwargs.get("or_equal") else (b >= a)
+            failures.append((rule.reason, failing.fill_null(False)))
+    return failures
+
+
 def run_suite(
     frame: pl.DataFrame, table: str, rules: list[Rule], chunk_rows: int = CHUNK_ROWS, screen: bool = True
 ) -> list[tuple[Rule, bool, list[int], Any]]:

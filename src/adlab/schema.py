@@ -58,18 +58,26 @@ AD_INSIGHTS: dict[str, pl.DataType] = {
     "source_row": pl.Int64(),
 }
 
-# One row is unique on these columns (DESIGN 3.3).
+# One row is unique on these columns (DESIGN 3.3). Two accounts or platforms never replace each other's
+# rows, and two ads that share a name but not an ID stay two ads.
 AD_INSIGHTS_KEY: tuple[str, ...] = (
+    "account",
+    "platform_source",
     "date",
     "window_start",  # a lifetime row ending on a day is not that day's row
     "level",
     "campaign",
     "adset",
     "ad",
+    "campaign_id",
+    "adset_id",
+    "ad_id",
     "breakdown",
     *BREAKDOWN_DIMS,
     "attribution_setting",
 )
+# Where an export has an entity's ID, the ID is its identity and the name is for display (DESIGN 3.3).
+ENTITY_IDS: dict[str, str] = {"campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}
 
 ORDERS: dict[str, pl.DataType] = {
     "order_id": pl.String(),
@@ -151,6 +159,7 @@ LEDGER: dict[str, pl.DataType] = {
     "replaced": pl.Int64(),
     "totals": pl.Int64(),
     "quarantined": pl.Int64(),
+    "columns_used": pl.String(),  # e.g. which purchase column became `purchases` (ads exports)
 }
 
 # Quarantine tables: the source values (as text) + these columns.

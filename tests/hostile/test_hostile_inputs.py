@@ -243,12 +243,26 @@ def test_hostile_negative_spend_and_clicks_above_impressions_are_quarantined(tmp
     ]))
     result = ingest([path], tmp_path, "salt")
     ledger = balanced(result, {"bad_values.csv": 3})["bad_values.csv"]
+    # Judged row by row at ingest, with the reasons the validate stage gives; nothing left for it to find.
+    assert reasons(result) == [("3", "spend is negative"), ("4", "link_clicks > impressions")]
     checked = validate_table(result.tables["ad_insights"], "ad_insights", LO, HI)
     assert checked.table["ad"].to_list() == ["ok"]
-    assert dict(checked.quarantine.select("ad", "reason").rows()) == {
-        "negative": "spend is negative", "clicks": "link_clicks > impressions",
-    }
-    assert checked.table.height + checked.quarantined_rows["bad_values.csv"] == ledger["kept"]
+    assert ledger["kept"] == 1 and ledger["quarantined"] == 2
+
+
+def test_hostile_bad_rows_sharing_names_on_a_day_are_quarantined_not_summed(tmp_path):
+    """-5 spend + a clicks > impressions row would sum to a plausible row (1 + -5 + 9 ... ): each is judged alone."""
+    path = write(tmp_path, "same_names.csv", export([
+        ad_row("A"), ad_row("A", spend="-5.00"), ad_row("A", spend="9.00", impressions="3", clicks="9"),
+        ad_row("B", spend="2.00"), ad_row("B", spend="3.00"),
+    ]))
+    result = ingest([path], tmp_path, "salt")
+    ledger = balanced(result, {"same_names.csv": 5})["same_names.csv"]
+    assert reasons(result) == [("3", "spend is negative"), ("4", "link_clicks > impressions")]
+    rows = result.tables["ad_insights"].sort("ad")
+    # A keeps its one good row; the two B rows (same names, both good) are summed: 2 + 3.
+    assert rows.select("ad", "spend", "impressions", "link_clicks").rows() == [("A", 1.0, 100, 2), ("B", 5.0, 200, 4)]
+    assert (ledger["kept"], ledger["quarantined"]) == (3, 2)
 
 
 def test_hostile_impossible_date_is_quarantined_at_ingest(tmp_path):

@@ -18,3 +18,4 @@ class Parsed:
     totals: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
     window_end: object = None  # the latest date the export covers (newest re-export wins)
+    columns_used: str = ""  # which source columns became which metrics, where a file had a choice

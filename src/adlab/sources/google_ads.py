@@ -7,7 +7,7 @@ import re
 from adlab.io import RawTable
 from adlab.sources import Parsed
 from adlab.sources.common import Detection
-from adlab.sources.meta_ads import AdsExport, detect_ads, parse_ads
+from adlab.sources.meta_ads import AdsExport, PurchaseFamily, detect_ads, parse_ads
 
 GOOGLE_ADS = AdsExport(
     kind="google_ads",
@@ -32,9 +32,9 @@ GOOGLE_ADS = AdsExport(
         "clicks": ("clicks",),
         # Search, Shopping and PMax clicks land on the site: they are the link clicks.
         "link_clicks": ("clicks",),
-        "purchases": ("conversions", "purchases"),
-        "purchase_value": ("conv. value", "conversion value", "total conv. value"),
     },
+    purchases=(PurchaseFamily("conversions", ("conversions", "purchases"),
+                              ("conv. value", "conversion value", "total conv. value")),),
     blank_is_zero=False,
 )
 

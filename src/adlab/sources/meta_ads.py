@@ -14,6 +14,7 @@ import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.io import RawTable
+from adlab.quality import row_failures
 from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
 from adlab.sources import Parsed
 from adlab.sources.common import (
@@ -40,9 +41,10 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "reporting_starts": ("reporting starts",),
     "reporting_ends": ("reporting ends",),
     "account": ("account name", "account id", "facebook_account_id"),
-    "campaign": ("campaign name", "campaign", "кампания", "название кампании"),
-    "adset": ("ad set name", "adset name", "ad set", "группа объявлений", "название группы объявлений"),
-    "ad": ("ad name",),
+    # Recent exports name the entity columns `Campaigns` / `Ad sets` / `Ads` (the table's tabs).
+    "campaign": ("campaign name", "campaigns", "campaign", "кампания", "название кампании"),
+    "adset": ("ad set name", "adset name", "ad sets", "ad set", "группа объявлений", "название группы объявлений"),
+    "ad": ("ad name", "ads"),
     "campaign_id": ("campaign id",),
     "adset_id": ("ad set id", "adset id"),
     "ad_id": ("ad id",),
@@ -61,21 +63,13 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 
 METRICS: dict[str, tuple[str, ...]] = {
     "impressions": ("impressions", "показы"),
-    "results": ("results", "result"),
+    "results": ("results",),
     "reach": ("reach", "охват"),
     "clicks": ("clicks (all)", "clicks", "клики"),
     "link_clicks": ("link clicks",),
     "landing_page_views": ("landing page views", "website landing page views"),
     "adds_to_cart": ("adds to cart", "website adds to cart"),
     "checkouts": ("checkouts initiated", "website checkouts initiated"),
-    "purchases": ("purchases", "website purchases"),
-    "purchase_value": (
-        "purchases conversion value",
-        "purchase conversion value",
-        "website purchases conversion value",
-        "website purchase conversion value",
-        "purchases_conversion_value",
-    ),
     "video_3s_plays": ("3-second video plays",),
     "thruplays": ("thruplays",),
     "video_p25": ("video plays at 25%",),
@@ -83,7 +77,46 @@ METRICS: dict[str, tuple[str, ...]] = {
     "video_p75": ("video plays at 75%",),
     "video_p100": ("video plays at 100%",),
 }
-PURCHASE_ROAS = ("purchase roas (return on ad spend)", "website purchase roas (return on ad spend)", "purchase roas")
+
+
+@dataclass(frozen=True)
+class PurchaseFamily:
+    """One family of purchase columns an ads export may carry: the count, its conversion value, its ROAS."""
+
+    name: str
+    counts: tuple[str, ...]
+    values: tuple[str, ...]
+    roas: tuple[str, ...] = ()
+
+
+# In precedence order, broadest total first: `Purchases` counts every channel (website, app, offline,
+# on Meta); the channel families are parts of it; `... with shared items` counts only purchases of the
+# advertised catalogue items. A file's `purchases` come from the first family it has.
+PURCHASE_FAMILIES: tuple[PurchaseFamily, ...] = (
+    PurchaseFamily("all purchases", ("purchases", "all purchases"),
+                   ("purchases conversion value", "purchase conversion value", "purchases_conversion_value",
+                    "all purchases conversion value"),
+                   ("purchase roas (return on ad spend)", "purchase roas")),
+    PurchaseFamily("website purchases", ("website purchases",),
+                   ("website purchases conversion value", "website purchase conversion value"),
+                   ("website purchase roas (return on ad spend)", "website purchase roas")),
+    PurchaseFamily("purchases on Meta", ("meta purchases", "on-facebook purchases", "on facebook purchases"),
+                   ("meta purchases conversion value", "meta purchase conversion value",
+                    "on-facebook purchases conversion value", "on-facebook purchase conversion value"),
+                   ("meta purchase roas (return on ad spend)", "on-facebook purchase roas (return on ad spend)")),
+    PurchaseFamily("in-app purchases", ("in-app purchases", "mobile app purchases", "app purchases"),
+                   ("in-app purchases conversion value", "in-app purchase conversion value",
+                    "mobile app purchases conversion value", "app purchases conversion value"),
+                   ("mobile app purchase roas (return on ad spend)", "in-app purchase roas (return on ad spend)")),
+    PurchaseFamily("offline purchases", ("offline purchases",),
+                   ("offline purchases conversion value", "offline purchase conversion value"),
+                   ("offline purchase roas (return on ad spend)",)),
+    PurchaseFamily("purchases with shared items", ("purchases with shared items",),
+                   ("purchases conversion value for shared items only",
+                    "purchase conversion value for shared items only")),
+)
+# A `Result type` (or `Result indicator`) naming a purchase: its `Results` are purchases.
+PURCHASE_RESULT = r"(?i)purchase|compra|achat|kauf|acquist|pembelian|aankoop|zakup|satın|покуп"
 # A count this large is a corrupt cell, not impressions (and would not fit the integer column).
 MAX_COUNT = 1e15
 NAME_LEVELS = (("ad", "ad"), ("adset", "adset"), ("campaign", "campaign"))
@@ -105,9 +138,11 @@ class AdsExport:
     spend_label: str  # how the spend column is named to users
     dimensions: dict[str, tuple[str, ...]]
     metrics: dict[str, tuple[str, ...]]
-    value_from_roas: tuple[str, ...] = ()
+    purchases: tuple[PurchaseFamily, ...] = ()  # in precedence order (see `choose_purchases`)
     # Ads Manager leaves a cell blank when nothing happened; other exports may not.
     blank_is_zero: bool = True
+    # An account-level Ads Manager export names no campaign, ad set or ad (nor always the account).
+    needs_name: bool = True
 
 
 META = AdsExport(
@@ -117,8 +152,52 @@ META = AdsExport(
     spend_label="Amount spent (<currency>)",
     dimensions=DIMENSIONS,
     metrics=METRICS,
-    value_from_roas=PURCHASE_ROAS,
+    purchases=PURCHASE_FAMILIES,
+    needs_name=False,
 )
+
+
+@dataclass(frozen=True)
+class PurchaseColumns:
+    """The columns of one file that give `purchases` and `purchase_value`, and how (said in quality.html)."""
+
+    count: str | None
+    value: str | None
+    roas: str | None  # used only when the file has no conversion value column
+    from_results: bool  # no purchase column: the Results of purchase-type rows are the purchases
+
+    def describe(self) -> str:
+        """One line for the quality report."""
+        if self.count:
+            purchases = f"purchases from `{self.count}`"
+        elif self.from_results:
+            purchases = "purchases from `Results` where `Result type` is a purchase (no purchase column)"
+        else:
+            purchases = "purchases unknown (no purchase column)"
+        if self.value:
+            value = f"purchase_value from `{self.value}`"
+        elif self.roas:
+            value = f"purchase_value = `{self.roas}` x spend (no conversion value column)"
+        else:
+            value = "purchase_value unknown (no conversion value or ROAS column)"
+        return f"{purchases}; {value}"
+
+
+def choose_purchases(header: list[str], families: tuple[PurchaseFamily, ...]) -> PurchaseColumns:
+    """One purchase family per file, by `PURCHASE_FAMILIES` precedence; a ROAS column only when no value column exists.
+
+    The value comes from the chosen family's value column, else from the first family (in
+    precedence) with one, else from that order's first ROAS column times spend.
+    """
+    counted = next((family for family in families if find_column(header, family.counts)), None)
+    ordered = ([counted] if counted else []) + [family for family in families if family is not counted]
+    value = next((column for family in ordered if (column := find_column(header, family.values))), None)
+    roas = None if value else next(
+        (column for family in ordered if family.roas and (column := find_column(header, family.roas))), None
+    )
+    from_results = counted is None and bool(find_column(header, METRICS["results"])) and bool(
+        find_column(header, DIMENSIONS["result_type"]))
+    return PurchaseColumns(find_column(header, counted.counts) if counted else None, value, roas, from_results)
 
 
 def spend_column(header: list[str], spend: re.Pattern[str] = SPEND_HEADER) -> tuple[str | None, str | None]:
@@ -131,7 +210,7 @@ def spend_column(header: list[str], spend: re.Pattern[str] = SPEND_HEADER) -> tu
 
 
 def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
-    """How well the header fits an ads export (needs spend, impressions, a date and a name or account)."""
+    """How well the header fits an ads export (spend, impressions, a date or window, and maybe a name)."""
     header = raw.header
     dims, metrics = spec.dimensions, spec.metrics
     missing = []
@@ -141,7 +220,9 @@ def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
         missing.append("Impressions")
     if find_column(header, dims["date"] + dims.get("reporting_ends", ())) is None:
         missing.append("Day or Reporting ends")
-    if not any(find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account")):
+    if spec.needs_name and not any(
+        find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account")
+    ):
         missing.append("Campaign name, Ad set name or Ad name")
     return Detection(spec.kind, 1 - len(missing) / 4, missing)
 
@@ -179,7 +260,10 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     spend_header, header_currency = spend_column(header, spec.spend)
     if spend_header is None:
         raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
-    roas_header = find_column(header, spec.value_from_roas) if spec.value_from_roas else None
+    chosen = choose_purchases(header, spec.purchases)
+    metrics.update({name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value))
+                    if column})
+    roas_header = chosen.roas
     zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
     number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     raw = raw.project([*columns.values(), *number_sources])
@@ -194,19 +278,25 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     def date(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "date"))
 
+    text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
     numbers = {
         "spend": zero(number(spend_header)),
-        **{n: number(c) if n == "reach" else zero(number(c)) for n, c in metrics.items()},
+        **{n: number(c) if n in ("reach", "results") else zero(number(c)) for n, c in metrics.items()},
     }
+    if "results" in numbers and "result_type" in text:
+        # A blank `Results` is 0 of the row's result type; without a result type it is unknown.
+        numbers["results"] = pl.when(text["result_type"].is_not_null()).then(zero(numbers["results"]))
+    if "purchases" not in numbers and "results" in numbers and "result_type" in text:
+        # No purchase column: the Results of rows optimised for purchases are their purchases.
+        numbers["purchases"] = pl.when(text["result_type"].str.contains(PURCHASE_RESULT)).then(numbers["results"])
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
         numbers["purchase_value"] = (number(roas_header) * numbers["spend"]).round(2)
     if "purchase_value" in numbers and spec.blank_is_zero:
         no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
         numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
-    text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
 
     checks = [(f"`{date_source}` is not a date", unparsed_check(date_source, "date", needs_check))]
@@ -219,6 +309,9 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
         for n in integer_metrics if n in metrics
     ]
+    # Each row is judged on its own before any rows that share a key are summed (a bad row is never
+    # masked by a sum): the value rules of the validate stage, on this row's numbers.
+    checks += row_failures(TABLE, numbers)
     reason = first_failure(checks).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
@@ -289,6 +382,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         totals=totals_rows.height,
         warnings=warnings,
         window_end=window_end,
+        columns_used=chosen.describe() if spec.purchases else "",
     )
 
 

@@ -7,7 +7,7 @@ import re
 from adlab.io import RawTable
 from adlab.sources import Parsed
 from adlab.sources.common import Detection
-from adlab.sources.meta_ads import AdsExport, detect_ads, parse_ads
+from adlab.sources.meta_ads import AdsExport, PurchaseFamily, detect_ads, parse_ads
 
 PINTEREST_ADS = AdsExport(
     kind="pinterest_ads",
@@ -29,9 +29,9 @@ PINTEREST_ADS = AdsExport(
         "reach": ("reach",),
         "clicks": ("pin clicks",),
         "link_clicks": ("outbound clicks",),
-        "purchases": ("total conversions (checkout)",),
-        "purchase_value": ("total order value (checkout)",),
     },
+    purchases=(PurchaseFamily("checkout conversions", ("total conversions (checkout)",),
+                              ("total order value (checkout)",)),),
 )
 
 
