@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+import polars as pl
 
 from adlab import io
 from adlab.errors import exit_on_error
@@ -21,7 +24,10 @@ def main() -> None:
     params = load_params(args.params).ingest
     root = Path.cwd()
     files, is_sample = choose_inputs(root / params.raw_dir, root / params.sample_dir)
-    result = ingest(files, root, io.read_or_create_salt(root / params.salt_file))
+    raw_dir = None if is_sample else root / params.raw_dir
+    result = ingest(files, root, io.read_or_create_salt(root / params.salt_file), raw_dir)
+    for message in result.warnings.filter(pl.col("check") == "not_readable")["message"]:
+        print(f"adlab: warning: {message}", file=sys.stderr)
 
     for table, frame in result.tables.items():
         io.write_parquet(frame, args.out_dir / f"{table}.parquet")

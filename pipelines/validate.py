@@ -11,7 +11,7 @@ import polars as pl
 from adlab import io
 from adlab.errors import exit_on_error
 from adlab.params import load_params
-from adlab.quality import TABLE_COLUMNS, check_currencies, validate_table
+from adlab.quality import TABLE_COLUMNS, attribution_warnings, check_currencies, validate_table
 from adlab.report import render_quality
 
 
@@ -52,6 +52,9 @@ def main() -> None:
         print(f"validate: {table}: {result.table.height} rows kept, {result.quarantine.height} quarantined")
     checks = pl.concat(all_checks)
     warnings = io.read_parquet(args.ingested / "warnings.parquet")
+    mixed = attribution_warnings(ingested["ad_insights"])
+    if mixed:
+        warnings = pl.concat([warnings, pl.DataFrame(mixed, schema=warnings.schema)])
     io.write_parquet(ledger, args.out_dir / "ledger.parquet")
     io.write_parquet(checks, args.out_dir / "checks.parquet")
     io.write_parquet(warnings, args.out_dir / "warnings.parquet")

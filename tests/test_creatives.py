@@ -53,7 +53,8 @@ def test_creative_attributes_metadata_overrides_the_name():
 
 def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
     """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
-    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64()}.items() if name not in frame.columns}
+    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
+               if name not in frame.columns}
     return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
 
 
@@ -131,8 +132,8 @@ def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_
     ).with_columns(pl.when(pl.col("ad") == "steady").then(None).otherwise(pl.col("adset")).alias("adset")))
     result = ad_fatigue(frame, 14, 0.25, 0.2)
     assert result.columns == [
-        "campaign", "adset", "ad", "first_day", "last_day", "days_live", "ctr_first_week", "frequency_first_week",
-        "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued", "p_ctr_fell",
+        "account", "campaign", "adset", "ad", "first_day", "last_day", "days_live", "ctr_first_week",
+        "frequency_first_week", "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued", "p_ctr_fell",
         "fatigue_evidence",
     ]
     assert result["ad"].to_list() == ["new", "rising", "tired", "steady"]  # sorted by campaign, ad set (nulls last)

@@ -39,7 +39,8 @@ DAY = dt.date(2026, 11, 23)
 
 def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
     """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
-    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64()}.items() if name not in frame.columns}
+    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
+               if name not in frame.columns}
     return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
 
 

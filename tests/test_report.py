@@ -49,10 +49,12 @@ def kpis_daily(rows: list[dict]) -> pl.DataFrame:
     """kpis_daily-shaped rows: the given sums (others null) and the KPIs kpis.rollup derives from them."""
     base = {"platform_source": "meta", "campaign": "C", "adset": "S"}
     frame = pl.DataFrame([{**base, **row} for row in rows])
+    if "account" not in frame.columns:  # the one default account
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("account"))
     frame = frame.with_columns(
         pl.lit(None, dtype).alias(name) for name, dtype in AD_METRICS.items() if name not in frame.columns
     )
-    return kpis.rollup(frame, ["date", "platform_source", "campaign", "adset", "ad"])
+    return kpis.rollup(frame, ["date", "platform_source", "account", "campaign", "adset", "ad"])
 
 
 def test_fmt_money_uses_symbol_or_code_and_dash_for_missing():
@@ -147,6 +149,7 @@ def test_best_and_worst_ads_need_min_spend_and_never_repeat():
     weekly = pl.DataFrame({
         "week": ["2026-W47"] * 4 + ["2026-W46"],
         "platform_source": ["meta"] * 5,
+        "account": ["Shop"] * 5,
         "campaign": ["C"] * 5,
         "adset": ["S"] * 5,
         "ad": ["lucky", "good", "bad", "ok", "old"],
@@ -164,6 +167,7 @@ def test_ads_without_purchase_lists_big_spenders_with_no_or_blank_purchases():
     weekly = pl.DataFrame({
         "week": ["2026-W47"] * 4,
         "platform_source": ["meta"] * 4,
+        "account": ["Shop"] * 4,
         "campaign": ["C"] * 4,
         "adset": ["S"] * 4,
         "ad": ["blank", "zero", "sold", "small"],

@@ -11,7 +11,7 @@ import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
-from adlab.schema import INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
+from adlab.schema import ENTITY_IDS, INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
 from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
 
 # Detection order breaks ties: specific kinds first, "known but not used" last.
@@ -107,10 +107,63 @@ def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
     return parsed
 
 
+def parse_file_results(
+    results: list[tuple[str, Parsed, int]], folder: str | None
+) -> list[tuple[str, Parsed, int]]:
+    """The parsed tables of one file, ad rows without an account given the file's account folder."""
+    if folder is None:
+        return results
+    for _, result, _ in results:
+        if result.table == "ad_insights" and result.rows.height:
+            result.rows = result.rows.with_columns(pl.col("account").fill_null(folder))
+    return results
+
+
 def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
     """Rank of each file: later reporting window end first wins, ties by path order (later path wins)."""
     ranked = sorted(parsed, key=lambda label: (parsed[label].window_end or dt.date.min, label))
     return {label: rank for rank, label in enumerate(ranked)}
+
+
+def identity_key(key: tuple[str, ...]) -> list[pl.Expr]:
+    """The key as expressions: an entity with an ID is that ID, whatever its name (DESIGN 3.3)."""
+    exprs = []
+    for name in key:
+        if name in ENTITY_IDS.values():
+            continue
+        if name in ENTITY_IDS and ENTITY_IDS[name] in key:
+            by_id = pl.concat_str(pl.lit("\x00id "), pl.col(ENTITY_IDS[name]))
+            exprs.append(pl.coalesce(by_id, pl.col(name)).alias(name))
+        else:
+            exprs.append(pl.col(name))
+    return exprs
+
+
+def fill_ids(rows: pl.DataFrame) -> pl.DataFrame:
+    """Ad rows with an entity's ID filled where another export names the same entity with exactly one ID.
+
+    An export without IDs and one with IDs that overlap must still replace each other's rows:
+    without this their keys (ID vs name) would differ and the overlap would be counted twice.
+    """
+    path = ["account", "platform_source"]
+    for level, id_column in ENTITY_IDS.items():
+        path.append(level)
+        nulls = rows[id_column].null_count()
+        if nulls in (0, rows.height) or level not in rows.columns:
+            continue
+        known = (
+            rows.lazy().filter(pl.col(id_column).is_not_null() & pl.col(level).is_not_null())
+            .group_by(path).agg(pl.col(id_column).unique().alias("_ids"))
+            .filter(pl.col("_ids").list.len() == 1)
+            .select(*path, pl.col("_ids").list.first().alias("_id"))
+            .collect()
+        )
+        rows = (
+            rows.join(known, on=path, how="left", nulls_equal=True, maintain_order="left")
+            .with_columns(pl.col(id_column).fill_null(pl.col("_id")))
+            .drop("_id")
+        )
+    return rows
 
 
 def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int]) -> tuple[pl.DataFrame, ...]:
@@ -121,6 +174,7 @@ def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int])
     """
     if rows.height == 0:
         return rows, rows.clear(), rows.clear()
+    key = identity_key(key)
     if rows["source_file"].n_unique() == 1 and not rows.select(pl.struct(key).is_duplicated().any()).item():
         return rows, rows.clear(), rows.clear()  # one file, one row per key: the usual case, nothing copied
     order_key = pl.col("source_file").replace_strict(ranks, return_dtype=pl.Int64)
@@ -130,28 +184,55 @@ def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int])
     unique = rows.filter(first_in_file)
     if unique["_rank"].n_unique() == 1:  # one file: nothing to replace
         return unique.drop("_rank", "_pos"), rows.clear().drop("_rank", "_pos"), within.drop("_rank", "_pos")
-    newest = pl.col("_rank") == pl.col("_rank").max().over(list(key))
+    newest = pl.col("_rank") == pl.col("_rank").max().over(key)
     kept = unique.filter(newest).drop("_rank", "_pos")
     replaced = unique.filter(~newest).drop("_rank", "_pos")
     return kept, replaced, within.drop("_rank", "_pos")
 
 
-def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
+def account_folder(path: Path, raw_dir: Path | None) -> str | None:
+    """The account a file belongs to by where it lies: the first folder under raw_dir (`data/raw/<account>/...`)."""
+    if raw_dir is None or not path.is_relative_to(raw_dir):
+        return None
+    parts = path.relative_to(raw_dir).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None) -> Ingested:
     """Parse every file into canonical tables with a balanced ledger.
 
+    Rows without an `Account name` / `Account ID` take their account from the file's first
+    folder under `raw_dir` (none for the embedded sample). Files that cannot be used are
+    listed together: as warnings when other files can be used, else in one error.
+
     Raises:
-        AdlabError: a file cannot be read or is of no known kind.
+        AdlabError: no file can be used; names every file and why.
     """
     parsed: dict[str, Parsed] = {}
     rows_in: dict[str, int] = {}
     unused: list[dict[str, str]] = []
+    unusable: list[tuple[str, str]] = []
     for path in files:
         label = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        for where, result, height in parse_file(path, label, salt):
+        try:
+            results = parse_file(path, label, salt)
+        except AdlabError as error:
+            # Said with the path as the user knows it (relative to the project).
+            unusable.append((label, str(error).replace(path.as_posix(), label)))
+            continue
+        folder = account_folder(path, raw_dir)
+        for where, result, height in parse_file_results(results, folder):
             if result.table:
                 parsed[where], rows_in[where] = result, height
             else:
                 unused.extend(result.warnings)
+    if unusable and not parsed:
+        if len(unusable) == 1:
+            raise AdlabError(unusable[0][1])
+        raise AdlabError(f"none of the {len(unusable)} files can be used:\n" + "\n".join(
+            f"  {message}" for _, message in unusable))
+    unused.extend({"source_file": label, "check": "not_readable", "message": f"left out: {message}"}
+                  for label, message in unusable)
 
     ranks = _file_order(parsed)
     tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
@@ -164,6 +245,8 @@ def ingest(files: list[Path], root: Path, salt: str) -> Ingested:
         )
         for label in labels:
             parsed[label].rows = parsed[label].rows.clear()  # held once, in `rows` (memory at 10M rows)
+        if table == "ad_insights":
+            rows = fill_ids(rows)
         kept, replaced, within = deduplicate(rows, key, ranks)
         del rows
         if table == "orders":

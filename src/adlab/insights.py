@@ -21,7 +21,9 @@ from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ra
 from adlab.params import Params
 from adlab.schema import ENTITY
 
-LEVELS: dict[str, tuple[str, ...]] = {"campaign": ("campaign",), "adset": ("campaign", "adset"), "ad": ENTITY}
+LEVELS: dict[str, tuple[str, ...]] = {
+    "campaign": ("account", "campaign"), "adset": ("account", "campaign", "adset"), "ad": ENTITY,
+}
 LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
 KPI_LABELS = {"roas": "ROAS", "cpa": "CPA", "ctr": "link CTR", "cpc": "CPC", "cpm": "CPM", "cvr": "CVR",
               "aov": "AOV", "hook_rate": "hook rate", "hold_rate": "hold rate", "ctr_all": "CTR (all)"}
@@ -100,7 +102,8 @@ def quoted(name: str | None) -> str:
 
 def entity_label(level: str, row: dict) -> str:
     """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`."""
-    parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in LEVELS[level][:-1][-1:]]
+    named = [parent for parent in LEVELS[level][:-1] if parent != "account"]
+    parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in named[-1:]]
     return f"{LEVEL_WORDS[level]} {quoted(row[level])}" + (f" ({parents[0]})" if parents else "")
 
 

@@ -116,7 +116,7 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     frame = frame.with_columns(
         pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8).alias("level_rank")
     )
-    finest = pl.col("level_rank") == pl.col("level_rank").max().over("date", "platform_source", "campaign")
+    finest = pl.col("level_rank") == pl.col("level_rank").max().over("date", "platform_source", "account", "campaign")
     chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
     one_view = chosen_breakdown == chosen_breakdown.min().over("date", "platform_source", *ENTITY)
     attribution = pl.col("attribution_setting").fill_null("")
@@ -146,7 +146,7 @@ def add_week(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
 def compute_kpis_daily(
     ad_insights: pl.DataFrame | pl.LazyFrame, hold_rate_base: str = "video_3s_plays"
 ) -> pl.DataFrame:
-    """One row per (date, platform_source, campaign, adset, ad) with sums, KPIs and frequency.
+    """One row per (date, platform_source, account, campaign, adset, ad) with sums, KPIs and frequency.
 
     Frequency (impressions / reach) is only given where reach was exported at
     this grain: a single ad-level, no-breakdown row behind the output row.
@@ -196,7 +196,7 @@ def _order(frame: pl.DataFrame, by: list[str]) -> tuple[bool, bool]:
 
 
 def compute_kpis_weekly(kpis_daily: pl.DataFrame, hold_rate_base: str = "video_3s_plays") -> pl.DataFrame:
-    """One row per (week, platform_source, campaign, adset, ad); `days` counts days with data."""
+    """One row per (week, platform_source, account, campaign, adset, ad); `days` counts days with data."""
     by = ["week", "platform_source", *ENTITY]
     return (
         add_week(kpis_daily)

@@ -134,9 +134,12 @@ def row_failures(table: str, values: dict[str, pl.Expr]) -> list[tuple[str, pl.E
     failures = []
     for rule in rules_for(table, dt.date.min, dt.date.max):
         kwargs = rule.kwargs
-        if rule.expectation == "ExpectColumnValuesToBeBetween" and kwargs["column"] in values and "max_value" not in kwargs:
+        columns = {kwargs.get(name) for name in ("column", "column_A", "column_B")} - {None}
+        if not columns or not columns <= set(values):
+            continue
+        if rule.expectation == "ExpectColumnValuesToBeBetween" and "max_value" not in kwargs:
             failures.append((rule.reason, (values[kwargs["column"]] < kwargs["min_value"]).fill_null(False)))
-        elif rule.expectation == "ExpectColumnPairValuesAToBeGreaterThanB" and {kwargs["column_A"], kwargs["column_B"]} <= set(values):
+        elif rule.expectation == "ExpectColumnPairValuesAToBeGreaterThanB":
             a, b = values[kwargs["column_A"]], values[kwargs["column_B"]]
             failing = (b > a) if kwargs.get("or_equal") else (b >= a)
             failures.append((rule.reason, failing.fill_null(False)))
@@ -431,6 +434,32 @@ def validate_table(
         checks=pl.DataFrame(checks, schema=CHECKS) if checks else pl.DataFrame(schema=CHECKS),
         quarantined_rows=counts,
     )
+
+
+def attribution_warnings(ad_insights: pl.DataFrame, shown: int = 3) -> list[dict[str, str]]:
+    """One warning when rows under different attribution settings would add into one ROAS, naming them and where.
+
+    Per setting: how many campaigns use it, the first `shown` of them by name, and its files.
+    """
+    rows = ad_insights.filter(pl.col("attribution_setting").is_not_null())
+    if rows["attribution_setting"].n_unique() < 2:
+        return []
+    per_setting = (
+        rows.group_by("attribution_setting")
+        .agg(pl.col("campaign").drop_nulls().unique().sort().alias("campaigns"),
+             pl.col("source_file").unique().sort().alias("files"))
+        .sort("attribution_setting")
+    )
+    parts = []
+    for setting, campaigns, files in per_setting.iter_rows():
+        names = ", ".join(campaigns[:shown]) + (", ..." if len(campaigns) > shown else "")
+        where = f"{len(campaigns)} campaign{'s' if len(campaigns) != 1 else ''}: {names}; " if campaigns else ""
+        parts.append(f"`{setting}` ({where}{', '.join(files)})")
+    return [{
+        "source_file": ", ".join(sorted(set(rows["source_file"]))),
+        "check": "attribution_mixed",
+        "message": "ROAS adds conversions counted under different attribution settings: " + ", ".join(parts),
+    }]
 
 
 def check_currencies(tables: dict[str, pl.DataFrame]) -> None:

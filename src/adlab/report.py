@@ -54,9 +54,9 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "IDR", "ISK"})
 
 ENTITY_KEYS = {
-    "campaign": ["platform_source", "campaign"],
-    "adset": ["platform_source", "campaign", "adset"],
-    "ad": ["platform_source", "campaign", "adset", "ad"],
+    "campaign": ["platform_source", "account", "campaign"],
+    "adset": ["platform_source", "account", "campaign", "adset"],
+    "ad": ["platform_source", "account", "campaign", "adset", "ad"],
 }
 LABELS = {
     "name": "Campaign / ad set / ad",
@@ -595,11 +595,14 @@ def entity_table_html(
     tree = tree.filter(delivered | (pl.col("level") == "account"))
     columns = [name for name in TREE_COLUMNS if name in tree.columns]
     shown = tree.select("level", *columns)
-    if tree["platform_source"].drop_nulls().n_unique() > 1:
-        # Same campaign names may run on two platforms: say which row is which.
+    # Same campaign names may run on two platforms or in two accounts: say which row is which.
+    owners = [name for name in ("account", "platform_source")
+              if name in tree.columns and tree[name].drop_nulls().n_unique() > 1]
+    if owners:
+        owner = pl.concat_str([tree[name] for name in owners], separator=", ", ignore_nulls=True)
         shown = shown.with_columns(
             pl.when(pl.col("level") == "campaign")
-            .then(pl.concat_str(pl.col("name"), pl.lit(" ("), tree["platform_source"], pl.lit(")")))
+            .then(pl.concat_str(pl.col("name"), pl.lit(" ("), owner, pl.lit(")")))
             .otherwise(pl.col("name"))
             .alias("name")
         )
@@ -625,7 +628,7 @@ def best_and_worst_ads(
         & (pl.col("spend") >= min_spend)
         & pl.col("roas").is_not_null()
         & pl.col("ad").is_not_null()
-    ).sort(["roas", "spend", *key], descending=[True, True, False, False, False, False])
+    ).sort(["roas", "spend", *key], descending=[True, True, *[False] * len(key)])
     n_best = min(n, math.ceil(ranked.height / 2))
     best = ranked.head(n_best)
     worst = ranked.slice(n_best).reverse().head(n)
@@ -644,7 +647,7 @@ def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float,
             & (pl.col("purchases").fill_null(0) == 0)
             & pl.col("ad").is_not_null()
         )
-        .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, False, False, False, False])
+        .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, *[False] * len(ENTITY_KEYS["ad"])])
         .head(n)
     )
 
@@ -1596,6 +1599,12 @@ def render_quality(
         total={**totals, "source_file": "All files", "balances": "✓" if not unbalanced else "✗"} if ledger.height
         else None,
     )
+    has_used = "columns_used" in ledger.columns
+    used = ledger.filter(pl.col("columns_used").fill_null("") != "") if has_used else ledger.clear()
+    columns_used = html_table(
+        used.select("source_file", "columns_used"),
+        labels={"source_file": "File", "columns_used": "Purchases and purchase value come from"},
+    ) if used.height else ""
     failed = checks.filter(~pl.col("success")).height if checks.height else 0
     shown_checks = (
         checks.with_columns(
@@ -1628,7 +1637,8 @@ def render_quality(
         ' <span class="nav"><a href="index.html">All weeks</a></span></p></header>'
         f"{banner_html(sample_data)}"
         f"<h2>Row ledger</h2>{verdict}{ledger_table}"
-        f"<h2>Validation checks</h2>{check_verdict}{checks_table}"
+        + (f"<h2>Where purchases come from</h2>{columns_used}" if columns_used else "")
+        + f"<h2>Validation checks</h2>{check_verdict}{checks_table}"
         f"<h2>Warnings</h2>{warnings_table}"
     )
     io.write_text(page_html("Data quality", body), out_html)

@@ -142,8 +142,9 @@ TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
     "store_sales": (STORE_SALES, STORE_SALES_KEY),
 }
 
-# The grain of kpis_daily / kpis_weekly.
-ENTITY: tuple[str, ...] = ("campaign", "adset", "ad")
+# The grain of kpis_daily / kpis_weekly (with the date or week and platform_source): two accounts'
+# same-named campaigns stay apart.
+ENTITY: tuple[str, ...] = ("account", "campaign", "adset", "ad")
 
 # Sums carried by every KPI table, then the ratios computed from them.
 KPI_SUMS: tuple[str, ...] = tuple(AD_METRICS)

@@ -78,7 +78,8 @@ def ad_row(ad: str, day: str = "2026-11-01", spend: str = "1.00", impressions: s
 
 def test_hostile_empty_file_stops_naming_the_file(tmp_path):
     path = write(tmp_path, "empty.csv", b"")
-    assert stops([path], tmp_path, "empty.csv") == f"{path}: the file is empty; export it again."
+    # Named as the user knows it: relative to the project.
+    assert stops([path], tmp_path, "empty.csv") == "empty.csv: the file is empty; export it again."
 
 
 def test_hostile_whitespace_only_file_stops_naming_the_file(tmp_path):
@@ -247,7 +248,8 @@ def test_hostile_negative_spend_and_clicks_above_impressions_are_quarantined(tmp
     assert reasons(result) == [("3", "spend is negative"), ("4", "link_clicks > impressions")]
     checked = validate_table(result.tables["ad_insights"], "ad_insights", LO, HI)
     assert checked.table["ad"].to_list() == ["ok"]
-    assert ledger["kept"] == 1 and ledger["quarantined"] == 2
+    assert ledger["kept"] == 1
+    assert ledger["quarantined"] == 2
 
 
 def test_hostile_bad_rows_sharing_names_on_a_day_are_quarantined_not_summed(tmp_path):

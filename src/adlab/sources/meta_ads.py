@@ -315,11 +315,9 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     reason = first_failure(checks).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
-    is_totals = (
-        pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null() for c in name_columns])
-        if name_columns
-        else pl.lit(False)
-    )
+    # The totals row names nothing; in an account-level export (no name column) it has no date either.
+    is_totals = pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null()
+                                   for c in name_columns or [date_source]])
     frame = frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
     # A row repeated verbatim is an export glitch, not a second ad. Rows that may be copies and
     # rows going to quarantine are read in full from the file in one pass (when it is deferred).
@@ -413,8 +411,12 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         rows.group_by(key, maintain_order=True)
         .agg(
             *[pl.col(c).first() for c in rows.columns
-              if c not in key and c not in AD_METRICS and c not in ("reach", "results")],
-            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in (*AD_METRICS, "results")],
+              if c not in key and c not in AD_METRICS and c not in ("reach", "results", "result_type")],
+            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
+            # Results of different result types never add up: such a merged row's results are unknown.
+            pl.when(pl.col("result_type").n_unique() == 1).then(pl.col("result_type").first()).alias("result_type"),
+            pl.when((pl.col("result_type").n_unique() == 1) & pl.col("results").is_not_null().any())
+            .then(pl.col("results").sum()).alias("results"),
             pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
             pl.len().alias(INPUT_ROWS),
         )
