@@ -133,8 +133,8 @@ def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_
     result = ad_fatigue(frame, 14, 0.25, 0.2)
     assert result.columns == [
         "account", "campaign", "adset", "ad", "first_day", "last_day", "days_live", "ctr_first_week",
-        "frequency_first_week", "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued", "p_ctr_fell",
-        "fatigue_evidence",
+        "frequency_first_week", "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued",
+        "p_ctr_fell", "fatigue_evidence",
     ]
     assert result["ad"].to_list() == ["new", "rising", "tired", "steady"]  # sorted by campaign, ad set (nulls last)
     windows = frame.with_columns((pl.col("date") - pl.col("date").min().over("ad")).dt.total_days().alias("day"))
