@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from scipy.special import gammainc, gammaincc
 
+from adlab.currency import gate_amount
 from adlab.errors import AdlabError
 from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ratio, rollup, week_bounds
 from adlab.params import Params
@@ -437,9 +438,11 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
 
     Without a segment the whole account's last `recommend.lookback_days` days
     are ranked; with one, the last `recommend.answer_days` days of the
-    breakdown export that holds it.
+    breakdown export that holds it. `recommend.segment_min_spend` is a USD
+    amount, scaled into the account currency (currency.gate_amount).
     """
     settings = params.recommend
+    min_spend = gate_amount(settings.segment_min_spend, currency)
     if segment:
         frame, period = segment_rows(ad_insights if ad_insights is not None else pl.DataFrame(), segment,
                                      settings.answer_days)
@@ -456,12 +459,12 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
         return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
                       ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
-    ranked = best_performers(frame, level, kpi, settings.segment_min_spend, settings.segment_min_purchases)
+    ranked = best_performers(frame, level, kpi, min_spend, settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     overall = _totals(frame)
-    gate = f"at least {money(settings.segment_min_spend, currency)} spend" + (
+    gate = f"at least {money(min_spend, currency)} spend" + (
         f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
-    short = f"less than {money(settings.segment_min_spend, currency)} spend" + (
+    short = f"less than {money(min_spend, currency)} spend" + (
         f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
     if eligible.height == 0:
         biggest = ranked.sort("spend", descending=True).row(0, named=True)
