@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import polars as pl
 import pytest
 
 from adlab.currency import UNITS_PER_USD, amount_text, cpa_target_note, gate_amount, round_significant
-from adlab.insights import best_for_segment
-from adlab.params import Params
+from adlab.insights import Workspace, ask, best_for_segment
+from adlab.params import Params, RecommendParams, TargetsParams
+from adlab.report import headline_notes_html
 from adlab.schema import AD_METRICS
 
 DAY = dt.date(2026, 11, 23)
@@ -103,3 +105,29 @@ def test_best_for_segment_reads_segment_min_spend_as_usd_in_an_idr_account():
     assert "1 other ad(s)" in answer.text()
     # The same figures in a USD account: both pass the 50 USD gate.
     assert "other ad" not in best_for_segment(kpis_daily, None, {}, Params(), "ad", "roas", "USD").text()
+
+
+def _workspace(cpa: float, currency: str | None) -> Workspace:
+    params = dataclasses.replace(Params(), targets=TargetsParams(cpa=cpa),
+                                 recommend=RecommendParams(segment_min_spend=0.0))
+    return Workspace(_kpis_daily({"Big": 900_000.0, "Small": 500_000.0}), None, params, currency)
+
+
+def test_ask_says_once_that_the_cpa_target_looks_like_usd():
+    answer = ask("Should I pause my 'Big' ad?", _workspace(40.0, "IDR"))
+    assert answer.text().count("`targets.cpa`") == 1
+    assert answer.lines[-1].startswith("Your CPA target is 40 IDR")
+
+
+def test_ask_says_nothing_about_the_target_when_it_is_plausible_or_the_currency_unknown():
+    assert "targets.cpa" not in ask("Which ad is best?", _workspace(650_000.0, "IDR")).text()
+    assert "targets.cpa" not in ask("Which ad is best?", _workspace(40.0, None)).text()
+
+
+def test_headline_notes_html_escapes_and_marks_the_setting_as_code():
+    html = headline_notes_html(None, "2026-W47", "IDR", target_cpa=40.0)
+    assert html.count('<p class="note">') == 1
+    assert "<code>targets.cpa</code>" in html
+    assert "650,000 IDR" in html
+    assert headline_notes_html(None, "2026-W47", "EUR", target_cpa=40.0) == ""
+    assert headline_notes_html(None, "2026-W47", "", target_cpa=40.0) == ""
