@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
+from adlab.ingest import ingest
 from adlab.insights import Workspace, ask, attribution_line, attribution_mix
 from adlab.kpis import compute_kpis_daily
 from adlab.params import Params
@@ -135,3 +137,16 @@ def test_ask_why_adds_the_attribution_line_once_for_roas_but_not_for_ctr():
 def test_ask_verdict_has_no_attribution_line_for_a_campaign_under_one_setting():
     workspace = Workspace(compute_kpis_daily(MIXED), MIXED, Params(), "USD")
     assert "attribution" not in ask("Should I pause the 'A' campaign?", workspace).text()
+
+
+@pytest.mark.real
+def test_attribution_mix_on_real_cocoon_exports_matches_a_csv_count(real_data):
+    # Counted with the csv module from the two files: 8-14 Dec 2025, campaigns that spent or sold, per
+    # `Attribution setting` in the Meta file, and Google Ads campaigns with cost (the export states none).
+    files = [real_data / "cocoon_au" / name for name in ("meta_ads_ad_level_daily_2025-08_to_2026-04.csv",
+                                                          "google_ads_campaign_daily_2025-08_to_2026-04.csv")]
+    ad_insights = ingest(files, real_data, "test-salt").tables["ad_insights"]
+    mix = attribution_mix(ad_insights, dt.date(2025, 12, 8), dt.date(2025, 12, 14))
+    assert mix == {"7-day click": 1, "7-day click, 1-day view, or 1-day engaged-view": 1, "Incremental": 1,
+                   "Google Ads without a stated setting": 4}
+    assert attribution_line(mix).count("(1)") == 3

@@ -17,7 +17,7 @@ UNITS_PER_USD: dict[str, float] = {
     "ZAR": 18.0, "NGN": 1500.0, "KES": 129.0, "MAD": 10.0, "INR": 84.0, "PKR": 280.0, "BDT": 120.0,
     "LKR": 300.0, "IDR": 16300.0, "MYR": 4.5, "SGD": 1.35, "THB": 34.0, "PHP": 57.0, "VND": 25000.0,
     "KRW": 1380.0, "JPY": 150.0, "CNY": 7.2, "HKD": 7.8, "TWD": 32.0, "MXN": 18.0, "BRL": 5.5,
-    "ARS": 1000.0, "CLP": 940.0, "COP": 4100.0, "PEN": 3.75, "UYU": 40.0,
+    "ARS": 1000.0, "CLP": 940.0, "COP": 4100.0, "PEN": 3.75, "UYU": 40.0, "RUB": 90.0, "UAH": 41.0, "KZT": 480.0,
 }
 # A cost per purchase below 1 USD or above 20,000 USD is not a target anyone sets: the number was
 # written for another currency (most often a USD amount in an account billed in IDR, JPY, INR, ...).
