@@ -169,8 +169,10 @@ def why(
         if explicit_before is None and current:
             explicit_before = insights.Period(explicit_now.start - dt.timedelta(days=explicit_now.days),
                                               explicit_now.start - dt.timedelta(days=1))
-        return insights.explain_change(workspace.kpis_daily, explicit_now, explicit_before or before, kpi,
-                                       workspace.currency)
+        answer = insights.explain_change(workspace.kpis_daily, explicit_now, explicit_before or before, kpi,
+                                         workspace.currency)
+        notes = insights.footing_notes(workspace, kpi, [explicit_now, explicit_before or before])
+        return insights.with_notes(answer, notes)
 
     _answer(build)
 
@@ -191,8 +193,9 @@ def best(
         if level not in insights.LEVELS or kpi not in insights.KPI_FRACTIONS:
             kpis = ", ".join(insights.KPI_FRACTIONS)
             raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
-        return insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
-                                         level, kpi, workspace.currency)
+        answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
+                                           level, kpi, workspace.currency)
+        return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))
 
     _answer(build)
 
@@ -206,8 +209,9 @@ def verdict(
     def build(workspace: insights.Workspace) -> insights.Answer:
         if level is not None and level not in insights.LEVELS:
             raise AdlabError(f"--level {level!r} must be campaign, adset or ad.")
-        return insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
-                                workspace.currency)
+        answer = insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
+                                  workspace.currency)
+        return insights.with_notes(answer, insights.verdict_notes(answer, workspace))
 
     _answer(build)
 

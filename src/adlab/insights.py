@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import polars as pl
 from scipy.special import gammainc, gammaincc
 
+from adlab.currency import cpa_target_note, gate_amount
 from adlab.errors import AdlabError
-from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ratio, rollup, week_bounds
+from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ratio, rollup, totals_view, week_bounds
 from adlab.params import Params
 from adlab.schema import ENTITY
 
@@ -440,9 +441,11 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
 
     Without a segment the whole account's last `recommend.lookback_days` days
     are ranked; with one, the last `recommend.answer_days` days of the
-    breakdown export that holds it.
+    breakdown export that holds it. `recommend.segment_min_spend` is a USD
+    amount, scaled into the account currency (currency.gate_amount).
     """
     settings = params.recommend
+    min_spend = gate_amount(settings.segment_min_spend, currency)
     if segment:
         frame, period = segment_rows(ad_insights if ad_insights is not None else pl.DataFrame(), segment,
                                      settings.answer_days)
@@ -459,12 +462,12 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
         return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
                       ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
-    ranked = best_performers(frame, level, kpi, settings.segment_min_spend, settings.segment_min_purchases)
+    ranked = best_performers(frame, level, kpi, min_spend, settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     overall = _totals(frame)
-    gate = f"at least {money(settings.segment_min_spend, currency)} spend" + (
+    gate = f"at least {money(min_spend, currency)} spend" + (
         f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
-    short = f"less than {money(settings.segment_min_spend, currency)} spend" + (
+    short = f"less than {money(min_spend, currency)} spend" + (
         f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
     if eligible.height == 0:
         biggest = ranked.sort("spend", descending=True).row(0, named=True)
@@ -819,6 +822,86 @@ def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days
     return table, line
 
 
+# --------------------------------------------------------------------------- what a total adds up
+
+UNSTATED = " without a stated setting"
+
+
+def attribution_mix(ad_insights: pl.DataFrame | pl.LazyFrame | None, start: dt.date, end: dt.date,
+                    where: dict[str, str] | None = None) -> dict[str, int]:
+    """One entry per attribution setting summed into the totals of start..end: how many campaigns it covers.
+
+    The rows are those of `kpis.totals_view` (one setting per date and entity, but
+    different campaigns keep their own) that spent or recorded a purchase, narrowed
+    to `where` (e.g. {"campaign": "Summer"}). Settings with most campaigns first;
+    then, per platform, campaigns whose export states no setting (Google Ads and
+    Pinterest use their own), as `Google Ads without a stated setting`.
+    """
+    if ad_insights is None or "attribution_setting" not in ad_insights.collect_schema().names():
+        return {}
+    rows = totals_view(ad_insights.lazy().filter(pl.col("date").is_between(start, end))).filter(
+        (pl.col("spend") > 0) | (pl.col("purchases") > 0) | (pl.col("purchase_value") > 0)
+    )
+    for column, value in (where or {}).items():
+        rows = rows.filter(pl.col(column) == value)
+    unstated = pl.col("platform_source").str.replace_all("_", " ").str.to_titlecase() + UNSTATED
+    counts = (
+        rows.group_by(pl.col("attribution_setting").is_null().alias("unstated"),
+                      pl.col("attribution_setting").fill_null(unstated).alias("setting"))
+        .agg(pl.struct("platform_source", "campaign").n_unique().alias("campaigns"))
+        .sort("unstated", "campaigns", "setting", descending=[False, True, False])
+        .collect()
+    )
+    return dict(counts.select("setting", "campaigns").iter_rows())
+
+
+def attribution_line(mix: dict[str, int], what: str = "ROAS") -> str | None:
+    """`ROAS adds campaigns under different attribution settings: 7-day click (12) and 1-day click (3). ...`.
+
+    `mix` is attribution_mix; None when every campaign summed is under one setting, or when no export
+    states one (the tiles name the platforms added up; their settings are not known to differ).
+    """
+    if len(mix) < 2 or all(setting.endswith(UNSTATED) for setting in mix):
+        return None
+    parts = [f"{setting} ({campaigns})" for setting, campaigns in mix.items()]
+    listed = "; ".join(parts[:-1]) + f" and {parts[-1]}"
+    return f"{what} adds campaigns under different attribution settings: {listed}. Each counts purchases its own way."
+
+
+def footing_notes(workspace: Workspace, kpi: str, periods: list[Period], where: dict[str, str] | None = None
+                  ) -> list[str]:
+    """The lines an answer owes about what its figures rest on: a CPA target implausible in the account
+    currency, and a purchase-based `kpi` that adds campaigns under different attribution settings.
+    """
+    notes = []
+    if currency_note := cpa_target_note(workspace.params.targets.cpa, workspace.currency):
+        notes.append(currency_note)
+    if kpi in PURCHASE_KPIS and periods:
+        start, end = min(p.start for p in periods), max(p.end for p in periods)
+        line = attribution_line(attribution_mix(workspace.ad_insights, start, end, where), KPI_LABELS.get(kpi, kpi))
+        notes += [line] if line else []
+    return notes
+
+
+def verdict_notes(answer: Answer, workspace: Workspace) -> list[str]:
+    """footing_notes of a `verdict` answer: its period, narrowed to the judged entity."""
+    period = answer.data.get("period")
+    where = {answer.data["level"]: answer.data["entity"]} if period else None
+    return footing_notes(workspace, "roas", [period] if period else [], where)
+
+
+def best_notes(answer: Answer, workspace: Workspace, kpi: str, segment: dict[str, str]) -> list[str]:
+    """footing_notes of a `best_for_segment` answer; a segment's breakdown rows already keep one setting."""
+    period = answer.data.get("period")
+    return footing_notes(workspace, kpi if period and not segment else "", [period] if period else [])
+
+
+def with_notes(answer: Answer, notes: list[str]) -> Answer:
+    """The answer with `notes` after its evidence, each once."""
+    lines = [*answer.lines, *(note for note in dict.fromkeys(notes) if note not in answer.lines)]
+    return Answer(answer.headline, lines, answer.data)
+
+
 # --------------------------------------------------------------------------- questions
 
 
@@ -927,13 +1010,16 @@ def ask(question: str, workspace: Workspace) -> Answer:
             level = "campaign"
         elif re.search(r"^\s*(ad|creative)\b", tail):
             level = "ad"
-        return verdict(kpis_daily, name, params, level, workspace.fatigue, currency)
+        answer = verdict(kpis_daily, name, params, level, workspace.fatigue, currency)
+        return with_notes(answer, verdict_notes(answer, workspace))
     if re.search(r"\bwhy\b|what happened|what changed|explain", lower):
         kpi = _kpi_in(lower)
         current, previous = _periods_in(lower, kpis_daily)
-        return explain_change(kpis_daily, current, previous, kpi, currency)
+        answer = explain_change(kpis_daily, current, previous, kpi, currency)
+        return with_notes(answer, footing_notes(workspace, kpi, [current, previous]))
     if re.search(r"\b(best|top|worst|which|winning|performing)\b", lower):
         kpi = _kpi_in(lower)
-        return best_for_segment(kpis_daily, workspace.ad_insights, _segment_in(lower), params, _level_in(lower),
-                                kpi, currency)
+        segment = _segment_in(lower)
+        answer = best_for_segment(kpis_daily, workspace.ad_insights, segment, params, _level_in(lower), kpi, currency)
+        return with_notes(answer, best_notes(answer, workspace, kpi, segment))
     raise AdlabError(f"I cannot answer {quoted(text)} yet. " + CAN_ANSWER)

@@ -34,7 +34,8 @@ CSS_PATH = TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css"
 KERNEL = "adlab"
 FALLBACK_KERNEL = "python3"
 # Modules the weekly page runs; a change to one re-renders every week. Optional ones count once they exist.
-RENDER_MODULES = ("report.py", "charts.py", "kpis.py", "schema.py", "io.py", "insights.py", "creatives.py")
+RENDER_MODULES = ("report.py", "charts.py", "kpis.py", "schema.py", "io.py", "insights.py", "creatives.py",
+                  "currency.py")
 
 MISSING = "–"
 SAMPLE_BANNER = (
@@ -433,20 +434,25 @@ def headline(
     target_cpa: float,
     gross_margin: float,
     previous_label: str = "last week",
+    platforms: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Tile]:
     """Headline tiles (spend, purchase value, ROAS, CPA, CTR, CPM, CVR, AOV, MER) with week-over-week change.
 
     `current` and `previous` hold the keys of kpis.period_figures / metrics/summary.json. A change is
     good when it moves the way the business wants (CPA and CPM down, the others up; spend is neither).
     ROAS is held against the target and break-even (1 / gross margin), CPA against its target, MER
-    against break-even.
+    against break-even. `platforms` (kpis.spend_by_platform of the week): when purchase value comes from
+    several ad platforms, the purchase value and ROAS tiles name them (`Meta + Google Ads`).
     """
     breakeven = kpis.breakeven_roas(gross_margin)
     roas, cpa, mer = (_number(current.get(key)) for key in ("roas", "cpa", "mer"))
+    summed = platforms_summed(platforms or {})
     targets: dict[str, tuple[str | None, str]] = {
+        "purchase_value": (None, summed),
         "roas": (
             roas_tone(target_roas, breakeven)(roas),
-            f"target {fmt_roas(target_roas)} · break-even {fmt_roas(breakeven)}",
+            " · ".join([*([summed] if summed else []), f"target {fmt_roas(target_roas)}",
+                        f"break-even {fmt_roas(breakeven)}"]),
         ),
         "cpa": (cpa_tone(target_cpa)(cpa), f"target {fmt_money(target_cpa, currency)}"),
         "mer": (
@@ -455,6 +461,31 @@ def headline(
         ),
     }
     return _tiles(HEADLINE, current, previous, currency, previous_label, targets)
+
+
+def platforms_summed(platforms: Mapping[str, Mapping[str, Any]]) -> str:
+    """`Meta + Google Ads` when purchase value from more than one ad platform is added up; else empty."""
+    order = list(PLATFORM_NAMES)
+    valued = sorted((name for name, figures in platforms.items() if figures.get("purchase_value") is not None),
+                    key=lambda name: (order.index(name) if name in order else len(order), name))
+    return " + ".join(PLATFORM_NAMES.get(name, name) for name in valued) if len(valued) > 1 else ""
+
+
+def headline_notes_html(
+    ad_insights: pl.DataFrame | pl.LazyFrame | None, week: str, currency: str | None, *, target_cpa: float
+) -> str:
+    """One line each, under the tiles: a CPA target implausible in the account currency, and the attribution
+    settings the week's purchase-based tiles add up (insights.attribution_mix); empty when neither applies."""
+    from adlab import insights  # imported here as in roas_change_html: scipy loads only for a page
+    from adlab.currency import cpa_target_note
+
+    lines = []
+    if target_note := cpa_target_note(target_cpa, currency):
+        lines.append(re.sub(r"`([^`<>&]+)`", r"<code>\1</code>", esc(target_note)))
+    mix = insights.attribution_mix(ad_insights, *kpis.week_bounds(week))
+    if attribution := insights.attribution_line(mix, "ROAS"):
+        lines.append(esc(attribution))
+    return "".join(f'<p class="note">{line}</p>' for line in lines)
 
 
 def store_tiles(
