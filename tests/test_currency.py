@@ -92,8 +92,9 @@ def _kpis_daily(spends: dict[str, float]) -> pl.DataFrame:
              "impressions": 100_000, "link_clicks": 1_000, "purchases": 10, "purchase_value": 3 * spend}
             for ad, spend in spends.items()]
     frame = pl.DataFrame(rows)
-    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in {**AD_METRICS, "reach": pl.Int64()}
-                              .items() if name not in frame.columns)
+    absent = {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in absent.items()
+                              if name not in frame.columns)
 
 
 def test_best_for_segment_reads_segment_min_spend_as_usd_in_an_idr_account():
