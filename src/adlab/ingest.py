@@ -110,11 +110,11 @@ def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
 def parse_file_results(
     results: list[tuple[str, Parsed, int]], folder: str | None
 ) -> list[tuple[str, Parsed, int]]:
-    """The parsed tables of one file, ad rows without an account given the file's account folder."""
+    """The parsed tables of one file, rows without an account given the file's account folder."""
     if folder is None:
         return results
     for _, result, _ in results:
-        if result.table == "ad_insights" and result.rows.height:
+        if result.table and "account" in result.rows.columns:
             result.rows = result.rows.with_columns(pl.col("account").fill_null(folder))
     return results
 

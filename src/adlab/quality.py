@@ -102,15 +102,14 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
             *[Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
               for name in counts],
             Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(key), "ignore_row_if": "never"},
-                 "duplicate key")
-            if len(key) > 1
-            else Rule("ExpectColumnValuesToBeUnique", {"column": key[0]}, "duplicate key"),
+                 "duplicate key"),
         ]
     return [
         Rule("ExpectTableColumnsToMatchSet", {"column_set": list(ORDERS), "exact_match": True}, ""),
         not_null,
         date_rule,
-        Rule("ExpectColumnValuesToBeUnique", {"column": ORDERS_KEY[0]}, "duplicate order id"),
+        Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(ORDERS_KEY), "ignore_row_if": "never"},
+             "duplicate order id"),
         *[
             Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
             for name in ORDER_MONEY

@@ -80,6 +80,7 @@ AD_INSIGHTS_KEY: tuple[str, ...] = (
 ENTITY_IDS: dict[str, str] = {"campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}
 
 ORDERS: dict[str, pl.DataType] = {
+    "account": pl.String(),  # the store, when data/raw/ holds several (data/raw/<account>/...)
     "order_id": pl.String(),
     "created_at": pl.Datetime("us", "UTC"),
     "date": pl.Date(),
@@ -99,11 +100,12 @@ ORDERS: dict[str, pl.DataType] = {
     "source_file": pl.String(),
 }
 
-ORDERS_KEY: tuple[str, ...] = ("order_id",)
+ORDERS_KEY: tuple[str, ...] = ("account", "order_id")
 ORDER_MONEY: tuple[str, ...] = ("subtotal", "discounts", "shipping", "taxes", "total", "refunded")
 
 # Web sessions by day or week, from GA4 downloads or Shopify Analytics sessions reports.
 SESSIONS: dict[str, pl.DataType] = {
+    "account": pl.String(),
     "date": pl.Date(),  # the day, or the first day of the week for weekly rows
     "period": pl.String(),  # day | week
     "source": pl.String(),  # ga4 | shopify
@@ -115,10 +117,11 @@ SESSIONS: dict[str, pl.DataType] = {
     "source_file": pl.String(),
     "source_row": pl.Int64(),
 }
-SESSIONS_KEY: tuple[str, ...] = ("date", "period", "source", "channel")
+SESSIONS_KEY: tuple[str, ...] = ("account", "date", "period", "source", "channel")
 
 # Daily store sales from Shopify Analytics reports (used when no orders export exists).
 STORE_SALES: dict[str, pl.DataType] = {
+    "account": pl.String(),
     "date": pl.Date(),
     "orders": pl.Int64(),  # null when the report is per product (an order spans several products)
     "gross_sales": pl.Float64(),
@@ -129,7 +132,7 @@ STORE_SALES: dict[str, pl.DataType] = {
     "total_sales": pl.Float64(),
     "source_file": pl.String(),
 }
-STORE_SALES_KEY: tuple[str, ...] = ("date",)
+STORE_SALES_KEY: tuple[str, ...] = ("account", "date")
 
 # Store orders that never count as sales.
 EXCLUDED_FINANCIAL_STATUSES: tuple[str, ...] = ("voided",)

@@ -196,7 +196,7 @@ def _is_personal(column: str) -> bool:
 
 def mark_new_customers(orders: pl.DataFrame) -> pl.DataFrame:
     """`is_new_customer`: the order is the customer's first in the data (by time); null without a customer."""
-    first = pl.col("created_at").rank("ordinal").over("customer_key") == 1
+    first = pl.col("created_at").rank("ordinal").over("account", "customer_key") == 1
     return orders.with_columns(
         pl.when(pl.col("customer_key").is_not_null()).then(first).alias("is_new_customer")
     )
