@@ -15,7 +15,7 @@ import polars as pl
 from adlab.errors import AdlabError
 from adlab.io import RawTable
 from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
-from adlab.sources import Parsed
+from adlab.sources import Parsed, locale
 from adlab.sources.common import (
     Detection,
     find_column,
@@ -186,7 +186,12 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
-    frame, needs_check = with_parsed(raw.cells, number_sources, date_sources, columns.values())
+    frame, needs_check = with_parsed(
+        raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw.language)
+    )
+    if raw.language:
+        values = {name: parsed_column(columns[name], "text") for name in locale.VALUE_FIELDS if name in columns}
+        frame = locale.english_values(frame, values, raw.language)
 
     def number(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "number"))
