@@ -18,7 +18,7 @@ from importlib import resources
 import polars as pl
 
 from adlab.io import RawTable
-from adlab.sources.common import normalise_header
+from adlab.sources.common import normalise_header, parsed_column
 
 CATALOGUE = ("catalogue", "meta_ads")
 CURRENCY = "(<CUR>)"
@@ -161,17 +161,19 @@ def conventions(code: str) -> dict[str, bool | None]:
 def english_values(frame: pl.DataFrame, columns: dict[str, str], code: str) -> pl.DataFrame:
     """`frame` with the localized values of `columns` (field -> column) replaced by their English text.
 
-    Fields are those of `VALUE_FIELDS`; a value the catalogue does not know is kept as written.
+    Fields are those of `VALUE_FIELDS`; the column and its cleaned text beside it (`with_parsed`) are
+    both translated. A value the catalogue does not know is kept as written.
     """
     language = languages().get(code)
     if language is None:
         return frame
     replaced = {}
-    for field, column in columns.items():
+    for field, source in columns.items():
         mapping = language.values.get(field)
-        if not mapping or column not in frame.columns:
-            continue
-        key = pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
-        key = key.str.replace_all("\u2019", "'", literal=True)
-        replaced[column] = pl.when(key.is_in(list(mapping))).then(key.replace(mapping)).otherwise(pl.col(column))
+        for column in (source, parsed_column(source, "text")):
+            if not mapping or column not in frame.columns:
+                continue
+            key = pl.col(column).str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+            key = key.str.replace_all("\u2019", "'", literal=True)
+            replaced[column] = pl.when(key.is_in(list(mapping))).then(key.replace(mapping)).otherwise(pl.col(column))
     return frame.with_columns(**replaced) if replaced else frame

@@ -190,7 +190,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw.language)
     )
     if raw.language:
-        values = {name: parsed_column(columns[name], "text") for name in locale.VALUE_FIELDS if name in columns}
+        values = {name: columns[name] for name in locale.VALUE_FIELDS if name in columns}
         frame = locale.english_values(frame, values, raw.language)
 
     def number(column: str) -> pl.Expr:
