@@ -311,6 +311,21 @@ def test_ingest_localized_export_quarantines_rows_under_the_header_as_written(tm
     assert quarantine.select("Ausgegebener Betrag (EUR)", "Notiz", "source_row").rows() == [("zwölf", "zweite", "3")]
 
 
+def test_ingest_localized_totals_row_reconciles_with_its_rows(tmp_path):
+    # Alone, the totals row's `15.000` reads as fifteen: it takes its column's reading (thousands here).
+    path = tmp_path / "de.csv"
+    path.write_text(
+        "Tag,Anzeigenname,Ausgegebener Betrag (EUR),Impressionen\n"
+        ',,"2.000,00",15.000\n'
+        '01.03.2024,A,"1.234,50",1.200\n'
+        '01.03.2024,B,"765,50",13.800\n'
+    )
+    result = ingest([path], tmp_path, "salt")
+    assert result.ledger.select("totals", "kept").row(0) == (1, 2)
+    # 1234.50 + 765.50 = 2000.00 and 1200 + 13800 = 15000: the totals row agrees, no warning.
+    assert result.warnings.filter(pl.col("check") == "totals_row").height == 0
+
+
 def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(tmp_path):
     path = tmp_path / "fi.csv"
     path.write_text("Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,\"10,5\",100\n")
