@@ -326,6 +326,25 @@ def test_ingest_localized_totals_row_reconciles_with_its_rows(tmp_path):
     assert result.warnings.filter(pl.col("check") == "totals_row").height == 0
 
 
+def test_ingest_localized_attribution_and_result_type_match_the_english_reexport(tmp_path):
+    # The attribution setting is part of the row key: written in Portuguese it must still meet its
+    # English re-export, or the same day would be kept twice. A result type names its metric.
+    (tmp_path / "a_pt.csv").write_text(
+        "Dia,Nome do anúncio,Valor usado (BRL),Impressões,Configuração de atribuição,Tipo de resultado,Resultados\n"
+        '01/03/2024,A,"10,50",100,Clique de 7 dias ou visualização de 1 dia,Cliques no link,4\n'
+    )
+    (tmp_path / "b_en.csv").write_text(
+        "Day,Ad name,Amount spent (BRL),Impressions,Attribution setting,Result type,Results\n"
+        "2024-03-01,A,11.00,110,7-day click or 1-day view,Link clicks,5\n"
+    )
+    result = ingest(sorted(tmp_path.glob("*.csv")), tmp_path, "salt")
+    rows = result.tables["ad_insights"]
+    # Same key, same window end: the later path (the English file) wins, the Portuguese row is replaced.
+    assert rows.select("attribution_setting", "result_type", "results", "spend", "source_file").rows() == [
+        ("7-day click or 1-day view", "Link clicks", 5.0, 11.0, "b_en.csv")]
+    assert result.ledger.select("source_file", "kept", "replaced").rows() == [("a_pt.csv", 0, 1), ("b_en.csv", 1, 0)]
+
+
 def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(tmp_path):
     path = tmp_path / "fi.csv"
     path.write_text("Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,\"10,5\",100\n")

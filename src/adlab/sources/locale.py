@@ -23,7 +23,8 @@ from adlab.sources.common import normalise_header, parsed_column
 CATALOGUE = ("catalogue", "meta_ads")
 CURRENCY = "(<CUR>)"
 # Fields whose values the catalogue translates (the `values` sections), by `ad_insights` column name.
-VALUE_FIELDS = {"gender": "gender", "level": "level", "result_type": "result_type"}
+VALUE_FIELDS = {"gender": "gender", "level": "level", "result_type": "result_type",
+                "attribution_setting": "attribution_setting"}
 # A header seen fewer times than this in a language is not enough to call the file localized.
 MIN_MATCHES = 2
 # `dedupe_names` numbers repeated headers: `Nombre del anuncio (2)`.
@@ -59,6 +60,8 @@ def _language(data: dict) -> Language:
         else:
             headers[_key(localized)] = english
     values = {field: {_key(k): v for k, v in data["values"].get(field, {}).items()} for field in VALUE_FIELDS}
+    # A result type is the name of the metric it counts (`Link clicks`), so it reads as that header does.
+    values["result_type"] = {**headers, **values["result_type"]}
     return Language(data["language"], headers, tuple(currency), values, data["decimal_comma"], data["day_first"])
 
 
