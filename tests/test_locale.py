@@ -345,6 +345,18 @@ def test_ingest_localized_attribution_and_result_type_match_the_english_reexport
     assert result.ledger.select("source_file", "kept", "replaced").rows() == [("a_pt.csv", 0, 1), ("b_en.csv", 1, 0)]
 
 
+def test_ingest_localized_unknown_age_and_gender_read_as_the_english_export_writes_them(tmp_path):
+    path = tmp_path / "es.csv"
+    path.write_text(
+        "Día,Nombre del anuncio,Edad,Sexo,Importe gastado (EUR),Impresiones\n"
+        '01/03/2024,A,Desconocido,Desconocido,"1,50",10\n'
+        '01/03/2024,A,25-34,Mujeres,"2,50",20\n'
+    )
+    rows = ingest([path], tmp_path, "salt").tables["ad_insights"].sort("impressions")
+    # As in English exports (monfrere_us): age `Unknown`, gender `unknown`.
+    assert rows.select("age", "gender", "spend").rows() == [("Unknown", "unknown", 1.5), ("25-34", "female", 2.5)]
+
+
 def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(tmp_path):
     path = tmp_path / "fi.csv"
     path.write_text("Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,\"10,5\",100\n")

@@ -24,7 +24,7 @@ CATALOGUE = ("catalogue", "meta_ads")
 CURRENCY = "(<CUR>)"
 # Fields whose values the catalogue translates (the `values` sections), by `ad_insights` column name.
 VALUE_FIELDS = {"gender": "gender", "level": "level", "result_type": "result_type",
-                "attribution_setting": "attribution_setting"}
+                "attribution_setting": "attribution_setting", "age": "age"}
 # A header seen fewer times than this in a language is not enough to call the file localized.
 MIN_MATCHES = 2
 # `dedupe_names` numbers repeated headers: `Nombre del anuncio (2)`.
@@ -62,6 +62,8 @@ def _language(data: dict) -> Language:
     values = {field: {_key(k): v for k, v in data["values"].get(field, {}).items()} for field in VALUE_FIELDS}
     # A result type is the name of the metric it counts (`Link clicks`), so it reads as that header does.
     values["result_type"] = {**headers, **values["result_type"]}
+    # The age bucket Ads Manager cannot tell is the word for an unknown gender, capitalised in English.
+    values["age"] = {**{k: "Unknown" for k, v in values["gender"].items() if v == "unknown"}, **values["age"]}
     return Language(data["language"], headers, tuple(currency), values, data["decimal_comma"], data["day_first"])
 
 
