@@ -357,6 +357,18 @@ def test_ingest_localized_unknown_age_and_gender_read_as_the_english_export_writ
     assert rows.select("age", "gender", "spend").rows() == [("Unknown", "unknown", 1.5), ("25-34", "female", 2.5)]
 
 
+def test_ingest_localized_workbook_reads_typed_numbers_as_written(tmp_path):
+    # Workbook cells are typed: a German export's ROAS of 2.345 is read `2.345`, never a thousand.
+    path = tmp_path / "de.xlsx"
+    pl.DataFrame({
+        "Tag": ["2024-03-01", "2024-03-02"], "Anzeigenname": ["A", "B"], "Ausgegebener Betrag (EUR)": [1234.5, 12.0],
+        "Impressionen": [1200, 900], "ROAS (Käufe)": [2.345, 1.125],
+    }).write_excel(path)
+    rows = ingest([path], tmp_path, "salt").tables["ad_insights"]
+    # Value = ROAS x spend: 2.345 x 1234.50 = 2894.90 (2894.9025 to the cent) and 1.125 x 12.00 = 13.50.
+    assert rows.select("spend", "impressions", "purchase_value").rows() == [(1234.5, 1200, 2894.9), (12.0, 900, 13.5)]
+
+
 def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(tmp_path):
     path = tmp_path / "fi.csv"
     path.write_text("Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,\"10,5\",100\n")
@@ -436,7 +448,7 @@ def test_parse_number_reads_localized_number_formats(cells, decimal_comma, expec
         (["01/02/2024"], None, [(2024, 1, 2)]),  # ambiguous, unknown language: US month first, as before
         (["01/02/2024"], True, [(2024, 2, 1)]),  # ambiguous: the language's day first
         (["01-02-2024", "31.12.2024", "31-12-2024"], None, [(2024, 2, 1), (2024, 12, 31), (2024, 12, 31)]),
-        (["1.3.2024", "2/3/2024 10:15"], True, [(2024, 3, 1), (2024, 3, 2)]),
+        (["1.3.2024", "02/03/2024 10:15"], True, [(2024, 3, 1), (2024, 3, 2)]),
         (["31/02/2024", "31/12/24"], True, [None, None]),  # no 31 February; two-digit years are not read
     ],
 )

@@ -14,8 +14,8 @@ from adlab.io import RawTable
 # Cells that mean "no data" in exports (Meta writes `-`, warehouses `NULL`).
 NULL_TOKENS = ("", "-", "--", "—", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "#N/A")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
-# Day, month and four-digit year in either order, separated by `/`, `.` or `-` (a time may follow).
-DAY_MONTH_YEAR = r"^(\d{1,2})([/.\-])(\d{1,2})[/.\-](\d{4})(?:$|[ T])"
+# Day and month in either order before a four-digit year (dots: always day first).
+DAY_MONTH_FORMATS = {"/": ("%d/%m/%Y", "%m/%d/%Y"), "-": ("%d-%m-%Y", "%m-%d-%Y")}
 # Values that can only be comma decimals: 21,33  0,125  1.234,56 (a column holding one is read that way;
 # `1,790` alone is a thousands separator).
 COMMA_DECIMAL = r"^-?\d+,\d{1,2}$|^-?0,\d+$|^-?\d{1,3}(\.\d{3})+,\d+$"
@@ -99,22 +99,22 @@ def parse_date(column: str, day_first: bool | None = None) -> pl.Expr:
     serial = text.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64)
     # The formats want four-digit years: `1.2.3` would otherwise parse as 1 February of year 3.
     four_digit_year = text.str.contains(r"\d{4}")
-    parts = text.str.extract_groups(DAY_MONTH_YEAR)
-    first, separator = parts.struct.field("1"), parts.struct.field("2")
-    second, year = parts.struct.field("3"), parts.struct.field("4")
-    slash_or_dash = separator.is_in(["/", "-"])
-    default = separator != "/" if day_first is None else pl.lit(day_first)
-    is_day_first = (
-        pl.when(slash_or_dash.and_(first.cast(pl.Int32) > 12).any()).then(True)
-        .when(slash_or_dash.and_(second.cast(pl.Int32) > 12).any()).then(False)
-        .otherwise(default)
-    )
-    day = pl.when(is_day_first).then(first).otherwise(second)
-    month = pl.when(is_day_first).then(second).otherwise(first)
-    day_month_year = pl.concat_str([year, month.str.zfill(2), day.str.zfill(2)], separator="-")
+
+    first = text.str.extract(r"^(\d{1,2})[/\-]\d{1,2}[/\-]\d{4}").cast(pl.Int8, strict=False)
+    second = text.str.extract(r"^\d{1,2}[/\-](\d{1,2})[/\-]\d{4}").cast(pl.Int8, strict=False)
+    evidence_day, evidence_month = (first > 12).any(), (second > 12).any()
+    defaults = {"/": False, "-": True} if day_first is None else dict.fromkeys(DAY_MONTH_FORMATS, day_first)
+    day_month = [
+        pl.when(evidence_day | (~evidence_month & defaults[sep]))
+        .then(head.str.to_date(day_fmt, strict=False))
+        .otherwise(head.str.to_date(month_fmt, strict=False))
+        for sep, (day_fmt, month_fmt) in DAY_MONTH_FORMATS.items()
+    ]
     parsed = pl.coalesce(
-        [head.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[:2]]
-        + [day_month_year.str.to_date("%Y-%m-%d", strict=False), text.str.to_date(DATE_FORMATS[2], strict=False)]
+        *[head.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS[:2]],
+        *day_month,
+        head.str.to_date("%d.%m.%Y", strict=False),
+        text.str.to_date(DATE_FORMATS[2], strict=False),
     )
     return pl.coalesce(
         pl.when(four_digit_year).then(parsed), pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)
