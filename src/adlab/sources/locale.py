@@ -155,12 +155,16 @@ def localize(raw: RawTable) -> RawTable:
     )
 
 
-def conventions(code: str) -> dict[str, bool | None]:
-    """`with_parsed` keywords for a language's numbers and dates (English/unknown: the data decides)."""
-    language = languages().get(code)
+def conventions(raw: RawTable) -> dict[str, bool | None]:
+    """`with_parsed` keywords for a table's numbers and dates (English/unknown: the data decides).
+
+    A workbook's numbers are typed cells, read as `1234.5` in any language: there `1.234` is one
+    and a quarter (a ROAS), never a thousand, so only the date order comes from the language.
+    """
+    language = languages().get(raw.language)
     if language is None:
         return {"decimal_comma": False, "day_first": None}
-    return {"decimal_comma": language.decimal_comma, "day_first": language.day_first}
+    return {"decimal_comma": language.decimal_comma and raw.encoding != "xlsx", "day_first": language.day_first}
 
 
 def english_values(frame: pl.DataFrame, columns: dict[str, str], code: str) -> pl.DataFrame:

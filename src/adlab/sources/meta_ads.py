@@ -186,7 +186,7 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
     frame, needs_check = with_parsed(
-        raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw.language)
+        raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw)
     )
     if raw.language:
         values = {name: columns[name] for name in locale.VALUE_FIELDS if name in columns}
