@@ -466,3 +466,13 @@ def test_with_parsed_reads_dot_thousands_where_the_language_writes_decimal_comma
     assert parsed[parsed_column("d", "date")].to_list() == [dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
     plain, _ = with_parsed(frame, ["n"])
     assert plain[parsed_column("n", "number")].to_list() == [1.234, 12.0]
+
+
+def test_with_parsed_reads_every_date_column_of_a_table_in_one_order():
+    # Alone, `01/03/2024` reads month first (3 January); `31/03/2024` beside it says the table is day first.
+    frame = pl.DataFrame({"start": ["01/03/2024", "01/03/2024"], "end": ["31/03/2024", "02/03/2024"]})
+    parsed, _ = with_parsed(frame, dates=["start", "end"])
+    assert parsed[parsed_column("start", "date")].to_list() == [dt.date(2024, 3, 1)] * 2
+    assert parsed[parsed_column("end", "date")].to_list() == [dt.date(2024, 3, 31), dt.date(2024, 3, 2)]
+    alone, _ = with_parsed(frame.select("start"), dates=["start"])
+    assert alone[parsed_column("start", "date")].to_list() == [dt.date(2024, 1, 3)] * 2

@@ -166,14 +166,44 @@ def with_parsed(
             value = frame.select(parse_number(column, decimal_comma)).to_series()
             needs_check.add(column)
         parsed[parsed_column(column, "number")] = value
+    iso, not_iso = {}, []
     for column in dates:
         text = frame.get_column(column)
-        value = text.str.to_date("%Y-%m-%d", strict=False)
-        if (text.is_not_null() & (value.is_null() | ~text.str.contains(ISO_DATE).fill_null(False))).any():
+        iso[column] = text.str.to_date("%Y-%m-%d", strict=False)
+        if (text.is_not_null() & (iso[column].is_null() | ~text.str.contains(ISO_DATE).fill_null(False))).any():
+            not_iso.append(column)
+    # One table writes all its dates one way: `Reporting starts` of `01/03/2024` takes the day-first
+    # order its `Reporting ends` of `31/03/2024` shows, rather than a month-first guess of its own.
+    day_first = table_date_order(frame, not_iso, day_first)
+    for column in dates:
+        value = iso[column]
+        if column in not_iso:
             value = frame.select(parse_date(column, day_first)).to_series()
             needs_check.add(column)
         parsed[parsed_column(column, "date")] = value
     return frame.with_columns(**parsed), needs_check
+
+
+def table_date_order(frame: pl.DataFrame, columns: list[str], day_first: bool | None) -> bool | None:
+    """Whether the slashed or dashed dates of `columns` are day first, by the data of all of them together.
+
+    A first part above 12 in any of them means day first, else a second part above 12 month first;
+    when no cell tells, `day_first` (the language's order, or None) stands.
+    """
+    if len(columns) < 2:
+        return day_first
+    parts = frame.select(
+        pl.concat_list(pl.col(c).str.strip_chars().str.extract(r"^(\d{1,2})[/\-]\d{1,2}[/\-]\d{4}") for c in columns)
+        .alias("first"),
+        pl.concat_list(pl.col(c).str.strip_chars().str.extract(r"^\d{1,2}[/\-](\d{1,2})[/\-]\d{4}") for c in columns)
+        .alias("second"),
+    )
+    first, second = (parts[name].explode().cast(pl.Int8, strict=False) for name in ("first", "second"))
+    if (first > 12).any():
+        return True
+    if (second > 12).any():
+        return False
+    return day_first
 
 
 def unparsed_check(column: str, kind: str, needs_check: set[str]) -> pl.Expr:
