@@ -308,7 +308,8 @@ def test_ingest_localized_export_quarantines_rows_under_the_header_as_written(tm
         (dt.date(2024, 3, 1), 1234.5, 1200)]
     quarantine = result.quarantine["ad_insights"]
     assert quarantine.columns[:5] == ["Tag", "Anzeigenname", "Ausgegebener Betrag (EUR)", "Impressionen", "Notiz"]
-    assert quarantine.select("Ausgegebener Betrag (EUR)", "Notiz", "source_row").rows() == [("zwölf", "zweite", "3")]
+    assert quarantine.select("Ausgegebener Betrag (EUR)", "Notiz", "source_row", "reason").rows() == [
+        ("zwölf", "zweite", "3", "`Ausgegebener Betrag (EUR)` is not a number")]
 
 
 def test_ingest_localized_totals_row_reconciles_with_its_rows(tmp_path):

@@ -237,9 +237,14 @@ def quarantined(raw: RawTable, frame: pl.DataFrame, excluded: pl.Expr | None = N
     """
     bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
     bad = frame.select(pl.arg_where(bad)).to_series()
-    return raw.rows_as_written(bad).with_columns(
-        frame["source_row"].gather(bad).alias("source_row"), frame["reason"].gather(bad).alias("reason")
-    )
+    reasons = frame["reason"].gather(bad)
+    renamed = [
+        (f"`{english}`", f"`{written}`")
+        for english, written in zip(raw.header, raw.written or raw.header, strict=True) if english != written
+    ]
+    if renamed:  # a localized export: reasons name the columns as the file does, like the values beside them
+        reasons = reasons.str.replace_many([english for english, _ in renamed], [written for _, written in renamed])
+    return raw.rows_as_written(bad).with_columns(frame["source_row"].gather(bad).alias("source_row"), reasons)
 
 
 def row_numbers(raw: RawTable) -> pl.Expr:
