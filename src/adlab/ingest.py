@@ -13,6 +13,7 @@ from adlab.errors import AdlabError
 from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
 from adlab.schema import ENTITY_IDS, INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
 from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
+from adlab.sources.locale import localize
 
 # Detection order breaks ties: specific kinds first, "known but not used" last.
 SOURCES: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
@@ -74,6 +75,7 @@ def parse_tables(tables: list[RawTable], label: str, salt: str) -> list[tuple[st
     results = []
     for raw in tables:
         where = f"{label} [{raw.part}]" if raw.part else label
+        raw = localize(raw)  # a localized header reads as its English twin
         source = detect_source(raw, where)
         if source is None:
             results.append((where, Parsed(other.KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
@@ -94,7 +96,7 @@ def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
     """
     if not raw.cut_row:
         return parsed
-    values = dict(zip(raw.header, raw.cut_row, strict=False))
+    values = dict(zip(raw.written or raw.header, raw.cut_row, strict=False))  # quarantine names as written
     columns = [name for name in parsed.quarantine.columns if name in values]
     cut = pl.DataFrame([[values[name] for name in columns]], schema=dict.fromkeys(columns, pl.String), orient="row")
     reason = f"the file ends inside this row ({len(raw.cut_row)} of {len(raw.header)} fields); export it again"

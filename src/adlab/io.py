@@ -56,6 +56,10 @@ class RawTable:
     source: CsvSource | None = None  # set when the rows are read from disk on demand
     lines: pl.Series | None = None  # with `source`: the file's data-row index of each row of `loaded`
     fetched: pl.DataFrame | None = None  # with `source`: whole rows read so far (`LINE` + every column)
+    # A localized export read under English names (adlab.sources.locale): its interface language
+    # and its header as written (quarantined rows show it); "" and () for an English export.
+    language: str = ""
+    written: tuple[str, ...] = ()
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -83,18 +87,20 @@ class RawTable:
         return self
 
     def rows_as_written(self, positions: pl.Series) -> pl.DataFrame:
-        """Every column of the rows at `positions` (row positions in this table).
+        """Every column of the rows at `positions` (row positions in this table), named as in the file.
 
         A deferred table reads them from the file (one pass over it, kept for later calls: call
         `prefetch` first with every position needed to read the file once).
         """
         if self.source is None or (self.loaded is not None and self.loaded.columns == self.header):
-            return self.cells[positions]
-        self.prefetch(positions)
-        assert self.lines is not None
-        assert self.fetched is not None
-        wanted = self.lines.gather(positions).to_frame(LINE)
-        return wanted.join(self.fetched, on=LINE, how="left", maintain_order="left").drop(LINE)
+            rows = self.cells[positions]
+        else:
+            self.prefetch(positions)
+            assert self.lines is not None
+            assert self.fetched is not None
+            wanted = self.lines.gather(positions).to_frame(LINE)
+            rows = wanted.join(self.fetched, on=LINE, how="left", maintain_order="left").drop(LINE)
+        return rows.rename(dict(zip(self.header, self.written, strict=True))) if self.written else rows
 
     def prefetch(self, positions: pl.Series) -> None:
         """Read every column of the rows at `positions` of a deferred table in one pass over the file."""

@@ -16,14 +16,13 @@ from adlab.errors import AdlabError
 from adlab.io import RawTable
 from adlab.quality import row_failures
 from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
-from adlab.sources import Parsed
+from adlab.sources import Parsed, locale
 from adlab.sources.common import (
     Detection,
     find_column,
     first_failure,
     normalise_header,
     null_if_token,
-    parse_number,
     parsed_column,
     quarantined,
     row_numbers,
@@ -270,7 +269,12 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     date_source = columns.get("date", columns.get("reporting_ends"))
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
-    frame, needs_check = with_parsed(raw.cells, number_sources, date_sources, columns.values())
+    frame, needs_check = with_parsed(
+        raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw)
+    )
+    if raw.language:
+        values = {name: columns[name] for name in locale.VALUE_FIELDS if name in columns}
+        frame = locale.english_values(frame, values, raw.language)
 
     def number(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "number"))
@@ -330,7 +334,8 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         frame = frame.with_columns(pl.when(is_copy).then(copy_reason).otherwise(pl.col("reason")).alias("reason"))
     # Gathered, not filtered: a filter first aligns the chunks of every column it keeps (a copy of the text).
     totals_at = frame.select(pl.arg_where(pl.col("_is_totals"))).to_series()
-    totals_rows = frame.select(pl.col(c).gather(totals_at) for c in dict.fromkeys(number_sources))
+    # The totals row takes its column's reading: alone, `15.000` could not say it is fifteen thousand.
+    totals_rows = frame.select(number(c).gather(totals_at).alias(c) for c in dict.fromkeys(number_sources))
     quarantine = quarantined(raw, frame, excluded=pl.col("_is_totals"))
     # Typed values are computed on every row and filtered after: filtering the text would copy all of it.
     good = ~pl.col("_is_totals") & pl.col("reason").is_null()
@@ -427,7 +432,7 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 def _reconcile(
     totals_rows: pl.DataFrame, rows: pl.DataFrame, spend_header: str, metrics: dict[str, str], source_file: str
 ) -> list[dict[str, str]]:
-    """Compare the file's totals row with its summed rows; a mismatch is a quality warning."""
+    """Compare the file's totals row (its parsed numbers, by header) with its summed rows; a mismatch is a warning."""
     if totals_rows.height != 1:
         return (
             [{"source_file": source_file, "check": "totals_row",
@@ -438,7 +443,7 @@ def _reconcile(
     warnings = []
     pairs = [("spend", spend_header)] + [(n, metrics[n]) for n in ("impressions", "purchases") if n in metrics]
     for name, column in pairs:
-        expected = totals_rows.select(parse_number(column)).item()
+        expected = totals_rows[column].item()
         actual = rows[name].sum()
         if expected is None:
             continue
