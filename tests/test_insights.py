@@ -98,6 +98,20 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
     assert "CPM (cost of reach)" in answer.lines[0]
 
 
+def test_explain_change_on_an_account_level_export_names_no_campaign():
+    """An account-level export has no campaign column: the answer must not point at campaign 'None'."""
+    kpis_daily = as_kpis_daily(pl.DataFrame({
+        "date": [DAY, DAY + dt.timedelta(days=1)], "spend": [100.0, 140.0], "impressions": [10_000, 8_000],
+        "link_clicks": [100, 120], "purchases": [5, 4], "purchase_value": [250.0, 280.0],
+    }).with_columns(pl.lit(None, pl.String).alias(name) for name in ("campaign", "adset", "ad")))
+    current, previous = periods_for(kpis_daily, "yesterday")
+    answer = explain_change(kpis_daily, current, previous, "roas", "USD")
+    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    text = " ".join([answer.headline, *answer.lines])
+    assert "None" not in text
+    assert "Campaign" not in text
+
+
 def test_contributions_split_mix_from_rate_exactly():
     # Previous: A 100 spend at ROAS 3, B 100 at ROAS 1 -> 2.0. Current: A 50 at 3, B 150 at 1 -> 1.5.
     # Mix: A (0.25 - 0.5) x (3 - 2) = -0.25, B (0.75 - 0.5) x (1 - 2) = -0.25; rate 0: the whole -0.5 is mix.

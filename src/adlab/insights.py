@@ -98,7 +98,8 @@ def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
 
 
 def quoted(name: str | None) -> str:
-    return f"'{name}'"
+    """A name from the data in quotes; an export without that name column gives `(no name)`."""
+    return "(no name)" if name is None else f"'{name}'"
 
 
 def entity_label(level: str, row: dict) -> str:
@@ -337,7 +338,8 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
                          "(no purchases now).")
     spend_change = now["spend"] / current.days / (before["spend"] / previous.days) - 1
     sentences.append(f"Spend was {money(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
-    where = contributions(kpis_daily, current, previous, "campaign", kpi)
+    # An account-level export names no campaign: there is no campaign to point at.
+    where = contributions(kpis_daily, current, previous, "campaign", kpi).filter(pl.col("campaign").is_not_null())
     delta = value_now - value_before
     data["contributions"] = where
     for row in where.head(top).iter_rows(named=True):
