@@ -109,6 +109,11 @@ FAMILY_CASES = {
         '"Purchases","Purchase ROAS (return on ad spend)"', "2,2.50", (2, 25.0),
         "purchase_value = `Purchase ROAS (return on ad spend)` x spend",
     ),
+    # Seen in public code mapping real exports: "advertising" instead of "ad" in the ROAS header.
+    "website ROAS, advertising wording": (
+        '"Website purchases","Website purchase ROAS (return on advertising spend)"', "3,4.00", (3, 40.0),
+        "purchase_value = `Website purchase ROAS (return on advertising spend)` x spend",
+    ),
     "no purchase column at all": (
         '"Link clicks"', "12", (None, None), "purchases unknown (no purchase column)",
     ),
