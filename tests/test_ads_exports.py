@@ -257,6 +257,24 @@ def test_ingest_account_column_beats_the_folder_and_overlap_applies_within_one_a
     assert ledger(result)["data/raw/old.csv"]["replaced"] == 1
 
 
+def test_ingest_an_export_without_account_column_beside_one_with_it_is_the_same_account(tmp_path):
+    """Side by side in one folder, an export naming `Shop A` and an overlapping one naming no account are one
+    account: the newer replaces the older's overlapping day instead of adding to it."""
+    raw = tmp_path / "data" / "raw"
+    named = write(raw, "shop_a/named.csv", [
+        '"Account name","Campaign name","Day","Amount spent (EUR)","Impressions","Reporting ends"',
+        "Shop A,Sale,2026-03-02,10.00,1000,2026-03-02",
+    ])
+    plain = write(raw, "shop_a/plain.csv", [
+        '"Campaign name","Day","Amount spent (EUR)","Impressions","Reporting ends"',
+        "Sale,2026-03-02,11.00,1100,2026-03-03", "Sale,2026-03-03,5.00,500,2026-03-03",
+    ])
+    rows = ads(ingest([named, plain], tmp_path, "salt", raw)).sort("date")
+    assert rows.select("account", "date", "spend").rows() == [
+        ("Shop A", dt.date(2026, 3, 2), 11.0), ("Shop A", dt.date(2026, 3, 3), 5.0),
+    ]
+
+
 def test_ingest_google_and_meta_campaigns_with_one_name_keep_both(tmp_path):
     meta = write(tmp_path, "meta.csv", ['"Campaign name","Day","Amount spent (EUR)","Impressions"',
                                         "Brand,2026-03-02,10.00,1000"])

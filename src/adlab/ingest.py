@@ -109,16 +109,23 @@ def with_cut_row(raw: RawTable, parsed: Parsed, where: str) -> Parsed:
     return parsed
 
 
-def parse_file_results(
-    results: list[tuple[str, Parsed, int]], folder: str | None
-) -> list[tuple[str, Parsed, int]]:
-    """The parsed tables of one file, rows without an account given the file's account folder."""
-    if folder is None:
-        return results
-    for _, result, _ in results:
-        if result.table and "account" in result.rows.columns:
-            result.rows = result.rows.with_columns(pl.col("account").fill_null(folder))
-    return results
+def fill_accounts(parsed: dict[str, Parsed], folders: dict[str, str | None]) -> None:
+    """Rows without an account take the one account their folder's exports name, else the folder's name.
+
+    An export with `Account name` and an overlapping one without it, side by side, are the same account:
+    were they two, the overlap would count twice. A folder whose exports name several accounts (or
+    none) gives its own name (`data/raw/<account>/`); files right in data/raw/ then stay the default account.
+    """
+    named: dict[str | None, set[str]] = {}
+    for label, result in parsed.items():
+        if "account" in result.rows.columns:
+            named.setdefault(folders[label], set()).update(result.rows["account"].drop_nulls().unique().to_list())
+    for label, result in parsed.items():
+        folder = folders[label]
+        accounts = named.get(folder, set())
+        account = next(iter(accounts)) if len(accounts) == 1 else folder
+        if account is not None and "account" in result.rows.columns:
+            result.rows = result.rows.with_columns(pl.col("account").fill_null(account))
 
 
 def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
@@ -204,7 +211,7 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
     """Parse every file into canonical tables with a balanced ledger.
 
     Rows without an `Account name` / `Account ID` take their account from the file's first
-    folder under `raw_dir` (none for the embedded sample). Files that cannot be used are
+    folder under `raw_dir` (none for the embedded sample), see `fill_accounts`. Files that cannot be used are
     listed together: as warnings when other files can be used, else in one error.
 
     Raises:
@@ -214,6 +221,7 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
     rows_in: dict[str, int] = {}
     unused: list[dict[str, str]] = []
     unusable: list[tuple[str, str]] = []
+    folders: dict[str, str | None] = {}
     for path in files:
         label = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         try:
@@ -222,10 +230,10 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
             # Said with the path as the user knows it (relative to the project).
             unusable.append((label, str(error).replace(path.as_posix(), label)))
             continue
-        folder = account_folder(path, raw_dir)
-        for where, result, height in parse_file_results(results, folder):
+        for where, result, height in results:
             if result.table:
                 parsed[where], rows_in[where] = result, height
+                folders[where] = account_folder(path, raw_dir)
             else:
                 unused.extend(result.warnings)
     if unusable and not parsed:
@@ -235,6 +243,7 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
             f"  {message}" for _, message in unusable))
     unused.extend({"source_file": label, "check": "not_readable", "message": f"left out: {message}"}
                   for label, message in unusable)
+    fill_accounts(parsed, folders)
 
     ranks = _file_order(parsed)
     tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
