@@ -1336,6 +1336,7 @@ def week_fingerprint(
     code: str,
     store_sales: pl.DataFrame | None = None,
     sessions: pl.DataFrame | None = None,
+    results_daily: pl.DataFrame | None = None,
 ) -> str:
     """A digest of every input the page of `week` shows: when it is unchanged the page needs no re-render.
 
@@ -1357,6 +1358,7 @@ def week_fingerprint(
         "orders": _frame_digest(between(orders, first, last)),
         "store_sales": _frame_digest(between(store_sales, first, last)),
         "sessions": _frame_digest(between(sessions, start, end)),
+        "results_daily": _frame_digest(between(results_daily, first, last)),
         "ad_insights": _frame_digest(between(ad_insights, start, end)),
         "ledger": _frame_digest(None if ledger is None else ledger.filter(pl.col("source_file").is_in(files))),
         "warnings": _frame_digest(None if warnings is None else warnings.filter(pl.col("source_file").is_in(files))),
