@@ -116,6 +116,8 @@ def load_workspace() -> insights.Workspace:
     if not kpis_path.exists():
         raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
     kpis_daily = io.read_parquet(kpis_path)
+    results_path = root / "data" / "processed" / "results_daily.parquet"
+    results_daily = io.read_parquet(results_path) if results_path.exists() else None
     ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
     currency = None
     if ad_insights is not None and ad_insights.height:
@@ -123,7 +125,7 @@ def load_workspace() -> insights.Workspace:
     settings = params.creatives
     fatigue = creatives.ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
                                    settings.fatigue_frequency_rise)
-    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue)
+    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
 
 
 def _answer(build) -> None:  # type: ignore[no-untyped-def]
@@ -169,8 +171,9 @@ def why(
         if explicit_before is None and current:
             explicit_before = insights.Period(explicit_now.start - dt.timedelta(days=explicit_now.days),
                                               explicit_now.start - dt.timedelta(days=1))
-        return insights.explain_change(workspace.kpis_daily, explicit_now, explicit_before or before, kpi,
-                                       workspace.currency)
+        # A purchase KPI of an account without purchases is answered by its results by type (and says so).
+        return insights.explain_any(workspace.kpis_daily, workspace.results_daily, explicit_now,
+                                    explicit_before or before, kpi, workspace.currency)
 
     _answer(build)
 
@@ -207,7 +210,7 @@ def verdict(
         if level is not None and level not in insights.LEVELS:
             raise AdlabError(f"--level {level!r} must be campaign, adset or ad.")
         return insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
-                                workspace.currency)
+                                workspace.currency, workspace.results_daily)
 
     _answer(build)
 

@@ -256,6 +256,23 @@ def results_by_type(results: pl.DataFrame | None, start: dt.date, end: dt.date) 
     ).select(*schema)
 
 
+# What one result of a type is called after "per" (cost per lead); other types read "per result".
+RESULT_UNITS = {
+    "leads": "lead", "website leads": "lead", "on-facebook leads": "lead", "meta leads": "lead",
+    "messaging conversations started": "conversation", "conversations started": "conversation",
+    "landing page views": "landing page view", "link clicks": "link click", "website purchases": "purchase",
+    "purchases": "purchase", "checkouts initiated": "checkout", "website checkouts initiated": "checkout",
+    "adds to cart": "add to cart", "website adds to cart": "add to cart", "follows": "follow",
+    "instagram profile visits": "profile visit", "page likes": "page like", "thruplays": "ThruPlay",
+    "post engagements": "engagement", "reach": "1,000 reached", "registrations completed": "registration",
+}
+
+
+def result_unit(result_type: str) -> str:
+    """`lead` for Leads, `conversation` for Messaging conversations started; `result` for types not listed."""
+    return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
+
+
 def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:
     """Whether a result type counts purchases (`Website purchases`, `Purchases`, ...): the purchases KPIs show them."""
     column = pl.col(result_type) if isinstance(result_type, str) else result_type

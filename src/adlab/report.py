@@ -775,23 +775,6 @@ def store_section_html(
 
 # ---------------------------------------------------------------------------------------------------- results
 
-# What one result of a type is called after "per" (cost per lead); other types read "per result".
-RESULT_UNITS = {
-    "leads": "lead", "website leads": "lead", "on-facebook leads": "lead", "meta leads": "lead",
-    "messaging conversations started": "conversation", "conversations started": "conversation",
-    "landing page views": "landing page view", "link clicks": "link click", "website purchases": "purchase",
-    "purchases": "purchase", "checkouts initiated": "checkout", "website checkouts initiated": "checkout",
-    "adds to cart": "add to cart", "website adds to cart": "add to cart", "follows": "follow",
-    "instagram profile visits": "profile visit", "page likes": "page like", "thruplays": "ThruPlay",
-    "post engagements": "engagement", "reach": "1,000 reached", "registrations completed": "registration",
-}
-
-
-def result_unit(result_type: str) -> str:
-    """`lead` for Leads, `conversation` for Messaging conversations started; `result` for types not listed."""
-    return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
-
-
 def week_results(results_daily: pl.DataFrame | None, week: str) -> pl.DataFrame | None:
     """The week's rows of results_daily (one row per day, ad and result type); None without any."""
     if results_daily is None:
@@ -830,7 +813,7 @@ def results_tiles(
         current = current.filter(~kpis.is_purchase_type("result_type"))
     tiles = []
     for row in current.iter_rows(named=True):
-        kind, unit = row["result_type"], result_unit(row["result_type"])
+        kind, unit = row["result_type"], kpis.result_unit(row["result_type"])
         old = before.get(kind, {})
         change = relative_change(row["results"], old.get("results"))
         direction = 0 if change is None or abs(change) < 0.0005 else (1 if change > 0 else -1)
@@ -891,7 +874,7 @@ def with_results(
         parts: dict[tuple, list[tuple[str, str]]] = {}
         for row in rolled.iter_rows(named=True):
             count = f"{fmt_int(row['results'])} {row['result_type']}"
-            cost = f"{fmt_money(row['cost_per_result'], currency)} per {result_unit(row['result_type'])}"
+            cost = f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}"
             parts.setdefault((level, *(row[k] for k in keys)), []).append((count, cost))
         for key, shown in parts.items():
             texts[key] = (" · ".join(c for c, _ in shown), " · ".join(c for _, c in shown))
