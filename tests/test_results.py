@@ -254,3 +254,13 @@ def test_cli_ask_on_a_leads_only_export(tmp_path: Path):
     assert "18 Leads on 250.00 spend" in verdict.output
     for output in (why.output, roas.output, verdict.output):
         assert not any(word in output for word in NEVER_SHOWN)
+
+
+def test_ask_best_ad_without_purchases_ranks_by_cost_per_result():
+    answer = ask("Which ad is performing best?", workspace(two_types()))
+    # Leads carry the most spend (250 vs 110); ad L: 250 / 18 leads over 9-22 Nov.
+    assert answer.headline == (
+        "Best ad: 'L' with 13.89 USD per lead on 250.00 USD spend (18 Leads, 2026-11-09 to 2026-11-22); ROAS is "
+        "unknown (–: no purchases exported), so ads are ranked by cost per lead.")
+    assert "45 Messaging conversations started at 2.44 USD per conversation" in answer.text()
+    assert not any(word in answer.text() for word in NEVER_SHOWN)

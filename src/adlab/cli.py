@@ -195,7 +195,7 @@ def best(
             kpis = ", ".join(insights.KPI_FRACTIONS)
             raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
         return insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
-                                         level, kpi, workspace.currency)
+                                         level, kpi, workspace.currency, workspace.results_daily)
 
     _answer(build)
 

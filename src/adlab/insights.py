@@ -598,12 +598,15 @@ def best_performers(frame: pl.DataFrame, level: str, kpi: str, min_spend: float,
 
 
 def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None, segment: dict[str, str],
-                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None) -> Answer:
+                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None,
+                     results_daily: pl.DataFrame | None = None) -> Answer:
     """Which ad (ad set, campaign) performs best for a segment, by `kpi`, with a minimum-volume gate.
 
     Without a segment the whole account's last `recommend.lookback_days` days
     are ranked; with one, the last `recommend.answer_days` days of the
-    breakdown export that holds it.
+    breakdown export that holds it. A purchase KPI of an account whose
+    purchases are unknown ranks by cost per result of its main result type
+    (`results_daily`) and says so.
     """
     settings = params.recommend
     if segment:
@@ -613,6 +616,8 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         end = last_day(kpis_daily)
         period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
         frame = kpis_daily.filter(_in(period))
+        if kpi in PURCHASE_KPIS and not purchases_known(frame) and results_in(results_daily, period).height:
+            return best_by_results(results_daily, level, period, params, KPI_LABELS.get(kpi, kpi), currency)
     who = segment_text(segment)
     name = KPI_LABELS.get(kpi, kpi)
     word = LEVEL_WORDS[level]
@@ -661,6 +666,50 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
                 f"on {money(best['spend'], currency)} spend ({best.get('purchases') or 0} purchases, "
                 f"{period.label()}).")
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
+
+
+def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, params: Params, asked: str,
+                    currency: str | None = None) -> Answer:
+    """The best entities at `level` by cost per result of the account's main result type over the period.
+
+    The gate: at least `segment_min_spend` spend and `segment_min_purchases` results of that type.
+    """
+    settings = params.recommend
+    keys = list(LEVELS[level])
+    account = results_in(results_daily, period)
+    kind = account["result_type"][0]
+    unit, word = result_unit(kind), LEVEL_WORDS[level]
+    rows = results_in(results_daily.filter(pl.col("result_type") == kind), period, keys).filter(
+        pl.col(level).is_not_null())
+    enough = (pl.col("spend") >= settings.segment_min_spend) & (pl.col("results") >= settings.segment_min_purchases)
+    eligible = rows.filter(enough & pl.col("cost_per_result").is_not_null()).sort(
+        "cost_per_result", *keys, nulls_last=True)
+    overall = account.row(0, named=True)
+    unknown = f"{asked} is unknown ({UNKNOWN}: no purchases exported), so {word}s are ranked by cost per {unit}"
+    lines = [
+        f"Period: {period.label()} (all ads); {kind} overall: {count_text(overall['results'])} at "
+        f"{cost_text(overall['cost_per_result'], currency)} per {unit} on {money(overall['spend'], currency)} spend.",
+    ]
+    if eligible.height == 0:
+        return Answer(f"Not enough data: {unknown}, and no {word} has at least "
+                      f"{money(settings.segment_min_spend, currency)} spend and {settings.segment_min_purchases} "
+                      f"{kind} in {period.label()}.", [*lines, PURCHASES_UNKNOWN])
+    for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
+        lines.append(f"{rank}. {entity_label(level, row)}: {cost_text(row['cost_per_result'], currency)} per {unit}, "
+                     f"{count_text(row['results'])} {kind} on {money(row['spend'], currency)} spend.")
+    thin = rows.height - eligible.height
+    if thin:
+        lines.append(f"{thin} other {word}(s) had less than {money(settings.segment_min_spend, currency)} spend or "
+                     f"fewer than {settings.segment_min_purchases} {kind} and were left out as too thin to rank.")
+    others = account.slice(1)
+    if others.height:
+        lines.append(f"Other result types (never added to {kind}): {results_text(others, currency)}.")
+    lines.append(PURCHASES_UNKNOWN)
+    best = eligible.row(0, named=True)
+    headline = (f"Best {word}: {quoted(best[level])} with {cost_text(best['cost_per_result'], currency)} per {unit} "
+                f"on {money(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
+                f"{period.label()}); {unknown}.")
+    return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})
 
 
 # --------------------------------------------------------------------------- verdicts and recommendations
@@ -1245,5 +1294,5 @@ def ask(question: str, workspace: Workspace) -> Answer:
     if re.search(r"\b(best|top|worst|which|winning|performing)\b", lower):
         kpi = _kpi_in(lower)
         return best_for_segment(kpis_daily, workspace.ad_insights, _segment_in(lower), params, _level_in(lower),
-                                kpi, currency)
+                                kpi, currency, workspace.results_daily)
     raise AdlabError(f"I cannot answer {quoted(text)} yet. " + CAN_ANSWER)
