@@ -22,6 +22,7 @@ from adlab.kpis import (
     KPI_FRACTIONS,
     RESULT_FRACTIONS,
     complete_weeks,
+    is_purchase_type,
     log_split,
     ratio,
     result_unit,
@@ -1043,6 +1044,12 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
                      f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
     if frequency is not None:
         lines.append(f"Average daily frequency {frequency:.2f}.")
+    if results_daily is not None:
+        # Other objectives (traffic, leads) of an entity judged on purchases: their results, each type apart.
+        mine = results_in(results_daily.filter(pl.col(level) == exact), period).filter(
+            ~is_purchase_type("result_type"))
+        if mine.height:
+            lines.append(f"Results by type: {results_text(mine, currency)}.")
     if judged.action == "scale":
         per_day = totals["spend"] / period.days
         step = params.recommend.max_budget_step
