@@ -13,6 +13,7 @@ from adlab.kpis import (
     compute_kpis_daily,
     compute_kpis_weekly,
     compute_results_daily,
+    results_summary,
     sessions_daily,
     store_daily,
     store_daily_from_sales,
@@ -46,6 +47,9 @@ def main() -> None:
         kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
+    # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
+    summary["results"] = results_summary(results_daily, summary["week"])
+    summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")

@@ -6,6 +6,7 @@ Results of different types are never added up; cost per result is sum of spend /
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from adlab import report
 from adlab.cli import app
 from adlab.ingest import ingest
 from adlab.insights import Workspace, ask, judge_results, recommendations
-from adlab.kpis import compute_kpis_daily, compute_results_daily, results_by_type, rollup_results
+from adlab.kpis import compute_kpis_daily, compute_results_daily, results_by_type, results_summary, rollup_results
 from adlab.params import Params
 from adlab.quality import validate_table
 from adlab.schema import AD_INSIGHTS, conform
@@ -264,3 +265,20 @@ def test_ask_best_ad_without_purchases_ranks_by_cost_per_result():
         "unknown (–: no purchases exported), so ads are ranked by cost per lead.")
     assert "45 Messaging conversations started at 2.44 USD per conversation" in answer.text()
     assert not any(word in answer.text() for word in NEVER_SHOWN)
+
+
+def test_cli_summary_prints_results_by_type(tmp_path: Path):
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n")
+    (tmp_path / "metrics").mkdir()
+    results = compute_results_daily(two_types())
+    (tmp_path / "metrics" / "summary.json").write_text(json.dumps({
+        "week": "2026-W47", "currency": "USD", "spend": 210.0, "roas": None,
+        "results": results_summary(results, "2026-W47"),
+        "previous": {"week": "2026-W46", "spend": 150.0, "results": results_summary(results, "2026-W46")},
+    }))
+    output = CliRunner().invoke(app, ["--project", str(tmp_path), "summary"]).output
+    # Leads 18.75 vs 10.00 a lead (+87.5%); conversations 3.00 vs 2.00 (+50.0%).
+    assert "  Leads: 8 at 18.75 USD per lead  (+87.5% vs previous week)" in output
+    assert "  Messaging conversations started: 20 at 3.00 USD per conversation  (+50.0% vs previous week)" in output
+    assert "  ROAS            –" in output
+    assert not any(word in output for word in NEVER_SHOWN)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from adlab import creatives, insights, io
+from adlab import creatives, insights, io, kpis
 from adlab.errors import AdlabError
 from adlab.params import Params, load_params
 
@@ -95,11 +95,18 @@ def summary() -> None:
         ("revenue", "Store revenue", "money"), ("mer", "MER", "x"),
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
-        text = "n/a" if value is None else (
+        text = "–" if value is None else (
             f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}"
         )
         change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""
         lines.append(f"  {label:<15} {text}{change}")
+    before_results = {row["result_type"]: row for row in figures.get("previous", {}).get("results", [])}
+    for row in figures.get("results", []):  # one line per result type: types are never added up
+        cost, before = row.get("cost_per_result"), before_results.get(row["result_type"], {}).get("cost_per_result")
+        per = "–" if cost is None else f"{cost:,.2f} {currency}".rstrip()
+        change = f"  ({(cost - before) / before:+.1%} vs previous week)" if cost is not None and before else ""
+        lines.append(f"  {row['result_type']}: {row['results']:,.0f} at {per} per "
+                     f"{kpis.result_unit(row['result_type'])}{change}")
     typer.echo("\n".join(lines))
 
 

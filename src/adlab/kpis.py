@@ -273,6 +273,12 @@ def result_unit(result_type: str) -> str:
     return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
 
 
+def results_summary(results: pl.DataFrame | None, week: str) -> list[dict]:
+    """One dict per result type of the ISO week (results_by_type), numbers rounded so reruns write the same bytes."""
+    return [{key: _rounded(value) for key, value in row.items()}
+            for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)]
+
+
 def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:
     """Whether a result type counts purchases (`Website purchases`, `Purchases`, ...): the purchases KPIs show them."""
     column = pl.col(result_type) if isinstance(result_type, str) else result_type
