@@ -1,4 +1,5 @@
-"""Stage `kpis`: daily and weekly KPIs per (campaign, ad set, ad) and metrics/summary.json."""
+"""Stage `kpis`: daily and weekly KPIs per (campaign, ad set, ad), daily results per result type, and
+metrics/summary.json."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from adlab.kpis import (
     build_summary,
     compute_kpis_daily,
     compute_kpis_weekly,
+    compute_results_daily,
+    results_summary,
     sessions_daily,
     store_daily,
     store_daily_from_sales,
@@ -33,6 +36,7 @@ def main() -> None:
     orders = io.read_parquet(args.interim / "orders.parquet")
     kpis_daily = compute_kpis_daily(ad_insights, params.hold_rate_base)
     kpis_weekly = compute_kpis_weekly(kpis_daily, params.hold_rate_base)
+    results_daily = compute_results_daily(ad_insights)
     store_sales = io.read_parquet(args.interim / "store_sales.parquet")
     # The orders export is the store's truth; Shopify Analytics sales stand in without one.
     store = (
@@ -43,8 +47,12 @@ def main() -> None:
         kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
+    # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
+    summary["results"] = results_summary(results_daily, summary["week"])
+    summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
+    io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")
     io.write_json(summary, args.summary)
     print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows; latest complete week "
           f"{summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, ROAS {summary['roas']}")

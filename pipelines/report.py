@@ -50,6 +50,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kpis-daily", type=Path, required=True, help="kpis_daily.parquet from the kpis stage")
     parser.add_argument("--kpis-weekly", type=Path, required=True, help="kpis_weekly.parquet from the kpis stage")
+    parser.add_argument("--results-daily", type=Path, default=Path(""),
+                        help="results_daily.parquet from the kpis stage (results per result type)")
     parser.add_argument("--orders", type=Path, required=True, help="orders.parquet (may be absent or empty)")
     parser.add_argument("--store-sales", type=Path, required=True,
                         help="store_sales.parquet (Shopify Analytics daily sales; used without orders)")
@@ -98,6 +100,7 @@ def main() -> None:
     parameters = {
         "kpis_daily_path": args.kpis_daily,
         "kpis_weekly_path": args.kpis_weekly,
+        "results_daily_path": args.results_daily,
         "orders_path": args.orders,
         "store_sales_path": args.store_sales,
         "sessions_path": args.sessions,
@@ -116,11 +119,12 @@ def main() -> None:
     code = report.code_version(args.notebook)
     ledger, warnings = report.read_optional(args.ledger), report.read_optional(args.warnings)
     store_sales, sessions = report.read_optional(args.store_sales), report.read_optional(args.sessions)
+    results_daily = report.read_optional(args.results_daily)
     digests = {
         week: report.week_fingerprint(
             week, kpis_daily=kpis_daily, orders=orders, ad_insights=ad_insights, ledger=ledger, warnings=warnings,
             recommendations=recommendations, creatives=creatives, settings=values, trend_weeks=TREND_WEEKS,
-            code=code, store_sales=store_sales, sessions=sessions,
+            code=code, store_sales=store_sales, sessions=sessions, results_daily=results_daily,
         )
         for week in weeks
     }

@@ -24,6 +24,7 @@ from adlab import charts, kpis, report
 
 kpis_daily = report.read_kpis(kpis_daily_path)
 kpis_weekly = report.read_kpis(kpis_weekly_path)
+results_daily = report.read_optional(results_daily_path)
 orders = report.read_optional(orders_path)
 store = kpis.store_daily(orders) if orders is not None and orders.height else None
 sessions = report.read_sessions(sessions_path)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from adlab import creatives, insights, io
+from adlab import creatives, insights, io, kpis
 from adlab.errors import AdlabError
 from adlab.params import Params, load_params
 
@@ -95,11 +95,18 @@ def summary() -> None:
         ("revenue", "Store revenue", "money"), ("mer", "MER", "x"),
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
-        text = "n/a" if value is None else (
+        text = "–" if value is None else (
             f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}"
         )
         change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""
         lines.append(f"  {label:<15} {text}{change}")
+    before_results = {row["result_type"]: row for row in figures.get("previous", {}).get("results", [])}
+    for row in figures.get("results", []):  # one line per result type: types are never added up
+        cost, before = row.get("cost_per_result"), before_results.get(row["result_type"], {}).get("cost_per_result")
+        per = "–" if cost is None else f"{cost:,.2f} {currency}".rstrip()
+        change = f"  ({(cost - before) / before:+.1%} vs previous week)" if cost is not None and before else ""
+        lines.append(f"  {row['result_type']}: {row['results']:,.0f} at {per} per "
+                     f"{kpis.result_unit(row['result_type'])}{change}")
     typer.echo("\n".join(lines))
 
 
@@ -116,6 +123,8 @@ def load_workspace() -> insights.Workspace:
     if not kpis_path.exists():
         raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
     kpis_daily = io.read_parquet(kpis_path)
+    results_path = root / "data" / "processed" / "results_daily.parquet"
+    results_daily = io.read_parquet(results_path) if results_path.exists() else None
     ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
     currency = None
     if ad_insights is not None and ad_insights.height:
@@ -123,7 +132,7 @@ def load_workspace() -> insights.Workspace:
     settings = params.creatives
     fatigue = creatives.ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
                                    settings.fatigue_frequency_rise)
-    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue)
+    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
 
 
 def _answer(build) -> None:  # type: ignore[no-untyped-def]
@@ -169,8 +178,9 @@ def why(
         if explicit_before is None and current:
             explicit_before = insights.Period(explicit_now.start - dt.timedelta(days=explicit_now.days),
                                               explicit_now.start - dt.timedelta(days=1))
-        answer = insights.explain_change(workspace.kpis_daily, explicit_now, explicit_before or before, kpi,
-                                         workspace.currency)
+        # A purchase KPI of an account without purchases is answered by its results by type (and says so).
+        answer = insights.explain_any(workspace.kpis_daily, workspace.results_daily, explicit_now,
+                                      explicit_before or before, kpi, workspace.currency)
         notes = insights.footing_notes(workspace, kpi, [explicit_now, explicit_before or before])
         return insights.with_notes(answer, notes)
 
@@ -194,7 +204,7 @@ def best(
             kpis = ", ".join(insights.KPI_FRACTIONS)
             raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
         answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
-                                           level, kpi, workspace.currency)
+                                           level, kpi, workspace.currency, workspace.results_daily)
         return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))
 
     _answer(build)
@@ -210,7 +220,7 @@ def verdict(
         if level is not None and level not in insights.LEVELS:
             raise AdlabError(f"--level {level!r} must be campaign, adset or ad.")
         answer = insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
-                                  workspace.currency)
+                                  workspace.currency, workspace.results_daily)
         return insights.with_notes(answer, insights.verdict_notes(answer, workspace))
 
     _answer(build)

@@ -18,7 +18,20 @@ from scipy.special import gammainc, gammaincc
 
 from adlab.currency import cpa_target_note, gate_amount
 from adlab.errors import AdlabError
-from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, complete_weeks, log_split, ratio, rollup, totals_view, week_bounds
+from adlab.kpis import (
+    KPI_FACTORS,
+    KPI_FRACTIONS,
+    RESULT_FRACTIONS,
+    complete_weeks,
+    is_purchase_type,
+    log_split,
+    ratio,
+    result_unit,
+    rollup,
+    rollup_results,
+    totals_view,
+    week_bounds,
+)
 from adlab.params import Params
 from adlab.schema import ENTITY
 
@@ -82,14 +95,14 @@ class Period:
 
 
 def money(value: float | None, currency: str | None) -> str:
-    """`1,234.56 USD`; `n/a` for no value."""
-    return "n/a" if value is None else f"{value:,.2f} {currency or ''}".rstrip()
+    """`1,234.56 USD`; `–` for no value (unknown is never 0)."""
+    return "–" if value is None else f"{value:,.2f} {currency or ''}".rstrip()
 
 
 def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
     """A KPI as users read it: ROAS `2.35`, rates `1.31%`, money with the currency."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return "–"
     if kpi in PERCENT_KPIS:
         return f"{value:.2%}"
     if kpi in MONEY_KPIS:
@@ -179,7 +192,7 @@ def _totals(frame: pl.DataFrame) -> dict:
 
 
 def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, level: str = "campaign",
-                  kpi: str = "roas") -> pl.DataFrame:
+                  kpi: str = "roas", fraction: tuple[str, str, float] | None = None) -> pl.DataFrame:
     """One row per entity at `level`: its share of the change in the account's `kpi`, as mix + rate.
 
     The account KPI is the denominator-weighted mean of the entities' KPIs
@@ -187,9 +200,10 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
     (an entity absent in the previous period counts at the account's old value):
     mix = (w1 - w0) x (m0 - M0) (money moved towards a better or worse entity)
     and rate = w1 x (m1 - m0) (the entity itself did better or worse); the
-    mix and rate terms of all entities add up exactly to M1 - M0.
+    mix and rate terms of all entities add up exactly to M1 - M0. `fraction`
+    (numerator, denominator, scale) stands in for a KPI outside KPI_FRACTIONS.
     """
-    num, den, scale = KPI_FRACTIONS[kpi]
+    num, den, scale = fraction or KPI_FRACTIONS[kpi]
     keys = list(LEVELS[level])
     tagged = kpis_daily.filter(_in(current) | _in(previous)).with_columns(
         pl.when(_in(current)).then(pl.lit(1)).otherwise(pl.lit(0)).alias("_period")
@@ -367,6 +381,160 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
     return Answer(headline, [" ".join(sentences)], data)
 
 
+# --------------------------------------------------------------------------- results by type (no purchases)
+
+UNKNOWN = "–"
+PURCHASES_UNKNOWN = ("Purchases are unknown (–): the exports have no Purchases column, so ROAS and CPA cannot be "
+                     "computed (an Ads Manager export with Purchases and Purchases conversion value would give them).")
+
+
+def purchases_known(kpis_daily: pl.DataFrame, period: Period | None = None) -> bool:
+    """Whether any row (of the period) has purchases exported; an unknown count is never read as 0."""
+    frame = kpis_daily if period is None else kpis_daily.filter(_in(period))
+    return frame.height > 0 and frame["purchases"].null_count() < frame.height
+
+
+def count_text(value: float | None) -> str:
+    """A count of results: `412`, `2.5` for Meta's fractional counts; `–` when unknown."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return UNKNOWN
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def cost_text(value: float | None, currency: str | None) -> str:
+    """Money as in `money`, `–` when unknown (no result to divide by)."""
+    return UNKNOWN if value is None else money(value, currency)
+
+
+def results_in(results_daily: pl.DataFrame | None, period: Period, keys: list[str] | None = None) -> pl.DataFrame:
+    """One row per (keys, result type) over the period: spend, results, cost per result; largest spend first."""
+    keys = keys or []
+    if results_daily is None or results_daily.height == 0:
+        return pl.DataFrame(schema={**{k: pl.String for k in keys}, "result_type": pl.String, "spend": pl.Float64,
+                                    "results": pl.Float64, "cost_per_result": pl.Float64})
+    rolled = rollup_results(results_daily.filter(_in(period)), keys)
+    return rolled.sort([*keys, pl.col("spend").fill_null(0.0), "result_type"],
+                       descending=[*[False] * len(keys), True, False])
+
+
+def results_text(rows: pl.DataFrame, currency: str | None) -> str:
+    """`16 Leads at 24.66 USD per lead (spend 394.52 USD); 96 Messaging conversations started at ...`."""
+    return "; ".join(
+        f"{count_text(row['results'])} {row['result_type']} at {cost_text(row['cost_per_result'], currency)} per "
+        f"{result_unit(row['result_type'])} (spend {money(row['spend'], currency)})"
+        for row in rows.iter_rows(named=True)
+    )
+
+
+def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | None:
+    """The result type a question names (`cost per lead` -> Leads); the largest-spend type for `cost per result`."""
+    if results_daily is None or results_daily.height == 0:
+        return None
+    types = (results_daily.group_by("result_type").agg(pl.col("spend").sum())
+             .sort("spend", "result_type", descending=[True, False], nulls_last=True)["result_type"].to_list())
+    for kind in types:
+        unit = result_unit(kind)
+        words = [re.escape(kind.lower())] + ([rf"{re.escape(unit.lower())}s?"] if unit != "result" else [])
+        if any(re.search(rf"\b{word}\b", question) for word in words):
+            return kind
+    return types[0] if re.search(r"\bresults?\b", question) else None
+
+
+def _result_factors(now: dict, before: dict) -> tuple[dict[str, float | None], str]:
+    """log(cost per result) change split exactly: CPM - CTR - results per click (link clicks, else all clicks)."""
+    clicks = "link_clicks" if now.get("link_clicks") and before.get("link_clicks") else "clicks"
+
+    def log_ratio(num: str, den: str) -> float | None:
+        old = before[num] / before[den] if before.get(num) and before.get(den) else None
+        new = now[num] / now[den] if now.get(num) and now.get(den) else None
+        return math.log(new / old) if old and new else None
+
+    cpm, ctr, per_click = log_ratio("spend", "impressions"), log_ratio(clicks, "impressions"), log_ratio(
+        "results", clicks)
+    terms = {"CPM": cpm, "CTR" if clicks == "link_clicks" else "CTR (all clicks)": None if ctr is None else -ctr,
+             "results per click": None if per_click is None else -per_click}
+    return terms, clicks
+
+
+def explain_results_change(results_daily: pl.DataFrame | None, current: Period, previous: Period,
+                           result_type: str, currency: str | None = None, top: int = 3, note: str = "",
+                           span: str = "", asked: str = "") -> Answer:
+    """Why the cost per result of one result type moved: the exact CPM / CTR / results-per-click split, then
+    the campaigns that drove it (mix vs rate), then the account's other result types. Types are never mixed.
+
+    `asked` names the KPI the question was about when it is unknown (ROAS): the headline says so first.
+
+    Raises:
+        AdlabError: no spend on that result type in either period.
+    """
+    unit = result_unit(result_type)
+    label = f"Cost per {unit}"
+    rows = (results_daily if results_daily is not None else pl.DataFrame()).filter(
+        pl.col("result_type") == result_type)
+    now = results_in(rows, current).row(0, named=True) if rows.filter(_in(current)).height else {}
+    before = results_in(rows, previous).row(0, named=True) if rows.filter(_in(previous)).height else {}
+    if not now.get("spend") or not before.get("spend"):
+        empty = current if not now.get("spend") else previous
+        raise AdlabError(f"not enough data: no spend on {result_type} in {empty.label()}, so there is nothing to "
+                         "compare. " + CAN_ANSWER)
+    lead = [note] if note else []
+    value_now, value_before = now.get("cost_per_result"), before.get("cost_per_result")
+    counts = (f"{count_text(now['results'])} vs {count_text(before['results'])} {result_type} on "
+              f"{money(now['spend'], currency)} vs {money(before['spend'], currency)} spend")
+    data: dict = {"kpi": "cost_per_result", "result_type": result_type, "current": current, "previous": previous,
+                  "value_now": value_now, "value_before": value_before}
+    if value_now is None or value_before is None:
+        which = current if value_now is None else previous
+        return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {UNKNOWN} there "
+                      f"and its change cannot be split ({counts}).", lead, data)
+    change = value_now / value_before - 1
+    direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
+    span = span or ("in that period" if current.days > 1 else "on that day")
+    headline = (f"{label} {direction} {abs(change):.0%} {span}: {money(value_now, currency)} {current.phrase()} vs "
+                f"{money(value_before, currency)} {previous.phrase()} ({counts}).")
+    if asked:
+        headline = f"{asked} is unknown ({UNKNOWN}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
+    sentences = []
+    terms, clicks = _result_factors(now, before)
+    total = math.log(value_now / value_before)
+    known = {name: term for name, term in terms.items() if term is not None}
+    data["terms"], data["log_change"] = known, total
+    if known:
+        rest = total - sum(known.values())
+        parts = [f"{name} {term:+.3f}" for name, term in sorted(known.items(), key=lambda kv: -abs(kv[1]))]
+        missing = [name for name, term in terms.items() if term is None]
+        if missing:
+            parts.append(f"{' x '.join(missing)} together {rest:+.3f} (no {clicks.replace('_', ' ')} exported)")
+        main = max(known, key=lambda name: abs(known[name]))
+        share = known[main] / total if total else 0.0
+        sentences.append(f"Split of the change (log points, summing to {total:+.3f}): {', '.join(parts)}; {main} "
+                         f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
+        data["main_factor"] = main
+    fraction = RESULT_FRACTIONS["cost_per_result"]
+    where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction)
+    delta = value_now - value_before
+    data["contributions"] = where
+    for row in where.head(top).iter_rows(named=True):
+        if not delta or abs(row["total"]) < 0.05 * abs(delta):
+            continue
+        sentences.append(
+            f"Campaign {quoted(row['campaign'])} accounts for {row['total'] / delta:.0%} of the change: its cost per "
+            f"{unit} went {money(row['m0'], currency)} -> {money(row['m1'], currency)} (rate {row['rate']:+.2f}) and "
+            f"its share of {result_type} {row['w0']:.0%} -> {row['w1']:.0%} (mix {row['mix']:+.2f})."
+        )
+    others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
+    if others.height:
+        sentences.append(f"Other result types {current.phrase()} (never added to {result_type}): "
+                         f"{results_text(others, currency)}.")
+    return Answer(headline, [*lead, " ".join(sentences)], data)
+
+
+def _span(kpis_daily: pl.DataFrame, current: Period) -> str:
+    if current.days == 1 and current.end == last_day(kpis_daily):
+        return "yesterday"
+    return "last week" if current.days == 7 and current.start.isoweekday() == 1 else ""
+
+
 # --------------------------------------------------------------------------- best for a segment
 
 GENDER_WORDS = {"women": "female", "woman": "female", "female": "female", "females": "female", "ladies": "female",
@@ -438,13 +606,16 @@ def best_performers(frame: pl.DataFrame, level: str, kpi: str, min_spend: float,
 
 
 def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None, segment: dict[str, str],
-                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None) -> Answer:
+                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None,
+                     results_daily: pl.DataFrame | None = None) -> Answer:
     """Which ad (ad set, campaign) performs best for a segment, by `kpi`, with a minimum-volume gate.
 
     Without a segment the whole account's last `recommend.lookback_days` days
     are ranked; with one, the last `recommend.answer_days` days of the
     breakdown export that holds it. `recommend.segment_min_spend` is a USD
-    amount, scaled into the account currency (currency.gate_amount).
+    amount, scaled into the account currency (currency.gate_amount). A purchase
+    KPI of an account whose purchases are unknown ranks by cost per result of
+    its main result type (`results_daily`) and says so.
     """
     settings = params.recommend
     min_spend = gate_amount(settings.segment_min_spend, currency)
@@ -455,6 +626,8 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         end = last_day(kpis_daily)
         period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
         frame = kpis_daily.filter(_in(period))
+        if kpi in PURCHASE_KPIS and not purchases_known(frame) and results_in(results_daily, period).height:
+            return best_by_results(results_daily, level, period, params, KPI_LABELS.get(kpi, kpi), currency)
     who = segment_text(segment)
     name = KPI_LABELS.get(kpi, kpi)
     word = LEVEL_WORDS[level]
@@ -503,6 +676,52 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
                 f"on {money(best['spend'], currency)} spend ({best.get('purchases') or 0} purchases, "
                 f"{period.label()}).")
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
+
+
+def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, params: Params, asked: str,
+                    currency: str | None = None) -> Answer:
+    """The best entities at `level` by cost per result of the account's main result type over the period.
+
+    The gate: at least `segment_min_spend` (USD, scaled into the account currency) spend and
+    `segment_min_purchases` results of that type.
+    """
+    settings = params.recommend
+    keys = list(LEVELS[level])
+    account = results_in(results_daily, period)
+    kind = account["result_type"][0]
+    unit, word = result_unit(kind), LEVEL_WORDS[level]
+    rows = results_in(results_daily.filter(pl.col("result_type") == kind), period, keys).filter(
+        pl.col(level).is_not_null())
+    min_spend = gate_amount(settings.segment_min_spend, currency)
+    enough = (pl.col("spend") >= min_spend) & (pl.col("results") >= settings.segment_min_purchases)
+    eligible = rows.filter(enough & pl.col("cost_per_result").is_not_null()).sort(
+        "cost_per_result", *keys, nulls_last=True)
+    overall = account.row(0, named=True)
+    unknown = f"{asked} is unknown ({UNKNOWN}: no purchases exported), so {word}s are ranked by cost per {unit}"
+    lines = [
+        f"Period: {period.label()} (all ads); {kind} overall: {count_text(overall['results'])} at "
+        f"{cost_text(overall['cost_per_result'], currency)} per {unit} on {money(overall['spend'], currency)} spend.",
+    ]
+    if eligible.height == 0:
+        return Answer(f"Not enough data: {unknown}, and no {word} has at least "
+                      f"{money(min_spend, currency)} spend and {settings.segment_min_purchases} "
+                      f"{kind} in {period.label()}.", [*lines, PURCHASES_UNKNOWN])
+    for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
+        lines.append(f"{rank}. {entity_label(level, row)}: {cost_text(row['cost_per_result'], currency)} per {unit}, "
+                     f"{count_text(row['results'])} {kind} on {money(row['spend'], currency)} spend.")
+    thin = rows.height - eligible.height
+    if thin:
+        lines.append(f"{thin} other {word}(s) had less than {money(min_spend, currency)} spend or "
+                     f"fewer than {settings.segment_min_purchases} {kind} and were left out as too thin to rank.")
+    others = account.slice(1)
+    if others.height:
+        lines.append(f"Other result types (never added to {kind}): {results_text(others, currency)}.")
+    lines.append(PURCHASES_UNKNOWN)
+    best = eligible.row(0, named=True)
+    headline = (f"Best {word}: {quoted(best[level])} with {cost_text(best['cost_per_result'], currency)} per {unit} "
+                f"on {money(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
+                f"{period.label()}); {unknown}.")
+    return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})
 
 
 # --------------------------------------------------------------------------- verdicts and recommendations
@@ -561,6 +780,57 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
                      "or not yet credibly outside it", None if below is None else 1 - below, figures)
 
 
+def judge_results(figures: dict, benchmark: float | None, params: Params, fatigue: dict | None = None,
+                  share: float | None = None) -> Judgement:
+    """The action for an entity whose purchases are unknown, from its results of one type (DESIGN 5).
+
+    `figures` holds the entity's summed `spend`, `results` and `result_type`; `benchmark` is the account's
+    cost per result of that type over the same days (no target exists for it), of which the entity holds
+    `share` of the spend (at 90% or more it is the benchmark itself: nothing to compare). Results are Poisson in spend
+    (the Gamma posterior of prob_cpa_above). Order: stop-loss without a result (spend >= k x the account's
+    cost per result) -> refresh creative -> pause (credibly above result_cost_multiple x the account's) ->
+    scale (credibly below the account's, with enough results) -> wait -> keep.
+    """
+    settings = params.recommend
+    spend, results = figures.get("spend") or 0.0, figures.get("results") or 0.0
+    kind = figures.get("result_type") or "results"
+    unit = result_unit(kind)
+    if not benchmark:
+        return Judgement("wait", f"the account had no {kind} in these days to compare cost per {unit} with", None,
+                         figures)
+    stop_loss = settings.stop_loss_cpa_multiple * benchmark
+    ceiling = settings.result_cost_multiple * benchmark
+    p_above = prob_cpa_above(ceiling, results, spend)
+    p_below = None if (p := prob_cpa_above(benchmark, results, spend)) is None else 1 - p
+    figures = {**figures, "benchmark": benchmark, "p_cost_above_ceiling": p_above, "p_cost_below_account": p_below}
+    versus = f"the account's {benchmark:,.2f}"
+    if results == 0 and spend >= stop_loss:
+        return Judgement("pause", f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x {versus} per {unit}) "
+                         f"without a single {unit}", prob_cpa_above(benchmark, 0, spend), figures)
+    if fatigue and fatigue.get("fatigued"):
+        return Judgement("refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}",
+                         fatigue.get("p_ctr_fell"), figures)
+    cost = spend / results if results else None
+    if share is not None and share >= 0.9:
+        shown = UNKNOWN if cost is None else f"{cost:,.2f}"
+        return Judgement("keep", f"it is {share:.0%} of the account's spend on {kind}, so its cost per {unit} "
+                         f"({shown}) is the account's own: weigh it against what one {unit} is worth to you", None,
+                         figures)
+    if cost is not None and p_above is not None and p_above >= settings.confidence:
+        return Judgement("pause", f"cost per {unit} {cost:,.2f} is credibly above {settings.result_cost_multiple:g} x "
+                         f"{versus}", p_above, figures)
+    if cost is not None and results >= settings.min_purchases and p_below is not None \
+            and p_below >= settings.confidence:
+        return Judgement("scale", f"cost per {unit} {cost:,.2f} is credibly below {versus} on {count_text(results)} "
+                         f"{kind}; raise the budget by at most {settings.max_budget_step:.0%}", p_below, figures)
+    if results < settings.min_purchases and spend < stop_loss:
+        return Judgement("wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)",
+                         None, figures)
+    shown = UNKNOWN if cost is None else f"{cost:,.2f}"
+    return Judgement("keep", f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and "
+                     "not credibly below it", None, figures)
+
+
 def _window_of(frame: pl.DataFrame, end: dt.date, days: int) -> Period:
     return Period(end - dt.timedelta(days=days - 1), end)
 
@@ -587,25 +857,29 @@ def _frequencies(frame: pl.DataFrame, keys: list[str]) -> dict[tuple, float | No
     return {tuple(row[:-1]): row[-1] for row in sums.iter_rows()}
 
 
-def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFrame | None = None) -> pl.DataFrame:
+def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFrame | None = None,
+                    results_daily: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
 
     `action` is pause, scale, refresh_creative, keep or wait; `confidence` is
     the posterior probability behind it; `budget_change` the suggested step
     (+max_budget_step for scale, -1 for pause). Rows sorted by level, campaign,
-    ad set, ad.
+    ad set, ad. An entity whose purchases are unknown is judged by the cost per result of its main result
+    type in `results_daily` (judge_results); `result_type`, `results` and `cost_per_result` say which.
     """
     schema = {"level": pl.String, "entity": pl.String, "campaign": pl.String, "adset": pl.String, "ad": pl.String,
               "action": pl.String, "reason": pl.String, "confidence": pl.Float64, "budget_change": pl.Float64,
               "spend": pl.Float64, "purchases": pl.Int64, "purchase_value": pl.Float64, "roas": pl.Float64,
               "cpa": pl.Float64, "ctr": pl.Float64, "frequency": pl.Float64, "p_roas_above_target": pl.Float64,
-              "p_roas_below_breakeven": pl.Float64, "period_start": pl.Date, "period_end": pl.Date}
+              "p_roas_below_breakeven": pl.Float64, "period_start": pl.Date, "period_end": pl.Date,
+              "result_type": pl.String, "results": pl.Float64, "cost_per_result": pl.Float64}
     if kpis_daily.height == 0:
         return pl.DataFrame(schema=schema)
     end = last_day(kpis_daily)
     period = _window_of(kpis_daily, end, params.recommend.lookback_days)
     window = kpis_daily.filter(_in(period))
     account_aov = _totals(window).get("aov")
+    account_results = results_in(results_daily, period)
     # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
     fatigue_by_ad = {} if fatigue is None else {
         tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)
@@ -617,13 +891,21 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
         frequencies = _frequencies(window, keys) if level == "ad" else {}
         # Only the figures judge() and the table read (a row of every KPI costs more to build than to judge).
         figures = rollup(window, keys).select(*keys, "spend", "purchases", "purchase_value", "roas", "cpa", "ctr")
+        main_results = _main_results(results_daily, period, keys)
         for totals in figures.iter_rows(named=True):
             if not totals.get("spend"):
                 continue
             key = tuple(totals[k] for k in keys)
             frequency = frequencies.get(key) if level == "ad" else None
-            verdict = judge({**totals, "frequency": frequency}, params,
-                            fatigue_by_ad.get(key) if level == "ad" else None, account_aov)
+            main = main_results.get(key) if totals.get("purchases") is None else None
+            if main is not None:
+                same = account_results.filter(pl.col("result_type") == main["result_type"])
+                benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
+                verdict = judge_results(main, benchmark, params, fatigue_by_ad.get(key) if level == "ad" else None,
+                                        main["spend"] / total if total else None)
+            else:
+                verdict = judge({**totals, "frequency": frequency}, params,
+                                fatigue_by_ad.get(key) if level == "ad" else None, account_aov)
             names = dict(zip(keys, key, strict=True))
             rows.append({
                 "level": level, "entity": names[level], "campaign": names["campaign"], "adset": names["adset"],
@@ -636,11 +918,24 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                 **{name: None if totals.get(name) is None else round(totals[name], 6)
                    for name in ("roas", "cpa", "ctr")},
                 "frequency": None if frequency is None else round(frequency, 4),
-                "p_roas_above_target": _round(verdict.figures["p_roas_above_target"]),
-                "p_roas_below_breakeven": _round(verdict.figures["p_roas_below_breakeven"]),
+                "p_roas_above_target": _round(verdict.figures.get("p_roas_above_target")),
+                "p_roas_below_breakeven": _round(verdict.figures.get("p_roas_below_breakeven")),
                 "period_start": period.start, "period_end": period.end,
+                "result_type": None if main is None else main["result_type"],
+                "results": None if main is None else main["results"],
+                "cost_per_result": None if main is None or main["cost_per_result"] is None
+                else round(main["cost_per_result"], 6),
             })
     return pl.DataFrame(rows, schema=schema).sort("level", "campaign", "adset", "ad", nulls_last=True)
+
+
+def _main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple, dict]:
+    """Per entity (`keys`), the results row of its largest-spend result type over the period."""
+    rows = results_in(results_daily, period, keys)
+    main: dict[tuple, dict] = {}
+    for row in rows.iter_rows(named=True):
+        main.setdefault(tuple(row[k] for k in keys), row)
+    return main
 
 
 def _round(value: float | None) -> float | None:
@@ -700,11 +995,14 @@ def find_entity(kpis_daily: pl.DataFrame, name: str, level: str | None = None) -
 
 
 def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | None = None,
-            fatigue: pl.DataFrame | None = None, currency: str | None = None) -> Answer:
+            fatigue: pl.DataFrame | None = None, currency: str | None = None,
+            results_daily: pl.DataFrame | None = None) -> Answer:
     """Pause / Scale / Keep / Refresh creative / Wait for one named entity, with its evidence.
 
     Judged on its last `recommend.lookback_days` days of delivery (ending on the
     last day in the data, or on its own last day with spend if it stopped).
+    Where purchases are unknown, by its results (`results_daily`) instead: see
+    judge_results.
     """
     level, exact = find_entity(kpis_daily, name, level)
     rows = kpis_daily.filter(pl.col(level) == exact)
@@ -732,12 +1030,19 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         label += f" ({LEVEL_WORDS[parents.columns[-1]]} {quoted(parents.row(0)[-1])})"
     elif parents is not None:
         label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
+    if totals.get("purchases") is None and results_daily is not None:
+        mine = results_in(results_daily.filter(pl.col(level) == exact), period)
+        if mine.height:
+            return _verdict_by_results(mine, results_in(results_daily, period), label, period, params, fatigue_row,
+                                       currency, {"level": level, "entity": exact, "own_end": own_end,
+                                                  "end_all": end_all})
     action = ACTIONS[judged.action]
     confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
     headline = f"{action}: {label}: {judged.reason}{confidence}."
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
-        f"Spend {money(totals['spend'], currency)}, {totals.get('purchases') or 0} purchases, purchase value "
+        f"Spend {money(totals['spend'], currency)}, "
+        f"{'purchases unknown' if totals.get('purchases') is None else totals['purchases']} purchases, purchase value "
         f"{money(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
         f"target {money(targets.cpa, currency)}.",
         f"ROAS {kpi_text('roas', totals.get('roas'), currency)} vs target {targets.roas:.2f} and break-even "
@@ -750,6 +1055,12 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
                      f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
     if frequency is not None:
         lines.append(f"Average daily frequency {frequency:.2f}.")
+    if results_daily is not None:
+        # Other objectives (traffic, leads) of an entity judged on purchases: their results, each type apart.
+        mine = results_in(results_daily.filter(pl.col(level) == exact), period).filter(
+            ~is_purchase_type("result_type"))
+        if mine.height:
+            lines.append(f"Results by type: {results_text(mine, currency)}.")
     if judged.action == "scale":
         per_day = totals["spend"] / period.days
         step = params.recommend.max_budget_step
@@ -763,8 +1074,47 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
                                     "figures": judged.figures})
 
 
+def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, period: Period, params: Params,
+                        fatigue: dict | None, currency: str | None, where: dict) -> Answer:
+    """The verdict of an entity without purchases: judged by the cost per result of its main result type."""
+    main = mine.row(0, named=True)
+    kind, unit = main["result_type"], result_unit(main["result_type"])
+    same = account.filter(pl.col("result_type") == kind)
+    benchmark = same["cost_per_result"][0] if same.height else None
+    share = main["spend"] / same["spend"][0] if same.height and same["spend"][0] else None
+    judged = judge_results(main, benchmark, params, fatigue, share)
+    confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
+    days = params.recommend.lookback_days
+    own_end, end_all = where["own_end"], where["end_all"]
+    lines = [
+        f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
+        PURCHASES_UNKNOWN + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
+        "the same days (no target is set for it).",
+        f"{count_text(main['results'])} {kind} on {money(main['spend'], currency)} spend: cost per {unit} "
+        f"{cost_text(main['cost_per_result'], currency)} vs the account's {cost_text(benchmark, currency)}; "
+        f"P(cost per {unit} > {params.recommend.result_cost_multiple:g} x the account's) "
+        f"{_pct(judged.figures.get('p_cost_above_ceiling'))}, P(below the account's) "
+        f"{_pct(judged.figures.get('p_cost_below_account'))}.",
+    ]
+    if mine.height > 1:
+        lines.append(f"Its other result types (judged apart, never added to {kind}): "
+                     f"{results_text(mine.slice(1), currency)}.")
+    if judged.action == "scale":
+        per_day = main["spend"] / period.days
+        step = params.recommend.max_budget_step
+        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
+                     f"day (+{step:.0%}), then re-check after a few days.")
+    if own_end < end_all:
+        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
+                     f"the data, {end_all}): it is already off; "
+                     + ("keep it off." if judged.action == "pause" else "turn it back on only with a new reason."))
+    headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
+    return Answer(headline, lines, {"action": judged.action, "level": where["level"], "entity": where["entity"],
+                                    "period": period, "figures": judged.figures, "result_type": kind})
+
+
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+    return "–" if value is None else f"{value:.0%}"
 
 
 # --------------------------------------------------------------------------- A/B readout
@@ -916,6 +1266,7 @@ class Workspace:
     params: Params
     currency: str | None = None
     fatigue: pl.DataFrame | None = None
+    results_daily: pl.DataFrame | None = None  # results per (date, ad, result type), for accounts without purchases
 
 
 KPI_WORDS = (
@@ -990,6 +1341,27 @@ def _name_in(question: str) -> str | None:
     return None
 
 
+def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, current: Period, previous: Period,
+                kpi: str = "roas", currency: str | None = None, question: str = "") -> Answer:
+    """explain_change, or explain_results_change where the question names a result type (`cost per lead`) or
+    asks a purchase KPI (ROAS, CPA, ...) of an account whose purchases are unknown: then it says so and talks
+    about its results by type."""
+    named = result_type_in(question, results_daily)
+    other_kpi = any(re.search(pattern, question) for name, pattern in KPI_WORDS if name != "cpa")
+    if named and (re.search(r"cost per|\bresults?\b", question) or not other_kpi):
+        return explain_results_change(results_daily, current, previous, named, currency,
+                                      span=_span(kpis_daily, current))
+    both = Period(min(current.start, previous.start), max(current.end, previous.end))
+    if kpi in PURCHASE_KPIS and not purchases_known(kpis_daily, both) and results_daily is not None:
+        main = result_type_in("results", results_daily.filter(_in(both)))
+        if main:
+            note = PURCHASES_UNKNOWN + f" This account's results by type {current.phrase()}: " + (
+                results_text(results_in(results_daily, current), currency) or UNKNOWN) + "."
+            return explain_results_change(results_daily, current, previous, main, currency, note=note,
+                                          span=_span(kpis_daily, current), asked=KPI_LABELS.get(kpi, kpi))
+    return explain_change(kpis_daily, current, previous, kpi, currency)
+
+
 def ask(question: str, workspace: Workspace) -> Answer:
     """Answer one question in plain words (see CAN_ANSWER).
 
@@ -1012,16 +1384,17 @@ def ask(question: str, workspace: Workspace) -> Answer:
             level = "campaign"
         elif re.search(r"^\s*(ad|creative)\b", tail):
             level = "ad"
-        answer = verdict(kpis_daily, name, params, level, workspace.fatigue, currency)
+        answer = verdict(kpis_daily, name, params, level, workspace.fatigue, currency, workspace.results_daily)
         return with_notes(answer, verdict_notes(answer, workspace))
     if re.search(r"\bwhy\b|what happened|what changed|explain", lower):
         kpi = _kpi_in(lower)
         current, previous = _periods_in(lower, kpis_daily)
-        answer = explain_change(kpis_daily, current, previous, kpi, currency)
+        answer = explain_any(kpis_daily, workspace.results_daily, current, previous, kpi, currency, lower)
         return with_notes(answer, footing_notes(workspace, kpi, [current, previous]))
     if re.search(r"\b(best|top|worst|which|winning|performing)\b", lower):
         kpi = _kpi_in(lower)
         segment = _segment_in(lower)
-        answer = best_for_segment(kpis_daily, workspace.ad_insights, segment, params, _level_in(lower), kpi, currency)
+        answer = best_for_segment(kpis_daily, workspace.ad_insights, segment, params, _level_in(lower), kpi, currency,
+                                  workspace.results_daily)
         return with_notes(answer, best_notes(answer, workspace, kpi, segment))
     raise AdlabError(f"I cannot answer {quoted(text)} yet. " + CAN_ANSWER)

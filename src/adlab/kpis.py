@@ -179,6 +179,112 @@ def compute_kpis_daily(
     return daily.sort(by, nulls_last=True) if repeated else daily
 
 
+# Results (what each ad was optimised for: leads, messaging conversations, purchases, ...) are counted per
+# result type, never summed across types; cost per result is spend / results of the rows of one type.
+RESULT_SUMS: tuple[str, ...] = ("spend", "impressions", "clicks", "link_clicks", "results")
+RESULT_FRACTIONS: dict[str, tuple[str, str, float]] = {"cost_per_result": ("spend", "results", 1.0)}
+RESULTS_KEY = "result_type"
+
+
+def result_exprs() -> list[pl.Expr]:
+    """The per-result-type ratios (cost per result), each named for what it is."""
+    return [ratio(num, den, scale).alias(name) for name, (num, den, scale) in RESULT_FRACTIONS.items()]
+
+
+def typed_rows(view: pl.LazyFrame, entity: list[str]) -> pl.LazyFrame:
+    """The rows of a totals view that carry a result type, with the type filled in where the export left it out.
+
+    Ads Manager leaves `Result type` blank on days without a result; such a day's spend still went to that
+    objective, so an ad with one result type in the data gets it (and 0 results) on those days too. Rows of an
+    ad with no type, or with several, stay untyped and are left out: their spend cannot be put on one type.
+    """
+    first, last = pl.col(RESULTS_KEY).min().over(entity), pl.col(RESULTS_KEY).max().over(entity)
+    inferred = pl.col(RESULTS_KEY).is_null() & (first == last)
+    return (
+        view.with_columns(
+            pl.when(inferred).then(first).otherwise(pl.col(RESULTS_KEY)).alias(RESULTS_KEY),
+            pl.when(inferred).then(pl.col("results").fill_null(0.0)).otherwise(pl.col("results")).alias("results"),
+        )
+        .filter(pl.col(RESULTS_KEY).is_not_null())
+    )
+
+
+def compute_results_daily(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """One row per (date, platform_source, campaign, adset, ad, result_type): spend, delivery, results, cost per result.
+
+    Rows come from the same totals view as kpis_daily (one level, breakdown and attribution setting), so
+    spend here never exceeds kpis_daily's; spend without a result type is left out (see typed_rows).
+    """
+    by = ["date", "platform_source", *ENTITY]
+    view = totals_view(ad_insights).select(*by, RESULTS_KEY, *RESULT_SUMS)
+    return (
+        typed_rows(view, by[1:])
+        .group_by([*by, RESULTS_KEY])
+        .agg(sum_metrics_of(RESULT_SUMS))
+        .with_columns(_rounded_sum(name) for name in ("spend", "results"))
+        .with_columns(result_exprs())
+        .sort([*by, RESULTS_KEY], nulls_last=True)
+        .collect(engine="in-memory")
+    )
+
+
+def rollup_results(results: pl.DataFrame | pl.LazyFrame, by: list[str]) -> pl.DataFrame:
+    """One row per (value of `by`, result type): summed spend and results, then cost per result of those sums.
+
+    Results of different types are never added up: `result_type` is always part of the grain.
+    """
+    keys = [*by, RESULTS_KEY] if RESULTS_KEY not in by else list(by)
+    return (
+        results.lazy()
+        .group_by(keys)
+        .agg(sum_metrics_of(RESULT_SUMS))
+        .with_columns(pl.col("spend", "results").round(SUM_DECIMALS))
+        .with_columns(result_exprs())
+        .sort(keys, nulls_last=True)
+        .collect()
+    )
+
+
+def results_by_type(results: pl.DataFrame | None, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per result type over the days start..end: spend, results and cost per result; largest spend first."""
+    schema = {RESULTS_KEY: pl.String, **{name: pl.Float64 for name in ("spend", "results", "cost_per_result")}}
+    if results is None or results.height == 0:
+        return pl.DataFrame(schema=schema)
+    days = results.filter(pl.col("date").is_between(start, end))
+    return rollup_results(days, []).sort(
+        pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False]
+    ).select(*schema)
+
+
+# What one result of a type is called after "per" (cost per lead); other types read "per result".
+RESULT_UNITS = {
+    "leads": "lead", "website leads": "lead", "on-facebook leads": "lead", "meta leads": "lead",
+    "messaging conversations started": "conversation", "conversations started": "conversation",
+    "landing page views": "landing page view", "link clicks": "link click", "website purchases": "purchase",
+    "purchases": "purchase", "checkouts initiated": "checkout", "website checkouts initiated": "checkout",
+    "adds to cart": "add to cart", "website adds to cart": "add to cart", "follows": "follow",
+    "instagram profile visits": "profile visit", "page likes": "page like", "thruplays": "ThruPlay",
+    "post engagements": "engagement", "reach": "1,000 reached", "registrations completed": "registration",
+}
+
+
+def result_unit(result_type: str) -> str:
+    """`lead` for Leads, `conversation` for Messaging conversations started; `result` for types not listed."""
+    return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
+
+
+def results_summary(results: pl.DataFrame | None, week: str) -> list[dict]:
+    """One dict per result type of the ISO week (results_by_type), numbers rounded so reruns write the same bytes."""
+    return [{key: _rounded(value) for key, value in row.items()}
+            for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)]
+
+
+def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:
+    """Whether a result type counts purchases (`Website purchases`, `Purchases`, ...): the purchases KPIs show them."""
+    column = pl.col(result_type) if isinstance(result_type, str) else result_type
+    return column.str.to_lowercase().str.contains("purchase")
+
+
 def _order(frame: pl.DataFrame, by: list[str]) -> tuple[bool, bool]:
     """(rows sorted by `by` ascending with nulls last, some row repeats the key of the row before it)."""
     if frame.height < 2:
@@ -437,12 +543,14 @@ __all__ = [
     "complete_weeks",
     "compute_kpis_daily",
     "compute_kpis_weekly",
+    "compute_results_daily",
     "customer_split",
     "kpi_exprs",
     "log_split",
     "period_figures",
     "ratio",
     "rollup",
+    "rollup_results",
     "store_daily",
     "store_figures",
     "totals_view",

@@ -80,6 +80,7 @@ class CreativesParams:
 class RecommendParams:
     lookback_days: int = 14
     stop_loss_cpa_multiple: float = 3.0
+    result_cost_multiple: float = 1.5
     min_purchases: int = 10
     confidence: float = 0.9
     max_budget_step: float = 0.2
@@ -130,6 +131,8 @@ def validate(params: Params, source: Path) -> Params:
         problems.append("`targets.cpa` must be > 0")
     if not 0 < params.targets.gross_margin <= 1:
         problems.append("`targets.gross_margin` must be a fraction in (0, 1], e.g. 0.45")
+    if params.recommend.result_cost_multiple < 1:
+        problems.append("`recommend.result_cost_multiple` must be at least 1, e.g. 1.5")
     if params.report.weeks < 1:
         problems.append("`report.weeks` must be at least 1")
     if params.kpis.hold_rate_base not in ("video_3s_plays", "impressions"):

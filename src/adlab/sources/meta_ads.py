@@ -62,7 +62,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 
 METRICS: dict[str, tuple[str, ...]] = {
     "impressions": ("impressions", "показы"),
-    "results": ("results",),
+    "results": ("results", "заявки"),
     "reach": ("reach", "охват"),
     "clicks": ("clicks (all)", "clicks", "клики"),
     "link_clicks": ("link clicks",),
@@ -123,6 +123,8 @@ PURCHASE_FAMILIES: tuple[PurchaseFamily, ...] = (
 )
 # A `Result type` (or `Result indicator`) naming a purchase: its `Results` are purchases.
 PURCHASE_RESULT = r"(?i)purchase|compra|achat|kauf|acquist|pembelian|aankoop|zakup|satın|покуп"
+# A results column named for its type (the Russian UI's `Заявки` = leads) types its rows without a Result type column.
+TYPED_RESULTS = {"заявки": "Leads"}
 # A count this large is a corrupt cell, not impressions (and would not fit the integer column).
 MAX_COUNT = 1e15
 NAME_LEVELS = (("ad", "ad"), ("adset", "adset"), ("campaign", "campaign"))
@@ -358,6 +360,8 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         *[text[n].str.to_lowercase().alias(n) if n == "gender" else text[n].alias(n)
           for n in BREAKDOWN_DIMS if n in text],
         *[text[n].alias(n) for n in ("attribution_setting", "objective", "result_type") if n in text],
+        *[pl.lit(TYPED_RESULTS[named]).alias("result_type") for named in [normalise_header(metrics.get("results", ""))]
+          if named in TYPED_RESULTS and "result_type" not in text],
         currency.alias("currency"),
         *[numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
           for n in numbers],
