@@ -303,10 +303,15 @@ def period_page_html(
     for breakdown in BREAKDOWN_DIMS:
         if breakdown in exported:
             parts.append(breakdown_section_html(ad_insights, breakdown, start, end, currency, figure_html, **targets))
-        elif breakdown in report.BREAKDOWN_EXPORTS:
+        elif breakdown in ("age_gender", "placement"):
             text = report.BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
                 "report by Day", "for the same reporting window")
             parts += [f"<h2>{esc(BREAKDOWN_DIMS[breakdown][0])}</h2>", info_html(text)]
+    if not {"region", "country"} & set(exported):
+        parts += ["<h2>Regions and countries</h2>", note_html(
+            "No region or country figures for this window. In Meta Ads Manager choose Breakdown → By delivery → "
+            "Region (or Country) for the same reporting window, export CSV and drop it into data/raw/."
+        )]
     parts += [
         "<h2>Store</h2>",
         store_window_html(store, figures, start, end, currency, gross_margin=gross_margin),

@@ -131,7 +131,7 @@ def spend_column(header: list[str], spend: re.Pattern[str] = SPEND_HEADER) -> tu
 
 
 def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
-    """How well the header fits an ads export (needs spend, impressions, a date and a name or account)."""
+    """How well the header fits an ads export (needs spend, impressions, a date and a name, account or breakdown)."""
     header = raw.header
     dims, metrics = spec.dimensions, spec.metrics
     missing = []
@@ -141,7 +141,9 @@ def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
         missing.append("Impressions")
     if find_column(header, dims["date"] + dims.get("reporting_ends", ())) is None:
         missing.append("Day or Reporting ends")
-    if not any(find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account")):
+    # Account-level breakdown exports (Age, Region, ...) name no entity: their breakdown column says what a row is.
+    named = ("campaign", "adset", "ad", "account", *BREAKDOWN_DIMS)
+    if not any(find_column(header, dims.get(name, ())) for name in named):
         missing.append("Campaign name, Ad set name or Ad name")
     return Detection(spec.kind, 1 - len(missing) / 4, missing)
 
