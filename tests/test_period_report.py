@@ -81,7 +81,7 @@ def test_period_page_html_is_titled_with_the_window_and_shows_its_figures():
 
 def test_period_page_html_says_in_one_line_which_sections_need_days():
     text = text_of(page(OCT))
-    for section in ("Daily trend", "Why ROAS moved", "What to do this week", "Creative fatigue"):
+    for section in ("Daily trend", "Why ROAS moved", "Recommendations", "Creative fatigue"):
         assert f"{section} " in text
     assert text.count("so it needs daily rows") == 4
     assert "No store orders yet" in text

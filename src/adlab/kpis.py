@@ -600,14 +600,13 @@ def window_figures(
     Store orders, revenue and MER (and sessions) are given only where that data spans the window
     (store_spans); otherwise they stay unknown.
     """
-    figures = period_figures(
+    return period_figures(
         window_kpis(kpis_period, start, end),
         store if store_spans(store, start, end) else None,
         start,
         end,
         sessions if store_spans(sessions, start, end) else None,
     )
-    return figures
 
 
 def build_period_summary(

@@ -51,7 +51,7 @@ BREAKDOWN_LABELS = {"age": "Age", "gender": "Gender", "publisher_platform": "Pla
                     "region": "Region", "country": "Country"}
 # Weekly sections that compare days or weeks, so a window (one period, no days) cannot have them.
 NEEDS_DAYS = (
-    ("What to do this week", "Recommendations weigh an entity's recent days against its earlier ones"),
+    ("Recommendations", "Recommendations weigh an entity's recent days against its earlier ones"),
     ("Why ROAS moved", "The split of ROAS's change into CPM, CTR, CVR and AOV compares two periods"),
     ("Daily trend", "The daily spend and ROAS chart draws one point per day"),
     ("Creative fatigue", "Fatigue flags look for CTR falling while frequency rises, day by day"),
