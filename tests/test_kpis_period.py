@@ -25,6 +25,7 @@ from adlab.kpis import (
     window_breakdown_rollup,
     window_breakdowns,
     window_figures,
+    window_left_out,
 )
 from adlab.schema import AD_INSIGHTS, LEDGER, conform
 
@@ -130,3 +131,14 @@ def test_build_period_summary_holds_every_contract_key_for_the_latest_window():
             "ctr", "cpm", "cvr", "aov", "orders", "revenue", "mer")
     assert all(key in summary for key in keys)
     assert all(key in summary["previous"] for key in keys if key != "currency")
+
+
+def test_window_left_out_counts_the_rows_of_a_second_attribution_setting():
+    # A2 exported again under "Incremental" (7 spent): "7-day click or 1-day view" sorts first and counts alone.
+    extra = insights().filter(pl.col("ad") == "A2").with_columns(
+        pl.lit("Incremental").alias("attribution_setting"), pl.lit(7.0).alias("spend")
+    )
+    frame = pl.concat([insights(), extra])
+    assert window_left_out(frame, *W1) == {"rows": 1, "spend": 7.0}
+    assert window_left_out(insights(), *W1) == {"rows": 0, "spend": 0.0}
+    assert window_figures(compute_kpis_period(frame), None, *W1)["spend"] == 400.0

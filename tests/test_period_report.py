@@ -79,6 +79,19 @@ def test_period_page_html_is_titled_with_the_window_and_shows_its_figures():
     assert '<a href="2026-10-25_2026-10-31.html">25 Oct 2026 – 31 Oct 2026</a>' in html
 
 
+def test_period_page_html_says_what_a_second_attribution_setting_left_out():
+    # A1's base row (100 spent) exported again under "Incremental"; the rows without a setting sort first.
+    ad_insights = insights()
+    again = ad_insights.head(1).with_columns(pl.lit("Incremental").alias("attribution_setting"))
+    frame = pl.concat([ad_insights, again])
+    html = period_report.period_page_html(
+        compute_kpis_period(frame), *OCT, ad_insights=frame, store=None, sessions=None, ledger=None, warnings=None,
+        currency="USD", top_n=5, sample_data=False, **TARGETS,
+    )
+    assert "1 row(s) with $100.00 of spend are not in these totals" in html
+    assert tile(html, "Spend") == "$400.00"
+
+
 def test_period_page_html_says_in_one_line_which_sections_need_days():
     text = text_of(page(OCT))
     for section in ("Daily trend", "Why ROAS moved", "Recommendations", "Creative fatigue"):

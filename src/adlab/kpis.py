@@ -514,22 +514,35 @@ def window_rows(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def window_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+def window_view(ad_insights: pl.DataFrame | pl.LazyFrame, *, other_attribution: bool = False) -> pl.LazyFrame:
     """One view of each window's spend per ad, so that nothing is counted twice (DESIGN 3.3, as totals_view).
 
     Per (window, platform, campaign) only the finest level exported; per (window, entity) the
     `breakdown = none` rows where present, else the first breakdown (by name) summed; one attribution
-    setting, the first by name.
+    setting, the first by name. With `other_attribution`, the rows of that view the attribution rule
+    leaves out instead (so a page can say what was not counted).
     """
     window = [*WINDOW_KEYS, "platform_source"]
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
     chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
     attribution = pl.col("attribution_setting").fill_null("")
+    first_attribution = attribution == attribution.min().over(*window, *ENTITY)
     return (
         window_rows(ad_insights)
         .filter(rank == rank.max().over(*window, "campaign"))
         .filter(chosen_breakdown == chosen_breakdown.min().over(*window, *ENTITY))
-        .filter(attribution == attribution.min().over(*window, *ENTITY))
+        .filter(~first_attribution if other_attribution else first_attribution)
+    )
+
+
+def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:
+    """Rows and spend of the window start..end left out of its totals for a second attribution setting."""
+    return (
+        window_view(ad_insights, other_attribution=True)
+        .filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
+        .select(pl.len().alias("rows"), pl.col("spend").sum().round(SUM_DECIMALS).alias("spend"))
+        .collect()
+        .row(0, named=True)
     )
 
 

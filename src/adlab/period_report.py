@@ -132,6 +132,18 @@ def header_html(
     )
 
 
+def left_out_html(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str) -> str:
+    """One line on the rows left out of the window's totals for a second attribution setting; empty without any."""
+    left = kpis.window_left_out(ad_insights, start, end)
+    if not left["rows"]:
+        return ""
+    return note_html(
+        f"{left['rows']:,} row(s) with {fmt_money(left['spend'], currency)} of spend are not in these totals: the "
+        "same campaign, ad set and ad was also exported under another attribution setting, and attribution "
+        "windows are never mixed in one total (the first setting by name counts)."
+    )
+
+
 def needs_days_html() -> str:
     """One line per weekly section that cannot exist without daily rows, with the export that would give it."""
     return "".join(
@@ -272,6 +284,7 @@ def period_page_html(
                   "MER are coloured against your targets."),
         report.tiles_html(window_tiles(figures, currency, **targets)),
         *(note_html(line) for line in missing_notes(figures)),
+        left_out_html(ad_insights, start, end, currency),
         "<h2>Campaigns, ad sets and ads</h2>",
         note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
                   "averaged from the rows below."),
