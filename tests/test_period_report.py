@@ -124,3 +124,14 @@ def test_index_html_links_one_row_per_window():
     assert '<a href="weekly/2026-10-01_2026-10-31.html">1 Oct 2026 – 31 Oct 2026</a>' in html
     assert '<a href="weekly/2026-10-25_2026-10-31.html">25 Oct 2026 – 31 Oct 2026</a>' in html
     assert not re.search(r"\b(None|nan|null)\b", text_of(html))
+
+
+def test_period_page_html_mer_unknown_when_the_store_data_does_not_span_the_window():
+    # Orders only 20-29 Oct: three weeks of October have no store data, so MER for the window is unknown.
+    store = pl.DataFrame({"date": [dt.date(2026, 10, 20), dt.date(2026, 10, 29)], "orders": [2, 2],
+                          "revenue": [500.0, 300.0], "new_customer_orders": [1, 1], "units": [3, 2],
+                          "store_aov": [250.0, 150.0]})
+    html = page(OCT, store)
+    assert tile(html, "MER") == "–"
+    assert "store data does not span the window" in html
+    assert "which does not span the window 1 Oct 2026 – 31 Oct 2026" in html

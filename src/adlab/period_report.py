@@ -78,11 +78,16 @@ def window_tables(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> di
 
 
 def window_tiles(figures: Mapping[str, Any], currency: str, *, target_roas: float, target_cpa: float,
-                 gross_margin: float) -> list[report.Tile]:
-    """One tile per figure of WINDOW_TILES; ROAS, CPA and MER held against targets, no change (no period before)."""
+                 gross_margin: float, has_store: bool = False) -> list[report.Tile]:
+    """One tile per figure of WINDOW_TILES; ROAS, CPA and MER held against targets, no change (no period before).
+
+    `has_store`: there is store data, so an unknown MER means it does not span the window (not a missing export).
+    """
     targeted = {tile.label: tile for tile in report.headline(
         figures, None, currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
     )}
+    if has_store and figures.get("mer") is None:
+        targeted["MER"] = dataclasses.replace(targeted["MER"], note="store data does not span the window")
     formats = {"money": functools.partial(fmt_money, currency=currency), "int": report.fmt_int,
                "pct": report.fmt_pct, "roas": fmt_roas}
     tiles = []
@@ -282,7 +287,7 @@ def period_page_html(
         "<h2>The window at a glance</h2>",
         note_html("Each figure is summed over the window's rows and each ratio divides those sums. ROAS, CPA and "
                   "MER are coloured against your targets."),
-        report.tiles_html(window_tiles(figures, currency, **targets)),
+        report.tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
         *(note_html(line) for line in missing_notes(figures)),
         left_out_html(ad_insights, start, end, currency),
         "<h2>Campaigns, ad sets and ads</h2>",
