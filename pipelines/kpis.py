@@ -1,5 +1,5 @@
-"""Stage `kpis`: daily and weekly KPIs per (campaign, ad set, ad), daily results per result type, and
-metrics/summary.json."""
+"""Stage `kpis`: daily, weekly and reporting-window KPIs per (campaign, ad set, ad), daily results per
+result type, and metrics/summary.json."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 from adlab import io
 from adlab.errors import exit_on_error
 from adlab.kpis import (
+    build_period_summary,
     build_summary,
     compute_kpis_daily,
+    compute_kpis_period,
     compute_kpis_weekly,
     compute_results_daily,
     results_summary,
@@ -37,14 +39,18 @@ def main() -> None:
     kpis_daily = compute_kpis_daily(ad_insights, params.hold_rate_base)
     kpis_weekly = compute_kpis_weekly(kpis_daily, params.hold_rate_base)
     results_daily = compute_results_daily(ad_insights)
+    kpis_period = compute_kpis_period(ad_insights, params.hold_rate_base)
     store_sales = io.read_parquet(args.interim / "store_sales.parquet")
     # The orders export is the store's truth; Shopify Analytics sales stand in without one.
     store = (
         store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
     )
     currency = ad_insights["currency"].drop_nulls().first() if ad_insights.height else None
-    summary = build_summary(
-        kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
+    # Exports without days (one row per reporting window) report their latest window instead of a week.
+    by_window = kpis_daily.is_empty() and not kpis_period.is_empty()
+    summary = (build_period_summary if by_window else build_summary)(
+        kpis_period if by_window else kpis_daily, store,
+        io.read_parquet(args.interim / "ledger.parquet"), currency,
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
@@ -53,9 +59,12 @@ def main() -> None:
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")
+    io.write_parquet(kpis_period, args.out_dir / "kpis_period.parquet")
     io.write_json(summary, args.summary)
-    print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows; latest complete week "
-          f"{summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, ROAS {summary['roas']}")
+    print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows, {kpis_period.height} "
+          f"reporting-window rows; {'latest window' if by_window else 'latest complete week'} "
+          f"{summary['period'] if by_window else summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, "
+          f"ROAS {summary['roas']}")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,16 @@ and the code) are digested into `<weekly-dir>/.manifest.json`; DVC keeps that fo
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from adlab import io, kpis, report
+from adlab import io, kpis, period_report, report
 from adlab.errors import AdlabError, exit_on_error
 from adlab.params import load_params
 
@@ -52,6 +54,8 @@ def main() -> None:
     parser.add_argument("--kpis-weekly", type=Path, required=True, help="kpis_weekly.parquet from the kpis stage")
     parser.add_argument("--results-daily", type=Path, default=Path(""),
                         help="results_daily.parquet from the kpis stage (results per result type)")
+    parser.add_argument("--kpis-period", type=Path, default=Path(""),
+                        help="kpis_period.parquet from the kpis stage (exports without days: one page per window)")
     parser.add_argument("--orders", type=Path, required=True, help="orders.parquet (may be absent or empty)")
     parser.add_argument("--store-sales", type=Path, required=True,
                         help="store_sales.parquet (Shopify Analytics daily sales; used without orders)")
@@ -74,6 +78,10 @@ def main() -> None:
 
     settings = load_params(args.params)
     kpis_daily = report.read_kpis(args.kpis_daily)
+    kpis_period = report.read_optional(args.kpis_period)
+    if kpis_daily.is_empty() and kpis_period is not None and not kpis_period.is_empty():
+        render_windows(args, settings, kpis_period)
+        return
     if kpis_daily.is_empty():
         raise AdlabError(f"{args.kpis_daily}: holds no ad data, so there is no week to report; check data/raw/.")
     summary = report.read_summary(args.summary)
@@ -176,6 +184,51 @@ def main() -> None:
         gross_margin=settings.targets.gross_margin,
     )
     print(f"report: wrote {index}")
+
+
+def render_windows(args: argparse.Namespace, settings: Any, kpis_period: pl.DataFrame) -> None:
+    """Ad data without days: one page per reporting window, the summary week's page pointing to its window,
+    and an index of the windows. Weekly pages of earlier runs go, so the folder matches the index."""
+    summary = report.read_summary(args.summary)
+    currency = summary.get("currency") or "USD"
+    sample_data = summary.get("data_source") == "sample"
+    store = report.read_store(args.orders, args.store_sales)
+    targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
+               "gross_margin": settings.targets.gross_margin}
+    common = {
+        "ad_insights": report.read_optional(args.ad_insights),
+        "store": store,
+        "sessions": report.read_sessions(args.sessions),
+        "ledger": report.read_optional(args.ledger),
+        "warnings": report.read_optional(args.warnings),
+        "currency": currency,
+        "top_n": settings.report.top_n,
+        "sample_data": sample_data,
+        **targets,
+    }
+    windows = kpis.report_windows(kpis_period)
+    weekly_dir = args.out_dir / "weekly"
+    pages = {f"{period_report.window_stem(*window)}.html": period_report.period_page_html(
+        kpis_period, *window, others=[other for other in windows if other != window], **common
+    ) for window in windows}
+    # metrics/summary.json names the week the latest window ends in; its page leads to that window's page.
+    week = summary.get("week") or kpis.iso_week(windows[0][1])
+    pages[f"{week}.html"] = period_report.week_pointer_html(week, *windows[0], sample_data=sample_data)
+    for page in sorted(weekly_dir.glob("*.html")) if weekly_dir.is_dir() else []:
+        if page.name not in pages:
+            page.unlink()
+            print(f"report: removed {page} (the ad data has no days: one page per reporting window)")
+    for name, html in pages.items():
+        io.write_text(html, weekly_dir / name)
+        print(f"report: wrote {weekly_dir / name}")
+    io.write_json({}, weekly_dir / MANIFEST)  # no weekly page is up to date once days arrive
+    # No day has ad figures: the daily series is empty (store days alone would plot spend as 0).
+    no_days = kpis.window_kpis(kpis_period.head(0), dt.date.min, dt.date.min)
+    io.write_text(daily_plot_csv(kpis.account_daily(no_days, None)), args.daily_plot)
+    rows = period_report.window_summaries(kpis_period, store, common["sessions"])
+    index = args.out_dir / "index.html"
+    io.write_text(period_report.index_html(rows, currency=currency, sample_data=sample_data, **targets), index)
+    print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
 
 
 def _timed_render(week: str, parameters: dict, out_html: Path, notebook: Path) -> tuple[Path, float]:

@@ -123,6 +123,12 @@ def load_workspace() -> insights.Workspace:
     if not kpis_path.exists():
         raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
     kpis_daily = io.read_parquet(kpis_path)
+    period_path = kpis_path.with_name("kpis_period.parquet")
+    if kpis_daily.is_empty() and period_path.exists() and io.read_parquet(period_path).height:
+        raise AdlabError(
+            "the ad exports have no days (one row per reporting window), so there is no day or week to compare; "
+            "each window's figures are in reports/index.html. Export by Day (Breakdown → By time → Day) to ask."
+        )
     results_path = root / "data" / "processed" / "results_daily.parquet"
     results_daily = io.read_parquet(results_path) if results_path.exists() else None
     ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None

@@ -603,3 +603,183 @@ def build_summary(
         "by_platform": spend_by_platform(kpis_daily, monday, sunday),
         "data_source": data_source,
     }
+
+
+# ---------------------------------------------------------------------------------------------------- windows
+# Exports without a `Day` column hold one row per entity for a `Reporting starts`..`Reporting ends` window.
+# A window row spans many days, so it never enters the daily tables; it is summed only with rows of the
+# very same window, never with days or with windows of another length.
+
+WINDOW_KEYS = ("window_start", "window_end")
+
+
+def window_rows(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """The rows of reporting-window exports (a window longer than one day), with `window_end` = their date."""
+    return (
+        ad_insights.lazy()
+        .filter(pl.col("window_start").is_not_null() & (pl.col("window_start") < pl.col("date")))
+        .with_columns(pl.col("date").alias("window_end"))
+    )
+
+
+def window_view(ad_insights: pl.DataFrame | pl.LazyFrame, *, other_attribution: bool = False) -> pl.LazyFrame:
+    """One view of each window's spend per ad, so that nothing is counted twice (DESIGN 3.3, as totals_view).
+
+    Per (window, platform, campaign) only the finest level exported; per (window, entity) the
+    `breakdown = none` rows where present, else the first breakdown (by name) summed; one attribution
+    setting, the first by name. With `other_attribution`, the rows of that view the attribution rule
+    leaves out instead (so a page can say what was not counted).
+    """
+    window = [*WINDOW_KEYS, "platform_source"]
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
+    chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
+    attribution = pl.col("attribution_setting").fill_null("")
+    first_attribution = attribution == attribution.min().over(*window, *ENTITY)
+    return (
+        window_rows(ad_insights)
+        .filter(rank == rank.max().over(*window, "campaign"))
+        .filter(chosen_breakdown == chosen_breakdown.min().over(*window, *ENTITY))
+        .filter(~first_attribution if other_attribution else first_attribution)
+    )
+
+
+def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:
+    """Rows and spend of the window start..end left out of its totals for a second attribution setting."""
+    return (
+        window_view(ad_insights, other_attribution=True)
+        .filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
+        .select(pl.len().alias("rows"), pl.col("spend").sum().round(SUM_DECIMALS).alias("spend"))
+        .collect()
+        .row(0, named=True)
+    )
+
+
+def compute_kpis_period(
+    ad_insights: pl.DataFrame | pl.LazyFrame, hold_rate_base: str = "video_3s_plays"
+) -> pl.DataFrame:
+    """One row per (window_start, window_end, platform_source, campaign, adset, ad) of reporting-window exports.
+
+    Sums, KPIs (ratios of the window's sums), `days` (the window's length) and frequency where reach was
+    exported at this grain (a single ad-level, no-breakdown row behind the output row). Empty when every
+    export has days.
+    """
+    by = [*WINDOW_KEYS, "platform_source", *ENTITY]
+    single = (pl.col("level") == "ad") & (pl.col("breakdown") == "none")
+    reach = pl.col("reach").filter(single).first()
+    return (
+        window_view(ad_insights)
+        .group_by(by, maintain_order=True)
+        .agg(*sum_metrics(), pl.when(single.sum() == 1).then(reach).alias("reach"))
+        .with_columns(_rounded_sum(name) for name in FLOAT_SUMS)
+        .with_columns(
+            *kpi_exprs(hold_rate_base),
+            ratio("impressions", "reach").alias("frequency"),
+            ((pl.col("window_end") - pl.col("window_start")).dt.total_days() + 1).alias("days"),
+        )
+        .select(*by, *KPI_SUMS, *KPI_FRACTIONS, "reach", "frequency", "days")
+        .collect(engine="in-memory")
+        .sort(by, nulls_last=True)
+    )
+
+
+def report_windows(kpis_period: pl.DataFrame) -> list[tuple[dt.date, dt.date]]:
+    """The distinct (window_start, window_end) of kpis_period, latest end first (the longer first on a tie)."""
+    windows = kpis_period.select(*WINDOW_KEYS).unique().sort("window_end", "window_start", descending=[True, False])
+    return [tuple(row) for row in windows.iter_rows()]
+
+
+def window_kpis(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """The kpis_period rows of exactly the window start..end, with `date` = its end (the shape of kpis_daily)."""
+    return kpis_period.filter((pl.col("window_start") == start) & (pl.col("window_end") == end)).with_columns(
+        pl.col("window_end").alias("date")
+    )
+
+
+def store_spans(store: pl.DataFrame | None, start: dt.date, end: dt.date, slack_days: int = 7) -> bool:
+    """Whether the store data runs from start to end, give or take `slack_days` without an order at either end.
+
+    A window may span years; an orders export that covers a few of its months would make MER a ratio of
+    unlike periods, so store figures for a window need the store data to span it.
+    """
+    slack = dt.timedelta(days=slack_days)
+    return (
+        store_covers(store, start, end)
+        and store["date"].min() <= start + slack
+        and store["date"].max() >= end - slack
+    )
+
+
+def window_figures(
+    kpis_period: pl.DataFrame,
+    store: pl.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
+    sessions: pl.DataFrame | None = None,
+) -> dict[str, float | int | None]:
+    """Account totals and KPIs of one reporting window (the keys of period_figures), from its rows only.
+
+    Store orders, revenue and MER (and sessions) are given only where that data spans the window
+    (store_spans); otherwise they stay unknown.
+    """
+    return period_figures(
+        window_kpis(kpis_period, start, end),
+        store if store_spans(store, start, end) else None,
+        start,
+        end,
+        sessions if store_spans(sessions, start, end) else None,
+    )
+
+
+def build_period_summary(
+    kpis_period: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
+    data_source: str, sessions: pl.DataFrame | None = None,
+) -> dict:
+    """metrics/summary.json when the ad data has no days: the figures of the latest reporting window.
+
+    `week` is the ISO week the window ends in (the contract's label; its page points to the window's
+    page), `period` gives the window's dates and length, and `previous` holds nulls: no day-by-day data
+    means no week before to compare with.
+    """
+    start, end = report_windows(kpis_period)[0]
+    current = window_figures(kpis_period, store, start, end, sessions)
+    totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
+    rows = window_kpis(kpis_period, start, end)
+    return {
+        "week": iso_week(end),
+        "week_complete": False,
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "days": (end - start).days + 1},
+        "currency": currency,
+        **{key: _rounded(current[key]) for key in SUMMARY_KEYS},
+        "previous": {"week": iso_week(end - dt.timedelta(days=7)), **dict.fromkeys(SUMMARY_KEYS)},
+        "rows": {key: int(totals[name] or 0) for key, name in
+                 (("in", "rows_in"), ("kept", "kept"), ("replaced", "replaced"), ("totals", "totals"),
+                  ("quarantined", "quarantined"))},
+        "by_platform": spend_by_platform(rows, start, end),
+        "data_source": data_source,
+    }
+
+
+def window_breakdown_rollup(
+    ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str, by: list[str], start: dt.date, end: dt.date
+) -> pl.DataFrame:
+    """One row per value of `by` over the window start..end, from that window's rows of one breakdown export.
+
+    As breakdown_view: the finest level exported per campaign and one attribution setting (the first by
+    name), since a breakdown describes the same spend again and is only ever summed on its own.
+    """
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
+    attribution = pl.col("attribution_setting").fill_null("")
+    rows = (
+        window_rows(ad_insights)
+        .filter((pl.col("breakdown") == breakdown) & (pl.col("window_start") == start) & (pl.col("window_end") == end))
+        .filter(rank == rank.max().over("platform_source", "campaign"))
+        .filter(attribution == attribution.min())
+    )
+    return rollup(rows, by)
+
+
+def window_breakdowns(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> list[str]:
+    """The breakdowns (age_gender, placement, ...) exported for exactly the window start..end, sorted."""
+    rows = window_rows(ad_insights).filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
+    names = rows.select(pl.col("breakdown").unique()).collect()["breakdown"].drop_nulls().to_list()
+    return sorted(name for name in names if name != "none")

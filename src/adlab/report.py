@@ -598,7 +598,9 @@ def entity_tree(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     adset_ranks = adsets.select(*adset_keys, "adset_rank")
     parts = [
         tables["account"].with_columns(pl.lit("account").alias("level"), pl.lit(0, pl.Int64).alias("campaign_rank")),
-        campaigns.with_columns(pl.lit("campaign").alias("level"), pl.col("campaign").alias("name")),
+        # Account-level exports (e.g. an Age or Region breakdown alone) name no campaign: say so, not `–`.
+        campaigns.with_columns(pl.lit("campaign").alias("level"),
+                               pl.col("campaign").fill_null("(no campaign name)").alias("name")),
         adsets.join(campaign_ranks, on=campaign_keys, how="left", nulls_equal=True).with_columns(
             pl.lit("adset").alias("level"), pl.col("adset").alias("name")
         ),
@@ -944,6 +946,14 @@ BREAKDOWN_EXPORTS = {
         "No placement figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Platform and "
         "Placement, report by Day, export CSV and drop it into <code>data/raw/</code>."
     ),
+    "region": (
+        "No region figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Region, report by "
+        "Day, export CSV and drop it into <code>data/raw/</code>."
+    ),
+    "country": (
+        "No country figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Country, report by "
+        "Day, export CSV and drop it into <code>data/raw/</code>."
+    ),
 }
 # Recommendation actions in the order a reader should act on them, with their colour.
 ACTION_ORDER = {"stop-loss": 0, "pause": 0, "refresh-creative": 1, "refresh": 1, "scale": 2, "still-learning": 3,
@@ -1157,7 +1167,8 @@ def breakdown_html(
 
     `ad_insights` may be a lazy scan (scan_optional): only that breakdown's rows are read.
     """
-    dims = {"age_gender": ["age", "gender"], "placement": ["publisher_platform", "placement"]}[breakdown]
+    dims = {"age_gender": ["age", "gender"], "placement": ["publisher_platform", "placement"], "region": ["region"],
+            "country": ["country"]}[breakdown]
     if ad_insights is None or (isinstance(ad_insights, pl.DataFrame) and ad_insights.is_empty()):
         return None, info_html(BREAKDOWN_EXPORTS[breakdown])
     rolled = kpis.breakdown_rollup(ad_insights, breakdown, dims, *kpis.week_bounds(week))
@@ -1170,8 +1181,26 @@ def breakdown_html(
     ).sort("spend", descending=True, nulls_last=True)
     columns = [*dims, "spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions"]
     tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
-    labels = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement"}
+    labels = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
+              "region": "Region", "country": "Country"}
     return rolled, html_table(shown.select(columns), column_formats(currency), labels=labels, tones=tones)
+
+
+def regions_html(
+    ad_insights: pl.DataFrame | pl.LazyFrame | None, week: str, currency: str, *, target_roas: float,
+    target_cpa: float, gross_margin: float,
+) -> str:
+    """The week's region and country breakdown tables, each where its export exists; else one line naming them."""
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    parts = []
+    for breakdown, title in (("region", "Regions"), ("country", "Countries")):
+        rolled, table = breakdown_html(ad_insights, breakdown, week, currency, **targets)
+        if rolled is not None:
+            parts.append(f"<h3>{title}</h3>{table}")
+    return "".join(parts) or note_html(
+        "No region or country figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Region "
+        "(or Country), report by Day, export CSV and drop it into data/raw/."
+    )
 
 
 def customer_split_html(orders: pl.DataFrame | None, week: str, currency: str) -> str:

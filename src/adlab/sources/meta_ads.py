@@ -229,7 +229,7 @@ def detect_ads(raw: RawTable, spec: AdsExport) -> Detection:
     if find_column(header, dims["date"] + dims.get("reporting_ends", ())) is None:
         missing.append("Day or Reporting ends")
     if spec.needs_name and not any(
-        find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account")
+        find_column(header, dims.get(name, ())) for name in ("campaign", "adset", "ad", "account", *BREAKDOWN_DIMS)
     ):
         missing.append("Campaign name, Ad set name or Ad name")
     return Detection(spec.kind, 1 - len(missing) / 4, missing)
