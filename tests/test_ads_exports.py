@@ -317,3 +317,22 @@ def test_attribution_warnings_names_the_settings_mixed_and_where():
         "`1-day click` (1 campaign: Retarget; b.csv), `7-day click or 1-day view` (1 campaign: Sale; a.csv)"
     )
     assert attribution_warnings(frame.filter(pl.col("campaign") == "Sale")) == []
+
+
+def test_window_results_by_type_of_a_period_export_never_add_types(tmp_path):
+    from adlab import kpis
+    from adlab.period_report import window_results_html
+
+    rows = ads(ingest([write(tmp_path, "week.csv", PERIOD_EXPORT)], tmp_path, "salt"))
+    start, end = dt.date(2026, 2, 2), dt.date(2026, 2, 8)
+    results = kpis.window_results(rows, start, end)
+    by_type = {row["result_type"]: (row["results"], row["cost_per_result"]) for row in results.iter_rows(named=True)}
+    # Messaging: (1474.71 + 4320.49) / (190 + 670); the others one ad each.
+    assert by_type["Messaging conversations started"] == (860.0, pytest.approx(5795.20 / 860))
+    assert by_type["Mobile app installs"] == (83.0, pytest.approx(1595.76 / 83))
+    assert by_type["form_submit"] == (1.0, pytest.approx(690.93))
+    html = window_results_html(rows, start, end, "INR", {"purchases": None},
+                               kpis.compute_kpis_period(rows))
+    assert "Messaging conversations started" in html
+    assert "860" in html
+    assert "ROAS and CPA are unknown" in html

@@ -637,10 +637,21 @@ def window_view(ad_insights: pl.DataFrame | pl.LazyFrame, *, other_attribution: 
     first_attribution = attribution == attribution.min().over(*window, *ENTITY)
     return (
         window_rows(ad_insights)
-        .filter(rank == rank.max().over(*window, "campaign"))
+        .filter(rank == rank.max().over(*window, "account", "campaign"))
         .filter(chosen_breakdown == chosen_breakdown.min().over(*window, *ENTITY))
         .filter(~first_attribution if other_attribution else first_attribution)
     )
+
+
+def window_results(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per result type of the window start..end: spend, results and cost per result; largest spend first.
+
+    From the same one view as kpis_period (window_view); results of different types are never added up.
+    """
+    rows = window_view(ad_insights).filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
+    typed = typed_rows(rows.select(*WINDOW_KEYS, "platform_source", *ENTITY, RESULTS_KEY, *RESULT_SUMS),
+                       [*WINDOW_KEYS, "platform_source", *ENTITY])
+    return rollup_results(typed, []).sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
 
 
 def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:

@@ -137,6 +137,45 @@ def header_html(
     )
 
 
+def window_results_html(
+    ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str,
+    figures: Mapping[str, Any], kpis_period: pl.DataFrame,
+) -> str:
+    """The window's results by result type (one tile each, cost per result of its sums); empty without any.
+
+    Purchase results are left to the purchases tiles when the export has purchases (they count the same thing).
+    """
+    results = kpis.window_results(ad_insights, start, end)
+    purchases_known = figures.get("purchases") is not None
+    if purchases_known:
+        results = results.filter(~kpis.is_purchase_type("result_type"))
+    if not results.height:
+        return ""
+    tiles = [
+        report.Tile(label=row["result_type"], value=report.fmt_int(row["results"]),
+                    note=f"{report.fmt_money(row['cost_per_result'], currency)} per "
+                         f"{kpis.result_unit(row['result_type'])}",
+                    hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
+                         f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results")
+        for row in results.iter_rows(named=True)
+    ]
+    notes = [] if purchases_known else [
+        "The exports have no purchases, so ROAS and CPA are unknown (–): results by type and cost per result are "
+        "what these ads can be judged by."]
+    spend = window_kpis_spend(kpis_period, start, end)
+    untyped = spend - (results["spend"].sum() or 0.0) if spend is not None else 0.0
+    if untyped > 0.005:
+        notes.append(f"{report.fmt_money(untyped, currency)} of the window's spend has no result type in the export "
+                     "(Result type left blank) and is not in these tiles.")
+    return ("<h2>Results by type</h2>" + report.tiles_html(tiles)
+            + "".join(note_html(note) for note in notes))
+
+
+def window_kpis_spend(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> float | None:
+    """The window's total spend as its tiles show it."""
+    return kpis.window_kpis(kpis_period, start, end)["spend"].sum()
+
+
 def left_out_html(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str) -> str:
     """One line on the rows left out of the window's totals for a second attribution setting; empty without any."""
     left = kpis.window_left_out(ad_insights, start, end)
@@ -290,6 +329,7 @@ def period_page_html(
         report.tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
         *(note_html(line) for line in missing_notes(figures)),
         left_out_html(ad_insights, start, end, currency),
+        window_results_html(ad_insights, start, end, currency, figures, kpis_period),
         "<h2>Campaigns, ad sets and ads</h2>",
         note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
                   "averaged from the rows below."),
