@@ -38,7 +38,9 @@ def main() -> None:
     store = (
         store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
     )
-    currency = ad_insights["currency"].drop_nulls().first() if ad_insights.height else None
+    # The account currency; a store without ads takes its orders' (check_currencies made sure they agree).
+    currency = next((frame["currency"].drop_nulls().first() for frame in (ad_insights, orders)
+                     if frame["currency"].drop_nulls().len()), None)
     summary = build_summary(
         kpis_daily, store, io.read_parquet(args.interim / "ledger.parquet"), currency,
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
@@ -46,8 +48,11 @@ def main() -> None:
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
     io.write_json(summary, args.summary)
+    spend = "–" if summary["spend"] is None else f"{summary['spend']:,.2f} {currency or ''}".rstrip()
+    roas = "–" if summary["roas"] is None else f"{summary['roas']:.2f}"
     print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows; latest complete week "
-          f"{summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, ROAS {summary['roas']}")
+          f"{summary['week'] or '–'}: spend {spend}, ROAS {roas}, store revenue "
+          f"{'–' if summary['revenue'] is None else format(summary['revenue'], ',.2f')}")
 
 
 if __name__ == "__main__":
