@@ -11,7 +11,7 @@ import polars as pl
 from adlab import io
 from adlab.errors import exit_on_error
 from adlab.params import load_params
-from adlab.quality import TABLE_COLUMNS, check_currencies, validate_table
+from adlab.quality import TABLE_COLUMNS, check_currencies, unknown_currency_warnings, validate_table
 from adlab.report import render_quality
 
 
@@ -51,7 +51,7 @@ def main() -> None:
         all_checks.append(result.checks)
         print(f"validate: {table}: {result.table.height} rows kept, {result.quarantine.height} quarantined")
     checks = pl.concat(all_checks)
-    warnings = io.read_parquet(args.ingested / "warnings.parquet")
+    warnings = pl.concat([io.read_parquet(args.ingested / "warnings.parquet"), unknown_currency_warnings(ingested)])
     io.write_parquet(ledger, args.out_dir / "ledger.parquet")
     io.write_parquet(checks, args.out_dir / "checks.parquet")
     io.write_parquet(warnings, args.out_dir / "warnings.parquet")

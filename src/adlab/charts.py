@@ -208,7 +208,9 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
                 "opacity": 0.8,
                 "line": {"width": 1, "color": "white"},
             },
-            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60), row[5] or 0] for row in rows],
+            # Purchases may be unknown (an export with Purchase ROAS but no purchase count): `–`, not 0.
+            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60),
+                         report.MISSING if row[5] is None else f"{row[5]:,}"] for row in rows],
             hovertemplate=(
                 "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"
                 f"Spend {prefix}%{{x:,.2f}}{suffix} · ROAS %{{y:.2f}}x · %{{customdata[3]}} purchases<extra></extra>"

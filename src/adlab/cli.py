@@ -95,7 +95,7 @@ def summary() -> None:
         ("revenue", "Store revenue", "money"), ("mer", "MER", "x"),
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
-        text = "n/a" if value is None else (
+        text = "–" if value is None else (
             f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}"
         )
         change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""

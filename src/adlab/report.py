@@ -26,6 +26,7 @@ import polars as pl
 
 from adlab import io, kpis
 from adlab.errors import AdlabError
+from adlab.quality import CURRENCY_UNKNOWN
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "adlab"
@@ -64,7 +65,6 @@ UNKNOWN_METRICS = (
     ("purchase_value", "purchase value, ROAS and AOV", "a `Purchases conversion value` (or `Purchase ROAS`) column"),
     ("link_clicks", "link clicks, CTR and CVR", "a `Link clicks` column"),
 )
-CURRENCY_UNKNOWN_CHECK = "currency_unknown"
 WEEK_LABEL = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 
@@ -334,7 +334,7 @@ def page_header_html(
     nav = ' <span class="nav"><a href="../index.html">All weeks</a><a href="../quality.html">Data quality</a></span>'
     coverage = currency_line_html(currency, currency_warnings)
     if ads and days_with_data < 7:
-        coverage = (
+        coverage += (
             '<div class="banner info" role="note">Only '
             f"{days_with_data} of the 7 days of this week have ad data, so totals are partial.</div>"
         )
@@ -366,7 +366,7 @@ def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) 
     """How many of `files` have the quality warning that their currency is unknown."""
     if warnings is None or not files:
         return 0
-    unknown = warnings.filter((pl.col("check") == CURRENCY_UNKNOWN_CHECK) & pl.col("source_file").is_in(files))
+    unknown = warnings.filter((pl.col("check") == CURRENCY_UNKNOWN) & pl.col("source_file").is_in(files))
     return unknown["source_file"].n_unique()
 
 
@@ -712,12 +712,13 @@ def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float,
     """Up to `n` ads that spent at least `min_spend` in the week with no purchase recorded, largest spend first.
 
     These have no ROAS to rank when the export leaves purchases blank, yet they are the stop-loss candidates.
+    Ads whose exports have no purchase column at all are not listed: their purchases are unknown, not 0.
     """
     return (
         kpis_weekly.filter(
             (pl.col("week") == week)
             & (pl.col("spend") >= min_spend)
-            & (pl.col("purchases").fill_null(0) == 0)
+            & (pl.col("purchases") == 0)  # null: no purchase column, unknown rather than none
             & pl.col("ad").is_not_null()
         )
         .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, False, False, False, False])
