@@ -93,6 +93,15 @@ def test_unknown_currency_warnings_without_any_known_currency_say_amounts_have_n
                                 "currency.")]
 
 
+def test_unknown_currency_warnings_flag_analytics_sales_only_when_they_stand_in_for_orders():
+    sales = pl.DataFrame({"date": [dt.date(2026, 11, 1)], "total_sales": [5.0], "source_file": ["sales.csv"]})
+    alone = unknown_currency_warnings({"store_sales": sales, "orders": pl.DataFrame(schema=ORDERS)})
+    assert alone["source_file"].to_list() == ["sales.csv"]
+    assert "Shopify Analytics reports do not state their currency" in alone["message"][0]
+    orders = conform(pl.DataFrame({"order_id": ["#1"], "currency": ["GBP"], "source_file": ["o.csv"]}), ORDERS)
+    assert unknown_currency_warnings({"store_sales": sales, "orders": orders}).is_empty()
+
+
 def test_check_currencies_stops_when_ads_and_orders_differ():
     ads = pl.DataFrame({"currency": ["USD"], "source_file": ["meta.csv"]})
     orders = pl.DataFrame({"currency": [None, "GBP"], "source_file": ["o.csv", "o.csv"]})

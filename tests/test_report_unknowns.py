@@ -17,8 +17,8 @@ from adlab import insights, kpis
 from adlab.errors import AdlabError
 from adlab.params import Params
 from adlab.quality import CURRENCY_UNKNOWN
-from adlab.report import currency_line_html, render_week, unknown_metrics_html
-from adlab.schema import AD_INSIGHTS, WARNINGS, conform
+from adlab.report import currency_line_html, render_week, store_section_html, unknown_metrics_html
+from adlab.schema import AD_INSIGHTS, STORE_SALES, WARNINGS, conform
 from conftest import copy_project, dvc
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "weekly_report.ipynb"
@@ -134,6 +134,17 @@ def test_currency_line_html_says_when_files_do_not_state_their_currency():
     assert "2 file(s) behind this week do not say their currency; their amounts are added as GBP" in (
         currency_line_html("GBP", 2))
     assert "amounts are shown without one" in currency_line_html("", 0)
+
+
+def test_store_section_html_from_analytics_sales_names_the_export_that_counts_orders():
+    # A sales report by product has no order count: revenue Mon 100.00 + Tue 50.50 = 150.50, orders unknown.
+    sales = conform(pl.DataFrame({"date": [dt.date(2026, 11, 16), dt.date(2026, 11, 17)],
+                                  "total_sales": [100.0, 50.5], "source_file": ["sales.csv"] * 2}), STORE_SALES)
+    page = store_section_html(kpis.store_daily_from_sales(sales), "2026-W47", {}, None, "AUD", gross_margin=0.5)
+    assert '<div class="tile-label">Store revenue</div><div class="tile-value">150.50 AUD</div>' in page
+    assert "Orders</div>" not in page
+    assert page.count("need a Shopify orders export") == 1
+    assert null_words(page) == []
 
 
 ORDERS_HEADER = ("Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Created at,"

@@ -439,6 +439,7 @@ CURRENCY_UNKNOWN = "currency_unknown"
 CURRENCY_SOURCES = {
     "ad_insights": "no currency in its money headers (e.g. `Amount spent (EUR)`) and no Currency column",
     "orders": "its `Currency` column is empty",
+    "store_sales": "Shopify Analytics reports do not state their currency",
 }
 
 
@@ -454,9 +455,11 @@ def unknown_currency_warnings(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     })
     rows = []
     for table, frame in tables.items():
-        if "currency" not in frame.columns or table not in CURRENCY_SOURCES:
+        # Shopify Analytics sales stand in for the store only without an orders export.
+        if table not in CURRENCY_SOURCES or (table == "store_sales" and tables.get("orders", frame.clear()).height):
             continue
-        files = frame.filter(pl.col("currency").is_null())["source_file"].unique().sort().to_list()
+        unknown = frame.filter(pl.col("currency").is_null()) if "currency" in frame.columns else frame
+        files = unknown["source_file"].drop_nulls().unique().sort().to_list()
         for source in files:
             consequence = (
                 f"its amounts are added to the {known[0]} amounts of the other exports as if they were {known[0]}; "
