@@ -196,9 +196,11 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
 
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
+    # A column blank in every row (purchases of a leads or traffic account) holds no data: unknown, not 0.
+    blank = {n for n, c in metrics.items() if frame.get_column(parsed_column(c, "number")).null_count() == frame.height}
     numbers = {
         "spend": zero(number(spend_header)),
-        **{n: number(c) if n == "reach" else zero(number(c)) for n, c in metrics.items()},
+        **{n: number(c) if n == "reach" or n in blank else zero(number(c)) for n, c in metrics.items()},
     }
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
