@@ -17,7 +17,13 @@ from adlab import insights, kpis
 from adlab.errors import AdlabError
 from adlab.params import Params
 from adlab.quality import CURRENCY_UNKNOWN
-from adlab.report import currency_line_html, render_week, store_section_html, unknown_metrics_html
+from adlab.report import (
+    currency_line_html,
+    render_index,
+    render_week,
+    store_section_html,
+    unknown_metrics_html,
+)
 from adlab.schema import AD_INSIGHTS, STORE_SALES, WARNINGS, conform
 from conftest import copy_project, dvc
 
@@ -127,6 +133,18 @@ def test_unknown_metrics_html_names_only_what_is_missing_and_the_column_that_giv
     # Without purchases, purchase value's gap is named once, as part of theirs.
     no_purchases = unknown_metrics_html({**known, "purchases": None, "purchase_value": None})
     assert no_purchases.count("purchase value") == 1
+
+
+def test_render_index_without_purchase_data_shows_dashes_and_one_line(tmp_path):
+    weeks = [{"week": week, "spend": spend, "impressions": 1000, "purchases": None, "purchase_value": None,
+              "roas": None, "cpa": None, "link_clicks": None, "days": 7} for week, spend in (("2026-W47", 350.0),
+                                                                                           ("2026-W46", 300.0))]
+    page = visible_text(render_index(weeks, tmp_path / "index.html", currency="EUR", target_roas=2.5,
+                                     target_cpa=40.0, gross_margin=0.5).read_text(encoding="utf-8"))
+    assert '<td class="num">€350.00</td><td class="num">–</td><td class="num ">–</td>' in page
+    assert page.count("Unknown, not 0") == 1
+    assert "0.00x" not in page
+    assert null_words(page) == []
 
 
 def test_currency_line_html_says_when_files_do_not_state_their_currency():

@@ -387,7 +387,7 @@ def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
         return ""
     unknown = "; ".join(gaps)
     return note_html(
-        f"Unknown, not 0: the ad exports of this week have no such data ({unknown}). Add them in Ads Manager "
+        f"Unknown, not 0: the ad exports have no such data ({unknown}). Add them in Ads Manager "
         "(Columns › Customize columns), export again and drop the file into data/raw/."
     )
 
@@ -1631,6 +1631,10 @@ def render_index(
     )
     if not has_ads:
         table = no_ads_html("glance") + table
+    else:  # a metric no week has (no export has its column) gets one line
+        known = {key: next((row[key] for row in rows if row.get(key) is not None), None)
+                 for key in ("spend", "purchases", "purchase_value", "link_clicks")}
+        table = unknown_metrics_html(known) + table
     trend = ""
     ordered = [row for row in reversed(rows) if row.get("roas") is not None]
     if len(ordered) >= 2:
