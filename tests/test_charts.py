@@ -47,6 +47,7 @@ def test_fig_daily_trend_of_a_store_without_ads_draws_store_revenue_only():
     fig = fig_daily_trend(store_only, "GBP", highlight=(D1, D2), target_roas=2.5)
     assert [trace.name for trace in fig.data] == ["Store revenue"]
     assert len(fig.layout.shapes) == 1  # the shaded week; no target ROAS line without a ROAS
+    assert "yaxis2" not in fig.to_dict()["layout"]  # and no empty ROAS / MER axis
 
 
 def test_fig_daily_trend_without_orders_has_no_store_or_mer_trace():

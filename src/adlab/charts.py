@@ -131,11 +131,13 @@ def fig_daily_trend(
         bargap=0.25,
         hovermode="x unified",
         xaxis={"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y", "showgrid": False},
-        yaxis={"title": {"text": f"Amount ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
-               "rangemode": "tozero", "separatethousands": True},
-        yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right", "ticksuffix": "x",
-                "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero", "showgrid": False},
+        yaxis={"title": {"text": f"Amount ({label(currency)})" if currency else "Amount"}, "tickprefix": prefix,
+               "ticksuffix": suffix, "rangemode": "tozero", "separatethousands": True},
     )
+    if any(trace.yaxis == "y2" for trace in fig.data):  # no empty right axis for a store without ads
+        fig.update_layout(yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right",
+                                  "ticksuffix": "x", "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero",
+                                  "showgrid": False})
     return _style(fig, 380)
 
 
