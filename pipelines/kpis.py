@@ -45,7 +45,9 @@ def main() -> None:
     store = (
         store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
     )
-    currency = ad_insights["currency"].drop_nulls().first() if ad_insights.height else None
+    # The account currency; a store without ads takes its orders' (check_currencies made sure they agree).
+    currency = next((frame["currency"].drop_nulls().first() for frame in (ad_insights, orders)
+                     if frame["currency"].drop_nulls().len()), None)
     # Exports without days (one row per reporting window) report their latest window instead of a week.
     by_window = kpis_daily.is_empty() and not kpis_period.is_empty()
     summary = (build_period_summary if by_window else build_summary)(
@@ -61,10 +63,12 @@ def main() -> None:
     io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")
     io.write_parquet(kpis_period, args.out_dir / "kpis_period.parquet")
     io.write_json(summary, args.summary)
+    spend = "–" if summary["spend"] is None else f"{summary['spend']:,.2f} {currency or ''}".rstrip()
+    roas = "–" if summary["roas"] is None else f"{summary['roas']:.2f}"
     print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows, {kpis_period.height} "
           f"reporting-window rows; {'latest window' if by_window else 'latest complete week'} "
-          f"{summary['period'] if by_window else summary['week']}: spend {summary['spend']:,.2f} {currency or ''}, "
-          f"ROAS {summary['roas']}")
+          f"{summary['period'] if by_window else summary['week'] or '–'}: spend {spend}, ROAS {roas}, store revenue "
+          f"{'–' if summary['revenue'] is None else format(summary['revenue'], ',.2f')}")
 
 
 if __name__ == "__main__":

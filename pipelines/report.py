@@ -27,14 +27,15 @@ MANIFEST = ".manifest.json"
 TREND_WEEKS = 4  # the notebook's default trend_weeks
 
 
-def weeks_to_render(kpis_daily: pl.DataFrame, latest: int, extra: list[str]) -> tuple[list[str], list[str]]:
-    """The `latest` newest complete ISO weeks plus the extra ones with ad data, newest first; and the skipped extras.
+def weeks_to_render(days: pl.DataFrame, latest: int, extra: list[str]) -> tuple[list[str], list[str]]:
+    """The `latest` newest complete ISO weeks plus the extra ones with data, newest first; and the skipped extras.
 
-    Without a complete week, the newest (partial) week, so a short export still gets a page.
+    `days` holds the dates of the ad data (report.week_days: the store's for a store without ads). Without a
+    complete week, the newest (partial) week, so a short export still gets a page.
     """
-    first_day, last_day = kpis_daily["date"].min(), kpis_daily["date"].max()
+    first_day, last_day = days["date"].min(), days["date"].max()
     complete = kpis.complete_weeks(last_day, first_day)[:latest] or [kpis.iso_week(last_day)]
-    with_data = {week for week in extra if report.days_with_data(kpis_daily, week)}
+    with_data = {week for week in extra if report.days_with_data(days, week)}
     return sorted(set(complete) | with_data, reverse=True), sorted(set(extra) - with_data)
 
 
@@ -82,20 +83,24 @@ def main() -> None:
     if kpis_daily.is_empty() and kpis_period is not None and not kpis_period.is_empty():
         render_windows(args, settings, kpis_period)
         return
-    if kpis_daily.is_empty():
-        raise AdlabError(f"{args.kpis_daily}: holds no ad data, so there is no week to report; check data/raw/.")
-    summary = report.read_summary(args.summary)
-    currency = summary.get("currency") or "USD"
-    sample_data = summary.get("data_source") == "sample"
-    weeks, skipped = weeks_to_render(kpis_daily, settings.report.weeks, settings.report.extra_weeks)
-    for week in skipped:
-        print(f"report: skipped {week} from report.extra_weeks: no ad data in that week")
-    orders = report.read_optional(args.orders)
     store = report.read_store(args.orders, args.store_sales)  # as the weekly pages: orders, else Analytics sales
+    # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
+    days = report.week_days(kpis_daily, store)
+    if days.is_empty():
+        raise AdlabError(f"{args.kpis_daily}: holds no ad data and there are no store orders or sales, so there is "
+                         "no week to report; check data/raw/.")
+    summary = report.read_summary(args.summary)
+    currency = summary.get("currency") or ""  # unknown: amounts without a currency sign, and a line says so
+    sample_data = summary.get("data_source") == "sample"
+    weeks, skipped = weeks_to_render(days, settings.report.weeks, settings.report.extra_weeks)
+    for week in skipped:
+        print(f"report: skipped {week} from report.extra_weeks: no {'ad' if kpis_daily.height else 'store'} data "
+              "in that week")
+    orders = report.read_optional(args.orders)
     recommendations = report.read_recommendations(args.recommendations)
     creatives = report.read_optional(args.creatives)
     ad_insights = report.read_optional(args.ad_insights)
-    outputs_week = report.resolve_week("latest", kpis_daily)
+    outputs_week = report.resolve_week("latest", days)
     values = {
         "currency": currency,
         "target_roas": settings.targets.roas,
@@ -168,7 +173,7 @@ def main() -> None:
 
     account_daily = kpis.account_daily(kpis_daily, store)
     io.write_text(daily_plot_csv(account_daily), args.daily_plot)
-    complete = kpis.complete_weeks(kpis_daily["date"].max(), kpis_daily["date"].min())
+    complete = kpis.complete_weeks(days["date"].max(), days["date"].min())
     listed = sorted(set(complete) | set(weeks), reverse=True)
     rows = [
         {**row, "rendered": row["week"] in digests}

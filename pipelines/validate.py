@@ -11,7 +11,13 @@ import polars as pl
 from adlab import io
 from adlab.errors import exit_on_error
 from adlab.params import load_params
-from adlab.quality import TABLE_COLUMNS, attribution_warnings, check_currencies, validate_table
+from adlab.quality import (
+    TABLE_COLUMNS,
+    attribution_warnings,
+    check_currencies,
+    unknown_currency_warnings,
+    validate_table,
+)
 from adlab.report import render_quality
 
 
@@ -51,7 +57,7 @@ def main() -> None:
         all_checks.append(result.checks)
         print(f"validate: {table}: {result.table.height} rows kept, {result.quarantine.height} quarantined")
     checks = pl.concat(all_checks)
-    warnings = io.read_parquet(args.ingested / "warnings.parquet")
+    warnings = pl.concat([io.read_parquet(args.ingested / "warnings.parquet"), unknown_currency_warnings(ingested)])
     mixed = attribution_warnings(ingested["ad_insights"])
     if mixed:
         warnings = pl.concat([warnings, pl.DataFrame(mixed, schema=warnings.schema)])

@@ -40,6 +40,16 @@ def test_fig_daily_trend_puts_money_on_left_and_roas_mer_on_right_axis():
     assert len(fig.layout.shapes) == 2  # target line and the shaded week
 
 
+def test_fig_daily_trend_of_a_store_without_ads_draws_store_revenue_only():
+    unknown = pl.Series([None, None], dtype=pl.Float64)
+    store_only = pl.DataFrame({"date": [D1, D2], "spend": unknown, "purchase_value": unknown, "roas": unknown,
+                               "revenue": [80.0, 40.0], "mer": unknown})
+    fig = fig_daily_trend(store_only, "GBP", highlight=(D1, D2), target_roas=2.5)
+    assert [trace.name for trace in fig.data] == ["Store revenue"]
+    assert len(fig.layout.shapes) == 1  # the shaded week; no target ROAS line without a ROAS
+    assert "yaxis2" not in fig.to_dict()["layout"]  # and no empty ROAS / MER axis
+
+
 def test_fig_daily_trend_without_orders_has_no_store_or_mer_trace():
     fig = fig_daily_trend(account_days(with_store=False), "AUD")
     assert [trace.name for trace in fig.data] == ["Spend", "Purchase value (ads)", "ROAS"]

@@ -43,6 +43,19 @@ def test_ingest_meta_reads_currency_derives_value_from_roas_and_excludes_totals_
     assert result.warnings.height == 0  # 10 + 20 = 30 matches the totals row
 
 
+def test_ingest_meta_purchase_column_blank_in_every_row_is_unknown_not_zero(tmp_path):
+    # A traffic account exports the Purchases and ROAS columns empty: no purchase data, so null, never 0.
+    path = write(tmp_path, "traffic.csv", "\n".join([
+        META_HEADER,
+        'C1,S1,A1,2026-11-01,10.00,100,80,4,,,"7-day click or 1-day view",2026-11-01,2026-11-02',
+        'C1,S1,A1,2026-11-02,20.00,200,150,-,,-,"7-day click or 1-day view",2026-11-01,2026-11-02',
+    ]))
+    rows = ingest([path], tmp_path, "salt").tables["ad_insights"].sort("date")
+    assert rows["purchases"].to_list() == [None, None]
+    assert rows["purchase_value"].to_list() == [None, None]
+    assert rows["link_clicks"].to_list() == [4, 0]  # exported, one cell blank: that day's 0
+
+
 def test_ingest_meta_warns_when_totals_row_does_not_reconcile(tmp_path):
     path = write(tmp_path, "m.csv", "\n".join([
         META_HEADER,

@@ -145,6 +145,43 @@ def test_build_summary_reports_latest_complete_week_and_previous_with_mer():
     assert summary["rows"] == {"in": 17, "kept": 16, "replaced": 0, "totals": 1, "quarantined": 0}
 
 
+def test_build_summary_without_ad_data_takes_the_week_from_the_store_and_keeps_ad_metrics_null():
+    # Orders Mon Nov 9 (W46), Wed Nov 18 + Sun Nov 22 (W47), Tue Nov 24 (W48, not complete): latest week W47.
+    days = [dt.date(2026, 11, 9), dt.date(2026, 11, 18), dt.date(2026, 11, 22), dt.date(2026, 11, 24)]
+    store = store_daily(orders([{"order_id": f"#{i}", "date": d, "total": 10.0 * (i + 1)} for i, d in enumerate(days)]))
+    ledger = pl.DataFrame([{"source_file": "o.csv", "kind": "shopify_orders", "table": "orders", "rows_in": 4,
+                            "kept": 4, "replaced": 0, "totals": 0, "quarantined": 0}], schema=LEDGER)
+    summary = build_summary(compute_kpis_daily(insights([])), store, ledger, "GBP", "raw")
+    assert (summary["week"], summary["week_complete"], summary["currency"]) == ("2026-W47", True, "GBP")
+    assert (summary["orders"], summary["revenue"]) == (2, 20.0 + 30.0)
+    assert (summary["previous"]["week"], summary["previous"]["orders"], summary["previous"]["revenue"]) == (
+        "2026-W46", 1, 10.0)
+    for key in ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm",
+                "cvr", "aov", "mer"):
+        assert summary[key] is None, key
+        assert summary["previous"][key] is None, key
+    assert summary["by_platform"] == {}
+
+
+def test_build_summary_without_any_dated_data_has_no_week_rather_than_1970():
+    ledger = pl.DataFrame(schema=LEDGER)
+    summary = build_summary(compute_kpis_daily(insights([])), None, ledger, None, "raw")
+    assert summary["week"] is None
+    assert summary["spend"] is None
+    assert summary["rows"] == {"in": 0, "kept": 0, "replaced": 0, "totals": 0, "quarantined": 0}
+
+
+def test_period_figures_spend_is_zero_on_a_gap_in_the_ad_data_and_unknown_outside_it():
+    # Ads on Mon Nov 16 and Wed Nov 18 only: Tue Nov 17 spent nothing; Nov 9-15 no export covers.
+    frame = insights([{"date": d, "window_start": d, "ad": "A", "spend": 10.0, "impressions": 100}
+                      for d in (D1, D1 + dt.timedelta(days=2))])
+    daily = compute_kpis_daily(frame)
+    assert (period_figures(daily, None, D2, D2)["spend"], period_figures(daily, None, D2, D2)["impressions"]) == (
+        0.0, 0)
+    before = period_figures(daily, None, dt.date(2026, 11, 9), dt.date(2026, 11, 15))
+    assert (before["spend"], before["impressions"], before["roas"]) == (None, None, None)
+
+
 def test_period_figures_store_is_unknown_outside_the_orders_export():
     frame = insights([{"date": D2, "window_start": D2, "ad": "A", "spend": 10.0, "impressions": 100}])
     store = store_daily(orders([{"order_id": "#1", "date": D1, "total": 50.0}]))

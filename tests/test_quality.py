@@ -4,7 +4,14 @@ import polars as pl
 import pytest
 
 from adlab.errors import AdlabError
-from adlab.quality import check_currencies, rules_for, run_suite, validate_table
+from adlab.quality import (
+    CURRENCY_UNKNOWN,
+    check_currencies,
+    rules_for,
+    run_suite,
+    unknown_currency_warnings,
+    validate_table,
+)
 from adlab.schema import AD_INSIGHTS, INPUT_ROWS, ORDERS, conform
 
 LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)
@@ -62,6 +69,37 @@ def test_validate_table_orders_flags_refunds_above_total():
     result = validate_table(frame, "orders", LO, HI)
     assert result.table["order_id"].to_list() == ["#1"]
     assert result.quarantined_rows == {"o.csv": 2}  # the order's two line-item rows
+
+
+
+def test_unknown_currency_warnings_name_each_file_and_the_currency_its_amounts_are_added_to():
+    ads = insights([{"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
+                    {"date": dt.date(2026, 11, 1), "ad": "B", "currency": None, "source_file": "ru.csv",
+                     "source_row": 2}])
+    orders = conform(pl.DataFrame({"order_id": ["#1"], "currency": [None], "source_file": ["orders.csv"]}), ORDERS)
+    warnings = unknown_currency_warnings({"ad_insights": ads, "orders": orders})
+    assert warnings["source_file"].to_list() == ["orders.csv", "ru.csv"]
+    assert set(warnings["check"]) == {CURRENCY_UNKNOWN}
+    assert warnings["message"][0].startswith("currency unknown: its `Currency` column is empty, so its amounts are "
+                                             "added to the USD amounts")
+    assert "no currency in its money headers" in warnings["message"][1]
+
+
+def test_unknown_currency_warnings_without_any_known_currency_say_amounts_have_none():
+    ads = insights([{"date": dt.date(2026, 11, 1), "ad": "A", "currency": None, "source_row": 2}])
+    warnings = unknown_currency_warnings({"ad_insights": ads, "orders": pl.DataFrame(schema=ORDERS)})
+    assert warnings.rows() == [("f.csv", CURRENCY_UNKNOWN, "currency unknown: no currency in its money headers "
+                                "(e.g. `Amount spent (EUR)`) and no Currency column, so amounts are shown without a "
+                                "currency.")]
+
+
+def test_unknown_currency_warnings_flag_analytics_sales_only_when_they_stand_in_for_orders():
+    sales = pl.DataFrame({"date": [dt.date(2026, 11, 1)], "total_sales": [5.0], "source_file": ["sales.csv"]})
+    alone = unknown_currency_warnings({"store_sales": sales, "orders": pl.DataFrame(schema=ORDERS)})
+    assert alone["source_file"].to_list() == ["sales.csv"]
+    assert "Shopify Analytics reports do not state their currency" in alone["message"][0]
+    orders = conform(pl.DataFrame({"order_id": ["#1"], "currency": ["GBP"], "source_file": ["o.csv"]}), ORDERS)
+    assert unknown_currency_warnings({"store_sales": sales, "orders": orders}).is_empty()
 
 
 def test_check_currencies_stops_when_ads_and_orders_differ():

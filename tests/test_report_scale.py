@@ -41,6 +41,8 @@ breakeven_roas = kpis.breakeven_roas(gross_margin)
 targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
 figure_html = report.PlotlyEmbed()
 ad_days = kpis_daily
+has_ads = not ad_days.is_empty()
+days = ad_days
 """
 
 

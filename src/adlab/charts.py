@@ -93,13 +93,17 @@ def fig_daily_trend(
         currency: ISO code of the account currency, for the money axis.
         highlight: first and last day of the reported week, shaded.
         target_roas: drawn as a dashed line on the ROAS axis.
+
+    A series no export provides (spend and ROAS for a store without ad data) is left out, not drawn as 0.
     """
     prefix, suffix = money_affixes(currency)
     money_hover = f"{prefix}%{{y:,.2f}}{suffix}"
     dates = account_daily["date"].to_list()
     fig = go.Figure()
-    fig.add_bar(x=dates, y=_values(account_daily, "spend"), name="Spend", marker_color=COLOURS["spend"],
-                hovertemplate=money_hover)
+    has_roas = account_daily["roas"].is_not_null().any()
+    if account_daily["spend"].is_not_null().any():
+        fig.add_bar(x=dates, y=_values(account_daily, "spend"), name="Spend", marker_color=COLOURS["spend"],
+                    hovertemplate=money_hover)
     if account_daily["purchase_value"].is_not_null().any():
         fig.add_bar(x=dates, y=_values(account_daily, "purchase_value"), name="Purchase value (ads)",
                     marker_color=COLOURS["purchase_value"], hovertemplate=money_hover)
@@ -107,12 +111,13 @@ def fig_daily_trend(
     if has_store:
         fig.add_scatter(x=dates, y=_values(account_daily, "revenue"), name="Store revenue", mode="lines+markers",
                         line={"color": COLOURS["revenue"], "width": 2}, hovertemplate=money_hover)
-    fig.add_scatter(x=dates, y=_values(account_daily, "roas"), name="ROAS", yaxis="y2", mode="lines+markers",
-                    line={"color": COLOURS["roas"], "width": 2.5}, hovertemplate="%{y:.2f}x")
+    if has_roas:
+        fig.add_scatter(x=dates, y=_values(account_daily, "roas"), name="ROAS", yaxis="y2", mode="lines+markers",
+                        line={"color": COLOURS["roas"], "width": 2.5}, hovertemplate="%{y:.2f}x")
     if has_store and account_daily["mer"].is_not_null().any():
         fig.add_scatter(x=dates, y=_values(account_daily, "mer"), name="MER", yaxis="y2", mode="lines",
                         line={"color": COLOURS["mer"], "width": 2, "dash": "dot"}, hovertemplate="%{y:.2f}x")
-    if target_roas is not None:
+    if target_roas is not None and has_roas:
         fig.add_hline(y=target_roas, yref="y2", line={"color": COLOURS["target"], "dash": "dash", "width": 1},
                       annotation_text=f"target ROAS {target_roas:.2f}x", annotation_position="top left",
                       annotation_font={"size": 11, "color": COLOURS["target"]},
@@ -126,11 +131,13 @@ def fig_daily_trend(
         bargap=0.25,
         hovermode="x unified",
         xaxis={"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y", "showgrid": False},
-        yaxis={"title": {"text": f"Amount ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
-               "rangemode": "tozero", "separatethousands": True},
-        yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right", "ticksuffix": "x",
-                "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero", "showgrid": False},
+        yaxis={"title": {"text": f"Amount ({label(currency)})" if currency else "Amount"}, "tickprefix": prefix,
+               "ticksuffix": suffix, "rangemode": "tozero", "separatethousands": True},
     )
+    if any(trace.yaxis == "y2" for trace in fig.data):  # no empty right axis for a store without ads
+        fig.update_layout(yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right",
+                                  "ticksuffix": "x", "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero",
+                                  "showgrid": False})
     return _style(fig, 380)
 
 
@@ -203,7 +210,9 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
                 "opacity": 0.8,
                 "line": {"width": 1, "color": "white"},
             },
-            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60), row[5] or 0] for row in rows],
+            # Purchases may be unknown (an export with Purchase ROAS but no purchase count): `–`, not 0.
+            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60),
+                         report.MISSING if row[5] is None else f"{row[5]:,}"] for row in rows],
             hovertemplate=(
                 "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"
                 f"Spend {prefix}%{{x:,.2f}}{suffix} · ROAS %{{y:.2f}}x · %{{customdata[3]}} purchases<extra></extra>"

@@ -94,15 +94,23 @@ class Period:
 # --------------------------------------------------------------------------- formatting
 
 
+MISSING = "–"  # a value no export provides: unknown, never 0 (as on the report pages)
+
+
 def money(value: float | None, currency: str | None) -> str:
-    """`1,234.56 USD`; `–` for no value (unknown is never 0)."""
-    return "–" if value is None else f"{value:,.2f} {currency or ''}".rstrip()
+    """`1,234.56 USD`; `–` for no value."""
+    return MISSING if value is None else f"{value:,.2f} {currency or ''}".rstrip()
+
+
+def count(value: float | None) -> str:
+    """A count such as purchases, `12`; `–` where no export has the column."""
+    return MISSING if value is None else f"{value:,.0f}"
 
 
 def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
     """A KPI as users read it: ROAS `2.35`, rates `1.31%`, money with the currency."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return MISSING
     if kpi in PERCENT_KPIS:
         return f"{value:.2%}"
     if kpi in MONEY_KPIS:
@@ -649,7 +657,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         return Answer(
             f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
             [f"The biggest is {entity_label(level, biggest)}: {money(biggest['spend'], currency)} spend, "
-             f"{biggest.get('purchases') or 0} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
+             f"{count(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
         )
     best = eligible.row(0, named=True)
     lines = [
@@ -659,7 +667,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
         lines.append(
             f"{rank}. {entity_label(level, row)}: {name} {kpi_text(kpi, row.get(kpi), currency)}, spend "
-            f"{money(row['spend'], currency)}, {row.get('purchases') or 0} purchases, CPA "
+            f"{money(row['spend'], currency)}, {count(row.get('purchases'))} purchases, CPA "
             f"{kpi_text('cpa', row.get('cpa'), currency)}."
         )
     thin = ranked.height - eligible.height
@@ -673,7 +681,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
             lines.append(f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
                          "in that period.")
     headline = (f"Best {word} for {who}: {quoted(best[level])} with {name} {kpi_text(kpi, best.get(kpi), currency)} "
-                f"on {money(best['spend'], currency)} spend ({best.get('purchases') or 0} purchases, "
+                f"on {money(best['spend'], currency)} spend ({count(best.get('purchases'))} purchases, "
                 f"{period.label()}).")
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
 
@@ -1042,13 +1050,17 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
         f"Spend {money(totals['spend'], currency)}, "
-        f"{'purchases unknown' if totals.get('purchases') is None else totals['purchases']} purchases, purchase value "
+        f"{'purchases unknown' if totals.get('purchases') is None else count(totals['purchases']) + ' purchases'}, "
+        "purchase value "
         f"{money(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
         f"target {money(targets.cpa, currency)}.",
         f"ROAS {kpi_text('roas', totals.get('roas'), currency)} vs target {targets.roas:.2f} and break-even "
         f"{targets.breakeven_roas:.2f}: P(ROAS > target) {_pct(judged.figures['p_roas_above_target'])}, "
         f"P(ROAS < break-even) {_pct(judged.figures['p_roas_below_breakeven'])}.",
     ]
+    if totals.get("purchases") is None:  # one line says what is unknown and why, instead of a row of dashes
+        lines[1:] = [f"Spend {money(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
+                     f"{MISSING} (unknown, not 0)."]
     if earlier.get("spend"):
         lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {days} days before "
                      f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
@@ -1114,7 +1126,7 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    return MISSING if value is None else f"{value:.0%}"
 
 
 # --------------------------------------------------------------------------- A/B readout

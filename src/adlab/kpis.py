@@ -362,7 +362,8 @@ def complete_weeks(last_day: dt.date, first_day: dt.date) -> list[str]:
 
 
 def store_covers(store: pl.DataFrame | None, start: dt.date, end: dt.date) -> bool:
-    """Whether the orders export reaches into start..end; outside it store figures are unknown, not 0.
+    """Whether the daily rows of `store` (an orders export; or ad data) reach into start..end; outside them
+    figures are unknown, not 0.
 
     Small stores go days without an order, so overlapping the period is enough.
     """
@@ -384,11 +385,14 @@ def period_figures(
     days = kpis_daily.filter(pl.col("date").is_between(start, end))
     totals = rollup(days.with_columns(pl.lit(1).alias("_all")), ["_all"]).drop("_all")
     row = totals.row(0, named=True) if totals.height else {name: None for name in totals.columns}
+    # A day without a row inside the ad exports' dates spent nothing; outside them (or with no ad export) spend
+    # is unknown, not 0.
+    no_rows = 0 if store_covers(kpis_daily, start, end) else None
     figures: dict[str, float | int | None] = {
-        "spend": row.get("spend") or 0.0,
+        "spend": row.get("spend") or (None if no_rows is None else 0.0),
         "purchase_value": row.get("purchase_value"),
         "purchases": row.get("purchases"),
-        "impressions": row.get("impressions") or 0,
+        "impressions": row.get("impressions") or no_rows,
         "link_clicks": row.get("link_clicks"),
         **{name: row.get(name) for name in ("roas", "cpa", "ctr", "cpm", "cvr", "aov")},
         "orders": None,
@@ -402,7 +406,7 @@ def period_figures(
             pl.col("orders").sum().alias("orders") if store["orders"].null_count() < store.height
             else pl.lit(None, pl.Int64).alias("orders"),
             pl.col("revenue").sum(),
-            pl.lit(figures["spend"]).alias("spend"),
+            pl.lit(figures["spend"], pl.Float64).alias("spend"),
         )
         figures.update(sales.select("orders", "revenue", ratio("revenue", "spend").alias("mer")).row(0, named=True))
     if store_covers(sessions, start, end):
@@ -456,9 +460,11 @@ def account_daily(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.Da
     daily = rollup(kpis_daily, ["date"])
     if store is None:
         store = pl.DataFrame(schema={"date": pl.Date, "orders": pl.Int64, "revenue": pl.Float64})
+    # A store day without an ad row spent nothing while there are ad exports; without any, spend is unknown.
+    no_rows = [pl.col(name).fill_null(0) for name in ("spend", "impressions")] if kpis_daily.height else []
     return (
         daily.join(store.select("date", "orders", "revenue"), on="date", how="full", coalesce=True)
-        .with_columns(pl.col(name).fill_null(0) for name in ("spend", "impressions"))
+        .with_columns(no_rows)
         .with_columns(ratio("revenue", "spend").alias("mer"))
         .sort("date")
     )
@@ -546,9 +552,11 @@ __all__ = [
     "compute_results_daily",
     "customer_split",
     "kpi_exprs",
+    "latest_week",
     "log_split",
     "period_figures",
     "ratio",
+    "reporting_dates",
     "rollup",
     "rollup_results",
     "store_daily",
@@ -567,6 +575,22 @@ def _rounded(value: float | int | None) -> float | int | None:
     return round(value, 6) if isinstance(value, float) else value
 
 
+def reporting_dates(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.Series:
+    """The dates weeks are reported for: those of the ad data; for a store without ads, those of its sales."""
+    if kpis_daily.height or store is None:
+        return kpis_daily["date"]
+    return store["date"]
+
+
+def latest_week(dates: pl.Series) -> tuple[str | None, bool]:
+    """The newest ISO week whose 7 days all lie on or before the last of `dates`, and True; without one, the
+    week of the last date and False; (None, False) without dates."""
+    if dates.is_empty():
+        return None, False
+    weeks = complete_weeks(dates.max(), dates.min())
+    return (weeks[0], True) if weeks else (iso_week(dates.max()), False)
+
+
 def build_summary(
     kpis_daily: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
     data_source: str, sessions: pl.DataFrame | None = None,
@@ -574,25 +598,35 @@ def build_summary(
     """metrics/summary.json (DESIGN 3.5): the latest complete ISO week, the week before, and the row ledger.
 
     The latest complete week is the newest ISO week whose 7 days all lie on or
-    before the last date in the ad data; without one, the latest (partial) week.
+    before the last date in the ad data (for a store without ads, in its sales
+    data); without one, the latest (partial) week. Without ad data every ad
+    metric is null; with no dated data at all, so is the week.
     """
-    if kpis_daily.height:
-        first_day, last_day = kpis_daily["date"].min(), kpis_daily["date"].max()
-        weeks = complete_weeks(last_day, first_day)
-        week = weeks[0] if weeks else iso_week(last_day)
-    else:
-        week, weeks = iso_week(dt.date(1970, 1, 1)), []
+    week, complete = latest_week(reporting_dates(kpis_daily, store))
+    if week is None:
+        empty = {key: None for key in SUMMARY_KEYS}
+        return _summary(None, complete, currency, empty, None, empty, ledger, {}, data_source)
     monday, sunday = week_bounds(week)
     previous_monday = monday - dt.timedelta(days=7)
     current = period_figures(kpis_daily, store, monday, sunday, sessions)
     previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6), sessions)
+    by_platform = spend_by_platform(kpis_daily, monday, sunday)
+    return _summary(week, complete, currency, current, iso_week(previous_monday), previous, ledger, by_platform,
+                    data_source)
+
+
+def _summary(
+    week: str | None, complete: bool, currency: str | None, current: dict, previous_week: str | None,
+    previous: dict, ledger: pl.DataFrame, by_platform: dict, data_source: str,
+) -> dict:
+    """The summary.json mapping, every contract key present (null where unknown)."""
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
     return {
         "week": week,
-        "week_complete": bool(weeks),
+        "week_complete": complete,
         "currency": currency,
         **{key: _rounded(current[key]) for key in SUMMARY_KEYS},
-        "previous": {"week": iso_week(previous_monday), **{key: _rounded(previous[key]) for key in SUMMARY_KEYS}},
+        "previous": {"week": previous_week, **{key: _rounded(previous[key]) for key in SUMMARY_KEYS}},
         "rows": {
             "in": int(totals["rows_in"] or 0),
             "kept": int(totals["kept"] or 0),
@@ -600,7 +634,7 @@ def build_summary(
             "totals": int(totals["totals"] or 0),
             "quarantined": int(totals["quarantined"] or 0),
         },
-        "by_platform": spend_by_platform(kpis_daily, monday, sunday),
+        "by_platform": by_platform,
         "data_source": data_source,
     }
 

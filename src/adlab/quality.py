@@ -23,6 +23,7 @@ from adlab.schema import (
     ORDERS,
     ORDERS_KEY,
     TABLES,
+    WARNINGS,
 )
 
 TABLE_COLUMNS: dict[str, dict[str, pl.DataType]] = {table: columns for table, (columns, _) in TABLES.items()}
@@ -477,6 +478,43 @@ def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
     if len(seen) > 1:
         listing = "; ".join(f"{currency} in {table} ({source})" for currency, (table, source) in sorted(seen.items()))
         raise AdlabError(f"exports in several currencies ({listing}); keep one store and account currency.")
+
+
+CURRENCY_UNKNOWN = "currency_unknown"
+# Where the currency of each table's money comes from, for the warning's fix.
+CURRENCY_SOURCES = {
+    "ad_insights": "no currency in its money headers (e.g. `Amount spent (EUR)`) and no Currency column",
+    "orders": "its `Currency` column is empty",
+    "store_sales": "Shopify Analytics reports do not state their currency",
+}
+
+
+def unknown_currency_warnings(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One warning (WARNINGS columns) per source file with rows whose currency is unknown, sorted by file.
+
+    Such amounts are never silently taken for another currency: the warning says which currency the other
+    files give (and so the totals they are added to), or that none does.
+    """
+    known = sorted({
+        currency for frame in tables.values() if "currency" in frame.columns
+        for currency in frame["currency"].drop_nulls().unique().to_list()
+    })
+    rows = []
+    for table, frame in tables.items():
+        # Shopify Analytics sales stand in for the store only without an orders export.
+        if table not in CURRENCY_SOURCES or (table == "store_sales" and tables.get("orders", frame.clear()).height):
+            continue
+        unknown = frame.filter(pl.col("currency").is_null()) if "currency" in frame.columns else frame
+        files = unknown["source_file"].drop_nulls().unique().sort().to_list()
+        for source in files:
+            consequence = (
+                f"its amounts are added to the {known[0]} amounts of the other exports as if they were {known[0]}; "
+                f"check that this file is in {known[0]}" if len(known) == 1
+                else "amounts are shown without a currency"
+            )
+            rows.append({"source_file": source, "check": CURRENCY_UNKNOWN,
+                         "message": f"currency unknown: {CURRENCY_SOURCES[table]}, so {consequence}."})
+    return pl.DataFrame(rows, schema=WARNINGS).sort("source_file", maintain_order=True)
 
 
 def _observed(observed: Any) -> str:

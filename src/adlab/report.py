@@ -26,6 +26,7 @@ import polars as pl
 
 from adlab import io, kpis
 from adlab.errors import AdlabError
+from adlab.quality import CURRENCY_UNKNOWN
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "adlab"
@@ -46,6 +47,24 @@ NO_ORDERS_NOTE = (
     "No store orders yet. Drop a Shopify orders export (Shopify admin → Orders → Export, CSV) into "
     "<code>data/raw/</code> and run <code>make report</code> to see orders, store revenue, AOV and MER "
     "(store revenue / ad spend) here."
+)
+META_EXPORT = "a Meta Ads Manager export (Ads Manager › Reports › Export table data, by Day)"
+# What each ad section of a weekly page would show, and the export that fills it, for a store without ad data.
+NO_ADS_NOTES = {
+    "glance": f"Ad spend, ROAS, CPA, CTR, CPM and MER need {META_EXPORT} in data/raw/.",
+    "recommendations": f"Recommendations (scale, stop-loss, refresh creative) need {META_EXPORT} at ad level.",
+    "roas_change": f"Why ROAS moved needs {META_EXPORT} covering this week and the week before.",
+    "trend": f"Daily spend, purchase value and ROAS need {META_EXPORT}; the line is store revenue.",
+    "campaigns": f"Campaign, ad set and ad figures need {META_EXPORT} at ad level.",
+    "platforms": f"Spend and ROAS per ad platform need {META_EXPORT}, or a Google Ads or Pinterest export.",
+    "creatives": f"The creative leaderboard needs {META_EXPORT} at ad level.",
+}
+# Metrics an export may lack altogether (unknown, never 0): what they hold up and the column that gives them.
+UNKNOWN_METRICS = (
+    ("purchases", "purchases, purchase value, ROAS, CPA, CVR and AOV",
+     "`Purchases` and `Purchases conversion value` columns"),
+    ("purchase_value", "purchase value, ROAS and AOV", "a `Purchases conversion value` (or `Purchase ROAS`) column"),
+    ("link_clicks", "link clicks, CTR and CVR", "a `Link clicks` column"),
 )
 WEEK_LABEL = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive
@@ -301,28 +320,78 @@ def page_header_html(
     data_through: dt.date | None,
     days_with_data: int,
     sample_data: bool,
+    ads: bool = True,
+    currency_warnings: int = 0,
 ) -> str:
-    """The weekly page's title block: ISO week, its dates, data freshness, links and the sample-data banner."""
+    """The weekly page's title block: ISO week, its dates, data freshness, links and the sample-data banner.
+
+    Args:
+        ads: False for a store without ad data (a store report; no ad-coverage banner).
+        currency_warnings: how many of the week's files do not say their currency (one line says so).
+    """
     start, end = kpis.week_bounds(week)
     year, number = week.split("-W")
-    meta = [f"Account currency {esc(currency)}"]
+    meta = [f"Account currency {esc(currency)}" if currency else "Currency unknown"]
     if data_through is not None:
         meta.append(f"data through {data_through:%a %d %b %Y}")
     nav = ' <span class="nav"><a href="../index.html">All weeks</a><a href="../quality.html">Data quality</a></span>'
-    coverage = ""
-    if days_with_data < 7:
-        coverage = (
+    coverage = currency_line_html(currency, currency_warnings)
+    if ads and days_with_data < 7:
+        coverage += (
             '<div class="banner info" role="note">Only '
             f"{days_with_data} of the 7 days of this week have ad data, so totals are partial.</div>"
         )
     return (
         '<header class="report-header">'
-        '<div class="eyebrow">Weekly advertising report</div>'
+        f'<div class="eyebrow">Weekly {"advertising" if ads else "store"} report</div>'
         f'<h1>Week {int(number)}, {esc(year)} <span class="dates">{esc(fmt_dates(start, end))} · {esc(week)}</span>'
         "</h1>"
         f'<p class="meta">{" · ".join(meta)}{nav}</p>'
         "</header>"
         f"{banner_html(sample_data)}{coverage}"
+    )
+
+
+def currency_line_html(currency: str, unknown_files: int) -> str:
+    """One line when amounts may be in an unknown currency: no export said it, or `unknown_files` did not."""
+    if not currency:
+        text = ("The exports do not say their currency (none in the money headers, no Currency column), so "
+                "amounts are shown without one; see Data quality.")
+    elif unknown_files:
+        text = (f"{unknown_files} file(s) behind this week do not say their currency; their amounts are added "
+                f"as {currency}. Check them on the Data quality page.")
+    else:
+        return ""
+    return f'<div class="banner info" role="note">{esc(text)}</div>'
+
+
+def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) -> int:
+    """How many of `files` have the quality warning that their currency is unknown."""
+    if warnings is None or not files:
+        return 0
+    unknown = warnings.filter((pl.col("check") == CURRENCY_UNKNOWN) & pl.col("source_file").is_in(files))
+    return unknown["source_file"].n_unique()
+
+
+def no_ads_html(section: str) -> str:
+    """The one line an ad section shows for a store without ad data: which export would fill it."""
+    return note_html(NO_ADS_NOTES[section])
+
+
+def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
+    """One line naming the metrics no ad export provides (null, shown as `–`) and the column that would give
+    them; empty when they are all known or there is no ad data at all (no_ads_html says so)."""
+    if figures.get("spend") is None:
+        return ""
+    # Without purchases, purchase value's gap is part of theirs.
+    gaps = [f"{what} need {column}" for key, what, column in UNKNOWN_METRICS
+            if figures.get(key) is None and not (key == "purchase_value" and figures.get("purchases") is None)]
+    if not gaps:
+        return ""
+    unknown = "; ".join(gaps)
+    return note_html(
+        f"Unknown, not 0: the ad exports have no such data ({unknown}). Add them in Ads Manager "
+        "(Columns › Customize columns), export again and drop the file into data/raw/."
     )
 
 
@@ -506,8 +575,10 @@ def store_tiles(
     mer = _number(current.get("mer"))
     targets = {"mer": (None if mer is None else ("good" if mer >= breakeven else "bad"),
                        f"break-even {fmt_roas(breakeven)}")}
-    # Sessions tiles only where a sessions report exists; a sales report per product has no order count.
-    shown = [f for f in STORE_HEADLINE if current.get(f.key) is not None or f.key in ("revenue", "mer")]
+    # Sessions tiles only where a sessions report exists; a sales report per product has no order count;
+    # MER only where there is ad spend to divide by.
+    shown = [f for f in STORE_HEADLINE if current.get(f.key) is not None or f.key == "revenue"
+             or (f.key == "mer" and current.get("spend") is not None)]
     return _tiles(shown, current, previous, currency, previous_label, targets)
 
 
@@ -552,6 +623,11 @@ def resolve_week(week: str, kpis_daily: pl.DataFrame) -> str:
     if not WEEK_LABEL.fullmatch(week):
         raise AdlabError(f"week {week!r} is not an ISO week label such as 2026-W47 (or 'latest').")
     return week
+
+
+def week_days(ad_days: pl.DataFrame, store: pl.DataFrame | None) -> pl.DataFrame:
+    """The days weeks are picked from (a `date` column): those with ad data; for a store without ads, the store's."""
+    return kpis.reporting_dates(ad_days, store).to_frame("date")
 
 
 def days_with_data(kpis_daily: pl.DataFrame, week: str) -> int:
@@ -674,12 +750,13 @@ def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float,
     """Up to `n` ads that spent at least `min_spend` in the week with no purchase recorded, largest spend first.
 
     These have no ROAS to rank when the export leaves purchases blank, yet they are the stop-loss candidates.
+    Ads whose exports have no purchase column at all are not listed: their purchases are unknown, not 0.
     """
     return (
         kpis_weekly.filter(
             (pl.col("week") == week)
             & (pl.col("spend") >= min_spend)
-            & (pl.col("purchases").fill_null(0) == 0)
+            & (pl.col("purchases") == 0)  # null: no purchase column, unknown rather than none
             & pl.col("ad").is_not_null()
         )
         .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, *[False] * len(ENTITY_KEYS["ad"])])
@@ -713,28 +790,34 @@ def has_store_data(store: pl.DataFrame | None, week: str) -> bool:
 
 
 def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:
-    """One dict per week: `week`, `start`, `end`, `days`, the figures of kpis.period_figures, and the daily
-    `daily_spend` and `daily_roas` of its 7 days (None where a day has no data) for the index's sparklines."""
+    """One dict per week: `week`, `start`, `end`, `days` (with ad data; None without any ad data), the figures
+    of kpis.period_figures, the store's `store_aov` and `new_customer_share` (kpis.store_figures, None where the
+    store data does not reach the week), and the daily `daily_spend` and `daily_roas` of its 7 days (None where
+    a day has no data) for the index's sparklines."""
     daily = kpis.account_daily(kpis_daily, None)
     rows = []
     for week in weeks:
         start, end = kpis.week_bounds(week)
         figures = kpis.period_figures(kpis_daily, store, start, end)
+        shop = kpis.store_figures(store, start, end) if kpis.store_covers(store, start, end) else {}
         days = {row["date"]: row for row in daily.filter(pl.col("date").is_between(start, end)).iter_rows(named=True)}
         dates = [start + dt.timedelta(days=offset) for offset in range(7)]
         rows.append({
-            "week": week, "start": start, "end": end, "days": days_with_data(kpis_daily, week), **figures,
+            "week": week, "start": start, "end": end,
+            "days": days_with_data(kpis_daily, week) if kpis_daily.height else None, **figures,
+            "store_aov": shop.get("store_aov"), "new_customer_share": shop.get("new_customer_share"),
             "daily_spend": [days[d]["spend"] if d in days else None for d in dates],
             "daily_roas": [days[d]["roas"] if d in days else None for d in dates],
         })
     return rows
 
 
-def footer_html(*, data_through: dt.date | None) -> str:
-    """The closing line: how far the week's data reaches and how ratios are computed."""
+def footer_html(*, data_through: dt.date | None, ads: bool = True) -> str:
+    """The closing line: how far the week's data (ad data; store data without it) reaches and how ratios are
+    computed."""
     parts = []
     if data_through is not None:
-        parts.append(f"Ad data through {data_through:%d %b %Y}.")
+        parts.append(f"{'Ad' if ads else 'Store'} data through {data_through:%d %b %Y}.")
     parts.append("Ratios are computed from sums at each level shown, never averaged.")
     return f'<div class="footer">{esc(" ".join(parts))} <a href="../index.html">All weeks</a>.</div>'
 
@@ -794,7 +877,7 @@ def store_section_html(
         )
     start, end = kpis.week_bounds(week)
     before_start, before_end = kpis.week_bounds(previous_week(week))
-    extra = ("mer", "sessions", "store_cvr")
+    extra = ("spend", "mer", "sessions", "store_cvr")
     now = {**kpis.store_figures(store, start, end), **{key: current.get(key) for key in extra}}
     before = (
         {**kpis.store_figures(store, before_start, before_end),
@@ -803,7 +886,7 @@ def store_section_html(
         else None
     )
     tiles = store_tiles(now, before, currency, gross_margin=gross_margin, previous_label=previous_label)
-    return tiles_html(tiles) + note_html(
+    return tiles_html(tiles) + _store_gaps_html(now) + note_html(
         "Store figures count every order in the store, not only those the ad platforms attribute to ads; "
         "MER (store revenue / ad spend) is the account-wide check on ROAS."
     )
@@ -923,6 +1006,17 @@ def with_results(
         pl.Series("results", [r for r, _ in rows], pl.String),
         pl.Series("cost_per_result", [c for _, c in rows], pl.String),
     )
+
+
+def _store_gaps_html(figures: Mapping[str, Any]) -> str:
+    """One line naming the store figures a Shopify Analytics sales report lacks and the export that has them."""
+    if figures.get("orders") is None:
+        return note_html("Orders, store AOV and new vs returning customers need a Shopify orders export (Shopify "
+                         "admin → Orders → Export, CSV) or a sales report over time that counts orders.")
+    if figures.get("new_customer_orders") is None:
+        return note_html("New vs returning customers need a Shopify orders export (Shopify admin → Orders → Export, "
+                         "CSV).")
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------------- sections
@@ -1067,6 +1161,9 @@ def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
     current, previous = kpis.week_bounds(week), kpis.week_bounds(previous_week(week))
     now = kpis.period_figures(kpis_daily, None, *current)
     before = kpis.period_figures(kpis_daily, None, *previous)
+    if now.get("spend") and now.get("purchase_value") is None:
+        return note_html("No ROAS this week: its ad exports hold no purchase value (see the line under the tiles), "
+                         "so there is no change to split.")
     if not before.get("spend") or not now.get("spend") or not now.get("roas") or not before.get("roas"):
         return note_html(f"No ROAS to compare for {previous_week(week)}, the week before, so no split of the change.")
     try:
@@ -1385,11 +1482,13 @@ def platform_table_html(
     """Spend and ROAS per ad platform for the week (MER above already uses the spend of all of them)."""
     start, end = kpis.week_bounds(week)
     platforms = kpis.rollup(kpis_daily.filter(pl.col("date").is_between(start, end)), ["platform_source"])
-    if platforms.height <= 1:
-        only = platforms["platform_source"][0] if platforms.height else "one platform"
+    if platforms.is_empty():
+        return no_ads_html("platforms")
+    if platforms.height == 1:
+        only = platforms["platform_source"][0]
         return note_html(
-            f"All ad spend this week is on {esc(PLATFORM_NAMES.get(only, only))}. Drop Google Ads or Pinterest "
-            "exports into <code>data/raw/</code> to compare platforms here."
+            f"All ad spend this week is on {PLATFORM_NAMES.get(only, only)}. Drop Google Ads or Pinterest "
+            "exports into data/raw/ to compare platforms here."
         )
     total = float(platforms["spend"].sum() or 0.0)
     table = platforms.with_columns(
@@ -1651,20 +1750,25 @@ def render_index(
         weeks_summary: one mapping per week with `week`, `spend`, `purchase_value`, `roas`, `cpa`,
             `revenue`, `mer` (week_summaries); `days` < 7 marks a partial week; `rendered` False lists a
             week without a page (older than report.weeks); `daily_spend` / `daily_roas` draw the sparklines.
+            Without spend in any week (a store without ad data) the columns are the store's: `orders`,
+            `revenue`, `store_aov` and `new_customer_share`, with one line naming the export that adds the ads.
     """
     rows = sorted(weeks_summary, key=lambda row: row["week"], reverse=True)
     money = functools.partial(fmt_money, currency=currency)
     breakeven = kpis.breakeven_roas(gross_margin) if gross_margin else None
+    has_ads = any(row.get("spend") is not None for row in rows) or not rows
     has_store = any(row.get("revenue") is not None for row in rows)
-    has_spark = any(row.get("daily_spend") for row in rows)
-    header = ["Week", "Spend", "Purchase value", "ROAS", "vs week before", "CPA"]
-    header += ["Store revenue", "MER"] if has_store else []
+    has_spark = any(spend is not None for row in rows for spend in row.get("daily_spend") or [])
+    header = ["Week", "Spend", "Purchase value", "ROAS", "vs week before", "CPA"] if has_ads else ["Week"]
+    header += (["Store revenue", "MER"] if has_ads else ["Orders", "Store revenue", "Store AOV", "New customers"]
+               ) if has_store else []
     header += ["Daily spend", "Daily ROAS"] if has_spark else []
     by_week = {row["week"]: row for row in rows}
     lines = []
     for row in rows:
         week = esc(row["week"])
-        partial = f' <span class="pill bad">{int(row["days"])} of 7 days</span>' if row.get("days", 7) < 7 else ""
+        days = row.get("days")
+        partial = f' <span class="pill bad">{int(days)} of 7 days</span>' if days is not None and days < 7 else ""
         roas_class = roas_tone(target_roas, breakeven)(row.get("roas")) if target_roas and breakeven else None
         cpa_class = cpa_tone(target_cpa)(row.get("cpa")) if target_cpa else None
         before = by_week.get(previous_week(row["week"]), {})
@@ -1676,6 +1780,15 @@ def render_index(
         )
         cells = [
             f'<td>{link}{partial}<div class="sub">{esc(fmt_dates(*kpis.week_bounds(row["week"])))}</div></td>',
+        ]
+        if not has_ads:
+            cells += [f'<td class="num">{esc(text)}</td>' for text in (
+                fmt_int(row.get("orders")), money(row.get("revenue")), money(row.get("store_aov")),
+                fmt_pct(row.get("new_customer_share"), 0),
+            )] if has_store else []
+            lines.append("<tr>" + "".join(cells) + "</tr>")
+            continue
+        cells += [
             f'<td class="num">{esc(money(row.get("spend")))}</td>',
             f'<td class="num">{esc(money(row.get("purchase_value")))}</td>',
             f'<td class="num {roas_class or ""}">{esc(fmt_roas(row.get("roas")))}</td>',
@@ -1690,8 +1803,8 @@ def render_index(
             roas_line = sparkline_svg(row.get("daily_roas") or [], label="Daily ROAS")
             cells.append(f'<td class="spark-cell spend">{spend_line}</td><td class="spark-cell roas">{roas_line}</td>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    head = "".join(f'<th class="num">{h}</th>' if h in ("Spend", "Purchase value", "ROAS", "vs week before", "CPA",
-                                                       "Store revenue", "MER") else f"<th>{h}</th>" for h in header)
+    head = "".join(f"<th>{h}</th>" if h in ("Week", "Daily spend", "Daily ROAS") else f'<th class="num">{h}</th>'
+                   for h in header)
     table = (
         f'<div class="table-wrap"><table class="index">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(lines)
@@ -1699,6 +1812,12 @@ def render_index(
         if rows
         else note_html("No week has been rendered yet: the ad data holds no complete ISO week.")
     )
+    if not has_ads:
+        table = no_ads_html("glance") + table
+    else:  # a metric no week has (no export has its column) gets one line
+        known = {key: next((row[key] for row in rows if row.get(key) is not None), None)
+                 for key in ("spend", "purchases", "purchase_value", "link_clicks")}
+        table = unknown_metrics_html(known) + table
     trend = ""
     ordered = [row for row in reversed(rows) if row.get("roas") is not None]
     if len(ordered) >= 2:
@@ -1717,13 +1836,17 @@ def render_index(
     body = (
         '<header class="report-header"><div class="eyebrow">Advertising reports</div>'
         "<h1>Weekly reports</h1>"
-        f'<p class="meta">Account currency {esc(currency)}'
-        f'{" · " + esc(", ".join(targets)) if targets else ""}'
+        f'<p class="meta">{f"Account currency {esc(currency)}" if currency else "Currency unknown"}'
+        f'{" · " + esc(", ".join(targets)) if targets and has_ads else ""}'
         ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}{trend}{table}"
-        '<p class="note">Weeks run Monday to Sunday (ISO weeks). ROAS = purchase value / spend; CPA = spend / '
-        "purchase; MER = store revenue / ad spend. Green meets the target, amber is between break-even and "
-        "target, red is below break-even or over the target CPA. Sparklines show each day of the week.</p>"
+        f"{banner_html(sample_data)}{currency_line_html(currency, 0)}{trend}{table}"
+        + ('<p class="note">Weeks run Monday to Sunday (ISO weeks). ROAS = purchase value / spend; CPA = spend / '
+           "purchase; MER = store revenue / ad spend. Green meets the target, amber is between break-even and "
+           "target, red is below break-even or over the target CPA. Sparklines show each day of the week.</p>"
+           if has_ads else
+           '<p class="note">Weeks run Monday to Sunday (ISO weeks). Orders count every order not cancelled or '
+           "voided, by order date; store revenue is order totals minus refunds; store AOV = store revenue / "
+           "orders.</p>")
     )
     io.write_text(page_html("Advertising reports", body), out_html)
     return out_html

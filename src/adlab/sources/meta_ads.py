@@ -294,9 +294,11 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
+    # A column blank in every row (purchases of a leads or traffic account) holds no data: unknown, not 0.
+    blank = {n for n, c in metrics.items() if frame.get_column(parsed_column(c, "number")).null_count() == frame.height}
     numbers = {
         "spend": zero(number(spend_header)),
-        **{n: number(c) if n in ("reach", "results") else zero(number(c)) for n, c in metrics.items()},
+        **{n: number(c) if n in ("reach", "results") or n in blank else zero(number(c)) for n, c in metrics.items()},
     }
     if "results" in numbers and "result_type" in text:
         # A blank `Results` is 0 of the row's result type; without a result type it is unknown.
