@@ -19,6 +19,7 @@ from adlab.kpis import (
     sessions_daily,
     store_daily,
     store_daily_from_sales,
+    window_results_summary,
 )
 from adlab.params import load_params
 
@@ -56,8 +57,12 @@ def main() -> None:
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
-    summary["results"] = results_summary(results_daily, summary["week"])
-    summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
+    if by_window:
+        summary["results"] = window_results_summary(ad_insights, summary.get("period"))
+        summary["previous"]["results"] = []
+    else:
+        summary["results"] = results_summary(results_daily, summary["week"])
+        summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")

@@ -336,3 +336,15 @@ def test_window_results_by_type_of_a_period_export_never_add_types(tmp_path):
     assert "Messaging conversations started" in html
     assert "860" in html
     assert "ROAS and CPA are unknown" in html
+
+
+def test_results_summary_without_a_week_and_for_a_window(tmp_path):
+    from adlab import kpis
+
+    # No dated data at all (e.g. only a file adlab does not use): no week, no results, no crash.
+    assert kpis.results_summary(None, None) == []
+    rows = ads(ingest([write(tmp_path, "week.csv", PERIOD_EXPORT)], tmp_path, "salt"))
+    summary = kpis.window_results_summary(rows, {"start": "2026-02-02", "end": "2026-02-08"})
+    assert [(row["result_type"], row["results"]) for row in summary] == [
+        ("Messaging conversations started", 860.0), ("Mobile app installs", 83.0), ("form_submit", 1.0),
+    ]

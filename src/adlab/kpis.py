@@ -273,10 +273,24 @@ def result_unit(result_type: str) -> str:
     return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
 
 
-def results_summary(results: pl.DataFrame | None, week: str) -> list[dict]:
-    """One dict per result type of the ISO week (results_by_type), numbers rounded so reruns write the same bytes."""
+def results_summary(results: pl.DataFrame | None, week: str | None) -> list[dict]:
+    """One dict per result type of the ISO week (results_by_type), numbers rounded so reruns write the same bytes.
+
+    No week (no dated data at all) gives none.
+    """
+    if week is None:
+        return []
     return [{key: _rounded(value) for key, value in row.items()}
             for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)]
+
+
+def window_results_summary(ad_insights: pl.DataFrame, period: dict | None) -> list[dict]:
+    """results_summary for the reporting window `period` ({start, end}) of exports without days."""
+    if not period:
+        return []
+    start, end = (dt.date.fromisoformat(str(period[key])) for key in ("start", "end"))
+    rows = window_results(ad_insights, start, end).select(RESULTS_KEY, "spend", "results", "cost_per_result")
+    return [{key: _rounded(value) for key, value in row.items()} for row in rows.iter_rows(named=True)]
 
 
 def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:
