@@ -216,16 +216,21 @@ def compute_results_daily(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.DataFr
     spend here never exceeds kpis_daily's; spend without a result type is left out (see typed_rows).
     """
     by = ["date", "platform_source", *ENTITY]
-    view = totals_view(ad_insights).select(*by, RESULTS_KEY, *RESULT_SUMS)
-    return (
-        typed_rows(view, by[1:])
-        .group_by([*by, RESULTS_KEY])
-        .agg(sum_metrics_of(RESULT_SUMS))
-        .with_columns(_rounded_sum(name) for name in ("spend", "results"))
+    keys = [*by, RESULTS_KEY]
+    view = totals_view(ad_insights).select(*keys, *RESULT_SUMS).collect(engine="in-memory")
+    # Blank result types need the per-ad inference (a window over every row); an export that types every row does not.
+    if view[RESULTS_KEY].null_count():
+        view = typed_rows(view.lazy(), by[1:]).collect(engine="in-memory")
+    ordered, repeated = _order(view, keys)
+    # One row per key (an ad-level export, the usual case): its sums are its values, no group_by needed.
+    rows = view.lazy().group_by(keys, maintain_order=True).agg(sum_metrics_of(RESULT_SUMS)) if repeated else view.lazy()
+    results = (
+        rows.with_columns(_rounded_sum(name) for name in ("spend", "results"))
         .with_columns(result_exprs())
-        .sort([*by, RESULTS_KEY], nulls_last=True)
+        .select(*keys, *RESULT_SUMS, *RESULT_FRACTIONS)
         .collect(engine="in-memory")
     )
+    return results if ordered and not repeated else results.sort(keys, nulls_last=True)
 
 
 def rollup_results(results: pl.DataFrame | pl.LazyFrame, by: list[str]) -> pl.DataFrame:
