@@ -1,0 +1,121 @@
+"""Several accounts downstream of ingest: same-named campaigns, ad sets and ads of two accounts stay apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from adlab.insights import Period, best_for_segment, explain_change, recommendations, verdict
+from adlab.params import Params
+from adlab.schema import AD_METRICS
+
+PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
+DAY = dt.date(2026, 11, 23)
+
+
+def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
+    """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
+    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
+               if name not in frame.columns}
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
+
+
+def fourteen_days(account: str | None, purchases: int, value: float, ad: str = "Hook A") -> pl.DataFrame:
+    """14 days to DAY of one ad 'Hook A' in campaign 'Sales' / ad set 'Retargeting': 100 spend a day."""
+    days = [DAY - dt.timedelta(days=i) for i in range(14)]
+    return as_kpis_daily(pl.DataFrame({
+        "date": days, "platform_source": ["meta"] * 14, "account": [account] * 14, "campaign": ["Sales"] * 14,
+        "adset": ["Retargeting"] * 14, "ad": [ad] * 14, "spend": [100.0] * 14, "impressions": [10_000] * 14,
+        "link_clicks": [100] * 14, "purchases": [purchases] * 14, "purchase_value": [value] * 14,
+    }, schema_overrides={"account": pl.String}))
+
+
+# client_a: 1,400 spent without a purchase; client_b: 70 purchases worth 7,000 on 1,400 (ROAS 5).
+TWO = pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days("client_b", 5, 500.0)])
+
+
+def test_verdict_same_name_in_two_accounts_judged_per_account() -> None:
+    answer = verdict(TWO, "Retargeting", PARAMS, "adset")
+    # Merged, the ad set would be ROAS 2.5 on 2,800 (neither pause nor scale): each account is judged apart.
+    assert answer.headline.startswith("Ad set 'Retargeting' runs in 2 accounts ('client_a', 'client_b')")
+    assert "account 'client_a': Pause; account 'client_b': Scale" in answer.headline
+    assert answer.data["accounts"]["client_a"]["action"] == "pause"
+    assert answer.data["accounts"]["client_b"]["action"] == "scale"
+    text = answer.text()
+    assert "ad set 'Retargeting' (campaign 'Sales') in account 'client_a'" in text
+    assert "Spend 1,400.00" in text
+    assert "2,800" not in text
+
+
+def test_verdict_names_the_account_when_the_data_has_several() -> None:
+    other = fourteen_days("client_b", 5, 500.0, ad="Hook B")
+    answer = verdict(pl.concat([fourteen_days("client_a", 0, 0.0), other]), "Hook B", PARAMS, "ad")
+    assert answer.headline.startswith("Scale: ad 'Hook B' (ad set 'Retargeting') in account 'client_b'")
+
+
+def test_verdict_one_account_names_no_account() -> None:
+    answer = verdict(fourteen_days("client_a", 0, 0.0), "Retargeting", PARAMS, "adset")
+    assert answer.headline.startswith("Pause: ad set 'Retargeting' (campaign 'Sales'):")
+    assert "account" not in answer.headline
+
+
+def test_recommendations_two_accounts_keep_both_with_account_column() -> None:
+    table = recommendations(TWO, PARAMS)
+    assert table.columns[:3] == ["level", "account", "entity"]
+    assert table.select("level", "account", "action").rows() == [
+        ("ad", "client_a", "pause"), ("ad", "client_b", "scale"),
+        ("adset", "client_a", "pause"), ("adset", "client_b", "scale"),
+    ]
+    assert table["spend"].to_list() == [1400.0] * 4
+
+
+def test_recommendations_one_account_has_no_account_column() -> None:
+    for account in ("client_a", None):
+        table = recommendations(fourteen_days(account, 0, 0.0), PARAMS)
+        assert "account" not in table.columns
+        assert table["action"].to_list() == ["pause", "pause"]
+
+
+def two_day_rows(account: str, ad: str, value_before: float, value_now: float) -> pl.DataFrame:
+    """100 spend on each of two days in campaign 'Sales': purchase value before (DAY - 1) and now (DAY)."""
+    return as_kpis_daily(pl.DataFrame({
+        "date": [DAY - dt.timedelta(days=1), DAY], "platform_source": ["meta"] * 2, "account": [account] * 2,
+        "campaign": ["Sales"] * 2, "adset": ["Broad"] * 2, "ad": [ad] * 2, "spend": [100.0] * 2,
+        "impressions": [1000] * 2, "link_clicks": [10] * 2,
+        "purchases": [int(value_before // 50), int(value_now // 50)], "purchase_value": [value_before, value_now],
+    }))
+
+
+def test_explain_change_same_named_campaigns_of_two_accounts_stay_apart() -> None:
+    # ROAS by ad, before -> now (100 spend each, every ad 20% of spend): client_a X 2 -> 0.5, Y 2 -> 2;
+    # client_b X 2 -> 2, Y 2 -> 4, Z 2 -> 1. Account ROAS 2 -> 950 / 500 = 1.9.
+    # Rate terms: client_a's campaign 0.2 x -1.5 = -0.30, client_b's 0.2 x 2 + 0.2 x -1 = +0.20, so client_a leads,
+    # and inside it ad X moved most. Merged by name, ad Y (2 -> 3, +0.40) would have looked like the mover.
+    frame = pl.concat([
+        two_day_rows("client_a", "X", 200, 50), two_day_rows("client_a", "Y", 200, 200),
+        two_day_rows("client_b", "X", 200, 200), two_day_rows("client_b", "Y", 200, 400),
+        two_day_rows("client_b", "Z", 200, 100),
+    ])
+    answer = explain_change(frame, Period(DAY, DAY), Period(DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1)))
+    text = answer.text()
+    assert "ROAS fell 5%" in answer.headline
+    assert "Campaign 'Sales' (account 'client_a') accounts for 300% of the change" in text
+    assert "Campaign 'Sales' (account 'client_b') accounts for -200% of the change" in text
+    assert "Inside 'Sales' (account 'client_a'), ad 'X' moved most (2.00 -> 0.50)." in text
+
+
+def test_explain_change_one_account_names_no_account() -> None:
+    frame = pl.concat([two_day_rows("client_a", "X", 200, 50), two_day_rows("client_a", "Y", 200, 200)])
+    text = explain_change(frame, Period(DAY, DAY), Period(DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1))
+                          ).text()
+    assert "Campaign 'Sales' accounts for 100% of the change" in text
+    assert "account" not in text.replace("accounts for", "")
+
+
+def test_best_for_segment_names_accounts_of_same_named_ads() -> None:
+    frame = pl.concat([fourteen_days("client_a", 1, 150.0), fourteen_days("client_b", 5, 500.0)])
+    answer = best_for_segment(frame, None, {}, PARAMS, "ad", "roas", "USD")
+    assert answer.headline.startswith("Best ad for everyone: 'Hook A' (account 'client_b') with ROAS 5.00")
+    assert "1. ad 'Hook A' (ad set 'Retargeting') in account 'client_b': ROAS 5.00" in answer.text()
+    assert "2. ad 'Hook A' (ad set 'Retargeting') in account 'client_a': ROAS 1.50" in answer.text()
