@@ -84,6 +84,7 @@ LABELS = {
     "adset": "Ad set",
     "ad": "Ad",
     "platform_source": "Platform",
+    "account": "Account",
     "share_of_spend": "% of spend",
     "spend": "Spend",
     "impressions": "Impressions",
@@ -376,6 +377,20 @@ def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) 
 def no_ads_html(section: str) -> str:
     """The one line an ad section shows for a store without ad data: which export would fill it."""
     return note_html(NO_ADS_NOTES[section])
+
+
+def accounts_html(kpis_daily: pl.DataFrame, week: str) -> str:
+    """One line under the tiles when the week's ad data holds several accounts (`2 accounts: client_a,
+    client_b`): the tiles are their sum; empty for one account or the default one alone."""
+    start, end = kpis.week_bounds(week)
+    if "account" not in kpis_daily.columns:
+        return ""
+    owners = kpis_daily.filter(pl.col("date").is_between(start, end))["account"].unique()
+    if owners.len() < 2:
+        return ""
+    names = sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
+    return note_html(f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
+                     "below name each campaign's account.")
 
 
 def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
@@ -731,12 +746,12 @@ def best_and_worst_ads(
 
     One row per ad (best: highest ROAS first; worst: lowest first). An ad is never in both lists: with
     fewer than 2n ranked ads, the upper half is best and the lower half worst. Ads without a purchase
-    value cannot be ranked (see ads_without_purchase); larger spend breaks ties.
+    value cannot be ranked (see ads_without_purchase); larger spend breaks ties. The `account` column is
+    kept only when the week has several accounts (same ad names may run in each).
     """
     key = ENTITY_KEYS["ad"]
-    ranked = kpis_weekly.filter(
-        (pl.col("week") == week)
-        & (pl.col("spend") >= min_spend)
+    ranked = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week)).filter(
+        (pl.col("spend") >= min_spend)
         & pl.col("roas").is_not_null()
         & pl.col("ad").is_not_null()
     ).sort(["roas", "spend", *key], descending=[True, True, *[False] * len(key)])
@@ -746,16 +761,23 @@ def best_and_worst_ads(
     return best, worst
 
 
+def _with_account_if_several(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as is when it holds several accounts; else without its `account` column (nothing to tell apart)."""
+    if "account" not in frame.columns or frame["account"].n_unique() > 1:
+        return frame
+    return frame.drop("account")
+
+
 def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float, n: int) -> pl.DataFrame:
     """Up to `n` ads that spent at least `min_spend` in the week with no purchase recorded, largest spend first.
 
     These have no ROAS to rank when the export leaves purchases blank, yet they are the stop-loss candidates.
     Ads whose exports have no purchase column at all are not listed: their purchases are unknown, not 0.
+    The `account` column is kept only when the week has several accounts.
     """
     return (
-        kpis_weekly.filter(
-            (pl.col("week") == week)
-            & (pl.col("spend") >= min_spend)
+        _with_account_if_several(kpis_weekly.filter(pl.col("week") == week)).filter(
+            (pl.col("spend") >= min_spend)
             & (pl.col("purchases") == 0)  # null: no purchase column, unknown rather than none
             & pl.col("ad").is_not_null()
         )
@@ -773,9 +795,11 @@ def ads_table_html(
     gross_margin: float,
     columns: Sequence[str] = AD_COLUMNS,
 ) -> str:
-    """A table of single ads (best or worst) with their campaign and ad set; ROAS and CPA coloured."""
+    """A table of single ads (best or worst) with their campaign and ad set, and account where the frame has
+    one (several accounts); ROAS and CPA coloured."""
     tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
-    return html_table(ads.select(*columns), column_formats(currency), tones=tones)
+    shown = [*columns, *(["account"] if "account" in ads.columns and "account" not in columns else [])]
+    return html_table(ads.select(*shown), column_formats(currency), tones=tones)
 
 
 def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.DataFrame:
@@ -1092,7 +1116,8 @@ def recommendations_html(
 
     Args:
         recommendations: data/processed/recommendations.csv (level, entity, campaign, adset, action, reason,
-            confidence and the evidence columns), or None before the recommend stage exists.
+            confidence and the evidence columns; `account` with several accounts, shown first in each card's
+            path), or None before the recommend stage exists.
         for_week: the ISO week the recommendations were made for when the file has no `week` column.
     """
     if recommendations is None:
@@ -1111,7 +1136,9 @@ def recommendations_html(
     cards = []
     for row in ranked.head(limit).iter_rows(named=True):
         tone = action_tone(row.get("action"))
-        where = " › ".join(esc(row[k]) for k in ("campaign", "adset") if row.get(k) and row[k] != row.get("entity"))
+        # With several accounts the CSV has an `account` column: the account heads the path to the entity.
+        where = " › ".join(esc(row[k]) for k in ("account", "campaign", "adset")
+                           if row.get(k) and (k == "account" or row[k] != row.get("entity")))
         evidence = " · ".join(
             f"{esc(LABELS.get(k, k.capitalize()))} {esc(formats[k](row[k]) if k in formats else fmt_roas(row[k]))}"
             if k != "frequency" else f"Frequency {esc(_fmt_decimal(row[k]))}"
@@ -1240,7 +1267,8 @@ def creative_leaderboard_html(
         and not c.endswith("_id")
     ][:5]
     ordered = shown.sort("spend", descending=True, nulls_last=True) if "spend" in shown.columns else shown
-    table = ordered.head(max(top_n * 2, 10)).select(name, *metrics, *flags, *attributes)
+    owner = ["account"] if "account" in shown.columns else []  # the stage keeps it only with several accounts
+    table = ordered.head(max(top_n * 2, 10)).select(name, *owner, *metrics, *flags, *attributes)
     table = table.with_columns(
         pl.col(c).cast(pl.String).replace({"true": "⚠ yes", "false": ""})
         for c in flags if table.schema[c] == pl.Boolean
@@ -1249,7 +1277,7 @@ def creative_leaderboard_html(
     tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa),
              **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None)
                 for c in flags}}
-    labels = {c: c.replace("_", " ").capitalize() for c in (name, *flags, *attributes)}
+    labels = {c: c.replace("_", " ").capitalize() for c in (name, *owner, *flags, *attributes)}
     labels.update({"hook_rate": "Hook rate", "hold_rate": "Hold rate", "frequency": "Frequency"})
     period = _period_note(shown, "first_day", "last_day", "Largest spend first, over")
     return period + html_table(table, formats, labels=labels, tones=tones)
