@@ -6,7 +6,10 @@ import datetime as dt
 
 import polars as pl
 
+from adlab import report
+from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.insights import Period, best_for_segment, explain_change, recommendations, verdict
+from adlab.kpis import store_daily
 from adlab.params import Params
 from adlab.schema import AD_METRICS
 
@@ -119,3 +122,102 @@ def test_best_for_segment_names_accounts_of_same_named_ads() -> None:
     assert answer.headline.startswith("Best ad for everyone: 'Hook A' (account 'client_b') with ROAS 5.00")
     assert "1. ad 'Hook A' (ad set 'Retargeting') in account 'client_b': ROAS 5.00" in answer.text()
     assert "2. ad 'Hook A' (ad set 'Retargeting') in account 'client_a': ROAS 1.50" in answer.text()
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+
+WEEK = "2026-W48"  # Monday 23 Nov 2026 = DAY
+
+
+def test_accounts_html_names_both_accounts_and_nothing_for_one() -> None:
+    assert "2 accounts: client_a, client_b. The figures above are their sum" in report.accounts_html(TWO, WEEK)
+    assert report.accounts_html(fourteen_days("client_a", 0, 0.0), WEEK) == ""
+    assert report.accounts_html(fourteen_days(None, 0, 0.0), WEEK) == ""
+    # Named folders beside files outside any folder: the default account is named as such.
+    mixed = pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days(None, 0, 0.0)])
+    assert "2 accounts: client_a, the default account." in report.accounts_html(mixed, WEEK)
+
+
+def weekly(rows: list[tuple]) -> pl.DataFrame:
+    """kpis_weekly rows (account, ad, spend, purchases, purchase_value) of WEEK in campaign 'Sales' / 'Broad'."""
+    frame = pl.DataFrame(rows, schema={"account": pl.String, "ad": pl.String, "spend": pl.Float64,
+                                       "purchases": pl.Int64, "purchase_value": pl.Float64}, orient="row")
+    return frame.with_columns(
+        pl.lit(WEEK).alias("week"), pl.lit("meta").alias("platform_source"), pl.lit("Sales").alias("campaign"),
+        pl.lit("Broad").alias("adset"), (pl.col("purchase_value") / pl.col("spend")).alias("roas"),
+        (pl.col("spend") / pl.col("purchases")).alias("cpa"), pl.lit(0.01).alias("ctr"),
+        pl.lit(10_000).alias("impressions"), pl.lit(100).alias("link_clicks"), pl.lit(10.0).alias("cpm"),
+    )
+
+
+def test_best_and_worst_ads_same_names_two_accounts_shown_with_account() -> None:
+    frame = weekly([("client_a", "Hook A", 100.0, 1, 400.0), ("client_b", "Hook A", 100.0, 1, 100.0),
+                    ("client_b", "Hook B", 200.0, 0, 0.0)])
+    best, worst = report.best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
+    # ROAS 4, 1 and 0: three ranked ads, the upper two are best, the last is worst.
+    assert best.select("account", "ad", "roas").rows() == [("client_a", "Hook A", 4.0), ("client_b", "Hook A", 1.0)]
+    assert worst.select("account", "ad", "roas").rows() == [("client_b", "Hook B", 0.0)]
+    no_purchase = report.ads_without_purchase(frame, WEEK, min_spend=40.0, n=5)
+    assert no_purchase.select("account", "ad").rows() == [("client_b", "Hook B")]
+    html = report.best_worst_html(best, worst, "USD", min_spend=40.0, no_purchase=no_purchase, target_roas=2.5,
+                                  target_cpa=40.0, gross_margin=0.5)
+    assert "<th>Account</th>" in html.replace(' scope="col"', "")
+    assert "client_b" in html
+
+
+def test_best_and_worst_ads_one_account_has_no_account_column() -> None:
+    frame = weekly([("client_a", "Hook A", 100.0, 1, 400.0), ("client_a", "Hook B", 100.0, 1, 100.0)])
+    best, worst = report.best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
+    assert "account" not in best.columns
+    assert "account" not in worst.columns
+    assert "Account" not in report.ads_table_html(best, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+
+
+def test_recommendations_html_heads_each_card_with_its_account() -> None:
+    table = recommendations(TWO, PARAMS)
+    html = report.recommendations_html(table, WEEK, "USD", for_week=WEEK)
+    assert '<div class="rec-where">client_a › Sales › Retargeting</div>' in html
+    assert '<div class="rec-where">client_b › Sales</div>' in html
+    one = report.recommendations_html(recommendations(fourteen_days("client_a", 0, 0.0), PARAMS), WEEK, "USD",
+                                      for_week=WEEK)
+    assert "client_a" not in one
+
+
+# ------------------------------------------------------------------------------------------------ creatives
+
+
+def test_compute_creative_kpis_same_ad_name_in_two_accounts_two_creatives() -> None:
+    attributes = creative_attributes(["Hook A"], PARAMS.creatives.naming_rules)
+    creatives = compute_creative_kpis(TWO, attributes, ad_fatigue(TWO))
+    assert creatives.columns[:2] == ["creative", "account"]
+    # 1,400 spend each, of 2,800: client_a no purchase (ROAS 0), client_b 7,000 / 1,400 = 5.
+    assert creatives.select("creative", "account", "spend", "roas", "share_of_spend", "ads").rows() == [
+        ("Hook A", "client_a", 1400.0, 0.0, 0.5, 1), ("Hook A", "client_b", 1400.0, 5.0, 0.5, 1),
+    ]
+    html = report.creative_leaderboard_html(creatives, WEEK, "USD", for_week=WEEK, top_n=5, target_roas=2.5,
+                                            target_cpa=40.0, gross_margin=0.5)
+    assert html.count("client_a") == 1
+
+
+def test_compute_creative_kpis_one_account_has_no_account_column() -> None:
+    frame = fourteen_days("client_a", 5, 500.0)
+    creatives = compute_creative_kpis(frame, creative_attributes(["Hook A"], PARAMS.creatives.naming_rules),
+                                      ad_fatigue(frame))
+    assert "account" not in creatives.columns
+    assert creatives.select("creative", "spend", "roas").rows() == [("Hook A", 1400.0, 5.0)]
+
+
+# ------------------------------------------------------------------------------------------------ store
+
+
+def test_store_daily_two_stores_sharing_order_names_both_count() -> None:
+    # Order #1001 in each store on the same day: 2 orders, revenue (120 - 20) + 80 = 180.
+    orders = pl.DataFrame({
+        "account": ["client_a", "client_b"], "order_id": ["#1001", "#1001"], "date": [DAY, DAY],
+        "cancelled": [False, False], "financial_status": ["paid", "paid"], "total": [120.0, 80.0],
+        "refunded": [20.0, None], "is_new_customer": [True, True], "units": [1, 2],
+    })
+    daily = store_daily(orders)
+    assert daily.select("date", "orders", "revenue", "new_customer_orders", "units", "store_aov").rows() == [
+        (DAY, 2, 180.0, 2, 3, 90.0)]

@@ -749,8 +749,9 @@ def best_and_worst_ads(
     value cannot be ranked (see ads_without_purchase); larger spend breaks ties. The `account` column is
     kept only when the week has several accounts (same ad names may run in each).
     """
-    key = ENTITY_KEYS["ad"]
-    ranked = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week)).filter(
+    week_ads = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week))
+    key = [k for k in ENTITY_KEYS["ad"] if k in week_ads.columns]
+    ranked = week_ads.filter(
         (pl.col("spend") >= min_spend)
         & pl.col("roas").is_not_null()
         & pl.col("ad").is_not_null()
@@ -775,13 +776,15 @@ def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float,
     Ads whose exports have no purchase column at all are not listed: their purchases are unknown, not 0.
     The `account` column is kept only when the week has several accounts.
     """
+    week_ads = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week))
+    key = [k for k in ENTITY_KEYS["ad"] if k in week_ads.columns]
     return (
-        _with_account_if_several(kpis_weekly.filter(pl.col("week") == week)).filter(
+        week_ads.filter(
             (pl.col("spend") >= min_spend)
             & (pl.col("purchases") == 0)  # null: no purchase column, unknown rather than none
             & pl.col("ad").is_not_null()
         )
-        .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, *[False] * len(ENTITY_KEYS["ad"])])
+        .sort(["spend", *key], descending=[True, *[False] * len(key)])
         .head(n)
     )
 
