@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 
@@ -221,3 +222,12 @@ def test_store_daily_two_stores_sharing_order_names_both_count() -> None:
     daily = store_daily(orders)
     assert daily.select("date", "orders", "revenue", "new_customer_orders", "units", "store_aov").rows() == [
         (DAY, 2, 180.0, 2, 3, 90.0)]
+
+
+def test_render_index_lists_accounts_only_when_several(tmp_path: Path) -> None:
+    rows = [{"week": WEEK, "spend": 2800.0, "purchase_value": 7000.0, "roas": 2.5, "cpa": 40.0, "days": 7}]
+    two = report.render_index(rows, tmp_path / "two.html", accounts=["client_a", "client_b"]).read_text()
+    assert "2 accounts: client_a, client_b. Every figure is their sum" in two
+    one = report.render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
+    assert "accounts:" not in one
+    assert report.account_names(TWO) == ["client_a", "client_b"]

@@ -379,16 +379,21 @@ def no_ads_html(section: str) -> str:
     return note_html(NO_ADS_NOTES[section])
 
 
+def account_names(kpis_daily: pl.DataFrame) -> list[str]:
+    """The accounts of the rows, sorted, the default account (null) last as `the default account`."""
+    if "account" not in kpis_daily.columns:
+        return []
+    owners = kpis_daily["account"].unique()
+    return sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
+
+
 def accounts_html(kpis_daily: pl.DataFrame, week: str) -> str:
     """One line under the tiles when the week's ad data holds several accounts (`2 accounts: client_a,
     client_b`): the tiles are their sum; empty for one account or the default one alone."""
     start, end = kpis.week_bounds(week)
-    if "account" not in kpis_daily.columns:
+    names = account_names(kpis_daily.filter(pl.col("date").is_between(start, end)))
+    if len(names) < 2:
         return ""
-    owners = kpis_daily.filter(pl.col("date").is_between(start, end))["account"].unique()
-    if owners.len() < 2:
-        return ""
-    names = sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
     return note_html(f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
                      "below name each campaign's account.")
 
@@ -1774,6 +1779,7 @@ def render_index(
     target_roas: float | None = None,
     target_cpa: float | None = None,
     gross_margin: float | None = None,
+    accounts: Sequence[str] = (),
 ) -> Path:
     """Write reports/index.html: every week, newest first, with its headline figures, a daily sparkline and link.
 
@@ -1783,6 +1789,7 @@ def render_index(
             week without a page (older than report.weeks); `daily_spend` / `daily_roas` draw the sparklines.
             Without spend in any week (a store without ad data) the columns are the store's: `orders`,
             `revenue`, `store_aov` and `new_customer_share`, with one line naming the export that adds the ads.
+        accounts: the accounts the figures add up, named under the title when there are two or more.
     """
     rows = sorted(weeks_summary, key=lambda row: row["week"], reverse=True)
     money = functools.partial(fmt_money, currency=currency)
@@ -1870,7 +1877,10 @@ def render_index(
         f'<p class="meta">{f"Account currency {esc(currency)}" if currency else "Currency unknown"}'
         f'{" · " + esc(", ".join(targets)) if targets and has_ads else ""}'
         ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}{currency_line_html(currency, 0)}{trend}{table}"
+        f"{banner_html(sample_data)}{currency_line_html(currency, 0)}"
+        + (note_html(f"{len(accounts)} accounts: {', '.join(accounts)}. Every figure is their sum; each week's "
+                     "page names the account of every campaign.") if len(accounts) > 1 else "")
+        + f"{trend}{table}"
         + ('<p class="note">Weeks run Monday to Sunday (ISO weeks). ROAS = purchase value / spend; CPA = spend / '
            "purchase; MER = store revenue / ad spend. Green meets the target, amber is between break-even and "
            "target, red is below break-even or over the target CPA. Sparklines show each day of the week.</p>"
