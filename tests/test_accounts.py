@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from adlab import report
+from adlab.charts import fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.insights import Period, best_for_segment, explain_change, recommendations, verdict
 from adlab.kpis import store_daily
@@ -231,3 +232,12 @@ def test_render_index_lists_accounts_only_when_several(tmp_path: Path) -> None:
     one = report.render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
     assert "accounts:" not in one
     assert report.account_names(TWO) == ["client_a", "client_b"]
+
+
+def test_fig_spend_by_campaign_same_names_of_two_accounts_say_whose() -> None:
+    campaigns = pl.DataFrame({"account": ["client_a", "client_b"], "campaign": ["Sales", "Sales"],
+                              "spend": [300.0, 100.0], "roas": [3.0, 1.0]})
+    fig = fig_spend_by_campaign(campaigns, "USD", target_roas=2.5, breakeven_roas=2.0)
+    assert list(fig.layout.yaxis.ticktext) == ["Sales (client_b)", "Sales (client_a)"]  # largest on top
+    one = fig_spend_by_campaign(campaigns.head(1), "USD", target_roas=2.5, breakeven_roas=2.0)
+    assert list(one.layout.yaxis.ticktext) == ["Sales"]

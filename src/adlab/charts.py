@@ -158,6 +158,10 @@ def fig_spend_by_campaign(
     rows = list(reversed(_rounded(top.select("campaign", "spend", "roas")).rows()))  # largest on top
     bands = [roas_band(roas, target_roas, breakeven_roas) for _, _, roas in rows]
     names = [label(name) for name, _, _ in rows]
+    # Two accounts may run campaigns of one name: their bars say whose, as the campaign table does.
+    if "account" in top.columns and top["account"].n_unique() > 1:
+        owners = reversed(top["account"].fill_null("default account").to_list())
+        names = [f"{name} ({label(owner)})" for name, owner in zip(names, owners, strict=True)]
     roas_text = [f"ROAS {roas:.2f}x" if roas is not None else "no purchase value" for _, _, roas in rows]
     # Bars sit at positions 0..n-1 with the names as tick labels, so same-named campaigns keep their own bar.
     positions = list(range(len(rows)))
