@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from adlab import report
-from adlab.charts import fig_spend_by_campaign
+from adlab.charts import fig_roas_vs_spend, fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.insights import Period, best_for_segment, explain_change, recommendations, verdict
 from adlab.kpis import store_daily
@@ -241,3 +241,12 @@ def test_fig_spend_by_campaign_same_names_of_two_accounts_say_whose() -> None:
     assert list(fig.layout.yaxis.ticktext) == ["Sales (client_b)", "Sales (client_a)"]  # largest on top
     one = fig_spend_by_campaign(campaigns.head(1), "USD", target_roas=2.5, breakeven_roas=2.0)
     assert list(one.layout.yaxis.ticktext) == ["Sales"]
+
+
+def test_fig_roas_vs_spend_hover_names_the_account_when_several() -> None:
+    ads = pl.DataFrame({"account": ["client_a", "client_b"], "campaign": ["Sales"] * 2, "adset": ["Broad"] * 2,
+                        "ad": ["Hook A"] * 2, "spend": [100.0, 50.0], "roas": [3.0, 1.0], "purchases": [3, 1]})
+    fig = fig_roas_vs_spend(ads, "USD", target_roas=2.5, breakeven_roas=2.0)
+    assert [row[1] for row in fig.data[0].customdata] == ["client_a › Sales", "client_b › Sales"]
+    one = fig_roas_vs_spend(ads.head(1), "USD", target_roas=2.5, breakeven_roas=2.0)
+    assert [row[1] for row in one.data[0].customdata] == ["Sales"]
