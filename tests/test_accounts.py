@@ -250,3 +250,12 @@ def test_fig_roas_vs_spend_hover_names_the_account_when_several() -> None:
     assert [row[1] for row in fig.data[0].customdata] == ["client_a › Sales", "client_b › Sales"]
     one = fig_roas_vs_spend(ads.head(1), "USD", target_roas=2.5, breakeven_roas=2.0)
     assert [row[1] for row in one.data[0].customdata] == ["Sales"]
+
+
+def test_explain_change_tracking_break_of_one_account_not_hidden_by_the_other() -> None:
+    # client_a's 'Sales' goes from 6 purchases to none on the same 10 link clicks (6 expected at the old rate);
+    # client_b's 'Sales' keeps its 6. Merged by name, 'Sales' would still have 6 purchases and no check would fire.
+    frame = pl.concat([two_day_rows("client_a", "X", 300, 0), two_day_rows("client_b", "X", 300, 300)])
+    text = explain_change(frame, Period(DAY, DAY), Period(DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1))
+                          ).text()
+    assert "Tracking check: campaign 'Sales' (account 'client_a') recorded no purchase in 2026-11-23" in text

@@ -267,6 +267,7 @@ def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, k
     """Tracking or checkout breaks: purchases fall to (almost) nothing while clicks or checkouts started hold."""
     notes = []
     frame = kpis_daily.filter(_in(current) | _in(previous))
+    several = several_accounts(frame)
     group = keys or ["_all"]
     if not keys:
         frame = frame.with_columns(pl.lit("account").alias("_all"))
@@ -285,7 +286,8 @@ def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, k
         traffic = "link_clicks" if before.get("link_clicks") else "clicks"
         clicks_now, clicks_before = per_day[traffic]
         purchases_now, purchases_before = per_day["purchases"]
-        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}"
+        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}" + (
+            f" ({account_text(key[0])})" if keys[0] == "account" and several else "")
         clicks_held = clicks_before > 0 and clicks_now >= 0.5 * clicks_before
         # Only flag what chance alone rarely gives: at least 5 purchases expected at the old rate (P(0) < 1%).
         expected = clicks_now * current.days * purchases_before / clicks_before if clicks_before else 0.0
@@ -407,7 +409,7 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
             sentences.append(f"Inside {campaign_of(lead)}, ad {quoted(ad['ad'])} moved most "
                              f"({kpi_text(kpi, ad['m0'], currency)} -> {kpi_text(kpi, ad['m1'], currency)}).")
         data["top_campaign"] = lead["campaign"]
-    checks = _funnel_break(kpis_daily, current, previous, ["campaign"]) or _funnel_break(
+    checks = _funnel_break(kpis_daily, current, previous, ["account", "campaign"]) or _funnel_break(
         kpis_daily, current, previous, []
     )
     sentences += checks
