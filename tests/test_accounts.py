@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from adlab import report
 from adlab.charts import fig_roas_vs_spend, fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
-from adlab.insights import Period, best_for_segment, explain_change, recommendations, verdict
+from adlab.errors import AdlabError
+from adlab.insights import Period, ab_readout, best_for_segment, explain_change, recommendations, verdict
 from adlab.kpis import store_daily
 from adlab.params import Params
 from adlab.schema import AD_METRICS
@@ -259,3 +261,11 @@ def test_explain_change_tracking_break_of_one_account_not_hidden_by_the_other() 
     text = explain_change(frame, Period(DAY, DAY), Period(DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1))
                           ).text()
     assert "Tracking check: campaign 'Sales' (account 'client_a') recorded no purchase in 2026-11-23" in text
+
+
+def test_ab_readout_refuses_a_name_of_two_accounts_and_reads_one() -> None:
+    both = pl.concat([TWO, fourteen_days("client_a", 1, 100.0, ad="Hook B")])
+    with pytest.raises(AdlabError, match=r"ad 'Hook A' runs in several accounts \('client_a', 'client_b'\)"):
+        ab_readout(both, "Hook A", "Hook B")
+    readout, _ = ab_readout(both.filter(pl.col("account") == "client_a"), "Hook A", "Hook B")
+    assert readout.filter(pl.col("metric") == "ctr")["value"].to_list() == [0.01, 0.01]

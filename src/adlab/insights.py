@@ -1233,7 +1233,14 @@ def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days
     arms, samples = {}, {}
     for arm, name in (("A", a), ("B", b)):
         found_level, exact = find_entity(kpis_daily, name, level)
-        totals = _totals(kpis_daily.filter(_in(period) & (pl.col(found_level) == exact)))
+        mine = kpis_daily.filter(pl.col(found_level) == exact)
+        if several_accounts(mine):  # two clients' same-named ads are two ads: never one merged arm
+            raise AdlabError(
+                f"{LEVEL_WORDS[found_level]} {quoted(exact)} runs in several accounts "
+                f"({', '.join(quoted(owner) for owner in accounts_in(mine))}): compare within one account, "
+                "e.g. kpis_daily.filter(pl.col('account') == '<account>')."
+            )
+        totals = _totals(mine.filter(_in(period)))
         arms[arm] = {"name": exact, **totals}
         impressions, clicks = totals.get("impressions") or 0, totals.get("link_clicks") or 0
         purchases, spend = totals.get("purchases") or 0, totals.get("spend") or 0.0
