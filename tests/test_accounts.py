@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +17,7 @@ from adlab.insights import Period, ab_readout, best_for_segment, explain_change,
 from adlab.kpis import store_daily
 from adlab.params import Params
 from adlab.schema import AD_METRICS
+from conftest import copy_project, dvc
 
 PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
 DAY = dt.date(2026, 11, 23)
@@ -269,3 +271,64 @@ def test_ab_readout_refuses_a_name_of_two_accounts_and_reads_one() -> None:
         ab_readout(both, "Hook A", "Hook B")
     readout, _ = ab_readout(both.filter(pl.col("account") == "client_a"), "Hook A", "Hook B")
     assert readout.filter(pl.col("metric") == "ctr")["value"].to_list() == [0.01, 0.01]
+
+
+# ------------------------------------------------------------------------------------------------ end to end
+
+META_HEADER = ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Reach",
+               "Link clicks", "Purchases", "Purchases conversion value", "Reporting starts", "Reporting ends"]
+ORDERS_HEADER = ["Name", "Email", "Financial Status", "Currency", "Subtotal", "Shipping", "Taxes", "Total",
+                 "Discount Amount", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+                 "Refunded Amount", "Cancelled at"]
+
+
+def write_two_accounts(raw: Path) -> None:
+    """data/raw/client_a and client_b: the same campaign 'Sales' / ad set 'Retargeting' / ads 'Hook A' and
+    'Hook B' on 2-15 Nov 2026 (ISO weeks 45 and 46); each ad a day: client_a 100 spend, 6 purchases worth 300,
+    client_b 50 spend, 1 purchase worth 50. One order '#1001' in each store on 10 Nov: 100 and 40."""
+    for account, spend, purchases, value, total in (("client_a", 100, 6, 300, 100), ("client_b", 50, 1, 50, 40)):
+        folder = raw / account
+        folder.mkdir(parents=True)
+        lines = [",".join(META_HEADER)]
+        for i in range(14):
+            day = (dt.date(2026, 11, 2) + dt.timedelta(days=i)).isoformat()
+            lines += [f"Sales,Retargeting,{ad},{day},{spend},10000,8000,100,{purchases},{value},{day},{day}"
+                      for ad in ("Hook A", "Hook B")]
+        (folder / "meta_ads.csv").write_text("\n".join(lines) + "\n")
+        (folder / "orders.csv").write_text(
+            ",".join(ORDERS_HEADER) + "\n"
+            f"#1001,x@example.com,paid,USD,{total},0,0,{total},0,2026-11-10 10:00:00 -0500,1,Shirt,{total},0,\n")
+
+
+@pytest.mark.slow
+def test_dvc_repro_two_accounts_same_names_end_to_end(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    write_two_accounts(project / "data" / "raw")
+    result = dvc(project, "repro")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    # Week 46, the sum of both accounts: spend 7 days x (2 x 100 + 2 x 50) = 2,100; purchase value
+    # 7 x (2 x 300 + 2 x 50) = 4,900; purchases 7 x (2 x 6 + 2 x 1) = 98; the two orders #1001: 2, revenue 140.
+    summary = json.loads((project / "metrics" / "summary.json").read_text())
+    assert (summary["week"], summary["spend"], summary["purchase_value"], summary["purchases"]) == (
+        "2026-W46", 2100.0, 4900.0, 98)
+    assert (summary["orders"], summary["revenue"]) == (2, 140.0)
+    weekly = pl.read_parquet(project / "data" / "processed" / "kpis_weekly.parquet")
+    week46 = weekly.filter(pl.col("week") == "2026-W46").sort("account", "ad")
+    assert week46.select("account", "ad", "spend").rows() == [
+        ("client_a", "Hook A", 700.0), ("client_a", "Hook B", 700.0),
+        ("client_b", "Hook A", 350.0), ("client_b", "Hook B", 350.0),
+    ]
+    # client_a: ROAS 3 on 84 purchases (scale); client_b: ROAS 1 below break-even 2 (pause), per ad set and ad.
+    recs = pl.read_csv(project / "data" / "processed" / "recommendations.csv")
+    assert recs.select("level", "account", "action").rows() == [
+        ("ad", "client_a", "scale"), ("ad", "client_a", "scale"), ("ad", "client_b", "pause"),
+        ("ad", "client_b", "pause"), ("adset", "client_a", "scale"), ("adset", "client_b", "pause"),
+    ]
+    page = (project / "reports" / "weekly" / "2026-W46.html").read_text()
+    assert "2 accounts: client_a, client_b. The figures above are their sum" in page
+    assert "Sales (client_a)" in page
+    assert "Sales (client_b)" in page
+    assert "client_b › Sales" in page  # a recommendation card's path
+    index = (project / "reports" / "index.html").read_text()
+    assert "2 accounts: client_a, client_b. Every figure is their sum" in index
