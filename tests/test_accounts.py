@@ -9,14 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from adlab import report
+from adlab import period_report, report
 from adlab.charts import fig_roas_vs_spend, fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.errors import AdlabError
 from adlab.insights import Period, ab_readout, best_for_segment, explain_change, recommendations, verdict
-from adlab.kpis import store_daily
+from adlab.kpis import compute_kpis_period, store_daily
 from adlab.params import Params
-from adlab.schema import AD_METRICS
+from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 from conftest import copy_project, dvc
 
 PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
@@ -332,3 +332,26 @@ def test_dvc_repro_two_accounts_same_names_end_to_end(tmp_path: Path) -> None:
     assert "client_b › Sales" in page  # a recommendation card's path
     index = (project / "reports" / "index.html").read_text()
     assert "2 accounts: client_a, client_b. Every figure is their sum" in index
+
+
+def test_period_page_html_two_accounts_line_and_campaigns_apart() -> None:
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C1",
+            "adset": "S", "ad": "A1", "window_start": dt.date(2026, 10, 1), "date": dt.date(2026, 10, 31),
+            "source_file": "data/raw/oct.csv", "source_row": 2}
+    rows = [{"account": "client_a", "spend": 100.0, "impressions": 10000, "purchases": 4, "purchase_value": 300.0},
+            {"account": "client_b", "spend": 300.0, "impressions": 30000, "purchases": 1, "purchase_value": 100.0}]
+    ad_insights = conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
+    html = period_report.period_page_html(
+        compute_kpis_period(ad_insights), dt.date(2026, 10, 1), dt.date(2026, 10, 31), ad_insights=ad_insights,
+        store=None, sessions=None, ledger=None, warnings=None, currency="USD", top_n=5, sample_data=False,
+        target_roas=2.5, target_cpa=40.0, gross_margin=0.5,
+    )
+    assert "2 accounts: client_a, client_b. The figures above are their sum" in html
+    assert "C1 (client_a)" in html
+    assert "C1 (client_b)" in html
+    one = period_report.period_page_html(
+        compute_kpis_period(ad_insights.head(1)), dt.date(2026, 10, 1), dt.date(2026, 10, 31),
+        ad_insights=ad_insights.head(1), store=None, sessions=None, ledger=None, warnings=None, currency="USD",
+        top_n=5, sample_data=False, target_roas=2.5, target_cpa=40.0, gross_margin=0.5,
+    )
+    assert "accounts:" not in one

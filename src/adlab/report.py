@@ -391,7 +391,11 @@ def accounts_html(kpis_daily: pl.DataFrame, week: str) -> str:
     """One line under the tiles when the week's ad data holds several accounts (`2 accounts: client_a,
     client_b`): the tiles are their sum; empty for one account or the default one alone."""
     start, end = kpis.week_bounds(week)
-    names = account_names(kpis_daily.filter(pl.col("date").is_between(start, end)))
+    return accounts_note_html(account_names(kpis_daily.filter(pl.col("date").is_between(start, end))))
+
+
+def accounts_note_html(names: Sequence[str]) -> str:
+    """`2 accounts: client_a, client_b. The figures above are their sum; ...`; empty for fewer than two."""
     if len(names) < 2:
         return ""
     return note_html(f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
