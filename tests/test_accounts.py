@@ -355,3 +355,22 @@ def test_period_page_html_two_accounts_line_and_campaigns_apart() -> None:
         top_n=5, sample_data=False, target_roas=2.5, target_cpa=40.0, gross_margin=0.5,
     )
     assert "accounts:" not in one
+
+
+def test_verdict_by_results_benchmarks_against_its_own_account() -> None:
+    # No purchases exported; 'Hook A' (client_a) and 'Hook B' (client_b) each get 10 leads a day on 100 spend.
+    # Within client_a, 'Hook A' is all of the account's spend on leads (100%): its cost per lead is the account's.
+    # Against both accounts it would be 50% and judged against a benchmark that mixes two clients.
+    days = [DAY - dt.timedelta(days=i) for i in range(14)]
+    kpis_daily = pl.concat([
+        fourteen_days("client_a", 0, 0.0, ad="Hook A"), fourteen_days("client_b", 0, 0.0, ad="Hook B"),
+    ]).with_columns(pl.lit(None, pl.Int64).alias("purchases"), pl.lit(None, pl.Float64).alias("purchase_value"))
+    results_daily = pl.DataFrame({
+        "date": days * 2, "platform_source": ["meta"] * 28, "account": ["client_a"] * 14 + ["client_b"] * 14,
+        "campaign": ["Sales"] * 28, "adset": ["Retargeting"] * 28, "ad": ["Hook A"] * 14 + ["Hook B"] * 14,
+        "result_type": ["leads"] * 28, "spend": [100.0] * 28, "results": [10.0] * 28, "impressions": [10_000] * 28,
+        "link_clicks": [100] * 28, "clicks": [150] * 28,
+    })
+    answer = verdict(kpis_daily, "Hook A", PARAMS, "ad", results_daily=results_daily)
+    assert answer.headline.startswith(
+        "Keep: ad 'Hook A' (ad set 'Retargeting') in account 'client_a': it is 100% of the account's spend on leads")

@@ -1063,9 +1063,8 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     """
     level, exact = find_entity(kpis_daily, name, level)
     rows = kpis_daily.filter(pl.col(level) == exact)
-    if several_accounts(rows):
+    if several_accounts(kpis_daily):  # judged within its account(s): benchmarks are the account's own
         return _verdict_per_account(kpis_daily, level, exact, params, fatigue, currency, results_daily)
-    name_account = name_account or several_accounts(kpis_daily)
     spent = rows.filter(pl.col("spend") > 0)
     end_all = last_day(kpis_daily)
     if spent.height == 0:
@@ -1143,7 +1142,8 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
 def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, params: Params,
                          fatigue: pl.DataFrame | None, currency: str | None,
                          results_daily: pl.DataFrame | None) -> Answer:
-    """One verdict per account holding a campaign, ad set or ad called `exact`: same names, separate entities."""
+    """One verdict per account holding a campaign, ad set or ad called `exact` (same names, separate entities),
+    each from that account's rows only; the verdict itself when one account holds it."""
     owners = kpis_daily.filter(pl.col(level) == exact).select("account").unique().sort("account", nulls_last=True)
 
     def mine(frame: pl.DataFrame | None, account: str | None) -> pl.DataFrame | None:
@@ -1156,6 +1156,8 @@ def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, param
                          mine(results_daily, account), name_account=True)
         for account in owners["account"].to_list()
     }
+    if len(answers) == 1:
+        return next(iter(answers.values()))
     names = ", ".join(quoted(account) if account is not None else "the default account" for account in answers)
     calls = "; ".join(f"{account_text(account)}: {ACTIONS[answer.data['action']]}" if "action" in answer.data
                       else f"{account_text(account)}: {answer.headline.split(':')[0]}"
