@@ -374,3 +374,26 @@ def test_verdict_by_results_benchmarks_against_its_own_account() -> None:
     answer = verdict(kpis_daily, "Hook A", PARAMS, "ad", results_daily=results_daily)
     assert answer.headline.startswith(
         "Keep: ad 'Hook A' (ad set 'Retargeting') in account 'client_a': it is 100% of the account's spend on leads")
+
+
+def test_entity_tree_nests_each_accounts_ad_sets_under_its_own_campaign() -> None:
+    # client_a and the default account (a file outside any folder) both run 'Sales' > 'Broad'.
+    def row(account: str | None, ad: str, spend: float) -> dict:
+        return {"date": DAY, "platform_source": "meta", "account": account, "campaign": "Sales", "adset": "Broad",
+                "ad": ad, "spend": spend, "impressions": 1000}
+    daily = as_kpis_daily(pl.DataFrame([row("client_a", "X", 100.0), row(None, "X", 50.0), row(None, "Y", 30.0)],
+                                       schema_overrides={"account": pl.String}))
+    tree = report.entity_tree(report.week_tables(daily, WEEK))
+    assert tree.select("level", "account", "name", "spend").rows() == [
+        ("account", None, "All campaigns", 180.0),
+        ("campaign", "client_a", "Sales", 100.0), ("adset", "client_a", "Broad", 100.0),
+        ("ad", "client_a", "X", 100.0),
+        ("campaign", None, "Sales", 80.0), ("adset", None, "Broad", 80.0),
+        ("ad", None, "X", 50.0), ("ad", None, "Y", 30.0),
+    ]
+    html = report.entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    assert "Sales (client_a)" in html
+    assert "Sales (default account)" in html
+    one = report.entity_tree(report.week_tables(daily.filter(pl.col("account").is_null()), WEEK))
+    assert "(default account)" not in report.entity_table_html(one, "USD", target_roas=2.5, target_cpa=40.0,
+                                                                gross_margin=0.5)

@@ -731,10 +731,13 @@ def entity_table_html(
     columns = [name for name in TREE_COLUMNS if name in tree.columns]
     shown = tree.select("level", *columns)
     # Same campaign names may run on two platforms or in two accounts: say which row is which.
+    # The default account (null) beside a named one is an account too: its campaigns say `default account`.
+    campaigns = tree.filter(pl.col("level") == "campaign")
     owners = [name for name in ("account", "platform_source")
-              if name in tree.columns and tree[name].drop_nulls().n_unique() > 1]
+              if name in tree.columns and campaigns[name].n_unique() > 1]
     if owners:
-        owner = pl.concat_str([tree[name] for name in owners], separator=", ", ignore_nulls=True)
+        owner = pl.concat_str([tree[name].fill_null("default account") if name == "account" else tree[name]
+                               for name in owners], separator=", ", ignore_nulls=True)
         shown = shown.with_columns(
             pl.when(pl.col("level") == "campaign")
             .then(pl.concat_str(pl.col("name"), pl.lit(" ("), owner, pl.lit(")")))
