@@ -397,3 +397,10 @@ def test_entity_tree_nests_each_accounts_ad_sets_under_its_own_campaign() -> Non
     one = report.entity_tree(report.week_tables(daily.filter(pl.col("account").is_null()), WEEK))
     assert "(default account)" not in report.entity_table_html(one, "USD", target_roas=2.5, target_cpa=40.0,
                                                                 gross_margin=0.5)
+
+
+def test_recommendations_html_names_the_default_account_beside_a_named_one() -> None:
+    table = recommendations(pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days(None, 5, 500.0)]), PARAMS)
+    assert table["account"].to_list() == ["client_a", None, "client_a", None]
+    html = report.recommendations_html(table, WEEK, "USD", for_week=WEEK)
+    assert '<div class="rec-where">default account › Sales › Retargeting</div>' in html

@@ -1152,8 +1152,10 @@ def recommendations_html(
     for row in ranked.head(limit).iter_rows(named=True):
         tone = action_tone(row.get("action"))
         # With several accounts the CSV has an `account` column: the account heads the path to the entity.
-        where = " › ".join(esc(row[k]) for k in ("account", "campaign", "adset")
-                           if row.get(k) and (k == "account" or row[k] != row.get("entity")))
+        where = " › ".join(
+            [esc(row.get("account") or "default account")] * ("account" in row)
+            + [esc(row[k]) for k in ("campaign", "adset") if row.get(k) and row[k] != row.get("entity")]
+        )
         evidence = " · ".join(
             f"{esc(LABELS.get(k, k.capitalize()))} {esc(formats[k](row[k]) if k in formats else fmt_roas(row[k]))}"
             if k != "frequency" else f"Frequency {esc(_fmt_decimal(row[k]))}"
