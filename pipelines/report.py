@@ -187,6 +187,7 @@ def main() -> None:
         target_roas=settings.targets.roas,
         target_cpa=settings.targets.cpa,
         gross_margin=settings.targets.gross_margin,
+        accounts=report.account_names(kpis_daily),
     )
     print(f"report: wrote {index}")
 

@@ -158,6 +158,10 @@ def fig_spend_by_campaign(
     rows = list(reversed(_rounded(top.select("campaign", "spend", "roas")).rows()))  # largest on top
     bands = [roas_band(roas, target_roas, breakeven_roas) for _, _, roas in rows]
     names = [label(name) for name, _, _ in rows]
+    # Two accounts may run campaigns of one name: their bars say whose, as the campaign table does.
+    if "account" in top.columns and top["account"].n_unique() > 1:
+        owners = reversed(top["account"].fill_null("default account").to_list())
+        names = [f"{name} ({label(owner)})" for name, owner in zip(names, owners, strict=True)]
     roas_text = [f"ROAS {roas:.2f}x" if roas is not None else "no purchase value" for _, _, roas in rows]
     # Bars sit at positions 0..n-1 with the names as tick labels, so same-named campaigns keep their own bar.
     positions = list(range(len(rows)))
@@ -197,6 +201,11 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
     prefix, suffix = money_affixes(currency)
     shown = ads.filter(pl.col("roas").is_not_null() & (pl.col("spend") > 0))
     rows = _rounded(shown.select("campaign", "adset", "ad", "spend", "roas", "purchases")).rows()
+    # With several accounts the hover path starts with the account (same ad names may run in each).
+    owners = (shown["account"].fill_null("default account").to_list()
+              if "account" in shown.columns and ads["account"].n_unique() > 1 else None)
+    paths = [label(row[0], 60) if owners is None else f"{label(owners[i], 60)} › {label(row[0], 60)}"
+             for i, row in enumerate(rows)]
     purchases = [count or 0 for *_, count in rows]
     largest = max(purchases, default=0) or 1
     fig = go.Figure(
@@ -211,8 +220,9 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
                 "line": {"width": 1, "color": "white"},
             },
             # Purchases may be unknown (an export with Purchase ROAS but no purchase count): `–`, not 0.
-            customdata=[[label(row[2], 60), label(row[0], 60), label(row[1], 60),
-                         report.MISSING if row[5] is None else f"{row[5]:,}"] for row in rows],
+            customdata=[[label(row[2], 60), path, label(row[1], 60),
+                         report.MISSING if row[5] is None else f"{row[5]:,}"] for row, path in zip(rows, paths,
+                                                                                                  strict=True)],
             hovertemplate=(
                 "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"
                 f"Spend {prefix}%{{x:,.2f}}{suffix} · ROAS %{{y:.2f}}x · %{{customdata[3]}} purchases<extra></extra>"

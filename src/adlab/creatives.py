@@ -206,19 +206,22 @@ def compute_creative_kpis(
     fatigue: pl.DataFrame,
     hold_rate_base: str = "video_3s_plays",
 ) -> pl.DataFrame:
-    """One row per creative (ad name): attributes, summed metrics, KPIs, share of spend, days live, fatigue.
+    """One row per creative (ad name), per (account, ad name) when kpis_daily holds several accounts:
+    attributes, summed metrics, KPIs, share of spend, days live, fatigue.
 
     `ads` counts the ads running the creative, `days_live` the days with
     impressions; `fatigued` is true when any of its ads is fatigued, with the
-    evidence of the most fatigued one. Per attribute value, see
-    `attribute_table`.
+    evidence of the most fatigued one. Two accounts' ads of one name are two
+    clients' creatives, never one: with several accounts an `account` column
+    (second) says whose. Per attribute value, see `attribute_table`.
     """
     # Creatives are ads: rows without an ad name (campaign-level exports) have no creative to rank.
     kpis_daily = kpis_daily.filter(pl.col("ad").is_not_null())
     # Attributes no ad name carries (e.g. `objective` without `Conv - ...` names) are left out.
     names = [name for name in attributes.columns if name != "ad" and attributes[name].is_not_null().any()]
     total_spend = kpis_daily["spend"].sum() or 0.0
-    extent = kpis_daily.group_by("ad").agg(
+    by = ["account", "ad"] if kpis_daily["account"].n_unique() > 1 else ["ad"]
+    extent = kpis_daily.group_by(by).agg(
         pl.struct(ENTITY).n_unique().alias("ads"),
         pl.col("date").filter(pl.col("impressions") > 0).n_unique().alias("days_live"),
         pl.col("date").min().alias("first_day"),
@@ -226,22 +229,23 @@ def compute_creative_kpis(
     )
     worst = (
         fatigue.sort("ctr_change", nulls_last=True)
-        .group_by("ad", maintain_order=True)
+        .group_by(by, maintain_order=True)
         .agg(pl.col("fatigued").any(), pl.col("fatigue_evidence").filter(pl.col("fatigued")).first())
     )
     return (
-        rollup(kpis_daily, ["ad"], hold_rate_base)
-        .join(extent, on="ad", how="left", nulls_equal=True)
+        rollup(kpis_daily, by, hold_rate_base)
+        .join(extent, on=by, how="left", nulls_equal=True)
         .join(attributes.select("ad", *names), on="ad", how="left", nulls_equal=True)
-        .join(worst, on="ad", how="left", nulls_equal=True)
+        .join(worst, on=by, how="left", nulls_equal=True)
         .with_columns(
             (pl.col("spend") / total_spend if total_spend > 0 else pl.lit(None, pl.Float64)).alias("share_of_spend"),
             pl.col("fatigued").fill_null(False),
         )
         .rename({"ad": "creative"})
-        .select("creative", *names, "ads", "days_live", "first_day", "last_day", "share_of_spend", pl.exclude(
-            "creative", *names, "ads", "days_live", "first_day", "last_day", "share_of_spend"))
-        .sort("creative")
+        .select("creative", *by[:-1], *names, "ads", "days_live", "first_day", "last_day", "share_of_spend",
+                pl.exclude("creative", *by[:-1], *names, "ads", "days_live", "first_day", "last_day",
+                           "share_of_spend"))
+        .sort("creative", *by[:-1], nulls_last=True)
     )
 
 

@@ -123,11 +123,29 @@ def quoted(name: str | None) -> str:
     return "(no name)" if name is None else f"'{name}'"
 
 
-def entity_label(level: str, row: dict) -> str:
-    """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`."""
+def accounts_in(frame: pl.DataFrame) -> list[str]:
+    """The named accounts of a frame, sorted; empty for the single default account (null)."""
+    if "account" not in frame.columns:
+        return []
+    return sorted(frame["account"].drop_nulls().unique().to_list())
+
+
+def several_accounts(frame: pl.DataFrame) -> bool:
+    """Whether the frame holds more than one account (the default account counts as one)."""
+    return "account" in frame.columns and frame["account"].n_unique() > 1
+
+
+def account_text(account: str | None) -> str:
+    """`account 'client_a'`; the default account (no name) is `the default account`."""
+    return "the default account" if account is None else f"account {quoted(account)}"
+
+
+def entity_label(level: str, row: dict, with_account: bool = False) -> str:
+    """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`, plus `in account 'client_a'` with_account."""
     named = [parent for parent in LEVELS[level][:-1] if parent != "account"]
     parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in named[-1:]]
-    return f"{LEVEL_WORDS[level]} {quoted(row[level])}" + (f" ({parents[0]})" if parents else "")
+    label = f"{LEVEL_WORDS[level]} {quoted(row[level])}" + (f" ({parents[0]})" if parents else "")
+    return label + (f" in {account_text(row.get('account'))}" if with_account else "")
 
 
 # --------------------------------------------------------------------------- posteriors
@@ -249,6 +267,7 @@ def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, k
     """Tracking or checkout breaks: purchases fall to (almost) nothing while clicks or checkouts started hold."""
     notes = []
     frame = kpis_daily.filter(_in(current) | _in(previous))
+    several = several_accounts(frame)
     group = keys or ["_all"]
     if not keys:
         frame = frame.with_columns(pl.lit("account").alias("_all"))
@@ -267,7 +286,8 @@ def _funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, k
         traffic = "link_clicks" if before.get("link_clicks") else "clicks"
         clicks_now, clicks_before = per_day[traffic]
         purchases_now, purchases_before = per_day["purchases"]
-        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}"
+        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}" + (
+            f" ({account_text(key[0])})" if keys[0] == "account" and several else "")
         clicks_held = clicks_before > 0 and clicks_now >= 0.5 * clicks_before
         # Only flag what chance alone rarely gives: at least 5 purchases expected at the old rate (P(0) < 1%).
         expected = clicks_now * current.days * purchases_before / clicks_before if clicks_before else 0.0
@@ -364,24 +384,32 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
     where = contributions(kpis_daily, current, previous, "campaign", kpi).filter(pl.col("campaign").is_not_null())
     delta = value_now - value_before
     data["contributions"] = where
+    # Two accounts may run campaigns of one name: each is its own row, named with its account.
+    several = several_accounts(kpis_daily.filter(_in(current) | _in(previous)))
+
+    def campaign_of(row: dict) -> str:
+        return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
+
     for row in where.head(top).iter_rows(named=True):
         if not delta or abs(row["total"]) < 0.05 * abs(delta):
             continue
         sentences.append(
-            f"Campaign {quoted(row['campaign'])} accounts for {row['total'] / delta:.0%} of the change: its {name} "
+            f"Campaign {campaign_of(row)} accounts for {row['total'] / delta:.0%} of the change: its {name} "
             f"went {kpi_text(kpi, row['m0'], currency)} -> {kpi_text(kpi, row['m1'], currency)} (rate "
             f"{row['rate']:+.2f}) and its share of {den.replace('_', ' ')} {row['w0']:.0%} -> {row['w1']:.0%} "
             f"(mix {row['mix']:+.2f})."
         )
     if where.height and delta:
         lead = where.row(0, named=True)
-        inner = contributions(kpis_daily.filter(pl.col("campaign") == lead["campaign"]), current, previous, "ad", kpi)
+        inner = contributions(kpis_daily.filter((pl.col("campaign") == lead["campaign"])
+                                                & pl.col("account").eq_missing(lead["account"])),
+                              current, previous, "ad", kpi)
         if inner.height > 1:
             ad = inner.row(0, named=True)
-            sentences.append(f"Inside {quoted(lead['campaign'])}, ad {quoted(ad['ad'])} moved most "
+            sentences.append(f"Inside {campaign_of(lead)}, ad {quoted(ad['ad'])} moved most "
                              f"({kpi_text(kpi, ad['m0'], currency)} -> {kpi_text(kpi, ad['m1'], currency)}).")
         data["top_campaign"] = lead["campaign"]
-    checks = _funnel_break(kpis_daily, current, previous, ["campaign"]) or _funnel_break(
+    checks = _funnel_break(kpis_daily, current, previous, ["account", "campaign"]) or _funnel_break(
         kpis_daily, current, previous, []
     )
     sentences += checks
@@ -522,11 +550,17 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
     where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction)
     delta = value_now - value_before
     data["contributions"] = where
+    # Two accounts may run campaigns of one name: each is its own row, named with its account.
+    several = several_accounts(rows.filter(_in(current) | _in(previous)))
+
+    def campaign_of(row: dict) -> str:
+        return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
+
     for row in where.head(top).iter_rows(named=True):
         if not delta or abs(row["total"]) < 0.05 * abs(delta):
             continue
         sentences.append(
-            f"Campaign {quoted(row['campaign'])} accounts for {row['total'] / delta:.0%} of the change: its cost per "
+            f"Campaign {campaign_of(row)} accounts for {row['total'] / delta:.0%} of the change: its cost per "
             f"{unit} went {money(row['m0'], currency)} -> {money(row['m1'], currency)} (rate {row['rate']:+.2f}) and "
             f"its share of {result_type} {row['w0']:.0%} -> {row['w1']:.0%} (mix {row['mix']:+.2f})."
         )
@@ -647,6 +681,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
                       ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
     ranked = best_performers(frame, level, kpi, min_spend, settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
+    several = several_accounts(frame)
     overall = _totals(frame)
     gate = f"at least {money(min_spend, currency)} spend" + (
         f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
@@ -656,7 +691,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         biggest = ranked.sort("spend", descending=True).row(0, named=True)
         return Answer(
             f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
-            [f"The biggest is {entity_label(level, biggest)}: {money(biggest['spend'], currency)} spend, "
+            [f"The biggest is {entity_label(level, biggest, several)}: {money(biggest['spend'], currency)} spend, "
              f"{count(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
         )
     best = eligible.row(0, named=True)
@@ -666,7 +701,7 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     ]
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
         lines.append(
-            f"{rank}. {entity_label(level, row)}: {name} {kpi_text(kpi, row.get(kpi), currency)}, spend "
+            f"{rank}. {entity_label(level, row, several)}: {name} {kpi_text(kpi, row.get(kpi), currency)}, spend "
             f"{money(row['spend'], currency)}, {count(row.get('purchases'))} purchases, CPA "
             f"{kpi_text('cpa', row.get('cpa'), currency)}."
         )
@@ -674,15 +709,17 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     if thin:
         lines.append(f"{thin} other {word}(s) had {short} there and were left out as too thin to rank.")
     if segment and level == "ad":
-        rest = kpis_daily.filter(_in(period) & (pl.col("campaign") == best["campaign"])
+        rest = kpis_daily.filter(_in(period) & pl.col("account").eq_missing(best["account"])
+                                 & (pl.col("campaign") == best["campaign"])
                                  & (pl.col("adset") == best["adset"]) & (pl.col("ad") == best["ad"]))
         everyone = _totals(rest)
         if everyone.get(kpi) is not None:
             lines.append(f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
                          "in that period.")
-    headline = (f"Best {word} for {who}: {quoted(best[level])} with {name} {kpi_text(kpi, best.get(kpi), currency)} "
-                f"on {money(best['spend'], currency)} spend ({count(best.get('purchases'))} purchases, "
-                f"{period.label()}).")
+    owner = f" ({account_text(best['account'])})" if several else ""
+    headline = (f"Best {word} for {who}: {quoted(best[level])}{owner} with {name} "
+                f"{kpi_text(kpi, best.get(kpi), currency)} on {money(best['spend'], currency)} spend "
+                f"({count(best.get('purchases'))} purchases, {period.label()}).")
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
 
 
@@ -714,9 +751,10 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
         return Answer(f"Not enough data: {unknown}, and no {word} has at least "
                       f"{money(min_spend, currency)} spend and {settings.segment_min_purchases} "
                       f"{kind} in {period.label()}.", [*lines, PURCHASES_UNKNOWN])
+    several = several_accounts(rows)
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
-        lines.append(f"{rank}. {entity_label(level, row)}: {cost_text(row['cost_per_result'], currency)} per {unit}, "
-                     f"{count_text(row['results'])} {kind} on {money(row['spend'], currency)} spend.")
+        lines.append(f"{rank}. {entity_label(level, row, several)}: {cost_text(row['cost_per_result'], currency)} "
+                     f"per {unit}, {count_text(row['results'])} {kind} on {money(row['spend'], currency)} spend.")
     thin = rows.height - eligible.height
     if thin:
         lines.append(f"{thin} other {word}(s) had less than {money(min_spend, currency)} spend or "
@@ -871,23 +909,30 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
 
     `action` is pause, scale, refresh_creative, keep or wait; `confidence` is
     the posterior probability behind it; `budget_change` the suggested step
-    (+max_budget_step for scale, -1 for pause). Rows sorted by level, campaign,
+    (+max_budget_step for scale, -1 for pause). Rows sorted by level, account, campaign,
     ad set, ad. An entity whose purchases are unknown is judged by the cost per result of its main result
     type in `results_daily` (judge_results); `result_type`, `results` and `cost_per_result` say which.
+    Each entity is judged against its own account's AOV and cost per result; with several accounts an
+    `account` column (second) says whose entity it is, with one it is left out.
     """
-    schema = {"level": pl.String, "entity": pl.String, "campaign": pl.String, "adset": pl.String, "ad": pl.String,
+    schema = {"level": pl.String, "account": pl.String, "entity": pl.String, "campaign": pl.String,
+              "adset": pl.String, "ad": pl.String,
               "action": pl.String, "reason": pl.String, "confidence": pl.Float64, "budget_change": pl.Float64,
               "spend": pl.Float64, "purchases": pl.Int64, "purchase_value": pl.Float64, "roas": pl.Float64,
               "cpa": pl.Float64, "ctr": pl.Float64, "frequency": pl.Float64, "p_roas_above_target": pl.Float64,
               "p_roas_below_breakeven": pl.Float64, "period_start": pl.Date, "period_end": pl.Date,
               "result_type": pl.String, "results": pl.Float64, "cost_per_result": pl.Float64}
+    several = several_accounts(kpis_daily)
     if kpis_daily.height == 0:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=schema).drop("account")
     end = last_day(kpis_daily)
     period = _window_of(kpis_daily, end, params.recommend.lookback_days)
     window = kpis_daily.filter(_in(period))
-    account_aov = _totals(window).get("aov")
-    account_results = results_in(results_daily, period)
+    # Benchmarks are each account's own: one client's AOV or cost per lead says nothing about another's.
+    owners = window["account"].unique().to_list()
+    account_aov = {owner: _totals(window.filter(pl.col("account").eq_missing(owner))).get("aov") for owner in owners}
+    account_results = {owner: results_in(None if results_daily is None else results_daily.filter(
+        pl.col("account").eq_missing(owner)), period) for owner in owners}
     # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
     fatigue_by_ad = {} if fatigue is None else {
         tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)
@@ -907,16 +952,17 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
             frequency = frequencies.get(key) if level == "ad" else None
             main = main_results.get(key) if totals.get("purchases") is None else None
             if main is not None:
-                same = account_results.filter(pl.col("result_type") == main["result_type"])
+                same = account_results[totals["account"]].filter(pl.col("result_type") == main["result_type"])
                 benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
                 verdict = judge_results(main, benchmark, params, fatigue_by_ad.get(key) if level == "ad" else None,
                                         main["spend"] / total if total else None)
             else:
                 verdict = judge({**totals, "frequency": frequency}, params,
-                                fatigue_by_ad.get(key) if level == "ad" else None, account_aov)
+                                fatigue_by_ad.get(key) if level == "ad" else None, account_aov[totals["account"]])
             names = dict(zip(keys, key, strict=True))
             rows.append({
-                "level": level, "entity": names[level], "campaign": names["campaign"], "adset": names["adset"],
+                "level": level, "account": names["account"], "entity": names[level], "campaign": names["campaign"],
+                "adset": names["adset"],
                 "ad": names.get("ad"), "action": verdict.action, "reason": verdict.reason,
                 "confidence": None if verdict.confidence is None else round(verdict.confidence, 4),
                 "budget_change": params.recommend.max_budget_step if verdict.action == "scale"
@@ -934,7 +980,8 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                 "cost_per_result": None if main is None or main["cost_per_result"] is None
                 else round(main["cost_per_result"], 6),
             })
-    return pl.DataFrame(rows, schema=schema).sort("level", "campaign", "adset", "ad", nulls_last=True)
+    table = pl.DataFrame(rows, schema=schema).sort("level", "account", "campaign", "adset", "ad", nulls_last=True)
+    return table if several else table.drop("account")
 
 
 def _main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple, dict]:
@@ -1004,16 +1051,20 @@ def find_entity(kpis_daily: pl.DataFrame, name: str, level: str | None = None) -
 
 def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | None = None,
             fatigue: pl.DataFrame | None = None, currency: str | None = None,
-            results_daily: pl.DataFrame | None = None) -> Answer:
+            results_daily: pl.DataFrame | None = None, name_account: bool = False) -> Answer:
     """Pause / Scale / Keep / Refresh creative / Wait for one named entity, with its evidence.
 
     Judged on its last `recommend.lookback_days` days of delivery (ending on the
     last day in the data, or on its own last day with spend if it stopped).
     Where purchases are unknown, by its results (`results_daily`) instead: see
-    judge_results.
+    judge_results. A name found in several accounts gets one verdict per account
+    (each against its own account's figures), never one for the merged rows; with
+    several accounts in the data the label names the account (`name_account` forces it).
     """
     level, exact = find_entity(kpis_daily, name, level)
     rows = kpis_daily.filter(pl.col(level) == exact)
+    if several_accounts(kpis_daily):  # judged within its account(s): benchmarks are the account's own
+        return _verdict_per_account(kpis_daily, level, exact, params, fatigue, currency, results_daily)
     spent = rows.filter(pl.col("spend") > 0)
     end_all = last_day(kpis_daily)
     if spent.height == 0:
@@ -1038,6 +1089,8 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         label += f" ({LEVEL_WORDS[parents.columns[-1]]} {quoted(parents.row(0)[-1])})"
     elif parents is not None:
         label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
+    if name_account:
+        label += f" in {account_text(rows['account'][0])}"
     if totals.get("purchases") is None and results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
         if mine.height:
@@ -1084,6 +1137,36 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
                      + ("keep it off." if judged.action == "pause" else "turn it back on only with a new reason."))
     return Answer(headline, lines, {"action": judged.action, "level": level, "entity": exact, "period": period,
                                     "figures": judged.figures})
+
+
+def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, params: Params,
+                         fatigue: pl.DataFrame | None, currency: str | None,
+                         results_daily: pl.DataFrame | None) -> Answer:
+    """One verdict per account holding a campaign, ad set or ad called `exact` (same names, separate entities),
+    each from that account's rows only; the verdict itself when one account holds it."""
+    owners = kpis_daily.filter(pl.col(level) == exact).select("account").unique().sort("account", nulls_last=True)
+
+    def mine(frame: pl.DataFrame | None, account: str | None) -> pl.DataFrame | None:
+        if frame is None or "account" not in frame.columns:
+            return frame
+        return frame.filter(pl.col("account").eq_missing(account))
+
+    answers = {
+        account: verdict(mine(kpis_daily, account), exact, params, level, mine(fatigue, account), currency,
+                         mine(results_daily, account), name_account=True)
+        for account in owners["account"].to_list()
+    }
+    if len(answers) == 1:
+        return next(iter(answers.values()))
+    names = ", ".join(quoted(account) if account is not None else "the default account" for account in answers)
+    calls = "; ".join(f"{account_text(account)}: {ACTIONS[answer.data['action']]}" if "action" in answer.data
+                      else f"{account_text(account)}: {answer.headline.split(':')[0]}"
+                      for account, answer in answers.items())
+    headline = (f"{LEVEL_WORDS[level].capitalize()} {quoted(exact)} runs in {len(answers)} accounts ({names}): "
+                f"judged in each apart, never merged. {calls}.")
+    lines = [line for answer in answers.values() for line in (answer.headline, *(f"  {x}" for x in answer.lines))]
+    return Answer(headline, lines, {"level": level, "entity": exact,
+                                    "accounts": {account: answer.data for account, answer in answers.items()}})
 
 
 def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, period: Period, params: Params,
@@ -1152,7 +1235,14 @@ def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days
     arms, samples = {}, {}
     for arm, name in (("A", a), ("B", b)):
         found_level, exact = find_entity(kpis_daily, name, level)
-        totals = _totals(kpis_daily.filter(_in(period) & (pl.col(found_level) == exact)))
+        mine = kpis_daily.filter(pl.col(found_level) == exact)
+        if several_accounts(mine):  # two clients' same-named ads are two ads: never one merged arm
+            raise AdlabError(
+                f"{LEVEL_WORDS[found_level]} {quoted(exact)} runs in several accounts "
+                f"({', '.join(quoted(owner) for owner in accounts_in(mine))}): compare within one account, "
+                "e.g. kpis_daily.filter(pl.col('account') == '<account>')."
+            )
+        totals = _totals(mine.filter(_in(period)))
         arms[arm] = {"name": exact, **totals}
         impressions, clicks = totals.get("impressions") or 0, totals.get("link_clicks") or 0
         purchases, spend = totals.get("purchases") or 0, totals.get("spend") or 0.0

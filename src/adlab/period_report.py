@@ -327,6 +327,7 @@ def period_page_html(
         note_html("Each figure is summed over the window's rows and each ratio divides those sums. ROAS, CPA and "
                   "MER are coloured against your targets."),
         report.tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
+        report.accounts_note_html(report.account_names(kpis.window_kpis(kpis_period, start, end))),
         *(note_html(line) for line in missing_notes(figures)),
         left_out_html(ad_insights, start, end, currency),
         window_results_html(ad_insights, start, end, currency, figures, kpis_period),

@@ -84,6 +84,7 @@ LABELS = {
     "adset": "Ad set",
     "ad": "Ad",
     "platform_source": "Platform",
+    "account": "Account",
     "share_of_spend": "% of spend",
     "spend": "Spend",
     "impressions": "Impressions",
@@ -376,6 +377,29 @@ def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) 
 def no_ads_html(section: str) -> str:
     """The one line an ad section shows for a store without ad data: which export would fill it."""
     return note_html(NO_ADS_NOTES[section])
+
+
+def account_names(kpis_daily: pl.DataFrame) -> list[str]:
+    """The accounts of the rows, sorted, the default account (null) last as `the default account`."""
+    if "account" not in kpis_daily.columns:
+        return []
+    owners = kpis_daily["account"].unique()
+    return sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
+
+
+def accounts_html(kpis_daily: pl.DataFrame, week: str) -> str:
+    """One line under the tiles when the week's ad data holds several accounts (`2 accounts: client_a,
+    client_b`): the tiles are their sum; empty for one account or the default one alone."""
+    start, end = kpis.week_bounds(week)
+    return accounts_note_html(account_names(kpis_daily.filter(pl.col("date").is_between(start, end))))
+
+
+def accounts_note_html(names: Sequence[str]) -> str:
+    """`2 accounts: client_a, client_b. The figures above are their sum; ...`; empty for fewer than two."""
+    if len(names) < 2:
+        return ""
+    return note_html(f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
+                     "below name each campaign's account.")
 
 
 def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
@@ -707,10 +731,13 @@ def entity_table_html(
     columns = [name for name in TREE_COLUMNS if name in tree.columns]
     shown = tree.select("level", *columns)
     # Same campaign names may run on two platforms or in two accounts: say which row is which.
+    # The default account (null) beside a named one is an account too: its campaigns say `default account`.
+    campaigns = tree.filter(pl.col("level") == "campaign")
     owners = [name for name in ("account", "platform_source")
-              if name in tree.columns and tree[name].drop_nulls().n_unique() > 1]
+              if name in tree.columns and campaigns[name].n_unique() > 1]
     if owners:
-        owner = pl.concat_str([tree[name] for name in owners], separator=", ", ignore_nulls=True)
+        owner = pl.concat_str([tree[name].fill_null("default account") if name == "account" else tree[name]
+                               for name in owners], separator=", ", ignore_nulls=True)
         shown = shown.with_columns(
             pl.when(pl.col("level") == "campaign")
             .then(pl.concat_str(pl.col("name"), pl.lit(" ("), owner, pl.lit(")")))
@@ -731,12 +758,13 @@ def best_and_worst_ads(
 
     One row per ad (best: highest ROAS first; worst: lowest first). An ad is never in both lists: with
     fewer than 2n ranked ads, the upper half is best and the lower half worst. Ads without a purchase
-    value cannot be ranked (see ads_without_purchase); larger spend breaks ties.
+    value cannot be ranked (see ads_without_purchase); larger spend breaks ties. The `account` column is
+    kept only when the week has several accounts (same ad names may run in each).
     """
-    key = ENTITY_KEYS["ad"]
-    ranked = kpis_weekly.filter(
-        (pl.col("week") == week)
-        & (pl.col("spend") >= min_spend)
+    week_ads = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week))
+    key = [k for k in ENTITY_KEYS["ad"] if k in week_ads.columns]
+    ranked = week_ads.filter(
+        (pl.col("spend") >= min_spend)
         & pl.col("roas").is_not_null()
         & pl.col("ad").is_not_null()
     ).sort(["roas", "spend", *key], descending=[True, True, *[False] * len(key)])
@@ -746,20 +774,29 @@ def best_and_worst_ads(
     return best, worst
 
 
+def _with_account_if_several(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as is when it holds several accounts; else without its `account` column (nothing to tell apart)."""
+    if "account" not in frame.columns or frame["account"].n_unique() > 1:
+        return frame
+    return frame.drop("account")
+
+
 def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float, n: int) -> pl.DataFrame:
     """Up to `n` ads that spent at least `min_spend` in the week with no purchase recorded, largest spend first.
 
     These have no ROAS to rank when the export leaves purchases blank, yet they are the stop-loss candidates.
     Ads whose exports have no purchase column at all are not listed: their purchases are unknown, not 0.
+    The `account` column is kept only when the week has several accounts.
     """
+    week_ads = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week))
+    key = [k for k in ENTITY_KEYS["ad"] if k in week_ads.columns]
     return (
-        kpis_weekly.filter(
-            (pl.col("week") == week)
-            & (pl.col("spend") >= min_spend)
+        week_ads.filter(
+            (pl.col("spend") >= min_spend)
             & (pl.col("purchases") == 0)  # null: no purchase column, unknown rather than none
             & pl.col("ad").is_not_null()
         )
-        .sort(["spend", *ENTITY_KEYS["ad"]], descending=[True, *[False] * len(ENTITY_KEYS["ad"])])
+        .sort(["spend", *key], descending=[True, *[False] * len(key)])
         .head(n)
     )
 
@@ -773,9 +810,11 @@ def ads_table_html(
     gross_margin: float,
     columns: Sequence[str] = AD_COLUMNS,
 ) -> str:
-    """A table of single ads (best or worst) with their campaign and ad set; ROAS and CPA coloured."""
+    """A table of single ads (best or worst) with their campaign and ad set, and account where the frame has
+    one (several accounts); ROAS and CPA coloured."""
     tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
-    return html_table(ads.select(*columns), column_formats(currency), tones=tones)
+    shown = [*columns, *(["account"] if "account" in ads.columns and "account" not in columns else [])]
+    return html_table(ads.select(*shown), column_formats(currency), tones=tones)
 
 
 def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.DataFrame:
@@ -1092,7 +1131,8 @@ def recommendations_html(
 
     Args:
         recommendations: data/processed/recommendations.csv (level, entity, campaign, adset, action, reason,
-            confidence and the evidence columns), or None before the recommend stage exists.
+            confidence and the evidence columns; `account` with several accounts, shown first in each card's
+            path), or None before the recommend stage exists.
         for_week: the ISO week the recommendations were made for when the file has no `week` column.
     """
     if recommendations is None:
@@ -1111,7 +1151,11 @@ def recommendations_html(
     cards = []
     for row in ranked.head(limit).iter_rows(named=True):
         tone = action_tone(row.get("action"))
-        where = " › ".join(esc(row[k]) for k in ("campaign", "adset") if row.get(k) and row[k] != row.get("entity"))
+        # With several accounts the CSV has an `account` column: the account heads the path to the entity.
+        where = " › ".join(
+            [esc(row.get("account") or "default account")] * ("account" in row)
+            + [esc(row[k]) for k in ("campaign", "adset") if row.get(k) and row[k] != row.get("entity")]
+        )
         evidence = " · ".join(
             f"{esc(LABELS.get(k, k.capitalize()))} {esc(formats[k](row[k]) if k in formats else fmt_roas(row[k]))}"
             if k != "frequency" else f"Frequency {esc(_fmt_decimal(row[k]))}"
@@ -1240,7 +1284,8 @@ def creative_leaderboard_html(
         and not c.endswith("_id")
     ][:5]
     ordered = shown.sort("spend", descending=True, nulls_last=True) if "spend" in shown.columns else shown
-    table = ordered.head(max(top_n * 2, 10)).select(name, *metrics, *flags, *attributes)
+    owner = ["account"] if "account" in shown.columns else []  # the stage keeps it only with several accounts
+    table = ordered.head(max(top_n * 2, 10)).select(name, *owner, *metrics, *flags, *attributes)
     table = table.with_columns(
         pl.col(c).cast(pl.String).replace({"true": "⚠ yes", "false": ""})
         for c in flags if table.schema[c] == pl.Boolean
@@ -1249,7 +1294,7 @@ def creative_leaderboard_html(
     tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa),
              **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None)
                 for c in flags}}
-    labels = {c: c.replace("_", " ").capitalize() for c in (name, *flags, *attributes)}
+    labels = {c: c.replace("_", " ").capitalize() for c in (name, *owner, *flags, *attributes)}
     labels.update({"hook_rate": "Hook rate", "hold_rate": "Hold rate", "frequency": "Frequency"})
     period = _period_note(shown, "first_day", "last_day", "Largest spend first, over")
     return period + html_table(table, formats, labels=labels, tones=tones)
@@ -1743,6 +1788,7 @@ def render_index(
     target_roas: float | None = None,
     target_cpa: float | None = None,
     gross_margin: float | None = None,
+    accounts: Sequence[str] = (),
 ) -> Path:
     """Write reports/index.html: every week, newest first, with its headline figures, a daily sparkline and link.
 
@@ -1752,6 +1798,7 @@ def render_index(
             week without a page (older than report.weeks); `daily_spend` / `daily_roas` draw the sparklines.
             Without spend in any week (a store without ad data) the columns are the store's: `orders`,
             `revenue`, `store_aov` and `new_customer_share`, with one line naming the export that adds the ads.
+        accounts: the accounts the figures add up, named under the title when there are two or more.
     """
     rows = sorted(weeks_summary, key=lambda row: row["week"], reverse=True)
     money = functools.partial(fmt_money, currency=currency)
@@ -1839,7 +1886,10 @@ def render_index(
         f'<p class="meta">{f"Account currency {esc(currency)}" if currency else "Currency unknown"}'
         f'{" · " + esc(", ".join(targets)) if targets and has_ads else ""}'
         ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}{currency_line_html(currency, 0)}{trend}{table}"
+        f"{banner_html(sample_data)}{currency_line_html(currency, 0)}"
+        + (note_html(f"{len(accounts)} accounts: {', '.join(accounts)}. Every figure is their sum; each week's "
+                     "page names the account of every campaign.") if len(accounts) > 1 else "")
+        + f"{trend}{table}"
         + ('<p class="note">Weeks run Monday to Sunday (ISO weeks). ROAS = purchase value / spend; CPA = spend / '
            "purchase; MER = store revenue / ad spend. Green meets the target, amber is between break-even and "
            "target, red is below break-even or over the target CPA. Sparklines show each day of the week.</p>"
