@@ -353,8 +353,9 @@ def period_page_html(
         parts.append(_this_week_to_window(report.best_worst_html(
             best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
         )))
-        parts.append(figure_html(charts.fig_roas_vs_spend(tables["ad"], currency, target_roas=target_roas,
-                                                          breakeven_roas=breakeven), "roas-vs-spend"))
+        if tables["ad"]["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
+            parts.append(figure_html(charts.fig_roas_vs_spend(tables["ad"], currency, target_roas=target_roas,
+                                                              breakeven_roas=breakeven), "roas-vs-spend"))
     else:
         parts.append(note_html("The export is not at ad level, so there are no ads to rank; export at ad level "
                                "(Ads Manager → Ads tab) to see them."))
