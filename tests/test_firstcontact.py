@@ -1,0 +1,112 @@
+"""Acceptance of issue 11 in process: every generated export folder reads into the sums of its files.
+
+Each shape of `firstcontact.SHAPES` is written to data/raw/, run through ingest, validation and the KPI
+tables, and compared per (account, ISO week or reporting window) with sums taken by the `csv` module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from adlab.ingest import choose_inputs, ingest
+from adlab.kpis import (
+    compute_kpis_daily,
+    compute_kpis_period,
+    compute_results_daily,
+    report_windows,
+    store_daily,
+    store_daily_from_sales,
+    window_results,
+)
+from adlab.quality import validate_table
+from firstcontact import SHAPES, Shape, expected, write_folder
+
+FIRST, LAST = dt.date(2004, 1, 1), dt.date(2100, 1, 1)
+METRICS = ("spend", "impressions", "link_clicks", "purchases", "purchase_value")
+
+
+def run_in_process(root: Path) -> dict:
+    """The pipeline's figures per (account, period), in the shape of `firstcontact.expected`."""
+    raw = root / "data" / "raw"
+    files, _ = choose_inputs(raw, root / "data" / "sample")
+    result = ingest(files, root, "salt", raw)
+    tables = {name: validate_table(frame, name, FIRST, LAST).table for name, frame in result.tables.items()}
+    ads = tables["ad_insights"]
+    out: dict = {}
+    daily = compute_kpis_daily(ads)
+    weekly = daily.with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period"),
+                                pl.col("account").fill_null("default"))
+    period = compute_kpis_period(ads).with_columns(
+        pl.format("{}..{}", "window_start", "window_end").alias("period"), pl.col("account").fill_null("default"))
+    for frame in (weekly, period):
+        sums = frame.group_by("account", "period").agg(
+            pl.when(pl.col(m).count() > 0).then(pl.col(m).sum()).alias(m) for m in METRICS)
+        for row in sums.iter_rows(named=True):
+            out[(row["account"], row["period"])] = {**{m: row[m] for m in METRICS}, "results": {}}
+    results = compute_results_daily(ads).with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period"),
+                                                      pl.col("account").fill_null("default"))
+    for row in results.group_by("account", "period", "result_type").agg(pl.col("results").sum()).iter_rows(
+            named=True):
+        out.setdefault((row["account"], row["period"]), {"results": {}})["results"][row["result_type"]] = \
+            row["results"]
+    kpis_period = compute_kpis_period(ads)
+    for start, end in report_windows(kpis_period) if kpis_period.height else []:
+        # window results are reported across accounts: kept under the pseudo account "*"
+        typed = window_results(ads, start, end)
+        out[("*", f"{start}..{end}")] = {"results": dict(zip(typed["result_type"], typed["results"], strict=True))}
+    store = (store_daily(tables["orders"]) if tables["orders"].height else
+             store_daily_from_sales(tables["store_sales"]) if tables["store_sales"].height else None)
+    if store is not None:
+        weeks = store.with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period")).group_by("period").agg(
+            pl.col("orders").sum(), pl.col("revenue").sum())
+        for row in weeks.iter_rows(named=True):
+            out[("store", row["period"])] = {"orders": row["orders"], "revenue": row["revenue"]}
+    return out
+
+
+def with_window_results(want: dict) -> dict:
+    """The expected window results also summed across accounts (pseudo account "*"), as windows report them."""
+    merged = {key: dict(sums) for key, sums in want.items()}
+    for account, period in want:
+        if ".." in period and account != "store":
+            target = merged.setdefault(("*", period), {"results": {}})
+            for rtype, n in merged[(account, period)].pop("results").items():
+                target["results"][rtype] = target["results"].get(rtype, 0) + n
+    return merged
+
+
+def differences(want: dict, got: dict) -> list[str]:
+    """Every figure that differs, as `key metric: pipeline != csv`; unknown (None) must match unknown."""
+    problems = []
+    for key in sorted(set(want) | set(got), key=str):
+        w, g = want.get(key), got.get(key)
+        if w is None or g is None:
+            problems.append(f"{key}: {'only in pipeline' if w is None else 'missing in pipeline'} "
+                            f"({g if w is None else w})")
+            continue
+        for metric, value in w.items():
+            if metric == "results":
+                types = set(value) | set(g.get("results", {}))
+                for rtype in sorted(types):
+                    a, b = g.get("results", {}).get(rtype), value.get(rtype)
+                    if a is None or b is None or abs(Decimal(str(a)) - b) > Decimal("0.0001"):
+                        problems.append(f"{key} results[{rtype}]: pipeline {a} != csv {b}")
+                continue
+            a = g.get(metric)
+            if (a is None) != (value is None) or (
+                    value is not None and abs(Decimal(str(a)) - Decimal(value)) > Decimal("0.005")):
+                problems.append(f"{key} {metric}: pipeline {a} != csv {value}")
+    return problems
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
+def test_first_contact_sums_match_the_files(shape: Shape, tmp_path: Path) -> None:
+    specs = write_folder(shape, tmp_path / "data" / "raw")
+    want = with_window_results(expected(specs))
+    got = run_in_process(tmp_path)
+    assert differences(want, got) == []
