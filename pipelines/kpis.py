@@ -4,6 +4,7 @@ result type, and metrics/summary.json."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from adlab import io
@@ -16,6 +17,7 @@ from adlab.kpis import (
     compute_kpis_weekly,
     compute_results_daily,
     results_summary,
+    window_results_summary,
     sessions_daily,
     store_daily,
     store_daily_from_sales,
@@ -56,8 +58,13 @@ def main() -> None:
         io.read_json(args.inputs)["data_source"], sessions_daily(io.read_parquet(args.interim / "sessions.parquet")),
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
-    summary["results"] = results_summary(results_daily, summary["week"])
-    summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
+    if by_window:
+        # A window export has no daily results: the latest window's results by type (no previous window figures).
+        window = (dt.date.fromisoformat(summary["period"]["start"]), dt.date.fromisoformat(summary["period"]["end"]))
+        summary["results"], summary["previous"]["results"] = window_results_summary(ad_insights, *window), []
+    else:
+        summary["results"] = results_summary(results_daily, summary["week"])
+        summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])
     io.write_parquet(kpis_daily, args.out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, args.out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, args.out_dir / "results_daily.parquet")

@@ -26,6 +26,7 @@ from adlab.kpis import (
     window_breakdowns,
     window_figures,
     window_left_out,
+    window_results_summary,
 )
 from adlab.schema import AD_INSIGHTS, LEDGER, conform
 
@@ -142,3 +143,24 @@ def test_window_left_out_counts_the_rows_of_a_second_attribution_setting():
     assert window_left_out(frame, *W1) == {"rows": 1, "spend": 7.0}
     assert window_left_out(insights(), *W1) == {"rows": 0, "spend": 0.0}
     assert window_figures(compute_kpis_period(frame), None, *W1)["spend"] == 400.0
+
+
+def test_window_results_summary_gives_the_windows_results_by_type_for_summary_json():
+    # Found by the first-contact harness: summary.json of a window export had `results: []`.
+    # W1, ad level: A1 Leads 3 for 30.00, A2 Leads 2 for 30.00, A3 Website purchases 1 for 50.00; an age x gender
+    # row of A1 (the same spend again) and a W2 row must not count. Leads 5 for 60.00 -> 12.00 per lead.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "window_start": W1[0], "date": W1[1],
+            "campaign": "C1", "adset": "S1", "source_file": "f.csv", "source_row": 2}
+    rows = [
+        {**base, "ad": "A1", "result_type": "Leads", "results": 3.0, "spend": 30.0},
+        {**base, "ad": "A2", "result_type": "Leads", "results": 2.0, "spend": 30.0},
+        {**base, "ad": "A3", "result_type": "Website purchases", "results": 1.0, "spend": 50.0},
+        {**base, "ad": "A1", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "result_type": "Leads", "results": 3.0, "spend": 30.0},
+        {**base, "window_start": W2[0], "ad": "A1", "result_type": "Leads", "results": 9.0, "spend": 90.0},
+    ]
+    frame = conform(pl.DataFrame(rows), AD_INSIGHTS)
+    assert window_results_summary(frame, *W1) == [
+        {"result_type": "Leads", "spend": 60.0, "results": 5.0, "cost_per_result": 12.0},
+        {"result_type": "Website purchases", "spend": 50.0, "results": 1.0, "cost_per_result": 50.0},
+    ]

@@ -688,6 +688,13 @@ def window_results(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end
     return rollup_results(typed, []).sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
 
 
+def window_results_summary(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> list[dict]:
+    """One dict per result type of the window start..end (window_results), rounded as results_summary rounds."""
+    return [{key: _rounded(value) for key, value in row.items()}
+            for row in window_results(ad_insights, start, end).select(
+                RESULTS_KEY, "spend", "results", "cost_per_result").iter_rows(named=True)]
+
+
 def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:
     """Rows and spend of the window start..end left out of its totals for a second attribution setting."""
     return (
