@@ -17,10 +17,10 @@ from adlab.kpis import (
     compute_kpis_weekly,
     compute_results_daily,
     results_summary,
-    window_results_summary,
     sessions_daily,
     store_daily,
     store_daily_from_sales,
+    window_results_summary,
 )
 from adlab.params import load_params
 
