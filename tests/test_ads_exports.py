@@ -336,3 +336,17 @@ def test_window_results_by_type_of_a_period_export_never_add_types(tmp_path):
     assert "Messaging conversations started" in html
     assert "860" in html
     assert "ROAS and CPA are unknown" in html
+
+
+def test_ingest_same_named_ads_keep_their_results_when_one_had_none_that_day(tmp_path):
+    # Found by the first-contact harness: two ads sharing every name (no IDs) were merged with their result
+    # type taken as unknown when one of them had no result that day (a blank `Result type`), so the other's
+    # 2 results vanished from results by type. Merged: 15.00 spent, 2 results of Website purchases.
+    path = write(tmp_path, "same_names.csv", [
+        '"Campaign name","Ad set name","Ad name","Day","Result type","Results","Amount spent (USD)","Impressions"',
+        "C,S,Boosted post,2026-03-02,Website purchases,2,10.00,1000",
+        "C,S,Boosted post,2026-03-02,,,5.00,400",
+    ])
+    rows = ads(ingest([path], tmp_path, "salt"))
+    assert rows.select("result_type", "results", "purchases", "spend", "impressions").rows() == [
+        ("Website purchases", 2.0, 2, 15.0, 1400)]
