@@ -55,6 +55,10 @@ class Shape:
     bom: bool = False
     totals: bool = False
     currency: str = "EUR"
+    overlap: bool = False  # two daily exports overlapping by a week; the later one revises purchases
+    dup_names: bool = False  # two ads of one ad set share a name (distinct IDs when exported)
+    others: bool = False  # Google Ads and Pinterest exports next to the Meta ones
+    fractional: bool = False  # Google Ads conversions split by data-driven attribution (1.33)
 
 
 @dataclass
@@ -62,13 +66,14 @@ class FileSpec:
     """How one written file is to be read back: what each header holds and how its cells are written."""
 
     path: Path
-    kind: str  # meta | orders | analytics
+    kind: str  # meta | google | pinterest | orders | analytics
     roles: dict[str, str] = field(default_factory=dict)  # role -> header as written
     decimal_comma: bool = False
     date_format: str = "%Y-%m-%d"
     account: str | None = None  # from the folder
     breakdown: str = "none"
     result_types: dict[str, str] = field(default_factory=dict)  # written result type -> English
+    skip: int = 0  # title lines above the header
 
 
 def _catalogue(lang: str) -> tuple[dict[str, str], dict[str, dict[str, str]], dict]:
@@ -123,6 +128,7 @@ class Row:
     purchases: int = 0
     value: int = 0
     dims: dict[str, str] = field(default_factory=dict)
+    ident: str = ""  # the ad's place (campaign, ad set, ad index): its ID, whatever its name
 
 
 def _ad_days(shape: Shape, account: str, seed: int) -> list[Row]:
@@ -143,7 +149,8 @@ def _ad_days(shape: Shape, account: str, seed: int) -> list[Row]:
                     impressions = rng.randint(0, 4000)
                     link_clicks = rng.randint(0, impressions // 40 + 1) if impressions else 0
                     row = Row(account, f"{account[:3].upper()} | C{c} {objective.title()}", f"C{c} | Set {s}",
-                              f"Ad {c}{s}{a} | UGC", objective, day, day, day, attribution,
+                              f"Ad {c}{s}{'' if shape.dup_names else a} | UGC", objective, day, day, day,
+                              attribution, ident=f"{c}{s}{a}",
                               spend=rng.randint(0, impressions * 2), impressions=impressions,
                               reach=int(impressions * rng.uniform(0.6, 0.95)),
                               clicks=link_clicks + rng.randint(0, 20), link_clicks=link_clicks)
@@ -172,10 +179,11 @@ def _roll(rows: list[Row], level: str, window: tuple[dt.date, dt.date] | None) -
                  "campaign": (row.campaign, "", ""), "account": ("", "", "")}[level]
         day = None if window else row.day
         start, end = window if window else (row.day, row.day)
-        key = (row.account, *names, day, start, end, row.attribution if level != "account" else "")
+        ident = row.ident[: {"ad": 3, "adset": 2, "campaign": 1, "account": 0}[level]]
+        key = (row.account, *names, ident, day, start, end, row.attribution if level != "account" else "")
         if key not in out:
             out[key] = Row(row.account, *names, row.objective, day, start, end,
-                           row.attribution if level != "account" else "7-day click or 1-day view")
+                           row.attribution if level != "account" else "7-day click or 1-day view", ident=ident)
         target = out[key]
         for name in METRIC_FIELDS:
             setattr(target, name, getattr(target, name) + getattr(row, name))
@@ -204,8 +212,9 @@ def _broken_down(rows: list[Row], breakdown: str, rng: random.Random) -> list[Ro
         spend = _split(row.spend, len(cells), rng)
         for i, dims in enumerate(cells):
             cell = Row(row.account, row.campaign, row.adset, row.ad, row.objective, row.day, row.start, row.end,
-                       row.attribution, dims=dims, spend=spend[i], impressions=impressions[i], link_clicks=link[i],
-                       clicks=link[i] + extra[i], results=results[i], reach=impressions[i] * 3 // 4)
+                       row.attribution, dims=dims, ident=row.ident, spend=spend[i], impressions=impressions[i],
+                       link_clicks=link[i], clicks=link[i] + extra[i], results=results[i],
+                       reach=impressions[i] * 3 // 4)
             # Purchases and their value go to one cell, so a cell's value goes with its purchases.
             cell.purchases, cell.value = (row.purchases, row.value) if i == 0 else (0, 0)
             if row.objective == "sales":
@@ -299,7 +308,7 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         for name in names:
             cells[roles[name]] = getattr(row, name)
             if shape.ids:
-                cells[roles[f"{name}_id"]] = _stable_id(row.account, row.campaign, row.adset, row.ad, name)
+                cells[roles[f"{name}_id"]] = _stable_id(row.account, row.ident, name)
         if daily:
             cells[roles["day"]] = row.day.strftime(date_format)
         for dim, text in row.dims.items():
@@ -348,10 +357,10 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
     return FileSpec(path, "meta", roles, comma, date_format, account_folder, breakdown, result_types)
 
 
-def _stable_id(account: str, campaign: str, adset: str, ad: str, level: str) -> str:
-    text = {"campaign": (account, campaign), "adset": (account, campaign, adset),
-            "ad": (account, campaign, adset, ad)}[level]
-    return str(120200000000000000 + sum(ord(ch) * 31 ** (i % 7) for i, ch in enumerate("|".join(text))) % 10**9)
+def _stable_id(account: str, ident: str, level: str) -> str:
+    """An Ads Manager-like numeric ID for the entity at `level` of the ad at `ident`."""
+    text = f"{account}|{ident[: {'campaign': 1, 'adset': 2, 'ad': 3}[level]]}|{level}"
+    return str(120200000000000000 + sum(ord(ch) * 31 ** (i % 7) for i, ch in enumerate(text)) % 10**9)
 
 
 def _write_orders(path: Path, rng: random.Random, currency: str) -> FileSpec:
@@ -413,6 +422,20 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
         days = _ad_days(shape, account, seed * 10 + n)
         windows = WINDOWS if shape.grain == "window" else (None,)
         suffix = f"_{account}" if shape.accounts == "column" else ""
+        if shape.overlap:  # days 0-13 exported, then days 7-20 re-exported with late purchases on days 7-13
+            first = [r for r in days if r.day <= START + dt.timedelta(days=13)]
+            later = [_revised(r) if r.day <= START + dt.timedelta(days=13) else r
+                     for r in days if r.day >= START + dt.timedelta(days=7)]
+            for part, rows in (("a", first), ("b", later)):
+                specs.append(_write_meta(shape, _roll(rows, shape.level, None),
+                                         folder / f"Meta-Ads-{shape.level}-export-{part}{suffix}.csv", "none",
+                                         account if shape.accounts == "folders" else None, rng))
+            windows = ()
+        if shape.others:
+            specs.append(_write_google(folder / f"Campaign performance{suffix}.csv", shape,
+                                       account if shape.accounts == "folders" else None, rng))
+            specs.append(_write_pinterest(days, folder / f"pinterest_report{suffix}.csv",
+                                          account if shape.accounts == "folders" else None, rng))
         for w, window in enumerate(windows):
             rows = _roll(days, shape.level, window)
             tag = f"{shape.level}_{shape.grain}{'_w' + str(w) if window else ''}{suffix}"
@@ -430,6 +453,68 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
     elif shape.store == "analytics":
         specs.append(_write_analytics(raw / "Total sales over time - 2026.csv", rng))
     return specs
+
+
+def _revised(row: Row) -> Row:
+    """The row as a later export gives it: one more purchase (late attribution) on rows with link clicks."""
+    extra = 1 if row.objective == "sales" and row.link_clicks else 0
+    return Row(row.account, row.campaign, row.adset, row.ad, row.objective, row.day, row.start, row.end,
+               row.attribution, row.spend, row.impressions, row.reach, row.clicks, row.link_clicks,
+               row.results + extra, row.purchases + extra, row.value + 4321 * extra, dict(row.dims), row.ident)
+
+
+def _write_google(path: Path, shape: Shape, account: str | None, rng: random.Random) -> FileSpec:
+    """A Google Ads campaign report: title lines, `1,790` impressions, `1.61%` CTR, fractional conversions."""
+    header = ["Campaign type", "Campaign", "Day", "Currency code", "Cost", "Clicks", "Impr.", "CTR", "Avg. CPC",
+              "Conversions", "Conv. rate", "Conv. value", "Cost / conv."]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("Campaign performance\n1 October 2026 - 31 October 2026\n")
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for n in range(2):
+            for d in range(DAYS):
+                clicks, impressions = rng.randint(0, 90), rng.randint(900, 7000)
+                cost = rng.randint(0, 9000)
+                # In hundredths: data-driven attribution splits a conversion's credit.
+                conversions = rng.choice((0, 0, 50, 100, 133, 200) if shape.fractional else (0, 0, 100, 200))
+                value = conversions * rng.randint(40, 90)
+                writer.writerow(["Search" if n == 0 else "Performance Max", f"G_Campaign_{n}",
+                                 (START + dt.timedelta(days=d)).isoformat(), shape.currency, _money(cost, False),
+                                 clicks,
+                                 f"{impressions:,}", f"{clicks / impressions:.2%}",
+                                 _money(cost // clicks, False) if clicks else "0", f"{conversions / 100:.2f}",
+                                 f"{conversions / 100 / clicks:.2%}" if clicks else "0.00%", _money(value, False),
+                                 _money(round(cost * 100 / conversions), False) if conversions else "0"])
+    roles = {"campaign": "Campaign", "day": "Day", "spend": "Cost", "impressions": "Impr.", "link_clicks": "Clicks",
+             "purchases": "Conversions", "value": "Conv. value"}
+    return FileSpec(path, "google", roles, account=account, skip=2)
+
+
+def _write_pinterest(days: list[Row], path: Path, account: str | None, rng: random.Random) -> FileSpec:
+    """A Pinterest Ads ad-level daily report (checkout conversions are the purchases)."""
+    header = ["Date", "Campaign name", "Ad group name", "Ad name", "Ad entity status", "Ad ID",
+              "Spend in account currency", "Impressions", "Reach", "Frequency", "CPM", "Result", "Cost per result",
+              "Pin clicks", "CTR", "Outbound clicks", "Total conversions (Checkout)", "Total order value (Checkout)"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for d in range(DAYS):
+            impressions = rng.randint(10, 900)
+            reach = impressions * 9 // 10
+            outbound = rng.randint(0, 9)
+            conversions = rng.choice((0, 0, 0, 1))
+            spend = rng.randint(10, 2000)
+            writer.writerow([(START + dt.timedelta(days=d)).isoformat(), "Sales Campaign | 2026-10",
+                             "Sales Ad group", "Sales Ad | Autumn", "ACTIVE", "PP687311495517", _money(spend, False),
+                             impressions, reach, impressions / reach, spend * 10 / impressions, f"[{conversions}]",
+                             f"[{spend / 100}]", outbound + 2, (outbound + 2) / impressions, outbound, conversions,
+                             f"{conversions * rng.randint(50, 200)}.00"])
+    roles = {"campaign": "Campaign name", "adset": "Ad group name", "ad": "Ad name", "day": "Date",
+             "spend": "Spend in account currency", "impressions": "Impressions", "link_clicks": "Outbound clicks",
+             "purchases": "Total conversions (Checkout)", "value": "Total order value (Checkout)"}
+    return FileSpec(path, "pinterest", roles, account=account)
 
 
 def _merge_account_files(specs: list[FileSpec]) -> list[FileSpec]:
@@ -457,6 +542,49 @@ def _merge_account_files(specs: list[FileSpec]) -> list[FileSpec]:
 
 # ------------------------------------------------------------------ the expected side, csv only
 
+def _body(spec: FileSpec) -> list[dict[str, str]]:
+    """The data rows of a file: its totals row (no name; no day in an account-level export) left out."""
+    rows = _read(spec.path, spec.skip)
+    r = spec.roles
+    name_roles = [role for role in ("account", "campaign", "adset", "ad") if role in r]
+    if name_roles:
+        return [row for row in rows if any(row[r[n]] for n in name_roles)]
+    return [row for row in rows if "day" not in r or row[r["day"]]]
+
+
+def _latest_rows(specs: list[FileSpec]) -> list[tuple[FileSpec, list[dict[str, str]]]]:
+    """Each file's rows minus those a file whose reporting window ends later also has (a re-export wins).
+
+    A row's identity: account, day or window, the entity (IDs when exported, else names), breakdown values,
+    attribution setting. Rows of one file sharing it are all kept (they are summed).
+    """
+    bodies = [(spec, _body(spec)) for spec in specs]
+
+    def identity(spec: FileSpec, row: dict[str, str]) -> tuple:
+        r = spec.roles
+        parts = [spec.kind, spec.account or row.get(r.get("account", ""), "")]
+        parts += [row[r[k]] for k in ("day", "starts", "ends") if k in r]
+        for level in ("campaign", "adset", "ad"):
+            parts.append(row[r[f"{level}_id"]] if f"{level}_id" in r else row.get(r.get(level, ""), ""))
+        parts += [row[r[k]] for k in ("age", "gender", "publisher_platform", "placement", "region", "country",
+                                      "attribution") if k in r]
+        return tuple(parts)
+
+    def end(spec: FileSpec, rows: list[dict[str, str]]) -> str:
+        key = spec.roles.get("ends") or spec.roles.get("day")
+        return max((dt.datetime.strptime(row[key], spec.date_format).date().isoformat() for row in rows),
+                   default="")
+
+    owner: dict[tuple, tuple[str, int]] = {}
+    for n, (spec, rows) in enumerate(bodies):
+        rank = (end(spec, rows), n)
+        for row in rows:
+            key = identity(spec, row)
+            owner[key] = max(owner.get(key, rank), rank)
+    return [(spec, [row for row in rows if owner[identity(spec, row)] == (end(spec, rows), n)])
+            for n, (spec, rows) in enumerate(bodies)]
+
+
 def _number(text: str, comma: bool) -> Decimal | None:
     text = text.strip()
     if text in ("", "-"):
@@ -464,8 +592,10 @@ def _number(text: str, comma: bool) -> Decimal | None:
     return Decimal(text.replace(".", "").replace(",", ".") if comma else text.replace(",", ""))
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def _read(path: Path, skip: int = 0) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip):
+            handle.readline()
         return list(csv.DictReader(handle))
 
 
@@ -479,20 +609,17 @@ def expected(specs: list[FileSpec]) -> dict:
     ads = [s for s in specs if s.kind == "meta"]
     views = sorted({s.breakdown for s in ads}, key=lambda b: "" if b == "none" else b)
     chosen = [s for s in ads if views and s.breakdown == views[0]]
+    chosen += [s for s in specs if s.kind in ("google", "pinterest")]
     out: dict = {}
-    for spec in chosen:
-        rows = _read(spec.path)
+    for spec, rows in _latest_rows(chosen):
         r = spec.roles
-        name_roles = [role for role in ("account", "campaign", "adset", "ad") if role in r]
-        if name_roles:  # the totals row names nothing
-            body = [row for row in rows if any(row[r[n]] for n in name_roles)]
-        else:  # an account-level export: the totals row has no day
-            body = [row for row in rows if "day" not in r or row[r["day"]]]
-        column_known = {role: any(_number(row[r[role]], spec.decimal_comma) is not None for row in body)
+        body = rows
+        # Whether a column holds data is a property of the whole file (re-exported rows included).
+        column_known = {role: any(_number(row[r[role]], spec.decimal_comma) is not None for row in _body(spec))
                         for role in ("purchases", "value", "roas", "results") if role in r}
         for row in body:
             account = row[r["account"]] if "account" in r else spec.account or "default"
-            if "day" in r or row[r["starts"]] == row[r["ends"]]:
+            if "day" in r or row[r["starts"]] == row[r["ends"]]:  # a day (daily exports carry their window too)
                 day = dt.datetime.strptime(row[r["day"] if "day" in r else r["starts"]], spec.date_format).date()
                 period = "{}-W{:02d}".format(*day.isocalendar()[:2])
             else:
@@ -509,6 +636,8 @@ def expected(specs: list[FileSpec]) -> dict:
             for role in ("spend", "impressions", "link_clicks"):
                 sums[role] += num(role)
             rtype = spec.result_types.get(row[r["result_type"]], row[r["result_type"]]) if "result_type" in r else ""
+            if spec.kind == "google":  # `1,790` impressions
+                sums["impressions"] += Decimal(row[r["impressions"]].replace(",", "")) - num("impressions")
             if "purchases" in r and column_known["purchases"]:
                 sums["purchases"] = (sums["purchases"] or 0) + num("purchases")
             elif "purchases" not in r and rtype and "purchase" in rtype.lower():
@@ -567,4 +696,16 @@ SHAPES = (
     Shape("adset_daily_two_columns", level="adset", accounts="column", ids=True),
     Shape("ad_daily_noday", grain="daily_noday", family="website"),
     Shape("ad_window_two_folders_ids", grain="window", accounts="folders", ids=True, tabs=True),
+    Shape("ad_daily_overlap", overlap=True, totals=True, store="orders"),
+    Shape("ad_daily_overlap_ids_dupnames", overlap=True, ids=True, dup_names=True),
+    Shape("ad_daily_dupnames_no_ids", dup_names=True, breakdowns=("age_gender",)),
+    Shape("ad_daily_with_google_pinterest", others=True, store="orders", bom=True),
+    Shape("campaign_daily_two_folders_others", level="campaign", accounts="folders", others=True, objective="mixed"),
+    Shape("ad_daily_de_overlap_placement", lang="de", overlap=True, ids=True),
+    Shape("adset_daily_it", level="adset", lang="it", family="website", breakdowns=("age_gender",), totals=True),
+    Shape("ad_daily_nl_leads", lang="nl", objective="leads"),
+    Shape("campaign_window_pl", level="campaign", grain="window", lang="pl"),
+    Shape("ad_daily_id_idr", lang="id", currency="IDR", family="website"),
+    Shape("ad_daily_tr", lang="tr", breakdowns=("country",)),
+    Shape("campaign_daily_ru_leads", level="campaign", lang="ru", objective="leads"),
 )

@@ -110,3 +110,11 @@ def test_first_contact_sums_match_the_files(shape: Shape, tmp_path: Path) -> Non
     want = with_window_results(expected(specs))
     got = run_in_process(tmp_path)
     assert differences(want, got) == []
+
+
+@pytest.mark.xfail(reason="purchases are Int64 in ad_insights: Google Ads' fractional conversions (1.33, data-driven "
+                          "attribution) are rounded per row; making purchases a float is a schema change", strict=True)
+def test_first_contact_google_fractional_conversions_sum_like_the_file(tmp_path: Path) -> None:
+    shape = Shape("google_fractional", others=True, fractional=True)
+    specs = write_folder(shape, tmp_path / "data" / "raw")
+    assert differences(with_window_results(expected(specs)), run_in_process(tmp_path)) == []
