@@ -58,6 +58,7 @@ class Shape:
     overlap: bool = False  # two daily exports overlapping by a week; the later one revises purchases
     dup_names: bool = False  # two ads of one ad set share a name (distinct IDs when exported)
     others: bool = False  # Google Ads and Pinterest exports next to the Meta ones
+    thousands: bool = False  # `1,234.56` / `1.234,56` / `1 234,56` as the UI language writes them
     fractional: bool = False  # Google Ads conversions split by data-driven attribution (1.33)
 
 
@@ -233,7 +234,19 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
     """One Ads Manager export of `rows`, with the headers, cells and quirks of the shape's UI language."""
     local, values, data = _catalogue(shape.lang)
     comma = bool(data.get("decimal_comma"))
-    date_format = "%d.%m.%Y" if shape.lang == "de" else "%Y-%m-%d"
+    date_format = {"de": "%d.%m.%Y", "pl": "%d.%m.%Y", "ru": "%d.%m.%Y", "tr": "%d.%m.%Y", "es": "%d/%m/%Y",
+                   "fr": "%d/%m/%Y", "it": "%d/%m/%Y", "pt": "%d/%m/%Y"}.get(shape.lang, "%Y-%m-%d")
+    group = {"en": ",", "fr": "\u00a0", "pl": "\u00a0", "ru": "\u00a0"}.get(shape.lang, ".")
+
+    def count(n: int) -> str:
+        return f"{n:,}".replace(",", group) if shape.thousands else str(n)
+
+    def money(cents: int) -> str:
+        text = _money(cents, comma)
+        if not shape.thousands:
+            return text
+        units, decimals = text[:-3], text[-3:]
+        return count(int(units)) + decimals
 
     def h(english: str) -> str:
         if "(<CUR>)" in english:
@@ -285,11 +298,11 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
     add("clicks", "Clicks (all)")
     add("link_clicks", "Link clicks")
     sales = shape.objective in ("sales", "mixed")
-    count, value = PURCHASE_COLUMNS[shape.family] if sales else (None, None)
-    if count:
-        add("purchases", count)
-    if value:
-        add("roas" if shape.family == "roas" else "value", value)
+    count_header, value_header = PURCHASE_COLUMNS[shape.family] if sales else (None, None)
+    if count_header:
+        add("purchases", count_header)
+    if value_header:
+        add("roas" if shape.family == "roas" else "value", value_header)
     if shape.objective == "traffic":
         pass  # a traffic account exports no purchase column at all
     header.append("* Custom CPL")
@@ -322,17 +335,17 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
             written = v("result_type", english)
             result_types[written] = english
             cells[roles["result_type"]] = written
-            cells[roles["results"]] = str(row.results)
-            cells[roles["cost_per_result"]] = _money(round(row.spend / row.results), comma)
-        cells[roles["spend"]] = _money(row.spend, comma)
-        cells[roles["impressions"]] = str(row.impressions)
-        cells[roles["reach"]] = str(row.reach)
-        cells[roles["clicks"]] = str(row.clicks)
-        cells[roles["link_clicks"]] = str(row.link_clicks) if row.link_clicks else ""
+            cells[roles["results"]] = count(row.results)
+            cells[roles["cost_per_result"]] = money(round(row.spend / row.results))
+        cells[roles["spend"]] = money(row.spend)
+        cells[roles["impressions"]] = count(row.impressions)
+        cells[roles["reach"]] = count(row.reach)
+        cells[roles["clicks"]] = count(row.clicks)
+        cells[roles["link_clicks"]] = count(row.link_clicks) if row.link_clicks else ""
         if "purchases" in roles and row.purchases:
-            cells[roles["purchases"]] = str(row.purchases)
+            cells[roles["purchases"]] = count(row.purchases)
         if "value" in roles and row.value:
-            cells[roles["value"]] = _money(row.value, comma)
+            cells[roles["value"]] = money(row.value)
         if "roas" in roles and row.value and row.spend:
             roas = f"{row.value / row.spend:.6f}"
             cells[roles["roas"]] = roas.replace(".", ",") if comma else roas
@@ -343,11 +356,11 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         total = dict.fromkeys(header, "")
         total[roles["starts"]] = min(r.start for r in rows).strftime(date_format)
         total[roles["ends"]] = max(r.end for r in rows).strftime(date_format)
-        total[roles["spend"]] = _money(sum(r.spend for r in rows), comma)
-        total[roles["impressions"]] = str(sum(r.impressions for r in rows))
-        total[roles["link_clicks"]] = str(sum(r.link_clicks for r in rows))
+        total[roles["spend"]] = money(sum(r.spend for r in rows))
+        total[roles["impressions"]] = count(sum(r.impressions for r in rows))
+        total[roles["link_clicks"]] = count(sum(r.link_clicks for r in rows))
         if "purchases" in roles:
-            total[roles["purchases"]] = str(sum(r.purchases for r in rows))
+            total[roles["purchases"]] = count(sum(r.purchases for r in rows))
         lines.insert(0, total)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig" if shape.bom else "utf-8", newline="") as handle:
@@ -589,6 +602,7 @@ def _number(text: str, comma: bool) -> Decimal | None:
     text = text.strip()
     if text in ("", "-"):
         return None
+    text = text.replace("\u00a0", "").replace(" ", "")
     return Decimal(text.replace(".", "").replace(",", ".") if comma else text.replace(",", ""))
 
 
@@ -708,4 +722,8 @@ SHAPES = (
     Shape("ad_daily_id_idr", lang="id", currency="IDR", family="website"),
     Shape("ad_daily_tr", lang="tr", breakdowns=("country",)),
     Shape("campaign_daily_ru_leads", level="campaign", lang="ru", objective="leads"),
+    Shape("campaign_window_en_thousands", level="campaign", grain="window", thousands=True, totals=True),
+    Shape("campaign_window_de_thousands", level="campaign", grain="window", lang="de", thousands=True),
+    Shape("campaign_window_fr_thousands", level="campaign", grain="window", lang="fr", thousands=True, bom=True),
+    Shape("adset_daily_es_thousands", level="adset", lang="es", thousands=True, family="website"),
 )
