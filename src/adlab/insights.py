@@ -905,7 +905,8 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                 continue
             key = tuple(totals[k] for k in keys)
             frequency = frequencies.get(key) if level == "ad" else None
-            main = main_results.get(key) if totals.get("purchases") is None else None
+            main = main_results.get(key)
+            main = main if by_results(totals.get("purchases"), main) else None
             if main is not None:
                 same = account_results.filter(pl.col("result_type") == main["result_type"])
                 benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
@@ -935,6 +936,16 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                 else round(main["cost_per_result"], 6),
             })
     return pl.DataFrame(rows, schema=schema).sort("level", "campaign", "adset", "ad", nulls_last=True)
+
+
+def by_results(purchases: int | None, main: dict | None) -> bool:
+    """Whether an entity is judged by the cost per result of its main result type instead of by purchases.
+
+    When its purchases are unknown, and when its spend went mostly to another objective (leads, messaging,
+    traffic): a leads campaign of an account that also sells has 0 purchases in the export, which is no
+    reason to pause it.
+    """
+    return main is not None and (purchases is None or "purchase" not in (main["result_type"] or "").lower())
 
 
 def _main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple, dict]:
@@ -1038,9 +1049,9 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         label += f" ({LEVEL_WORDS[parents.columns[-1]]} {quoted(parents.row(0)[-1])})"
     elif parents is not None:
         label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
-    if totals.get("purchases") is None and results_daily is not None:
+    if results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
-        if mine.height:
+        if mine.height and by_results(totals.get("purchases"), mine.row(0, named=True)):
             return _verdict_by_results(mine, results_in(results_daily, period), label, period, params, fatigue_row,
                                        currency, {"level": level, "entity": exact, "own_end": own_end,
                                                   "end_all": end_all})
