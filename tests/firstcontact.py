@@ -32,6 +32,9 @@ PURCHASE_COLUMNS = {  # family -> (count header, value header)
     "roas": ("Purchases", "Purchase ROAS (return on ad spend)"),  # ROAS x spend, no value column
     "results": (None, None),  # no purchase column: Results of purchase-type rows
 }
+INDICATORS = {"Website purchases": "actions:offsite_conversion.fb_pixel_purchase", "Leads": "actions:lead",
+              "Messaging conversations started": "actions:onsite_conversion.messaging_conversation_started_7d",
+              "Link clicks": "actions:link_click"}
 RESULT_TYPES = {"sales": "Website purchases", "leads": "Leads", "messaging": "Messaging conversations started",
                 "traffic": "Link clicks"}
 
@@ -59,6 +62,11 @@ class Shape:
     dup_names: bool = False  # two ads of one ad set share a name (distinct IDs when exported)
     others: bool = False  # Google Ads and Pinterest exports next to the Meta ones
     thousands: bool = False  # `1,234.56` / `1.234,56` / `1 234,56` as the UI language writes them
+    indicator: bool = False  # `Result indicator` (actions:offsite_conversion.fb_pixel_purchase), `Cost per results`
+    nested: bool = False  # window exports: the whole period and its last week, both ending on the same day
+    range_window: bool = False  # daily rows carry the export's whole range in Reporting starts / ends
+    zeros: bool = False  # `0` written where Ads Manager usually leaves the cell blank
+    meta: bool = True  # False: a store without ad exports
     fractional: bool = False  # Google Ads conversions split by data-driven attribution (1.33)
 
 
@@ -289,9 +297,9 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
     add("attribution", "Attribution setting")
     has_results = shape.objective != "mixed" or shape.level != "account"
     if has_results:
-        add("result_type", "Result type")
+        add("result_type", "Result indicator" if shape.indicator else "Result type")
         add("results", "Results")
-        add("cost_per_result", "Cost per result")
+        add("cost_per_result", "Cost per results" if shape.indicator else "Cost per result")
     add("spend", "Amount spent (CUR)")
     add("impressions", "Impressions")
     add("reach", "Reach")
@@ -314,8 +322,9 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
     lines = []
     for row in rows:
         cells = dict.fromkeys(header, "")
-        cells[roles["starts"]] = row.start.strftime(date_format)
-        cells[roles["ends"]] = row.end.strftime(date_format)
+        span = (min(r.start for r in rows), max(r.end for r in rows)) if shape.range_window else (row.start, row.end)
+        cells[roles["starts"]] = span[0].strftime(date_format)
+        cells[roles["ends"]] = span[1].strftime(date_format)
         if "account" in roles:
             cells[roles["account"]] = row.account
         for name in names:
@@ -332,8 +341,9 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         cells[roles["attribution"]] = v("attribution_setting", row.attribution)
         if has_results and row.results:
             english = RESULT_TYPES[row.objective]
-            written = v("result_type", english)
-            result_types[written] = english
+            written = INDICATORS[english] if shape.indicator else v("result_type", english)
+            if not shape.indicator:  # an indicator is kept as written: it is its own type
+                result_types[written] = english
             cells[roles["result_type"]] = written
             cells[roles["results"]] = count(row.results)
             cells[roles["cost_per_result"]] = money(round(row.spend / row.results))
@@ -341,10 +351,10 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         cells[roles["impressions"]] = count(row.impressions)
         cells[roles["reach"]] = count(row.reach)
         cells[roles["clicks"]] = count(row.clicks)
-        cells[roles["link_clicks"]] = count(row.link_clicks) if row.link_clicks else ""
-        if "purchases" in roles and row.purchases:
+        cells[roles["link_clicks"]] = count(row.link_clicks) if row.link_clicks or shape.zeros else ""
+        if "purchases" in roles and (row.purchases or shape.zeros):
             cells[roles["purchases"]] = count(row.purchases)
-        if "value" in roles and row.value:
+        if "value" in roles and (row.value or shape.zeros):
             cells[roles["value"]] = money(row.value)
         if "roas" in roles and row.value and row.spend:
             roas = f"{row.value / row.spend:.6f}"
@@ -412,6 +422,7 @@ def _write_orders(path: Path, rng: random.Random, currency: str) -> FileSpec:
 def _write_analytics(path: Path, rng: random.Random) -> FileSpec:
     """A Shopify Analytics `Total sales over time` report, daily."""
     header = ["Day", "Orders", "Gross sales", "Discounts", "Returns", "Net sales", "Shipping", "Taxes", "Total sales"]
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(header)
@@ -434,6 +445,10 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
         folder = raw / account if shape.accounts == "folders" else raw
         days = _ad_days(shape, account, seed * 10 + n)
         windows = WINDOWS if shape.grain == "window" else (None,)
+        if shape.nested:
+            windows = ((START, START + dt.timedelta(days=DAYS - 1)), WINDOWS[1])
+        if not shape.meta:
+            windows = ()
         suffix = f"_{account}" if shape.accounts == "column" else ""
         if shape.overlap:  # days 0-13 exported, then days 7-20 re-exported with late purchases on days 7-13
             first = [r for r in days if r.day <= START + dt.timedelta(days=13)]
@@ -726,4 +741,9 @@ SHAPES = (
     Shape("campaign_window_de_thousands", level="campaign", grain="window", lang="de", thousands=True),
     Shape("campaign_window_fr_thousands", level="campaign", grain="window", lang="fr", thousands=True, bom=True),
     Shape("adset_daily_es_thousands", level="adset", lang="es", thousands=True, family="website"),
+    Shape("ad_daily_indicator_results_only", indicator=True, family="results", objective="mixed"),
+    Shape("ad_window_nested_roas", grain="window", nested=True, family="roas", ids=True),
+    Shape("ad_daily_range_window_zeros", range_window=True, zeros=True, totals=True, breakdowns=("placement",)),
+    Shape("store_only_orders", meta=False, store="orders"),
+    Shape("store_only_analytics", meta=False, store="analytics"),
 )
