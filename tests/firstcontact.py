@@ -67,6 +67,9 @@ class Shape:
     range_window: bool = False  # daily rows carry the export's whole range in Reporting starts / ends
     zeros: bool = False  # `0` written where Ads Manager usually leaves the cell blank
     meta: bool = True  # False: a store without ad exports
+    lifetime: bool = False  # a daily export and, beside it, a lifetime export (one row per ad, no Day)
+    coarser: tuple[str, ...] = ()  # the same days exported again at these levels (campaign, adset, account)
+    account_breakdown: bool = False  # plus an account-level Age x Gender export (no name column)
     fractional: bool = False  # Google Ads conversions split by data-driven attribution (1.33)
 
 
@@ -83,6 +86,7 @@ class FileSpec:
     breakdown: str = "none"
     result_types: dict[str, str] = field(default_factory=dict)  # written result type -> English
     skip: int = 0  # title lines above the header
+    level: str = "ad"
 
 
 def _catalogue(lang: str) -> tuple[dict[str, str], dict[str, dict[str, str]], dict]:
@@ -377,7 +381,8 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         writer = csv.DictWriter(handle, header, quoting=csv.QUOTE_MINIMAL)
         handle.write(",".join(f'"{name}"' if " " in name or "(" in name else name for name in header) + "\r\n")
         writer.writerows(lines)
-    return FileSpec(path, "meta", roles, comma, date_format, account_folder, breakdown, result_types)
+    return FileSpec(path, "meta", roles, comma, date_format, account_folder, breakdown, result_types,
+                    level=shape.level)
 
 
 def _stable_id(account: str, ident: str, level: str) -> str:
@@ -444,12 +449,28 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
     for n, account in enumerate(accounts):
         folder = raw / account if shape.accounts == "folders" else raw
         days = _ad_days(shape, account, seed * 10 + n)
+        suffix = f"_{account}" if shape.accounts == "column" else ""
         windows = WINDOWS if shape.grain == "window" else (None,)
         if shape.nested:
             windows = ((START, START + dt.timedelta(days=DAYS - 1)), WINDOWS[1])
         if not shape.meta:
             windows = ()
-        suffix = f"_{account}" if shape.accounts == "column" else ""
+        for level in shape.coarser:
+            coarse = Shape(**{**shape.__dict__, "level": level, "coarser": (), "breakdowns": ()})
+            for w, window in enumerate(WINDOWS if shape.grain == "window" else (None,)):
+                specs.append(_write_meta(coarse, _roll(days, level, window),
+                                         folder / f"Meta-Ads-{level}-level{w}{suffix}.csv", "none",
+                                         account if shape.accounts == "folders" else None, rng))
+        if shape.account_breakdown:
+            whole = Shape(**{**shape.__dict__, "level": "account", "account_breakdown": False})
+            specs.append(_write_meta(whole, _broken_down(_roll(days, "account", None), "age_gender", rng),
+                                     folder / f"Meta-Ads-account-age-gender{suffix}.csv", "age_gender",
+                                     account if shape.accounts == "folders" else None, rng))
+        if shape.lifetime:
+            lifetime = Shape(**{**shape.__dict__, "grain": "window", "lifetime": False, "totals": True})
+            specs.append(_write_meta(lifetime, _roll(days, shape.level, (START, START + dt.timedelta(days=DAYS - 1))),
+                                     folder / f"Meta-Ads-lifetime{suffix}.csv", "none",
+                                     account if shape.accounts == "folders" else None, rng))
         if shape.overlap:  # days 0-13 exported, then days 7-20 re-exported with late purchases on days 7-13
             first = [r for r in days if r.day <= START + dt.timedelta(days=13)]
             later = [_revised(r) if r.day <= START + dt.timedelta(days=13) else r
@@ -580,6 +601,14 @@ def _body(spec: FileSpec) -> list[dict[str, str]]:
     return [row for row in rows if "day" not in r or row[r["day"]]]
 
 
+def _where(spec: FileSpec, row: dict[str, str]) -> tuple:
+    """(platform, account, day or window, campaign) of a row: the grain at which the finest level is chosen."""
+    r = spec.roles
+    return (spec.kind, spec.account or row.get(r.get("account", ""), ""),
+            *[row[r[k]] for k in ("day", "starts", "ends") if k in r and (k != "starts" or "day" not in r)],
+            row.get(r.get("campaign", ""), ""))
+
+
 def _latest_rows(specs: list[FileSpec]) -> list[tuple[FileSpec, list[dict[str, str]]]]:
     """Each file's rows minus those a file whose reporting window ends later also has (a re-export wins).
 
@@ -640,9 +669,25 @@ def expected(specs: list[FileSpec]) -> dict:
     chosen = [s for s in ads if views and s.breakdown == views[0]]
     chosen += [s for s in specs if s.kind in ("google", "pinterest")]
     out: dict = {}
-    for spec, rows in _latest_rows(chosen):
+    latest = _latest_rows(chosen)
+    # Per (account, day or window, campaign) only the finest level exported counts: an ad-level and a
+    # campaign-level export of the same days describe the same spend; an account-level row (no campaign)
+    # describes all campaigns, so it counts only when nothing finer was exported for that day.
+    rank = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
+    finest: dict[tuple, int] = {}
+    for spec, rows in latest:
+        for row in rows:
+            where = _where(spec, row)
+            for key in (where, where[:-1]):
+                finest[key] = max(finest.get(key, -1), rank[spec.level])
+
+    def counted(spec: FileSpec, row: dict[str, str]) -> bool:
+        where = _where(spec, row)
+        return finest[where] == rank[spec.level] and (spec.level != "account" or finest[where[:-1]] == 0)
+
+    for spec, rows in latest:
         r = spec.roles
-        body = rows
+        body = [row for row in rows if counted(spec, row)]
         # Whether a column holds data is a property of the whole file (re-exported rows included).
         column_known = {role: any(_number(row[r[role]], spec.decimal_comma) is not None for row in _body(spec))
                         for role in ("purchases", "value", "roas", "results") if role in r}
@@ -745,5 +790,10 @@ SHAPES = (
     Shape("ad_window_nested_roas", grain="window", nested=True, family="roas", ids=True),
     Shape("ad_daily_range_window_zeros", range_window=True, zeros=True, totals=True, breakdowns=("placement",)),
     Shape("store_only_orders", meta=False, store="orders"),
+    Shape("ad_daily_and_lifetime", lifetime=True, store="orders", objective="mixed"),
+    Shape("ad_daily_plus_campaign_and_account_level", coarser=("campaign", "account"), ids=True),
+    Shape("ad_daily_plus_account_age_gender", account_breakdown=True, store="orders"),
+    Shape("ad_window_plus_account_level", grain="window", coarser=("account",), family="website"),
+    Shape("adset_daily_plus_campaign_level_fr", level="adset", lang="fr", coarser=("campaign",), totals=True),
     Shape("store_only_analytics", meta=False, store="analytics"),
 )

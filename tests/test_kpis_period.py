@@ -164,3 +164,21 @@ def test_window_results_summary_gives_the_windows_results_by_type_for_summary_js
         {"result_type": "Leads", "spend": 60.0, "results": 5.0, "cost_per_result": 12.0},
         {"result_type": "Website purchases", "spend": 50.0, "results": 1.0, "cost_per_result": 50.0},
     ]
+
+
+def test_compute_kpis_period_leaves_out_an_account_level_window_row_beside_finer_rows():
+    # Found by the first-contact harness: an account-level window export (no names) beside an ad-level one
+    # of the same window doubled its spend. W1: ads 100 + 50 = 150; the account row says 150 again.
+    # W2 has only an account-level row (30): it counts.
+    base = {"platform_source": "meta", "breakdown": "none", "source_file": "f.csv", "source_row": 2}
+    rows = [
+        {**base, "level": "ad", "window_start": W1[0], "date": W1[1], "campaign": "C1", "adset": "S1", "ad": "A1",
+         "spend": 100.0},
+        {**base, "level": "ad", "window_start": W1[0], "date": W1[1], "campaign": "C2", "adset": "S2", "ad": "A2",
+         "spend": 50.0},
+        {**base, "level": "account", "window_start": W1[0], "date": W1[1], "spend": 150.0},
+        {**base, "level": "account", "window_start": W2[0], "date": W2[1], "spend": 30.0},
+    ]
+    period = compute_kpis_period(conform(pl.DataFrame(rows), AD_INSIGHTS))
+    totals = period.group_by("window_start").agg(pl.col("spend").sum()).sort("window_start")
+    assert totals.rows() == [(W1[0], 150.0), (W2[0], 30.0)]

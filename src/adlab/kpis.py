@@ -116,7 +116,7 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     frame = frame.with_columns(
         pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8).alias("level_rank")
     )
-    finest = pl.col("level_rank") == pl.col("level_rank").max().over("date", "platform_source", "account", "campaign")
+    finest = finest_level(pl.col("level_rank"), ["date", "platform_source", "account"])
     chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
     one_view = chosen_breakdown == chosen_breakdown.min().over("date", "platform_source", *ENTITY)
     attribution = pl.col("attribution_setting").fill_null("")
@@ -126,6 +126,16 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     for keep in varies:
         frame = frame.filter(keep)
     return frame.drop("level_rank")
+
+
+def finest_level(rank: pl.Expr, where: list[str]) -> pl.Expr:
+    """Whether a row is of the finest level exported for its campaign (`where` + campaign).
+
+    An account-level row names no campaign: it describes the spend of every campaign, so it counts only
+    where no campaign, ad set or ad row exists for the same `where` (else the spend would count twice).
+    """
+    account_level = rank == LEVEL_RANK["account"]
+    return (rank == rank.max().over(*where, "campaign")) & ~(account_level & (rank.max().over(*where) > 0))
 
 
 def _varies(ad_insights: pl.DataFrame | pl.LazyFrame, filters: dict[str, pl.Expr]) -> list[pl.Expr]:
@@ -504,7 +514,7 @@ def breakdown_view(ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str) -> 
         & (pl.col("window_start").is_null() | (pl.col("window_start") == pl.col("date")))
     )
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
-    finest = rank == rank.max().over("date", "platform_source", "campaign")
+    finest = finest_level(rank, ["date", "platform_source", "account"])
     attribution = pl.col("attribution_setting").fill_null("")
     return frame.filter(finest).filter(attribution == attribution.min())
 
@@ -671,7 +681,7 @@ def window_view(ad_insights: pl.DataFrame | pl.LazyFrame, *, other_attribution: 
     first_attribution = attribution == attribution.min().over(*window, *ENTITY)
     return (
         window_rows(ad_insights)
-        .filter(rank == rank.max().over(*window, "account", "campaign"))
+        .filter(finest_level(rank, [*window, "account"]))
         .filter(chosen_breakdown == chosen_breakdown.min().over(*window, *ENTITY))
         .filter(~first_attribution if other_attribution else first_attribution)
     )
@@ -824,7 +834,7 @@ def window_breakdown_rollup(
     rows = (
         window_rows(ad_insights)
         .filter((pl.col("breakdown") == breakdown) & (pl.col("window_start") == start) & (pl.col("window_end") == end))
-        .filter(rank == rank.max().over("platform_source", "campaign"))
+        .filter(finest_level(rank, ["platform_source", "account"]))
         .filter(attribution == attribution.min())
     )
     return rollup(rows, by)
