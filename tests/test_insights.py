@@ -311,3 +311,13 @@ def test_best_for_segment_without_a_breakdown_export_says_what_is_missing(plante
     ad_insights, kpis_daily = planted
     with pytest.raises(AdlabError, match="needs a Platform x Placement breakdown export"):
         best_for_segment(kpis_daily, ad_insights, {"publisher_platform": "instagram"}, PARAMS)
+
+
+def test_judge_without_a_conversion_value_never_calls_roas_zero():
+    # Found by the first-contact harness: purchases known (from Results) but no conversion value column, and
+    # the verdict read "Keep: ... ROAS 0.00 is between break-even 2.00 and target 2.5". 204.13 spent on
+    # 11 purchases: CPA 18.56 vs target 40; ROAS unknown.
+    judged = judge({"spend": 204.13, "purchases": 11, "purchase_value": None}, Params())
+    assert judged.action == "keep"
+    assert judged.reason == "CPA 18.56 vs target 40; ROAS – (the export has no purchase conversion value)"
+    assert judged.figures["p_roas_above_target"] is None and judged.figures["p_roas_below_breakeven"] is None

@@ -760,10 +760,13 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
                          "targets; export with purchases and purchase value", None,
                          {**figures, "p_roas_above_target": None, "p_roas_below_breakeven": None})
     purchases = figures.get("purchases") or 0
+    # Purchases without a conversion value (no value or ROAS column): ROAS is unknown, not 0, so no ROAS rule.
+    value_known = figures.get("purchase_value") is not None
     value = figures.get("purchase_value") or 0.0
     breakeven = targets.breakeven_roas
-    above = prob_roas_above(targets.roas, purchases, value, spend, account_aov)
-    below = None if (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None else 1 - p
+    above = prob_roas_above(targets.roas, purchases, value, spend, account_aov) if value_known else None
+    below = None if not value_known or (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None \
+        else 1 - p
     figures = {**figures, "p_roas_above_target": above, "p_roas_below_breakeven": below}
     stop_loss = settings.stop_loss_cpa_multiple * targets.cpa
     if purchases == 0 and spend >= stop_loss:
@@ -783,6 +786,9 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
     if purchases < settings.min_purchases and spend < stop_loss:
         return Judgement("wait", f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
                          None if below is None else 1 - below, figures)
+    if not value_known:
+        cpa = f"CPA {spend / purchases:,.2f} vs target {targets.cpa:g}" if purchases else "no purchase yet"
+        return Judgement("keep", f"{cpa}; ROAS {MISSING} (the export has no purchase conversion value)", None, figures)
     roas = value / spend if spend else 0.0
     return Judgement("keep", f"ROAS {roas:.2f} is between break-even {breakeven:.2f} and target {targets.roas:g}, "
                      "or not yet credibly outside it", None if below is None else 1 - below, figures)
