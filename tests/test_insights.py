@@ -320,4 +320,4 @@ def test_judge_without_a_conversion_value_never_calls_roas_zero():
     judged = judge({"spend": 204.13, "purchases": 11, "purchase_value": None}, Params())
     assert judged.action == "keep"
     assert judged.reason == "CPA 18.56 vs target 40; ROAS – (the export has no purchase conversion value)"
-    assert judged.figures["p_roas_above_target"] is None and judged.figures["p_roas_below_breakeven"] is None
+    assert (judged.figures["p_roas_above_target"], judged.figures["p_roas_below_breakeven"]) == (None, None)
