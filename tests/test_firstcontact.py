@@ -7,12 +7,16 @@ tables, and compared per (account, ISO week or reporting window) with sums taken
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
+from adlab.cli import app
 from adlab.ingest import choose_inputs, ingest
 from adlab.kpis import (
     compute_kpis_daily,
@@ -24,6 +28,7 @@ from adlab.kpis import (
     window_results,
 )
 from adlab.quality import validate_table
+from conftest import copy_project, dvc
 from firstcontact import SHAPES, Shape, expected, write_folder
 
 FIRST, LAST = dt.date(2004, 1, 1), dt.date(2100, 1, 1)
@@ -118,3 +123,40 @@ def test_first_contact_google_fractional_conversions_sum_like_the_file(tmp_path:
     shape = Shape("google_fractional", others=True, fractional=True)
     specs = write_folder(shape, tmp_path / "data" / "raw")
     assert differences(with_window_results(expected(specs)), run_in_process(tmp_path)) == []
+
+
+BAD_WORDS = re.compile(r"\b(None|nan|NaN|null)\b")
+
+
+def visible_text(html: str) -> str:
+    """A page's text outside <script> and <style>."""
+    return re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+
+
+@pytest.mark.slow
+def test_first_contact_dvc_repro_summary_pages_and_answers_match_the_files(tmp_path: Path) -> None:
+    # One full run on a mixed folder: ad-level daily export with IDs, an account-level Age x Gender export of
+    # the same days, a sales and a leads campaign, an orders export. summary.json's week must equal the csv sums.
+    shape = Shape("e2e_mixed", objective="mixed", ids=True, totals=True, bom=True, account_breakdown=True,
+                  store="orders")
+    project = copy_project(tmp_path / "project")
+    specs = write_folder(shape, project / "data" / "raw")
+    result = dvc(project, "repro")
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((project / "metrics" / "summary.json").read_text())
+    want = expected(specs)
+    week = summary["week"]
+    ads, store = want[("default", week)], want[("store", week)]
+    got = {m: summary[m] for m in (*METRICS, "orders", "revenue")}
+    assert got == pytest.approx({**{m: float(ads[m]) for m in METRICS}, "orders": store["orders"],
+                                 "revenue": float(store["revenue"])})
+    assert {row["result_type"]: row["results"] for row in summary["results"]} == pytest.approx(
+        {rtype: float(n) for rtype, n in ads["results"].items()})
+    for page in (project / "reports").rglob("*.html"):
+        assert not BAD_WORDS.search(visible_text(page.read_text())), page
+    for question in ("Why did my ROAS drop last week?", "Should I pause ACM | C1 Leads?",
+                     "Which ad is performing best with women aged 25-34?"):
+        answer = CliRunner().invoke(app, ["--project", str(project), "ask", question])
+        assert answer.exit_code == 0, answer.output
+        assert not BAD_WORDS.search(answer.output), answer.output
+        assert "without a single purchase" not in answer.output

@@ -31,7 +31,7 @@ from adlab.insights import (
 from adlab.kpis import compute_kpis_daily, log_split
 from adlab.params import Params
 from adlab.quality import validate_table
-from adlab.schema import AD_METRICS
+from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 
 PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
 DAY = dt.date(2026, 11, 23)
@@ -321,3 +321,35 @@ def test_judge_without_a_conversion_value_never_calls_roas_zero():
     assert judged.action == "keep"
     assert judged.reason == "CPA 18.56 vs target 40; ROAS – (the export has no purchase conversion value)"
     assert (judged.figures["p_roas_above_target"], judged.figures["p_roas_below_breakeven"]) == (None, None)
+
+
+def segment_insights(with_ad_level: bool) -> pl.DataFrame:
+    """Women 25-34 on 16 Nov 2026: an account-level Age x Gender export (no names, 300 spent, 900 value) and,
+    if asked, the ad-level one of the same day (ad A 200 spent / 800 value, ad B 100 / 100)."""
+    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "breakdown": "age_gender", "age": "25-34",
+            "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2}
+    rows = [{**base, "level": "account", "spend": 300.0, "purchases": 12, "purchase_value": 900.0}]
+    if with_ad_level:
+        rows += [{**base, "level": "ad", "campaign": "C", "adset": "S", "ad": ad, "spend": spend, "purchases": n,
+                  "purchase_value": value} for ad, spend, n, value in (("A", 200.0, 8, 800.0), ("B", 100.0, 6, 100.0))]
+    return conform(pl.DataFrame(rows), AD_INSIGHTS)
+
+
+def test_best_for_segment_of_an_account_level_breakdown_gives_the_segment_not_a_nameless_ad():
+    # Found by the first-contact harness: it answered "Best ad for women aged 25-34: (no name)" (and polars
+    # warned about comparing with None on the terminal). 300 spent, 900 value: ROAS 3.00.
+    frame = segment_insights(with_ad_level=False)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS)
+    assert answer.headline == (
+        "Not enough data: the breakdown export names no ads (it was exported at account level), so ads cannot be "
+        "ranked for women aged 25-34; women aged 25-34 overall: ROAS 3.00 on 300.00 spend (2026-11-16).")
+
+
+def test_best_for_segment_ranks_the_ad_level_breakdown_without_the_account_level_rows():
+    # Beside the ad-level rows, the account-level row (the same 300 again) is neither an entity nor added:
+    # A: 800 / 200 = ROAS 4.00 is the best; overall 900 / 300 = 3.00.
+    frame = segment_insights(with_ad_level=True)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS)
+    assert answer.data["best"]["ad"] == "A"
+    assert [row["ad"] for row in answer.data["ranked"].iter_rows(named=True)] == ["A", "B"]
+    assert "women aged 25-34 overall: ROAS 3.00 on 300.00 spend" in answer.text()

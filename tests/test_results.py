@@ -305,4 +305,6 @@ def test_a_leads_campaign_of_a_selling_account_is_judged_by_cost_per_lead_not_pa
     answer = ask("Should I pause L?", workspace(frame))
     assert not answer.headline.startswith("Pause"), answer.headline
     assert "30 Leads on 300.00 USD spend" in answer.text()
+    assert "Its spend bought Leads, not purchases. Judged by cost per lead instead" in answer.text()
+    assert "Purchases are unknown" not in answer.text()
     assert not any(word in answer.text() for word in NEVER_SHOWN)

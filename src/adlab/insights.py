@@ -21,8 +21,10 @@ from adlab.errors import AdlabError
 from adlab.kpis import (
     KPI_FACTORS,
     KPI_FRACTIONS,
+    LEVEL_RANK,
     RESULT_FRACTIONS,
     complete_weeks,
+    finest_level,
     is_purchase_type,
     log_split,
     ratio,
@@ -591,6 +593,9 @@ def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) 
                          "data. " + CAN_ANSWER)
     attribution = rows["attribution_setting"].fill_null("").min()
     rows = rows.filter(pl.col("attribution_setting").fill_null("") == attribution)
+    # An account-level breakdown beside an ad-level one describes the same spend: the finest level only.
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
+    rows = rows.filter(finest_level(rank, ["date", "platform_source", "account"]))
     end = rows["date"].max()
     period = Period(max(rows["date"].min(), end - dt.timedelta(days=days - 1)), end)
     matches = pl.all_horizontal(
@@ -645,7 +650,16 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
         return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
                       ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
-    ranked = best_performers(frame, level, kpi, min_spend, settings.segment_min_purchases)
+    if frame[level].is_null().all():
+        # A breakdown export without the level's names (account level): the segment's figures, no ranking.
+        overall = _totals(frame)
+        return Answer(
+            f"Not enough data: the breakdown export names no {word}s (it was exported at account level), so "
+            f"{word}s cannot be ranked for {who}; {who} overall: {name} {kpi_text(kpi, overall.get(kpi), currency)} "
+            f"on {money(overall.get('spend'), currency)} spend ({period.label()}).",
+            [f"Export the breakdown at {word} level to rank them."])
+    ranked = best_performers(frame.filter(pl.col(level).is_not_null()), level, kpi, min_spend,
+                             settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     overall = _totals(frame)
     gate = f"at least {money(min_spend, currency)} spend" + (
@@ -1060,7 +1074,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         if mine.height and by_results(totals.get("purchases"), mine.row(0, named=True)):
             return _verdict_by_results(mine, results_in(results_daily, period), label, period, params, fatigue_row,
                                        currency, {"level": level, "entity": exact, "own_end": own_end,
-                                                  "end_all": end_all})
+                                                  "end_all": end_all, "purchases": totals.get("purchases")})
     action = ACTIONS[judged.action]
     confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
     headline = f"{action}: {label}: {judged.reason}{confidence}."
@@ -1117,7 +1131,9 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
     own_end, end_all = where["own_end"], where["end_all"]
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
-        PURCHASES_UNKNOWN + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
+        (PURCHASES_UNKNOWN if where.get("purchases") is None else
+         f"Its spend bought {kind}, not purchases.")
+        + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
         "the same days (no target is set for it).",
         f"{count_text(main['results'])} {kind} on {money(main['spend'], currency)} spend: cost per {unit} "
         f"{cost_text(main['cost_per_result'], currency)} vs the account's {cost_text(benchmark, currency)}; "
