@@ -463,9 +463,10 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
                                          account if shape.accounts == "folders" else None, rng))
         if shape.account_breakdown:
             whole = Shape(**{**shape.__dict__, "level": "account", "account_breakdown": False})
-            specs.append(_write_meta(whole, _broken_down(_roll(days, "account", None), "age_gender", rng),
-                                     folder / f"Meta-Ads-account-age-gender{suffix}.csv", "age_gender",
-                                     account if shape.accounts == "folders" else None, rng))
+            for w, window in enumerate(WINDOWS if shape.grain == "window" else (None,)):
+                specs.append(_write_meta(whole, _broken_down(_roll(days, "account", window), "age_gender", rng),
+                                         folder / f"Meta-Ads-account-age-gender{w}{suffix}.csv", "age_gender",
+                                         account if shape.accounts == "folders" else None, rng))
         if shape.lifetime:
             lifetime = Shape(**{**shape.__dict__, "grain": "window", "lifetime": False, "totals": True})
             specs.append(_write_meta(lifetime, _roll(days, shape.level, (START, START + dt.timedelta(days=DAYS - 1))),
@@ -789,6 +790,15 @@ SHAPES = (
     Shape("ad_daily_indicator_results_only", indicator=True, family="results", objective="mixed"),
     Shape("ad_window_nested_roas", grain="window", nested=True, family="roas", ids=True),
     Shape("ad_daily_range_window_zeros", range_window=True, zeros=True, totals=True, breakdowns=("placement",)),
+    Shape("account_window_breakdown_only_age", level="account", grain="window", breakdowns=("age_gender",),
+          breakdown_only=True, lang="it"),
+    Shape("ad_window_breakdowns_plus_account_age", grain="window", breakdowns=("placement",), account_breakdown=True),
+    Shape("adset_daily_two_columns_fr_totals", level="adset", accounts="column", lang="fr", ids=True,
+          breakdowns=("region",)),
+    Shape("ad_daily_id_thousands", lang="id", currency="IDR", thousands=True, totals=True),
+    Shape("ad_daily_noday_totals_leads", grain="daily_noday", objective="leads", totals=True, ids=True),
+    Shape("campaign_daily_two_folders_column", level="campaign", accounts="folders", coarser=("account",),
+          objective="messaging"),
     Shape("store_only_orders", meta=False, store="orders"),
     Shape("ad_daily_and_lifetime", lifetime=True, store="orders", objective="mixed"),
     Shape("ad_daily_plus_campaign_and_account_level", coarser=("campaign", "account"), ids=True),
