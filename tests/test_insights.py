@@ -18,6 +18,7 @@ from adlab.insights import (
     _funnel_break,
     best_for_segment,
     contributions,
+    explain_any,
     explain_change,
     find_entity,
     judge,
@@ -353,3 +354,20 @@ def test_best_for_segment_ranks_the_ad_level_breakdown_without_the_account_level
     assert answer.data["best"]["ad"] == "A"
     assert [row["ad"] for row in answer.data["ranked"].iter_rows(named=True)] == ["A", "B"]
     assert "women aged 25-34 overall: ROAS 3.00 on 300.00 spend" in answer.text()
+
+
+def test_explain_any_roas_without_a_conversion_value_explains_cpa_and_says_roas_is_unknown():
+    # Found by the first-contact harness: purchases known (from Results) but no value column, and "Why did my
+    # ROAS drop last week?" stopped with "the export has no `purchase_value` column". Week of 9 Nov: 100 spent,
+    # 4 purchases (CPA 25.00); week of 16 Nov: 150 spent, 3 purchases (CPA 50.00): CPA rose 100%.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 10000,
+            "link_clicks": 100}
+    frame = conform(pl.DataFrame([{**base, "date": dt.date(2026, 11, 10), "spend": 100.0, "purchases": 4},
+                                  {**base, "date": dt.date(2026, 11, 17), "spend": 150.0, "purchases": 3}]),
+                    AD_INSIGHTS)
+    answer = explain_any(compute_kpis_daily(frame), None, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+                         Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "roas", "USD")
+    assert answer.headline.startswith("ROAS is unknown (–: the export has no purchase conversion value); CPA rose "
+                                      "100% ")
+    assert "50.00 USD" in answer.headline

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from scipy.special import gammainc, gammaincc
@@ -1404,6 +1404,14 @@ def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, cu
                 results_text(results_in(results_daily, current), currency) or UNKNOWN) + "."
             return explain_results_change(results_daily, current, previous, main, currency, note=note,
                                           span=_span(kpis_daily, current), asked=KPI_LABELS.get(kpi, kpi))
+    value_kpis = ("roas", "aov")
+    frame = kpis_daily.filter(_in(both))
+    if kpi in value_kpis and purchases_known(kpis_daily, both) and frame["purchase_value"].is_null().all():
+        # Purchases without a conversion value: ROAS is unknown, CPA (spend / purchases) is the figure there is.
+        answer = explain_change(kpis_daily, current, previous, "cpa", currency)
+        asked = KPI_LABELS[kpi]
+        return replace(answer, headline=f"{asked} is unknown ({UNKNOWN}: the export has no purchase conversion "
+                       f"value); {answer.headline}")
     return explain_change(kpis_daily, current, previous, kpi, currency)
 
 
