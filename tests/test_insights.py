@@ -371,3 +371,15 @@ def test_explain_any_roas_without_a_conversion_value_explains_cpa_and_says_roas_
     assert answer.headline.startswith("ROAS is unknown (–: the export has no purchase conversion value); CPA rose "
                                       "100% ")
     assert "50.00 USD" in answer.headline
+
+
+def test_verdict_on_a_name_found_in_two_accounts_says_they_are_taken_together():
+    # Found by the first-contact harness (two account folders with the same ad names): the verdict added both
+    # accounts' ads up and called it "ad 'A' (in 2 ad sets)", never saying they were two accounts' ads.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "date": dt.date(2026, 11, 16),
+            "spend": 20.0, "impressions": 1000, "link_clicks": 10, "purchases": 0, "purchase_value": 0.0}
+    frame = conform(pl.DataFrame([{**base, "account": "shop_a"}, {**base, "account": "shop_b"}]), AD_INSIGHTS)
+    answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
+    assert answer.headline.startswith(
+        "Wait: ad 'A' (in 2 ad sets), in 2 accounts ('shop_a', 'shop_b') taken together: ")

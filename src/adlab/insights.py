@@ -1069,6 +1069,10 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         label += f" ({LEVEL_WORDS[parents.columns[-1]]} {quoted(parents.row(0)[-1])})"
     elif parents is not None:
         label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
+    accounts = sorted(rows["account"].drop_nulls().unique().to_list())
+    if len(accounts) > 1:
+        # One name in several accounts: said, since the figures below add them up.
+        label += f", in {len(accounts)} accounts ({', '.join(quoted(a) for a in accounts)}) taken together"
     if results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
         if mine.height and by_results(totals.get("purchases"), mine.row(0, named=True)):
