@@ -383,3 +383,15 @@ def test_verdict_on_a_name_found_in_two_accounts_says_they_are_taken_together():
     answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
     assert answer.headline.startswith(
         "Wait: ad 'A' (in 2 ad sets), in 2 accounts ('shop_a', 'shop_b') taken together: ")
+
+
+def test_verdict_trend_covers_only_the_days_the_data_has():
+    # Found by the first-contact harness: data from 7 Oct, judged period 14-27 Oct, and the trend read
+    # "in the 14 days before (2026-09-30 to 2026-10-13)". Data covers 7-13 Oct only: 7 days.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 1000,
+            "link_clicks": 10, "purchases": 1, "purchase_value": 50.0, "spend": 20.0}
+    days = [dt.date(2026, 10, 7) + dt.timedelta(days=n) for n in range(21)]
+    frame = conform(pl.DataFrame([{**base, "date": day} for day in days]), AD_INSIGHTS)
+    answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
+    assert "Trend: ROAS 2.50 in the 7 days before (2026-10-07 to 2026-10-13)" in answer.text()

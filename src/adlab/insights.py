@@ -1052,7 +1052,9 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     own_end = spent["date"].max()
     days = params.recommend.lookback_days
     period = _window_of(rows, own_end, days)
-    before = Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
+    # The days before, as far back as the data goes (a trend never claims days no export covers).
+    before = Period(max(period.start - dt.timedelta(days=days), kpis_daily["date"].min()),
+                    period.start - dt.timedelta(days=1))
     totals = _totals(rows.filter(_in(period)))
     earlier = _totals(rows.filter(_in(before)))
     parents = rows.select(LEVELS[level][:-1]).unique().sort(LEVELS[level][:-1]) if level != "campaign" else None
@@ -1097,7 +1099,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         lines[1:] = [f"Spend {money(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
                      f"{MISSING} (unknown, not 0)."]
     if earlier.get("spend"):
-        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {days} days before "
+        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
                      f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
                      f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
     if frequency is not None:
