@@ -345,7 +345,9 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         cells[roles["attribution"]] = v("attribution_setting", row.attribution)
         if has_results and row.results:
             english = RESULT_TYPES[row.objective]
-            written = INDICATORS[english] if shape.indicator else v("result_type", english)
+            # A result type is written as the UI names that metric (`Prospects` for Leads in French).
+            written = INDICATORS[english] if shape.indicator else values.get("result_type", {}).get(
+                english, local.get(english, english))
             if not shape.indicator:  # an indicator is kept as written: it is its own type
                 result_types[written] = english
             cells[roles["result_type"]] = written
@@ -799,6 +801,8 @@ SHAPES = (
     Shape("ad_daily_noday_totals_leads", grain="daily_noday", objective="leads", totals=True, ids=True),
     Shape("campaign_daily_two_folders_column", level="campaign", accounts="folders", coarser=("account",),
           objective="messaging"),
+    Shape("ad_daily_fr_leads_messaging_mixed", lang="fr", objective="leads", coarser=("campaign",)),
+    Shape("adset_window_ru_messaging", level="adset", grain="window", lang="ru", objective="messaging"),
     Shape("store_only_orders", meta=False, store="orders"),
     Shape("ad_daily_and_lifetime", lifetime=True, store="orders", objective="mixed"),
     Shape("ad_daily_plus_campaign_and_account_level", coarser=("campaign", "account"), ids=True),
