@@ -803,6 +803,7 @@ SHAPES = (
           objective="messaging"),
     Shape("ad_daily_fr_leads_messaging_mixed", lang="fr", objective="leads", coarser=("campaign",)),
     Shape("adset_window_ru_messaging", level="adset", grain="window", lang="ru", objective="messaging"),
+    Shape("google_and_pinterest_only", meta=False, others=True, store="analytics"),
     Shape("store_only_orders", meta=False, store="orders"),
     Shape("ad_daily_and_lifetime", lifetime=True, store="orders", objective="mixed"),
     Shape("ad_daily_plus_campaign_and_account_level", coarser=("campaign", "account"), ids=True),
