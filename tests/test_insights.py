@@ -395,3 +395,22 @@ def test_verdict_trend_covers_only_the_days_the_data_has():
     frame = conform(pl.DataFrame([{**base, "date": day} for day in days]), AD_INSIGHTS)
     answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
     assert "Trend: ROAS 2.50 in the 7 days before (2026-10-07 to 2026-10-13)" in answer.text()
+
+
+def test_best_for_segment_of_a_leads_account_ranks_by_cost_per_lead_across_attribution_settings():
+    # Found by the first-contact harness: a leads account's "best ad for women 25-34" said it could not rank
+    # (no purchase value), and the segment kept one attribution setting for the whole account. Women 25-34,
+    # 16 Nov: ad A (1-day click) 60 for 6 leads (10.00), ad B (7-day click) 80 for 10 leads (8.00): B is best;
+    # overall 16 leads for 140 = 8.75.
+    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "level": "ad", "breakdown": "age_gender",
+            "age": "25-34", "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2,
+            "result_type": "Leads", "adset": "S"}
+    frame = conform(pl.DataFrame([
+        {**base, "campaign": "C1", "ad": "A", "attribution_setting": "1-day click", "spend": 60.0, "results": 6.0},
+        {**base, "campaign": "C2", "ad": "B", "attribution_setting": "7-day click or 1-day view", "spend": 80.0,
+         "results": 10.0},
+    ]), AD_INSIGHTS)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS,
+                              currency="USD")
+    assert answer.headline.startswith("Best ad for women aged 25-34: 'B' with 8.00 USD per lead on 80.00 USD spend")
+    assert "Leads overall: 16 at 8.75 USD per lead on 140.00 USD spend" in answer.text()

@@ -225,3 +225,16 @@ def test_breakdown_view_counts_an_account_level_breakdown_only_where_no_finer_on
     ])
     by_gender = breakdown_view(frame, "age_gender").group_by("gender").agg(pl.col("spend").sum()).sort("gender")
     assert by_gender.collect().rows() == [("female", 20.0), ("male", 10.0)]
+
+
+def test_breakdown_view_keeps_every_campaign_whatever_its_attribution_setting():
+    # Found by the first-contact harness: the weekly age x gender table and segment answers kept one
+    # attribution setting for the whole account, dropping every campaign set to another window (half the
+    # spend). Per (date, ad) one setting, as the totals: C1 (1-day click) 20 + C2 (7-day click) 30 = 50.
+    frame = insights([
+        {"date": D1, "ad": "A", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "attribution_setting": "1-day click", "spend": 20.0},
+        {"date": D1, "campaign": "C2", "ad": "B", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "attribution_setting": "7-day click or 1-day view", "spend": 30.0},
+    ])
+    assert breakdown_view(frame, "age_gender").select(pl.col("spend").sum()).collect().item() == 50.0

@@ -32,6 +32,7 @@ from adlab.kpis import (
     rollup,
     rollup_results,
     totals_view,
+    typed_rows,
     week_bounds,
 )
 from adlab.params import Params
@@ -576,7 +577,7 @@ def segment_text(segment: dict[str, str]) -> str:
 def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) -> tuple[pl.DataFrame, Period]:
     """Daily breakdown rows of `segment` (e.g. {"gender": "female", "age": "25-34"}) in the export's last `days`.
 
-    One attribution setting (the first by name), daily rows only.
+    One attribution setting per (date, entity) (the first by name), daily rows only.
 
     Raises:
         AdlabError: no breakdown export holds the segment's dimensions.
@@ -591,8 +592,10 @@ def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) 
         exports = " and ".join(BREAKDOWN_EXPORT.get(name, name) for name in needed)
         raise AdlabError(f"cannot rank ads for {segment_text(segment)}: that needs {exports}, and none is in the "
                          "data. " + CAN_ANSWER)
-    attribution = rows["attribution_setting"].fill_null("").min()
-    rows = rows.filter(pl.col("attribution_setting").fill_null("") == attribution)
+    # One attribution setting per (date, entity), the first by name (as the totals): not one for the account,
+    # which would leave out every campaign set to another window.
+    attribution = pl.col("attribution_setting").fill_null("")
+    rows = rows.filter(attribution == attribution.min().over("date", "platform_source", *ENTITY))
     # An account-level breakdown beside an ad-level one describes the same spend: the finest level only.
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
     rows = rows.filter(finest_level(rank, ["date", "platform_source", "account"]))
@@ -645,6 +648,11 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     name = KPI_LABELS.get(kpi, kpi)
     word = LEVEL_WORDS[level]
     num, den, _ = KPI_FRACTIONS[kpi]
+    if (segment and kpi in PURCHASE_KPIS and frame.height and frame["purchases"].is_null().all()
+            and frame["result_type"].is_not_null().any()):
+        # Purchases unknown (a leads account): rank the segment's rows by cost per result, as without a segment.
+        typed = typed_rows(frame.lazy(), ["platform_source", *ENTITY]).collect()
+        return best_by_results(typed, level, period, params, KPI_LABELS.get(kpi, kpi), currency, who)
     if frame.height == 0 or frame[num].is_null().all() or frame[den].is_null().all():
         missing = num if frame.height and frame[num].is_null().all() else den
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
@@ -701,11 +709,11 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
 
 
 def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, params: Params, asked: str,
-                    currency: str | None = None) -> Answer:
+                    currency: str | None = None, who: str = "") -> Answer:
     """The best entities at `level` by cost per result of the account's main result type over the period.
 
     The gate: at least `segment_min_spend` (USD, scaled into the account currency) spend and
-    `segment_min_purchases` results of that type.
+    `segment_min_purchases` results of that type. `who` names the segment when the rows are a breakdown's.
     """
     settings = params.recommend
     keys = list(LEVELS[level])
@@ -721,7 +729,8 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
     overall = account.row(0, named=True)
     unknown = f"{asked} is unknown ({UNKNOWN}: no purchases exported), so {word}s are ranked by cost per {unit}"
     lines = [
-        f"Period: {period.label()} (all ads); {kind} overall: {count_text(overall['results'])} at "
+        f"Period: {period.label()} ({'breakdown export; ' + who if who else 'all ads'}); {kind} overall: "
+        f"{count_text(overall['results'])} at "
         f"{cost_text(overall['cost_per_result'], currency)} per {unit} on {money(overall['spend'], currency)} spend.",
     ]
     if eligible.height == 0:
@@ -740,7 +749,8 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
         lines.append(f"Other result types (never added to {kind}): {results_text(others, currency)}.")
     lines.append(PURCHASES_UNKNOWN)
     best = eligible.row(0, named=True)
-    headline = (f"Best {word}: {quoted(best[level])} with {cost_text(best['cost_per_result'], currency)} per {unit} "
+    headline = (f"Best {word}{' for ' + who if who else ''}: {quoted(best[level])} with "
+                f"{cost_text(best['cost_per_result'], currency)} per {unit} "
                 f"on {money(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
                 f"{period.label()}); {unknown}.")
     return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})

@@ -506,8 +506,8 @@ def store_figures(store: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str
 def breakdown_view(ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str) -> pl.LazyFrame:
     """The daily rows of one breakdown export (age_gender, placement, ...) counted once (DESIGN 3.3).
 
-    Per (date, platform, campaign) only the finest level exported, and one attribution setting (the
-    first by name): a breakdown describes the same spend again, so it is only ever summed on its own.
+    Per (date, platform, campaign) only the finest level exported, and per (date, entity) one attribution
+    setting (the first by name): a breakdown describes the same spend again, so it is only ever summed on its own.
     """
     frame = ad_insights.lazy().filter(
         (pl.col("breakdown") == breakdown)
@@ -516,7 +516,8 @@ def breakdown_view(ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str) -> 
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
     finest = finest_level(rank, ["date", "platform_source", "account"])
     attribution = pl.col("attribution_setting").fill_null("")
-    return frame.filter(finest).filter(attribution == attribution.min())
+    # One attribution setting per (date, entity), as totals_view: not one for the whole account.
+    return frame.filter(finest).filter(attribution == attribution.min().over("date", "platform_source", *ENTITY))
 
 
 def breakdown_rollup(
@@ -835,7 +836,7 @@ def window_breakdown_rollup(
         window_rows(ad_insights)
         .filter((pl.col("breakdown") == breakdown) & (pl.col("window_start") == start) & (pl.col("window_end") == end))
         .filter(finest_level(rank, ["platform_source", "account"]))
-        .filter(attribution == attribution.min())
+        .filter(attribution == attribution.min().over("platform_source", *ENTITY))
     )
     return rollup(rows, by)
 
