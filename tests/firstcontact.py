@@ -812,3 +812,26 @@ SHAPES = (
     Shape("adset_daily_plus_campaign_level_fr", level="adset", lang="fr", coarser=("campaign",), totals=True),
     Shape("store_only_analytics", meta=False, store="analytics"),
 )
+
+
+def expected_breakdowns(specs: list[FileSpec]) -> dict[tuple[str, str], dict[str, Decimal]]:
+    """Spend and impressions per (breakdown, ISO week or window) of the breakdown files, summed with csv.
+
+    Each breakdown export describes all the spend again, so it is summed on its own, never with another.
+    """
+    out: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for spec in specs:
+        if spec.kind != "meta" or spec.breakdown == "none":
+            continue
+        r = spec.roles
+        for row in _body(spec):
+            if "day" in r or row[r["starts"]] == row[r["ends"]]:
+                day = dt.datetime.strptime(row[r["day"] if "day" in r else r["starts"]], spec.date_format).date()
+                period = "{}-W{:02d}".format(*day.isocalendar()[:2])
+            else:
+                period = "{}..{}".format(*(dt.datetime.strptime(row[r[k]], spec.date_format).date().isoformat()
+                                           for k in ("starts", "ends")))
+            sums = out.setdefault((spec.breakdown, period), {"spend": Decimal(0), "impressions": Decimal(0)})
+            for role in sums:
+                sums[role] += _number(row[r[role]], spec.decimal_comma) or Decimal(0)
+    return out

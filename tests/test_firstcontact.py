@@ -19,17 +19,19 @@ from typer.testing import CliRunner
 from adlab.cli import app
 from adlab.ingest import choose_inputs, ingest
 from adlab.kpis import (
+    breakdown_view,
     compute_kpis_daily,
     compute_kpis_period,
     compute_results_daily,
     report_windows,
     store_daily,
     store_daily_from_sales,
+    window_breakdown_rollup,
     window_results,
 )
 from adlab.quality import validate_table
 from conftest import copy_project, dvc
-from firstcontact import SHAPES, Shape, expected, write_folder
+from firstcontact import SHAPES, Shape, expected, expected_breakdowns, write_folder
 
 FIRST, LAST = dt.date(2004, 1, 1), dt.date(2100, 1, 1)
 METRICS = ("spend", "impressions", "link_clicks", "purchases", "purchase_value")
@@ -109,12 +111,36 @@ def differences(want: dict, got: dict) -> list[str]:
     return problems
 
 
+def breakdowns_in_process(root: Path, breakdowns: set[str]) -> dict[tuple[str, str], dict[str, float]]:
+    """Spend and impressions per (breakdown, ISO week or window) as the weekly and window pages' tables sum them."""
+    raw = root / "data" / "raw"
+    result = ingest(choose_inputs(raw, root / "data" / "sample")[0], root, "salt", raw)
+    ads = validate_table(result.tables["ad_insights"], "ad_insights", FIRST, LAST).table
+    out = {}
+    for name in breakdowns:
+        weekly = (breakdown_view(ads, name).with_columns(pl.col("date").dt.strftime("%G-W%V").alias("week"))
+                  .group_by("week").agg(pl.col("spend", "impressions").sum()).collect())
+        for week, spend, impressions in weekly.iter_rows():
+            out[(name, week)] = {"spend": spend, "impressions": impressions}
+        periods = compute_kpis_period(ads)
+        for start, end in report_windows(periods) if periods.height else []:
+            rolled = window_breakdown_rollup(ads, name, [], start, end)
+            if rolled.height and rolled["spend"][0] is not None:
+                out[(name, f"{start}..{end}")] = {"spend": rolled["spend"][0], "impressions": rolled["impressions"][0]}
+    return out
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
 def test_first_contact_sums_match_the_files(shape: Shape, tmp_path: Path) -> None:
     specs = write_folder(shape, tmp_path / "data" / "raw")
     want = with_window_results(expected(specs))
     got = run_in_process(tmp_path)
     assert differences(want, got) == []
+    by_breakdown = expected_breakdowns(specs)
+    if by_breakdown:
+        got_breakdowns = breakdowns_in_process(tmp_path, {name for name, _ in by_breakdown})
+        assert {key: {m: round(float(v), 2) for m, v in sums.items()} for key, sums in by_breakdown.items()} == {
+            key: {m: round(float(v), 2) for m, v in sums.items()} for key, sums in got_breakdowns.items()}
 
 
 @pytest.mark.xfail(reason="purchases are Int64 in ad_insights: Google Ads' fractional conversions (1.33, data-driven "
