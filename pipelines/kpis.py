@@ -4,6 +4,7 @@ result type, and metrics/summary.json."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from adlab import io
@@ -58,8 +59,9 @@ def main() -> None:
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
     if by_window:
-        summary["results"] = window_results_summary(ad_insights, summary.get("period"))
-        summary["previous"]["results"] = []
+        # A window export has no daily results: the latest window's results by type (no previous window figures).
+        window = (dt.date.fromisoformat(summary["period"]["start"]), dt.date.fromisoformat(summary["period"]["end"]))
+        summary["results"], summary["previous"]["results"] = window_results_summary(ad_insights, *window), []
     else:
         summary["results"] = results_summary(results_daily, summary["week"])
         summary["previous"]["results"] = results_summary(results_daily, summary["previous"]["week"])

@@ -344,7 +344,21 @@ def test_results_summary_without_a_week_and_for_a_window(tmp_path):
     # No dated data at all (e.g. only a file adlab does not use): no week, no results, no crash.
     assert kpis.results_summary(None, None) == []
     rows = ads(ingest([write(tmp_path, "week.csv", PERIOD_EXPORT)], tmp_path, "salt"))
-    summary = kpis.window_results_summary(rows, {"start": "2026-02-02", "end": "2026-02-08"})
+    summary = kpis.window_results_summary(rows, dt.date(2026, 2, 2), dt.date(2026, 2, 8))
     assert [(row["result_type"], row["results"]) for row in summary] == [
         ("Messaging conversations started", 860.0), ("Mobile app installs", 83.0), ("form_submit", 1.0),
     ]
+
+
+def test_ingest_same_named_ads_keep_their_results_when_one_had_none_that_day(tmp_path):
+    # Found by the first-contact harness: two ads sharing every name (no IDs) were merged with their result
+    # type taken as unknown when one of them had no result that day (a blank `Result type`), so the other's
+    # 2 results vanished from results by type. Merged: 15.00 spent, 2 results of Website purchases.
+    path = write(tmp_path, "same_names.csv", [
+        '"Campaign name","Ad set name","Ad name","Day","Result type","Results","Amount spent (USD)","Impressions"',
+        "C,S,Boosted post,2026-03-02,Website purchases,2,10.00,1000",
+        "C,S,Boosted post,2026-03-02,,,5.00,400",
+    ])
+    rows = ads(ingest([path], tmp_path, "salt"))
+    assert rows.select("result_type", "results", "purchases", "spend", "impressions").rows() == [
+        ("Website purchases", 2.0, 2, 15.0, 1400)]

@@ -18,6 +18,7 @@ from adlab.insights import (
     _funnel_break,
     best_for_segment,
     contributions,
+    explain_any,
     explain_change,
     find_entity,
     judge,
@@ -31,7 +32,7 @@ from adlab.insights import (
 from adlab.kpis import compute_kpis_daily, log_split
 from adlab.params import Params
 from adlab.quality import validate_table
-from adlab.schema import AD_METRICS
+from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 
 PARAMS = Params()  # targets: ROAS 2.5, CPA 40, margin 0.5 (break-even 2.0); lookback 14 days
 DAY = dt.date(2026, 11, 23)
@@ -311,3 +312,93 @@ def test_best_for_segment_without_a_breakdown_export_says_what_is_missing(plante
     ad_insights, kpis_daily = planted
     with pytest.raises(AdlabError, match="needs a Platform x Placement breakdown export"):
         best_for_segment(kpis_daily, ad_insights, {"publisher_platform": "instagram"}, PARAMS)
+
+
+def test_judge_without_a_conversion_value_never_calls_roas_zero():
+    # Found by the first-contact harness: purchases known (from Results) but no conversion value column, and
+    # the verdict read "Keep: ... ROAS 0.00 is between break-even 2.00 and target 2.5". 204.13 spent on
+    # 11 purchases: CPA 18.56 vs target 40; ROAS unknown.
+    judged = judge({"spend": 204.13, "purchases": 11, "purchase_value": None}, Params())
+    assert judged.action == "keep"
+    assert judged.reason == "CPA 18.56 vs target 40; ROAS – (the export has no purchase conversion value)"
+    assert (judged.figures["p_roas_above_target"], judged.figures["p_roas_below_breakeven"]) == (None, None)
+
+
+def segment_insights(with_ad_level: bool) -> pl.DataFrame:
+    """Women 25-34 on 16 Nov 2026: an account-level Age x Gender export (no names, 300 spent, 900 value) and,
+    if asked, the ad-level one of the same day (ad A 200 spent / 800 value, ad B 100 / 100)."""
+    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "breakdown": "age_gender", "age": "25-34",
+            "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2}
+    rows = [{**base, "level": "account", "spend": 300.0, "purchases": 12, "purchase_value": 900.0}]
+    if with_ad_level:
+        rows += [{**base, "level": "ad", "campaign": "C", "adset": "S", "ad": ad, "spend": spend, "purchases": n,
+                  "purchase_value": value} for ad, spend, n, value in (("A", 200.0, 8, 800.0), ("B", 100.0, 6, 100.0))]
+    return conform(pl.DataFrame(rows), AD_INSIGHTS)
+
+
+def test_best_for_segment_of_an_account_level_breakdown_gives_the_segment_not_a_nameless_ad():
+    # Found by the first-contact harness: it answered "Best ad for women aged 25-34: (no name)" (and polars
+    # warned about comparing with None on the terminal). 300 spent, 900 value: ROAS 3.00.
+    frame = segment_insights(with_ad_level=False)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS)
+    assert answer.headline == (
+        "Not enough data: the breakdown export names no ads (it was exported at account level), so ads cannot be "
+        "ranked for women aged 25-34; women aged 25-34 overall: ROAS 3.00 on 300.00 spend (2026-11-16).")
+
+
+def test_best_for_segment_ranks_the_ad_level_breakdown_without_the_account_level_rows():
+    # Beside the ad-level rows, the account-level row (the same 300 again) is neither an entity nor added:
+    # A: 800 / 200 = ROAS 4.00 is the best; overall 900 / 300 = 3.00.
+    frame = segment_insights(with_ad_level=True)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS)
+    assert answer.data["best"]["ad"] == "A"
+    assert [row["ad"] for row in answer.data["ranked"].iter_rows(named=True)] == ["A", "B"]
+    assert "women aged 25-34 overall: ROAS 3.00 on 300.00 spend" in answer.text()
+
+
+def test_explain_any_roas_without_a_conversion_value_explains_cpa_and_says_roas_is_unknown():
+    # Found by the first-contact harness: purchases known (from Results) but no value column, and "Why did my
+    # ROAS drop last week?" stopped with "the export has no `purchase_value` column". Week of 9 Nov: 100 spent,
+    # 4 purchases (CPA 25.00); week of 16 Nov: 150 spent, 3 purchases (CPA 50.00): CPA rose 100%.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 10000,
+            "link_clicks": 100}
+    frame = conform(pl.DataFrame([{**base, "date": dt.date(2026, 11, 10), "spend": 100.0, "purchases": 4},
+                                  {**base, "date": dt.date(2026, 11, 17), "spend": 150.0, "purchases": 3}]),
+                    AD_INSIGHTS)
+    answer = explain_any(compute_kpis_daily(frame), None, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+                         Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "roas", "USD")
+    assert answer.headline.startswith("ROAS is unknown (–: the export has no purchase conversion value); CPA rose "
+                                      "100% ")
+    assert "50.00 USD" in answer.headline
+
+
+def test_verdict_trend_covers_only_the_days_the_data_has():
+    # Found by the first-contact harness: data from 7 Oct, judged period 14-27 Oct, and the trend read
+    # "in the 14 days before (2026-09-30 to 2026-10-13)". Data covers 7-13 Oct only: 7 days.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
+            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 1000,
+            "link_clicks": 10, "purchases": 1, "purchase_value": 50.0, "spend": 20.0}
+    days = [dt.date(2026, 10, 7) + dt.timedelta(days=n) for n in range(21)]
+    frame = conform(pl.DataFrame([{**base, "date": day} for day in days]), AD_INSIGHTS)
+    answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
+    assert "Trend: ROAS 2.50 in the 7 days before (2026-10-07 to 2026-10-13)" in answer.text()
+
+
+def test_best_for_segment_of_a_leads_account_ranks_by_cost_per_lead_across_attribution_settings():
+    # Found by the first-contact harness: a leads account's "best ad for women 25-34" said it could not rank
+    # (no purchase value), and the segment kept one attribution setting for the whole account. Women 25-34,
+    # 16 Nov: ad A (1-day click) 60 for 6 leads (10.00), ad B (7-day click) 80 for 10 leads (8.00): B is best;
+    # overall 16 leads for 140 = 8.75.
+    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "level": "ad", "breakdown": "age_gender",
+            "age": "25-34", "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2,
+            "result_type": "Leads", "adset": "S"}
+    frame = conform(pl.DataFrame([
+        {**base, "campaign": "C1", "ad": "A", "attribution_setting": "1-day click", "spend": 60.0, "results": 6.0},
+        {**base, "campaign": "C2", "ad": "B", "attribution_setting": "7-day click or 1-day view", "spend": 80.0,
+         "results": 10.0},
+    ]), AD_INSIGHTS)
+    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS,
+                              currency="USD")
+    assert answer.headline.startswith("Best ad for women aged 25-34: 'B' with 8.00 USD per lead on 80.00 USD spend")
+    assert "Leads overall: 16 at 8.75 USD per lead on 140.00 USD spend" in answer.text()

@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from adlab.kpis import (
+    breakdown_view,
     build_summary,
     complete_weeks,
     compute_kpis_daily,
@@ -189,3 +190,51 @@ def test_period_figures_store_is_unknown_outside_the_orders_export():
     assert (figures["orders"], figures["revenue"], figures["mer"]) == (None, None, None)
     figures = period_figures(compute_kpis_daily(frame), store, D1, D1)
     assert (figures["orders"], figures["revenue"], figures["mer"]) == (1, 50.0, None)  # no spend that day
+
+
+def test_compute_kpis_daily_counts_an_account_level_export_only_where_nothing_finer_was_exported():
+    # Found by the first-contact harness: an account-level export (no name column, maybe an Age x Gender
+    # breakdown) beside an ad-level one of the same days was added to it, doubling spend, since the finest
+    # level was chosen per campaign and account-level rows name no campaign.
+    # D1: ad A 30 + ad B 70 = 100; the account row (100) and its age x gender rows (60 + 40) describe it again.
+    # D2: only the account-level export: 50.
+    none = {"campaign": None, "adset": None, "level": "account"}
+    frame = insights([
+        {"date": D1, "ad": "A", "spend": 30.0, "impressions": 300},
+        {"date": D1, "campaign": "C2", "ad": "B", "spend": 70.0, "impressions": 700},
+        {**none, "date": D1, "spend": 100.0, "impressions": 1000},
+        {**none, "date": D1, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 60.0,
+         "impressions": 600},
+        {**none, "date": D1, "breakdown": "age_gender", "age": "25-34", "gender": "male", "spend": 40.0,
+         "impressions": 400},
+        {**none, "date": D2, "spend": 50.0, "impressions": 500},
+    ])
+    daily = compute_kpis_daily(frame).group_by("date").agg(pl.col("spend", "impressions").sum()).sort("date")
+    assert daily.rows() == [(D1, 100.0, 1000), (D2, 50.0, 500)]
+
+
+def test_breakdown_view_counts_an_account_level_breakdown_only_where_no_finer_one_exists():
+    # As the totals: an account-level Age x Gender export beside an ad-level one of the same day describes the
+    # same spend again. D1: ad A female 25-34 20 + male 25-34 10 = 30; account level says 30 again.
+    none = {"campaign": None, "adset": None, "level": "account", "breakdown": "age_gender", "age": "25-34"}
+    frame = insights([
+        {"date": D1, "ad": "A", "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 20.0},
+        {"date": D1, "ad": "A", "breakdown": "age_gender", "age": "25-34", "gender": "male", "spend": 10.0},
+        {**none, "date": D1, "gender": "female", "spend": 20.0},
+        {**none, "date": D1, "gender": "male", "spend": 10.0},
+    ])
+    by_gender = breakdown_view(frame, "age_gender").group_by("gender").agg(pl.col("spend").sum()).sort("gender")
+    assert by_gender.collect().rows() == [("female", 20.0), ("male", 10.0)]
+
+
+def test_breakdown_view_keeps_every_campaign_whatever_its_attribution_setting():
+    # Found by the first-contact harness: the weekly age x gender table and segment answers kept one
+    # attribution setting for the whole account, dropping every campaign set to another window (half the
+    # spend). Per (date, ad) one setting, as the totals: C1 (1-day click) 20 + C2 (7-day click) 30 = 50.
+    frame = insights([
+        {"date": D1, "ad": "A", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "attribution_setting": "1-day click", "spend": 20.0},
+        {"date": D1, "campaign": "C2", "ad": "B", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "attribution_setting": "7-day click or 1-day view", "spend": 30.0},
+    ])
+    assert breakdown_view(frame, "age_gender").select(pl.col("spend").sum()).collect().item() == 50.0

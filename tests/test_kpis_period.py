@@ -26,6 +26,7 @@ from adlab.kpis import (
     window_breakdowns,
     window_figures,
     window_left_out,
+    window_results_summary,
 )
 from adlab.schema import AD_INSIGHTS, LEDGER, conform
 
@@ -142,3 +143,42 @@ def test_window_left_out_counts_the_rows_of_a_second_attribution_setting():
     assert window_left_out(frame, *W1) == {"rows": 1, "spend": 7.0}
     assert window_left_out(insights(), *W1) == {"rows": 0, "spend": 0.0}
     assert window_figures(compute_kpis_period(frame), None, *W1)["spend"] == 400.0
+
+
+def test_window_results_summary_gives_the_windows_results_by_type_for_summary_json():
+    # Found by the first-contact harness: summary.json of a window export had `results: []`.
+    # W1, ad level: A1 Leads 3 for 30.00, A2 Leads 2 for 30.00, A3 Website purchases 1 for 50.00; an age x gender
+    # row of A1 (the same spend again) and a W2 row must not count. Leads 5 for 60.00 -> 12.00 per lead.
+    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "window_start": W1[0], "date": W1[1],
+            "campaign": "C1", "adset": "S1", "source_file": "f.csv", "source_row": 2}
+    rows = [
+        {**base, "ad": "A1", "result_type": "Leads", "results": 3.0, "spend": 30.0},
+        {**base, "ad": "A2", "result_type": "Leads", "results": 2.0, "spend": 30.0},
+        {**base, "ad": "A3", "result_type": "Website purchases", "results": 1.0, "spend": 50.0},
+        {**base, "ad": "A1", "breakdown": "age_gender", "age": "25-34", "gender": "female",
+         "result_type": "Leads", "results": 3.0, "spend": 30.0},
+        {**base, "window_start": W2[0], "ad": "A1", "result_type": "Leads", "results": 9.0, "spend": 90.0},
+    ]
+    frame = conform(pl.DataFrame(rows), AD_INSIGHTS)
+    assert window_results_summary(frame, *W1) == [
+        {"result_type": "Leads", "spend": 60.0, "results": 5.0, "cost_per_result": 12.0},
+        {"result_type": "Website purchases", "spend": 50.0, "results": 1.0, "cost_per_result": 50.0},
+    ]
+
+
+def test_compute_kpis_period_leaves_out_an_account_level_window_row_beside_finer_rows():
+    # Found by the first-contact harness: an account-level window export (no names) beside an ad-level one
+    # of the same window doubled its spend. W1: ads 100 + 50 = 150; the account row says 150 again.
+    # W2 has only an account-level row (30): it counts.
+    base = {"platform_source": "meta", "breakdown": "none", "source_file": "f.csv", "source_row": 2}
+    rows = [
+        {**base, "level": "ad", "window_start": W1[0], "date": W1[1], "campaign": "C1", "adset": "S1", "ad": "A1",
+         "spend": 100.0},
+        {**base, "level": "ad", "window_start": W1[0], "date": W1[1], "campaign": "C2", "adset": "S2", "ad": "A2",
+         "spend": 50.0},
+        {**base, "level": "account", "window_start": W1[0], "date": W1[1], "spend": 150.0},
+        {**base, "level": "account", "window_start": W2[0], "date": W2[1], "spend": 30.0},
+    ]
+    period = compute_kpis_period(conform(pl.DataFrame(rows), AD_INSIGHTS))
+    totals = period.group_by("window_start").agg(pl.col("spend").sum()).sort("window_start")
+    assert totals.rows() == [(W1[0], 150.0), (W2[0], 30.0)]

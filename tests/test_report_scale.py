@@ -153,8 +153,10 @@ def test_page_read_from_its_window_sums_breakdowns_and_lists_files_as_before(age
     assert "18-24" in older  # the 1d_click rows of W45, by age and gender
     assert "$25.00" in older
     page = "".join(page_outputs({**agency_tables, "week": "2026-W47"}))
-    # Only the whole export says which attribution setting counts, so the window must not decide it.
-    assert "No age x gender figures for this week" in page
+    # The attribution setting is chosen per (date, ad), as for the totals: W47's days hold only 7d_click rows,
+    # so they are its age x gender figures (reading the week alone decides as the whole export would).
+    assert "No age x gender figures for this week" not in page
+    assert "18-24" in page
     assert "meta_7d_click.csv" in page  # the files behind W47 only
     assert "meta_1d_click.csv" not in page
 

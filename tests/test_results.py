@@ -282,3 +282,29 @@ def test_cli_summary_prints_results_by_type(tmp_path: Path):
     assert "  Messaging conversations started: 20 at 3.00 USD per conversation  (+50.0% vs previous week)" in output
     assert "  ROAS            –" in output
     assert not any(word in output for word in NEVER_SHOWN)
+
+
+def test_a_leads_campaign_of_a_selling_account_is_judged_by_cost_per_lead_not_paused_for_no_purchase():
+    # Found by the first-contact harness (campaign_daily_pt_mixed): the export's Purchases column has data
+    # (campaign S sells), so the leads campaign's blank cells are 0 purchases, and it was told to pause for
+    # "spent 300.00 (>= 3 x target CPA 40) without a single purchase" although its 30 leads cost 10.00 each.
+    # Both campaigns spend 300 over 9-22 Nov; S: 6 purchases, 900 value (ROAS 3.0).
+    days = [W46, W46 + dt.timedelta(days=3), W47, LAST]
+    frame = insights(
+        [{"date": day, "campaign": "S", "adset": "S1", "ad": "P", "result_type": "Website purchases",
+          "results": float(n), "purchases": n, "spend": 75.0, "impressions": 7000, "link_clicks": 70,
+          "purchase_value": 150.0 * n} for day, n in zip(days, (2, 1, 2, 1), strict=True)]
+        + [{"date": day, "campaign": "L", "adset": "L1", "ad": "F", "result_type": "Leads", "results": 7.5,
+            "purchases": 0, "spend": 75.0, "impressions": 7000, "link_clicks": 70, "purchase_value": 0.0}
+           for day in days])
+    table = recommendations(compute_kpis_daily(frame), PARAMS, results_daily=compute_results_daily(frame))
+    lead_ad = table.filter(pl.col("ad") == "F").row(0, named=True)
+    assert (lead_ad["action"], lead_ad["result_type"], lead_ad["results"], lead_ad["cost_per_result"]) == (
+        "keep", "Leads", 30.0, 10.0)
+    assert "purchase" not in lead_ad["reason"]
+    answer = ask("Should I pause L?", workspace(frame))
+    assert not answer.headline.startswith("Pause"), answer.headline
+    assert "30 Leads on 300.00 USD spend" in answer.text()
+    assert "Its spend bought Leads, not purchases. Judged by cost per lead instead" in answer.text()
+    assert "Purchases are unknown" not in answer.text()
+    assert not any(word in answer.text() for word in NEVER_SHOWN)

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from scipy.special import gammainc, gammaincc
@@ -21,8 +21,10 @@ from adlab.errors import AdlabError
 from adlab.kpis import (
     KPI_FACTORS,
     KPI_FRACTIONS,
+    LEVEL_RANK,
     RESULT_FRACTIONS,
     complete_weeks,
+    finest_level,
     is_purchase_type,
     log_split,
     ratio,
@@ -30,6 +32,7 @@ from adlab.kpis import (
     rollup,
     rollup_results,
     totals_view,
+    typed_rows,
     week_bounds,
 )
 from adlab.params import Params
@@ -608,7 +611,7 @@ def segment_text(segment: dict[str, str]) -> str:
 def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) -> tuple[pl.DataFrame, Period]:
     """Daily breakdown rows of `segment` (e.g. {"gender": "female", "age": "25-34"}) in the export's last `days`.
 
-    One attribution setting (the first by name), daily rows only.
+    One attribution setting per (date, entity) (the first by name), daily rows only.
 
     Raises:
         AdlabError: no breakdown export holds the segment's dimensions.
@@ -623,8 +626,13 @@ def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) 
         exports = " and ".join(BREAKDOWN_EXPORT.get(name, name) for name in needed)
         raise AdlabError(f"cannot rank ads for {segment_text(segment)}: that needs {exports}, and none is in the "
                          "data. " + CAN_ANSWER)
-    attribution = rows["attribution_setting"].fill_null("").min()
-    rows = rows.filter(pl.col("attribution_setting").fill_null("") == attribution)
+    # One attribution setting per (date, entity), the first by name (as the totals): not one for the account,
+    # which would leave out every campaign set to another window.
+    attribution = pl.col("attribution_setting").fill_null("")
+    rows = rows.filter(attribution == attribution.min().over("date", "platform_source", *ENTITY))
+    # An account-level breakdown beside an ad-level one describes the same spend: the finest level only.
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
+    rows = rows.filter(finest_level(rank, ["date", "platform_source", "account"]))
     end = rows["date"].max()
     period = Period(max(rows["date"].min(), end - dt.timedelta(days=days - 1)), end)
     matches = pl.all_horizontal(
@@ -674,12 +682,26 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     name = KPI_LABELS.get(kpi, kpi)
     word = LEVEL_WORDS[level]
     num, den, _ = KPI_FRACTIONS[kpi]
+    if (segment and kpi in PURCHASE_KPIS and frame.height and frame["purchases"].is_null().all()
+            and frame["result_type"].is_not_null().any()):
+        # Purchases unknown (a leads account): rank the segment's rows by cost per result, as without a segment.
+        typed = typed_rows(frame.lazy(), ["platform_source", *ENTITY]).collect()
+        return best_by_results(typed, level, period, params, KPI_LABELS.get(kpi, kpi), currency, who)
     if frame.height == 0 or frame[num].is_null().all() or frame[den].is_null().all():
         missing = num if frame.height and frame[num].is_null().all() else den
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
         return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
                       ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
-    ranked = best_performers(frame, level, kpi, min_spend, settings.segment_min_purchases)
+    if frame[level].is_null().all():
+        # A breakdown export without the level's names (account level): the segment's figures, no ranking.
+        overall = _totals(frame)
+        return Answer(
+            f"Not enough data: the breakdown export names no {word}s (it was exported at account level), so "
+            f"{word}s cannot be ranked for {who}; {who} overall: {name} {kpi_text(kpi, overall.get(kpi), currency)} "
+            f"on {money(overall.get('spend'), currency)} spend ({period.label()}).",
+            [f"Export the breakdown at {word} level to rank them."])
+    ranked = best_performers(frame.filter(pl.col(level).is_not_null()), level, kpi, min_spend,
+                             settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     several = several_accounts(frame)
     overall = _totals(frame)
@@ -724,11 +746,11 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
 
 
 def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, params: Params, asked: str,
-                    currency: str | None = None) -> Answer:
+                    currency: str | None = None, who: str = "") -> Answer:
     """The best entities at `level` by cost per result of the account's main result type over the period.
 
     The gate: at least `segment_min_spend` (USD, scaled into the account currency) spend and
-    `segment_min_purchases` results of that type.
+    `segment_min_purchases` results of that type. `who` names the segment when the rows are a breakdown's.
     """
     settings = params.recommend
     keys = list(LEVELS[level])
@@ -744,7 +766,8 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
     overall = account.row(0, named=True)
     unknown = f"{asked} is unknown ({UNKNOWN}: no purchases exported), so {word}s are ranked by cost per {unit}"
     lines = [
-        f"Period: {period.label()} (all ads); {kind} overall: {count_text(overall['results'])} at "
+        f"Period: {period.label()} ({'breakdown export; ' + who if who else 'all ads'}); {kind} overall: "
+        f"{count_text(overall['results'])} at "
         f"{cost_text(overall['cost_per_result'], currency)} per {unit} on {money(overall['spend'], currency)} spend.",
     ]
     if eligible.height == 0:
@@ -764,7 +787,8 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
         lines.append(f"Other result types (never added to {kind}): {results_text(others, currency)}.")
     lines.append(PURCHASES_UNKNOWN)
     best = eligible.row(0, named=True)
-    headline = (f"Best {word}: {quoted(best[level])} with {cost_text(best['cost_per_result'], currency)} per {unit} "
+    headline = (f"Best {word}{' for ' + who if who else ''}: {quoted(best[level])} with "
+                f"{cost_text(best['cost_per_result'], currency)} per {unit} "
                 f"on {money(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
                 f"{period.label()}); {unknown}.")
     return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})
@@ -798,10 +822,13 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
                          "targets; export with purchases and purchase value", None,
                          {**figures, "p_roas_above_target": None, "p_roas_below_breakeven": None})
     purchases = figures.get("purchases") or 0
+    # Purchases without a conversion value (no value or ROAS column): ROAS is unknown, not 0, so no ROAS rule.
+    value_known = figures.get("purchase_value") is not None
     value = figures.get("purchase_value") or 0.0
     breakeven = targets.breakeven_roas
-    above = prob_roas_above(targets.roas, purchases, value, spend, account_aov)
-    below = None if (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None else 1 - p
+    above = prob_roas_above(targets.roas, purchases, value, spend, account_aov) if value_known else None
+    below = None if not value_known or (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None \
+        else 1 - p
     figures = {**figures, "p_roas_above_target": above, "p_roas_below_breakeven": below}
     stop_loss = settings.stop_loss_cpa_multiple * targets.cpa
     if purchases == 0 and spend >= stop_loss:
@@ -821,6 +848,9 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
     if purchases < settings.min_purchases and spend < stop_loss:
         return Judgement("wait", f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
                          None if below is None else 1 - below, figures)
+    if not value_known:
+        cpa = f"CPA {spend / purchases:,.2f} vs target {targets.cpa:g}" if purchases else "no purchase yet"
+        return Judgement("keep", f"{cpa}; ROAS {MISSING} (the export has no purchase conversion value)", None, figures)
     roas = value / spend if spend else 0.0
     return Judgement("keep", f"ROAS {roas:.2f} is between break-even {breakeven:.2f} and target {targets.roas:g}, "
                      "or not yet credibly outside it", None if below is None else 1 - below, figures)
@@ -950,7 +980,8 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                 continue
             key = tuple(totals[k] for k in keys)
             frequency = frequencies.get(key) if level == "ad" else None
-            main = main_results.get(key) if totals.get("purchases") is None else None
+            main = main_results.get(key)
+            main = main if by_results(totals.get("purchases"), main) else None
             if main is not None:
                 same = account_results[totals["account"]].filter(pl.col("result_type") == main["result_type"])
                 benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
@@ -982,6 +1013,16 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
             })
     table = pl.DataFrame(rows, schema=schema).sort("level", "account", "campaign", "adset", "ad", nulls_last=True)
     return table if several else table.drop("account")
+
+
+def by_results(purchases: int | None, main: dict | None) -> bool:
+    """Whether an entity is judged by the cost per result of its main result type instead of by purchases.
+
+    When its purchases are unknown, and when its spend went mostly to another objective (leads, messaging,
+    traffic): a leads campaign of an account that also sells has 0 purchases in the export, which is no
+    reason to pause it.
+    """
+    return main is not None and (purchases is None or "purchase" not in (main["result_type"] or "").lower())
 
 
 def _main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple, dict]:
@@ -1072,7 +1113,9 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     own_end = spent["date"].max()
     days = params.recommend.lookback_days
     period = _window_of(rows, own_end, days)
-    before = Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
+    # The days before, as far back as the data goes (a trend never claims days no export covers).
+    before = Period(max(period.start - dt.timedelta(days=days), kpis_daily["date"].min()),
+                    period.start - dt.timedelta(days=1))
     totals = _totals(rows.filter(_in(period)))
     earlier = _totals(rows.filter(_in(before)))
     parents = rows.select(LEVELS[level][:-1]).unique().sort(LEVELS[level][:-1]) if level != "campaign" else None
@@ -1091,12 +1134,12 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         label += f" (in {parents.height} {LEVEL_WORDS[parents.columns[-1]]}s)"
     if name_account:
         label += f" in {account_text(rows['account'][0])}"
-    if totals.get("purchases") is None and results_daily is not None:
+    if results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
-        if mine.height:
+        if mine.height and by_results(totals.get("purchases"), mine.row(0, named=True)):
             return _verdict_by_results(mine, results_in(results_daily, period), label, period, params, fatigue_row,
                                        currency, {"level": level, "entity": exact, "own_end": own_end,
-                                                  "end_all": end_all})
+                                                  "end_all": end_all, "purchases": totals.get("purchases")})
     action = ACTIONS[judged.action]
     confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
     headline = f"{action}: {label}: {judged.reason}{confidence}."
@@ -1115,7 +1158,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
         lines[1:] = [f"Spend {money(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
                      f"{MISSING} (unknown, not 0)."]
     if earlier.get("spend"):
-        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {days} days before "
+        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
                      f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
                      f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
     if frequency is not None:
@@ -1183,7 +1226,9 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
     own_end, end_all = where["own_end"], where["end_all"]
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
-        PURCHASES_UNKNOWN + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
+        (PURCHASES_UNKNOWN if where.get("purchases") is None else
+         f"Its spend bought {kind}, not purchases.")
+        + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
         "the same days (no target is set for it).",
         f"{count_text(main['results'])} {kind} on {money(main['spend'], currency)} spend: cost per {unit} "
         f"{cost_text(main['cost_per_result'], currency)} vs the account's {cost_text(benchmark, currency)}; "
@@ -1461,6 +1506,14 @@ def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, cu
                 results_text(results_in(results_daily, current), currency) or UNKNOWN) + "."
             return explain_results_change(results_daily, current, previous, main, currency, note=note,
                                           span=_span(kpis_daily, current), asked=KPI_LABELS.get(kpi, kpi))
+    value_kpis = ("roas", "aov")
+    frame = kpis_daily.filter(_in(both))
+    if kpi in value_kpis and purchases_known(kpis_daily, both) and frame["purchase_value"].is_null().all():
+        # Purchases without a conversion value: ROAS is unknown, CPA (spend / purchases) is the figure there is.
+        answer = explain_change(kpis_daily, current, previous, "cpa", currency)
+        asked = KPI_LABELS[kpi]
+        return replace(answer, headline=f"{asked} is unknown ({UNKNOWN}: the export has no purchase conversion "
+                       f"value); {answer.headline}")
     return explain_change(kpis_daily, current, previous, kpi, currency)
 
 

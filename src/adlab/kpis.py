@@ -116,7 +116,7 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     frame = frame.with_columns(
         pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8).alias("level_rank")
     )
-    finest = pl.col("level_rank") == pl.col("level_rank").max().over("date", "platform_source", "account", "campaign")
+    finest = finest_level(pl.col("level_rank"), ["date", "platform_source", "account"])
     chosen_breakdown = pl.when(pl.col("breakdown") == "none").then(pl.lit("")).otherwise(pl.col("breakdown"))
     one_view = chosen_breakdown == chosen_breakdown.min().over("date", "platform_source", *ENTITY)
     attribution = pl.col("attribution_setting").fill_null("")
@@ -126,6 +126,16 @@ def totals_view(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     for keep in varies:
         frame = frame.filter(keep)
     return frame.drop("level_rank")
+
+
+def finest_level(rank: pl.Expr, where: list[str]) -> pl.Expr:
+    """Whether a row is of the finest level exported for its campaign (`where` + campaign).
+
+    An account-level row names no campaign: it describes the spend of every campaign, so it counts only
+    where no campaign, ad set or ad row exists for the same `where` (else the spend would count twice).
+    """
+    account_level = rank == LEVEL_RANK["account"]
+    return (rank == rank.max().over(*where, "campaign")) & ~(account_level & (rank.max().over(*where) > 0))
 
 
 def _varies(ad_insights: pl.DataFrame | pl.LazyFrame, filters: dict[str, pl.Expr]) -> list[pl.Expr]:
@@ -287,15 +297,6 @@ def results_summary(results: pl.DataFrame | None, week: str | None) -> list[dict
         return []
     return [{key: _rounded(value) for key, value in row.items()}
             for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)]
-
-
-def window_results_summary(ad_insights: pl.DataFrame, period: dict | None) -> list[dict]:
-    """results_summary for the reporting window `period` ({start, end}) of exports without days."""
-    if not period:
-        return []
-    start, end = (dt.date.fromisoformat(str(period[key])) for key in ("start", "end"))
-    rows = window_results(ad_insights, start, end).select(RESULTS_KEY, "spend", "results", "cost_per_result")
-    return [{key: _rounded(value) for key, value in row.items()} for row in rows.iter_rows(named=True)]
 
 
 def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:
@@ -515,17 +516,18 @@ def store_figures(store: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str
 def breakdown_view(ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str) -> pl.LazyFrame:
     """The daily rows of one breakdown export (age_gender, placement, ...) counted once (DESIGN 3.3).
 
-    Per (date, platform, campaign) only the finest level exported, and one attribution setting (the
-    first by name): a breakdown describes the same spend again, so it is only ever summed on its own.
+    Per (date, platform, campaign) only the finest level exported, and per (date, entity) one attribution
+    setting (the first by name): a breakdown describes the same spend again, so it is only ever summed on its own.
     """
     frame = ad_insights.lazy().filter(
         (pl.col("breakdown") == breakdown)
         & (pl.col("window_start").is_null() | (pl.col("window_start") == pl.col("date")))
     )
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
-    finest = rank == rank.max().over("date", "platform_source", "campaign")
+    finest = finest_level(rank, ["date", "platform_source", "account"])
     attribution = pl.col("attribution_setting").fill_null("")
-    return frame.filter(finest).filter(attribution == attribution.min())
+    # One attribution setting per (date, entity), as totals_view: not one for the whole account.
+    return frame.filter(finest).filter(attribution == attribution.min().over("date", "platform_source", *ENTITY))
 
 
 def breakdown_rollup(
@@ -690,7 +692,7 @@ def window_view(ad_insights: pl.DataFrame | pl.LazyFrame, *, other_attribution: 
     first_attribution = attribution == attribution.min().over(*window, *ENTITY)
     return (
         window_rows(ad_insights)
-        .filter(rank == rank.max().over(*window, "account", "campaign"))
+        .filter(finest_level(rank, [*window, "account"]))
         .filter(chosen_breakdown == chosen_breakdown.min().over(*window, *ENTITY))
         .filter(~first_attribution if other_attribution else first_attribution)
     )
@@ -705,6 +707,13 @@ def window_results(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end
     typed = typed_rows(rows.select(*WINDOW_KEYS, "platform_source", *ENTITY, RESULTS_KEY, *RESULT_SUMS),
                        [*WINDOW_KEYS, "platform_source", *ENTITY])
     return rollup_results(typed, []).sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
+
+
+def window_results_summary(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> list[dict]:
+    """One dict per result type of the window start..end (window_results), rounded as results_summary rounds."""
+    return [{key: _rounded(value) for key, value in row.items()}
+            for row in window_results(ad_insights, start, end).select(
+                RESULTS_KEY, "spend", "results", "cost_per_result").iter_rows(named=True)]
 
 
 def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:
@@ -836,8 +845,8 @@ def window_breakdown_rollup(
     rows = (
         window_rows(ad_insights)
         .filter((pl.col("breakdown") == breakdown) & (pl.col("window_start") == start) & (pl.col("window_end") == end))
-        .filter(rank == rank.max().over("platform_source", "campaign"))
-        .filter(attribution == attribution.min())
+        .filter(finest_level(rank, ["platform_source", "account"]))
+        .filter(attribution == attribution.min().over("platform_source", *ENTITY))
     )
     return rollup(rows, by)
 

@@ -425,15 +425,17 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     key = list(AD_INSIGHTS_KEY)
     if not rows.select(pl.struct(key).is_duplicated().any()).item():  # the usual case: nothing to merge
         return rows.with_columns(pl.lit(1, pl.UInt32).alias(INPUT_ROWS)), 0
+    one_type = pl.col("result_type").drop_nulls().n_unique() <= 1
     merged = (
         rows.group_by(key, maintain_order=True)
         .agg(
             *[pl.col(c).first() for c in rows.columns
               if c not in key and c not in AD_METRICS and c not in ("reach", "results", "result_type")],
             *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
-            # Results of different result types never add up: such a merged row's results are unknown.
-            pl.when(pl.col("result_type").n_unique() == 1).then(pl.col("result_type").first()).alias("result_type"),
-            pl.when((pl.col("result_type").n_unique() == 1) & pl.col("results").is_not_null().any())
+            # Results of different result types never add up: such a merged row's results are unknown. A blank
+            # result type is a row without results (Ads Manager leaves it empty), not another type.
+            pl.when(one_type).then(pl.col("result_type").drop_nulls().first()).alias("result_type"),
+            pl.when(one_type & pl.col("results").is_not_null().any())
             .then(pl.col("results").sum()).alias("results"),
             pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
             pl.len().alias(INPUT_ROWS),
