@@ -348,8 +348,8 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
             # A result type is written as the UI names that metric (`Prospects` for Leads in French).
             written = INDICATORS[english] if shape.indicator else values.get("result_type", {}).get(
                 english, local.get(english, english))
-            if not shape.indicator:  # an indicator is kept as written: it is its own type
-                result_types[written] = english
+            # An indicator's action code reads as the name Ads Manager shows for it (meta_ads.RESULT_ACTIONS).
+            result_types[written] = english
             cells[roles["result_type"]] = written
             cells[roles["results"]] = count(row.results)
             cells[roles["cost_per_result"]] = money(round(row.spend / row.results))

@@ -362,3 +362,18 @@ def test_ingest_same_named_ads_keep_their_results_when_one_had_none_that_day(tmp
     rows = ads(ingest([path], tmp_path, "salt"))
     assert rows.select("result_type", "results", "purchases", "spend", "impressions").rows() == [
         ("Website purchases", 2.0, 2, 15.0, 1400)]
+
+
+def test_ingest_result_indicator_action_codes_read_as_the_result_types_ads_manager_shows(tmp_path):
+    # Real shapes (monfrere_us): `Result indicator` = actions:offsite_conversion.fb_pixel_purchase, and
+    # `Result type` cells such as profile_visit_view; an unknown code stays as written.
+    path = write(tmp_path, "codes.csv", [
+        '"Campaign name","Ad name","Day","Amount spent (USD)","Impressions","Results","Result indicator"',
+        "C,A,2026-03-02,10.00,1000,2,actions:offsite_conversion.fb_pixel_purchase",
+        "C,B,2026-03-02,5.00,500,7,profile_visit_view",
+        "C,D,2026-03-02,4.00,400,3,actions:some_new_action",
+    ])
+    rows = ads(ingest([path], tmp_path, "salt")).sort("ad")
+    assert rows["result_type"].to_list() == ["Website purchases", "Instagram profile visits", "actions:some_new_action"]
+    # No purchase column: the purchase-type row's results are its purchases.
+    assert rows["purchases"].to_list() == [2, None, None]

@@ -121,6 +121,35 @@ PURCHASE_FAMILIES: tuple[PurchaseFamily, ...] = (
                     "purchase conversion value for shared items only"),
                    ("purchase roas for shared items only",)),
 )
+# `Result indicator` (and some `Result type` cells) give the API's action code: the name Ads Manager shows
+# for it, so that one objective is one result type whichever column or export it came from.
+RESULT_ACTIONS: dict[str, str] = {
+    "offsite_conversion.fb_pixel_purchase": "Website purchases",
+    "omni_purchase": "Purchases",
+    "purchase": "Purchases",
+    "onsite_web_purchase": "Website purchases",
+    "link_click": "Link clicks",
+    "landing_page_view": "Landing page views",
+    "omni_landing_page_view": "Landing page views",
+    "lead": "Leads",
+    "offsite_conversion.fb_pixel_lead": "Website leads",
+    "onsite_conversion.lead_grouped": "Meta leads",
+    "onsite_conversion.messaging_conversation_started_7d": "Messaging conversations started",
+    "offsite_conversion.fb_pixel_add_to_cart": "Website adds to cart",
+    "omni_add_to_cart": "Adds to cart",
+    "offsite_conversion.fb_pixel_initiate_checkout": "Website checkouts initiated",
+    "omni_initiated_checkout": "Checkouts initiated",
+    "offsite_conversion.fb_pixel_complete_registration": "Website registrations completed",
+    "post_engagement": "Post engagements",
+    "page_engagement": "Page engagement",
+    "like": "Follows or likes",
+    "profile_visit_view": "Instagram profile visits",
+    "mobile_app_install": "Mobile app installs",
+    "app_install": "Mobile app installs",
+    "video_thruplay_watched_actions": "ThruPlays",
+    "video_view": "3-second video plays",
+    "reach": "Reach",
+}
 # A `Result type` (or `Result indicator`) naming a purchase: its `Results` are purchases.
 PURCHASE_RESULT = r"(?i)purchase|compra|achat|kauf|acquist|pembelian|aankoop|zakup|satın|покуп"
 # A results column named for its type (the Russian UI's `Заявки` = leads) types its rows without a Result type column.
@@ -292,6 +321,9 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         return pl.col(parsed_column(column, "date"))
 
     text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
+    if "result_type" in text:
+        code = text["result_type"].str.strip_prefix("actions:")
+        text["result_type"] = code.replace_strict(RESULT_ACTIONS, default=text["result_type"], return_dtype=pl.String)
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
     # A column blank in every row (purchases of a leads or traffic account) holds no data: unknown, not 0.
