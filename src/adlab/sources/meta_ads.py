@@ -356,9 +356,6 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
         for n in integer_metrics if n in metrics
     ]
-    # Each row is judged on its own before any rows that share a key are summed (a bad row is never
-    # masked by a sum): the value rules of the validate stage, on this row's numbers.
-    checks += row_failures(TABLE, numbers)
     reason = first_failure(checks).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
@@ -404,7 +401,12 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         good.alias("_good"),
     )
     rows = rows.filter(pl.col("_good")).drop("_good")
-    rows, merged = merge_same_named(conform(rows, AD_INSIGHTS))
+    rows, masked = judge_shared(conform(rows, AD_INSIGHTS))
+    if masked.height:  # as written in the file, like every quarantined row
+        written = raw.rows_as_written((masked["source_row"] - raw.first_row).cast(pl.UInt32))
+        quarantine = pl.concat([quarantine, written.with_columns(masked["source_row"], masked["reason"])],
+                               how="diagonal_relaxed")
+    rows, merged = merge_same_named(rows)
     warnings = _reconcile(totals_rows, rows, spend_header, metrics, source_file)
     if merged:
         warnings.append({
@@ -445,6 +447,21 @@ def exact_copies(raw: RawTable, candidates: pl.Series) -> pl.Series:
         return where
     repeated = ~raw.rows_as_written(where).select(pl.struct(pl.all()).is_first_distinct()).to_series()
     return where.filter(repeated)
+
+
+def judge_shared(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows to keep, rows set aside with their `reason`): rows sharing a key judged one by one before any sum.
+
+    A bad row summed with a good one could pass the validate stage as one plausible row (a negative
+    spend plus a clicks > impressions row), so the validate stage's value rules judge each of them
+    here, on its own; rows that share no key are left to the validate stage.
+    """
+    shared = rows.select(pl.struct(list(AD_INSIGHTS_KEY)).is_duplicated()).to_series()
+    if not shared.any():  # the usual case: nothing will be summed
+        return rows, rows.clear().with_columns(pl.lit(None, pl.String).alias("reason"))
+    reason = first_failure(row_failures(TABLE, {name: pl.col(name) for name in rows.columns}))
+    marked = rows.with_columns(pl.when(shared).then(reason).alias("reason"))
+    return marked.filter(pl.col("reason").is_null()).drop("reason"), marked.filter(pl.col("reason").is_not_null())
 
 
 def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
