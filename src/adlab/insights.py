@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -141,6 +142,29 @@ def several_accounts(frame: pl.DataFrame) -> bool:
 def account_text(account: str | None) -> str:
     """`account 'client_a'`; the default account (no name) is `the default account`."""
     return "the default account" if account is None else f"account {quoted(account)}"
+
+
+def campaign_naming(several: bool) -> Callable[[dict], str]:
+    """How an answer names a campaign row: with its account when two accounts may run campaigns of one name."""
+    def campaign_of(row: dict) -> str:
+        return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
+    return campaign_of
+
+
+def campaign_sentences(where: pl.DataFrame, delta: float, top: int, several: bool, measure: str, weight: str,
+                       show: Callable[[float | None], str]) -> list[str]:
+    """One sentence per campaign among the `top` of `contributions` that moved the measure by 5% or more.
+
+    Rows without a campaign (an account-level export) are not in `where`: there is no campaign to point at.
+    """
+    campaign_of = campaign_naming(several)
+    return [
+        f"Campaign {campaign_of(row)} accounts for {row['total'] / delta:.0%} of the change: its {measure} went "
+        f"{show(row['m0'])} -> {show(row['m1'])} (rate {row['rate']:+.2f}) and its share of {weight} "
+        f"{row['w0']:.0%} -> {row['w1']:.0%} (mix {row['mix']:+.2f})."
+        for row in where.head(top).iter_rows(named=True)
+        if delta and abs(row["total"]) >= 0.05 * abs(delta)
+    ]
 
 
 def entity_label(level: str, row: dict, with_account: bool = False) -> str:
@@ -383,25 +407,13 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
                          "(no purchases now).")
     spend_change = now["spend"] / current.days / (before["spend"] / previous.days) - 1
     sentences.append(f"Spend was {money(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
-    # An account-level export names no campaign: there is no campaign to point at.
     where = contributions(kpis_daily, current, previous, "campaign", kpi).filter(pl.col("campaign").is_not_null())
     delta = value_now - value_before
     data["contributions"] = where
-    # Two accounts may run campaigns of one name: each is its own row, named with its account.
     several = several_accounts(kpis_daily.filter(_in(current) | _in(previous)))
-
-    def campaign_of(row: dict) -> str:
-        return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
-
-    for row in where.head(top).iter_rows(named=True):
-        if not delta or abs(row["total"]) < 0.05 * abs(delta):
-            continue
-        sentences.append(
-            f"Campaign {campaign_of(row)} accounts for {row['total'] / delta:.0%} of the change: its {name} "
-            f"went {kpi_text(kpi, row['m0'], currency)} -> {kpi_text(kpi, row['m1'], currency)} (rate "
-            f"{row['rate']:+.2f}) and its share of {den.replace('_', ' ')} {row['w0']:.0%} -> {row['w1']:.0%} "
-            f"(mix {row['mix']:+.2f})."
-        )
+    campaign_of = campaign_naming(several)
+    sentences += campaign_sentences(where, delta, top, several, name, den.replace("_", " "),
+                                    lambda value: kpi_text(kpi, value, currency))
     if where.height and delta:
         lead = where.row(0, named=True)
         inner = contributions(kpis_daily.filter((pl.col("campaign") == lead["campaign"])
@@ -550,23 +562,13 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
                          f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
         data["main_factor"] = main
     fraction = RESULT_FRACTIONS["cost_per_result"]
-    where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction)
+    where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction).filter(
+        pl.col("campaign").is_not_null())
     delta = value_now - value_before
     data["contributions"] = where
-    # Two accounts may run campaigns of one name: each is its own row, named with its account.
     several = several_accounts(rows.filter(_in(current) | _in(previous)))
-
-    def campaign_of(row: dict) -> str:
-        return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
-
-    for row in where.head(top).iter_rows(named=True):
-        if not delta or abs(row["total"]) < 0.05 * abs(delta):
-            continue
-        sentences.append(
-            f"Campaign {campaign_of(row)} accounts for {row['total'] / delta:.0%} of the change: its cost per "
-            f"{unit} went {money(row['m0'], currency)} -> {money(row['m1'], currency)} (rate {row['rate']:+.2f}) and "
-            f"its share of {result_type} {row['w0']:.0%} -> {row['w1']:.0%} (mix {row['mix']:+.2f})."
-        )
+    sentences += campaign_sentences(where, delta, top, several, f"cost per {unit}", result_type,
+                                    lambda value: money(value, currency))
     others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
     if others.height:
         sentences.append(f"Other result types {current.phrase()} (never added to {result_type}): "
