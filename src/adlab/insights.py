@@ -144,6 +144,22 @@ def account_text(account: str | None) -> str:
     return "the default account" if account is None else f"account {quoted(account)}"
 
 
+def next_step_lines(action: str, spend: float, period: Period, own_end: dt.date, end_all: dt.date, params: Params,
+                    currency: str | None) -> list[str]:
+    """A verdict's closing lines: the budget step of a scale call, and what to do when it stopped spending."""
+    lines = []
+    if action == "scale":
+        per_day = spend / period.days
+        step = params.recommend.max_budget_step
+        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
+                     f"day (+{step:.0%}), then re-check after a few days.")
+    if own_end < end_all:
+        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
+                     f"the data, {end_all}): it is already off; "
+                     + ("keep it off." if action == "pause" else "turn it back on only with a new reason."))
+    return lines
+
+
 def campaign_naming(several: bool) -> Callable[[dict], str]:
     """How an answer names a campaign row: with its account when two accounts may run campaigns of one name."""
     def campaign_of(row: dict) -> str:
@@ -1171,15 +1187,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
             ~is_purchase_type("result_type"))
         if mine.height:
             lines.append(f"Results by type: {results_text(mine, currency)}.")
-    if judged.action == "scale":
-        per_day = totals["spend"] / period.days
-        step = params.recommend.max_budget_step
-        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
-                     f"day (+{step:.0%}), then re-check after a few days.")
-    if own_end < end_all:
-        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
-                     f"the data, {end_all}): it is already off; "
-                     + ("keep it off." if judged.action == "pause" else "turn it back on only with a new reason."))
+    lines += next_step_lines(judged.action, totals["spend"], period, own_end, end_all, params, currency)
     return Answer(headline, lines, {"action": judged.action, "level": level, "entity": exact, "period": period,
                                     "figures": judged.figures})
 
@@ -1241,15 +1249,7 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
     if mine.height > 1:
         lines.append(f"Its other result types (judged apart, never added to {kind}): "
                      f"{results_text(mine.slice(1), currency)}.")
-    if judged.action == "scale":
-        per_day = main["spend"] / period.days
-        step = params.recommend.max_budget_step
-        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
-                     f"day (+{step:.0%}), then re-check after a few days.")
-    if own_end < end_all:
-        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
-                     f"the data, {end_all}): it is already off; "
-                     + ("keep it off." if judged.action == "pause" else "turn it back on only with a new reason."))
+    lines += next_step_lines(judged.action, main["spend"], period, own_end, end_all, params, currency)
     headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
     return Answer(headline, lines, {"action": judged.action, "level": where["level"], "entity": where["entity"],
                                     "period": period, "figures": judged.figures, "result_type": kind})
