@@ -12,21 +12,9 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from adlab import report
+from adlab import display
+from adlab.display import COLOURS
 
-COLOURS = {
-    "spend": "#4263eb",
-    "purchase_value": "#37b24d",
-    "revenue": "#343a40",
-    "roas": "#f76707",
-    "mer": "#7048e8",
-    "target": "#868e96",
-    "good": "#2b8a3e",
-    "warn": "#e67700",
-    "bad": "#c92a2a",
-    "none": "#adb5bd",
-    "highlight": "rgba(66, 99, 235, 0.07)",
-}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 MAX_LABEL = 38
 MAX_CAMPAIGN_BARS = 15
@@ -42,17 +30,13 @@ def label(text: str | None, limit: int = MAX_LABEL) -> str:
 
 def money_affixes(currency: str) -> tuple[str, str]:
     """Axis and hover prefix/suffix for amounts in `currency`, escaped like every text from the data."""
-    prefix, suffix = report.money_affixes(currency)
+    prefix, suffix = display.money_affixes(currency)
     return html.escape(prefix, quote=False), html.escape(suffix, quote=False)
 
 
 def roas_band(roas: float | None, target_roas: float, breakeven_roas: float) -> str:
     """good (at or above target), warn (between break-even and target), bad (below break-even) or none."""
-    if roas is None:
-        return "none"
-    if roas >= target_roas:
-        return "good"
-    return "warn" if roas >= breakeven_roas else "bad"
+    return display.roas_tone(target_roas, breakeven_roas)(roas) or "none"
 
 
 def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
@@ -221,7 +205,7 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
             },
             # Purchases may be unknown (an export with Purchase ROAS but no purchase count): `–`, not 0.
             customdata=[[label(row[2], 60), path, label(row[1], 60),
-                         report.MISSING if row[5] is None else f"{row[5]:,}"] for row, path in zip(rows, paths,
+                         display.MISSING if row[5] is None else f"{row[5]:,}"] for row, path in zip(rows, paths,
                                                                                                   strict=True)],
             hovertemplate=(
                 "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"

@@ -18,6 +18,7 @@ import polars as pl
 from scipy.special import gammainc, gammaincc
 
 from adlab.currency import cpa_target_note, gate_amount
+from adlab.display import KPI_WORDS, MISSING, count_text, kpi_text, money_text, share_text, whole_text
 from adlab.errors import AdlabError
 from adlab.kpis import (
     KPI_FACTORS,
@@ -43,12 +44,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "campaign": ("account", "campaign"), "adset": ("account", "campaign", "adset"), "ad": ENTITY,
 }
 LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
-KPI_LABELS = {"roas": "ROAS", "cpa": "CPA", "ctr": "link CTR", "cpc": "CPC", "cpm": "CPM", "cvr": "CVR",
-              "aov": "AOV", "hook_rate": "hook rate", "hold_rate": "hold rate", "ctr_all": "CTR (all)"}
+KPI_LABELS = KPI_WORDS
 FACTOR_WORDS = {"cpm": "CPM (cost of reach)", "ctr": "link CTR (clicks per impression)",
                 "cvr": "CVR (purchases per link click)", "aov": "AOV (value per purchase)"}
-MONEY_KPIS = ("cpa", "cpc", "cpm", "aov")
-PERCENT_KPIS = ("ctr", "cvr", "ctr_all", "hook_rate", "hold_rate")
 LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
 PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
 # Funnel fractions for the tracking-break check: link click -> checkout started -> purchase.
@@ -98,30 +96,6 @@ class Period:
 # --------------------------------------------------------------------------- formatting
 
 
-MISSING = "–"  # a value no export provides: unknown, never 0 (as on the report pages)
-
-
-def money(value: float | None, currency: str | None) -> str:
-    """`1,234.56 USD`; `–` for no value."""
-    return MISSING if value is None else f"{value:,.2f} {currency or ''}".rstrip()
-
-
-def count(value: float | None) -> str:
-    """A count such as purchases, `12`; `–` where no export has the column."""
-    return MISSING if value is None else f"{value:,.0f}"
-
-
-def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
-    """A KPI as users read it: ROAS `2.35`, rates `1.31%`, money with the currency."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    if kpi in PERCENT_KPIS:
-        return f"{value:.2%}"
-    if kpi in MONEY_KPIS:
-        return money(value, currency)
-    return f"{value:.2f}"
-
-
 def quoted(name: str | None) -> str:
     """A name from the data in quotes; an export without that name column gives `(no name)`."""
     return "(no name)" if name is None else f"'{name}'"
@@ -151,7 +125,8 @@ def next_step_lines(action: str, spend: float, period: Period, own_end: dt.date,
     if action == "scale":
         per_day = spend / period.days
         step = params.recommend.max_budget_step
-        lines.append(f"Suggested step: about {money(per_day, currency)} -> {money(per_day * (1 + step), currency)} a "
+        after = money_text(per_day * (1 + step), currency)
+        lines.append(f"Suggested step: about {money_text(per_day, currency)} -> {after} a "
                      f"day (+{step:.0%}), then re-check after a few days.")
     if own_end < end_all:
         lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
@@ -422,7 +397,7 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
         sentences.append(f"The change cannot be split into {', '.join(f.upper() for f in KPI_FACTORS[kpi])} "
                          "(no purchases now).")
     spend_change = now["spend"] / current.days / (before["spend"] / previous.days) - 1
-    sentences.append(f"Spend was {money(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
+    sentences.append(f"Spend was {money_text(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
     where = contributions(kpis_daily, current, previous, "campaign", kpi).filter(pl.col("campaign").is_not_null())
     delta = value_now - value_before
     data["contributions"] = where
@@ -450,7 +425,6 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
 
 # --------------------------------------------------------------------------- results by type (no purchases)
 
-UNKNOWN = "–"
 PURCHASES_UNKNOWN = ("Purchases are unknown (–): the exports have no Purchases column, so ROAS and CPA cannot be "
                      "computed (an Ads Manager export with Purchases and Purchases conversion value would give them).")
 
@@ -461,16 +435,9 @@ def purchases_known(kpis_daily: pl.DataFrame, period: Period | None = None) -> b
     return frame.height > 0 and frame["purchases"].null_count() < frame.height
 
 
-def count_text(value: float | None) -> str:
-    """A count of results: `412`, `2.5` for Meta's fractional counts; `–` when unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return UNKNOWN
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def cost_text(value: float | None, currency: str | None) -> str:
     """Money as in `money`, `–` when unknown (no result to divide by)."""
-    return UNKNOWN if value is None else money(value, currency)
+    return MISSING if value is None else money_text(value, currency)
 
 
 def results_in(results_daily: pl.DataFrame | None, period: Period, keys: list[str] | None = None) -> pl.DataFrame:
@@ -488,7 +455,7 @@ def results_text(rows: pl.DataFrame, currency: str | None) -> str:
     """`16 Leads at 24.66 USD per lead (spend 394.52 USD); 96 Messaging conversations started at ...`."""
     return "; ".join(
         f"{count_text(row['results'])} {row['result_type']} at {cost_text(row['cost_per_result'], currency)} per "
-        f"{result_unit(row['result_type'])} (spend {money(row['spend'], currency)})"
+        f"{result_unit(row['result_type'])} (spend {money_text(row['spend'], currency)})"
         for row in rows.iter_rows(named=True)
     )
 
@@ -547,20 +514,20 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
     lead = [note] if note else []
     value_now, value_before = now.get("cost_per_result"), before.get("cost_per_result")
     counts = (f"{count_text(now['results'])} vs {count_text(before['results'])} {result_type} on "
-              f"{money(now['spend'], currency)} vs {money(before['spend'], currency)} spend")
+              f"{money_text(now['spend'], currency)} vs {money_text(before['spend'], currency)} spend")
     data: dict = {"kpi": "cost_per_result", "result_type": result_type, "current": current, "previous": previous,
                   "value_now": value_now, "value_before": value_before}
     if value_now is None or value_before is None:
         which = current if value_now is None else previous
-        return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {UNKNOWN} there "
+        return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
                       f"and its change cannot be split ({counts}).", lead, data)
     change = value_now / value_before - 1
     direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
     span = span or ("in that period" if current.days > 1 else "on that day")
-    headline = (f"{label} {direction} {abs(change):.0%} {span}: {money(value_now, currency)} {current.phrase()} vs "
-                f"{money(value_before, currency)} {previous.phrase()} ({counts}).")
+    headline = (f"{label} {direction} {abs(change):.0%} {span}: {money_text(value_now, currency)} "
+                f"{current.phrase()} vs {money_text(value_before, currency)} {previous.phrase()} ({counts}).")
     if asked:
-        headline = f"{asked} is unknown ({UNKNOWN}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
+        headline = f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
     sentences = []
     terms, clicks = _result_factors(now, before)
     total = math.log(value_now / value_before)
@@ -584,7 +551,7 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
     data["contributions"] = where
     several = several_accounts(rows.filter(_in(current) | _in(previous)))
     sentences += campaign_sentences(where, delta, top, several, f"cost per {unit}", result_type,
-                                    lambda value: money(value, currency))
+                                    lambda value: money_text(value, currency))
     others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
     if others.height:
         sentences.append(f"Other result types {current.phrase()} (never added to {result_type}): "
@@ -716,33 +683,33 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         return Answer(
             f"Not enough data: the breakdown export names no {word}s (it was exported at account level), so "
             f"{word}s cannot be ranked for {who}; {who} overall: {name} {kpi_text(kpi, overall.get(kpi), currency)} "
-            f"on {money(overall.get('spend'), currency)} spend ({period.label()}).",
+            f"on {money_text(overall.get('spend'), currency)} spend ({period.label()}).",
             [f"Export the breakdown at {word} level to rank them."])
     ranked = best_performers(frame.filter(pl.col(level).is_not_null()), level, kpi, min_spend,
                              settings.segment_min_purchases)
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     several = several_accounts(frame)
     overall = _totals(frame)
-    gate = f"at least {money(min_spend, currency)} spend" + (
+    gate = f"at least {money_text(min_spend, currency)} spend" + (
         f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
-    short = f"less than {money(min_spend, currency)} spend" + (
+    short = f"less than {money_text(min_spend, currency)} spend" + (
         f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
     if eligible.height == 0:
         biggest = ranked.sort("spend", descending=True).row(0, named=True)
         return Answer(
             f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
-            [f"The biggest is {entity_label(level, biggest, several)}: {money(biggest['spend'], currency)} spend, "
-             f"{count(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
+            [f"The biggest is {entity_label(level, biggest, several)}: {money_text(biggest['spend'], currency)} spend, "
+             f"{whole_text(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
         )
     best = eligible.row(0, named=True)
     lines = [
         f"Period: {period.label()} ({'breakdown export' if segment else 'all ads'}); {who} overall: {name} "
-        f"{kpi_text(kpi, overall.get(kpi), currency)} on {money(overall.get('spend'), currency)} spend.",
+        f"{kpi_text(kpi, overall.get(kpi), currency)} on {money_text(overall.get('spend'), currency)} spend.",
     ]
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
         lines.append(
             f"{rank}. {entity_label(level, row, several)}: {name} {kpi_text(kpi, row.get(kpi), currency)}, spend "
-            f"{money(row['spend'], currency)}, {count(row.get('purchases'))} purchases, CPA "
+            f"{money_text(row['spend'], currency)}, {whole_text(row.get('purchases'))} purchases, CPA "
             f"{kpi_text('cpa', row.get('cpa'), currency)}."
         )
     thin = ranked.height - eligible.height
@@ -758,8 +725,8 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
                          "in that period.")
     owner = f" ({account_text(best['account'])})" if several else ""
     headline = (f"Best {word} for {who}: {quoted(best[level])}{owner} with {name} "
-                f"{kpi_text(kpi, best.get(kpi), currency)} on {money(best['spend'], currency)} spend "
-                f"({count(best.get('purchases'))} purchases, {period.label()}).")
+                f"{kpi_text(kpi, best.get(kpi), currency)} on {money_text(best['spend'], currency)} spend "
+                f"({whole_text(best.get('purchases'))} purchases, {period.label()}).")
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
 
 
@@ -782,23 +749,24 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
     eligible = rows.filter(enough & pl.col("cost_per_result").is_not_null()).sort(
         "cost_per_result", *keys, nulls_last=True)
     overall = account.row(0, named=True)
-    unknown = f"{asked} is unknown ({UNKNOWN}: no purchases exported), so {word}s are ranked by cost per {unit}"
+    unknown = f"{asked} is unknown ({MISSING}: no purchases exported), so {word}s are ranked by cost per {unit}"
     lines = [
         f"Period: {period.label()} ({'breakdown export; ' + who if who else 'all ads'}); {kind} overall: "
         f"{count_text(overall['results'])} at "
-        f"{cost_text(overall['cost_per_result'], currency)} per {unit} on {money(overall['spend'], currency)} spend.",
+        f"{cost_text(overall['cost_per_result'], currency)} per {unit} on "
+        f"{money_text(overall['spend'], currency)} spend.",
     ]
     if eligible.height == 0:
         return Answer(f"Not enough data: {unknown}, and no {word} has at least "
-                      f"{money(min_spend, currency)} spend and {settings.segment_min_purchases} "
+                      f"{money_text(min_spend, currency)} spend and {settings.segment_min_purchases} "
                       f"{kind} in {period.label()}.", [*lines, PURCHASES_UNKNOWN])
     several = several_accounts(rows)
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
         lines.append(f"{rank}. {entity_label(level, row, several)}: {cost_text(row['cost_per_result'], currency)} "
-                     f"per {unit}, {count_text(row['results'])} {kind} on {money(row['spend'], currency)} spend.")
+                     f"per {unit}, {count_text(row['results'])} {kind} on {money_text(row['spend'], currency)} spend.")
     thin = rows.height - eligible.height
     if thin:
-        lines.append(f"{thin} other {word}(s) had less than {money(min_spend, currency)} spend or "
+        lines.append(f"{thin} other {word}(s) had less than {money_text(min_spend, currency)} spend or "
                      f"fewer than {settings.segment_min_purchases} {kind} and were left out as too thin to rank.")
     others = account.slice(1)
     if others.height:
@@ -807,7 +775,7 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
     best = eligible.row(0, named=True)
     headline = (f"Best {word}{' for ' + who if who else ''}: {quoted(best[level])} with "
                 f"{cost_text(best['cost_per_result'], currency)} per {unit} "
-                f"on {money(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
+                f"on {money_text(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
                 f"{period.label()}); {unknown}.")
     return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})
 
@@ -906,7 +874,7 @@ def judge_results(figures: dict, benchmark: float | None, params: Params, fatigu
                          fatigue.get("p_ctr_fell"), figures)
     cost = spend / results if results else None
     if share is not None and share >= 0.9:
-        shown = UNKNOWN if cost is None else f"{cost:,.2f}"
+        shown = MISSING if cost is None else f"{cost:,.2f}"
         return Judgement("keep", f"it is {share:.0%} of the account's spend on {kind}, so its cost per {unit} "
                          f"({shown}) is the account's own: weigh it against what one {unit} is worth to you", None,
                          figures)
@@ -920,7 +888,7 @@ def judge_results(figures: dict, benchmark: float | None, params: Params, fatigu
     if results < settings.min_purchases and spend < stop_loss:
         return Judgement("wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)",
                          None, figures)
-    shown = UNKNOWN if cost is None else f"{cost:,.2f}"
+    shown = MISSING if cost is None else f"{cost:,.2f}"
     return Judgement("keep", f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and "
                      "not credibly below it", None, figures)
 
@@ -1163,17 +1131,18 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     headline = f"{action}: {label}: {judged.reason}{confidence}."
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
-        f"Spend {money(totals['spend'], currency)}, "
-        f"{'purchases unknown' if totals.get('purchases') is None else count(totals['purchases']) + ' purchases'}, "
+        f"Spend {money_text(totals['spend'], currency)}, "
+        f"{'purchases unknown' if totals.get('purchases') is None else whole_text(totals['purchases']) + ' purchases'}"
+        ", "
         "purchase value "
-        f"{money(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
-        f"target {money(targets.cpa, currency)}.",
+        f"{money_text(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
+        f"target {money_text(targets.cpa, currency)}.",
         f"ROAS {kpi_text('roas', totals.get('roas'), currency)} vs target {targets.roas:.2f} and break-even "
-        f"{targets.breakeven_roas:.2f}: P(ROAS > target) {_pct(judged.figures['p_roas_above_target'])}, "
-        f"P(ROAS < break-even) {_pct(judged.figures['p_roas_below_breakeven'])}.",
+        f"{targets.breakeven_roas:.2f}: P(ROAS > target) {share_text(judged.figures['p_roas_above_target'])}, "
+        f"P(ROAS < break-even) {share_text(judged.figures['p_roas_below_breakeven'])}.",
     ]
     if totals.get("purchases") is None:  # one line says what is unknown and why, instead of a row of dashes
-        lines[1:] = [f"Spend {money(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
+        lines[1:] = [f"Spend {money_text(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
                      f"{MISSING} (unknown, not 0)."]
     if earlier.get("spend"):
         lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
@@ -1240,11 +1209,11 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
          f"Its spend bought {kind}, not purchases.")
         + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
         "the same days (no target is set for it).",
-        f"{count_text(main['results'])} {kind} on {money(main['spend'], currency)} spend: cost per {unit} "
+        f"{count_text(main['results'])} {kind} on {money_text(main['spend'], currency)} spend: cost per {unit} "
         f"{cost_text(main['cost_per_result'], currency)} vs the account's {cost_text(benchmark, currency)}; "
         f"P(cost per {unit} > {params.recommend.result_cost_multiple:g} x the account's) "
-        f"{_pct(judged.figures.get('p_cost_above_ceiling'))}, P(below the account's) "
-        f"{_pct(judged.figures.get('p_cost_below_account'))}.",
+        f"{share_text(judged.figures.get('p_cost_above_ceiling'))}, P(below the account's) "
+        f"{share_text(judged.figures.get('p_cost_below_account'))}.",
     ]
     if mine.height > 1:
         lines.append(f"Its other result types (judged apart, never added to {kind}): "
@@ -1255,8 +1224,6 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
                                     "period": period, "figures": judged.figures, "result_type": kind})
 
 
-def _pct(value: float | None) -> str:
-    return MISSING if value is None else f"{value:.0%}"
 
 
 # --------------------------------------------------------------------------- A/B readout
@@ -1505,7 +1472,7 @@ def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, cu
         main = result_type_in("results", results_daily.filter(_in(both)))
         if main:
             note = PURCHASES_UNKNOWN + f" This account's results by type {current.phrase()}: " + (
-                results_text(results_in(results_daily, current), currency) or UNKNOWN) + "."
+                results_text(results_in(results_daily, current), currency) or MISSING) + "."
             return explain_results_change(results_daily, current, previous, main, currency, note=note,
                                           span=_span(kpis_daily, current), asked=KPI_LABELS.get(kpi, kpi))
     value_kpis = ("roas", "aov")
@@ -1514,7 +1481,7 @@ def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, cu
         # Purchases without a conversion value: ROAS is unknown, CPA (spend / purchases) is the figure there is.
         answer = explain_change(kpis_daily, current, previous, "cpa", currency)
         asked = KPI_LABELS[kpi]
-        return replace(answer, headline=f"{asked} is unknown ({UNKNOWN}: the export has no purchase conversion "
+        return replace(answer, headline=f"{asked} is unknown ({MISSING}: the export has no purchase conversion "
                        f"value); {answer.headline}")
     return explain_change(kpis_daily, current, previous, kpi, currency)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,7 @@ from typing import Any
 import yaml
 
 from adlab.errors import AdlabError
-
-WEEK_LABEL = re.compile(r"\d{4}-W\d{2}")
+from adlab.schema import ISO_WEEK
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def validate(params: Params, source: Path) -> Params:
         problems.append("`report.weeks` must be at least 1")
     if params.kpis.hold_rate_base not in ("video_3s_plays", "impressions"):
         problems.append("`kpis.hold_rate_base` must be video_3s_plays or impressions")
-    bad_weeks = [w for w in params.report.extra_weeks if not WEEK_LABEL.fullmatch(str(w))]
+    bad_weeks = [w for w in params.report.extra_weeks if not ISO_WEEK.fullmatch(str(w))]
     if bad_weeks:
         problems.append(f"`report.extra_weeks` holds {bad_weeks[0]!r}, not an ISO week such as 2026-W30")
     try:

@@ -25,8 +25,23 @@ from typing import Any
 import polars as pl
 
 from adlab import io, kpis
+from adlab.display import (
+    LABELS,
+    MISSING,
+    column_formats,
+    cpa_tone,
+    fmt_change,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    fmt_roas,
+    number,
+    relative_change,
+    roas_tone,
+)
 from adlab.errors import AdlabError
 from adlab.quality import CURRENCY_UNKNOWN
+from adlab.schema import ISO_WEEK
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "adlab"
@@ -38,7 +53,6 @@ FALLBACK_KERNEL = "python3"
 RENDER_MODULES = ("report.py", "charts.py", "kpis.py", "schema.py", "io.py", "insights.py", "creatives.py",
                   "currency.py")
 
-MISSING = "–"
 SAMPLE_BANNER = (
     "This report runs on the embedded sample data; drop your exports into <code>data/raw/</code> "
     "and run <code>make report</code> to see your own accounts."
@@ -66,46 +80,13 @@ UNKNOWN_METRICS = (
     ("purchase_value", "purchase value, ROAS and AOV", "a `Purchases conversion value` (or `Purchase ROAS`) column"),
     ("link_clicks", "link clicks, CTR and CVR", "a `Link clicks` column"),
 )
-WEEK_LABEL = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
-# Currencies quoted without minor units in ad platforms and shops.
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "IDR", "ISK"})
 
 ENTITY_KEYS = {
     "campaign": ["platform_source", "account", "campaign"],
     "adset": ["platform_source", "account", "campaign", "adset"],
     "ad": ["platform_source", "account", "campaign", "adset", "ad"],
-}
-LABELS = {
-    "name": "Campaign / ad set / ad",
-    "campaign": "Campaign",
-    "adset": "Ad set",
-    "ad": "Ad",
-    "platform_source": "Platform",
-    "account": "Account",
-    "share_of_spend": "% of spend",
-    "spend": "Spend",
-    "impressions": "Impressions",
-    "clicks": "Clicks",
-    "link_clicks": "Link clicks",
-    "ctr": "CTR",
-    "cpc": "CPC",
-    "cpm": "CPM",
-    "purchases": "Purchases",
-    "cvr": "CVR",
-    "cpa": "CPA",
-    "purchase_value": "Purchase value",
-    "aov": "AOV",
-    "roas": "ROAS",
-    "results": "Results",
-    "cost_per_result": "Cost per result",
-    "revenue": "Store revenue",
-    "orders": "Orders",
-    "mer": "MER",
-    "week": "Week",
-    "dates": "Dates",
 }
 # The columns a reader looks at first come first: on a phone the rest scroll in from the right.
 TREE_COLUMNS = ("name", "spend", "roas", "cpa", "purchase_value", "purchases", "results", "cost_per_result",
@@ -115,107 +96,6 @@ NO_PURCHASE_COLUMNS = ("ad", "spend", "impressions", "link_clicks", "ctr", "cpm"
 
 
 # ---------------------------------------------------------------------------------------------------- formatting
-
-
-def _number(value: Any) -> float | None:
-    """The value as a float, or None for null, NaN and infinities."""
-    if value is None or isinstance(value, bool):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def money_affixes(currency: str) -> tuple[str, str]:
-    """Prefix and suffix for amounts in `currency`: ("$", "") for USD, ("", " AUD") where a symbol is ambiguous."""
-    code = (currency or "").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    return (symbol, "") if symbol else ("", f" {code}" if code else "")
-
-
-def fmt_money(value: Any, currency: str, decimals: int | None = None) -> str:
-    """An amount in the account currency: `$1,234.56`, `1,234.56 AUD`, `-$5.00`; `–` when missing."""
-    number = _number(value)
-    if number is None:
-        return MISSING
-    places = decimals if decimals is not None else (0 if (currency or "").upper() in ZERO_DECIMAL_CURRENCIES else 2)
-    prefix, suffix = money_affixes(currency)
-    sign = "-" if number < 0 and round(abs(number), places) > 0 else ""
-    return f"{sign}{prefix}{abs(number):,.{places}f}{suffix}"
-
-
-def fmt_int(value: Any) -> str:
-    """A count with thousands separators: `12,345`; `–` when missing."""
-    number = _number(value)
-    return MISSING if number is None else f"{round(number):,}"
-
-
-def fmt_pct(value: Any, decimals: int = 2) -> str:
-    """A fraction as a percentage: 0.01234 -> `1.23%`; `–` when missing."""
-    number = _number(value)
-    return MISSING if number is None else f"{number * 100:,.{decimals}f}%"
-
-
-def fmt_roas(value: Any) -> str:
-    """A return multiple (ROAS, MER): 2.4149 -> `2.41x`; `–` when missing."""
-    number = _number(value)
-    return MISSING if number is None else f"{number:,.2f}x"
-
-
-def relative_change(current: Any, previous: Any) -> float | None:
-    """(current - previous) / previous; None when either is missing or previous is 0."""
-    now, before = _number(current), _number(previous)
-    if now is None or before is None or before == 0:
-        return None
-    return (now - before) / abs(before)
-
-
-def fmt_change(change: float | None) -> str:
-    """A relative change with an arrow: `▲ 12.3%`, `▼ 4.0%`, `● 0.0%`; `–` when missing."""
-    if change is None:
-        return MISSING
-    arrow = "▲" if change > 0.0005 else "▼" if change < -0.0005 else "●"
-    return f"{arrow} {abs(change) * 100:,.1f}%"
-
-
-def column_formats(currency: str) -> dict[str, Callable[[Any], str]]:
-    """The formatter of every known column: money in `currency`, counts, rates as %, ROAS and MER as `2.41x`."""
-    money = functools.partial(fmt_money, currency=currency)
-    formats: dict[str, Callable[[Any], str]] = {}
-    for name in ("spend", "purchase_value", "cpa", "cpc", "cpm", "aov", "revenue", "store_aov"):
-        formats[name] = money
-    for name in ("impressions", "clicks", "link_clicks", "landing_page_views", "adds_to_cart", "checkouts",
-                 "purchases", "orders", "units", "days", "rows_in", "kept", "replaced", "totals", "quarantined",
-                 "unexpected_count"):
-        formats[name] = fmt_int
-    for name in ("ctr", "ctr_all", "cvr", "hook_rate", "hold_rate", "share_of_spend", "new_customer_share"):
-        formats[name] = fmt_pct
-    for name in ("roas", "mer"):
-        formats[name] = fmt_roas
-    return formats
-
-
-def roas_tone(target_roas: float, breakeven_roas: float) -> Callable[[Any], str | None]:
-    """good at or above target, warn between break-even and target, bad below break-even."""
-
-    def tone(value: Any) -> str | None:
-        number = _number(value)
-        if number is None:
-            return None
-        if number >= target_roas:
-            return "good"
-        return "warn" if number >= breakeven_roas else "bad"
-
-    return tone
-
-
-def cpa_tone(target_cpa: float) -> Callable[[Any], str | None]:
-    """good at or below the target cost per purchase, bad above it."""
-
-    def tone(value: Any) -> str | None:
-        number = _number(value)
-        return None if number is None else ("good" if number <= target_cpa else "bad")
-
-    return tone
 
 
 # ---------------------------------------------------------------------------------------------------- HTML pieces
@@ -484,8 +364,8 @@ STORE_HEADLINE = (
 def _format(kind: str, value: Any, currency: str) -> str:
     """A tile's value; money from 10,000 up in whole units, so it fits a tile (tables keep the cents)."""
     if kind == "money":
-        number = _number(value)
-        return fmt_money(value, currency, 0 if number is not None and abs(number) >= 10_000 else None)
+        amount = number(value)
+        return fmt_money(value, currency, 0 if amount is not None and abs(amount) >= 10_000 else None)
     return {"int": fmt_int, "pct": fmt_pct, "roas": fmt_roas}[kind](value)
 
 
@@ -540,7 +420,7 @@ def headline(
     several ad platforms, the purchase value and ROAS tiles name them (`Meta + Google Ads`).
     """
     breakeven = kpis.breakeven_roas(gross_margin)
-    roas, cpa, mer = (_number(current.get(key)) for key in ("roas", "cpa", "mer"))
+    roas, cpa, mer = (number(current.get(key)) for key in ("roas", "cpa", "mer"))
     summed = platforms_summed(platforms or {})
     targets: dict[str, tuple[str | None, str]] = {
         "purchase_value": (None, summed),
@@ -596,7 +476,7 @@ def store_tiles(
     `current` / `previous` merge kpis.store_figures with `mer` from kpis.period_figures.
     """
     breakeven = kpis.breakeven_roas(gross_margin)
-    mer = _number(current.get("mer"))
+    mer = number(current.get("mer"))
     targets = {"mer": (None if mer is None else ("good" if mer >= breakeven else "bad"),
                        f"break-even {fmt_roas(breakeven)}")}
     # Sessions tiles only where a sessions report exists; a sales report per product has no order count;
@@ -644,7 +524,7 @@ def resolve_week(week: str, kpis_daily: pl.DataFrame) -> str:
         last_day, first_day = kpis_daily["date"].max(), kpis_daily["date"].min()
         weeks = kpis.complete_weeks(last_day, first_day)
         return weeks[0] if weeks else kpis.iso_week(last_day)
-    if not WEEK_LABEL.fullmatch(week):
+    if not ISO_WEEK.fullmatch(week):
         raise AdlabError(f"week {week!r} is not an ISO week label such as 2026-W47 (or 'latest').")
     return week
 
@@ -1163,7 +1043,7 @@ def recommendations_html(
         )
         confidence = row.get("confidence")
         confidence_text = (
-            fmt_pct(_number(confidence), 0) if isinstance(confidence, int | float) else esc(confidence)
+            fmt_pct(number(confidence), 0) if isinstance(confidence, int | float) else esc(confidence)
         ) if confidence is not None else MISSING
         cards.append(
             f'<article class="rec rec-{tone}"><div class="rec-head"><span class="pill {tone}">'
@@ -1193,8 +1073,8 @@ def _period_note(frame: pl.DataFrame, first: str, last: str, lead: str) -> str:
 
 
 def _fmt_decimal(value: Any) -> str:
-    number = _number(value)
-    return MISSING if number is None else f"{number:,.2f}"
+    decimal = number(value)
+    return MISSING if decimal is None else f"{decimal:,.2f}"
 
 
 def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
@@ -1416,7 +1296,7 @@ def data_quality_html(
 
 def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: int = 28, label: str = "") -> str:
     """A small inline SVG line of `values` (gaps where None); no script, so it draws in any mail client."""
-    points = [(i, v) for i, v in enumerate(values) if _number(v) is not None]
+    points = [(i, v) for i, v in enumerate(values) if number(v) is not None]
     if len(points) < 2:
         return ""
     low = min(v for _, v in points)

@@ -5,7 +5,12 @@ Other modules import these constants instead of repeating column names.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
+
+# An ISO week label YYYY-Www (Monday-Sunday), as `kpis.iso_week` writes it and `params.yaml` names weeks.
+ISO_WEEK = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
 
 # Additive metrics of `ad_insights`: summed at any grain, never averaged.
 AD_METRICS: dict[str, pl.DataType] = {
