@@ -17,9 +17,10 @@ from typing import Any
 
 import polars as pl
 
-from adlab import io, kpis, period_report, report
+from adlab import io, kpis, report
 from adlab.errors import AdlabError, exit_on_error
 from adlab.params import load_params
+from adlab.report import window as period_report
 
 # Each week runs its own kernel; the machines this runs on have 2 cores.
 WORKERS = 2

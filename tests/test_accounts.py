@@ -9,13 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from adlab import period_report, report
+from adlab import report
 from adlab.charts import fig_roas_vs_spend, fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.errors import AdlabError
 from adlab.insights import Period, ab_readout, best_for_segment, explain_change, recommendations, verdict
 from adlab.kpis import compute_kpis_period, store_daily
 from adlab.params import Params
+from adlab.report import window as period_report
 from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 from conftest import copy_project, dvc
 

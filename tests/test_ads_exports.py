@@ -321,7 +321,7 @@ def test_attribution_warnings_names_the_settings_mixed_and_where():
 
 def test_window_results_by_type_of_a_period_export_never_add_types(tmp_path):
     from adlab import kpis
-    from adlab.period_report import window_results_html
+    from adlab.report.window import window_results_html
 
     rows = ads(ingest([write(tmp_path, "week.csv", PERIOD_EXPORT)], tmp_path, "salt"))
     start, end = dt.date(2026, 2, 2), dt.date(2026, 2, 8)

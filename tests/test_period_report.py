@@ -11,8 +11,8 @@ import re
 
 import polars as pl
 
-from adlab import period_report
 from adlab.kpis import compute_kpis_period
+from adlab.report import window as period_report
 from adlab.schema import AD_INSIGHTS, conform
 
 EVIL = "<img src=x onerror=alert(1)>"

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from adlab import kpis
+from adlab.display import fmt_change, fmt_money, fmt_pct, fmt_roas, relative_change
 from adlab.report import (
     Tile,
     action_tone,
@@ -17,15 +18,10 @@ from adlab.report import (
     creative_leaderboard_html,
     data_quality_html,
     entity_tree,
-    fmt_change,
-    fmt_money,
-    fmt_pct,
-    fmt_roas,
     headline,
     html_table,
     previous_week,
     recommendations_html,
-    relative_change,
     render_index,
     render_quality,
     render_week,

@@ -49,6 +49,7 @@ LABELS = {
     "week": "Week",
     "dates": "Dates",
 }
+PLATFORM_NAMES = {"meta": "Meta", "google_ads": "Google Ads", "pinterest": "Pinterest"}
 # KPI names inside sentences (answers, notes).
 KPI_WORDS = {"roas": "ROAS", "cpa": "CPA", "ctr": "link CTR", "cpc": "CPC", "cpm": "CPM", "cvr": "CVR",
              "aov": "AOV", "hook_rate": "hook rate", "hold_rate": "hold rate", "ctr_all": "CTR (all)"}
@@ -122,6 +123,12 @@ def fmt_roas(value: Any) -> str:
     """A return multiple (ROAS, MER): 2.4149 -> `2.41x`; `–` when missing."""
     multiple = number(value)
     return MISSING if multiple is None else f"{multiple:,.2f}x"
+
+
+def fmt_decimal(value: Any) -> str:
+    """A plain decimal with two places: 1234.5 -> `1,234.50`; `–` when missing."""
+    decimal = number(value)
+    return MISSING if decimal is None else f"{decimal:,.2f}"
 
 
 def relative_change(current: Any, previous: Any) -> float | None:

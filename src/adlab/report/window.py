@@ -4,8 +4,7 @@ Ads Manager exports one row per entity for a whole window ("period" or "lifetime
 window is one period: its page shows the window's tiles, entity table, best and worst ads and breakdowns
 (from kpis_period, ratios of the window's sums) and says in one line which sections need daily rows.
 Pages are built here in Python from the same helpers as the weekly page; every string from a file is
-escaped by those helpers.
-"""
+escaped by those helpers."""
 
 from __future__ import annotations
 
@@ -17,8 +16,34 @@ from typing import Any
 
 import polars as pl
 
-from adlab import charts, kpis, report
-from adlab.report import esc, fmt_money, fmt_roas, info_html, note_html
+from adlab import charts, kpis
+from adlab.display import (
+    column_formats,
+    cpa_tone,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    fmt_roas,
+    roas_tone,
+)
+from adlab.report.frames import ENTITY_KEYS, account_names, ads_without_purchase, best_and_worst_ads, entity_tree
+from adlab.report.html import (
+    PlotlyEmbed,
+    Tile,
+    banner_html,
+    esc,
+    fmt_dates,
+    html_table,
+    info_html,
+    note_html,
+    page_html,
+    tiles_html,
+)
+from adlab.report.weekly.breakdowns import BREAKDOWN_EXPORTS
+from adlab.report.weekly.campaigns import best_worst_html, entity_table_html
+from adlab.report.weekly.header import accounts_note_html
+from adlab.report.weekly.store import NO_ORDERS_NOTE
+from adlab.report.weekly.tiles import headline, store_tiles
 
 # The ad figures of DESIGN 3.5 in tile order: the additive sums, then the ratios of those sums.
 WINDOW_TILES = (
@@ -35,20 +60,28 @@ WINDOW_TILES = (
     ("aov", "AOV", "money", "Purchase value / purchases"),
     ("mer", "MER", "roas", "Store revenue / ad spend, same days"),
 )
+
+
 # A tile that stays unknown names the Ads Manager column that would fill it.
 MISSING_COLUMNS = {
     "link_clicks": ("Link clicks", "CTR and CVR"),
     "purchases": ("Purchases", "CPA, CVR and AOV"),
     "purchase_value": ("Purchases conversion value (or Purchase ROAS)", "ROAS and AOV"),
 }
+
+
 BREAKDOWN_DIMS = {
     "age_gender": ("Age and gender", ["age", "gender"]),
     "placement": ("Placements", ["publisher_platform", "placement"]),
     "region": ("Regions", ["region"]),
     "country": ("Countries", ["country"]),
 }
+
+
 BREAKDOWN_LABELS = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
                     "region": "Region", "country": "Country"}
+
+
 # Weekly sections that compare days or weeks, so a window (one period, no days) cannot have them.
 NEEDS_DAYS = (
     ("Recommendations", "Recommendations weigh an entity's recent days against its earlier ones"),
@@ -56,6 +89,8 @@ NEEDS_DAYS = (
     ("Daily trend", "The daily spend and ROAS chart draws one point per day"),
     ("Creative fatigue", "Fatigue flags look for CTR falling while frequency rises, day by day"),
 )
+
+
 DAILY_EXPORT = "in Ads Manager choose Breakdown → By time → Day and export again"
 
 
@@ -70,29 +105,29 @@ def fmt_window(start: dt.date, end: dt.date) -> str:
 
 
 def window_tables(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str, pl.DataFrame]:
-    """The window's roll-ups (the shape of report.week_tables): `account`, `campaign`, `adset`, `ad`."""
+    """The window's roll-ups (the shape of week_tables): `account`, `campaign`, `adset`, `ad`."""
     rows = kpis.window_kpis(kpis_period, start, end)
-    tables = {level: kpis.rollup(rows, keys) for level, keys in report.ENTITY_KEYS.items()}
+    tables = {level: kpis.rollup(rows, keys) for level, keys in ENTITY_KEYS.items()}
     tables["account"] = kpis.rollup(rows.with_columns(pl.lit("All campaigns").alias("name")), ["name"])
     return tables
 
 
 def window_tiles(figures: Mapping[str, Any], currency: str, *, target_roas: float, target_cpa: float,
-                 gross_margin: float, has_store: bool = False) -> list[report.Tile]:
+                 gross_margin: float, has_store: bool = False) -> list[Tile]:
     """One tile per figure of WINDOW_TILES; ROAS, CPA and MER held against targets, no change (no period before).
 
     `has_store`: there is store data, so an unknown MER means it does not span the window (not a missing export).
     """
-    targeted = {tile.label: tile for tile in report.headline(
+    targeted = {tile.label: tile for tile in headline(
         figures, None, currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
     )}
     if has_store and figures.get("mer") is None:
         targeted["MER"] = dataclasses.replace(targeted["MER"], note="store data does not span the window")
-    formats = {"money": functools.partial(fmt_money, currency=currency), "int": report.fmt_int,
-               "pct": report.fmt_pct, "roas": fmt_roas}
+    formats = {"money": functools.partial(fmt_money, currency=currency), "int": fmt_int,
+               "pct": fmt_pct, "roas": fmt_roas}
     tiles = []
     for key, label, kind, hint in WINDOW_TILES:
-        tile = targeted.get(label) or report.Tile(label=label, value=formats[kind](figures.get(key)), hint=hint)
+        tile = targeted.get(label) or Tile(label=label, value=formats[kind](figures.get(key)), hint=hint)
         tiles.append(dataclasses.replace(tile, change="", compared_to=""))
     return tiles
 
@@ -125,11 +160,11 @@ def header_html(
     return (
         '<header class="report-header">'
         '<div class="eyebrow">Advertising report for a reporting window</div>'
-        f'<h1>{esc(fmt_window(start, end))} <span class="dates">{esc(report.fmt_dates(start, end))} · '
+        f'<h1>{esc(fmt_window(start, end))} <span class="dates">{esc(fmt_dates(start, end))} · '
         f"{esc(window_stem(start, end))}</span></h1>"
         f'<p class="meta">{" · ".join(meta)}{nav}</p>{other}'
         "</header>"
-        f"{report.banner_html(sample_data)}"
+        f"{banner_html(sample_data)}"
         + info_html(
             "These exports have no <code>Day</code> column: every figure below covers the whole window, summed "
             "over its rows. A window is never added to days or to windows of another length."
@@ -152,8 +187,8 @@ def window_results_html(
     if not results.height:
         return ""
     tiles = [
-        report.Tile(label=row["result_type"], value=report.fmt_int(row["results"]),
-                    note=f"{report.fmt_money(row['cost_per_result'], currency)} per "
+        Tile(label=row["result_type"], value=fmt_int(row["results"]),
+                    note=f"{fmt_money(row['cost_per_result'], currency)} per "
                          f"{kpis.result_unit(row['result_type'])}",
                     hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
                          f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results")
@@ -165,9 +200,9 @@ def window_results_html(
     spend = window_kpis_spend(kpis_period, start, end)
     untyped = spend - (results["spend"].sum() or 0.0) if spend is not None else 0.0
     if untyped > 0.005:
-        notes.append(f"{report.fmt_money(untyped, currency)} of the window's spend has no result type in the export "
+        notes.append(f"{fmt_money(untyped, currency)} of the window's spend has no result type in the export "
                      "(Result type left blank) and is not in these tiles.")
-    return ("<h2>Results by type</h2>" + report.tiles_html(tiles)
+    return ("<h2>Results by type</h2>" + tiles_html(tiles)
             + "".join(note_html(note) for note in notes))
 
 
@@ -198,7 +233,7 @@ def needs_days_html() -> str:
 
 def breakdown_section_html(
     ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str, start: dt.date, end: dt.date, currency: str,
-    figure_html: report.PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
+    figure_html: PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
 ) -> str:
     """One breakdown's section for the window: table (largest spend first) and, for age x gender, the heatmap."""
     title, dims = BREAKDOWN_DIMS[breakdown]
@@ -213,7 +248,7 @@ def breakdown_section_html(
     ).sort("spend", *dims, descending=[True, *[False] * len(dims)], nulls_last=True)
     columns = [*dims, "spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions"]
     breakeven = kpis.breakeven_roas(gross_margin)
-    tones = {"roas": report.roas_tone(target_roas, breakeven), "cpa": report.cpa_tone(target_cpa)}
+    tones = {"roas": roas_tone(target_roas, breakeven), "cpa": cpa_tone(target_cpa)}
     chart = ""
     if breakdown == "age_gender":
         fig = charts.fig_age_gender_heatmap(
@@ -225,7 +260,7 @@ def breakdown_section_html(
         + note_html("From the breakdown export, summed on its own: a breakdown describes the same spend again, "
                     "so it is never added to the totals above.")
         + chart
-        + report.html_table(shown.select(columns), report.column_formats(currency), labels=BREAKDOWN_LABELS,
+        + html_table(shown.select(columns), column_formats(currency), labels=BREAKDOWN_LABELS,
                             tones=tones)
     )
 
@@ -236,10 +271,10 @@ def store_window_html(
 ) -> str:
     """Store tiles for the window's dates where the store data spans them; else one line saying what would."""
     if store is None:
-        return info_html(report.NO_ORDERS_NOTE)
+        return info_html(NO_ORDERS_NOTE)
     if not kpis.store_spans(store, start, end):
         first, last = store["date"].min(), store["date"].max()
-        held = f"runs {report.fmt_dates(first, last)}" if first is not None else "holds no orders"
+        held = f"runs {fmt_dates(first, last)}" if first is not None else "holds no orders"
         return note_html(
             f"The store data {held}, which does not span the window {fmt_window(start, end)}; export orders "
             "covering these dates from Shopify to see store revenue and MER for it."
@@ -247,8 +282,8 @@ def store_window_html(
     extra = ("mer", "sessions", "store_cvr")
     now = {**kpis.store_figures(store, start, end), **{key: figures.get(key) for key in extra}}
     tiles = [dataclasses.replace(tile, change="", compared_to="")
-             for tile in report.store_tiles(now, None, currency, gross_margin=gross_margin)]
-    return report.tiles_html(tiles) + note_html(
+             for tile in store_tiles(now, None, currency, gross_margin=gross_margin)]
+    return tiles_html(tiles) + note_html(
         "Store figures count every order in the store over the window's dates, not only those the ad platforms "
         "attribute to ads; MER (store revenue / ad spend) is the account-wide check on ROAS."
     )
@@ -269,16 +304,16 @@ def data_quality_window_html(
              "run).</p>"]
     if ledger is not None and files:
         rows = ledger.filter(pl.col("source_file").is_in(files))
-        parts.append(report.html_table(
+        parts.append(html_table(
             rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
-            report.column_formats(""),
+            column_formats(""),
             labels={"source_file": "File behind this window", "kind": "Kind", "rows_in": "Rows in (whole file)",
                     "kept": "Kept", "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined"},
         ))
     if warnings is not None and files:
         shown = warnings.filter(pl.col("source_file").is_in(files))
         parts.append(
-            report.html_table(shown.select("source_file", "check", "message"),
+            html_table(shown.select("source_file", "check", "message"),
                               labels={"source_file": "File", "check": "Check", "message": "Warning"})
             if shown.height else note_html("No warnings for these files.")
         )
@@ -318,7 +353,7 @@ def period_page_html(
     """
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     breakeven = kpis.breakeven_roas(gross_margin)
-    figure_html = report.PlotlyEmbed()
+    figure_html = PlotlyEmbed()
     figures = kpis.window_figures(kpis_period, store, start, end, sessions)
     tables = window_tables(kpis_period, start, end)
     parts = [
@@ -326,8 +361,8 @@ def period_page_html(
         "<h2>The window at a glance</h2>",
         note_html("Each figure is summed over the window's rows and each ratio divides those sums. ROAS, CPA and "
                   "MER are coloured against your targets."),
-        report.tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
-        report.accounts_note_html(report.account_names(kpis.window_kpis(kpis_period, start, end))),
+        tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
+        accounts_note_html(account_names(kpis.window_kpis(kpis_period, start, end))),
         *(note_html(line) for line in missing_notes(figures)),
         left_out_html(ad_insights, start, end, currency),
         window_results_html(ad_insights, start, end, currency, figures, kpis_period),
@@ -336,21 +371,21 @@ def period_page_html(
                   "averaged from the rows below."),
         figure_html(charts.fig_spend_by_campaign(tables["campaign"], currency, target_roas=target_roas,
                                                  breakeven_roas=breakeven), "spend-by-campaign"),
-        _this_week_to_window(report.entity_table_html(report.entity_tree(tables), currency, **targets)),
+        _this_week_to_window(entity_table_html(entity_tree(tables), currency, **targets)),
     ]
     if tables["campaign"]["platform_source"].n_unique() > 1:
         platforms = kpis.rollup(kpis.window_kpis(kpis_period, start, end), ["platform_source"])
-        parts += ["<h2>Ad platforms</h2>", report.html_table(
+        parts += ["<h2>Ad platforms</h2>", html_table(
             platforms.select("platform_source", "spend", "purchase_value", "roas", "cpa", "ctr", "cpm"),
-            report.column_formats(currency),
+            column_formats(currency),
         )]
     parts.append("<h2>Creative leaderboard</h2>")
     if tables["ad"]["ad"].is_not_null().any():
         label = window_stem(start, end)
         ads = tables["ad"].with_columns(pl.lit(label).alias("week"))
-        best, worst = report.best_and_worst_ads(ads, label, min_spend=target_cpa, n=top_n)
-        no_purchase = report.ads_without_purchase(ads, label, min_spend=target_cpa, n=top_n)
-        parts.append(_this_week_to_window(report.best_worst_html(
+        best, worst = best_and_worst_ads(ads, label, min_spend=target_cpa, n=top_n)
+        no_purchase = ads_without_purchase(ads, label, min_spend=target_cpa, n=top_n)
+        parts.append(_this_week_to_window(best_worst_html(
             best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
         )))
         if tables["ad"]["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
@@ -364,7 +399,7 @@ def period_page_html(
         if breakdown in exported:
             parts.append(breakdown_section_html(ad_insights, breakdown, start, end, currency, figure_html, **targets))
         elif breakdown in ("age_gender", "placement"):
-            text = report.BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
+            text = BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
                 "report by Day", "for the same reporting window")
             parts += [f"<h2>{esc(BREAKDOWN_DIMS[breakdown][0])}</h2>", info_html(text)]
     if not {"region", "country"} & set(exported):
@@ -381,7 +416,7 @@ def period_page_html(
         '<div class="footer">Ratios are computed from sums at each level shown, never averaged. '
         '<a href="../index.html">All reports</a>.</div>',
     ]
-    return report.page_html(f"Advertising report {fmt_window(start, end)}", "".join(parts))
+    return page_html(f"Advertising report {fmt_window(start, end)}", "".join(parts))
 
 
 def window_summaries(
@@ -402,13 +437,13 @@ def index_html(
     """reports/index.html when the ad data has no days: one row per reporting window with its figures and link."""
     money = functools.partial(fmt_money, currency=currency)
     breakeven = kpis.breakeven_roas(gross_margin)
-    tone_roas, tone_cpa = report.roas_tone(target_roas, breakeven), report.cpa_tone(target_cpa)
+    tone_roas, tone_cpa = roas_tone(target_roas, breakeven), cpa_tone(target_cpa)
     lines = []
     for w in windows:
         stem, dates = window_stem(w["start"], w["end"]), fmt_window(w["start"], w["end"])
         cells = [
             f'<td><a href="weekly/{esc(stem)}.html">{esc(dates)}</a></td>',
-            f'<td class="num">{esc(report.fmt_int(w["days"]))}</td>',
+            f'<td class="num">{esc(fmt_int(w["days"]))}</td>',
             f'<td class="num">{esc(money(w["spend"]))}</td>',
             f'<td class="num">{esc(money(w["purchase_value"]))}</td>',
             f'<td class="num {tone_roas(w["roas"]) or ""}">{esc(fmt_roas(w["roas"]))}</td>',
@@ -430,7 +465,7 @@ def index_html(
         "<h1>Reports by reporting window</h1>"
         f'<p class="meta">Account currency {esc(currency)} · {esc(targets)}'
         ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{report.banner_html(sample_data)}"
+        f"{banner_html(sample_data)}"
         + info_html("The ad exports have no <code>Day</code> column, so there are no weekly reports: each "
                     "reporting window gets one page. For weekly reports, daily trends and recommendations, "
                     f"{DAILY_EXPORT}.")
@@ -438,7 +473,7 @@ def index_html(
         + note_html("ROAS = purchase value / spend; CPA = spend / purchase; MER = store revenue / ad spend over "
                     "the window's dates. Windows of different lengths are never added together.")
     )
-    return report.page_html("Advertising reports", body)
+    return page_html("Advertising reports", body)
 
 
 def week_pointer_html(week: str, start: dt.date, end: dt.date, *, sample_data: bool) -> str:
@@ -448,9 +483,9 @@ def week_pointer_html(week: str, start: dt.date, end: dt.date, *, sample_data: b
         f"<h1>{esc(week)}</h1>"
         '<p class="meta"><span class="nav"><a href="../index.html">All reports</a>'
         '<a href="../quality.html">Data quality</a></span></p></header>'
-        f"{report.banner_html(sample_data)}"
+        f"{banner_html(sample_data)}"
         + note_html(f"The ad exports have no days, so there is no report for this week alone: their window "
                     f"{fmt_window(start, end)} ends in it.")
         + f'<p><a href="{window_stem(start, end)}.html">Report for {esc(fmt_window(start, end))}</a></p>'
     )
-    return report.page_html(f"Advertising report {week}", body)
+    return page_html(f"Advertising report {week}", body)
