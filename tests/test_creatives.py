@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import polars as pl
 import pytest
 
 from adlab.creatives import ad_fatigue, attribute_table, compute_creative_kpis, creative_attributes, parse_ad_name
 from adlab.params import Params
+from adlab.report.weekly.creatives import creative_leaderboard_html
 from adlab.schema import AD_METRICS
 
 RULES = Params().creatives.naming_rules
@@ -121,6 +123,55 @@ def test_compute_creative_kpis_sums_a_creative_across_ad_sets_first():
     assert by_format["video"]["cpa"] == pytest.approx(40.0)
     assert by_format["image"]["share_of_spend"] == pytest.approx(0.5)
     assert "objective" not in creatives.columns  # no name carries it
+
+
+def video_and_static_ads() -> pl.DataFrame:
+    """One day of four ads in one ad set, as Meta exports them.
+
+    VID | Hook-A | 15s: 10,000 impressions, 2,500 3-second plays, 1,000 ThruPlays: hook 25%, hold 40%.
+    VID | Hook-B | 6s: 4,000 impressions, no plays: a video nobody watched for 3 s, hook 0%, hold 0 / 0 unknown.
+    IMG_TOF_Shirt: an image, 20,000 impressions with 0 plays and 0 ThruPlays: hook and hold do not apply.
+    CAR_BOF_Set: a carousel without the video columns (null): hook and hold do not apply.
+    """
+    return as_kpis_daily(pl.DataFrame({
+        "date": [DAY] * 4,
+        "campaign": ["C"] * 4,
+        "adset": ["S"] * 4,
+        "ad": ["VID | Hook-A | 15s", "VID | Hook-B | 6s", "IMG_TOF_Shirt", "CAR_BOF_Set"],
+        "spend": [100.0, 40.0, 200.0, 50.0],
+        "impressions": [10_000, 4_000, 20_000, 5_000],
+        "video_3s_plays": [2_500, 0, 0, None],
+        "thruplays": [1_000, 0, 0, None],
+    }))
+
+
+def test_compute_creative_kpis_hook_and_hold_rates_only_where_they_apply():
+    daily = video_and_static_ads()
+    creatives = compute_creative_kpis(daily, creative_attributes(daily["ad"].to_list(), RULES), ad_fatigue(daily))
+    rates = {row["creative"]: (row["hook_rate"], row["hold_rate"]) for row in creatives.iter_rows(named=True)}
+    assert rates["VID | Hook-A | 15s"] == (pytest.approx(0.25), pytest.approx(0.40))
+    assert rates["VID | Hook-B | 6s"] == (0.0, None)
+    assert rates["IMG_TOF_Shirt"] == (None, None)  # not 0%: an image has no hook
+    assert rates["CAR_BOF_Set"] == (None, None)
+    by_format = {row["format"]: row for row in attribute_table(creatives, "format").iter_rows(named=True)}
+    assert by_format["video"]["hook_rate"] == pytest.approx(2_500 / 14_000)  # both videos' plays / impressions
+    assert by_format["video"]["hold_rate"] == pytest.approx(1_000 / 2_500)
+    assert (by_format["image"]["hook_rate"], by_format["image"]["hold_rate"]) == (None, None)
+
+
+def test_creative_leaderboard_html_shows_a_dash_for_the_hook_rate_of_a_static_ad():
+    daily = video_and_static_ads()
+    creatives = compute_creative_kpis(daily, creative_attributes(daily["ad"].to_list(), RULES), ad_fatigue(daily))
+    html = creative_leaderboard_html(creatives, "2026-W44", "USD", for_week="2026-W44", top_n=5, target_roas=2.5,
+                                     target_cpa=40.0, gross_margin=0.5)
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    hook, hold = headers.index("Hook rate"), headers.index("Hold rate")
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)]
+    cells = {row[0]: row for row in rows if row}  # by creative; the header row has no cells
+    assert (cells["IMG_TOF_Shirt"][hook], cells["IMG_TOF_Shirt"][hold]) == ("–", "–")
+    assert (cells["CAR_BOF_Set"][hook], cells["CAR_BOF_Set"][hold]) == ("–", "–")
+    assert (cells["VID | Hook-A | 15s"][hook], cells["VID | Hook-A | 15s"][hold]) == ("25.00%", "40.00%")
+    assert (cells["VID | Hook-B | 6s"][hook], cells["VID | Hook-B | 6s"][hold]) == ("0.00%", "–")
 
 
 def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_row():

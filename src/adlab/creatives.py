@@ -200,6 +200,18 @@ def _fatigue_evidence() -> pl.Expr:
     )
 
 
+def _video_rates_where_video(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with hook_rate and hold_rate null where they do not apply: rows without 3-second video plays whose
+    `format` (where the frame has one) is not video, such as images and carousels.
+
+    Hook and hold rates measure how a video holds attention; for a static ad they are not 0% but unknown (`–`).
+    A video without plays keeps its 0%.
+    """
+    plays = pl.col("video_3s_plays").fill_null(0) > 0
+    video = plays | (pl.col("format") == "video") if "format" in frame.columns else plays
+    return frame.with_columns(pl.when(video).then(pl.col(name)).alias(name) for name in ("hook_rate", "hold_rate"))
+
+
 def compute_creative_kpis(
     kpis_daily: pl.DataFrame,
     attributes: pl.DataFrame,
@@ -237,6 +249,7 @@ def compute_creative_kpis(
         .join(extent, on=by, how="left", nulls_equal=True)
         .join(attributes.select("ad", *names), on="ad", how="left", nulls_equal=True)
         .join(worst, on=by, how="left", nulls_equal=True)
+        .pipe(_video_rates_where_video)
         .with_columns(
             (pl.col("spend") / total_spend if total_spend > 0 else pl.lit(None, pl.Float64)).alias("share_of_spend"),
             pl.col("fatigued").fill_null(False),
@@ -258,6 +271,7 @@ def attribute_table(creatives: pl.DataFrame, attribute: str, hold_rate_base: str
     counts = creatives.group_by(attribute).agg(pl.len().alias("creatives"))
     return (
         rollup(creatives, [attribute], hold_rate_base)
+        .pipe(_video_rates_where_video)
         .join(counts, on=attribute, how="left", nulls_equal=True)
         .with_columns(
             pl.col(attribute).fill_null("(not in name)"),
