@@ -17,10 +17,12 @@ from typing import Any
 
 import polars as pl
 
-from adlab import io, kpis, report
+from adlab import io, kpis
 from adlab.errors import AdlabError, exit_on_error
 from adlab.params import load_params
+from adlab.report import frames, incremental, render
 from adlab.report import window as period_report
+from adlab.report.index import render_index
 
 # Each week runs its own kernel; the machines this runs on have 2 cores.
 WORKERS = 2
@@ -31,12 +33,12 @@ TREND_WEEKS = 4  # the notebook's default trend_weeks
 def weeks_to_render(days: pl.DataFrame, latest: int, extra: list[str]) -> tuple[list[str], list[str]]:
     """The `latest` newest complete ISO weeks plus the extra ones with data, newest first; and the skipped extras.
 
-    `days` holds the dates of the ad data (report.week_days: the store's for a store without ads). Without a
+    `days` holds the dates of the ad data (frames.week_days: the store's for a store without ads). Without a
     complete week, the newest (partial) week, so a short export still gets a page.
     """
     first_day, last_day = days["date"].min(), days["date"].max()
     complete = kpis.complete_weeks(last_day, first_day)[:latest] or [kpis.iso_week(last_day)]
-    with_data = {week for week in extra if report.days_with_data(days, week)}
+    with_data = {week for week in extra if frames.days_with_data(days, week)}
     return sorted(set(complete) | with_data, reverse=True), sorted(set(extra) - with_data)
 
 
@@ -79,29 +81,29 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = load_params(args.params)
-    kpis_daily = report.read_kpis(args.kpis_daily)
-    kpis_period = report.read_optional(args.kpis_period)
+    kpis_daily = frames.read_kpis(args.kpis_daily)
+    kpis_period = frames.read_optional(args.kpis_period)
     if kpis_daily.is_empty() and kpis_period is not None and not kpis_period.is_empty():
         render_windows(args, settings, kpis_period)
         return
-    store = report.read_store(args.orders, args.store_sales)  # as the weekly pages: orders, else Analytics sales
+    store = frames.read_store(args.orders, args.store_sales)  # as the weekly pages: orders, else Analytics sales
     # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
-    days = report.week_days(kpis_daily, store)
+    days = frames.week_days(kpis_daily, store)
     if days.is_empty():
         raise AdlabError(f"{args.kpis_daily}: holds no ad data and there are no store orders or sales, so there is "
                          "no week to report; check data/raw/.")
-    summary = report.read_summary(args.summary)
+    summary = frames.read_summary(args.summary)
     currency = summary.get("currency") or ""  # unknown: amounts without a currency sign, and a line says so
     sample_data = summary.get("data_source") == "sample"
     weeks, skipped = weeks_to_render(days, settings.report.weeks, settings.report.extra_weeks)
     for week in skipped:
         print(f"report: skipped {week} from report.extra_weeks: no {'ad' if kpis_daily.height else 'store'} data "
               "in that week")
-    orders = report.read_optional(args.orders)
-    recommendations = report.read_recommendations(args.recommendations)
-    creatives = report.read_optional(args.creatives)
-    ad_insights = report.read_optional(args.ad_insights)
-    outputs_week = report.resolve_week("latest", days)
+    orders = frames.read_optional(args.orders)
+    recommendations = frames.read_recommendations(args.recommendations)
+    creatives = frames.read_optional(args.creatives)
+    ad_insights = frames.read_optional(args.ad_insights)
+    outputs_week = frames.resolve_week("latest", days)
     values = {
         "currency": currency,
         "target_roas": settings.targets.roas,
@@ -130,12 +132,12 @@ def main() -> None:
     weekly_dir = args.out_dir / "weekly"
     manifest_path = weekly_dir / MANIFEST
     manifest = read_manifest(manifest_path)
-    code = report.code_version(args.notebook)
-    ledger, warnings = report.read_optional(args.ledger), report.read_optional(args.warnings)
-    store_sales, sessions = report.read_optional(args.store_sales), report.read_optional(args.sessions)
-    results_daily = report.read_optional(args.results_daily)
+    code = incremental.code_version(args.notebook)
+    ledger, warnings = frames.read_optional(args.ledger), frames.read_optional(args.warnings)
+    store_sales, sessions = frames.read_optional(args.store_sales), frames.read_optional(args.sessions)
+    results_daily = frames.read_optional(args.results_daily)
     digests = {
-        week: report.week_fingerprint(
+        week: incremental.week_fingerprint(
             week, kpis_daily=kpis_daily, orders=orders, ad_insights=ad_insights, ledger=ledger, warnings=warnings,
             recommendations=recommendations, creatives=creatives, settings=values, trend_weeks=TREND_WEEKS,
             code=code, store_sales=store_sales, sessions=sessions, results_daily=results_daily,
@@ -178,9 +180,9 @@ def main() -> None:
     listed = sorted(set(complete) | set(weeks), reverse=True)
     rows = [
         {**row, "rendered": row["week"] in digests}
-        for row in report.week_summaries(kpis_daily, store, listed)
+        for row in frames.week_summaries(kpis_daily, store, listed)
     ]
-    index = report.render_index(
+    index = render_index(
         rows,
         args.out_dir / "index.html",
         currency=currency,
@@ -188,7 +190,7 @@ def main() -> None:
         target_roas=settings.targets.roas,
         target_cpa=settings.targets.cpa,
         gross_margin=settings.targets.gross_margin,
-        accounts=report.account_names(kpis_daily),
+        accounts=frames.account_names(kpis_daily),
     )
     print(f"report: wrote {index}")
 
@@ -196,18 +198,18 @@ def main() -> None:
 def render_windows(args: argparse.Namespace, settings: Any, kpis_period: pl.DataFrame) -> None:
     """Ad data without days: one page per reporting window, the summary week's page pointing to its window,
     and an index of the windows. Weekly pages of earlier runs go, so the folder matches the index."""
-    summary = report.read_summary(args.summary)
+    summary = frames.read_summary(args.summary)
     currency = summary.get("currency") or "USD"
     sample_data = summary.get("data_source") == "sample"
-    store = report.read_store(args.orders, args.store_sales)
+    store = frames.read_store(args.orders, args.store_sales)
     targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
                "gross_margin": settings.targets.gross_margin}
     common = {
-        "ad_insights": report.read_optional(args.ad_insights),
+        "ad_insights": frames.read_optional(args.ad_insights),
         "store": store,
-        "sessions": report.read_sessions(args.sessions),
-        "ledger": report.read_optional(args.ledger),
-        "warnings": report.read_optional(args.warnings),
+        "sessions": frames.read_sessions(args.sessions),
+        "ledger": frames.read_optional(args.ledger),
+        "warnings": frames.read_optional(args.warnings),
         "currency": currency,
         "top_n": settings.report.top_n,
         "sample_data": sample_data,
@@ -240,7 +242,7 @@ def render_windows(args: argparse.Namespace, settings: Any, kpis_period: pl.Data
 
 def _timed_render(week: str, parameters: dict, out_html: Path, notebook: Path) -> tuple[Path, float]:
     started = time.perf_counter()
-    path = report.render_week(week, parameters, out_html, notebook=notebook)
+    path = render.render_week(week, parameters, out_html, notebook=notebook)
     return path, time.perf_counter() - started
 
 

@@ -9,14 +9,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from adlab import report
 from adlab.charts import fig_roas_vs_spend, fig_spend_by_campaign
 from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes
 from adlab.errors import AdlabError
 from adlab.insights import Period, ab_readout, best_for_segment, explain_change, recommendations, verdict
 from adlab.kpis import compute_kpis_period, store_daily
 from adlab.params import Params
-from adlab.report import window as period_report
+from adlab.report.frames import account_names, ads_without_purchase, best_and_worst_ads, entity_tree, week_tables
+from adlab.report.index import render_index
+from adlab.report.weekly.campaigns import ads_table_html, best_worst_html, entity_table_html
+from adlab.report.weekly.creatives import creative_leaderboard_html
+from adlab.report.weekly.header import accounts_html
+from adlab.report.weekly.recommendations import recommendations_html
+from adlab.report.window import period_page_html
 from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 from conftest import copy_project, dvc
 
@@ -138,12 +143,12 @@ WEEK = "2026-W48"  # Monday 23 Nov 2026 = DAY
 
 
 def test_accounts_html_names_both_accounts_and_nothing_for_one() -> None:
-    assert "2 accounts: client_a, client_b. The figures above are their sum" in report.accounts_html(TWO, WEEK)
-    assert report.accounts_html(fourteen_days("client_a", 0, 0.0), WEEK) == ""
-    assert report.accounts_html(fourteen_days(None, 0, 0.0), WEEK) == ""
+    assert "2 accounts: client_a, client_b. The figures above are their sum" in accounts_html(TWO, WEEK)
+    assert accounts_html(fourteen_days("client_a", 0, 0.0), WEEK) == ""
+    assert accounts_html(fourteen_days(None, 0, 0.0), WEEK) == ""
     # Named folders beside files outside any folder: the default account is named as such.
     mixed = pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days(None, 0, 0.0)])
-    assert "2 accounts: client_a, the default account." in report.accounts_html(mixed, WEEK)
+    assert "2 accounts: client_a, the default account." in accounts_html(mixed, WEEK)
 
 
 def weekly(rows: list[tuple]) -> pl.DataFrame:
@@ -161,13 +166,13 @@ def weekly(rows: list[tuple]) -> pl.DataFrame:
 def test_best_and_worst_ads_same_names_two_accounts_shown_with_account() -> None:
     frame = weekly([("client_a", "Hook A", 100.0, 1, 400.0), ("client_b", "Hook A", 100.0, 1, 100.0),
                     ("client_b", "Hook B", 200.0, 0, 0.0)])
-    best, worst = report.best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
+    best, worst = best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
     # ROAS 4, 1 and 0: three ranked ads, the upper two are best, the last is worst.
     assert best.select("account", "ad", "roas").rows() == [("client_a", "Hook A", 4.0), ("client_b", "Hook A", 1.0)]
     assert worst.select("account", "ad", "roas").rows() == [("client_b", "Hook B", 0.0)]
-    no_purchase = report.ads_without_purchase(frame, WEEK, min_spend=40.0, n=5)
+    no_purchase = ads_without_purchase(frame, WEEK, min_spend=40.0, n=5)
     assert no_purchase.select("account", "ad").rows() == [("client_b", "Hook B")]
-    html = report.best_worst_html(best, worst, "USD", min_spend=40.0, no_purchase=no_purchase, target_roas=2.5,
+    html = best_worst_html(best, worst, "USD", min_spend=40.0, no_purchase=no_purchase, target_roas=2.5,
                                   target_cpa=40.0, gross_margin=0.5)
     assert "<th>Account</th>" in html.replace(' scope="col"', "")
     assert "client_b" in html
@@ -175,18 +180,18 @@ def test_best_and_worst_ads_same_names_two_accounts_shown_with_account() -> None
 
 def test_best_and_worst_ads_one_account_has_no_account_column() -> None:
     frame = weekly([("client_a", "Hook A", 100.0, 1, 400.0), ("client_a", "Hook B", 100.0, 1, 100.0)])
-    best, worst = report.best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
+    best, worst = best_and_worst_ads(frame, WEEK, min_spend=40.0, n=5)
     assert "account" not in best.columns
     assert "account" not in worst.columns
-    assert "Account" not in report.ads_table_html(best, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    assert "Account" not in ads_table_html(best, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
 
 
 def test_recommendations_html_heads_each_card_with_its_account() -> None:
     table = recommendations(TWO, PARAMS)
-    html = report.recommendations_html(table, WEEK, "USD", for_week=WEEK)
+    html = recommendations_html(table, WEEK, "USD", for_week=WEEK)
     assert '<div class="rec-where">client_a › Sales › Retargeting</div>' in html
     assert '<div class="rec-where">client_b › Sales</div>' in html
-    one = report.recommendations_html(recommendations(fourteen_days("client_a", 0, 0.0), PARAMS), WEEK, "USD",
+    one = recommendations_html(recommendations(fourteen_days("client_a", 0, 0.0), PARAMS), WEEK, "USD",
                                       for_week=WEEK)
     assert "client_a" not in one
 
@@ -202,7 +207,7 @@ def test_compute_creative_kpis_same_ad_name_in_two_accounts_two_creatives() -> N
     assert creatives.select("creative", "account", "spend", "roas", "share_of_spend", "ads").rows() == [
         ("Hook A", "client_a", 1400.0, 0.0, 0.5, 1), ("Hook A", "client_b", 1400.0, 5.0, 0.5, 1),
     ]
-    html = report.creative_leaderboard_html(creatives, WEEK, "USD", for_week=WEEK, top_n=5, target_roas=2.5,
+    html = creative_leaderboard_html(creatives, WEEK, "USD", for_week=WEEK, top_n=5, target_roas=2.5,
                                             target_cpa=40.0, gross_margin=0.5)
     assert html.count("client_a") == 1
 
@@ -232,11 +237,11 @@ def test_store_daily_two_stores_sharing_order_names_both_count() -> None:
 
 def test_render_index_lists_accounts_only_when_several(tmp_path: Path) -> None:
     rows = [{"week": WEEK, "spend": 2800.0, "purchase_value": 7000.0, "roas": 2.5, "cpa": 40.0, "days": 7}]
-    two = report.render_index(rows, tmp_path / "two.html", accounts=["client_a", "client_b"]).read_text()
+    two = render_index(rows, tmp_path / "two.html", accounts=["client_a", "client_b"]).read_text()
     assert "2 accounts: client_a, client_b. Every figure is their sum" in two
-    one = report.render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
+    one = render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
     assert "accounts:" not in one
-    assert report.account_names(TWO) == ["client_a", "client_b"]
+    assert account_names(TWO) == ["client_a", "client_b"]
 
 
 def test_fig_spend_by_campaign_same_names_of_two_accounts_say_whose() -> None:
@@ -342,7 +347,7 @@ def test_period_page_html_two_accounts_line_and_campaigns_apart() -> None:
     rows = [{"account": "client_a", "spend": 100.0, "impressions": 10000, "purchases": 4, "purchase_value": 300.0},
             {"account": "client_b", "spend": 300.0, "impressions": 30000, "purchases": 1, "purchase_value": 100.0}]
     ad_insights = conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
-    html = period_report.period_page_html(
+    html = period_page_html(
         compute_kpis_period(ad_insights), dt.date(2026, 10, 1), dt.date(2026, 10, 31), ad_insights=ad_insights,
         store=None, sessions=None, ledger=None, warnings=None, currency="USD", top_n=5, sample_data=False,
         target_roas=2.5, target_cpa=40.0, gross_margin=0.5,
@@ -350,7 +355,7 @@ def test_period_page_html_two_accounts_line_and_campaigns_apart() -> None:
     assert "2 accounts: client_a, client_b. The figures above are their sum" in html
     assert "C1 (client_a)" in html
     assert "C1 (client_b)" in html
-    one = period_report.period_page_html(
+    one = period_page_html(
         compute_kpis_period(ad_insights.head(1)), dt.date(2026, 10, 1), dt.date(2026, 10, 31),
         ad_insights=ad_insights.head(1), store=None, sessions=None, ledger=None, warnings=None, currency="USD",
         top_n=5, sample_data=False, target_roas=2.5, target_cpa=40.0, gross_margin=0.5,
@@ -384,7 +389,7 @@ def test_entity_tree_nests_each_accounts_ad_sets_under_its_own_campaign() -> Non
                 "ad": ad, "spend": spend, "impressions": 1000}
     daily = as_kpis_daily(pl.DataFrame([row("client_a", "X", 100.0), row(None, "X", 50.0), row(None, "Y", 30.0)],
                                        schema_overrides={"account": pl.String}))
-    tree = report.entity_tree(report.week_tables(daily, WEEK))
+    tree = entity_tree(week_tables(daily, WEEK))
     assert tree.select("level", "account", "name", "spend").rows() == [
         ("account", None, "All campaigns", 180.0),
         ("campaign", "client_a", "Sales", 100.0), ("adset", "client_a", "Broad", 100.0),
@@ -392,16 +397,16 @@ def test_entity_tree_nests_each_accounts_ad_sets_under_its_own_campaign() -> Non
         ("campaign", None, "Sales", 80.0), ("adset", None, "Broad", 80.0),
         ("ad", None, "X", 50.0), ("ad", None, "Y", 30.0),
     ]
-    html = report.entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    html = entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
     assert "Sales (client_a)" in html
     assert "Sales (default account)" in html
-    one = report.entity_tree(report.week_tables(daily.filter(pl.col("account").is_null()), WEEK))
-    assert "(default account)" not in report.entity_table_html(one, "USD", target_roas=2.5, target_cpa=40.0,
+    one = entity_tree(week_tables(daily.filter(pl.col("account").is_null()), WEEK))
+    assert "(default account)" not in entity_table_html(one, "USD", target_roas=2.5, target_cpa=40.0,
                                                                 gross_margin=0.5)
 
 
 def test_recommendations_html_names_the_default_account_beside_a_named_one() -> None:
     table = recommendations(pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days(None, 5, 500.0)]), PARAMS)
     assert table["account"].to_list() == ["client_a", None, "client_a", None]
-    html = report.recommendations_html(table, WEEK, "USD", for_week=WEEK)
+    html = recommendations_html(table, WEEK, "USD", for_week=WEEK)
     assert '<div class="rec-where">default account › Sales › Retargeting</div>' in html

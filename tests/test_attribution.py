@@ -11,7 +11,7 @@ from adlab.ingest import ingest
 from adlab.insights import Workspace, ask, attribution_line, attribution_mix
 from adlab.kpis import compute_kpis_daily
 from adlab.params import Params
-from adlab.report import headline, headline_notes_html, platforms_summed
+from adlab.report.weekly.tiles import headline, headline_notes_html, platforms_summed
 from adlab.schema import AD_INSIGHTS, conform
 
 MONDAY = dt.date(2026, 11, 16)  # 2026-W47

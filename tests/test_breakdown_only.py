@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from adlab import report
 from adlab.ingest import ingest
 from adlab.kpis import compute_kpis_daily, period_figures, week_bounds
+from adlab.report.frames import entity_tree, week_tables
+from adlab.report.weekly.breakdowns import regions_html
 
 HEADER = "Day,Region,Amount spent (USD),Impressions,Link clicks,Purchases,Purchases conversion value\n"
 ROWS = "".join(f"2026-11-{day},California,50.00,5000,100,2,150.00\n2026-11-{day},Texas,30.00,3000,30,1,40.00\n"
@@ -43,7 +44,7 @@ def test_period_figures_of_a_region_only_export_fill_the_week(tmp_path):
 
 
 def test_regions_html_shows_the_region_breakdown_of_the_week(tmp_path):
-    html = report.regions_html(region_insights(tmp_path), "2026-W46", "USD", **TARGETS)
+    html = regions_html(region_insights(tmp_path), "2026-W46", "USD", **TARGETS)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "Regions" in text
     assert "California $100.00 62.50% 3.00x" in text
@@ -51,13 +52,13 @@ def test_regions_html_shows_the_region_breakdown_of_the_week(tmp_path):
 
 
 def test_regions_html_without_region_or_country_export_says_which_export_gives_it(tmp_path):
-    html = report.regions_html(None, "2026-W46", "USD", **TARGETS)
+    html = regions_html(None, "2026-W46", "USD", **TARGETS)
     assert "Breakdown → By delivery → Region" in html
 
 
 def test_entity_tree_names_rows_without_a_campaign(tmp_path):
-    tables = report.week_tables(compute_kpis_daily(region_insights(tmp_path)), "2026-W46")
-    tree = report.entity_tree(tables)
+    tables = week_tables(compute_kpis_daily(region_insights(tmp_path)), "2026-W46")
+    tree = entity_tree(tables)
     assert tree.select("level", "name", "spend").rows() == [
         ("account", "All campaigns", 160.0), ("campaign", "(no campaign name)", 160.0),
     ]

@@ -11,7 +11,7 @@ import pytest
 from adlab.currency import UNITS_PER_USD, amount_text, cpa_target_note, gate_amount, round_significant
 from adlab.insights import Workspace, ask, best_for_segment
 from adlab.params import Params, RecommendParams, TargetsParams
-from adlab.report import headline_notes_html
+from adlab.report.weekly.tiles import headline_notes_html
 from adlab.schema import AD_METRICS
 
 DAY = dt.date(2026, 11, 23)

@@ -12,7 +12,7 @@ import re
 import polars as pl
 
 from adlab.kpis import compute_kpis_period
-from adlab.report import window as period_report
+from adlab.report.window import fmt_window, index_html, period_page_html, window_summaries
 from adlab.schema import AD_INSIGHTS, conform
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -39,7 +39,7 @@ def insights() -> pl.DataFrame:
 
 def page(window: tuple[dt.date, dt.date], store: pl.DataFrame | None = None) -> str:
     ad_insights = insights()
-    return period_report.period_page_html(
+    return period_page_html(
         compute_kpis_period(ad_insights), *window, ad_insights=ad_insights, store=store, sessions=None, ledger=None,
         warnings=None, currency="USD", top_n=5, sample_data=False, others=[LAST_WEEK], **TARGETS,
     )
@@ -58,7 +58,7 @@ def tile(html: str, label: str) -> str:
 
 
 def test_fmt_window_is_the_dates_for_people():
-    assert period_report.fmt_window(dt.date(2023, 2, 5), dt.date(2026, 3, 5)) == "5 Feb 2023 – 5 Mar 2026"
+    assert fmt_window(dt.date(2023, 2, 5), dt.date(2026, 3, 5)) == "5 Feb 2023 – 5 Mar 2026"
 
 
 def test_period_page_html_is_titled_with_the_window_and_shows_its_figures():
@@ -84,7 +84,7 @@ def test_period_page_html_says_what_a_second_attribution_setting_left_out():
     ad_insights = insights()
     again = ad_insights.head(1).with_columns(pl.lit("Incremental").alias("attribution_setting"))
     frame = pl.concat([ad_insights, again])
-    html = period_report.period_page_html(
+    html = period_page_html(
         compute_kpis_period(frame), *OCT, ad_insights=frame, store=None, sessions=None, ledger=None, warnings=None,
         currency="USD", top_n=5, sample_data=False, **TARGETS,
     )
@@ -119,8 +119,8 @@ def test_period_page_html_store_section_over_the_window_dates():
 def test_index_html_links_one_row_per_window():
     ad_insights = insights()
     kpis_period = compute_kpis_period(ad_insights)
-    rows = period_report.window_summaries(kpis_period, None)
-    html = period_report.index_html(rows, currency="USD", sample_data=False, **TARGETS)
+    rows = window_summaries(kpis_period, None)
+    html = index_html(rows, currency="USD", sample_data=False, **TARGETS)
     assert '<a href="weekly/2026-10-01_2026-10-31.html">1 Oct 2026 – 31 Oct 2026</a>' in html
     assert '<a href="weekly/2026-10-25_2026-10-31.html">25 Oct 2026 – 31 Oct 2026</a>' in html
     assert not re.search(r"\b(None|nan|null)\b", text_of(html))

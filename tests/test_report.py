@@ -9,30 +9,26 @@ import pytest
 
 from adlab import kpis
 from adlab.display import fmt_change, fmt_money, fmt_pct, fmt_roas, relative_change
-from adlab.report import (
-    Tile,
-    action_tone,
+from adlab.report.frames import (
     ads_without_purchase,
     best_and_worst_ads,
-    breakdown_html,
-    creative_leaderboard_html,
-    data_quality_html,
     entity_tree,
-    headline,
-    html_table,
     previous_week,
-    recommendations_html,
-    render_index,
-    render_quality,
-    render_week,
     resolve_week,
-    roas_change_html,
-    sparkline_svg,
-    store_section_html,
-    tiles_html,
-    week_fingerprint,
     week_tables,
 )
+from adlab.report.html import Tile, html_table, sparkline_svg, tiles_html
+from adlab.report.incremental import week_fingerprint
+from adlab.report.index import render_index
+from adlab.report.quality_page import render_quality
+from adlab.report.render import render_week
+from adlab.report.weekly.breakdowns import breakdown_html
+from adlab.report.weekly.creatives import creative_leaderboard_html
+from adlab.report.weekly.quality import data_quality_html
+from adlab.report.weekly.recommendations import action_tone, recommendations_html
+from adlab.report.weekly.store import store_section_html
+from adlab.report.weekly.tiles import headline
+from adlab.report.weekly.why import roas_change_html
 from adlab.schema import AD_INSIGHTS, AD_METRICS, ORDERS, conform
 from conftest import dvc
 

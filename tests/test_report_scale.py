@@ -14,32 +14,50 @@ from bs4 import BeautifulSoup
 from IPython.display import HTML
 from nbconvert import HTMLExporter
 
-from adlab import kpis, report
+from adlab import kpis
+from adlab.report import frames
+from adlab.report.html import TEMPLATE_NAME, TEMPLATES_DIR
+from adlab.report.incremental import _frame_digest
+from adlab.report.render import _park_html_outputs, _unpark_html_outputs
+from adlab.report.weekly.quality import week_sources
 from adlab.schema import ORDERS, conform
 from test_report import NOTEBOOK, XSS, ad_rows, kpis_daily
 
 # The notebook's set-up cell as it was before the page read only its window: every table whole.
 WHOLE_TABLES_SETUP = """
-from adlab import charts, kpis, report
+from adlab import charts, kpis
+from adlab.report import frames, html
+from adlab.report.weekly import (
+    breakdowns,
+    campaigns,
+    creatives,
+    header,
+    quality,
+    recommendations,
+    results,
+    store,
+    tiles,
+    why,
+)
 
-kpis_daily = report.read_kpis(kpis_daily_path)
-kpis_weekly = report.read_kpis(kpis_weekly_path)
-results_daily = report.read_optional(results_daily_path)
-orders = report.read_optional(orders_path)
-store = kpis.store_daily(orders) if orders is not None and orders.height else None
-sessions = report.read_sessions(sessions_path)
-ad_insights = report.read_optional(ad_insights_path)
-ledger = report.read_optional(ledger_path)
-quality_warnings = report.read_optional(warnings_path)
-recommendations = report.read_recommendations(recommendations_path)
-creatives = report.read_optional(creatives_path)
-week = report.resolve_week(week, kpis_daily)
-outputs_week = report.resolve_week(stage_outputs_week, kpis_daily)
+kpis_daily = frames.read_kpis(kpis_daily_path)
+kpis_weekly = frames.read_kpis(kpis_weekly_path)
+results_daily = frames.read_optional(results_daily_path)
+orders = frames.read_optional(orders_path)
+store_daily = kpis.store_daily(orders) if orders is not None and orders.height else None
+sessions = frames.read_sessions(sessions_path)
+ad_insights = frames.read_optional(ad_insights_path)
+ledger = frames.read_optional(ledger_path)
+quality_warnings = frames.read_optional(warnings_path)
+recommendations_csv = frames.read_recommendations(recommendations_path)
+creatives_table = frames.read_optional(creatives_path)
+week = frames.resolve_week(week, kpis_daily)
+outputs_week = frames.resolve_week(stage_outputs_week, kpis_daily)
 start, end = kpis.week_bounds(week)
-last_week = report.previous_week(week)
+last_week = frames.previous_week(week)
 breakeven_roas = kpis.breakeven_roas(gross_margin)
 targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
-figure_html = report.PlotlyEmbed()
+figure_html = html.PlotlyEmbed()
 ad_days = kpis_daily
 has_ads = not ad_days.is_empty()
 days = ad_days
@@ -163,22 +181,22 @@ def test_page_read_from_its_window_sums_breakdowns_and_lists_files_as_before(age
 
 def test_readers_push_the_week_or_days_into_the_scan(agency_tables):
     days = (dt.date(2026, 11, 9), dt.date(2026, 11, 22))
-    whole = report.read_kpis(agency_tables["kpis_daily_path"])
-    assert report.read_kpis(agency_tables["kpis_daily_path"], days).equals(
+    whole = frames.read_kpis(agency_tables["kpis_daily_path"])
+    assert frames.read_kpis(agency_tables["kpis_daily_path"], days).equals(
         whole.filter(pl.col("date").is_between(*days)))
-    assert report.read_kpis(agency_tables["kpis_daily_path"], columns=["date"]).equals(whole.select("date"))
-    weekly = report.read_kpis(agency_tables["kpis_weekly_path"], week="2026-W47")
-    assert weekly.equals(report.read_kpis(agency_tables["kpis_weekly_path"]).filter(pl.col("week") == "2026-W47"))
-    orders = report.read_optional(agency_tables["orders_path"])
-    assert report.read_optional(agency_tables["orders_path"], days).equals(
+    assert frames.read_kpis(agency_tables["kpis_daily_path"], columns=["date"]).equals(whole.select("date"))
+    weekly = frames.read_kpis(agency_tables["kpis_weekly_path"], week="2026-W47")
+    assert weekly.equals(frames.read_kpis(agency_tables["kpis_weekly_path"]).filter(pl.col("week") == "2026-W47"))
+    orders = frames.read_optional(agency_tables["orders_path"])
+    assert frames.read_optional(agency_tables["orders_path"], days).equals(
         orders.filter(pl.col("date").is_between(*days)))
-    assert report.read_store(agency_tables["orders_path"]).equals(kpis.store_daily(orders))
-    assert report.read_optional("") is None
-    assert report.scan_optional("") is None
-    assert report.scan_optional(Path(agency_tables["orders_path"]).with_name("absent.parquet")) is None
-    scan = report.scan_optional(agency_tables["ad_insights_path"])
-    eager = report.read_optional(agency_tables["ad_insights_path"])
-    assert report.week_sources(scan, None, "2026-W47") == report.week_sources(eager, None, "2026-W47")
+    assert frames.read_store(agency_tables["orders_path"]).equals(kpis.store_daily(orders))
+    assert frames.read_optional("") is None
+    assert frames.scan_optional("") is None
+    assert frames.scan_optional(Path(agency_tables["orders_path"]).with_name("absent.parquet")) is None
+    scan = frames.scan_optional(agency_tables["ad_insights_path"])
+    eager = frames.read_optional(agency_tables["ad_insights_path"])
+    assert week_sources(scan, None, "2026-W47") == week_sources(eager, None, "2026-W47")
 
 
 def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
@@ -194,12 +212,12 @@ def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
             for html in outputs
         ]),
     ])
-    exporter = HTMLExporter(template_name=report.TEMPLATE_NAME, extra_template_basedirs=[str(report.TEMPLATES_DIR)],
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     plain, _ = exporter.from_notebook_node(nbformat.from_dict(json.loads(json.dumps(notebook))))
-    parked = report._park_html_outputs(notebook)
+    parked = _park_html_outputs(notebook)
     assert all(html in parked.values() for html in outputs)
-    page = report._unpark_html_outputs(exporter.from_notebook_node(notebook)[0], parked)
+    page = _unpark_html_outputs(exporter.from_notebook_node(notebook)[0], parked)
     assert all(html in page for html in outputs)  # byte for byte as the report wrote them
     assert "adlab-output-" not in page
     # The same page once parsed, as nbconvert would have written it.
@@ -208,10 +226,11 @@ def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
 
 def test_frame_digest_is_stable_across_interpreters_and_follows_values_names_and_types():
     frame = pl.DataFrame({"date": [dt.date(2026, 11, 16), None], "ad": [XSS, "b"], "spend": [1.5, None]})
-    digest = report._frame_digest(frame)
+    digest = _frame_digest(frame)
     fresh = subprocess.run(
         [sys.executable, "-c",
-         "import datetime as dt, polars as pl; from adlab import report; print(report._frame_digest(pl.DataFrame("
+         "import datetime as dt, polars as pl; from adlab.report.incremental import _frame_digest; "
+         "print(_frame_digest(pl.DataFrame("
          f"{{'date': [dt.date(2026, 11, 16), None], 'ad': [{XSS!r}, 'b'], 'spend': [1.5, None]}})))"],
         capture_output=True, text=True, check=True,
     )
@@ -224,5 +243,5 @@ def test_frame_digest_is_stable_across_interpreters_and_follows_values_names_and
         frame.head(1),
         frame.clear(),
     ]
-    assert len({digest, *(report._frame_digest(other) for other in changed)}) == len(changed) + 1
-    assert report._frame_digest(None) == "absent"
+    assert len({digest, *(_frame_digest(other) for other in changed)}) == len(changed) + 1
+    assert _frame_digest(None) == "absent"

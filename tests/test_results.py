@@ -14,13 +14,15 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from adlab import report
 from adlab.cli import app
 from adlab.ingest import ingest
 from adlab.insights import Workspace, ask, judge_results, recommendations
 from adlab.kpis import compute_kpis_daily, compute_results_daily, results_by_type, results_summary, rollup_results
 from adlab.params import Params
 from adlab.quality import validate_table
+from adlab.report.frames import entity_tree, week_tables
+from adlab.report.weekly.campaigns import entity_table_html
+from adlab.report.weekly.results import results_html, results_tiles, with_results
 from adlab.schema import AD_INSIGHTS, conform
 
 PARAMS = Params()  # recommend: stop-loss 3 x, result_cost_multiple 1.5, min 10 results, confidence 0.9
@@ -127,7 +129,7 @@ def test_meta_parse_reads_zayavki_as_leads(tmp_path: Path):
 
 
 def test_results_tiles_one_tile_per_type_with_cost_per_result():
-    tiles = report.results_tiles(compute_results_daily(two_types()), "2026-W47", "USD", purchases_known=False)
+    tiles = results_tiles(compute_results_daily(two_types()), "2026-W47", "USD", purchases_known=False)
     assert [(t.label, t.value, t.change, t.note) for t in tiles] == [
         ("Leads", "8", "▼ 20.0%", "$18.75 per lead (was $10.00)"),
         ("Messaging conversations started", "20", "▼ 20.0%", "$3.00 per conversation (was $2.00)"),
@@ -138,7 +140,7 @@ def test_results_html_says_purchases_are_unknown_and_escapes_the_type():
     frame = two_types().with_columns(
         pl.col("result_type").replace({"Leads": "<b>Leads</b>"}))
     kpis_daily = compute_kpis_daily(frame)
-    page = report.results_html(compute_results_daily(frame), kpis_daily, "2026-W47", "USD", purchases_known=False)
+    page = results_html(compute_results_daily(frame), kpis_daily, "2026-W47", "USD", purchases_known=False)
     assert "&lt;b&gt;Leads&lt;/b&gt;" in page
     assert "<b>Leads" not in page
     assert "no purchases" in page
@@ -152,22 +154,22 @@ def test_results_html_is_empty_when_results_only_repeat_purchases():
          "impressions": 1000},
     ])
     results, kpis_daily = compute_results_daily(frame), compute_kpis_daily(frame)
-    assert report.results_html(results, kpis_daily, "2026-W47", "USD", purchases_known=True) == ""
-    tree = report.entity_tree(report.week_tables(kpis_daily, "2026-W47"))
-    assert report.with_results(tree, results, "2026-W47", "USD", purchases_known=True).equals(tree)
+    assert results_html(results, kpis_daily, "2026-W47", "USD", purchases_known=True) == ""
+    tree = entity_tree(week_tables(kpis_daily, "2026-W47"))
+    assert with_results(tree, results, "2026-W47", "USD", purchases_known=True).equals(tree)
 
 
 def test_with_results_shows_each_type_of_a_mixed_row_never_one_sum():
     frame = two_types()
     kpis_daily = compute_kpis_daily(frame)
-    tree = report.entity_tree(report.week_tables(kpis_daily, "2026-W47"))
-    shown = report.with_results(tree, compute_results_daily(frame), "2026-W47", "USD", purchases_known=False)
+    tree = entity_tree(week_tables(kpis_daily, "2026-W47"))
+    shown = with_results(tree, compute_results_daily(frame), "2026-W47", "USD", purchases_known=False)
     rows = {(row["level"], row["name"]): (row["results"], row["cost_per_result"])
             for row in shown.iter_rows(named=True)}
     assert rows[("campaign", "C")] == ("8 Leads · 20 Messaging conversations started",
                                        "$18.75 per lead · $3.00 per conversation")
     assert rows[("ad", "M")] == ("20 Messaging conversations started", "$3.00 per conversation")
-    html = report.entity_table_html(shown, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    html = entity_table_html(shown, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
     assert "Cost per result" in html
     assert "8 Leads · 20 Messaging conversations started" in html
 

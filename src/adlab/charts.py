@@ -131,7 +131,7 @@ def fig_spend_by_campaign(
     """Horizontal bars of spend, one per campaign that spent (the largest 15), coloured by ROAS against targets.
 
     Args:
-        campaigns: one row per campaign with spend and roas (report.week_tables()["campaign"]).
+        campaigns: one row per campaign with spend and roas (report.frames.week_tables()["campaign"]).
     """
     prefix, suffix = money_affixes(currency)
     top = (
@@ -180,7 +180,7 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
 
     Args:
         ads: one row per ad with campaign, adset, ad, spend, purchases and roas
-            (report.week_tables()["ad"]); ads without ROAS are left out.
+            (report.frames.week_tables()["ad"]); ads without ROAS are left out.
     """
     prefix, suffix = money_affixes(currency)
     shown = ads.filter(pl.col("roas").is_not_null() & (pl.col("spend") > 0))

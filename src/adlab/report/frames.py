@@ -1,4 +1,8 @@
-"""Week selection and readers: pure polars, no HTML. Which week, which days, the roll-ups a page shows."""
+"""Week selection, roll-ups and readers for the pages: pure polars, no HTML.
+
+Which week a page shows and which days it reads, the campaign -> ad set -> ad tree and the ad lists it ranks,
+and the readers of the stage outputs (each reads only the rows a page shows).
+"""
 
 from __future__ import annotations
 
@@ -25,22 +29,6 @@ ENTITY_KEYS = {
 
 
 RECOMMENDATION_EVIDENCE = ("spend", "purchases", "roas", "cpa", "ctr", "frequency")
-
-
-def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) -> int:
-    """How many of `files` have the quality warning that their currency is unknown."""
-    if warnings is None or not files:
-        return 0
-    unknown = warnings.filter((pl.col("check") == CURRENCY_UNKNOWN) & pl.col("source_file").is_in(files))
-    return unknown["source_file"].n_unique()
-
-
-def account_names(kpis_daily: pl.DataFrame) -> list[str]:
-    """The accounts of the rows, sorted, the default account (null) last as `the default account`."""
-    if "account" not in kpis_daily.columns:
-        return []
-    owners = kpis_daily["account"].unique()
-    return sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
 
 
 def previous_week(week: str) -> str:
@@ -81,17 +69,41 @@ def data_through(kpis_daily: pl.DataFrame, week: str) -> dt.date | None:
     return kpis_daily.filter(pl.col("date") <= kpis.week_bounds(week)[1])["date"].max()
 
 
-def week_tables(kpis_daily: pl.DataFrame, week: str) -> dict[str, pl.DataFrame]:
-    """The week's roll-ups from kpis_daily: `account` (one row), `campaign`, `adset` and `ad` (one row each).
+def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.DataFrame:
+    """The rows of account_daily for the `weeks` x 7 days ending on `end` (the reported Sunday)."""
+    start = end - dt.timedelta(days=7 * weeks - 1)
+    return account_daily.filter(pl.col("date").is_between(start, end))
 
-    Each level is summed from the daily rows and its KPIs divided last (kpis.rollup), never averaged
-    from the level below.
+
+def has_store_data(store: pl.DataFrame | None, week: str) -> bool:
+    """Whether the orders export reaches into the week."""
+    return kpis.store_covers(store, *kpis.week_bounds(week))
+
+
+def shown_for_week(frame: pl.DataFrame | None, week: str, for_week: str) -> pl.DataFrame | None:
+    """The rows of a stage output that belong to `week`: by its `week` column, else all of it on for_week's page."""
+    if frame is None:
+        return None
+    if "week" in frame.columns:
+        return frame.filter(pl.col("week") == week)
+    return frame if week == for_week else None
+
+
+def entity_tables(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The roll-ups of some ad rows (a week's, a reporting window's): `account` (one row), `campaign`, `adset` and
+    `ad` (one row each).
+
+    Each level is summed from the rows and its KPIs divided last (kpis.rollup), never averaged from the level below.
     """
-    start, end = kpis.week_bounds(week)
-    days = kpis_daily.filter(pl.col("date").is_between(start, end))
-    tables = {level: kpis.rollup(days, keys) for level, keys in ENTITY_KEYS.items()}
-    tables["account"] = kpis.rollup(days.with_columns(pl.lit("All campaigns").alias("name")), ["name"])
+    tables = {level: kpis.rollup(rows, keys) for level, keys in ENTITY_KEYS.items()}
+    tables["account"] = kpis.rollup(rows.with_columns(pl.lit("All campaigns").alias("name")), ["name"])
     return tables
+
+
+def week_tables(kpis_daily: pl.DataFrame, week: str) -> dict[str, pl.DataFrame]:
+    """The week's roll-ups from kpis_daily: `account` (one row), `campaign`, `adset` and `ad` (one row each)."""
+    start, end = kpis.week_bounds(week)
+    return entity_tables(kpis_daily.filter(pl.col("date").is_between(start, end)))
 
 
 def entity_tree(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -157,13 +169,6 @@ def best_and_worst_ads(
     return best, worst
 
 
-def _with_account_if_several(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame as is when it holds several accounts; else without its `account` column (nothing to tell apart)."""
-    if "account" not in frame.columns or frame["account"].n_unique() > 1:
-        return frame
-    return frame.drop("account")
-
-
 def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float, n: int) -> pl.DataFrame:
     """Up to `n` ads that spent at least `min_spend` in the week with no purchase recorded, largest spend first.
 
@@ -184,15 +189,11 @@ def ads_without_purchase(kpis_weekly: pl.DataFrame, week: str, min_spend: float,
     )
 
 
-def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.DataFrame:
-    """The rows of account_daily for the `weeks` x 7 days ending on `end` (the reported Sunday)."""
-    start = end - dt.timedelta(days=7 * weeks - 1)
-    return account_daily.filter(pl.col("date").is_between(start, end))
-
-
-def has_store_data(store: pl.DataFrame | None, week: str) -> bool:
-    """Whether the orders export reaches into the week."""
-    return kpis.store_covers(store, *kpis.week_bounds(week))
+def _with_account_if_several(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as is when it holds several accounts; else without its `account` column (nothing to tell apart)."""
+    if "account" not in frame.columns or frame["account"].n_unique() > 1:
+        return frame
+    return frame.drop("account")
 
 
 def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:
@@ -226,20 +227,35 @@ def week_results(results_daily: pl.DataFrame | None, week: str) -> pl.DataFrame 
     return days if days.height else None
 
 
-def _read(path: Path, days: Days | None = None, week: str | None = None, columns: Sequence[str] | None = None
-          ) -> pl.DataFrame:
-    """A parquet table, all of it or only the rows dated in `days` (first, last) or of ISO `week`.
+def account_names(kpis_daily: pl.DataFrame) -> list[str]:
+    """The accounts of the rows, sorted, the default account (null) last as `the default account`."""
+    if "account" not in kpis_daily.columns:
+        return []
+    owners = kpis_daily["account"].unique()
+    return sorted(owners.drop_nulls().to_list()) + (["the default account"] if owners.null_count() else [])
 
-    The filter is pushed into the scan, so row groups outside it are skipped: a page reads what it shows.
+
+def currency_warning_count(warnings: pl.DataFrame | None, files: Sequence[str]) -> int:
+    """How many of `files` have the quality warning that their currency is unknown."""
+    if warnings is None or not files:
+        return 0
+    unknown = warnings.filter((pl.col("check") == CURRENCY_UNKNOWN) & pl.col("source_file").is_in(files))
+    return unknown["source_file"].n_unique()
+
+
+def read_kpis(
+    path: str | Path, days: Days | None = None, *, week: str | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """A KPI table written by the kpis stage: all of it, or only the rows dated in `days` (first, last) or of
+    ISO `week` (kpis_weekly), or only some `columns`.
+
+    Raises:
+        AdlabError: the file is missing.
     """
-    if days is None and week is None and columns is None:
-        return io.read_parquet(path)
-    frame = pl.scan_parquet(path)
-    if days is not None:
-        frame = frame.filter(pl.col("date").is_between(*days))
-    if week is not None:
-        frame = frame.filter(pl.col("week") == week)
-    return frame.select(columns).collect() if columns is not None else frame.collect()
+    path = Path(path)
+    if not path.is_file():
+        raise AdlabError(f"{path}: not found; run the kpis stage (`dvc repro`) before the report.")
+    return _read(path, days, week, columns)
 
 
 def read_optional(path: str | Path, days: Days | None = None) -> pl.DataFrame | None:
@@ -264,36 +280,20 @@ def scan_optional(path: str | Path) -> pl.LazyFrame | None:
     return pl.scan_parquet(path) if path.is_file() else None
 
 
-def read_recommendations(path: str | Path) -> pl.DataFrame | None:
-    """data/processed/recommendations.csv with its evidence columns as numbers; None before the recommend stage.
+def _read(path: Path, days: Days | None = None, week: str | None = None, columns: Sequence[str] | None = None
+          ) -> pl.DataFrame:
+    """A parquet table, all of it or only the rows dated in `days` (first, last) or of ISO `week`.
 
-    Cells stay as the stage wrote them (formula-like text neutralised there); the page escapes them.
+    The filter is pushed into the scan, so row groups outside it are skipped: a page reads what it shows.
     """
-    if not str(path) or not Path(path).is_file():
-        return None
-    # A stage output of ours, not a user export: plain polars CSV (io.py reads exports of every shape).
-    frame = pl.read_csv(Path(path), infer_schema=False)
-    numeric = [c for c in (*RECOMMENDATION_EVIDENCE, "confidence") if c in frame.columns]
-    as_number = [pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in numeric]
-    # A confidence given as a label ("high") stays text.
-    keep_text = "confidence" in frame.columns and frame["confidence"].str.strip_chars().cast(
-        pl.Float64, strict=False).null_count() > frame["confidence"].null_count()
-    return frame.with_columns(e for e in as_number if not (keep_text and e.meta.output_name() == "confidence"))
-
-
-def read_kpis(
-    path: str | Path, days: Days | None = None, *, week: str | None = None, columns: Sequence[str] | None = None
-) -> pl.DataFrame:
-    """A KPI table written by the kpis stage: all of it, or only the rows dated in `days` (first, last) or of
-    ISO `week` (kpis_weekly), or only some `columns`.
-
-    Raises:
-        AdlabError: the file is missing.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise AdlabError(f"{path}: not found; run the kpis stage (`dvc repro`) before the report.")
-    return _read(path, days, week, columns)
+    if days is None and week is None and columns is None:
+        return io.read_parquet(path)
+    frame = pl.scan_parquet(path)
+    if days is not None:
+        frame = frame.filter(pl.col("date").is_between(*days))
+    if week is not None:
+        frame = frame.filter(pl.col("week") == week)
+    return frame.select(columns).collect() if columns is not None else frame.collect()
 
 
 def read_store(path: str | Path, store_sales_path: str | Path = "") -> pl.DataFrame | None:
@@ -312,16 +312,24 @@ def read_sessions(path: str | Path) -> pl.DataFrame | None:
     return kpis.sessions_daily(sessions) if sessions is not None and sessions.height else None
 
 
+def read_recommendations(path: str | Path) -> pl.DataFrame | None:
+    """data/processed/recommendations.csv with its evidence columns as numbers; None before the recommend stage.
+
+    Cells stay as the stage wrote them (formula-like text neutralised there); the page escapes them.
+    """
+    if not str(path) or not Path(path).is_file():
+        return None
+    # A stage output of ours, not a user export: plain polars CSV (io.py reads exports of every shape).
+    frame = pl.read_csv(Path(path), infer_schema=False)
+    numeric = [c for c in (*RECOMMENDATION_EVIDENCE, "confidence") if c in frame.columns]
+    as_number = [pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in numeric]
+    # A confidence given as a label ("high") stays text.
+    keep_text = "confidence" in frame.columns and frame["confidence"].str.strip_chars().cast(
+        pl.Float64, strict=False).null_count() > frame["confidence"].null_count()
+    return frame.with_columns(e for e in as_number if not (keep_text and e.meta.output_name() == "confidence"))
+
+
 def read_summary(path: str | Path) -> dict:
     """metrics/summary.json, or {} when it is absent."""
     path = Path(path)
     return io.read_json(path) if path.is_file() else {}
-
-
-def shown_for_week(frame: pl.DataFrame | None, week: str, for_week: str) -> pl.DataFrame | None:
-    """The rows of a stage output that belong to `week`: by its `week` column, else all of it on for_week's page."""
-    if frame is None:
-        return None
-    if "week" in frame.columns:
-        return frame.filter(pl.col("week") == week)
-    return frame if week == for_week else None

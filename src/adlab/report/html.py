@@ -1,10 +1,15 @@
-"""HTML pieces every page shares: escaping, tables, tiles, notes, the embedded plotly script and the page shell."""
+"""HTML pieces every page shares: escaping, notes, tables, tiles, the embedded plotly script and the page shell.
+
+Text from files goes through `esc` (or a builder that calls it) and never reaches a page as markup; markup goes
+only through the builders that say they take it (`info_html`), and is written in this package.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +17,8 @@ from typing import Any
 
 import polars as pl
 
-from adlab.display import (
-    LABELS,
-    MISSING,
-    number,
-)
+from adlab import kpis
+from adlab.display import LABELS, MISSING, cpa_tone, number, roas_tone
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "templates"
 
@@ -36,6 +38,58 @@ SAMPLE_BANNER = (
 def esc(value: Any) -> str:
     """Any value as escaped HTML text; `–` for null."""
     return MISSING if value is None else html.escape(str(value), quote=True)
+
+
+def code_spans_html(text: str) -> str:
+    """A sentence of ours as HTML: escaped, each `backticked` name (a column, a setting, a command) as code."""
+    return re.sub(r"`([^`<>&]+)`", r"<code>\1</code>", esc(text))
+
+
+def note_html(text: str) -> str:
+    """A short note paragraph; `text` is escaped."""
+    return f'<p class="note">{esc(text)}</p>'
+
+
+def info_html(markup: str) -> str:
+    """An information banner; `markup` is trusted HTML written in this package, never text from a file."""
+    return f'<div class="banner info" role="note">{markup}</div>'
+
+
+def banner_html(sample_data: bool) -> str:
+    """The sample-data banner, or an empty string for the user's own data."""
+    if not sample_data:
+        return ""
+    return f'<div class="banner" role="note"><strong>Sample data.</strong> {SAMPLE_BANNER}</div>'
+
+
+def fmt_dates(start: dt.date, end: dt.date) -> str:
+    """A date range for people: `Mon 16 – Sun 22 Nov 2026` (month and year only where they change)."""
+    left = f"{start:%a} {start.day}"
+    if start.month != end.month or start.year != end.year:
+        left += f" {start:%b}"
+    if start.year != end.year:
+        left += f" {start.year}"
+    return f"{left} – {end:%a} {end.day} {end:%b} {end.year}"
+
+
+def period_note_html(frame: pl.DataFrame, first: str, last: str, lead: str) -> str:
+    """`lead` the days first..last of a stage output (its own window, which may differ from the week's); empty
+    when the frame has no such columns or dates."""
+    if first not in frame.columns or last not in frame.columns or frame.is_empty():
+        return ""
+    try:
+        start = dt.date.fromisoformat(str(frame[first].min())[:10])
+        end = dt.date.fromisoformat(str(frame[last].max())[:10])
+    except ValueError:
+        return ""
+    return note_html(f"{lead} the days {fmt_dates(start, end)}.")
+
+
+def target_tones(
+    *, target_roas: float, target_cpa: float, gross_margin: float
+) -> dict[str, Callable[[Any], str | None]]:
+    """The cell tones of html_table for ROAS (against the target and break-even, 1 / gross margin) and CPA."""
+    return {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
 
 
 def html_table(
@@ -104,28 +158,6 @@ def html_table(
     return f'<div class="table-wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>'
 
 
-def banner_html(sample_data: bool) -> str:
-    """The sample-data banner, or an empty string for the user's own data."""
-    if not sample_data:
-        return ""
-    return f'<div class="banner" role="note"><strong>Sample data.</strong> {SAMPLE_BANNER}</div>'
-
-
-def note_html(text: str) -> str:
-    """A short note paragraph; `text` is escaped."""
-    return f'<p class="note">{esc(text)}</p>'
-
-
-def fmt_dates(start: dt.date, end: dt.date) -> str:
-    """A date range for people: `Mon 16 – Sun 22 Nov 2026` (month and year only where they change)."""
-    left = f"{start:%a} {start.day}"
-    if start.month != end.month or start.year != end.year:
-        left += f" {start:%b}"
-    if start.year != end.year:
-        left += f" {start.year}"
-    return f"{left} – {end:%a} {end.day} {end:%b} {end.year}"
-
-
 @dataclass(frozen=True)
 class Tile:
     """One headline figure: its value, the change against the week before, and where it stands to a target."""
@@ -157,29 +189,6 @@ def tiles_html(tiles: Iterable[Tile]) -> str:
     return f'<div class="tiles">{"".join(cards)}</div>'
 
 
-class PlotlyEmbed:
-    """Figures as HTML for display in the report: plotly.js inline with the first figure only, never from a CDN."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, fig: Any, name: str) -> str:
-        """The figure as an HTML fragment; `name` makes the div id stable, so reruns write the same bytes."""
-        fragment = fig.to_html(
-            full_html=False,
-            include_plotlyjs=self.count == 0,
-            div_id=f"chart-{name}",
-            config={"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False},
-        )
-        self.count += 1
-        return f'<div class="chart">{fragment}</div>'
-
-
-def info_html(markup: str) -> str:
-    """An information banner; `markup` is trusted HTML written in this module, never text from a file."""
-    return f'<div class="banner info" role="note">{markup}</div>'
-
-
 def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: int = 28, label: str = "") -> str:
     """A small inline SVG line of `values` (gaps where None); no script, so it draws in any mail client."""
     points = [(i, v) for i, v in enumerate(values) if number(v) is not None]
@@ -196,6 +205,24 @@ def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: i
         f'aria-label="{esc(label)}"><polyline fill="none" stroke="currentColor" stroke-width="1.6" '
         f'points="{coords}"/><circle cx="{last_x}" cy="{last_y}" r="2.2" fill="currentColor"/></svg>'
     )
+
+
+class PlotlyEmbed:
+    """Figures as HTML for display in the report: plotly.js inline with the first figure only, never from a CDN."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, fig: Any, name: str) -> str:
+        """The figure as an HTML fragment; `name` makes the div id stable, so reruns write the same bytes."""
+        fragment = fig.to_html(
+            full_html=False,
+            include_plotlyjs=self.count == 0,
+            div_id=f"chart-{name}",
+            config={"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False},
+        )
+        self.count += 1
+        return f'<div class="chart">{fragment}</div>'
 
 
 @functools.cache

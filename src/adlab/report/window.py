@@ -1,10 +1,9 @@
-"""The report of an export without days: one page per reporting window (`Reporting starts`..`Reporting ends`).
+"""The page of an export without days: one page per reporting window (`Reporting starts`..`Reporting ends`).
 
-Ads Manager exports one row per entity for a whole window ("period" or "lifetime" exports). Such a
-window is one period: its page shows the window's tiles, entity table, best and worst ads and breakdowns
-(from kpis_period, ratios of the window's sums) and says in one line which sections need daily rows.
-Pages are built here in Python from the same helpers as the weekly page; every string from a file is
-escaped by those helpers."""
+Ads Manager exports one row per entity for a whole window ("period" or "lifetime" exports). Such a window is
+one period: its page shows the window's tiles, campaign table, best and worst ads and breakdowns (from
+kpis_period, ratios of the window's sums) with the weekly page's section builders, and says in one line which
+sections need daily rows. Every string from a file is escaped by those builders."""
 
 from __future__ import annotations
 
@@ -17,16 +16,14 @@ from typing import Any
 import polars as pl
 
 from adlab import charts, kpis
-from adlab.display import (
-    column_formats,
-    cpa_tone,
-    fmt_int,
-    fmt_money,
-    fmt_pct,
-    fmt_roas,
-    roas_tone,
+from adlab.display import column_formats, cpa_tone, fmt_int, fmt_money, fmt_roas, roas_tone
+from adlab.report.frames import (
+    account_names,
+    ads_without_purchase,
+    best_and_worst_ads,
+    entity_tables,
+    entity_tree,
 )
-from adlab.report.frames import ENTITY_KEYS, account_names, ads_without_purchase, best_and_worst_ads, entity_tree
 from adlab.report.html import (
     PlotlyEmbed,
     Tile,
@@ -39,27 +36,24 @@ from adlab.report.html import (
     page_html,
     tiles_html,
 )
-from adlab.report.weekly.breakdowns import BREAKDOWN_EXPORTS
+from adlab.report.weekly.breakdowns import BREAKDOWN_DIMS, BREAKDOWN_EXPORTS, breakdown_table_html, delivered
 from adlab.report.weekly.campaigns import best_worst_html, entity_table_html
 from adlab.report.weekly.header import accounts_note_html
+from adlab.report.weekly.quality import source_files_html
 from adlab.report.weekly.store import NO_ORDERS_NOTE
-from adlab.report.weekly.tiles import headline, store_tiles
+from adlab.report.weekly.tiles import HEADLINE, headline, store_tiles
 
-# The ad figures of DESIGN 3.5 in tile order: the additive sums, then the ratios of those sums.
-WINDOW_TILES = (
-    ("spend", "Spend", "money", "Amount spent on ads over the window"),
-    ("impressions", "Impressions", "int", "Times the ads were shown"),
-    ("link_clicks", "Link clicks", "int", "Clicks on the ads' links"),
-    ("purchases", "Purchases", "int", "Purchases the ad platforms attribute to ads"),
-    ("purchase_value", "Purchase value", "money", "Value of purchases the ad platforms attribute to ads"),
-    ("roas", "ROAS", "roas", "Purchase value / spend"),
-    ("cpa", "CPA", "money", "Spend / purchases"),
-    ("ctr", "CTR", "pct", "Link clicks / impressions"),
-    ("cpm", "CPM", "money", "Spend per 1,000 impressions"),
-    ("cvr", "CVR", "pct", "Purchases / link clicks"),
-    ("aov", "AOV", "money", "Purchase value / purchases"),
-    ("mer", "MER", "roas", "Store revenue / ad spend, same days"),
-)
+# The window's ad figures in tile order: the additive sums, then the ratios of those sums. The figures of the
+# weekly headline keep its tiles (and targets); the counts below get tiles of their own.
+WINDOW_TILES = ("spend", "impressions", "link_clicks", "purchases", "purchase_value", "roas", "cpa", "ctr", "cpm",
+                "cvr", "aov", "mer")
+
+
+COUNT_TILES = {
+    "impressions": ("Impressions", "Times the ads were shown"),
+    "link_clicks": ("Link clicks", "Clicks on the ads' links"),
+    "purchases": ("Purchases", "Purchases the ad platforms attribute to ads"),
+}
 
 
 # A tile that stays unknown names the Ads Manager column that would fill it.
@@ -68,18 +62,6 @@ MISSING_COLUMNS = {
     "purchases": ("Purchases", "CPA, CVR and AOV"),
     "purchase_value": ("Purchases conversion value (or Purchase ROAS)", "ROAS and AOV"),
 }
-
-
-BREAKDOWN_DIMS = {
-    "age_gender": ("Age and gender", ["age", "gender"]),
-    "placement": ("Placements", ["publisher_platform", "placement"]),
-    "region": ("Regions", ["region"]),
-    "country": ("Countries", ["country"]),
-}
-
-
-BREAKDOWN_LABELS = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
-                    "region": "Region", "country": "Country"}
 
 
 # Weekly sections that compare days or weeks, so a window (one period, no days) cannot have them.
@@ -105,11 +87,8 @@ def fmt_window(start: dt.date, end: dt.date) -> str:
 
 
 def window_tables(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> dict[str, pl.DataFrame]:
-    """The window's roll-ups (the shape of week_tables): `account`, `campaign`, `adset`, `ad`."""
-    rows = kpis.window_kpis(kpis_period, start, end)
-    tables = {level: kpis.rollup(rows, keys) for level, keys in ENTITY_KEYS.items()}
-    tables["account"] = kpis.rollup(rows.with_columns(pl.lit("All campaigns").alias("name")), ["name"])
-    return tables
+    """The window's roll-ups (the shape of frames.week_tables): `account`, `campaign`, `adset`, `ad`."""
+    return entity_tables(kpis.window_kpis(kpis_period, start, end))
 
 
 def window_tiles(figures: Mapping[str, Any], currency: str, *, target_roas: float, target_cpa: float,
@@ -118,22 +97,24 @@ def window_tiles(figures: Mapping[str, Any], currency: str, *, target_roas: floa
 
     `has_store`: there is store data, so an unknown MER means it does not span the window (not a missing export).
     """
-    targeted = {tile.label: tile for tile in headline(
+    targeted = dict(zip((figure.key for figure in HEADLINE), headline(
         figures, None, currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
-    )}
+    ), strict=True))
     if has_store and figures.get("mer") is None:
-        targeted["MER"] = dataclasses.replace(targeted["MER"], note="store data does not span the window")
-    formats = {"money": functools.partial(fmt_money, currency=currency), "int": fmt_int,
-               "pct": fmt_pct, "roas": fmt_roas}
+        targeted["mer"] = dataclasses.replace(targeted["mer"], note="store data does not span the window")
     tiles = []
-    for key, label, kind, hint in WINDOW_TILES:
-        tile = targeted.get(label) or Tile(label=label, value=formats[kind](figures.get(key)), hint=hint)
+    for key in WINDOW_TILES:
+        if key in COUNT_TILES:
+            label, hint = COUNT_TILES[key]
+            tile = Tile(label=label, value=fmt_int(figures.get(key)), hint=hint)
+        else:
+            tile = targeted[key]
         tiles.append(dataclasses.replace(tile, change="", compared_to=""))
     return tiles
 
 
 def missing_notes(figures: Mapping[str, Any]) -> list[str]:
-    """One line per ad figure the export does not give, naming the Ads Manager column that would."""
+    """One line per ad figure the export does not give, naming the Ads Manager column (in backticks) that would."""
     return [
         f"{_label(key)} unknown: add the `{column}` column in Ads Manager (Columns → Customise columns) and "
         f"export again to see it and {needs}."
@@ -143,7 +124,8 @@ def missing_notes(figures: Mapping[str, Any]) -> list[str]:
 
 
 def _label(key: str) -> str:
-    return next(label for name, label, _, _ in WINDOW_TILES if name == key)
+    """The label of a window tile."""
+    return COUNT_TILES[key][0] if key in COUNT_TILES else next(f.label for f in HEADLINE if f.key == key)
 
 
 def header_html(
@@ -188,10 +170,9 @@ def window_results_html(
         return ""
     tiles = [
         Tile(label=row["result_type"], value=fmt_int(row["results"]),
-                    note=f"{fmt_money(row['cost_per_result'], currency)} per "
-                         f"{kpis.result_unit(row['result_type'])}",
-                    hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
-                         f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results")
+             note=f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}",
+             hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
+                  f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results")
         for row in results.iter_rows(named=True)
     ]
     notes = [] if purchases_known else [
@@ -202,8 +183,7 @@ def window_results_html(
     if untyped > 0.005:
         notes.append(f"{fmt_money(untyped, currency)} of the window's spend has no result type in the export "
                      "(Result type left blank) and is not in these tiles.")
-    return ("<h2>Results by type</h2>" + tiles_html(tiles)
-            + "".join(note_html(note) for note in notes))
+    return "<h2>Results by type</h2>" + tiles_html(tiles) + "".join(note_html(note) for note in notes)
 
 
 def window_kpis_spend(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> float | None:
@@ -237,32 +217,46 @@ def breakdown_section_html(
 ) -> str:
     """One breakdown's section for the window: table (largest spend first) and, for age x gender, the heatmap."""
     title, dims = BREAKDOWN_DIMS[breakdown]
-    rolled = kpis.window_breakdown_rollup(ad_insights, breakdown, dims, start, end).filter(
-        (pl.col("spend").fill_null(0) > 0) | (pl.col("impressions").fill_null(0) > 0)
-    )
+    rolled = delivered(kpis.window_breakdown_rollup(ad_insights, breakdown, dims, start, end))
     if rolled.is_empty():
         return f"<h2>{esc(title)}</h2>" + note_html("No delivery in this breakdown for the window.")
-    total = rolled["spend"].sum()
-    shown = rolled.with_columns(
-        (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share_of_spend")
-    ).sort("spend", *dims, descending=[True, *[False] * len(dims)], nulls_last=True)
-    columns = [*dims, "spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions"]
-    breakeven = kpis.breakeven_roas(gross_margin)
-    tones = {"roas": roas_tone(target_roas, breakeven), "cpa": cpa_tone(target_cpa)}
     chart = ""
     if breakdown == "age_gender":
-        fig = charts.fig_age_gender_heatmap(
-            rolled, currency, target_roas=target_roas, breakeven_roas=breakeven, min_spend=target_cpa
-        )
+        fig = charts.fig_age_gender_heatmap(rolled, currency, target_roas=target_roas,
+                                            breakeven_roas=kpis.breakeven_roas(gross_margin), min_spend=target_cpa)
         chart = figure_html(fig, "age-gender")
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     return (
         f"<h2>{esc(title)}</h2>"
         + note_html("From the breakdown export, summed on its own: a breakdown describes the same spend again, "
                     "so it is never added to the totals above.")
         + chart
-        + html_table(shown.select(columns), column_formats(currency), labels=BREAKDOWN_LABELS,
-                            tones=tones)
+        + breakdown_table_html(rolled, breakdown, currency, **targets)
     )
+
+
+def breakdowns_html(
+    ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str, figure_html: PlotlyEmbed,
+    *, target_roas: float, target_cpa: float, gross_margin: float,
+) -> str:
+    """A section per breakdown exported for the window; a line naming the export for age x gender, placements
+    and regions or countries without one."""
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    exported = kpis.window_breakdowns(ad_insights, start, end)
+    parts = []
+    for breakdown, (title, _) in BREAKDOWN_DIMS.items():
+        if breakdown in exported:
+            parts.append(breakdown_section_html(ad_insights, breakdown, start, end, currency, figure_html, **targets))
+        elif breakdown in ("age_gender", "placement"):
+            text = BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
+                "report by Day", "for the same reporting window")
+            parts += [f"<h2>{esc(title)}</h2>", info_html(text)]
+    if not {"region", "country"} & set(exported):
+        parts += ["<h2>Regions and countries</h2>", note_html(
+            "No region or country figures for this window. In Meta Ads Manager choose Breakdown → By delivery → "
+            "Region (or Country) for the same reporting window, export CSV and drop it into data/raw/."
+        )]
+    return "".join(parts)
 
 
 def store_window_html(
@@ -300,29 +294,68 @@ def data_quality_window_html(
         .select(pl.col("source_file").unique())
         .collect()["source_file"].drop_nulls().to_list()
     )
-    parts = ['<p><a href="../quality.html">Data quality details</a> (checks, quarantine, every file of the latest '
-             "run).</p>"]
-    if ledger is not None and files:
-        rows = ledger.filter(pl.col("source_file").is_in(files))
-        parts.append(html_table(
-            rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
-            column_formats(""),
-            labels={"source_file": "File behind this window", "kind": "Kind", "rows_in": "Rows in (whole file)",
-                    "kept": "Kept", "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined"},
-        ))
-    if warnings is not None and files:
-        shown = warnings.filter(pl.col("source_file").is_in(files))
-        parts.append(
-            html_table(shown.select("source_file", "check", "message"),
-                              labels={"source_file": "File", "check": "Check", "message": "Warning"})
-            if shown.height else note_html("No warnings for these files.")
-        )
-    return "".join(parts)
+    return (
+        '<p><a href="../quality.html">Data quality details</a> (checks, quarantine, every file of the latest run).</p>'
+        + source_files_html(ledger, warnings, files, "File behind this window")
+    )
 
 
 def _this_week_to_window(markup: str) -> str:
-    """Helpers written for the weekly page say "this week"; on a window's page the period is the window."""
+    """Builders written for the weekly page say "this week"; on a window's page the period is the window."""
     return markup.replace("this week", "in this window")
+
+
+def campaigns_section_html(
+    kpis_period: pl.DataFrame, tables: Mapping[str, pl.DataFrame], start: dt.date, end: dt.date, currency: str,
+    figure_html: PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
+) -> str:
+    """The window's spend by campaign, its campaign -> ad set -> ad table and, with several ad platforms, a table
+    of them."""
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    fig = charts.fig_spend_by_campaign(tables["campaign"], currency, target_roas=target_roas,
+                                       breakeven_roas=kpis.breakeven_roas(gross_margin))
+    parts = [
+        "<h2>Campaigns, ad sets and ads</h2>",
+        note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
+                  "averaged from the rows below."),
+        figure_html(fig, "spend-by-campaign"),
+        _this_week_to_window(entity_table_html(entity_tree(tables), currency, **targets)),
+    ]
+    if tables["campaign"]["platform_source"].n_unique() > 1:
+        platforms = kpis.rollup(kpis.window_kpis(kpis_period, start, end), ["platform_source"])
+        parts += ["<h2>Ad platforms</h2>", html_table(
+            platforms.select("platform_source", "spend", "purchase_value", "roas", "cpa", "ctr", "cpm"),
+            column_formats(currency),
+        )]
+    return "".join(parts)
+
+
+def ads_section_html(
+    ads: pl.DataFrame, label: str, currency: str, figure_html: PlotlyEmbed, *, top_n: int, target_roas: float,
+    target_cpa: float, gross_margin: float,
+) -> str:
+    """The window's best and worst ads by ROAS, the ads that spent without a purchase, and ROAS against spend;
+    one line instead when the export is not at ad level.
+
+    Args:
+        ads: the window's ads (window_tables()["ad"]).
+        label: the window's stem, standing for the week of the weekly page's rankings.
+    """
+    if not ads["ad"].is_not_null().any():
+        return note_html("The export is not at ad level, so there are no ads to rank; export at ad level "
+                         "(Ads Manager → Ads tab) to see them.")
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    ranked = ads.with_columns(pl.lit(label).alias("week"))
+    best, worst = best_and_worst_ads(ranked, label, min_spend=target_cpa, n=top_n)
+    no_purchase = ads_without_purchase(ranked, label, min_spend=target_cpa, n=top_n)
+    parts = [_this_week_to_window(best_worst_html(
+        best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
+    ))]
+    if ads["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
+        fig = charts.fig_roas_vs_spend(ads, currency, target_roas=target_roas,
+                                       breakeven_roas=kpis.breakeven_roas(gross_margin))
+        parts.append(figure_html(fig, "roas-vs-spend"))
+    return "".join(parts)
 
 
 def period_page_html(
@@ -352,8 +385,7 @@ def period_page_html(
         others: the other windows in the data, linked from the header.
     """
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
-    breakeven = kpis.breakeven_roas(gross_margin)
-    figure_html = PlotlyEmbed()
+    figure_html = PlotlyEmbed()  # plotly.js goes inline with the first chart only
     figures = kpis.window_figures(kpis_period, store, start, end, sessions)
     tables = window_tables(kpis_period, start, end)
     parts = [
@@ -366,48 +398,10 @@ def period_page_html(
         *(note_html(line) for line in missing_notes(figures)),
         left_out_html(ad_insights, start, end, currency),
         window_results_html(ad_insights, start, end, currency, figures, kpis_period),
-        "<h2>Campaigns, ad sets and ads</h2>",
-        note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
-                  "averaged from the rows below."),
-        figure_html(charts.fig_spend_by_campaign(tables["campaign"], currency, target_roas=target_roas,
-                                                 breakeven_roas=breakeven), "spend-by-campaign"),
-        _this_week_to_window(entity_table_html(entity_tree(tables), currency, **targets)),
-    ]
-    if tables["campaign"]["platform_source"].n_unique() > 1:
-        platforms = kpis.rollup(kpis.window_kpis(kpis_period, start, end), ["platform_source"])
-        parts += ["<h2>Ad platforms</h2>", html_table(
-            platforms.select("platform_source", "spend", "purchase_value", "roas", "cpa", "ctr", "cpm"),
-            column_formats(currency),
-        )]
-    parts.append("<h2>Creative leaderboard</h2>")
-    if tables["ad"]["ad"].is_not_null().any():
-        label = window_stem(start, end)
-        ads = tables["ad"].with_columns(pl.lit(label).alias("week"))
-        best, worst = best_and_worst_ads(ads, label, min_spend=target_cpa, n=top_n)
-        no_purchase = ads_without_purchase(ads, label, min_spend=target_cpa, n=top_n)
-        parts.append(_this_week_to_window(best_worst_html(
-            best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
-        )))
-        if tables["ad"]["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
-            parts.append(figure_html(charts.fig_roas_vs_spend(tables["ad"], currency, target_roas=target_roas,
-                                                              breakeven_roas=breakeven), "roas-vs-spend"))
-    else:
-        parts.append(note_html("The export is not at ad level, so there are no ads to rank; export at ad level "
-                               "(Ads Manager → Ads tab) to see them."))
-    exported = kpis.window_breakdowns(ad_insights, start, end)
-    for breakdown in BREAKDOWN_DIMS:
-        if breakdown in exported:
-            parts.append(breakdown_section_html(ad_insights, breakdown, start, end, currency, figure_html, **targets))
-        elif breakdown in ("age_gender", "placement"):
-            text = BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
-                "report by Day", "for the same reporting window")
-            parts += [f"<h2>{esc(BREAKDOWN_DIMS[breakdown][0])}</h2>", info_html(text)]
-    if not {"region", "country"} & set(exported):
-        parts += ["<h2>Regions and countries</h2>", note_html(
-            "No region or country figures for this window. In Meta Ads Manager choose Breakdown → By delivery → "
-            "Region (or Country) for the same reporting window, export CSV and drop it into data/raw/."
-        )]
-    parts += [
+        campaigns_section_html(kpis_period, tables, start, end, currency, figure_html, **targets),
+        "<h2>Creative leaderboard</h2>",
+        ads_section_html(tables["ad"], window_stem(start, end), currency, figure_html, top_n=top_n, **targets),
+        breakdowns_html(ad_insights, start, end, currency, figure_html, **targets),
         "<h2>Store</h2>",
         store_window_html(store, figures, start, end, currency, gross_margin=gross_margin),
         needs_days_html(),

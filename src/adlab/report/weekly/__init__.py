@@ -1,1 +1,3 @@
-"""The sections of a weekly page, one module each, in the order the page shows them."""
+"""The sections of a weekly page, one module each; notebooks/weekly_report.ipynb shows them in this order:
+`header`, `tiles` and `results` (the week at a glance), `recommendations`, `why`, `campaigns`, `creatives`,
+`breakdowns`, `store`, `quality`."""

@@ -1,17 +1,31 @@
-"""Breakdown sections (age x gender, placement, platform, region) of a weekly page."""
+"""The breakdown sections of a weekly page (age x gender, placement, region, country), each from its own export
+(the table serves the reporting-window page too)."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    column_formats,
-    cpa_tone,
-    roas_tone,
-)
-from adlab.report.html import html_table, info_html, note_html
+from adlab.display import column_formats
+from adlab.report.html import html_table, info_html, note_html, target_tones
 
+# Each breakdown export: its section title and the dimensions its rows are rolled up by.
+BREAKDOWN_DIMS = {
+    "age_gender": ("Age and gender", ["age", "gender"]),
+    "placement": ("Placements", ["publisher_platform", "placement"]),
+    "region": ("Regions", ["region"]),
+    "country": ("Countries", ["country"]),
+}
+
+
+BREAKDOWN_LABELS = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
+                    "region": "Region", "country": "Country"}
+
+
+BREAKDOWN_COLUMNS = ("spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions")
+
+
+# What a section without its export says (markup: the folder is code).
 BREAKDOWN_EXPORTS = {
     "age_gender": (
         "No age x gender figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Age and "
@@ -32,6 +46,27 @@ BREAKDOWN_EXPORTS = {
 }
 
 
+def delivered(rolled: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a breakdown roll-up with spend or impressions."""
+    return rolled.filter((pl.col("spend").fill_null(0) > 0) | (pl.col("impressions").fill_null(0) > 0))
+
+
+def breakdown_table_html(
+    rolled: pl.DataFrame, breakdown: str, currency: str, *, target_roas: float, target_cpa: float,
+    gross_margin: float,
+) -> str:
+    """One breakdown's rows (kpis.breakdown_rollup) as a table with each row's share of spend, largest spend first;
+    ROAS and CPA coloured."""
+    dims = BREAKDOWN_DIMS[breakdown][1]
+    total = rolled["spend"].sum()
+    shown = rolled.with_columns(
+        (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share_of_spend")
+    ).sort("spend", *dims, descending=[True, *[False] * len(dims)], nulls_last=True)
+    tones = target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin)
+    return html_table(shown.select(*dims, *BREAKDOWN_COLUMNS), column_formats(currency), labels=BREAKDOWN_LABELS,
+                      tones=tones)
+
+
 def breakdown_html(
     ad_insights: pl.DataFrame | pl.LazyFrame | None, breakdown: str, week: str, currency: str, *, target_roas: float,
     target_cpa: float, gross_margin: float,
@@ -41,23 +76,14 @@ def breakdown_html(
 
     `ad_insights` may be a lazy scan (scan_optional): only that breakdown's rows are read.
     """
-    dims = {"age_gender": ["age", "gender"], "placement": ["publisher_platform", "placement"], "region": ["region"],
-            "country": ["country"]}[breakdown]
     if ad_insights is None or (isinstance(ad_insights, pl.DataFrame) and ad_insights.is_empty()):
         return None, info_html(BREAKDOWN_EXPORTS[breakdown])
-    rolled = kpis.breakdown_rollup(ad_insights, breakdown, dims, *kpis.week_bounds(week))
-    rolled = rolled.filter((pl.col("spend").fill_null(0) > 0) | (pl.col("impressions").fill_null(0) > 0))
+    dims = BREAKDOWN_DIMS[breakdown][1]
+    rolled = delivered(kpis.breakdown_rollup(ad_insights, breakdown, dims, *kpis.week_bounds(week)))
     if rolled.is_empty():
         return None, info_html(BREAKDOWN_EXPORTS[breakdown])
-    total = rolled["spend"].sum()
-    shown = rolled.with_columns(
-        (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share_of_spend")
-    ).sort("spend", descending=True, nulls_last=True)
-    columns = [*dims, "spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions"]
-    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
-    labels = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
-              "region": "Region", "country": "Country"}
-    return rolled, html_table(shown.select(columns), column_formats(currency), labels=labels, tones=tones)
+    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    return rolled, breakdown_table_html(rolled, breakdown, currency, **targets)
 
 
 def regions_html(
@@ -67,10 +93,10 @@ def regions_html(
     """The week's region and country breakdown tables, each where its export exists; else one line naming them."""
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     parts = []
-    for breakdown, title in (("region", "Regions"), ("country", "Countries")):
+    for breakdown in ("region", "country"):
         rolled, table = breakdown_html(ad_insights, breakdown, week, currency, **targets)
         if rolled is not None:
-            parts.append(f"<h3>{title}</h3>{table}")
+            parts.append(f"<h3>{BREAKDOWN_DIMS[breakdown][0]}</h3>{table}")
     return "".join(parts) or note_html(
         "No region or country figures for this week. In Meta Ads Manager choose Breakdown → By delivery → Region "
         "(or Country), report by Day, export CSV and drop it into data/raw/."

@@ -1,4 +1,5 @@
-"""Campaign -> ad set -> ad tables, best/worst ads and the ad-platform table of a weekly page."""
+"""The campaign -> ad set -> ad table, the best and worst ads and the ad-platform table of a weekly page
+(the campaign table and the ad lists serve the reporting-window page too)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,8 @@ from collections.abc import Sequence
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    PLATFORM_NAMES,
-    column_formats,
-    cpa_tone,
-    fmt_money,
-    fmt_pct,
-    roas_tone,
-)
-from adlab.report.html import esc, html_table, note_html
+from adlab.display import PLATFORM_NAMES, column_formats, fmt_money, fmt_pct
+from adlab.report.html import esc, html_table, note_html, target_tones
 from adlab.report.weekly.header import no_ads_html
 
 # The columns a reader looks at first come first: on a phone the rest scroll in from the right.
@@ -55,7 +49,7 @@ def entity_table_html(
             .otherwise(pl.col("name"))
             .alias("name")
         )
-    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
+    tones = target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin)
     table = html_table(shown, column_formats(currency), tones=tones, row_class="level")
     if idle_ads:
         table += note_html(f"{idle_ads} ad(s) listed in the exports had no spend or impressions this week.")
@@ -73,7 +67,7 @@ def ads_table_html(
 ) -> str:
     """A table of single ads (best or worst) with their campaign and ad set, and account where the frame has
     one (several accounts); ROAS and CPA coloured."""
-    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
+    tones = target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin)
     shown = [*columns, *(["account"] if "account" in ads.columns and "account" not in columns else [])]
     return html_table(ads.select(*shown), column_formats(currency), tones=tones)
 
@@ -129,12 +123,9 @@ def platform_table_html(
         pl.col("platform_source").replace(PLATFORM_NAMES).alias("platform_source"),
         (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share"),
     ).select("platform_source", "spend", "share", "purchase_value", "roas", "purchases", "cpa", "ctr", "cpm")
-    formats = column_formats(currency)
     return html_table(
         table,
-        {**formats, "share": fmt_pct},
+        {**column_formats(currency), "share": fmt_pct},
         labels={"platform_source": "Platform", "share": "% of spend"},
-        tones={"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)},
+        tones=target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin),
     )
-
-

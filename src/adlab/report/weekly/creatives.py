@@ -1,19 +1,12 @@
-"""The creative leaderboard of a weekly page."""
+"""The creative leaderboard of a weekly page (from the creatives stage)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from adlab import kpis
-from adlab.display import (
-    column_formats,
-    cpa_tone,
-    fmt_decimal,
-    roas_tone,
-)
+from adlab.display import column_formats, fmt_decimal
 from adlab.report.frames import shown_for_week
-from adlab.report.html import html_table, note_html
-from adlab.report.weekly.recommendations import _period_note
+from adlab.report.html import html_table, note_html, period_note_html, target_tones
 
 CREATIVES_STAGE_NOTE = (
     "The creative leaderboard (attributes, hook and hold rates, fatigue flags) comes from "
@@ -64,10 +57,11 @@ def creative_leaderboard_html(
         for c in flags if table.schema[c] == pl.Boolean
     )
     formats = {**column_formats(currency), "frequency": fmt_decimal}
-    tones = {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa),
+    tones = {**target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin),
              **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None)
                 for c in flags}}
     labels = {c: c.replace("_", " ").capitalize() for c in (name, *owner, *flags, *attributes)}
     labels.update({"hook_rate": "Hook rate", "hold_rate": "Hold rate", "frequency": "Frequency"})
-    period = _period_note(shown, "first_day", "last_day", "Largest spend first, over")
+    period = period_note_html(shown, "first_day", "last_day", "Largest spend first, over")
     return period + html_table(table, formats, labels=labels, tones=tones)
+

@@ -1,4 +1,5 @@
-"""The weekly page's header, footer and the notes saying which export fills a section or a missing metric."""
+"""The weekly page's header and footer, and the lines saying which export fills a section or a missing metric
+(the index page uses those too)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from adlab import kpis
 from adlab.report.frames import account_names
-from adlab.report.html import banner_html, esc, fmt_dates, note_html
+from adlab.report.html import banner_html, esc, fmt_dates, info_html, note_html
 
 META_EXPORT = "a Meta Ads Manager export (Ads Manager › Reports › Export table data, by Day)"
 
@@ -60,10 +61,7 @@ def page_header_html(
     nav = ' <span class="nav"><a href="../index.html">All weeks</a><a href="../quality.html">Data quality</a></span>'
     coverage = currency_line_html(currency, currency_warnings)
     if ads and days_with_data < 7:
-        coverage += (
-            '<div class="banner info" role="note">Only '
-            f"{days_with_data} of the 7 days of this week have ad data, so totals are partial.</div>"
-        )
+        coverage += info_html(f"Only {days_with_data} of the 7 days of this week have ad data, so totals are partial.")
     return (
         '<header class="report-header">'
         f'<div class="eyebrow">Weekly {"advertising" if ads else "store"} report</div>'
@@ -85,7 +83,7 @@ def currency_line_html(currency: str, unknown_files: int) -> str:
                 f"as {currency}. Check them on the Data quality page.")
     else:
         return ""
-    return f'<div class="banner info" role="note">{esc(text)}</div>'
+    return info_html(esc(text))
 
 
 def no_ads_html(section: str) -> str:

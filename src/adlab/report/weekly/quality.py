@@ -1,13 +1,14 @@
-"""The data-quality section of a weekly page: the files behind the week and their warnings."""
+"""The data-quality section of a weekly page: coverage of its days, the files behind it and their warnings
+(the files table serves the reporting-window page too)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    column_formats,
-)
+from adlab.display import column_formats
 from adlab.report.frames import days_with_data
 from adlab.report.html import esc, html_table, note_html
 
@@ -44,15 +45,26 @@ def data_quality_html(
     facts = [f"Ad data on {ad_days} of 7 days"]
     facts.append(f"orders on {order_days} of 7 days" if orders is not None else "no orders export")
     files = week_sources(ad_insights, orders, week)
-    parts = [f'<p>{esc("; ".join(facts))}. <a href="../quality.html">Data quality details</a> (checks, quarantine, '
-             "every file of the latest run).</p>"]
+    return (
+        f'<p>{esc("; ".join(facts))}. <a href="../quality.html">Data quality details</a> (checks, quarantine, '
+        "every file of the latest run).</p>"
+        + source_files_html(ledger, warnings, files, "File behind this week")
+    )
+
+
+def source_files_html(
+    ledger: pl.DataFrame | None, warnings: pl.DataFrame | None, files: Sequence[str], files_label: str
+) -> str:
+    """The ledger rows of `files` (where they went: kept, replaced, totals, quarantined) and their warnings, or a
+    line saying they have none; empty without files."""
+    parts = []
     if ledger is not None and files:
         rows = ledger.filter(pl.col("source_file").is_in(files))
         if rows.height:
             parts.append(html_table(
                 rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
                 column_formats(""),
-                labels={"source_file": "File behind this week", "kind": "Kind", "rows_in": "Rows in (whole file)",
+                labels={"source_file": files_label, "kind": "Kind", "rows_in": "Rows in (whole file)",
                         "kept": "Kept", "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined"},
             ))
     if warnings is not None and files:

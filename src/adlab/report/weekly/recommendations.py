@@ -1,25 +1,17 @@
-"""The recommendations table of a weekly page (scale, stop-loss, refresh creative)."""
+"""The recommendations of a weekly page (from the recommend stage): one card per call, the most urgent first."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import polars as pl
 
-from adlab.display import (
-    LABELS,
-    MISSING,
-    column_formats,
-    fmt_decimal,
-    fmt_pct,
-    fmt_roas,
-    number,
-)
+from adlab.display import LABELS, MISSING, column_formats, fmt_decimal, fmt_pct, fmt_roas, number
 from adlab.report.frames import RECOMMENDATION_EVIDENCE, shown_for_week
-from adlab.report.html import esc, fmt_dates, info_html, note_html
+from adlab.report.html import esc, info_html, note_html, period_note_html
 
+# What the section says before the recommend stage exists (markup: names and paths are code).
 RECOMMEND_STAGE_NOTE = (
     "Recommendations (scale, stop-loss, refresh creative, still learning) appear here once the <code>recommend</code> "
     "stage has written <code>data/processed/recommendations.csv</code>; run <code>make report</code> after it joins "
@@ -27,14 +19,13 @@ RECOMMEND_STAGE_NOTE = (
 )
 
 
-# Recommendation actions in the order a reader should act on them, with their colour.
+# Recommendation actions in the order a reader should act on them (action_tone gives their colour).
 ACTION_ORDER = {"stop-loss": 0, "pause": 0, "refresh-creative": 1, "refresh": 1, "scale": 2, "still-learning": 3,
                 "learning": 3}
 
 
-
-
 def _action_key(action: Any) -> str:
+    """An action as one lower-case word with hyphens (`Stop loss` -> `stop-loss`), to order and colour it."""
     return re.sub(r"[\s_]+", "-", str(action or "").strip().lower())
 
 
@@ -46,8 +37,6 @@ def action_tone(action: Any) -> str:
     if "scale" in key:
         return "good"
     return "warn" if "refresh" in key or "fatigue" in key else "neutral"
-
-
 
 
 def recommendations_html(
@@ -102,17 +91,6 @@ def recommendations_html(
         )
     more = ranked.height - limit
     extra = note_html(f"{more} more in data/processed/recommendations.csv.") if more > 0 else ""
-    period = _period_note(shown, "period_start", "period_end", "Made on")
+    period = period_note_html(shown, "period_start", "period_end", "Made on")
     return f'{period}<div class="recs">{"".join(cards)}</div>{extra}'
 
-
-def _period_note(frame: pl.DataFrame, first: str, last: str, lead: str) -> str:
-    """`lead` the days first..last of a stage output (its own window, which may differ from the week's)."""
-    if first not in frame.columns or last not in frame.columns or frame.is_empty():
-        return ""
-    try:
-        start = dt.date.fromisoformat(str(frame[first].min())[:10])
-        end = dt.date.fromisoformat(str(frame[last].max())[:10])
-    except ValueError:
-        return ""
-    return note_html(f"{lead} the days {fmt_dates(start, end)}.")

@@ -5,12 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    fmt_change,
-    fmt_int,
-    fmt_money,
-    relative_change,
-)
+from adlab.display import fmt_change, fmt_int, fmt_money, relative_change
 from adlab.report.frames import ENTITY_KEYS, previous_week, week_results
 from adlab.report.html import Tile, note_html, tiles_html
 

@@ -1,4 +1,4 @@
-"""The store section of a weekly page: orders, revenue, AOV, MER, new vs returning customers."""
+"""The store section of a weekly page: orders, store revenue, AOV, MER, sessions, new vs returning customers."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from typing import Any
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    column_formats,
-    fmt_pct,
-)
+from adlab.display import column_formats, fmt_pct
 from adlab.report.frames import has_store_data, previous_week
-from adlab.report.html import html_table, note_html, tiles_html
+from adlab.report.html import html_table, info_html, note_html, tiles_html
 from adlab.report.weekly.tiles import store_tiles
 
+# What the store section says without store data (markup: the folder and the command are code).
 NO_ORDERS_NOTE = (
     "No store orders yet. Drop a Shopify orders export (Shopify admin → Orders → Export, CSV) into "
     "<code>data/raw/</code> and run <code>make report</code> to see orders, store revenue, AOV and MER "
@@ -38,7 +36,7 @@ def store_section_html(
     `current` / `previous` are kpis.period_figures of the week and the week before (for MER).
     """
     if store is None:
-        return f'<div class="banner info" role="note">{NO_ORDERS_NOTE}</div>'
+        return info_html(NO_ORDERS_NOTE)
     if not has_store_data(store, week):
         return note_html(
             f"The orders export holds no orders for {week}; export orders covering these dates from Shopify "

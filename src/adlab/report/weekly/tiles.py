@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,13 @@ from adlab.display import (
     relative_change,
     roas_tone,
 )
-from adlab.report.html import Tile, esc
+from adlab.report.html import Tile, code_spans_html, esc
 
 
 @dataclass(frozen=True)
 class _Figure:
+    """A headline figure: its key in kpis.period_figures, tile label, format, which way is better, and hover text."""
+
     key: str
     label: str
     kind: str  # money | int | pct | roas
@@ -74,6 +75,8 @@ def _tiles(
     compared_to: str,
     targets: Mapping[str, tuple[str | None, str]],
 ) -> list[Tile]:
+    """One tile per figure: its value, the change against `previous` coloured the way the business wants, and
+    the (status, note) of `targets` by key."""
     tiles = []
     for figure in figures:
         change = relative_change(current.get(figure.key), (previous or {}).get(figure.key))
@@ -153,7 +156,7 @@ def headline_notes_html(
 
     lines = []
     if target_note := cpa_target_note(target_cpa, currency):
-        lines.append(re.sub(r"`([^`<>&]+)`", r"<code>\1</code>", esc(target_note)))
+        lines.append(code_spans_html(target_note))
     mix = insights.attribution_mix(ad_insights, *kpis.week_bounds(week))
     if attribution := insights.attribution_line(mix, "ROAS"):
         lines.append(esc(attribution))

@@ -8,21 +8,12 @@ from typing import Any
 import polars as pl
 
 from adlab import kpis
-from adlab.display import (
-    MISSING,
-    fmt_change,
-    fmt_money,
-    fmt_pct,
-    fmt_roas,
-    relative_change,
-)
+from adlab.display import MISSING, fmt_change, fmt_money, fmt_pct, fmt_roas, relative_change
 from adlab.errors import AdlabError
 from adlab.report.frames import previous_week
 from adlab.report.html import esc, html_table, note_html
 
 FACTOR_NAMES = {"cpm": "CPM", "ctr": "CTR", "cvr": "conversion rate (CVR)", "aov": "order value (AOV)"}
-
-
 
 
 def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
@@ -38,19 +29,15 @@ def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
                          "so there is no change to split.")
     if not before.get("spend") or not now.get("spend") or not now.get("roas") or not before.get("roas"):
         return note_html(f"No ROAS to compare for {previous_week(week)}, the week before, so no split of the change.")
+    from adlab import insights  # imported here: scipy loads only for a page, not for the notebook's readers
+
     try:
-        from adlab import insights
-    except ImportError:  # the insights module ships with the recommend stage; the split below stands alone
-        insights = None
-    paragraph = ""
-    if insights is not None:
-        try:
-            answer = insights.explain_change(
-                kpis_daily, insights.Period(*current), insights.Period(*previous), "roas", currency
-            )
-            paragraph = " ".join([answer.headline, *answer.lines])
-        except AdlabError as err:
-            paragraph = str(err)
+        answer = insights.explain_change(
+            kpis_daily, insights.Period(*current), insights.Period(*previous), "roas", currency
+        )
+        paragraph = " ".join([answer.headline, *answer.lines])
+    except AdlabError as err:
+        paragraph = str(err)
     terms = kpis.log_split(before, now, "roas")
     rows = []
     for name in sorted(terms, key=lambda factor: abs(terms[factor] or 0.0), reverse=True):
@@ -77,4 +64,5 @@ def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
 
 
 def _factor_value(factor: str, value: Any, currency: str) -> str:
+    """A factor's value as its row shows it: money for CPM and AOV, a percentage for CTR and CVR."""
     return fmt_money(value, currency) if factor in ("cpm", "aov") else fmt_pct(value)
