@@ -68,7 +68,7 @@ def test_period_page_html_is_titled_with_the_window_and_shows_its_figures():
     assert (tile(html, "Spend"), tile(html, "Purchase value")) == ("$400.00", "$400.00")
     assert (tile(html, "ROAS"), tile(html, "CPA"), tile(html, "Purchases")) == ("1.00x", "$80.00", "5")
     assert tile(html, "CTR") == "–"  # no link clicks exported: unknown, and a line says which column gives it
-    assert "add the `Link clicks` column in Ads Manager" in html
+    assert "add the <code>Link clicks</code> column in Ads Manager" in html  # the column name as code
     text = text_of(html)
     assert "C1 $100.00 3.00x" in text
     assert "C2 $300.00 0.33x" in text

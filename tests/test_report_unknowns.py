@@ -91,7 +91,8 @@ def test_render_week_without_purchase_columns_shows_dashes_and_one_line_never_no
     for label in ("Purchase value", "ROAS", "CPA", "CVR", "AOV"):
         assert f'<div class="tile-label">{label}</div><div class="tile-value">–</div>' in page, label
     assert page.count("Unknown, not 0") == 1
-    assert "`Purchases conversion value`" in page
+    assert "<code>Purchases conversion value</code>" in page  # a column name reads as code, not in backticks
+    assert "`" not in page
     assert "0.00x" not in page
     # No currency in any export: amounts carry no sign, and one line says why.
     assert "Currency unknown" in page
@@ -123,10 +124,11 @@ def test_unknown_metrics_html_names_only_what_is_missing_and_the_column_that_giv
     assert unknown_metrics_html(known) == ""
     assert unknown_metrics_html({**known, "spend": None, "purchases": None}) == ""  # no ads: no_ads_html says so
     no_clicks = unknown_metrics_html({**known, "link_clicks": None})
-    assert "link clicks, CTR and CVR need a `Link clicks` column" in no_clicks
+    assert "link clicks, CTR and CVR need a <code>Link clicks</code> column" in no_clicks
     assert "purchase" not in no_clicks.split("(", 1)[1]
     no_value = unknown_metrics_html({**known, "purchase_value": None})
-    assert "(purchase value, ROAS and AOV need a `Purchases conversion value` (or `Purchase ROAS`) column)" in no_value
+    assert ("(purchase value, ROAS and AOV need a <code>Purchases conversion value</code> "
+            "(or <code>Purchase ROAS</code>) column)") in no_value
     # Without purchases, purchase value's gap is named once, as part of theirs.
     no_purchases = unknown_metrics_html({**known, "purchases": None, "purchase_value": None})
     assert no_purchases.count("purchase value") == 1

@@ -50,6 +50,11 @@ def note_html(text: str) -> str:
     return f'<p class="note">{esc(text)}</p>'
 
 
+def code_note_html(text: str) -> str:
+    """A short note paragraph of ours naming columns or settings: escaped, `backticked` names as code."""
+    return f'<p class="note">{code_spans_html(text)}</p>'
+
+
 def info_html(markup: str) -> str:
     """An information banner; `markup` is trusted HTML written in this package, never text from a file."""
     return f'<div class="banner info" role="note">{markup}</div>'

@@ -11,7 +11,7 @@ import polars as pl
 
 from adlab import kpis
 from adlab.report.frames import account_names
-from adlab.report.html import banner_html, esc, fmt_dates, info_html, note_html
+from adlab.report.html import banner_html, code_note_html, esc, fmt_dates, info_html, note_html
 
 META_EXPORT = "a Meta Ads Manager export (Ads Manager › Reports › Export table data, by Day)"
 
@@ -117,7 +117,7 @@ def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
     if not gaps:
         return ""
     unknown = "; ".join(gaps)
-    return note_html(
+    return code_note_html(
         f"Unknown, not 0: the ad exports have no such data ({unknown}). Add them in Ads Manager "
         "(Columns › Customize columns), export again and drop the file into data/raw/."
     )
