@@ -1,5 +1,6 @@
 """The weekly page at agency scale: it reads only the rows it shows, yet shows exactly what it showed from the
-whole tables; nbconvert's BeautifulSoup pass skips the outputs; page digests are fast and stable."""
+whole tables; its campaign table folds all but the largest rows into summed ones; nbconvert's BeautifulSoup pass
+skips the outputs; page digests are fast and stable."""
 
 import datetime as dt
 import json
@@ -16,12 +17,14 @@ from nbconvert import HTMLExporter
 
 from adlab import kpis
 from adlab.report import frames
+from adlab.report.frames import TreeLimits, entity_tree, fold_entity_tree, week_tables
 from adlab.report.html import TEMPLATE_NAME, TEMPLATES_DIR
 from adlab.report.incremental import _frame_digest
 from adlab.report.render import _park_html_outputs, _unpark_html_outputs
+from adlab.report.weekly.campaigns import FOLDED_NOTE, entity_table_html
 from adlab.report.weekly.quality import week_sources
 from adlab.schema import ORDERS, conform
-from test_report import NOTEBOOK, XSS, ad_rows, kpis_daily
+from test_report import MON, NOTEBOOK, XSS, ad_rows, kpis_daily
 
 # The notebook's set-up cell as it was before the page read only its window: every table whole.
 WHOLE_TABLES_SETUP = """
@@ -197,6 +200,87 @@ def test_readers_push_the_week_or_days_into_the_scan(agency_tables):
     scan = frames.scan_optional(agency_tables["ad_insights_path"])
     eager = frames.read_optional(agency_tables["ad_insights_path"])
     assert week_sources(scan, None, "2026-W47") == week_sources(eager, None, "2026-W47")
+
+
+def four_campaigns() -> pl.DataFrame:
+    """One day of 2026-W47, four campaigns, each ad with 100 impressions when it spent.
+
+    A 155: ad set A1 140 (ads a1 50, a2 40, a3 30 with 3 purchases worth 90, a4 20 with 1 worth 10, a5 idle:
+    no spend, no impressions), A2 10 (ad b1), A3 5 (ad c1). B 30 (B1, ad x: 1 purchase worth 60). C 20 (C1, ad y:
+    1 purchase worth 40). D 10 (D1, ad z: no purchase).
+    """
+    ads = [("A", "A1", "a1", 50.0, 0, 0.0), ("A", "A1", "a2", 40.0, 0, 0.0), ("A", "A1", "a3", 30.0, 3, 90.0),
+           ("A", "A1", "a4", 20.0, 1, 10.0), ("A", "A1", "a5", 0.0, 0, 0.0), ("A", "A2", "b1", 10.0, 0, 0.0),
+           ("A", "A3", "c1", 5.0, 0, 0.0), ("B", "B1", "x", 30.0, 1, 60.0), ("C", "C1", "y", 20.0, 1, 40.0),
+           ("D", "D1", "z", 10.0, 0, 0.0)]
+    return kpis_daily([{"date": MON, "campaign": campaign, "adset": adset, "ad": ad, "spend": spend,
+                        "impressions": 100 if spend else 0, "purchases": purchases, "purchase_value": value}
+                       for campaign, adset, ad, spend, purchases, value in ads])
+
+
+def test_fold_entity_tree_sums_the_smaller_rows_of_each_level_into_one():
+    tree = entity_tree(week_tables(four_campaigns(), "2026-W47"))
+    folded = fold_entity_tree(tree, TreeLimits(campaigns=2, expanded=2, adsets=1, ads=2))
+    assert folded.select("level", "name", "spend").rows() == [
+        ("account", "All campaigns", 215.0),
+        ("campaign", "A", 155.0),
+        ("adset", "A1", 140.0),
+        ("ad", "a1", 50.0),
+        ("ad", "a2", 40.0),
+        ("ad", "a5", 0.0),  # idle: left in place for the table to leave out and count
+        ("ad-more", "2 more ads", 50.0),  # a3 30 + a4 20
+        ("adset-more", "2 more ad sets", 15.0),  # A2 10 + A3 5
+        ("campaign", "B", 30.0),
+        ("adset", "B1", 30.0),
+        ("ad", "x", 30.0),
+        ("campaign-more", "2 more campaigns", 30.0),  # C 20 + D 10
+    ]
+    more = {row["name"]: row for row in folded.iter_rows(named=True)}
+    # Ratios of the sums: a3 + a4 spent 50 for 4 purchases worth 100; C + D spent 30 for 1 worth 40.
+    assert (more["2 more ads"]["roas"], more["2 more ads"]["cpa"], more["2 more ads"]["purchases"]) == (2.0, 12.5, 4)
+    assert more["2 more campaigns"]["roas"] == pytest.approx(40 / 30)
+    assert more["2 more campaigns"]["share_of_spend"] == pytest.approx(30 / 215)
+    assert (more["2 more ads"]["campaign"], more["2 more ads"]["adset"], more["2 more ads"]["ad"]) == ("A", "A1", None)
+    html = entity_table_html(folded, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    assert '<tr class="level-ad-more"><td class="text">2 more ads</td><td class="num">$50.00</td>' in html
+    assert FOLDED_NOTE in html
+    assert "1 ad(s) listed in the exports had no spend or impressions this week." in html
+    assert ">a3<" not in html
+    # With one campaign expanded, B keeps its row but not its ad set's and ad's.
+    one = fold_entity_tree(tree, TreeLimits(campaigns=2, expanded=1, adsets=1, ads=2))
+    assert one.select("level", "name").rows()[-3:] == [
+        ("adset-more", "2 more ad sets"), ("campaign", "B"), ("campaign-more", "2 more campaigns")]
+
+
+def test_fold_entity_tree_leaves_a_tree_alone_when_folding_would_hide_one_row_or_none():
+    tree = entity_tree(week_tables(four_campaigns(), "2026-W47"))
+    # 4 campaigns, 3 ad sets in A, 4 delivered ads in A1: one over each limit, so each keeps its own row.
+    assert fold_entity_tree(tree, TreeLimits(campaigns=3, expanded=4, adsets=2, ads=3)).equals(tree)
+    assert fold_entity_tree(tree).equals(tree)
+    assert FOLDED_NOTE not in entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+
+
+def test_entity_table_html_of_an_agency_week_shows_the_largest_rows_and_still_adds_up():
+    # 300 campaigns x 3 ad sets x 8 ads, every spend different: 7,200 ads, 8,401 rows unfolded.
+    rows = [{"date": MON, "campaign": f"c{c:03}", "adset": f"c{c:03}s{s}", "ad": f"c{c:03}s{s}a{a}",
+             "spend": 1.0 + c * 100 + s * 10 + a, "impressions": 1000, "purchases": 1, "purchase_value": 50.0}
+            for c in range(300) for s in range(3) for a in range(8)]
+    tree = fold_entity_tree(entity_tree(week_tables(kpis_daily(rows), "2026-W47")))
+    html = entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
+    # The account row; the 25 largest campaigns, each with its 3 ad sets, each with its 5 largest ads and one row
+    # for the other 3; the next 75 campaigns without their ad sets and ads; one row for the other 200 campaigns.
+    assert TreeLimits() == TreeLimits(campaigns=100, expanded=25, adsets=5, ads=5)
+    assert html.count("<tr class=") == 1 + 25 * (1 + 3 * (1 + 5 + 1)) + 75 + 1
+    assert html.count('<tr class="level-ad-more"><td class="text">3 more ads</td>') == 25 * 3
+    assert html.count('<tr class="level-campaign">') == 100
+    assert '<tr class="level-campaign-more"><td class="text">200 more campaigns</td>' in html
+    assert len(html) < 300_000
+    top = tree.filter(pl.col("level").is_in(["campaign", "campaign-more"]))
+    assert top["spend"].sum() == pytest.approx(tree.filter(pl.col("level") == "account")["spend"].item())
+    assert top["purchases"].sum() == 7_200
+    assert tree.filter(pl.col("level") == "campaign")["name"].to_list() == [f"c{c:03}" for c in range(299, 199, -1)]
+    assert tree.filter(pl.col("level") == "adset")["campaign"].unique().sort().to_list() == [
+        f"c{c:03}" for c in range(275, 300)]
 
 
 def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():

@@ -20,7 +20,7 @@ from adlab.insights import Workspace, ask, judge_results, recommendations
 from adlab.kpis import compute_kpis_daily, compute_results_daily, results_by_type, results_summary, rollup_results
 from adlab.params import Params
 from adlab.quality import validate_table
-from adlab.report.frames import entity_tree, week_tables
+from adlab.report.frames import TreeLimits, entity_tree, fold_entity_tree, week_tables
 from adlab.report.weekly.campaigns import entity_table_html
 from adlab.report.weekly.results import results_html, results_tiles, with_results
 from adlab.schema import AD_INSIGHTS, conform
@@ -172,6 +172,19 @@ def test_with_results_shows_each_type_of_a_mixed_row_never_one_sum():
     html = entity_table_html(shown, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
     assert "Cost per result" in html
     assert "8 Leads · 20 Messaging conversations started" in html
+
+
+def test_with_results_gives_a_folded_row_the_results_of_the_ads_it_sums():
+    frame = two_types()
+    tree = entity_tree(week_tables(compute_kpis_daily(frame), "2026-W47"))
+    folded = fold_entity_tree(tree, TreeLimits(campaigns=1, expanded=1, adsets=1, ads=0))  # both ads of S in one row
+    shown = with_results(folded, compute_results_daily(frame), "2026-W47", "USD", purchases_known=False)
+    rows = {(row["level"], row["name"]): (row["results"], row["cost_per_result"])
+            for row in shown.iter_rows(named=True)}
+    # L: 150 spent for 8 leads; M: 60 for 20 conversations (see two_types).
+    assert rows[("ad-more", "2 more ads")] == ("8 Leads · 20 Messaging conversations started",
+                                               "$18.75 per lead · $3.00 per conversation")
+    assert ("ad", "L") not in rows
 
 
 # ---------------------------------------------------------------------------------------------------- answers

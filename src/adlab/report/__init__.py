@@ -3,7 +3,7 @@
 Import the module you need (`from adlab.report import frames, html`); this package re-exports nothing.
 
 - `frames`: which week a page shows and which days it reads, the roll-ups it shows (the campaign -> ad set -> ad
-  tree, best and worst ads) and the readers of the stage outputs. Pure polars.
+  tree, folded to its largest rows; best and worst ads) and the readers of the stage outputs. Pure polars.
 - `html`: escaping, notes, tables, tiles, the embedded plotly script and the page shell every page shares.
 - `weekly/`: the sections of a weekly page, one module each (`header`, `tiles`, `results`, `recommendations`,
   `why`, `campaigns`, `creatives`, `breakdowns`, `store`, `quality`). `notebooks/weekly_report.ipynb` lays them

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from adlab import io, kpis
+from adlab.display import fmt_int
 from adlab.errors import AdlabError
 from adlab.quality import CURRENCY_UNKNOWN
-from adlab.schema import ISO_WEEK
+from adlab.schema import ISO_WEEK, KPI_SUMS
 
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 
@@ -29,6 +31,30 @@ ENTITY_KEYS = {
 
 
 RECOMMENDATION_EVIDENCE = ("spend", "purchases", "roas", "cpa", "ctr", "frequency")
+
+
+@dataclass(frozen=True)
+class TreeLimits:
+    """How many rows of each level the campaign table shows, largest spend first; the others of a level are one
+    row of their summed figures. A million ad rows hold some 18,000 campaigns, ad sets and ads a week: a table of
+    them all weighed 16 MB and took seconds to open."""
+
+    campaigns: int = 100  # campaigns with a row of their own
+    expanded: int = 25  # of those, how many list their ad sets and ads (the others show their totals only)
+    adsets: int = 5  # ad sets per listed campaign
+    ads: int = 5  # ads per listed ad set
+
+
+# The level of a row that sums the entities of a level not shown, and the key it carries: its parent's.
+FOLDED_KEYS = {"campaign-more": [], "adset-more": ENTITY_KEYS["campaign"], "ad-more": ENTITY_KEYS["adset"]}
+
+
+FOLDED_NAMES = {"campaign": ("campaign", "campaigns"), "adset": ("ad set", "ad sets"), "ad": ("ad", "ads")}
+
+
+# The ROAS-vs-spend chart draws at most this many ads, those with the most spend: a million ad rows hold some
+# 10,000 ads a week, a chart of megabytes that takes seconds to draw.
+PLOTTED_ADS = 2000
 
 
 def previous_week(week: str) -> str:
@@ -146,6 +172,81 @@ def entity_tree(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+def fold_entity_tree(tree: pl.DataFrame, limits: TreeLimits = TreeLimits()) -> pl.DataFrame:
+    """entity_tree cut to the rows of `limits`, largest spend first: the others of a level under one parent become
+    one row after the shown ones (level `campaign-more`, `adset-more` or `ad-more`, name `12 more ads`) with their
+    summed figures and the ratios of those sums. Campaigns past `limits.expanded` keep their row without the ad
+    sets and ads it sums.
+
+    Only rows that delivered (spend or impressions) are ranked and folded; the others stay where they are, for the
+    table to leave out and count. A level is folded only where that hides two rows or more. A folded row carries
+    its parent's key (FOLDED_KEYS); with nothing to fold the tree comes back as it is.
+    """
+    delivered = (pl.col("spend").fill_null(0) != 0) | (pl.col("impressions").fill_null(0) != 0)
+    rows = tree.with_row_index("_row").with_columns(delivered.alias("_delivered"))
+    entities = rows.filter(pl.col("level") != "account")
+    sums = [name for name in (*KPI_SUMS, "share_of_spend") if name in tree.columns]
+    folded = []
+    for level, limit, offset in (("campaign", limits.campaigns, 0.75), ("adset", limits.adsets, 0.5),
+                                 ("ad", limits.ads, 0.25)):
+        keys, parent = ENTITY_KEYS[level], FOLDED_KEYS[f"{level}-more"]
+        rank, count = _delivered_rank(level, parent)
+        hidden = rows.filter((rank > limit) & (count > limit + 1))
+        if hidden.height:
+            rows = _without_rows_under(rows, entities, hidden.select(keys))
+            folded.append(_folded_rows(hidden, entities, level, sums, tree.height).with_columns(
+                (pl.col("_end") + offset).alias("_position")))
+        if level == "campaign":
+            collapsed = rows.filter(_delivered_rank("campaign", [])[0] > limits.expanded).select(keys)
+            rows = _without_rows_under(rows, entities.filter(pl.col("level") != "campaign"), collapsed)
+    if rows.height == tree.height:
+        return tree
+    return (
+        pl.concat([rows.with_columns(pl.col("_row").cast(pl.Float64).alias("_position")), *folded],
+                  how="diagonal_relaxed")
+        .sort("_position")
+        .select(tree.columns)
+    )
+
+
+def _delivered_rank(level: str, parent: list[str]) -> tuple[pl.Expr, pl.Expr]:
+    """The rank of each delivered row of `level` under its parent in tree order (largest spend first), and how
+    many there are; null for other rows."""
+    ranked = pl.when((pl.col("level") == level) & pl.col("_delivered")).then(pl.col("_row"))
+    rank, count = ranked.rank("ordinal"), ranked.count()
+    return (rank.over(parent), count.over(parent)) if parent else (rank, count)
+
+
+def _without_rows_under(rows: pl.DataFrame, entities: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """`rows` without the delivered `entities` whose keys are among `keys` (those entities and everything under
+    them); rows that delivered nothing stay, for the table to count."""
+    gone = entities.filter(pl.col("_delivered")).join(keys, on=keys.columns, how="semi", nulls_equal=True)
+    return rows.join(gone.select("_row"), on="_row", how="anti")
+
+
+def _folded_rows(
+    hidden: pl.DataFrame, entities: pl.DataFrame, level: str, sums: list[str], end: int
+) -> pl.DataFrame:
+    """One row per parent of the `hidden` rows of `level`: their summed `sums`, the ratios of those sums, level
+    `<level>-more`, name `12 more ads` and `_end`, the parent's last row in the tree (`end` for the account)."""
+    parent = FOLDED_KEYS[f"{level}-more"]
+    totals = [*kpis.sum_metrics_of(sums), pl.len().alias("_count")]
+    if parent:
+        ends = entities.group_by(parent).agg(pl.col("_row").max().alias("_end"))
+        more = hidden.group_by(parent, maintain_order=True).agg(totals).join(
+            ends, on=parent, how="left", nulls_equal=True)
+    else:
+        more = hidden.select(totals).with_columns(pl.lit(end, pl.UInt32).alias("_end"))
+    one, several = FOLDED_NAMES[level]
+    return more.with_columns(
+        pl.col(name).round(kpis.SUM_DECIMALS) for name in kpis.FLOAT_SUMS if name in sums
+    ).with_columns(
+        *kpis.kpi_exprs(),
+        pl.lit(f"{level}-more").alias("level"),
+        pl.Series("name", [f"{fmt_int(n)} more {one if n == 1 else several}" for n in more["_count"]], pl.String),
+    )
+
+
 def best_and_worst_ads(
     kpis_weekly: pl.DataFrame, week: str, min_spend: float, n: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -194,6 +295,17 @@ def _with_account_if_several(frame: pl.DataFrame) -> pl.DataFrame:
     if "account" not in frame.columns or frame["account"].n_unique() > 1:
         return frame
     return frame.drop("account")
+
+
+def plotted_ads(ads: pl.DataFrame, limit: int = PLOTTED_ADS) -> tuple[pl.DataFrame, int]:
+    """The ads the ROAS-vs-spend chart draws (those with spend and a ROAS), at most `limit` with the most spend,
+    and how many others it leaves out; with `limit` or fewer, `ads` as it is and 0."""
+    drawn = ads.filter(pl.col("roas").is_not_null() & (pl.col("spend") > 0))
+    if drawn.height <= limit:
+        return ads, 0
+    key = [k for k in ENTITY_KEYS["ad"] if k in ads.columns]
+    largest = drawn.sort(["spend", *key], descending=[True, *[False] * len(key)], nulls_last=True).head(limit)
+    return largest, drawn.height - limit
 
 
 def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:

@@ -23,6 +23,8 @@ from adlab.report.frames import (
     best_and_worst_ads,
     entity_tables,
     entity_tree,
+    fold_entity_tree,
+    plotted_ads,
 )
 from adlab.report.html import (
     PlotlyEmbed,
@@ -39,6 +41,7 @@ from adlab.report.html import (
 )
 from adlab.report.weekly.breakdowns import BREAKDOWN_DIMS, BREAKDOWN_EXPORTS, breakdown_table_html, delivered
 from adlab.report.weekly.campaigns import best_worst_html, entity_table_html
+from adlab.report.weekly.creatives import plotted_ads_note_html
 from adlab.report.weekly.header import accounts_note_html
 from adlab.report.weekly.quality import source_files_html
 from adlab.report.weekly.store import NO_ORDERS_NOTE
@@ -310,8 +313,8 @@ def campaigns_section_html(
     kpis_period: pl.DataFrame, tables: Mapping[str, pl.DataFrame], start: dt.date, end: dt.date, currency: str,
     figure_html: PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
 ) -> str:
-    """The window's spend by campaign, its campaign -> ad set -> ad table and, with several ad platforms, a table
-    of them."""
+    """The window's spend by campaign, its campaign -> ad set -> ad table (folded as the weekly one) and, with
+    several ad platforms, a table of them."""
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     fig = charts.fig_spend_by_campaign(tables["campaign"], currency, target_roas=target_roas,
                                        breakeven_roas=kpis.breakeven_roas(gross_margin))
@@ -320,7 +323,7 @@ def campaigns_section_html(
         note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
                   "averaged from the rows below."),
         figure_html(fig, "spend-by-campaign"),
-        _this_week_to_window(entity_table_html(entity_tree(tables), currency, **targets)),
+        _this_week_to_window(entity_table_html(fold_entity_tree(entity_tree(tables)), currency, **targets)),
     ]
     if tables["campaign"]["platform_source"].n_unique() > 1:
         platforms = kpis.rollup(kpis.window_kpis(kpis_period, start, end), ["platform_source"])
@@ -353,9 +356,10 @@ def ads_section_html(
         best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
     ))]
     if ads["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
-        fig = charts.fig_roas_vs_spend(ads, currency, target_roas=target_roas,
+        plotted, left_out = plotted_ads(ads)
+        fig = charts.fig_roas_vs_spend(plotted, currency, target_roas=target_roas,
                                        breakeven_roas=kpis.breakeven_roas(gross_margin))
-        parts.append(figure_html(fig, "roas-vs-spend"))
+        parts.append(figure_html(fig, "roas-vs-spend") + plotted_ads_note_html(plotted, left_out))
     return "".join(parts)
 
 

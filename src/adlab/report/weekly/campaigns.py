@@ -23,12 +23,20 @@ AD_COLUMNS = ("ad", "spend", "roas", "cpa", "purchase_value", "purchases", "ctr"
 NO_PURCHASE_COLUMNS = ("ad", "spend", "impressions", "link_clicks", "ctr", "cpm", "campaign", "adset")
 
 
+# Under a folded table (frames.fold_entity_tree).
+FOLDED_NOTE = ("Only the campaigns with the most spend have a row of their own, and only the largest of them list "
+               "their largest ad sets and ads; each “… more” row sums the figures of the others of its level, so the "
+               "rows still add up to the totals. notebooks/explore.ipynb lists them all.")
+
+
 def entity_table_html(
     tree: pl.DataFrame, currency: str, *, target_roas: float, target_cpa: float, gross_margin: float
 ) -> str:
-    """The campaign -> ad set -> ad table of entity_tree as HTML, ROAS and CPA coloured against targets.
+    """The campaign -> ad set -> ad table of entity_tree (or fold_entity_tree) as HTML, ROAS and CPA coloured
+    against targets.
 
-    Rows without spend or impressions (paused ads an export still lists) are left out, with a note.
+    Rows without spend or impressions (paused ads an export still lists) are left out, with a note; so is a
+    note on the folded rows when there are any.
     """
     delivered = (pl.col("spend").fill_null(0) != 0) | (pl.col("impressions").fill_null(0) != 0)
     idle_ads = tree.filter(~delivered & (pl.col("level") == "ad")).height
@@ -51,6 +59,8 @@ def entity_table_html(
         )
     tones = target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin)
     table = html_table(shown, column_formats(currency), tones=tones, row_class="level")
+    if tree["level"].str.ends_with("-more").any():
+        table += note_html(FOLDED_NOTE)
     if idle_ads:
         table += note_html(f"{idle_ads} ad(s) listed in the exports had no spend or impressions this week.")
     return table

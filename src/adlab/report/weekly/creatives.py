@@ -1,10 +1,10 @@
-"""The creative leaderboard of a weekly page (from the creatives stage)."""
+"""The creative leaderboard of a weekly page (from the creatives stage), and the note under its ROAS-vs-spend chart."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from adlab.display import column_formats, fmt_decimal
+from adlab.display import column_formats, fmt_decimal, fmt_int
 from adlab.report.frames import shown_for_week
 from adlab.report.html import html_table, note_html, period_note_html, target_tones
 
@@ -65,3 +65,10 @@ def creative_leaderboard_html(
     period = period_note_html(shown, "first_day", "last_day", "Largest spend first, over")
     return period + html_table(table, formats, labels=labels, tones=tones)
 
+
+def plotted_ads_note_html(plotted: pl.DataFrame, left_out: int) -> str:
+    """The line under the ROAS-vs-spend chart when it leaves out ads (see frames.plotted_ads); else empty."""
+    if not left_out:
+        return ""
+    return note_html(f"The chart draws the {fmt_int(plotted.height)} ads with the most spend; {fmt_int(left_out)} "
+                     "ads with less spend are left out.")

@@ -6,7 +6,7 @@ import polars as pl
 
 from adlab import kpis
 from adlab.display import fmt_change, fmt_int, fmt_money, relative_change
-from adlab.report.frames import ENTITY_KEYS, previous_week, week_results
+from adlab.report.frames import ENTITY_KEYS, FOLDED_KEYS, previous_week, week_results
 from adlab.report.html import Tile, note_html, tiles_html
 
 
@@ -86,31 +86,49 @@ def results_html(
 def with_results(
     tree: pl.DataFrame, results_daily: pl.DataFrame | None, week: str, currency: str, *, purchases_known: bool
 ) -> pl.DataFrame:
-    """entity_tree with `results` and `cost_per_result` text per row, one part per result type, never one sum.
+    """entity_tree (folded or not) with `results` and `cost_per_result` text per row, one part per result type,
+    never one sum.
 
     `412 Leads · 96 Messaging conversations started` and `$3.21 per lead · $1.10 per conversation`; `–` for a
-    row without a typed result. The tree comes back unchanged when the page shows no results (see shows_results).
+    row without a typed result. A folded row (`12 more ads`) gives the results of its parent's entities the tree
+    does not show. The tree comes back unchanged when the page shows no results (see shows_results).
     """
     now = week_results(results_daily, week)
     if not shows_results(now, purchases_known):
         return tree
     texts: dict[tuple, tuple[str, str]] = {}
     for level, keys in {"account": [], **ENTITY_KEYS}.items():
-        rolled = kpis.rollup_results(now, keys).sort(
-            [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False])
-        parts: dict[tuple, list[tuple[str, str]]] = {}
-        for row in rolled.iter_rows(named=True):
-            count = f"{fmt_int(row['results'])} {row['result_type']}"
-            cost = f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}"
-            parts.setdefault((level, *(row[k] for k in keys)), []).append((count, cost))
-        for key, shown in parts.items():
-            texts[key] = (" · ".join(c for c, _ in shown), " · ".join(c for _, c in shown))
+        texts.update(_result_texts(kpis.rollup_results(now, keys), level, keys, currency))
+    for level, keys in ENTITY_KEYS.items():
+        folded, parent = f"{level}-more", FOLDED_KEYS[f"{level}-more"]
+        if tree.filter(pl.col("level") == folded).height:
+            shown = tree.filter(pl.col("level") == level).select(keys)
+            hidden = now.join(shown, on=keys, how="anti", nulls_equal=True)
+            if level != "campaign":  # ad sets and ads without a name have no row: the row above holds them
+                hidden = hidden.filter(pl.col(level).is_not_null())
+            texts.update(_result_texts(kpis.rollup_results(hidden, parent), folded, parent, currency))
+    row_keys = {"account": [], **ENTITY_KEYS, **FOLDED_KEYS}
     names = dict.fromkeys(k for keys in ENTITY_KEYS.values() for k in keys)
     rows = [
-        texts.get((row["level"], *(row.get(k) for k in ENTITY_KEYS.get(row["level"], []))), (None, None))
+        texts.get((row["level"], *(row.get(k) for k in row_keys.get(row["level"], []))), (None, None))
         for row in tree.select("level", *names).iter_rows(named=True)
     ]
     return tree.with_columns(
         pl.Series("results", [r for r, _ in rows], pl.String),
         pl.Series("cost_per_result", [c for _, c in rows], pl.String),
     )
+
+
+def _result_texts(
+    rolled: pl.DataFrame, level: str, keys: list[str], currency: str
+) -> dict[tuple, tuple[str, str]]:
+    """(level, *key values) -> the results and cost-per-result texts of kpis.rollup_results rows, largest spend
+    first within each key."""
+    rolled = rolled.sort(
+        [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False])
+    parts: dict[tuple, list[tuple[str, str]]] = {}
+    for row in rolled.iter_rows(named=True):
+        count = f"{fmt_int(row['results'])} {row['result_type']}"
+        cost = f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}"
+        parts.setdefault((level, *(row[k] for k in keys)), []).append((count, cost))
+    return {key: (" · ".join(c for c, _ in shown), " · ".join(c for _, c in shown)) for key, shown in parts.items()}
