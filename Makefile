@@ -40,7 +40,7 @@ lint: $(STAMP)  ## Check code style with ruff
 	$(BIN)/ruff check src pipelines tests
 
 sample: $(STAMP)  ## Regenerate the embedded sample exports in data/sample/
-	$(BIN)/python -m adlab.sample --out data/sample
+	$(BIN)/python -m adlab.demo --out data/sample
 
 bench: $(STAMP)  ## Time the data stages on ROWS Meta rows (default 1000000) -> bench/results.json
 	$(BIN)/python bench/run.py --rows $(ROWS)

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from adlab import sample
+from adlab import demo as sample
 from adlab.cli import app
 from adlab.ingest import ingest
 from adlab.kpis import compute_kpis_daily

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from adlab import sample
+from adlab import demo as sample
 from adlab.creatives import ad_fatigue
 from adlab.errors import AdlabError
 from adlab.ingest import ingest
