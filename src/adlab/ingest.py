@@ -12,11 +12,8 @@ import polars as pl
 from adlab.errors import AdlabError
 from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
 from adlab.schema import ENTITY_IDS, INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
-from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
+from adlab.sources import KINDS, Parsed, other, shopify_orders
 from adlab.sources.locale import localize
-
-# Detection order breaks ties: specific kinds first, "known but not used" last.
-SOURCES: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
 
 
 @dataclass
@@ -46,7 +43,7 @@ def detect_source(raw: RawTable, label: str) -> ModuleType | None:
     Raises:
         AdlabError: no kind matches and `label` is a whole file; names the closest kind and its missing columns.
     """
-    scored = [(source.detect(raw), source) for source in SOURCES]
+    scored = [(source.detect(raw), source) for source in KINDS]
     best, source = max(scored, key=lambda pair: pair[0].score)
     if best.score >= 1:
         return source

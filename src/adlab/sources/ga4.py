@@ -13,8 +13,8 @@ import polars as pl
 
 from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, SESSIONS, conform
-from adlab.sources import Parsed
-from adlab.sources.common import Detection, find_column, null_if_token, parse_date, parse_number, row_numbers
+from adlab.sources.common import find_column, null_if_token, parse_date, parse_number, row_numbers
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "ga4"
 TABLE = "sessions"

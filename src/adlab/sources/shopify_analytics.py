@@ -11,8 +11,8 @@ import polars as pl
 
 from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, SESSIONS, STORE_SALES, conform
-from adlab.sources import Parsed
-from adlab.sources.common import Detection, find_column, parse_date, parse_number, row_numbers, unparsed
+from adlab.sources.common import find_column, parse_date, parse_number, row_numbers, unparsed
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "shopify_analytics"
 DAY = ("day", "date")
