@@ -8,10 +8,12 @@ from an optional metadata table that overrides them.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import polars as pl
 from scipy.special import ndtr
 
+from adlab.errors import AdlabError
 from adlab.kpis import KPI_FRACTIONS, ratio, rollup
 from adlab.schema import ENTITY
 
@@ -51,6 +53,18 @@ def parse_ad_name(name: str, rules: list[tuple[str, tuple[str, ...]]]) -> dict[s
     if attributes.get("format"):
         attributes["format"] = FORMAT_ALIASES.get(attributes["format"].lower(), attributes["format"])
     return attributes
+
+
+def metadata_by_ad(table: pl.DataFrame, source: Path) -> pl.DataFrame:
+    """One row per row of a creative metadata file: `ad`, then one snake_case column per attribute.
+
+    Raises:
+        AdlabError: the file (named `source`) has no `Ad name` (or `ad`) column to match ads by.
+    """
+    name = next((c for c in table.columns if c.strip().lower() in ("ad name", "ad")), None)
+    if name is None:
+        raise AdlabError(f"{source}: no `Ad name` column; the creative metadata file needs one to match ads.")
+    return table.rename({name: "ad"}).rename(lambda c: c if c == "ad" else c.strip().lower().replace(" ", "_"))
 
 
 def creative_attributes(
