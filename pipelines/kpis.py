@@ -44,7 +44,7 @@ def main(
         store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
     )
     # The account currency; a store without ads takes its orders' (check_currencies made sure they agree).
-    currency = next((frame["currency"].drop_nulls().first() for frame in (ad_insights, orders)
+    currency = next((str(frame["currency"].drop_nulls().first()) for frame in (ad_insights, orders)
                      if frame["currency"].drop_nulls().len()), None)
     # Exports without days (one row per reporting window) report their latest window instead of a week.
     by_window = kpis_daily.is_empty() and not kpis_period.is_empty()

@@ -50,8 +50,9 @@ def parse_ad_name(name: str, rules: list[tuple[str, tuple[str, ...]]]) -> dict[s
         parts = [part.strip() or None for part in name.split(delimiter, len(fields) - 1)]
         attributes.update(zip(fields, parts, strict=False))
         break
-    if attributes.get("format"):
-        attributes["format"] = FORMAT_ALIASES.get(attributes["format"].lower(), attributes["format"])
+    written = attributes.get("format")
+    if written:
+        attributes["format"] = FORMAT_ALIASES.get(written.lower(), written)
     return attributes
 
 
@@ -116,7 +117,7 @@ def ad_fatigue(
 ) -> pl.DataFrame:
     """One row per (campaign, adset, ad): its first and last 7 days live, CTR and frequency in each, fatigue.
 
-    Fatigue (DESIGN 5): the link CTR of the ad's last 7 days is at least
+    Fatigue (CTR falling while frequency rises): the link CTR of the ad's last 7 days is at least
     `ctr_drop` below its first 7 days while its average daily frequency rose
     by at least `frequency_rise`; judged only for ads live `min_days` or more
     (first to last day) whose export has link clicks and reach. Average daily

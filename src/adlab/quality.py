@@ -162,9 +162,10 @@ def run_suite(
     """
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx  # imported here: only the validate stage pays its start-up cost
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     rows = suspects(frame, rules) if screen else None
     subset = frame if rows is None else frame[rows]
     parts = _parts(subset, rules, chunk_rows)
