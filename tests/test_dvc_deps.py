@@ -31,11 +31,6 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(SRC).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
 def imported_modules(tree: ast.AST, package: str = "") -> set[str]:
     """Every adlab module an AST imports, anywhere in it; `package` resolves relative imports.
 
