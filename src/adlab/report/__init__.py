@@ -48,7 +48,7 @@ from adlab.report.html import (  # noqa: F401
     sparkline_svg,
     tiles_html,
 )
-from adlab.report.incremental import RENDER_MODULES, _frame_digest, code_version, week_fingerprint, week_window  # noqa: F401
+from adlab.report.incremental import _frame_digest, code_version, week_fingerprint, week_window  # noqa: F401
 from adlab.report.index import render_index  # noqa: F401
 from adlab.report.quality_page import render_quality  # noqa: F401
 from adlab.report.render import (  # noqa: F401
