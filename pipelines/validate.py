@@ -18,7 +18,7 @@ from adlab.quality import (
     unknown_currency_warnings,
     validate_table,
 )
-from adlab.report import render_quality
+from adlab.report.quality_page import render_quality
 
 
 @exit_on_error
