@@ -68,11 +68,6 @@ def render_index(
         cpa=cpa_tone(target_cpa) if target_cpa else _no_tone,
     )
     by_week = {row["week"]: row for row in rows}
-    targets = [
-        *([f"target ROAS {fmt_roas(target_roas)}"] if target_roas else []),
-        *([f"break-even ROAS {fmt_roas(breakeven)}"] if breakeven else []),
-        *([f"target CPA {money(target_cpa)}"] if target_cpa else []),
-    ]
     # A metric no week has (no export has its column) gets one line.
     known = {key: next((row[key] for row in rows if row.get(key) is not None), None)
              for key in ("spend", "purchases", "purchase_value", "link_clicks")}
@@ -81,7 +76,8 @@ def render_index(
         title="Advertising reports",
         sample_data=sample_data,
         currency_text=f"Account currency {currency}" if currency else "Currency unknown",
-        targets=", ".join(targets) if columns.ads else "",
+        targets=targets_text(target_roas, breakeven, target_cpa, money) if columns.ads else "",
+        # Lines the weekly page shows too, written (and escaped) by its header helpers.
         currency_line=Markup(currency_line_html(currency, 0)),
         accounts_note=f"{len(accounts)} accounts: {', '.join(accounts)}. Every figure is their sum; each week's "
         "page names the account of every campaign." if len(accounts) > 1 else "",
@@ -95,6 +91,18 @@ def render_index(
     )
     io.write_text(page, out_html)
     return out_html
+
+
+def targets_text(
+    target_roas: float | None, breakeven: float | None, target_cpa: float | None, money: Callable[[Any], str]
+) -> str:
+    """`target ROAS 2.50x, break-even ROAS 1.67x, target CPA $25.00`, naming only the targets that are set."""
+    targets = [
+        *([f"target ROAS {fmt_roas(target_roas)}"] if target_roas else []),
+        *([f"break-even ROAS {fmt_roas(breakeven)}"] if breakeven else []),
+        *([f"target CPA {money(target_cpa)}"] if target_cpa else []),
+    ]
+    return ", ".join(targets)
 
 
 @dataclass(frozen=True)

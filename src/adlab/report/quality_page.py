@@ -36,6 +36,7 @@ def render_quality(
     balanced = with_balance(ledger)
     unbalanced = balanced.filter(pl.col("difference") != 0).height
     totals = ledger.select(pl.col("rows_in", *LEDGER_PARTS).sum()).row(0, named=True) if ledger.height else {}
+    failed = checks.filter(~pl.col("success")).height if checks.height else 0
     page = render_page(
         "quality.html.j2",
         title="Data quality",
@@ -45,7 +46,8 @@ def render_quality(
         totals={name: fmt_int(value) for name, value in totals.items()},
         columns_used=columns_used_table(ledger),
         checks=checks_table(checks),
-        failed=checks.filter(~pl.col("success")).height if checks.height else 0,
+        passed=checks.height - failed,
+        failed=failed,
         warnings=warnings_table(warnings),
     )
     io.write_text(page, out_html)
