@@ -25,8 +25,8 @@ MANIFEST = ".manifest.json"
 # The package whose modules can shape a page (src/adlab).
 PACKAGE = Path(__file__).parents[1]
 
-# Libraries that write a page's HTML: a new version re-renders every week.
-RENDER_DISTRIBUTIONS = ("plotly", "nbconvert", "polars", "papermill")
+# Libraries that write a page's HTML (nbconvert through jinja2): a new version re-renders every week.
+RENDER_DISTRIBUTIONS = ("plotly", "nbconvert", "jinja2", "polars", "papermill")
 
 
 def weeks_to_render(days: pl.DataFrame, latest: int, extra: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -75,8 +75,10 @@ def remove_other_pages(weekly_dir: Path, keep: Iterable[str]) -> list[Path]:
 
 
 def code_version(notebook: Path) -> str:
-    """A digest of everything that shapes a page besides the data: the notebook, the templates, the adlab modules
-    the page runs (render_modules) and the versions of the libraries that write the HTML."""
+    """A digest of everything that shapes a page besides the data: the notebook, every file of templates/ (the
+    nbconvert template and its stylesheet; the other pages' templates too, as a template is cheaper to cover
+    twice than to miss), the adlab modules the page runs (render_modules) and the versions of the libraries that
+    write the HTML."""
     digest = hashlib.sha256()
     templates = sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
     for path in [notebook, *templates, *render_modules(notebook)]:
