@@ -17,7 +17,7 @@ from adlab.quality import (
     run_warnings,
     validate_table,
 )
-from adlab.report import render_quality
+from adlab.report.quality_page import render_quality
 
 
 def main(

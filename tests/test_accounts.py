@@ -17,6 +17,7 @@ from adlab.insights import Period, ab_readout, best_for_segment, explain_change,
 from adlab.kpis import compute_kpis_period, store_daily
 from adlab.params import Params
 from adlab.report import window as period_report
+from adlab.report.index import render_index
 from adlab.schema import AD_INSIGHTS, AD_METRICS, conform
 from conftest import copy_project, dvc
 
@@ -232,9 +233,9 @@ def test_store_daily_two_stores_sharing_order_names_both_count() -> None:
 
 def test_render_index_lists_accounts_only_when_several(tmp_path: Path) -> None:
     rows = [{"week": WEEK, "spend": 2800.0, "purchase_value": 7000.0, "roas": 2.5, "cpa": 40.0, "days": 7}]
-    two = report.render_index(rows, tmp_path / "two.html", accounts=["client_a", "client_b"]).read_text()
+    two = render_index(rows, tmp_path / "two.html", accounts=["client_a", "client_b"]).read_text()
     assert "2 accounts: client_a, client_b. Every figure is their sum" in two
-    one = report.render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
+    one = render_index(rows, tmp_path / "one.html", accounts=["client_a"]).read_text()
     assert "accounts:" not in one
     assert report.account_names(TWO) == ["client_a", "client_b"]
 

@@ -22,17 +22,17 @@ from adlab.report import (
     html_table,
     previous_week,
     recommendations_html,
-    render_index,
-    render_quality,
-    render_week,
     resolve_week,
     roas_change_html,
     sparkline_svg,
     store_section_html,
     tiles_html,
-    week_fingerprint,
     week_tables,
 )
+from adlab.report.incremental import week_fingerprint
+from adlab.report.index import render_index
+from adlab.report.quality_page import render_quality
+from adlab.report.render import render_week
 from adlab.schema import AD_INSIGHTS, AD_METRICS, ORDERS, conform
 from conftest import dvc
 

@@ -15,6 +15,8 @@ from IPython.display import HTML
 from nbconvert import HTMLExporter
 
 from adlab import kpis, report
+from adlab.report.incremental import _frame_digest
+from adlab.report.render import _park_html_outputs, _unpark_html_outputs
 from adlab.schema import ORDERS, conform
 from test_report import NOTEBOOK, XSS, ad_rows, kpis_daily
 
@@ -197,9 +199,9 @@ def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
     exporter = HTMLExporter(template_name=report.TEMPLATE_NAME, extra_template_basedirs=[str(report.TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     plain, _ = exporter.from_notebook_node(nbformat.from_dict(json.loads(json.dumps(notebook))))
-    parked = report._park_html_outputs(notebook)
+    parked = _park_html_outputs(notebook)
     assert all(html in parked.values() for html in outputs)
-    page = report._unpark_html_outputs(exporter.from_notebook_node(notebook)[0], parked)
+    page = _unpark_html_outputs(exporter.from_notebook_node(notebook)[0], parked)
     assert all(html in page for html in outputs)  # byte for byte as the report wrote them
     assert "adlab-output-" not in page
     # The same page once parsed, as nbconvert would have written it.
@@ -208,10 +210,11 @@ def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
 
 def test_frame_digest_is_stable_across_interpreters_and_follows_values_names_and_types():
     frame = pl.DataFrame({"date": [dt.date(2026, 11, 16), None], "ad": [XSS, "b"], "spend": [1.5, None]})
-    digest = report._frame_digest(frame)
+    digest = _frame_digest(frame)
     fresh = subprocess.run(
         [sys.executable, "-c",
-         "import datetime as dt, polars as pl; from adlab import report; print(report._frame_digest(pl.DataFrame("
+         "import datetime as dt, polars as pl; from adlab.report.incremental import _frame_digest; "
+         "print(_frame_digest(pl.DataFrame("
          f"{{'date': [dt.date(2026, 11, 16), None], 'ad': [{XSS!r}, 'b'], 'spend': [1.5, None]}})))"],
         capture_output=True, text=True, check=True,
     )
@@ -224,5 +227,5 @@ def test_frame_digest_is_stable_across_interpreters_and_follows_values_names_and
         frame.head(1),
         frame.clear(),
     ]
-    assert len({digest, *(report._frame_digest(other) for other in changed)}) == len(changed) + 1
-    assert report._frame_digest(None) == "absent"
+    assert len({digest, *(_frame_digest(other) for other in changed)}) == len(changed) + 1
+    assert _frame_digest(None) == "absent"

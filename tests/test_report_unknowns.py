@@ -19,11 +19,11 @@ from adlab.params import Params
 from adlab.quality import CURRENCY_UNKNOWN
 from adlab.report import (
     currency_line_html,
-    render_index,
-    render_week,
     store_section_html,
     unknown_metrics_html,
 )
+from adlab.report.index import render_index
+from adlab.report.render import render_week
 from adlab.schema import AD_INSIGHTS, STORE_SALES, WARNINGS, conform
 from conftest import copy_project, dvc
 

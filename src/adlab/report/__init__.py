@@ -48,7 +48,7 @@ from adlab.report.html import (  # noqa: F401
     sparkline_svg,
     tiles_html,
 )
-from adlab.report.incremental import RENDER_MODULES, _frame_digest, code_version, week_fingerprint, week_window  # noqa: F401
+from adlab.report.incremental import _frame_digest, code_version, week_fingerprint, week_window  # noqa: F401
 from adlab.report.index import render_index  # noqa: F401
 from adlab.report.quality_page import render_quality  # noqa: F401
 from adlab.report.render import (  # noqa: F401
@@ -119,17 +119,14 @@ from adlab.report.window import (  # noqa: F401
     data_quality_window_html,
     fmt_window,
     header_html,
-    index_html,
     left_out_html,
     missing_notes,
     needs_days_html,
     period_page_html,
     store_window_html,
-    week_pointer_html,
     window_kpis_spend,
     window_results_html,
     window_stem,
-    window_summaries,
     window_tables,
     window_tiles,
 )
