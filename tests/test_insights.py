@@ -15,20 +15,19 @@ from adlab.errors import AdlabError
 from adlab.ingest import ingest
 from adlab.insights import (
     Period,
-    _funnel_break,
     best_for_segment,
-    contributions,
     explain_any,
     explain_change,
     find_entity,
     judge,
     neutralise_formulas,
     periods_for,
-    prob_cpa_above,
-    prob_roas_above,
     recommendations,
     verdict,
 )
+from adlab.insights.funnel import funnel_break
+from adlab.insights.movers import contributions
+from adlab.insights.rules import prob_cpa_above, prob_roas_above
 from adlab.kpis import compute_kpis_daily, log_split
 from adlab.params import Params
 from adlab.quality import validate_table
@@ -269,14 +268,14 @@ def test_funnel_break_flags_a_campaign_whose_purchases_vanish_while_clicks_hold(
     broken = kpis_daily.with_columns(
         *[pl.when(lost).then(0).otherwise(pl.col(c)).alias(c) for c in ("purchases", "purchase_value")]
     )
-    notes = _funnel_break(broken, current, previous, ["campaign"])
+    notes = funnel_break(broken, current, previous, ["campaign"])
     tracking = [note for note in notes if note.startswith("Tracking check")]
     assert len(tracking) == 1
     assert f"'{campaign}'" in tracking[0]
-    assert all(campaign not in note for note in _funnel_break(kpis_daily, current, previous, ["campaign"])
+    assert all(campaign not in note for note in funnel_break(kpis_daily, current, previous, ["campaign"])
                if note.startswith("Tracking check"))
     # The account as a whole still sells, so it gets no tracking note.
-    assert not [n for n in _funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
+    assert not [n for n in funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
 
 
 def test_best_for_segment_names_the_women_25_34_winner(planted):

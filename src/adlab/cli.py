@@ -176,8 +176,8 @@ def why(
 ) -> None:
     """Explain why a KPI moved between two periods (exact CPM/CTR/CVR/AOV split, then who drove it)."""
     def build(workspace: insights.Workspace) -> insights.Answer:
-        if kpi not in insights.KPI_FRACTIONS:
-            raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(insights.KPI_FRACTIONS)}.")
+        if kpi not in kpis.KPI_FRACTIONS:
+            raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(kpis.KPI_FRACTIONS)}.")
         now, before = insights.periods_for(workspace.kpis_daily, period, days if period == "days" else None)
         explicit_now = _period(current, "--current") or now
         explicit_before = _period(previous, "--previous")
@@ -206,9 +206,9 @@ def best(
                if value}
 
     def build(workspace: insights.Workspace) -> insights.Answer:
-        if level not in insights.LEVELS or kpi not in insights.KPI_FRACTIONS:
-            kpis = ", ".join(insights.KPI_FRACTIONS)
-            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
+        if level not in insights.LEVELS or kpi not in kpis.KPI_FRACTIONS:
+            names = ", ".join(kpis.KPI_FRACTIONS)
+            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {names}.")
         answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
                                            level, kpi, workspace.currency, workspace.results_daily)
         return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))
