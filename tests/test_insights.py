@@ -89,7 +89,12 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
     current, previous = periods_for(kpis_daily, "yesterday")
     assert (current, previous) == (Period(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)), Period(DAY, DAY))
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
-    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    # In log points CPM -0.560 and CVR -0.405 pull ROAS down (CTR +0.405, AOV +0.336 push it up) out of -0.223:
+    # CPM is not twice CVR, so neither dominates and the first sentence names both.
+    assert answer.headline == (
+        "ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: reaching people cost more (CPM 10.00 USD -> "
+        "17.50 USD) and fewer clicks turned into purchases (conversion rate 5.00% -> 3.33%).")
+    assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23. Split of the change (log points")
     terms = answer.data["terms"]
     assert terms["cpm"] == pytest.approx(-math.log(1.75))
     assert terms["aov"] == pytest.approx(math.log(1.4))
@@ -106,10 +111,76 @@ def test_explain_change_on_an_account_level_export_names_no_campaign():
     }).with_columns(pl.lit(None, pl.String).alias(name) for name in ("campaign", "adset", "ad")))
     current, previous = periods_for(kpis_daily, "yesterday")
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
-    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    assert answer.headline.startswith("ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: ")
     text = " ".join([answer.headline, *answer.lines])
     assert "None" not in text
     assert "Campaign" not in text
+
+
+def one_ad_days(*days: tuple[dt.date, dict[str, float | None]]) -> pl.DataFrame:
+    """kpis_daily of one ad (campaign C, ad set S, ad A) on the given days with the given metrics."""
+    names = ("spend", "impressions", "link_clicks", "purchases", "purchase_value")
+    return as_kpis_daily(pl.DataFrame(
+        {"date": [day for day, _ in days], "campaign": "C", "adset": "S", "ad": "A",
+         **{name: [figures[name] for _, figures in days] for name in names}},
+        schema_overrides={"impressions": pl.Int64, "link_clicks": pl.Int64, "purchases": pl.Int64},
+    ))
+
+
+BEFORE = {"spend": 100.0, "impressions": 10_000, "link_clicks": 200, "purchases": 10, "purchase_value": 500.0}
+# CPM 10.00, CTR 2.00%, CVR 5.00%, AOV 50.00: ROAS 5.00, CPA 10.00.
+
+
+def test_explain_change_first_sentence_names_the_dominant_factor_in_plain_words():
+    # Now 95 spent (CPM 9.50: pushes ROAS up by 0.051), 8 purchases worth 400 (CVR 4%: -0.223); ROAS 400 / 95 =
+    # 4.21, -16%, log -0.172: CVR carries 130% of the fall, the only factor pulling that way.
+    now = {**BEFORE, "spend": 95.0, "purchases": 8, "purchase_value": 400.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 16% yesterday, from 5.00 to 4.21, mostly because fewer clicks turned into "
+                               "purchases: conversion rate 5.00% -> 4.00%.")
+    assert "log points" not in answer.headline
+    assert "Split of the change (log points" in answer.lines[0]
+
+
+def test_explain_change_first_sentence_says_each_order_was_worth_less():
+    # Same clicks and purchases, value 500 -> 400: AOV 50 -> 40 is the whole change, ROAS 5.00 -> 4.00.
+    now = {**BEFORE, "purchase_value": 400.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 20% yesterday, from 5.00 to 4.00, mostly because each order was worth "
+                               "less: AOV 50.00 USD -> 40.00 USD.")
+
+
+def test_explain_change_first_sentence_of_cpa_on_a_day_before_the_last():
+    # 24 Nov vs 23 Nov while the data runs to 25 Nov: "on 2026-11-24". 150 spent for the same 10,000 impressions,
+    # 200 clicks and 10 purchases: CPM 10 -> 15, CPA 10 -> 15 (+50%), all of it CPM.
+    day = DAY + dt.timedelta(days=1)
+    kpis_daily = one_ad_days((DAY, BEFORE), (day, {**BEFORE, "spend": 150.0}), (day + dt.timedelta(days=1), BEFORE))
+    answer = explain_change(kpis_daily, Period(day, day), Period(DAY, DAY), "cpa", "USD")
+    assert answer.headline == ("CPA rose 50% on 2026-11-24, from 10.00 USD to 15.00 USD, mostly because reaching "
+                               "people cost more: CPM 10.00 USD -> 15.00 USD.")
+    assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23.")
+
+
+def test_explain_change_first_sentence_of_ctr_says_what_it_means():
+    # Week of 16 Nov vs week of 9 Nov: 200 -> 300 link clicks on 10,000 impressions, CTR 2.00% -> 3.00% (+50%).
+    kpis_daily = one_ad_days((dt.date(2026, 11, 10), BEFORE), (dt.date(2026, 11, 17), {**BEFORE, "link_clicks": 300}))
+    answer = explain_change(kpis_daily, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+                            Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "ctr", "USD")
+    assert answer.headline == "link CTR rose 50% last week, from 2.00% to 3.00%: more people clicked."
+    assert answer.lines[0].startswith("Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15.")
+
+
+def test_explain_change_first_sentence_without_link_clicks_reads_purchases_per_impression():
+    # No link clicks: CTR and CVR cannot be told apart. Purchases 10 -> 5 on the same 10,000 impressions and the
+    # same AOV and CPM: purchases per 1,000 impressions 1.00 -> 0.50 is the whole fall of ROAS 5.00 -> 2.50.
+    now = {**BEFORE, "purchases": 5, "purchase_value": 250.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now)).with_columns(
+        pl.lit(None, pl.Int64).alias("link_clicks"))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 50% yesterday, from 5.00 to 2.50, mostly because fewer of the people who "
+                               "saw the ads bought: purchases per 1,000 impressions 1.00 -> 0.50.")
 
 
 def test_contributions_split_mix_from_rate_exactly():

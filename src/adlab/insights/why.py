@@ -16,6 +16,7 @@ import polars as pl
 from adlab.display import KPI_WORDS, MISSING, count_text, kpi_text, money_text
 from adlab.errors import AdlabError
 from adlab.insights.answer import CAN_ANSWER, PURCHASE_KPIS, Answer, quoted, several_accounts
+from adlab.insights.causes import FACTOR_PLAIN, Cause, cause, cause_clause, change_sentence, funnel_causes
 from adlab.insights.funnel import funnel_break
 from adlab.insights.movers import campaign_naming, campaign_sentences, contributions, lead_ad
 from adlab.insights.periods import Period, in_period, span_words, totals_of
@@ -75,6 +76,16 @@ def split_sentence(split: Split, before: dict, now: dict, currency: str | None) 
             f"({kpi_text(main, before.get(main), currency)} -> {kpi_text(main, now.get(main), currency)}).")
 
 
+def _plain_cause(split: Split | None, kpi: str, before: dict, now: dict, currency: str | None) -> str:
+    """What the first sentence says after the numbers: the dominant factor in words, or the reasons."""
+    if split is None:
+        return ""
+    causes = funnel_causes(before, now, lambda factor, value: kpi_text(factor, value, currency), split.missing)
+    if list(split.terms) == [kpi]:  # the KPI is a factor itself (CTR, CPM, ...): say what it means
+        return f": {causes[kpi].words}" if kpi in causes else ""
+    return cause_clause(split.terms, split.total, causes)
+
+
 def _period_figures(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str) -> tuple[dict, dict]:
     """The summed figures of both periods.
 
@@ -125,7 +136,6 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
     name = KPI_WORDS.get(kpi, kpi)
     now, before = _period_figures(kpis_daily, current, previous, kpi)
     value_now, value_before = now.get(kpi), before.get(kpi)
-    span = span_words(kpis_daily, current) or ("on that day" if current.days == 1 else "in that period")
     if not value_before:
         den = KPI_FRACTIONS[kpi][1]
         return Answer(f"Not enough data: {name} was n/a in {previous.label()} (no "
@@ -133,14 +143,14 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
                       "split.", [f"Now ({current.label()}): {name} {kpi_text(kpi, value_now, currency)}."])
     if value_now is None:
         value_now = 0.0
-    change = value_now / value_before - 1
-    direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
-    headline = (f"{name} {direction} {abs(change):.0%} {span}: {kpi_text(kpi, value_now, currency)} "
-                f"{current.phrase()} vs {kpi_text(kpi, value_before, currency)} {previous.phrase()}.")
+    split = split_change(before, now, kpi)
+    headline = change_sentence(name, value_now / value_before - 1,
+                               span_words(kpis_daily, current) or current.phrase(),
+                               kpi_text(kpi, value_before, currency), kpi_text(kpi, value_now, currency),
+                               _plain_cause(split, kpi, before, now, currency))
     data: dict = {"kpi": kpi, "current": current, "previous": previous, "value_now": value_now,
                   "value_before": value_before}
-    sentences = []
-    split = split_change(before, now, kpi)
+    sentences = [f"Days compared: {current.label()} vs {previous.label()}."]
     if split is not None:
         data.update(terms=split.terms, log_change=split.total, main_factor=split.main)
         sentences += [line] if (line := split_sentence(split, before, now, currency)) else []
@@ -179,6 +189,28 @@ def _result_factors(now: dict, before: dict) -> tuple[dict[str, float | None], s
     return terms, clicks
 
 
+def _result_causes(now: dict, before: dict, clicks: str, unit: str, currency: str | None) -> dict[str, Cause]:
+    """The terms of `_result_factors` in words: CPM, CTR and results per click, each with its figures."""
+    def per(figures: dict, num: str, den: str, scale: float = 1.0) -> float | None:
+        return figures[num] / figures[den] * scale if figures.get(num) and figures.get(den) else None
+
+    def percent(value: float) -> str:
+        return kpi_text("ctr", value, currency)
+
+    link = clicks == "link_clicks"
+    found = {
+        "CPM": cause("CPM", *FACTOR_PLAIN["cpm"][1:], per(before, "spend", "impressions", 1000.0),
+                     per(now, "spend", "impressions", 1000.0), lambda value: money_text(value, currency)),
+        "CTR" if link else "CTR (all clicks)": cause(
+            "CTR" if link else "all-clicks CTR", *FACTOR_PLAIN["ctr"][1:], per(before, clicks, "impressions"),
+            per(now, clicks, "impressions"), percent),
+        "results per click": cause(f"{unit}s per click", f"more clicks turned into {unit}s",
+                                   f"fewer clicks turned into {unit}s", per(before, "results", clicks),
+                                   per(now, "results", clicks), percent),
+    }
+    return {name: words for name, words in found.items() if words is not None}
+
+
 def explain_results_change(results_daily: pl.DataFrame | None, current: Period, previous: Period,
                            result_type: str, currency: str | None = None, top: int = 3, note: str = "",
                            span: str = "", asked: str = "") -> Answer:
@@ -210,18 +242,18 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
         which = current if value_now is None else previous
         return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
                       f"and its change cannot be split ({counts}).", lead, data)
-    change = value_now / value_before - 1
-    direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
-    span = span or ("in that period" if current.days > 1 else "on that day")
-    headline = (f"{label} {direction} {abs(change):.0%} {span}: {money_text(value_now, currency)} "
-                f"{current.phrase()} vs {money_text(value_before, currency)} {previous.phrase()} ({counts}).")
-    if asked:
-        headline = f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
-    sentences = []
     terms, clicks = _result_factors(now, before)
     total = math.log(value_now / value_before)
     known = {name: term for name, term in terms.items() if term is not None}
     data["terms"], data["log_change"] = known, total
+    # Factors that cannot be told apart (no clicks exported) still carry their share of the change, unnamed.
+    split = {**known, "rest": total - sum(known.values())} if len(known) < len(terms) else known
+    clause = cause_clause(split, total, _result_causes(now, before, clicks, unit, currency))
+    headline = change_sentence(label, value_now / value_before - 1, span or current.phrase(),
+                               money_text(value_before, currency), money_text(value_now, currency), clause)
+    if asked:
+        headline = f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
+    sentences = [f"Days compared: {current.label()} vs {previous.label()} ({counts})."]
     if known:
         rest = total - sum(known.values())
         parts = [f"{name} {term:+.3f}" for name, term in sorted(known.items(), key=lambda kv: -abs(kv[1]))]
