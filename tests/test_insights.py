@@ -281,7 +281,7 @@ def test_recommendations_match_one_entity_at_a_time():
     days = [DAY - dt.timedelta(days=k) for k in range(4)]
     kpis_daily = as_kpis_daily(pl.DataFrame({
         "date": days * 3, "platform_source": ["meta"] * 8 + ["other"] * 4, "campaign": ["C"] * 8 + ["D"] * 4,
-        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B"] * 4 + ["A"] * 4,
+        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B", "B", "B2", "B2"] + ["A"] * 4,
         "spend": [60.0, 0.0, 30.5, 12.25] * 3, "impressions": [5000, 0, 3000, 2000] * 3,
         "link_clicks": [50, 0, 20, 10] * 3, "purchases": [1, 0, 2, 0, 3, 0, 1, 1, 0, 0, 0, 0],
         "purchase_value": [90.0, 0.0, 150.0, 0.0, 300.0, 0.0, 80.0, 70.0, 0.0, 0.0, 0.0, 0.0],
@@ -296,10 +296,34 @@ def test_recommendations_match_one_entity_at_a_time():
         assert row["purchases"] == own["purchases"].sum()
         expected = round(reached["impressions"].sum() / reached["reach"].sum(), 4) if reached.height else None
         assert row["frequency"] == (expected if row["level"] == "ad" else None)
+    # Every entity waits (too little data): the ad sets C/S and D/S and their only ads are one row each, at the ad.
     assert table.select("level", "campaign", "adset", "ad").rows() == [
-        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "D", "S", "A"),
-        ("adset", "C", "S", None), ("adset", "C", "T", None), ("adset", "D", "S", None),
+        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "C", "T", "B2"), ("ad", "D", "S", "A"),
+        ("adset", "C", "T", None),
     ]
+
+
+def test_recommendations_give_an_ad_set_and_its_only_ad_one_row():
+    # One day, target CPA 40 (stop-loss at 3 x 40 = 120 without a purchase), target ROAS 2.5:
+    # S1 has one ad, A1: 130 spent, no purchase -> pause, the ad's call (what is switched off).
+    # S2 has one ad, B1: 50 purchases worth 5,000 on 1,000 (ROAS 5.00) -> scale, the ad set's call (its budget).
+    # S3 has two ads, X (as B1: scale) and Y (as A1: pause), and 5,000 on 1,130 (ROAS 4.42): three decisions.
+    loser = {"spend": 130.0, "impressions": 10_000, "link_clicks": 100, "purchases": 0, "purchase_value": 0.0}
+    winner = {"spend": 1000.0, "impressions": 50_000, "link_clicks": 1000, "purchases": 50, "purchase_value": 5000.0}
+    ads = [("S1", "A1", loser), ("S2", "B1", winner), ("S3", "X", winner), ("S3", "Y", loser)]
+    kpis_daily = as_kpis_daily(pl.DataFrame(
+        [{"date": DAY, "campaign": "C", "adset": adset, "ad": ad, **figures} for adset, ad, figures in ads]))
+    table = recommendations(kpis_daily, PARAMS)
+    assert table.select("level", "adset", "ad", "action").rows() == [
+        ("ad", "S1", "A1", "pause"), ("ad", "S3", "X", "scale"), ("ad", "S3", "Y", "pause"),
+        ("adset", "S2", None, "scale"), ("adset", "S3", None, "scale"),
+    ]
+    reasons = dict(zip(table["entity"], table["reason"], strict=True))
+    assert reasons["A1"] == ("spent 130.00 (>= 3 x target CPA 40) without a single purchase; it is the only ad of "
+                             "its ad set")
+    assert reasons["S2"] == ("ROAS 5.00 is credibly above target 2.5 on 50 purchases; raise the budget by at most "
+                             "20%; 'B1' is its only ad")
+    assert "only ad" not in reasons["X"] + reasons["Y"] + reasons["S3"]
 
 
 # --------------------------------------------------------------------------- planted stories (sample data)

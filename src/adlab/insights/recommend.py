@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from adlab.insights.answer import LEVELS, several_accounts
+from adlab.insights.answer import LEVELS, quoted, several_accounts
 from adlab.insights.periods import Period, in_period, last_day, totals_of, window_ending
 from adlab.insights.results import by_results, main_results, results_in
 from adlab.insights.rules import Judgement, judge, judge_results
@@ -35,7 +35,8 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
     ad set, ad. An entity whose purchases are unknown is judged by the cost per result of its main result
     type in `results_daily` (judge_results); `result_type`, `results` and `cost_per_result` say which.
     Each entity is judged against its own account's AOV and cost per result; with several accounts an
-    `account` column (second) says whose entity it is, with one it is left out.
+    `account` column (second) says whose entity it is, with one it is left out. An ad set and its only ad
+    that got the same call are one decision, in one row (one_row_per_decision).
     """
     several = several_accounts(kpis_daily)
     if kpis_daily.height == 0:
@@ -76,8 +77,41 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
                                 fatigue_by_ad.get(key) if level == "ad" else None, account_aov[totals["account"]])
             rows.append(_row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period,
                              params))
-    table = pl.DataFrame(rows, schema=SCHEMA).sort("level", "account", "campaign", "adset", "ad", nulls_last=True)
+    table = pl.DataFrame(one_row_per_decision(rows), schema=SCHEMA).sort(
+        "level", "account", "campaign", "adset", "ad", nulls_last=True)
     return table if several else table.drop("account")
+
+
+def one_row_per_decision(rows: list[dict]) -> list[dict]:
+    """The recommendation rows with an ad set and its only ad merged into one row when they got the same call.
+
+    An ad set whose single ad (the only one that spent in the window) got the same action is one decision: its
+    row stays where the action is taken. A scale stays on the ad set, which holds the budget; a pause, refresh
+    creative, keep or wait stays on the ad, what is switched off or replaced (and the row that carries the ad's
+    own evidence, such as frequency). The kept row's reason says the ad is the ad set's only one. An ad without
+    a name (an export at ad set level) adds nothing to its ad set, so the ad set row is kept then.
+    """
+    ads_of: dict[tuple, list[int]] = {}
+    for index, row in enumerate(rows):
+        if row["level"] == "ad":
+            ads_of.setdefault((row["account"], row["campaign"], row["adset"]), []).append(index)
+    dropped: set[int] = set()
+    reasons: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        ads = ads_of.get((row["account"], row["campaign"], row["adset"]), []) if row["level"] == "adset" else []
+        if len(ads) != 1 or rows[ads[0]]["action"] != row["action"]:
+            continue
+        only = rows[ads[0]]
+        if only["ad"] is None:
+            dropped.add(ads[0])
+        elif row["action"] == "scale":
+            dropped.add(ads[0])
+            reasons[index] = f"{row['reason']}; {quoted(only['ad'])} is its only ad"
+        else:
+            dropped.add(index)
+            reasons[ads[0]] = f"{only['reason']}; it is the only ad of its ad set"
+    return [{**row, "reason": reasons.get(index, row["reason"])} for index, row in enumerate(rows)
+            if index not in dropped]
 
 
 def _row(level: str, names: dict, totals: dict, verdict: Judgement, frequency: float | None, main: dict | None,
