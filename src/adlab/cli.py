@@ -207,8 +207,8 @@ def best(
 
     def build(workspace: insights.Workspace) -> insights.Answer:
         if level not in insights.LEVELS or kpi not in kpis.KPI_FRACTIONS:
-            names = ", ".join(kpis.KPI_FRACTIONS)
-            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {names}.")
+            known = ", ".join(kpis.KPI_FRACTIONS)
+            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {known}.")
         answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
                                            level, kpi, workspace.currency, workspace.results_daily)
         return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))

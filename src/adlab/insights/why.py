@@ -173,8 +173,11 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
 # --------------------------------------------------------------------------- cost per result (no purchases)
 
 
-def _result_factors(now: dict, before: dict) -> tuple[dict[str, float | None], str]:
-    """log(cost per result) change split exactly: CPM - CTR - results per click (link clicks, else all clicks)."""
+def _result_split(now: dict, before: dict) -> tuple[Split | None, str]:
+    """log(cost per result) change split exactly: CPM - CTR - results per click (link clicks, else all clicks).
+
+    Returns the split (None when no factor is known) and the clicks it used.
+    """
     clicks = "link_clicks" if now.get("link_clicks") and before.get("link_clicks") else "clicks"
 
     def log_ratio(num: str, den: str) -> float | None:
@@ -186,11 +189,30 @@ def _result_factors(now: dict, before: dict) -> tuple[dict[str, float | None], s
         "results", clicks)
     terms = {"CPM": cpm, "CTR" if clicks == "link_clicks" else "CTR (all clicks)": None if ctr is None else -ctr,
              "results per click": None if per_click is None else -per_click}
-    return terms, clicks
+    known = {name: term for name, term in terms.items() if term is not None}
+    if not known:
+        return None, clicks
+    total = math.log(now["cost_per_result"] / before["cost_per_result"])
+    missing = tuple(name for name, term in terms.items() if term is None)
+    # Factors that cannot be told apart (no clicks exported) still carry their share of the change, as `rest`.
+    full = {**known, "rest": total - sum(known.values())} if missing else known
+    return Split(full, total, max(known, key=lambda name: abs(known[name])), missing), clicks
+
+
+def _result_split_sentence(split: Split, clicks: str, unit: str) -> str:
+    """`Split of the change (log points, summing to +0.629): CTR (all clicks) +0.234, ...; ... explains 37% of it`."""
+    known = {name: term for name, term in split.terms.items() if name != "rest"}
+    parts = [f"{name} {term:+.3f}" for name, term in sorted(known.items(), key=lambda kv: -abs(kv[1]))]
+    if split.missing:
+        parts.append(f"{' x '.join(split.missing)} together {split.terms['rest']:+.3f} "
+                     f"(no {clicks.replace('_', ' ')} exported)")
+    share = known[split.main] / split.total if split.total else 0.0
+    return (f"Split of the change (log points, summing to {split.total:+.3f}): {', '.join(parts)}; {split.main} "
+            f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
 
 
 def _result_causes(now: dict, before: dict, clicks: str, unit: str, currency: str | None) -> dict[str, Cause]:
-    """The terms of `_result_factors` in words: CPM, CTR and results per click, each with its figures."""
+    """The terms of `_result_split` in words: CPM, CTR and results per click, each with its figures."""
     def per(figures: dict, num: str, den: str, scale: float = 1.0) -> float | None:
         return figures[num] / figures[den] * scale if figures.get(num) and figures.get(den) else None
 
@@ -242,36 +264,25 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
         which = current if value_now is None else previous
         return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
                       f"and its change cannot be split ({counts}).", lead, data)
-    terms, clicks = _result_factors(now, before)
-    total = math.log(value_now / value_before)
-    known = {name: term for name, term in terms.items() if term is not None}
-    data["terms"], data["log_change"] = known, total
-    # Factors that cannot be told apart (no clicks exported) still carry their share of the change, unnamed.
-    split = {**known, "rest": total - sum(known.values())} if len(known) < len(terms) else known
-    clause = cause_clause(split, total, _result_causes(now, before, clicks, unit, currency))
+    split, clicks = _result_split(now, before)
+    data["log_change"] = math.log(value_now / value_before)
+    data["terms"] = {} if split is None else {name: term for name, term in split.terms.items() if name != "rest"}
+    clause = "" if split is None else cause_clause(split.terms, split.total,
+                                                   _result_causes(now, before, clicks, unit, currency))
     headline = change_sentence(label, value_now / value_before - 1, span or current.phrase(),
                                money_text(value_before, currency), money_text(value_now, currency), clause)
     if asked:
         headline = f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
     sentences = [f"Days compared: {current.label()} vs {previous.label()} ({counts})."]
-    if known:
-        rest = total - sum(known.values())
-        parts = [f"{name} {term:+.3f}" for name, term in sorted(known.items(), key=lambda kv: -abs(kv[1]))]
-        missing = [name for name, term in terms.items() if term is None]
-        if missing:
-            parts.append(f"{' x '.join(missing)} together {rest:+.3f} (no {clicks.replace('_', ' ')} exported)")
-        main = max(known, key=lambda name: abs(known[name]))
-        share = known[main] / total if total else 0.0
-        sentences.append(f"Split of the change (log points, summing to {total:+.3f}): {', '.join(parts)}; {main} "
-                         f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
-        data["main_factor"] = main
+    if split is not None:
+        sentences.append(_result_split_sentence(split, clicks, unit))
+        data["main_factor"] = split.main
     fraction = RESULT_FRACTIONS["cost_per_result"]
     where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction).filter(
         pl.col("campaign").is_not_null())
-    delta = value_now - value_before
     data["contributions"] = where
     several = several_accounts(rows.filter(in_period(current) | in_period(previous)))
-    sentences += campaign_sentences(where, delta, top, several, f"cost per {unit}", result_type,
+    sentences += campaign_sentences(where, value_now - value_before, top, several, f"cost per {unit}", result_type,
                                     lambda value: money_text(value, currency))
     others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
     if others.height:
