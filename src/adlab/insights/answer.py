@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -19,6 +20,8 @@ from adlab.schema import ENTITY
 LEVELS: dict[str, tuple[str, ...]] = {
     "campaign": ("account", "campaign"), "adset": ("account", "campaign", "adset"), "ad": ENTITY,
 }
+# One row of a frame as a dict: an entity's names and summed figures (a roll-up row), a results row, ...
+Row = dict[str, Any]
 LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
 LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
 PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
@@ -36,7 +39,7 @@ class Answer:
 
     headline: str
     lines: list[str] = field(default_factory=list)
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
     def text(self) -> str:
         """The answer as printed: headline, then the evidence."""
@@ -86,7 +89,7 @@ def account_text(account: str | None) -> str:
     return "the default account" if account is None else f"account {quoted(account)}"
 
 
-def entity_label(level: str, row: dict, with_account: bool = False) -> str:
+def entity_label(level: str, row: Row, with_account: bool = False) -> str:
     """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`, plus `in account 'client_a'` with_account."""
     named = [parent for parent in LEVELS[level][:-1] if parent != "account"]
     parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in named[-1:]]

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from adlab.insights.answer import Row
+
 COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
 DOMINANT_SHARE = 0.5  # of the change, for "mostly because"
 DOMINANT_LEAD = 2.0  # times the next factor pushing the same way
@@ -42,7 +44,7 @@ def cause(label: str, rose: str, fell: str, before: float | None, now: float | N
     return Cause(rose if now > before else fell, f"{label} {show(before)} -> {show(now)}")
 
 
-def funnel_causes(before: dict, now: dict, show: Callable[[str, float], str],
+def funnel_causes(before: Row, now: Row, show: Callable[[str, float], str],
                   missing: tuple[str, ...] = ()) -> dict[str, Cause]:
     """The CPM / CTR / CVR / AOV of two periods' figures in words, keyed by factor; unknown factors are absent.
 
@@ -54,10 +56,10 @@ def funnel_causes(before: dict, now: dict, show: Callable[[str, float], str],
         if (found := cause(label, rose, fell, before.get(factor), now.get(factor), partial(show, factor))) is not None:
             causes[factor] = found
     if set(missing) == {"ctr", "cvr"}:
-        reached = [figures["purchases"] / figures["impressions"] * 1000 if figures.get("impressions")
-                   and figures.get("purchases") is not None else None for figures in (before, now)]
+        old, new = (figures["purchases"] / figures["impressions"] * 1000 if figures.get("impressions")
+                    and figures.get("purchases") is not None else None for figures in (before, now))
         if (found := cause("purchases per 1,000 impressions", "more of the people who saw the ads bought",
-                           "fewer of the people who saw the ads bought", *reached, "{:.2f}".format)) is not None:
+                           "fewer of the people who saw the ads bought", old, new, "{:.2f}".format)) is not None:
             causes["rest"] = found
     return causes
 

@@ -5,9 +5,11 @@ Both are flagged only where chance alone rarely gives the pattern, so a quiet da
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
-from adlab.insights.answer import LEVEL_WORDS, account_text, quoted, several_accounts
+from adlab.insights.answer import LEVEL_WORDS, Row, account_text, quoted, several_accounts
 from adlab.insights.periods import Period, in_period
 from adlab.kpis import rollup
 
@@ -23,7 +25,7 @@ def funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, ke
     # One roll-up of every group in both periods (a day in both periods counts in both, as filtering each would).
     tagged = pl.concat([frame.filter(in_period(period)).with_columns(pl.lit(tag).alias("_period"))
                         for tag, period in (("now", current), ("before", previous))])
-    by_group: dict[tuple, dict[str, dict]] = {}
+    by_group: dict[tuple[Any, ...], dict[str, Row]] = {}
     for row in rollup(tagged, [*group, "_period"]).iter_rows(named=True):
         by_group.setdefault(tuple(row[k] for k in group), {})[row["_period"]] = row
     for key in frame.select(group).unique(maintain_order=True).iter_rows():  # first-seen order, as partition_by

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from adlab.insights.answer import LEVELS, account_text, quoted
+from adlab.insights.answer import LEVELS, Row, account_text, quoted
 from adlab.insights.periods import Period, in_period
 from adlab.kpis import KPI_FRACTIONS
 
@@ -33,13 +33,14 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
         pl.when(in_period(current)).then(pl.lit(1)).otherwise(pl.lit(0)).alias("_period")
     )
     sums = tagged.group_by([*keys, "_period"]).agg(pl.col(num).sum(), pl.col(den).sum())
-    wide = None
-    for period in (0, 1):
-        part = sums.filter(pl.col("_period") == period).select(
+    before, now = (
+        sums.filter(pl.col("_period") == period).select(
             *keys, pl.col(num).alias(f"num{period}"), pl.col(den).alias(f"den{period}")
         )
-        wide = part if wide is None else wide.join(part, on=keys, how="full", coalesce=True, nulls_equal=True)
-    wide = wide.with_columns(pl.col("num0", "den0", "num1", "den1").fill_null(0))
+        for period in (0, 1)
+    )
+    wide = before.join(now, on=keys, how="full", coalesce=True, nulls_equal=True).with_columns(
+        pl.col("num0", "den0", "num1", "den1").fill_null(0))
     totals = {name: float(wide[name].sum()) for name in ("num0", "den0", "num1", "den1")}
     if totals["den0"] <= 0 or totals["den1"] <= 0:
         return wide.clear().with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in ("mix", "rate", "total")))
@@ -61,9 +62,9 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
     )
 
 
-def campaign_naming(several: bool) -> Callable[[dict], str]:
+def campaign_naming(several: bool) -> Callable[[Row], str]:
     """How an answer names a campaign row: with its account when two accounts may run campaigns of one name."""
-    def campaign_of(row: dict) -> str:
+    def campaign_of(row: Row) -> str:
         return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
     return campaign_of
 
@@ -84,7 +85,7 @@ def campaign_sentences(where: pl.DataFrame, delta: float, top: int, several: boo
     ]
 
 
-def lead_ad(kpis_daily: pl.DataFrame, lead: dict, current: Period, previous: Period, kpi: str) -> dict | None:
+def lead_ad(kpis_daily: pl.DataFrame, lead: Row, current: Period, previous: Period, kpi: str) -> Row | None:
     """The ad that moved `kpi` most inside the lead campaign (a row of `contributions`); None when it has one ad."""
     inner = contributions(kpis_daily.filter((pl.col("campaign") == lead["campaign"])
                                             & pl.col("account").eq_missing(lead["account"])),

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
 from adlab.errors import AdlabError
+from adlab.insights.answer import Row
 from adlab.kpis import complete_weeks, rollup, week_bounds
 
 
@@ -42,7 +44,17 @@ def last_day(kpis_daily: pl.DataFrame) -> dt.date:
     """
     if kpis_daily.height == 0:
         raise AdlabError("there is no ad data yet: drop an Ads Manager export into data/raw/ and run `adlab report`.")
-    return kpis_daily["date"].max()
+    return last_date(kpis_daily)
+
+
+def first_date(frame: pl.DataFrame) -> dt.date:
+    """The earliest `date` of a frame with rows."""
+    return cast(dt.date, frame["date"].min())
+
+
+def last_date(frame: pl.DataFrame) -> dt.date:
+    """The latest `date` of a frame with rows."""
+    return cast(dt.date, frame["date"].max())
 
 
 def periods_for(kpis_daily: pl.DataFrame, when: str = "yesterday", days: int | None = None) -> tuple[Period, Period]:
@@ -51,7 +63,7 @@ def periods_for(kpis_daily: pl.DataFrame, when: str = "yesterday", days: int | N
     vs the N before."""
     end = last_day(kpis_daily)
     if when == "last_week":
-        weeks = complete_weeks(end, kpis_daily["date"].min())
+        weeks = complete_weeks(end, first_date(kpis_daily))
         if weeks:
             monday, sunday = week_bounds(weeks[0])
             return Period(monday, sunday), Period(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
@@ -80,7 +92,7 @@ def in_period(period: Period) -> pl.Expr:
     return pl.col("date").is_between(period.start, period.end)
 
 
-def totals_of(frame: pl.DataFrame) -> dict:
+def totals_of(frame: pl.DataFrame) -> Row:
     """Summed metrics and KPIs of all rows (one roll-up row as a dict)."""
     rolled = rollup(frame.with_columns(pl.lit(1).alias("_all")), ["_all"])
     return rolled.row(0, named=True) if rolled.height else {}

@@ -152,7 +152,7 @@ def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | N
     """The result type a question names (`cost per lead` -> Leads); the largest-spend type for `cost per result`."""
     if results_daily is None or results_daily.height == 0:
         return None
-    types = (results_daily.group_by("result_type").agg(pl.col("spend").sum())
+    types: list[str] = (results_daily.group_by("result_type").agg(pl.col("spend").sum())
              .sort("spend", "result_type", descending=[True, False], nulls_last=True)["result_type"].to_list())
     for kind in types:
         unit = result_unit(kind)

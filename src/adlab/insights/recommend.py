@@ -6,9 +6,11 @@ result); the table is what the `recommend` stage writes to data/processed/recomm
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
-from adlab.insights.answer import LEVELS, quoted, several_accounts
+from adlab.insights.answer import LEVELS, Row, quoted, several_accounts
 from adlab.insights.periods import Period, in_period, last_day, totals_of, window_ending
 from adlab.insights.results import by_results, main_results, results_in
 from adlab.insights.rules import Judgement, judge, judge_results
@@ -82,7 +84,7 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
     return table if several else table.drop("account")
 
 
-def one_row_per_decision(rows: list[dict]) -> list[dict]:
+def one_row_per_decision(rows: list[Row]) -> list[Row]:
     """The recommendation rows with an ad set and its only ad merged into one row when they got the same call.
 
     An ad set whose single ad (the only one that spent in the window) got the same action is one decision: its
@@ -91,7 +93,7 @@ def one_row_per_decision(rows: list[dict]) -> list[dict]:
     own evidence, such as frequency). The kept row's reason says the ad is the ad set's only one. An ad without
     a name (an export at ad set level) adds nothing to its ad set, so the ad set row is kept then.
     """
-    ads_of: dict[tuple, list[int]] = {}
+    ads_of: dict[tuple[Any, ...], list[int]] = {}
     for index, row in enumerate(rows):
         if row["level"] == "ad":
             ads_of.setdefault((row["account"], row["campaign"], row["adset"]), []).append(index)
@@ -114,8 +116,8 @@ def one_row_per_decision(rows: list[dict]) -> list[dict]:
             if index not in dropped]
 
 
-def _row(level: str, names: dict, totals: dict, verdict: Judgement, frequency: float | None, main: dict | None,
-         period: Period, params: Params) -> dict:
+def _row(level: str, names: Row, totals: Row, verdict: Judgement, frequency: float | None, main: Row | None,
+         period: Period, params: Params) -> Row:
     """One recommendation row: the entity's names, the call, and its evidence rounded as the CSV keeps it."""
     return {
         "level": level, "account": names["account"], "entity": names[level], "campaign": names["campaign"],
@@ -139,7 +141,7 @@ def _row(level: str, names: dict, totals: dict, verdict: Judgement, frequency: f
     }
 
 
-def _frequencies(frame: pl.DataFrame, keys: list[str]) -> dict[tuple, float | None]:
+def _frequencies(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], float | None]:
     """Average daily frequency (impressions / reach over the days with reach) of every group of `keys` at once;
     groups without a row with reach are absent."""
     sums = (

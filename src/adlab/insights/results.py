@@ -6,9 +6,12 @@ result. An unknown purchase count is never read as 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from adlab.display import MISSING, count_text, money_text
+from adlab.insights.answer import Row
 from adlab.insights.periods import Period, in_period
 from adlab.kpis import result_unit, rollup_results
 
@@ -47,7 +50,7 @@ def results_text(rows: pl.DataFrame, currency: str | None) -> str:
     )
 
 
-def by_results(purchases: int | None, main: dict | None) -> bool:
+def by_results(purchases: int | None, main: Row | None) -> bool:
     """Whether an entity is judged by the cost per result of its main result type instead of by purchases.
 
     When its purchases are unknown, and when its spend went mostly to another objective (leads, messaging,
@@ -57,10 +60,10 @@ def by_results(purchases: int | None, main: dict | None) -> bool:
     return main is not None and (purchases is None or "purchase" not in (main["result_type"] or "").lower())
 
 
-def main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple, dict]:
+def main_results(results_daily: pl.DataFrame | None, period: Period, keys: list[str]) -> dict[tuple[Any, ...], Row]:
     """Per entity (`keys`), the results row of its largest-spend result type over the period."""
     rows = results_in(results_daily, period, keys)
-    main: dict[tuple, dict] = {}
+    main: dict[tuple[Any, ...], Row] = {}
     for row in rows.iter_rows(named=True):
         main.setdefault(tuple(row[k] for k in keys), row)
     return main

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from scipy.special import gammainc, gammaincc
 
 from adlab.display import MISSING, count_text
+from adlab.insights.answer import Row
 from adlab.kpis import result_unit
 from adlab.params import Params
 
@@ -46,10 +47,10 @@ class Judgement:
     action: str
     reason: str
     confidence: float | None
-    figures: dict
+    figures: Row
 
 
-def judge(figures: dict, params: Params, fatigue: dict | None = None, account_aov: float | None = None) -> Judgement:
+def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov: float | None = None) -> Judgement:
     """The action for an entity from its summed figures over the judged period.
 
     Order: stop-loss without a purchase (spend >= k x target CPA) -> refresh
@@ -98,7 +99,7 @@ def judge(figures: dict, params: Params, fatigue: dict | None = None, account_ao
                      "or not yet credibly outside it", None if below is None else 1 - below, figures)
 
 
-def judge_results(figures: dict, benchmark: float | None, params: Params, fatigue: dict | None = None,
+def judge_results(figures: Row, benchmark: float | None, params: Params, fatigue: Row | None = None,
                   share: float | None = None) -> Judgement:
     """The action for an entity whose purchases are unknown, from its results of one type.
 

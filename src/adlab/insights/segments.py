@@ -26,7 +26,7 @@ from adlab.insights.answer import (
     quoted,
     several_accounts,
 )
-from adlab.insights.periods import Period, in_period, last_day, totals_of
+from adlab.insights.periods import Period, first_date, in_period, last_date, last_day, totals_of
 from adlab.insights.results import PURCHASES_UNKNOWN, cost_text, purchases_known, results_in, results_text
 from adlab.kpis import KPI_FRACTIONS, LEVEL_RANK, finest_level, result_unit, rollup, typed_rows
 from adlab.params import Params
@@ -79,8 +79,8 @@ def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) 
     # An account-level breakdown beside an ad-level one describes the same spend: the finest level only.
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=0, return_dtype=pl.Int8)
     rows = rows.filter(finest_level(rank, ["date", "platform_source", "account"]))
-    end = rows["date"].max()
-    period = Period(max(rows["date"].min(), end - dt.timedelta(days=days - 1)), end)
+    end = last_date(rows)
+    period = Period(max(first_date(rows), end - dt.timedelta(days=days - 1)), end)
     matches = pl.all_horizontal(
         pl.col(dim).str.to_lowercase().str.replace_all(r"[\s_]+", " ") == value.lower().replace("_", " ")
         for dim, value in segment.items()
@@ -122,7 +122,8 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
         end = last_day(kpis_daily)
         period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
         frame = kpis_daily.filter(in_period(period))
-        if kpi in PURCHASE_KPIS and not purchases_known(frame) and results_in(results_daily, period).height:
+        if (kpi in PURCHASE_KPIS and not purchases_known(frame) and results_daily is not None
+                and results_in(results_daily, period).height):
             return best_by_results(results_daily, level, period, params, KPI_WORDS.get(kpi, kpi), currency)
     who = segment_text(segment)
     if (segment and kpi in PURCHASE_KPIS and frame.height and frame["purchases"].is_null().all()

@@ -11,8 +11,8 @@ import datetime as dt
 import polars as pl
 
 from adlab.display import MISSING, count_text, kpi_text, money_text, share_text, whole_text
-from adlab.insights.answer import LEVEL_WORDS, LEVELS, Answer, account_text, find_entity, quoted, several_accounts
-from adlab.insights.periods import Period, in_period, last_day, totals_of, window_ending
+from adlab.insights.answer import LEVEL_WORDS, LEVELS, Answer, Row, account_text, find_entity, quoted, several_accounts
+from adlab.insights.periods import Period, first_date, in_period, last_date, last_day, totals_of, window_ending
 from adlab.insights.results import PURCHASES_UNKNOWN, by_results, cost_text, results_in, results_text
 from adlab.insights.rules import ACTIONS, judge, judge_results
 from adlab.kpis import is_purchase_type, ratio, result_unit
@@ -39,7 +39,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     end_all = last_day(kpis_daily)
     if spent.height == 0:
         return Answer(f"Wait: {LEVEL_WORDS[level]} {quoted(exact)} has not spent anything in the data.", [])
-    own_end = spent["date"].max()
+    own_end = last_date(spent)
     days = params.recommend.lookback_days
     period = window_ending(own_end, days)
     totals = totals_of(rows.filter(in_period(period)))
@@ -61,7 +61,7 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
     lines = _evidence_lines(totals, judged.figures, period, own_end < end_all, params, currency)
     # The days before, as far back as the data goes (a trend never claims days no export covers).
-    before = Period(max(period.start - dt.timedelta(days=days), kpis_daily["date"].min()),
+    before = Period(max(period.start - dt.timedelta(days=days), first_date(kpis_daily)),
                     period.start - dt.timedelta(days=1))
     earlier = totals_of(rows.filter(in_period(before)))
     if earlier.get("spend"):
@@ -94,7 +94,7 @@ def _label(level: str, exact: str, rows: pl.DataFrame, name_account: bool) -> st
     return label
 
 
-def _evidence_lines(totals: dict, figures: dict, period: Period, stopped: bool, params: Params,
+def _evidence_lines(totals: Row, figures: Row, period: Period, stopped: bool, params: Params,
                     currency: str | None) -> list[str]:
     """The period, then spend / purchases / CPA against target, then ROAS against target and break-even."""
     targets = params.targets
@@ -122,7 +122,8 @@ def _ad_frequency(frame: pl.DataFrame) -> float | None:
     if reached.height == 0:
         return None
     sums = reached.select(pl.col("impressions").sum(), pl.col("reach").sum())
-    return sums.select(ratio("impressions", "reach")).item()
+    frequency = sums.select(ratio("impressions", "reach")).item()
+    return None if frequency is None else float(frequency)
 
 
 def next_step_lines(action: str, spend: float, period: Period, own_end: dt.date, end_all: dt.date, params: Params,
@@ -155,8 +156,8 @@ def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, param
         return frame.filter(pl.col("account").eq_missing(account))
 
     answers = {
-        account: verdict(mine(kpis_daily, account), exact, params, level, mine(fatigue, account), currency,
-                         mine(results_daily, account), name_account=True)
+        account: verdict(kpis_daily.filter(pl.col("account").eq_missing(account)), exact, params, level,
+                         mine(fatigue, account), currency, mine(results_daily, account), name_account=True)
         for account in owners["account"].to_list()
     }
     if len(answers) == 1:
@@ -173,7 +174,7 @@ def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, param
 
 
 def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, period: Period, params: Params,
-                        fatigue: dict | None, currency: str | None, where: dict) -> Answer:
+                        fatigue: Row | None, currency: str | None, where: Row) -> Answer:
     """The verdict of an entity without purchases: judged by the cost per result of its main result type."""
     main = mine.row(0, named=True)
     kind, unit = main["result_type"], result_unit(main["result_type"])

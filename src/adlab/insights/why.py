@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 import polars as pl
 
 from adlab.display import KPI_WORDS, MISSING, count_text, kpi_text, money_text
 from adlab.errors import AdlabError
-from adlab.insights.answer import CAN_ANSWER, PURCHASE_KPIS, Answer, quoted, several_accounts
+from adlab.insights.answer import CAN_ANSWER, PURCHASE_KPIS, Answer, Row, quoted, several_accounts
 from adlab.insights.causes import FACTOR_PLAIN, Cause, cause, cause_clause, change_sentence, funnel_causes
 from adlab.insights.funnel import funnel_break
 from adlab.insights.movers import campaign_naming, campaign_sentences, contributions, lead_ad
@@ -42,7 +43,7 @@ class Split:
     missing: tuple[str, ...] = ()
 
 
-def split_change(before: dict, now: dict, kpi: str) -> Split | None:
+def split_change(before: Row, now: Row, kpi: str) -> Split | None:
     """The split of `kpi` from the `before` to the `now` figures; None when the KPI is 0 or unknown now."""
     value_now, value_before = now.get(kpi) or 0.0, before[kpi]
     terms = log_split(before, now, kpi) if value_now else {}
@@ -58,7 +59,7 @@ def split_change(before: dict, now: dict, kpi: str) -> Split | None:
     return Split(full, total, max(full, key=lambda factor: abs(full[factor])), missing)
 
 
-def split_sentence(split: Split, before: dict, now: dict, currency: str | None) -> str | None:
+def split_sentence(split: Split, before: Row, now: Row, currency: str | None) -> str | None:
     """`Split of the change (log points, summing to -0.191): CVR -0.152, ...; CVR (...) explains 79% of it (...)`."""
     if split.missing:
         parts = [f"{factor.upper()} {term:+.3f}" for factor, term in split.terms.items() if factor != "rest"]
@@ -76,7 +77,7 @@ def split_sentence(split: Split, before: dict, now: dict, currency: str | None) 
             f"({kpi_text(main, before.get(main), currency)} -> {kpi_text(main, now.get(main), currency)}).")
 
 
-def _plain_cause(split: Split | None, kpi: str, before: dict, now: dict, currency: str | None) -> str:
+def _plain_cause(split: Split | None, kpi: str, before: Row, now: Row, currency: str | None) -> str:
     """What the first sentence says after the numbers: the dominant factor in words, or the reasons."""
     if split is None:
         return ""
@@ -86,7 +87,7 @@ def _plain_cause(split: Split | None, kpi: str, before: dict, now: dict, currenc
     return cause_clause(split.terms, split.total, causes)
 
 
-def _period_figures(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str) -> tuple[dict, dict]:
+def _period_figures(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str) -> tuple[Row, Row]:
     """The summed figures of both periods.
 
     Raises:
@@ -105,7 +106,7 @@ def _period_figures(kpis_daily: pl.DataFrame, current: Period, previous: Period,
 
 
 def _mover_sentences(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str, delta: float,
-                     currency: str | None, top: int) -> tuple[list[str], dict]:
+                     currency: str | None, top: int) -> tuple[list[str], Row]:
     """The campaigns that moved `kpi` (mix vs rate) and the ad that moved most inside the first; their data."""
     den = KPI_FRACTIONS[kpi][1]
 
@@ -115,7 +116,7 @@ def _mover_sentences(kpis_daily: pl.DataFrame, current: Period, previous: Period
     where = contributions(kpis_daily, current, previous, "campaign", kpi).filter(pl.col("campaign").is_not_null())
     several = several_accounts(kpis_daily.filter(in_period(current) | in_period(previous)))
     sentences = campaign_sentences(where, delta, top, several, KPI_WORDS.get(kpi, kpi), den.replace("_", " "), show)
-    data: dict = {"contributions": where}
+    data: dict[str, Any] = {"contributions": where}
     if where.height and delta:
         lead = where.row(0, named=True)
         ad = lead_ad(kpis_daily, lead, current, previous, kpi)
@@ -148,8 +149,8 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
                                span_words(kpis_daily, current) or current.phrase(),
                                kpi_text(kpi, value_before, currency), kpi_text(kpi, value_now, currency),
                                _plain_cause(split, kpi, before, now, currency))
-    data: dict = {"kpi": kpi, "current": current, "previous": previous, "value_now": value_now,
-                  "value_before": value_before}
+    data: dict[str, Any] = {"kpi": kpi, "current": current, "previous": previous, "value_now": value_now,
+                            "value_before": value_before}
     sentences = [f"Days compared: {current.label()} vs {previous.label()}."]
     if split is not None:
         data.update(terms=split.terms, log_change=split.total, main_factor=split.main)
@@ -173,7 +174,7 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
 # --------------------------------------------------------------------------- cost per result (no purchases)
 
 
-def _result_split(now: dict, before: dict) -> tuple[Split | None, str]:
+def _result_split(now: Row, before: Row) -> tuple[Split | None, str]:
     """log(cost per result) change split exactly: CPM - CTR - results per click (link clicks, else all clicks).
 
     Returns the split (None when no factor is known) and the clicks it used.
@@ -211,9 +212,9 @@ def _result_split_sentence(split: Split, clicks: str, unit: str) -> str:
             f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
 
 
-def _result_causes(now: dict, before: dict, clicks: str, unit: str, currency: str | None) -> dict[str, Cause]:
+def _result_causes(now: Row, before: Row, clicks: str, unit: str, currency: str | None) -> dict[str, Cause]:
     """The terms of `_result_split` in words: CPM, CTR and results per click, each with its figures."""
-    def per(figures: dict, num: str, den: str, scale: float = 1.0) -> float | None:
+    def per(figures: Row, num: str, den: str, scale: float = 1.0) -> float | None:
         return figures[num] / figures[den] * scale if figures.get(num) and figures.get(den) else None
 
     def percent(value: float) -> str:
@@ -258,8 +259,8 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
     value_now, value_before = now.get("cost_per_result"), before.get("cost_per_result")
     counts = (f"{count_text(now['results'])} vs {count_text(before['results'])} {result_type} on "
               f"{money_text(now['spend'], currency)} vs {money_text(before['spend'], currency)} spend")
-    data: dict = {"kpi": "cost_per_result", "result_type": result_type, "current": current, "previous": previous,
-                  "value_now": value_now, "value_before": value_before}
+    data: dict[str, Any] = {"kpi": "cost_per_result", "result_type": result_type, "current": current,
+                            "previous": previous, "value_now": value_now, "value_before": value_before}
     if value_now is None or value_before is None:
         which = current if value_now is None else previous
         return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
