@@ -25,6 +25,7 @@ from adlab.insights import (
     recommendations,
     verdict,
 )
+from adlab.insights.causes import change_sentence
 from adlab.insights.funnel import funnel_break
 from adlab.insights.movers import contributions
 from adlab.insights.rules import prob_cpa_above, prob_roas_above
@@ -181,6 +182,13 @@ def test_explain_change_first_sentence_without_link_clicks_reads_purchases_per_i
     answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
     assert answer.headline == ("ROAS fell 50% yesterday, from 5.00 to 2.50, mostly because fewer of the people who "
                                "saw the ads bought: purchases per 1,000 impressions 1.00 -> 0.50.")
+
+
+def test_change_sentence_says_a_tiny_change_and_no_change_plainly():
+    assert change_sentence("ROAS", 0.004, "yesterday", "2.00", "2.01", "") == (
+        "ROAS rose less than 1% yesterday, from 2.00 to 2.01.")
+    assert change_sentence("ROAS", 0.0, "last week", "2.00", "2.00", ", mostly because x: y") == (
+        "ROAS did not move last week: 2.00, as before.")
 
 
 def test_contributions_split_mix_from_rate_exactly():

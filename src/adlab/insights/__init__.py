@@ -1,8 +1,8 @@
 """Answers a media buyer asks, in plain words with numbers. Which module answers which kind of question:
 
 - `ask`: a question in plain words -> intent (`questions`: KPI, level, periods, segment, name) -> answer.
-- `why`: why a KPI moved (the exact CPM / CTR / CVR / AOV split, in one plain sentence first); `movers`:
-  the campaigns and ads behind it (mix vs rate); `funnel`: tracking and checkout breaks.
+- `why`: why a KPI moved: `causes` says it in one plain sentence first, then the exact CPM / CTR / CVR / AOV
+  split; `movers`: the campaigns and ads behind it (mix vs rate); `funnel`: tracking and checkout breaks.
 - `segments`: the best ads, ad sets or campaigns, for everyone or for an audience.
 - `verdicts`: should I pause or scale one named entity; `recommend`: this week's action for every ad set
   and ad; both judge with the decision rules of `rules` (posteriors, stop-loss, scale, fatigue).
