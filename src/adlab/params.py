@@ -38,13 +38,6 @@ class TargetsParams:
     cpa: float = 40.0
     gross_margin: float = 0.5
 
-    @property
-    def breakeven_roas(self) -> float:
-        """ROAS at which ads pay for the goods they sell (formula in kpis.breakeven_roas)."""
-        from adlab.kpis import breakeven_roas  # kpis owns the formula; imported late to keep params light
-
-        return breakeven_roas(self.gross_margin)
-
 
 @dataclass(frozen=True)
 class ReportParams:

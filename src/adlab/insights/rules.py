@@ -13,7 +13,7 @@ from scipy.special import gammainc, gammaincc
 
 from adlab.display import MISSING, count_text
 from adlab.insights.answer import Row
-from adlab.kpis import result_unit
+from adlab.kpis import breakeven_roas, result_unit
 from adlab.params import Params
 
 ACTIONS = {"pause": "Pause", "scale": "Scale", "keep": "Keep", "refresh_creative": "Refresh creative", "wait": "Wait"}
@@ -68,7 +68,7 @@ def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov:
     # Purchases without a conversion value (no value or ROAS column): ROAS is unknown, not 0, so no ROAS rule.
     value_known = figures.get("purchase_value") is not None
     value = figures.get("purchase_value") or 0.0
-    breakeven = targets.breakeven_roas
+    breakeven = breakeven_roas(targets.gross_margin)
     above = prob_roas_above(targets.roas, purchases, value, spend, account_aov) if value_known else None
     below = None if not value_known or (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None \
         else 1 - p

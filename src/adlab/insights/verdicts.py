@@ -15,7 +15,7 @@ from adlab.insights.answer import LEVEL_WORDS, LEVELS, Answer, Row, account_text
 from adlab.insights.periods import Period, first_date, in_period, last_date, last_day, totals_of, window_ending
 from adlab.insights.results import PURCHASES_UNKNOWN, by_results, cost_text, results_in, results_text
 from adlab.insights.rules import ACTIONS, judge, judge_results
-from adlab.kpis import is_purchase_type, ratio, result_unit
+from adlab.kpis import breakeven_roas, is_purchase_type, ratio, result_unit
 from adlab.params import Params
 
 
@@ -107,7 +107,7 @@ def _evidence_lines(totals: Row, figures: Row, period: Period, stopped: bool, pa
         f"{money_text(totals.get('purchase_value'), currency)}; CPA {kpi_text('cpa', totals.get('cpa'), currency)} vs "
         f"target {money_text(targets.cpa, currency)}.",
         f"ROAS {kpi_text('roas', totals.get('roas'), currency)} vs target {targets.roas:.2f} and break-even "
-        f"{targets.breakeven_roas:.2f}: P(ROAS > target) {share_text(figures['p_roas_above_target'])}, "
+        f"{breakeven_roas(targets.gross_margin):.2f}: P(ROAS > target) {share_text(figures['p_roas_above_target'])}, "
         f"P(ROAS < break-even) {share_text(figures['p_roas_below_breakeven'])}.",
     ]
     if totals.get("purchases") is None:  # one line says what is unknown and why, instead of a row of dashes
