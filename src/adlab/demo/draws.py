@@ -26,7 +26,9 @@ def split_exact(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     order = np.argsort(-(exact - parts), axis=1, kind="stable")
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.broadcast_to(np.arange(k), (n, k)).copy(), axis=1)
-    return parts + (ranks < remainder[:, None])
+    # The parts with the largest remainders take one more each.
+    split: np.ndarray = parts + (ranks < remainder[:, None])
+    return split
 
 
 def multinomial(rng: np.random.Generator, total: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -41,6 +43,6 @@ def lognormal(rng: np.random.Generator, sigma: float | np.ndarray, shape: tuple[
     return np.exp(rng.normal(0.0, 1.0, shape) * sigma)
 
 
-def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+def binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Binomial draws with n clipped at 0 and p into [0, 1]."""
     return rng.binomial(np.maximum(n, 0), np.clip(p, 0.0, 1.0)).astype(np.int64)

@@ -156,7 +156,7 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     )
 
     # Customers: ids 0..prior_pool-1 ordered before the period, then new customers in order of first purchase.
-    new_so_far = np.cumsum(~repeat) - (~repeat)
+    new_so_far: np.ndarray = np.cumsum(~repeat) - (~repeat)
     prior_pool = max(20, n // 60)
     customer = np.where(repeat, np.floor(rng.uniform(0, 1, n) * (new_so_far + prior_pool)).astype(np.int64),
                         prior_pool + new_so_far)
@@ -174,10 +174,10 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     fulfil_hours = rng.uniform(5, 60, n)
     cancel_hours = np.where(voided, rng.uniform(0.3, 20, n), rng.uniform(1, 40, n))
     times = created.select(_local_time(pl.col("day"), pl.col("sec")).alias("created")).with_columns(
-        (pl.col("created") + pl.duration(seconds=pl.Series(rng.integers(2, 45, n)))).alias("paid"),
-        (pl.col("created") + pl.duration(seconds=pl.Series(np.round(fulfil_hours * 3600).astype(np.int64))))
+        (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(rng.integers(2, 45, n))))).alias("paid"),
+        (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(fulfil_hours * 3600).astype(np.int64)))))
         .alias("fulfilled"),
-        (pl.col("created") + pl.duration(seconds=pl.Series(np.round(cancel_hours * 3600).astype(np.int64))))
+        (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(cancel_hours * 3600).astype(np.int64)))))
         .alias("cancelled"),
     )
     export_at = pl.lit(EXPORT_AT_LOCAL).dt.replace_time_zone(STORE_TZ)

@@ -1,6 +1,8 @@
 """The Shopify admin orders export: its 79 columns, one row per line item, order fields on the first line only."""
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 
 from adlab.demo.orders import OrdersData
@@ -146,7 +148,8 @@ def shopify_export_rows(data: OrdersData, start: int = 0, stop: int | None = Non
     if lines.height == 0:
         return pl.DataFrame(schema={column: pl.String for column in SHOPIFY_ORDERS_HEADER})
     # Rows are newest order first, so the orders of a row range are one contiguous block.
-    low, high = int(lines["order"].min()), int(lines["order"].max())
+    # `order` is Int64: its min and max are ints (polars types them as any scalar).
+    low, high = cast(int, lines["order"].min()), cast(int, lines["order"].max())
     orders = data.orders.slice(low, high - low + 1)
     orders = pl.concat([
         orders,

@@ -5,7 +5,7 @@ Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public AP
     views      which ad rows count, so that nothing is counted twice (one level, breakdown, attribution)
     rollups    sums and KPIs at any grain: rollup, kpis_daily, kpis_weekly, breakdown roll-ups
     results    results per result type (leads, conversations, purchases, ...) and cost per result
-    weeks      ISO week labels, bounds and complete weeks
+    weeks      ISO week labels, bounds and complete weeks, the first and last of a date column
     periods    account, store and MER figures of a span of days or a reporting window
     windows    reporting-window exports (no `Day` column): kpis_period and its figures
     store      store orders and revenue, sessions, new vs returning customers
@@ -56,7 +56,7 @@ from adlab.kpis.rollups import (
 from adlab.kpis.store import customer_split, sessions_daily, store_daily, store_daily_from_sales, store_figures
 from adlab.kpis.summary import build_period_summary, build_summary
 from adlab.kpis.views import LEVEL_RANK, breakdown_view, finest_level, totals_view
-from adlab.kpis.weeks import add_week, complete_weeks, iso_week, latest_week, reporting_dates, week_bounds
+from adlab.kpis.weeks import add_week, complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
 from adlab.kpis.windows import (
     compute_kpis_period,
     report_windows,
@@ -88,6 +88,7 @@ __all__ = [
     "compute_kpis_weekly",
     "compute_results_daily",
     "customer_split",
+    "date_span",
     "finest_level",
     "is_purchase_type",
     "iso_week",

@@ -7,6 +7,7 @@ from `kpi_exprs` (ad KPIs) or `result_exprs` (cost per result).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -45,7 +46,9 @@ def kpi_exprs(hold_rate_base: str = "video_3s_plays") -> list[pl.Expr]:
     return [ratio(num, den, scale).alias(name) for name, (num, den, scale) in fractions.items()]
 
 
-def log_split(before: dict, after: dict, kpi: str = "roas") -> dict[str, float | None]:
+def log_split(
+    before: Mapping[str, float | int | None], after: Mapping[str, float | int | None], kpi: str = "roas"
+) -> dict[str, float | None]:
     """The change in log(kpi) from `before` to `after` split into its factors' terms (KPI_FACTORS).
 
     `before` and `after` map KPI names to values (rows of a roll-up). The terms

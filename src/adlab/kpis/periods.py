@@ -3,35 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeGuard
 
 import polars as pl
 
 from adlab.kpis.formulas import ratio
 from adlab.kpis.rollups import rollup, rounded
+from adlab.kpis.weeks import date_span
 from adlab.kpis.windows import window_kpis
 
+Figures = dict[str, float | int | None]
+"""Totals and KPIs of a period by name (the keys of period_figures); None where unknown."""
 
-def store_covers(store: pl.DataFrame | None, start: dt.date, end: dt.date) -> bool:
+
+def store_covers(store: pl.DataFrame | None, start: dt.date, end: dt.date) -> TypeGuard[pl.DataFrame]:
     """Whether the daily rows of `store` (an orders export; or ad data) reach into start..end; outside them
     figures are unknown, not 0.
 
     Small stores go days without an order, so overlapping the period is enough.
     """
-    return store is not None and store.height > 0 and store["date"].min() <= end and store["date"].max() >= start
+    if store is None or store.height == 0:
+        return False
+    first, last = date_span(store["date"])
+    return first <= end and last >= start
 
 
-def store_spans(store: pl.DataFrame | None, start: dt.date, end: dt.date, slack_days: int = 7) -> bool:
+def store_spans(
+    store: pl.DataFrame | None, start: dt.date, end: dt.date, slack_days: int = 7
+) -> TypeGuard[pl.DataFrame]:
     """Whether the store data runs from start to end, give or take `slack_days` without an order at either end.
 
     A window may span years; an orders export that covers a few of its months would make MER a ratio of
     unlike periods, so store figures for a window need the store data to span it.
     """
+    if not store_covers(store, start, end):
+        return False
     slack = dt.timedelta(days=slack_days)
-    return (
-        store_covers(store, start, end)
-        and store["date"].min() <= start + slack
-        and store["date"].max() >= end - slack
-    )
+    first, last = date_span(store["date"])
+    return first <= start + slack and last >= end - slack
 
 
 def period_figures(
@@ -40,7 +49,7 @@ def period_figures(
     start: dt.date,
     end: dt.date,
     sessions: pl.DataFrame | None = None,
-) -> dict[str, float | int | None]:
+) -> Figures:
     """Account totals and KPIs for the days start..end (inclusive), with store orders, revenue and MER.
 
     With daily `sessions` (see `sessions_daily`) covering the period: sessions and
@@ -52,7 +61,7 @@ def period_figures(
     # A day without a row inside the ad exports' dates spent nothing; outside them (or with no ad export) spend
     # is unknown, not 0.
     no_rows = 0 if store_covers(kpis_daily, start, end) else None
-    figures: dict[str, float | int | None] = {
+    figures: Figures = {
         "spend": row.get("spend") or (None if no_rows is None else 0.0),
         "purchase_value": row.get("purchase_value"),
         "purchases": row.get("purchases"),
@@ -87,7 +96,7 @@ def window_figures(
     start: dt.date,
     end: dt.date,
     sessions: pl.DataFrame | None = None,
-) -> dict[str, float | int | None]:
+) -> Figures:
     """Account totals and KPIs of one reporting window (the keys of period_figures), from its rows only.
 
     Store orders, revenue and MER (and sessions) are given only where that data spans the window

@@ -6,6 +6,7 @@ Counted per result type, never summed across types; cost per result is spend / r
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -106,7 +107,7 @@ def result_unit(result_type: str) -> str:
     return RESULT_UNITS.get(" ".join(result_type.lower().split()), "result")
 
 
-def results_summary(results: pl.DataFrame | None, week: str | None) -> list[dict]:
+def results_summary(results: pl.DataFrame | None, week: str | None) -> list[dict[str, Any]]:
     """One dict per result type of the ISO week (results_by_type), numbers rounded so reruns write the same bytes.
 
     No week (no dated data at all) gives none.

@@ -74,7 +74,7 @@ def compute_kpis_daily(
         view = view.sort(by, nulls_last=True)
         repeated = key_order(view, by)[1]
     reach = pl.col("reach").filter("_single").first()
-    daily = (
+    sums = (
         view.lazy().group_by(by, maintain_order=True)
         .agg(*sum_metrics(), pl.when(pl.col("_single").sum() == 1).then(reach).alias("reach"))
         if repeated else
@@ -82,7 +82,7 @@ def compute_kpis_daily(
         view.lazy().select(*by, *KPI_SUMS, pl.when("_single").then(pl.col("reach")).alias("reach"))
     )
     daily = (
-        daily.with_columns(rounded_sum(name) for name in FLOAT_SUMS)
+        sums.with_columns(rounded_sum(name) for name in FLOAT_SUMS)
         .with_columns(kpi_exprs(hold_rate_base))
         .with_columns(ratio("impressions", "reach").alias("frequency"))
         .select(*by, *KPI_SUMS, *KPI_FRACTIONS, "reach", "frequency")

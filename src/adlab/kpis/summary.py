@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
-from adlab.kpis.periods import period_figures, spend_by_platform, window_figures
+from adlab.kpis.periods import Figures, period_figures, spend_by_platform, window_figures
 from adlab.kpis.rollups import rounded
 from adlab.kpis.weeks import iso_week, latest_week, reporting_dates, week_bounds
 from adlab.kpis.windows import report_windows, window_kpis
@@ -18,7 +19,7 @@ SUMMARY_KEYS = ("spend", "purchase_value", "purchases", "impressions", "link_cli
 def build_summary(
     kpis_daily: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
     data_source: str, sessions: pl.DataFrame | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """metrics/summary.json: the latest complete ISO week, the week before, and the row ledger.
 
     The latest complete week is the newest ISO week whose 7 days all lie on or
@@ -28,7 +29,7 @@ def build_summary(
     """
     week, complete = latest_week(reporting_dates(kpis_daily, store))
     if week is None:
-        empty = {key: None for key in SUMMARY_KEYS}
+        empty: Figures = {key: None for key in SUMMARY_KEYS}
         return _summary(None, complete, currency, empty, None, empty, ledger, {}, data_source)
     monday, sunday = week_bounds(week)
     previous_monday = monday - dt.timedelta(days=7)
@@ -40,9 +41,9 @@ def build_summary(
 
 
 def _summary(
-    week: str | None, complete: bool, currency: str | None, current: dict, previous_week: str | None,
-    previous: dict, ledger: pl.DataFrame, by_platform: dict, data_source: str,
-) -> dict:
+    week: str | None, complete: bool, currency: str | None, current: Figures, previous_week: str | None,
+    previous: Figures, ledger: pl.DataFrame, by_platform: dict[str, dict[str, float | None]], data_source: str,
+) -> dict[str, Any]:
     """The summary.json mapping, every contract key present (null where unknown)."""
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
     return {
@@ -66,7 +67,7 @@ def _summary(
 def build_period_summary(
     kpis_period: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
     data_source: str, sessions: pl.DataFrame | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """metrics/summary.json when the ad data has no days: the figures of the latest reporting window.
 
     `week` is the ISO week the window ends in (the contract's label; its page points to the window's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import polars as pl
 
@@ -34,6 +35,12 @@ def complete_weeks(last_day: dt.date, first_day: dt.date) -> list[str]:
     return weeks
 
 
+def date_span(dates: pl.Series) -> tuple[dt.date, dt.date]:
+    """The first and last of a non-empty Date series."""
+    # polars types min/max as any Python scalar; a Date series gives dates.
+    return cast(dt.date, dates.min()), cast(dt.date, dates.max())
+
+
 def reporting_dates(kpis_daily: pl.DataFrame, store: pl.DataFrame | None) -> pl.Series:
     """The dates weeks are reported for: those of the ad data; for a store without ads, those of its sales."""
     if kpis_daily.height or store is None:
@@ -46,5 +53,6 @@ def latest_week(dates: pl.Series) -> tuple[str | None, bool]:
     week of the last date and False; (None, False) without dates."""
     if dates.is_empty():
         return None, False
-    weeks = complete_weeks(dates.max(), dates.min())
-    return (weeks[0], True) if weeks else (iso_week(dates.max()), False)
+    first_day, last_day = date_span(dates)
+    weeks = complete_weeks(last_day, first_day)
+    return (weeks[0], True) if weeks else (iso_week(last_day), False)

@@ -8,6 +8,7 @@ window, never with days or with windows of another length.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -61,7 +62,9 @@ def window_results(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end
     return rollup_results(typed, []).sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
 
 
-def window_results_summary(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> list[dict]:
+def window_results_summary(
+    ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
     """One dict per result type of the window start..end (window_results), rounded as results_summary rounds."""
     return [{key: rounded(value) for key, value in row.items()}
             for row in window_results(ad_insights, start, end).select(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import polars as pl
 
@@ -51,6 +51,14 @@ from adlab.report.window import period_page_html, window_stem
 # Each week runs its own kernel; the machines this runs on have 2 cores.
 WORKERS = 2
 TREND_WEEKS = 4  # the notebook's default trend_weeks
+
+
+class Targets(TypedDict):
+    """The settings' targets, as the keywords of the window pages and their index."""
+
+    target_roas: float
+    target_cpa: float
+    gross_margin: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,7 +149,8 @@ def build_weekly_reports(paths: ReportPaths, settings: Params, kpis_daily: pl.Da
     digests = {week: week_digest(week, kpis_daily, inputs, values, code) for week in weeks}
     update_weekly_pages(paths, digests, notebook_parameters(paths, values, inputs))
     io.write_text(daily_plot_csv(kpis.account_daily(kpis_daily, store)), paths.daily_plot)
-    complete = kpis.complete_weeks(days["date"].max(), days["date"].min())
+    first_day, last_day = kpis.date_span(days["date"])
+    complete = kpis.complete_weeks(last_day, first_day)
     rows = [
         {**row, "rendered": row["week"] in digests}
         for row in week_summaries(kpis_daily, store, sorted(set(complete) | set(weeks), reverse=True))
@@ -270,7 +279,7 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
     currency = summary.get("currency") or "USD"
     sample_data = summary.get("data_source") == "sample"
     store = read_store(paths.orders, paths.store_sales)
-    targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
+    targets: Targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
                "gross_margin": settings.targets.gross_margin}
     sessions = read_sessions(paths.sessions)
     pages = window_pages(paths, kpis_period, store, sessions, currency=currency, sample_data=sample_data,
@@ -296,24 +305,17 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
 
 def window_pages(
     paths: ReportPaths, kpis_period: pl.DataFrame, store: pl.DataFrame | None, sessions: pl.DataFrame | None, *,
-    currency: str, sample_data: bool, top_n: int, targets: Mapping[str, float],
+    currency: str, sample_data: bool, top_n: int, targets: Targets,
 ) -> dict[str, str]:
     """File name -> page of every reporting window, each linking to the others."""
-    common = {
-        "ad_insights": read_optional(paths.ad_insights),
-        "store": store,
-        "sessions": sessions,
-        "ledger": read_optional(paths.ledger),
-        "warnings": read_optional(paths.warnings),
-        "currency": currency,
-        "top_n": top_n,
-        "sample_data": sample_data,
-        **targets,
-    }
+    ad_insights = io.read_parquet(paths.ad_insights)  # there: kpis_period was computed from it
+    ledger, warnings = read_optional(paths.ledger), read_optional(paths.warnings)
     windows = kpis.report_windows(kpis_period)
     return {
         f"{window_stem(*window)}.html": period_page_html(
-            kpis_period, *window, others=[other for other in windows if other != window], **common
+            kpis_period, *window, others=[other for other in windows if other != window], ad_insights=ad_insights,
+            store=store, sessions=sessions, ledger=ledger, warnings=warnings, currency=currency, top_n=top_n,
+            sample_data=sample_data, **targets,
         )
         for window in windows
     }

@@ -35,7 +35,7 @@ def weeks_to_render(days: pl.DataFrame, latest: int, extra: Sequence[str]) -> tu
     `days` holds the dates of the ad data (frames.week_days: the store's for a store without ads). Without a
     complete week, the newest (partial) week, so a short export still gets a page.
     """
-    first_day, last_day = days["date"].min(), days["date"].max()
+    first_day, last_day = kpis.date_span(days["date"])
     complete = kpis.complete_weeks(last_day, first_day)[:latest] or [kpis.iso_week(last_day)]
     with_data = {week for week in extra if days_with_data(days, week)}
     return sorted(set(complete) | with_data, reverse=True), sorted(set(extra) - with_data)

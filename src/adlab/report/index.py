@@ -210,7 +210,7 @@ def roas_trend(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
 
 def window_summaries(
     kpis_period: pl.DataFrame, store: pl.DataFrame | None, sessions: pl.DataFrame | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """One dict per reporting window, latest end first: `start`, `end`, `days` and its kpis.window_figures."""
     return [
         {"start": start, "end": end, "days": (end - start).days + 1,

@@ -134,7 +134,7 @@ def sparkline(
     values: Sequence[float | None], *, width: int = 120, height: int = 28, label: str = ""
 ) -> Sparkline | None:
     """The line of `values` scaled into width x height, low at the bottom, gaps left out; None under two points."""
-    points = [(i, v) for i, v in enumerate(values) if number(v) is not None]
+    points = [(i, value) for i, v in enumerate(values) if (value := number(v)) is not None]
     if len(points) < 2:
         return None
     low = min(v for _, v in points)

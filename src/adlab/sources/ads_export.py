@@ -177,10 +177,11 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     metrics.update({name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value))
                     if column})
     roas_header = chosen.roas
-    zero = (lambda e: e.fill_null(0)) if spec.blank_is_zero else (lambda e: e)
     number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     raw = raw.project([*columns.values(), *number_sources])
     date_source = columns.get("date", columns.get("reporting_ends"))
+    if date_source is None:
+        raise AdlabError(f"{source_file}: no Day or Reporting ends column.")
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
     frame, needs_check = with_parsed(
@@ -195,6 +196,9 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
 
     def date(column: str) -> pl.Expr:
         return pl.col(parsed_column(column, "date"))
+
+    def zero(value: pl.Expr) -> pl.Expr:
+        return value.fill_null(0) if spec.blank_is_zero else value
 
     text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     if "result_type" in text:

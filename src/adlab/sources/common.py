@@ -226,8 +226,8 @@ def quarantined(raw: RawTable, frame: pl.DataFrame, excluded: pl.Expr | None = N
 
     Rows where `excluded` holds are left out (e.g. totals rows).
     """
-    bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
-    bad = frame.select(pl.arg_where(bad)).to_series()
+    is_bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
+    bad = frame.select(pl.arg_where(is_bad)).to_series()
     reasons = frame["reason"].gather(bad)
     renamed = [
         (f"`{english}`", f"`{written}`")

@@ -56,7 +56,9 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
             source.pop("orders", None)
     else:
         table, schema = "sessions", SESSIONS
-        source = {"sessions": find_column(header, SESSIONS_COLUMNS)}
+        sessions = find_column(header, SESSIONS_COLUMNS)
+        assert sessions is not None  # detect wants Sessions where there is no Total sales
+        source = {"sessions": sessions}
     checks = [(f"`{day}` is not a date", parse_date(day).is_null())] + [
         (f"`{col}` is not a number", unparsed(col, parse_number(col))) for col in source.values()
     ]
