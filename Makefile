@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 ROWS ?= 1000000
+# The Python code that lint, format and the pre-commit hooks look after.
+CODE := src pipelines tests bench dev
 
 export PATH := $(BIN):$(PATH)
 export GX_ANALYTICS_ENABLED := False
@@ -11,10 +13,10 @@ export DVC_NO_ANALYTICS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab lint sample bench clean
+.PHONY: help setup report test lab lint format format-check typecheck sample bench clean
 
 help:  ## Show this list of targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "adlab needs Python 3.11+"'
@@ -37,10 +39,19 @@ lab: $(STAMP)  ## Open JupyterLab on notebooks/explore.ipynb with the project's 
 	cd notebooks && $(BIN)/jupyter lab explore.ipynb
 
 lint: $(STAMP)  ## Check code style with ruff
-	$(BIN)/ruff check src pipelines tests
+	$(BIN)/ruff check $(CODE)
+
+format: $(STAMP)  ## Format the code with ruff (what the pre-commit hook does)
+	$(BIN)/ruff format $(CODE)
+
+format-check: $(STAMP)  ## Fail when `make format` would change a file (CI runs this)
+	$(BIN)/ruff format --check $(CODE)
+
+typecheck: $(STAMP)  ## Check types with mypy (src/adlab and pipelines/; settings in pyproject.toml)
+	$(BIN)/mypy
 
 sample: $(STAMP)  ## Regenerate the embedded sample exports in data/sample/
-	$(BIN)/python -m adlab.sample --out data/sample
+	$(BIN)/python -m adlab.demo --out data/sample
 
 bench: $(STAMP)  ## Time the data stages on ROWS Meta rows (default 1000000) -> bench/results.json
 	$(BIN)/python bench/run.py --rows $(ROWS)

@@ -31,7 +31,7 @@ import polars as pl
 import psutil
 import yaml
 
-from adlab import sample
+from adlab.demo import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -53,7 +53,7 @@ def generate(rows: int, folder: Path, seed: int) -> list[Path]:
         return [folder / name for name in json.loads(stamp.read_text())["files"]]
     shutil.rmtree(folder, ignore_errors=True)
     scale = max(1, round(rows / AD_ROWS_PER_SCALE))
-    paths = sample.write_sample(folder, seed=seed, scale=scale, breakdowns=False, orders_share=ORDERS_SHARE)
+    paths = write_sample(folder, seed=seed, scale=scale, breakdowns=False, orders_share=ORDERS_SHARE)
     stamp.write_text(json.dumps({"wanted": wanted, "files": [p.name for p in paths]}))
     return paths
 

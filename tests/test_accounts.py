@@ -78,18 +78,17 @@ def test_verdict_one_account_names_no_account() -> None:
 def test_recommendations_two_accounts_keep_both_with_account_column() -> None:
     table = recommendations(TWO, PARAMS)
     assert table.columns[:3] == ["level", "account", "entity"]
-    assert table.select("level", "account", "action").rows() == [
-        ("ad", "client_a", "pause"), ("ad", "client_b", "scale"),
-        ("adset", "client_a", "pause"), ("adset", "client_b", "scale"),
-    ]
-    assert table["spend"].to_list() == [1400.0] * 4
+    # Each account's ad set has one ad: one row per decision, the pause on the ad, the scale on the ad set.
+    assert table.select("level", "account", "action").rows() == [("ad", "client_a", "pause"),
+                                                                 ("adset", "client_b", "scale")]
+    assert table["spend"].to_list() == [1400.0] * 2
 
 
 def test_recommendations_one_account_has_no_account_column() -> None:
     for account in ("client_a", None):
         table = recommendations(fourteen_days(account, 0, 0.0), PARAMS)
         assert "account" not in table.columns
-        assert table["action"].to_list() == ["pause", "pause"]
+        assert table.select("level", "action").rows() == [("ad", "pause")]  # the ad set's only ad: one decision
 
 
 def two_day_rows(account: str, ad: str, value_before: float, value_now: float) -> pl.DataFrame:
@@ -406,7 +405,8 @@ def test_entity_tree_nests_each_accounts_ad_sets_under_its_own_campaign() -> Non
 
 
 def test_recommendations_html_names_the_default_account_beside_a_named_one() -> None:
-    table = recommendations(pl.concat([fourteen_days("client_a", 0, 0.0), fourteen_days(None, 5, 500.0)]), PARAMS)
-    assert table["account"].to_list() == ["client_a", None, "client_a", None]
+    # The default account's ad is paused (its row names the ad, under its ad set); client_a's ad set scales.
+    table = recommendations(pl.concat([fourteen_days("client_a", 5, 500.0), fourteen_days(None, 0, 0.0)]), PARAMS)
+    assert table.select("level", "account").rows() == [("ad", None), ("adset", "client_a")]
     html = recommendations_html(table, WEEK, "USD", for_week=WEEK)
     assert '<div class="rec-where">default account › Sales › Retargeting</div>' in html

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from adlab import sample
+from adlab import demo as sample
 from adlab.cli import app
 from adlab.ingest import ingest
 from adlab.kpis import compute_kpis_daily
@@ -51,7 +51,10 @@ def test_ask_why_did_my_roas_drop_yesterday(sample_project):
     assert result.exit_code == 0, result.output
     headline, paragraph = result.output.splitlines()[:2]
     assert headline.startswith("ROAS fell ")
-    assert "yesterday: 0.86 on 2026-11-24 vs " in headline
+    assert ("yesterday, from 2.44 to 0.86, mostly because fewer clicks turned into purchases: conversion rate "
+            in headline)
+    assert "log points" not in headline
+    assert paragraph.startswith("Days compared: 2026-11-24 vs 2026-11-23. Split of the change (log points")
     assert "CVR (purchases per link click) explains 9" in paragraph
     assert f"Campaign '{sample.CHECKOUT_PROBLEM_CAMPAIGN}' accounts for" in paragraph
     assert "checkouts started held" in paragraph
@@ -87,7 +90,8 @@ def test_explicit_commands_match_the_questions(sample_project):
     assert refresh.output.startswith(f"Refresh creative: ad '{sample.FATIGUE_AD}'")
     dates = ask(sample_project, "why", "--current", "2026-11-17:2026-11-23", "--previous", "2026-11-10:2026-11-16")
     assert dates.exit_code == 0
-    assert "over 2026-11-17 to 2026-11-23 vs" in dates.output.splitlines()[0]
+    assert "over 2026-11-17 to 2026-11-23, from " in dates.output.splitlines()[0]
+    assert "Days compared: 2026-11-17 to 2026-11-23 vs 2026-11-10 to 2026-11-16." in dates.output
 
 
 @pytest.mark.parametrize(

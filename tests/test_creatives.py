@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
 
-from adlab.creatives import ad_fatigue, attribute_table, compute_creative_kpis, creative_attributes, parse_ad_name
+from adlab.creatives import (
+    ad_fatigue,
+    attribute_table,
+    compute_creative_kpis,
+    creative_attributes,
+    metadata_by_ad,
+    parse_ad_name,
+)
+from adlab.errors import AdlabError
 from adlab.params import Params
 from adlab.report.weekly.creatives import creative_leaderboard_html
 from adlab.schema import AD_METRICS
@@ -201,3 +210,15 @@ def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_
         a0, b0, a1, b1 = c0 + 0.5, n0 - c0 + 0.5, c1 + 0.5, n1 - c1 + 0.5
         var = a0 * b0 / ((a0 + b0) ** 2 * (a0 + b0 + 1)) + a1 * b1 / ((a1 + b1) ** 2 * (a1 + b1 + 1))
         assert row["p_ctr_fell"] == float(norm.cdf((a0 / (a0 + b0) - a1 / (a1 + b1)) / math.sqrt(var)))
+
+
+def test_metadata_by_ad_names_the_ad_column_and_snake_cases_attributes():
+    table = pl.DataFrame({" Ad name ": ["VID | Hook-A | 15s"], "Hook Type": ["unboxing"], "Angle": ["price"]})
+    metadata = metadata_by_ad(table, Path("creatives.csv"))
+    assert metadata.columns == ["ad", "hook_type", "angle"]
+    assert metadata.row(0) == ("VID | Hook-A | 15s", "unboxing", "price")
+
+
+def test_metadata_by_ad_without_an_ad_column_names_the_file():
+    with pytest.raises(AdlabError, match=r"^creatives.csv: no `Ad name` column"):
+        metadata_by_ad(pl.DataFrame({"Creative": ["x"]}), Path("creatives.csv"))

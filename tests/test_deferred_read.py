@@ -98,7 +98,7 @@ def test_deferred_read_falls_back_to_the_general_reader_on_bad_utf8_past_the_hea
 
 
 def test_deferred_and_whole_reads_agree_on_the_sample(tmp_path, monkeypatch):
-    from adlab.sample import write_sample
+    from adlab.demo import write_sample
 
     files = write_sample(tmp_path / "raw", seed=3, scale=1)
     whole, deferred = ingest_both(monkeypatch, files, tmp_path)

@@ -9,26 +9,26 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from adlab import sample
+from adlab import demo as sample
 from adlab.creatives import ad_fatigue
 from adlab.errors import AdlabError
 from adlab.ingest import ingest
 from adlab.insights import (
     Period,
-    _funnel_break,
     best_for_segment,
-    contributions,
     explain_any,
     explain_change,
     find_entity,
     judge,
     neutralise_formulas,
     periods_for,
-    prob_cpa_above,
-    prob_roas_above,
     recommendations,
     verdict,
 )
+from adlab.insights.causes import change_sentence
+from adlab.insights.funnel import funnel_break
+from adlab.insights.movers import contributions
+from adlab.insights.rules import prob_cpa_above, prob_roas_above
 from adlab.kpis import compute_kpis_daily, log_split
 from adlab.params import Params
 from adlab.quality import validate_table
@@ -90,7 +90,12 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
     current, previous = periods_for(kpis_daily, "yesterday")
     assert (current, previous) == (Period(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)), Period(DAY, DAY))
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
-    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    # In log points CPM -0.560 and CVR -0.405 pull ROAS down (CTR +0.405, AOV +0.336 push it up) out of -0.223:
+    # CPM is not twice CVR, so neither dominates and the first sentence names both.
+    assert answer.headline == (
+        "ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: reaching people cost more (CPM 10.00 USD -> "
+        "17.50 USD) and fewer clicks turned into purchases (conversion rate 5.00% -> 3.33%).")
+    assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23. Split of the change (log points")
     terms = answer.data["terms"]
     assert terms["cpm"] == pytest.approx(-math.log(1.75))
     assert terms["aov"] == pytest.approx(math.log(1.4))
@@ -107,10 +112,83 @@ def test_explain_change_on_an_account_level_export_names_no_campaign():
     }).with_columns(pl.lit(None, pl.String).alias(name) for name in ("campaign", "adset", "ad")))
     current, previous = periods_for(kpis_daily, "yesterday")
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
-    assert answer.headline == "ROAS fell 20% yesterday: 2.00 on 2026-11-24 vs 2.50 on 2026-11-23."
+    assert answer.headline.startswith("ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: ")
     text = " ".join([answer.headline, *answer.lines])
     assert "None" not in text
     assert "Campaign" not in text
+
+
+def one_ad_days(*days: tuple[dt.date, dict[str, float | None]]) -> pl.DataFrame:
+    """kpis_daily of one ad (campaign C, ad set S, ad A) on the given days with the given metrics."""
+    names = ("spend", "impressions", "link_clicks", "purchases", "purchase_value")
+    return as_kpis_daily(pl.DataFrame(
+        {"date": [day for day, _ in days], "campaign": "C", "adset": "S", "ad": "A",
+         **{name: [figures[name] for _, figures in days] for name in names}},
+        schema_overrides={"impressions": pl.Int64, "link_clicks": pl.Int64, "purchases": pl.Int64},
+    ))
+
+
+BEFORE = {"spend": 100.0, "impressions": 10_000, "link_clicks": 200, "purchases": 10, "purchase_value": 500.0}
+# CPM 10.00, CTR 2.00%, CVR 5.00%, AOV 50.00: ROAS 5.00, CPA 10.00.
+
+
+def test_explain_change_first_sentence_names_the_dominant_factor_in_plain_words():
+    # Now 95 spent (CPM 9.50: pushes ROAS up by 0.051), 8 purchases worth 400 (CVR 4%: -0.223); ROAS 400 / 95 =
+    # 4.21, -16%, log -0.172: CVR carries 130% of the fall, the only factor pulling that way.
+    now = {**BEFORE, "spend": 95.0, "purchases": 8, "purchase_value": 400.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 16% yesterday, from 5.00 to 4.21, mostly because fewer clicks turned into "
+                               "purchases: conversion rate 5.00% -> 4.00%.")
+    assert "log points" not in answer.headline
+    assert "Split of the change (log points" in answer.lines[0]
+
+
+def test_explain_change_first_sentence_says_each_order_was_worth_less():
+    # Same clicks and purchases, value 500 -> 400: AOV 50 -> 40 is the whole change, ROAS 5.00 -> 4.00.
+    now = {**BEFORE, "purchase_value": 400.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 20% yesterday, from 5.00 to 4.00, mostly because each order was worth "
+                               "less: AOV 50.00 USD -> 40.00 USD.")
+
+
+def test_explain_change_first_sentence_of_cpa_on_a_day_before_the_last():
+    # 24 Nov vs 23 Nov while the data runs to 25 Nov: "on 2026-11-24". 150 spent for the same 10,000 impressions,
+    # 200 clicks and 10 purchases: CPM 10 -> 15, CPA 10 -> 15 (+50%), all of it CPM.
+    day = DAY + dt.timedelta(days=1)
+    kpis_daily = one_ad_days((DAY, BEFORE), (day, {**BEFORE, "spend": 150.0}), (day + dt.timedelta(days=1), BEFORE))
+    answer = explain_change(kpis_daily, Period(day, day), Period(DAY, DAY), "cpa", "USD")
+    assert answer.headline == ("CPA rose 50% on 2026-11-24, from 10.00 USD to 15.00 USD, mostly because reaching "
+                               "people cost more: CPM 10.00 USD -> 15.00 USD.")
+    assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23.")
+
+
+def test_explain_change_first_sentence_of_ctr_says_what_it_means():
+    # Week of 16 Nov vs week of 9 Nov: 200 -> 300 link clicks on 10,000 impressions, CTR 2.00% -> 3.00% (+50%).
+    kpis_daily = one_ad_days((dt.date(2026, 11, 10), BEFORE), (dt.date(2026, 11, 17), {**BEFORE, "link_clicks": 300}))
+    answer = explain_change(kpis_daily, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+                            Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "ctr", "USD")
+    assert answer.headline == "link CTR rose 50% last week, from 2.00% to 3.00%: more people clicked."
+    assert answer.lines[0].startswith("Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15.")
+
+
+def test_explain_change_first_sentence_without_link_clicks_reads_purchases_per_impression():
+    # No link clicks: CTR and CVR cannot be told apart. Purchases 10 -> 5 on the same 10,000 impressions and the
+    # same AOV and CPM: purchases per 1,000 impressions 1.00 -> 0.50 is the whole fall of ROAS 5.00 -> 2.50.
+    now = {**BEFORE, "purchases": 5, "purchase_value": 250.0}
+    kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now)).with_columns(
+        pl.lit(None, pl.Int64).alias("link_clicks"))
+    answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
+    assert answer.headline == ("ROAS fell 50% yesterday, from 5.00 to 2.50, mostly because fewer of the people who "
+                               "saw the ads bought: purchases per 1,000 impressions 1.00 -> 0.50.")
+
+
+def test_change_sentence_says_a_tiny_change_and_no_change_plainly():
+    assert change_sentence("ROAS", 0.004, "yesterday", "2.00", "2.01", "") == (
+        "ROAS rose less than 1% yesterday, from 2.00 to 2.01.")
+    assert change_sentence("ROAS", 0.0, "last week", "2.00", "2.00", ", mostly because x: y") == (
+        "ROAS did not move last week: 2.00, as before.")
 
 
 def test_contributions_split_mix_from_rate_exactly():
@@ -211,7 +289,7 @@ def test_recommendations_match_one_entity_at_a_time():
     days = [DAY - dt.timedelta(days=k) for k in range(4)]
     kpis_daily = as_kpis_daily(pl.DataFrame({
         "date": days * 3, "platform_source": ["meta"] * 8 + ["other"] * 4, "campaign": ["C"] * 8 + ["D"] * 4,
-        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B"] * 4 + ["A"] * 4,
+        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B", "B", "B2", "B2"] + ["A"] * 4,
         "spend": [60.0, 0.0, 30.5, 12.25] * 3, "impressions": [5000, 0, 3000, 2000] * 3,
         "link_clicks": [50, 0, 20, 10] * 3, "purchases": [1, 0, 2, 0, 3, 0, 1, 1, 0, 0, 0, 0],
         "purchase_value": [90.0, 0.0, 150.0, 0.0, 300.0, 0.0, 80.0, 70.0, 0.0, 0.0, 0.0, 0.0],
@@ -226,10 +304,34 @@ def test_recommendations_match_one_entity_at_a_time():
         assert row["purchases"] == own["purchases"].sum()
         expected = round(reached["impressions"].sum() / reached["reach"].sum(), 4) if reached.height else None
         assert row["frequency"] == (expected if row["level"] == "ad" else None)
+    # Every entity waits (too little data): the ad sets C/S and D/S and their only ads are one row each, at the ad.
     assert table.select("level", "campaign", "adset", "ad").rows() == [
-        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "D", "S", "A"),
-        ("adset", "C", "S", None), ("adset", "C", "T", None), ("adset", "D", "S", None),
+        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "C", "T", "B2"), ("ad", "D", "S", "A"),
+        ("adset", "C", "T", None),
     ]
+
+
+def test_recommendations_give_an_ad_set_and_its_only_ad_one_row():
+    # One day, target CPA 40 (stop-loss at 3 x 40 = 120 without a purchase), target ROAS 2.5:
+    # S1 has one ad, A1: 130 spent, no purchase -> pause, the ad's call (what is switched off).
+    # S2 has one ad, B1: 50 purchases worth 5,000 on 1,000 (ROAS 5.00) -> scale, the ad set's call (its budget).
+    # S3 has two ads, X (as B1: scale) and Y (as A1: pause), and 5,000 on 1,130 (ROAS 4.42): three decisions.
+    loser = {"spend": 130.0, "impressions": 10_000, "link_clicks": 100, "purchases": 0, "purchase_value": 0.0}
+    winner = {"spend": 1000.0, "impressions": 50_000, "link_clicks": 1000, "purchases": 50, "purchase_value": 5000.0}
+    ads = [("S1", "A1", loser), ("S2", "B1", winner), ("S3", "X", winner), ("S3", "Y", loser)]
+    kpis_daily = as_kpis_daily(pl.DataFrame(
+        [{"date": DAY, "campaign": "C", "adset": adset, "ad": ad, **figures} for adset, ad, figures in ads]))
+    table = recommendations(kpis_daily, PARAMS)
+    assert table.select("level", "adset", "ad", "action").rows() == [
+        ("ad", "S1", "A1", "pause"), ("ad", "S3", "X", "scale"), ("ad", "S3", "Y", "pause"),
+        ("adset", "S2", None, "scale"), ("adset", "S3", None, "scale"),
+    ]
+    reasons = dict(zip(table["entity"], table["reason"], strict=True))
+    assert reasons["A1"] == ("spent 130.00 (>= 3 x target CPA 40) without a single purchase; it is the only ad of "
+                             "its ad set")
+    assert reasons["S2"] == ("ROAS 5.00 is credibly above target 2.5 on 50 purchases; raise the budget by at most "
+                             "20%; 'B1' is its only ad")
+    assert "only ad" not in reasons["X"] + reasons["Y"] + reasons["S3"]
 
 
 # --------------------------------------------------------------------------- planted stories (sample data)
@@ -269,14 +371,14 @@ def test_funnel_break_flags_a_campaign_whose_purchases_vanish_while_clicks_hold(
     broken = kpis_daily.with_columns(
         *[pl.when(lost).then(0).otherwise(pl.col(c)).alias(c) for c in ("purchases", "purchase_value")]
     )
-    notes = _funnel_break(broken, current, previous, ["campaign"])
+    notes = funnel_break(broken, current, previous, ["campaign"])
     tracking = [note for note in notes if note.startswith("Tracking check")]
     assert len(tracking) == 1
     assert f"'{campaign}'" in tracking[0]
-    assert all(campaign not in note for note in _funnel_break(kpis_daily, current, previous, ["campaign"])
+    assert all(campaign not in note for note in funnel_break(kpis_daily, current, previous, ["campaign"])
                if note.startswith("Tracking check"))
     # The account as a whole still sells, so it gets no tracking note.
-    assert not [n for n in _funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
+    assert not [n for n in funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
 
 
 def test_best_for_segment_names_the_women_25_34_winner(planted):

@@ -9,6 +9,7 @@ from adlab.kpis import (
     complete_weeks,
     compute_kpis_daily,
     compute_kpis_weekly,
+    date_span,
     period_figures,
     ratio,
     rollup,
@@ -100,6 +101,11 @@ def test_complete_weeks_excludes_the_partial_last_week():
     assert complete_weeks(dt.date(2026, 11, 24), dt.date(2026, 11, 9)) == ["2026-W47", "2026-W46"]
     assert complete_weeks(dt.date(2026, 11, 22), dt.date(2026, 11, 22)) == ["2026-W47"]
     assert week_bounds("2026-W01") == (dt.date(2025, 12, 29), dt.date(2026, 1, 4))
+
+
+def test_date_span_gives_the_first_and_last_date_in_any_row_order():
+    dates = pl.Series("date", [D2, D1, dt.date(2026, 11, 20)])
+    assert date_span(dates) == (D1, dt.date(2026, 11, 20))
 
 
 def orders(rows: list[dict]) -> pl.DataFrame:

@@ -12,7 +12,8 @@ import re
 import polars as pl
 
 from adlab.kpis import compute_kpis_period
-from adlab.report.window import fmt_window, index_html, period_page_html, window_summaries
+from adlab.report.index import window_summaries, windows_index_html
+from adlab.report.window import fmt_window, period_page_html
 from adlab.schema import AD_INSIGHTS, conform
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -116,11 +117,11 @@ def test_period_page_html_store_section_over_the_window_dates():
     assert tile(html, "MER") == "2.00x"  # 800 / 400
 
 
-def test_index_html_links_one_row_per_window():
+def test_windows_index_html_links_one_row_per_window():
     ad_insights = insights()
     kpis_period = compute_kpis_period(ad_insights)
     rows = window_summaries(kpis_period, None)
-    html = index_html(rows, currency="USD", sample_data=False, **TARGETS)
+    html = windows_index_html(rows, currency="USD", sample_data=False, **TARGETS)
     assert '<a href="weekly/2026-10-01_2026-10-31.html">1 Oct 2026 – 31 Oct 2026</a>' in html
     assert '<a href="weekly/2026-10-25_2026-10-31.html">25 Oct 2026 – 31 Oct 2026</a>' in html
     assert not re.search(r"\b(None|nan|null)\b", text_of(html))

@@ -7,6 +7,8 @@ from adlab.errors import AdlabError
 from adlab.quality import (
     CURRENCY_UNKNOWN,
     check_currencies,
+    ledger_after_validation,
+    merge_quarantine,
     rules_for,
     run_suite,
     unknown_currency_warnings,
@@ -129,3 +131,26 @@ def test_run_suite_in_parts_flags_the_same_rows_as_on_the_whole_table():
     assert outcomes["ExpectTableColumnsToMatchSet"] == (True, [])
     whole = [(success, indexes) for _, success, indexes, _ in run_suite(frame, "ad_insights", rules)]
     assert [(success, indexes) for _, success, indexes, _ in run_suite(frame, "ad_insights", rules, 2)] == whole
+
+
+def test_merge_quarantine_puts_rows_ingest_set_aside_first_with_numeric_row_numbers():
+    set_aside = pl.DataFrame({"source_file": ["a.csv"], "source_row": ["3"], "reason": ["`Day` is not a date"]})
+    failed = pl.DataFrame(
+        {"source_file": ["a.csv"], "source_row": ["7"], "reason": ["spend is negative"], "spend": ["-1"]}
+    )
+    merged = merge_quarantine(set_aside, failed)
+    assert merged.schema["source_row"] == pl.Int64
+    assert merged.rows() == [("a.csv", 3, "`Day` is not a date", None), ("a.csv", 7, "spend is negative", "-1")]
+
+
+def test_merge_quarantine_without_row_numbers_gives_a_null_source_row():
+    failed = pl.DataFrame({"source_file": ["orders.csv"], "reason": ["total is negative"]})
+    merged = merge_quarantine(failed.clear(), failed)
+    assert merged.schema["source_row"] == pl.Int64
+    assert merged["source_row"].to_list() == [None]
+
+
+def test_ledger_after_validation_moves_quarantined_rows_out_of_kept():
+    ledger = pl.DataFrame({"source_file": ["a.csv", "b.csv"], "kept": [10, 5], "quarantined": [1, 0]})
+    moved = ledger_after_validation(ledger, {"a.csv": 2})
+    assert moved.rows() == [("a.csv", 8, 3), ("b.csv", 5, 0)]

@@ -192,10 +192,14 @@ def test_with_results_gives_a_folded_row_the_results_of_the_ads_it_sums():
 
 def test_ask_why_cost_per_lead_rose_splits_cpm_ctr_and_results_per_click():
     answer = ask("Why did my cost per lead rise last week?", workspace(two_types()))
-    assert answer.headline == (
-        "Cost per lead rose 88% last week: 18.75 USD over 2026-11-16 to 2026-11-22 vs 10.00 USD over 2026-11-09 to "
-        "2026-11-15 (8 vs 10 Leads on 150.00 USD vs 100.00 USD spend).")
     # CPM 10 -> 12.5; CTR (all clicks) 2% -> 190 / 12,000; leads per click 10/200 -> 8/190; 150/8 / (100/10) = 1.875.
+    # In log points CTR 0.234, CPM 0.223 and leads per click 0.172 of 0.629: none carries half, so three reasons.
+    assert answer.headline == (
+        "Cost per lead rose 88% last week, from 10.00 USD to 18.75 USD, for three reasons: fewer people clicked "
+        "(all-clicks CTR 2.00% -> 1.58%), reaching people cost more (CPM 10.00 USD -> 12.50 USD) and fewer clicks "
+        "turned into leads (leads per click 5.00% -> 4.21%).")
+    assert answer.lines[0].startswith("Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15 (8 vs 10 "
+                                      "Leads on 150.00 USD vs 100.00 USD spend). Split of the change (log points")
     terms = answer.data["terms"]
     assert terms["CPM"] == pytest.approx(0.223144, abs=1e-6)
     assert terms["CTR (all clicks)"] == pytest.approx(0.233615, abs=1e-6)
@@ -261,7 +265,7 @@ def test_cli_ask_on_a_leads_only_export(tmp_path: Path):
     runner = CliRunner()
     why = runner.invoke(app, ["--project", str(project), "ask", "Why did my cost per lead rise last week?"])
     assert why.exit_code == 0, why.output
-    assert why.output.startswith("Cost per lead rose 88% last week: 18.75 over 2026-11-16 to 2026-11-22 vs 10.00")
+    assert why.output.startswith("Cost per lead rose 88% last week, from 10.00 to 18.75, ")
     roas = runner.invoke(app, ["--project", str(project), "why", "--period", "last_week"])
     assert roas.exit_code == 0, roas.output
     assert roas.output.startswith("ROAS is unknown (–: no purchases exported)")

@@ -1,10 +1,12 @@
-"""Tests of the sample export generator: formats, exact sums and the six planted stories.
+"""Tests of the sample export generator (`adlab.demo`): formats, exact sums, the six planted stories, and that
+the runtime library never imports it.
 
 Every check reads the written CSV files with the plain `csv` module, as a user's tool would.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import math
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from adlab import sample
+from adlab import demo as sample
 
 AD_LEVEL_HEADER_LINE = (
     "Campaign name,Ad set name,Ad name,Day,Campaign ID,Ad set ID,Ad ID,Delivery status,Delivery level,Objective,"
@@ -434,3 +436,61 @@ def test_main_writes_the_sample_where_asked(tmp_path: Path, capsys: pytest.Captu
         [sample.META_AD_LEVEL_FILE, sample.META_AGE_GENDER_FILE, sample.ORDERS_FILE]
     )
     assert sample.ORDERS_FILE in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- the generator stays out of the library
+
+LIBRARY = Path(__file__).resolve().parents[1] / "src" / "adlab"
+GENERATOR_MODULES = ("adlab.demo", "adlab.sample")
+
+
+def imported_modules(source: str, package: tuple[str, ...]) -> set[str]:
+    """Every module a source file imports, relative imports resolved against its package."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            module = ".".join(base + (node.module.split(".") if node.module else []))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def imports_generator(source: str, package: tuple[str, ...]) -> bool:
+    return any(
+        name == generator or name.startswith(generator + ".")
+        for name in imported_modules(source, package)
+        for generator in GENERATOR_MODULES
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "package", "expected"),
+    [
+        ("import adlab.demo", ("adlab",), True),
+        ("from adlab import demo", ("adlab",), True),
+        ("from adlab.demo.write import write_sample", ("adlab",), True),
+        ("from .. import demo", ("adlab", "report"), True),
+        ("from ..demo import ORDERS_FILE", ("adlab", "report"), True),
+        ("from . import sample", ("adlab",), True),
+        ("from adlab import demographics, io", ("adlab",), False),
+        ("from .io import atomic_path", ("adlab",), False),
+    ],
+)
+def test_imports_generator_sees_absolute_and_relative_imports(
+    source: str, package: tuple[str, ...], expected: bool
+) -> None:
+    assert imports_generator(source, package) is expected
+
+
+def test_runtime_library_never_imports_the_generator() -> None:
+    modules = [path for path in LIBRARY.rglob("*.py") if path.relative_to(LIBRARY).parts[0] != "demo"]
+    assert len(modules) > 10
+    offenders = [
+        str(path.relative_to(LIBRARY))
+        for path in modules
+        if imports_generator(path.read_text(encoding="utf-8"), path.relative_to(LIBRARY.parent).parts[:-1])
+    ]
+    assert offenders == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -44,7 +45,7 @@ def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(pl.Float64, pl.Float32).round(6))
 
 
-def _values(frame: pl.DataFrame, column: str) -> list:
+def _values(frame: pl.DataFrame, column: str) -> list[Any]:
     return _rounded(frame.select(column)).to_series().to_list()
 
 

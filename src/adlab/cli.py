@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -133,15 +134,15 @@ def load_workspace() -> insights.Workspace:
     results_daily = io.read_parquet(results_path) if results_path.exists() else None
     ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
     currency = None
-    if ad_insights is not None and ad_insights.height:
-        currency = ad_insights["currency"].drop_nulls().first()
+    if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
+        currency = str(first)
     settings = params.creatives
     fatigue = creatives.ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
                                    settings.fatigue_frequency_rise)
     return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
 
 
-def _answer(build) -> None:  # type: ignore[no-untyped-def]
+def _answer(build: Callable[[insights.Workspace], insights.Answer]) -> None:
     """Print an answer; a question the data cannot answer is one line on stderr and exit code 1."""
     try:
         answer = build(load_workspace())
@@ -176,8 +177,8 @@ def why(
 ) -> None:
     """Explain why a KPI moved between two periods (exact CPM/CTR/CVR/AOV split, then who drove it)."""
     def build(workspace: insights.Workspace) -> insights.Answer:
-        if kpi not in insights.KPI_FRACTIONS:
-            raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(insights.KPI_FRACTIONS)}.")
+        if kpi not in kpis.KPI_FRACTIONS:
+            raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(kpis.KPI_FRACTIONS)}.")
         now, before = insights.periods_for(workspace.kpis_daily, period, days if period == "days" else None)
         explicit_now = _period(current, "--current") or now
         explicit_before = _period(previous, "--previous")
@@ -206,9 +207,9 @@ def best(
                if value}
 
     def build(workspace: insights.Workspace) -> insights.Answer:
-        if level not in insights.LEVELS or kpi not in insights.KPI_FRACTIONS:
-            kpis = ", ".join(insights.KPI_FRACTIONS)
-            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {kpis}.")
+        if level not in insights.LEVELS or kpi not in kpis.KPI_FRACTIONS:
+            known = ", ".join(kpis.KPI_FRACTIONS)
+            raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {known}.")
         answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
                                            level, kpi, workspace.currency, workspace.results_daily)
         return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))

@@ -8,10 +8,12 @@ from an optional metadata table that overrides them.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import polars as pl
 from scipy.special import ndtr
 
+from adlab.errors import AdlabError
 from adlab.kpis import KPI_FRACTIONS, ratio, rollup
 from adlab.schema import ENTITY
 
@@ -48,9 +50,22 @@ def parse_ad_name(name: str, rules: list[tuple[str, tuple[str, ...]]]) -> dict[s
         parts = [part.strip() or None for part in name.split(delimiter, len(fields) - 1)]
         attributes.update(zip(fields, parts, strict=False))
         break
-    if attributes.get("format"):
-        attributes["format"] = FORMAT_ALIASES.get(attributes["format"].lower(), attributes["format"])
+    written = attributes.get("format")
+    if written:
+        attributes["format"] = FORMAT_ALIASES.get(written.lower(), written)
     return attributes
+
+
+def metadata_by_ad(table: pl.DataFrame, source: Path) -> pl.DataFrame:
+    """One row per row of a creative metadata file: `ad`, then one snake_case column per attribute.
+
+    Raises:
+        AdlabError: the file (named `source`) has no `Ad name` (or `ad`) column to match ads by.
+    """
+    name = next((c for c in table.columns if c.strip().lower() in ("ad name", "ad")), None)
+    if name is None:
+        raise AdlabError(f"{source}: no `Ad name` column; the creative metadata file needs one to match ads.")
+    return table.rename({name: "ad"}).rename(lambda c: c if c == "ad" else c.strip().lower().replace(" ", "_"))
 
 
 def creative_attributes(
@@ -102,7 +117,7 @@ def ad_fatigue(
 ) -> pl.DataFrame:
     """One row per (campaign, adset, ad): its first and last 7 days live, CTR and frequency in each, fatigue.
 
-    Fatigue (DESIGN 5): the link CTR of the ad's last 7 days is at least
+    Fatigue (CTR falling while frequency rises): the link CTR of the ad's last 7 days is at least
     `ctr_drop` below its first 7 days while its average daily frequency rose
     by at least `frequency_rise`; judged only for ads live `min_days` or more
     (first to last day) whose export has link clicks and reach. Average daily

@@ -1,4 +1,9 @@
-"""Detect, parse, normalise, de-duplicate and quarantine every export; keep the row ledger (DESIGN 3.3-3.4)."""
+"""Detect, parse, normalise, de-duplicate and quarantine every export; keep the row ledger.
+
+Re-exports overlap: of the rows sharing a key the newest export's wins (latest reporting window end, then
+file path order). Every input row ends in one place, so per file rows_in = kept + replaced + totals +
+quarantined.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,8 @@ import polars as pl
 from adlab.errors import AdlabError
 from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
 from adlab.schema import ENTITY_IDS, INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
-from adlab.sources import Parsed, ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
+from adlab.sources import KINDS, Parsed, other, shopify_orders
 from adlab.sources.locale import localize
-
-# Detection order breaks ties: specific kinds first, "known but not used" last.
-SOURCES: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
 
 
 @dataclass
@@ -46,7 +48,7 @@ def detect_source(raw: RawTable, label: str) -> ModuleType | None:
     Raises:
         AdlabError: no kind matches and `label` is a whole file; names the closest kind and its missing columns.
     """
-    scored = [(source.detect(raw), source) for source in SOURCES]
+    scored = [(source.detect(raw), source) for source in KINDS]
     best, source = max(scored, key=lambda pair: pair[0].score)
     if best.score >= 1:
         return source
@@ -135,7 +137,7 @@ def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
 
 
 def identity_key(key: tuple[str, ...]) -> list[pl.Expr]:
-    """The key as expressions: an entity with an ID is that ID, whatever its name (DESIGN 3.3)."""
+    """The key as expressions: an entity with an ID is that ID, whatever its name (renamed ads stay one ad)."""
     exprs = []
     for name in key:
         if name in ENTITY_IDS.values():
@@ -183,17 +185,17 @@ def deduplicate(rows: pl.DataFrame, key: tuple[str, ...], ranks: dict[str, int])
     """
     if rows.height == 0:
         return rows, rows.clear(), rows.clear()
-    key = identity_key(key)
-    if rows["source_file"].n_unique() == 1 and not rows.select(pl.struct(key).is_duplicated().any()).item():
+    identity = identity_key(key)
+    if rows["source_file"].n_unique() == 1 and not rows.select(pl.struct(identity).is_duplicated().any()).item():
         return rows, rows.clear(), rows.clear()  # one file, one row per key: the usual case, nothing copied
     order_key = pl.col("source_file").replace_strict(ranks, return_dtype=pl.Int64)
     rows = rows.with_columns(order_key.alias("_rank"), pl.int_range(pl.len()).alias("_pos"))
-    first_in_file = pl.col("_pos") == pl.col("_pos").min().over([*key, "source_file"], order_by=None)
+    first_in_file = pl.col("_pos") == pl.col("_pos").min().over([*identity, "source_file"], order_by=None)
     within = rows.filter(~first_in_file)
     unique = rows.filter(first_in_file)
     if unique["_rank"].n_unique() == 1:  # one file: nothing to replace
         return unique.drop("_rank", "_pos"), rows.clear().drop("_rank", "_pos"), within.drop("_rank", "_pos")
-    newest = pl.col("_rank") == pl.col("_rank").max().over(key)
+    newest = pl.col("_rank") == pl.col("_rank").max().over(identity)
     kept = unique.filter(newest).drop("_rank", "_pos")
     replaced = unique.filter(~newest).drop("_rank", "_pos")
     return kept, replaced, within.drop("_rank", "_pos")
@@ -282,14 +284,14 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
 
     ledger_rows = []
     for label, p in parsed.items():
-        replaced, duplicated = counts[label]["replaced"], counts[label]["dup"]
-        quarantined = p.quarantine.height + duplicated
+        kept_rows, replaced_rows = counts[label]["kept"], counts[label]["replaced"]
+        quarantined = p.quarantine.height + counts[label]["dup"]
         row = {
             "source_file": label, "kind": p.kind, "table": p.table, "rows_in": rows_in[label],
-            "kept": counts[label]["kept"], "replaced": replaced, "totals": p.totals, "quarantined": quarantined,
+            "kept": kept_rows, "replaced": replaced_rows, "totals": p.totals, "quarantined": quarantined,
             "columns_used": p.columns_used,
         }
-        if row["rows_in"] != row["kept"] + replaced + p.totals + quarantined:
+        if rows_in[label] != kept_rows + replaced_rows + p.totals + quarantined:
             raise RuntimeError(f"row ledger does not balance for {label}: {row}")  # a bug, never bad input
         ledger_rows.append(row)
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)

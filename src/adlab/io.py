@@ -216,7 +216,10 @@ def split_comment_blocks(text: str) -> list[tuple[int, str, str]]:
 
     Returns (index of the block's first line, the block's text, the comment lines above it).
     """
-    blocks, current, start, comments, preamble = [], [], 0, [], ""
+    blocks: list[tuple[int, str, str]] = []
+    current: list[str] = []
+    comments: list[str] = []
+    start, preamble = 0, ""
     for index, line in enumerate(text.split("\n")):
         if line.startswith("#"):
             if any(part.strip() for part in current):

@@ -38,13 +38,6 @@ class TargetsParams:
     cpa: float = 40.0
     gross_margin: float = 0.5
 
-    @property
-    def breakeven_roas(self) -> float:
-        """ROAS at which ads pay for the goods they sell (formula in kpis.breakeven_roas)."""
-        from adlab.kpis import breakeven_roas  # kpis owns the formula; imported late to keep params light
-
-        return breakeven_roas(self.gross_margin)
-
 
 @dataclass(frozen=True)
 class ReportParams:
@@ -202,10 +195,9 @@ def load_params(path: Path) -> Params:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as err:
         raise AdlabError(f"{path}: cannot read settings ({str(err).splitlines()[0]}).") from err
-    if not isinstance(raw, dict):
-        sections = ", ".join(f.name for f in dataclasses.fields(Params))
-        raise AdlabError(f"{path}: must be a mapping of sections ({sections}).")
     sections = {f.name: f for f in dataclasses.fields(Params)}
+    if not isinstance(raw, dict):
+        raise AdlabError(f"{path}: must be a mapping of sections ({', '.join(sections)}).")
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise AdlabError(f"{path}: `{unknown[0]}` is not a section; known: {', '.join(sections)}.")

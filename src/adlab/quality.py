@@ -162,9 +162,10 @@ def run_suite(
     """
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx  # imported here: only the validate stage pays its start-up cost
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     rows = suspects(frame, rules) if screen else None
     subset = frame if rows is None else frame[rows]
     parts = _parts(subset, rules, chunk_rows)
@@ -434,6 +435,33 @@ def validate_table(
         checks=pl.DataFrame(checks, schema=CHECKS) if checks else pl.DataFrame(schema=CHECKS),
         quarantined_rows=counts,
     )
+
+
+def merge_quarantine(set_aside: pl.DataFrame, failed: pl.DataFrame) -> pl.DataFrame:
+    """One row per quarantined row of a table: those ingest could not read, then those failing validation.
+
+    `source_row` is a spreadsheet row number (Int64), null where a row has none.
+    """
+    quarantine = pl.concat([set_aside, failed], how="diagonal")
+    return quarantine.with_columns(
+        pl.col("source_row").cast(pl.Int64, strict=False) if "source_row" in quarantine.columns
+        else pl.lit(None, pl.Int64).alias("source_row")
+    )
+
+
+def ledger_after_validation(ledger: pl.DataFrame, quarantined_rows: dict[str, int]) -> pl.DataFrame:
+    """One row per input file, as `ledger`, with the input rows validation quarantined moved from kept."""
+    moved = pl.col("source_file").replace_strict(quarantined_rows, default=0, return_dtype=pl.Int64)
+    return ledger.with_columns(
+        (pl.col("kept") - moved).alias("kept"), (pl.col("quarantined") + moved).alias("quarantined")
+    )
+
+
+def run_warnings(ingest_warnings: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every warning of the run (WARNINGS columns): ingest's, then unknown currencies, then mixed attribution."""
+    warnings = pl.concat([ingest_warnings, unknown_currency_warnings(tables)])
+    mixed = attribution_warnings(tables["ad_insights"])
+    return pl.concat([warnings, pl.DataFrame(mixed, schema=warnings.schema)]) if mixed else warnings
 
 
 def attribution_warnings(ad_insights: pl.DataFrame, shown: int = 3) -> list[dict[str, str]]:

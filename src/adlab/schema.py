@@ -63,8 +63,8 @@ AD_INSIGHTS: dict[str, pl.DataType] = {
     "source_row": pl.Int64(),
 }
 
-# One row is unique on these columns (DESIGN 3.3). Two accounts or platforms never replace each other's
-# rows, and two ads that share a name but not an ID stay two ads.
+# One row is unique on these columns: of re-exported rows sharing them, the newest export's is kept. Two accounts
+# or platforms never replace each other's rows, and two ads that share a name but not an ID stay two ads.
 AD_INSIGHTS_KEY: tuple[str, ...] = (
     "account",
     "platform_source",
@@ -81,7 +81,7 @@ AD_INSIGHTS_KEY: tuple[str, ...] = (
     *BREAKDOWN_DIMS,
     "attribution_setting",
 )
-# Where an export has an entity's ID, the ID is its identity and the name is for display (DESIGN 3.3).
+# Where an export has an entity's ID, the ID is its identity and the name is for display.
 ENTITY_IDS: dict[str, str] = {"campaign": "campaign_id", "adset": "adset_id", "ad": "ad_id"}
 
 ORDERS: dict[str, pl.DataType] = {
@@ -158,7 +158,7 @@ ENTITY: tuple[str, ...] = ("account", "campaign", "adset", "ad")
 KPI_SUMS: tuple[str, ...] = tuple(AD_METRICS)
 KPI_RATIOS: tuple[str, ...] = ("roas", "cpa", "ctr", "ctr_all", "cpc", "cpm", "cvr", "aov", "hook_rate", "hold_rate")
 
-# The row ledger (DESIGN 3.4): rows_in = kept + replaced + totals + quarantined.
+# The row ledger: every input row ends in one place, so per file rows_in = kept + replaced + totals + quarantined.
 LEDGER: dict[str, pl.DataType] = {
     "source_file": pl.String(),
     "kind": pl.String(),

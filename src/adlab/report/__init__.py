@@ -10,8 +10,11 @@ Import the module you need (`from adlab.report import frames, html`); this packa
   out with the charts of `adlab.charts`, one cell per section.
 - `window`: the page of an export without days, one per reporting window, from the same section builders.
 - `render`: papermill runs the notebook for one week and nbconvert makes it one offline HTML file.
-- `incremental`: the digest of a week's inputs and code, so unchanged weeks keep their pages.
-- `index`, `quality_page`: reports/index.html and reports/quality.html.
+- `build`: the report stage: which pages to write, the stale ones rendered on a worker pool, the index.
+- `incremental`: which weeks get a page and the digest of each week's inputs and code, so unchanged weeks keep
+  their pages.
+- `index`, `quality_page`: reports/index.html and reports/quality.html, laid out by the Jinja templates of
+  templates/pages/ through `templating`.
 
 A new section of the weekly page is a module in `weekly/` (a function that takes frames and settings and
 returns HTML, every string from a file escaped) and a markdown heading plus a code cell in the notebook that

@@ -1,42 +1,145 @@
-"""Incremental re-rendering: the digest of each week's inputs and code, so unchanged weeks keep their pages."""
+"""Incremental re-rendering: which weeks get a page, the digest of each week's inputs and code, and the manifest
+of the digests of the pages on disk, so unchanged weeks keep their pages."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from adlab import kpis
-from adlab.report.frames import Days, shown_for_week
+from adlab import io, kpis
+from adlab.report.frames import Days, days_with_data, shown_for_week
 from adlab.report.html import TEMPLATES_DIR
 from adlab.report.weekly.quality import week_sources
 
-# Modules and packages of src/adlab the weekly page runs; a change to one re-renders every week.
-RENDER_MODULES = ("report", "charts", "display", "kpis", "schema", "io", "insights", "creatives", "currency")
+# week -> input digest of the pages in reports/weekly/, kept in that folder.
+MANIFEST = ".manifest.json"
+
+# The package whose modules can shape a page (src/adlab).
+PACKAGE = Path(__file__).parents[1]
+
+# Libraries that write a page's HTML (nbconvert through jinja2): a new version re-renders every week.
+RENDER_DISTRIBUTIONS = ("plotly", "nbconvert", "jinja2", "polars", "papermill")
+
+
+def weeks_to_render(days: pl.DataFrame, latest: int, extra: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The `latest` newest complete ISO weeks plus the extra ones with data, newest first; and the skipped extras.
+
+    `days` holds the dates of the ad data (frames.week_days: the store's for a store without ads). Without a
+    complete week, the newest (partial) week, so a short export still gets a page.
+    """
+    first_day, last_day = kpis.date_span(days["date"])
+    complete = kpis.complete_weeks(last_day, first_day)[:latest] or [kpis.iso_week(last_day)]
+    with_data = {week for week in extra if days_with_data(days, week)}
+    return sorted(set(complete) | with_data, reverse=True), sorted(set(extra) - with_data)
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """week -> input digest of the pages on disk; empty when the folder is new or the file unreadable."""
+    try:
+        data = io.read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_manifest(manifest: Mapping[str, str], path: Path) -> None:
+    """Write week -> input digest, weeks in order."""
+    io.write_json(dict(sorted(manifest.items())), path)
+
+
+def stale_weeks(digests: Mapping[str, str], manifest: Mapping[str, str], weekly_dir: Path) -> list[str]:
+    """The weeks of `digests` whose page is missing or was rendered from other inputs, in the order given."""
+    return [
+        week for week, digest in digests.items()
+        if manifest.get(week) != digest or not (weekly_dir / f"{week}.html").is_file()
+    ]
+
+
+def remove_other_pages(weekly_dir: Path, keep: Iterable[str]) -> list[Path]:
+    """Delete the pages of `weekly_dir` whose file name is not in `keep`, so the folder matches the index; the
+    deleted pages."""
+    names = set(keep)
+    pages = sorted(weekly_dir.glob("*.html")) if weekly_dir.is_dir() else []
+    removed = [page for page in pages if page.name not in names]
+    for page in removed:
+        page.unlink()
+    return removed
 
 
 def code_version(notebook: Path) -> str:
-    """A digest of everything that shapes a page besides the data: notebook, templates, the modules it runs and
-    the versions of the libraries that write the HTML."""
-    from importlib.metadata import version
-
+    """A digest of everything that shapes a page besides the data: the notebook, every file of templates/ (the
+    nbconvert template and its stylesheet; the other pages' templates too, as a template is cheaper to cover
+    twice than to miss), the adlab modules the page runs (render_modules) and the versions of the libraries that
+    write the HTML."""
     digest = hashlib.sha256()
-    package = Path(__file__).parents[1]
-    files = [notebook, *sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())]
-    for name in RENDER_MODULES:
-        module = package / name
-        files += sorted(module.rglob("*.py")) if module.is_dir() else [module.with_suffix(".py")]
-    for path in files:
-        label = path.relative_to(package) if path.is_relative_to(package) else path.name
+    templates = sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
+    for path in [notebook, *templates, *render_modules(notebook)]:
+        label = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
         digest.update(str(label).encode() + b"\0" + path.read_bytes() + b"\0")
-    for dist in ("plotly", "nbconvert", "polars", "papermill"):
+    for dist in RENDER_DISTRIBUTIONS:
         digest.update(f"{dist}={version(dist)}\0".encode())
     return digest.hexdigest()
+
+
+def render_modules(notebook: Path) -> list[Path]:
+    """The files of src/adlab a weekly page runs, sorted: the modules the notebook imports and render.py (which
+    turns the run into HTML), every adlab module those import in turn, and the `__init__.py` of each package
+    on the way.
+
+    Derived from the import statements (anywhere in a module, also inside functions) rather than listed by
+    hand, so a section that starts using another module re-renders every week when that module changes.
+    """
+    cells = [cell for cell in io.read_json(notebook)["cells"] if cell["cell_type"] == "code"]
+    sources = ["".join(cell["source"]) for cell in cells]
+    pending = [name for source in sources for name in _adlab_imports(source, "")] + ["adlab.report.render"]
+    files: set[Path] = set()
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_file(name)
+        if path is None:
+            continue
+        files.add(path)
+        pending += [name.rsplit(".", depth)[0] for depth in range(1, name.count(".") + 1)]  # parent packages
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        pending += _adlab_imports(path.read_text(encoding="utf-8"), package)
+    return sorted(files)
+
+
+def _adlab_imports(source: str, package: str) -> list[str]:
+    """The adlab modules `source` imports (`package`: the one it belongs to, for relative imports); a name
+    imported from a package counts as its submodule when it is one."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))  # magics
+    names = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # `from . import x`, `from ..frames import y`: relative to the module's package
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - node.level + 1], *([base] if base else [])])
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return [name for name in names if name == "adlab" or name.startswith("adlab.")]
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of adlab module `name` (a package's `__init__.py`); None for a name that is not a module."""
+    path = PACKAGE.joinpath(*name.split(".")[1:])
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else None
 
 
 def _frame_digest(frame: pl.DataFrame | None) -> str:

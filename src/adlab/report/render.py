@@ -87,7 +87,8 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
         if (cell.cell_type != "code" or cell.outputs) and "remove-cell" not in cell.metadata.get("tags", [])
     ]
     executed.metadata["title"] = f"Advertising report {week}"
-    exporter = HTMLExporter(
+    # nbconvert is typed, but its exporters' __init__(config=None, **kw) carries no annotations.
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
 from adlab import charts, kpis
-from adlab.display import column_formats, cpa_tone, fmt_int, fmt_money, fmt_roas, roas_tone
+from adlab.display import column_formats, fmt_int, fmt_money
 from adlab.report.frames import (
     account_names,
     ads_without_purchase,
@@ -416,75 +415,3 @@ def period_page_html(
         '<a href="../index.html">All reports</a>.</div>',
     ]
     return page_html(f"Advertising report {fmt_window(start, end)}", "".join(parts))
-
-
-def window_summaries(
-    kpis_period: pl.DataFrame, store: pl.DataFrame | None, sessions: pl.DataFrame | None = None
-) -> list[dict]:
-    """One dict per reporting window, latest end first: `start`, `end`, `days` and its kpis.window_figures."""
-    return [
-        {"start": start, "end": end, "days": (end - start).days + 1,
-         **kpis.window_figures(kpis_period, store, start, end, sessions)}
-        for start, end in kpis.report_windows(kpis_period)
-    ]
-
-
-def index_html(
-    windows: Sequence[Mapping[str, Any]], *, currency: str, sample_data: bool, target_roas: float,
-    target_cpa: float, gross_margin: float,
-) -> str:
-    """reports/index.html when the ad data has no days: one row per reporting window with its figures and link."""
-    money = functools.partial(fmt_money, currency=currency)
-    breakeven = kpis.breakeven_roas(gross_margin)
-    tone_roas, tone_cpa = roas_tone(target_roas, breakeven), cpa_tone(target_cpa)
-    lines = []
-    for w in windows:
-        stem, dates = window_stem(w["start"], w["end"]), fmt_window(w["start"], w["end"])
-        cells = [
-            f'<td><a href="weekly/{esc(stem)}.html">{esc(dates)}</a></td>',
-            f'<td class="num">{esc(fmt_int(w["days"]))}</td>',
-            f'<td class="num">{esc(money(w["spend"]))}</td>',
-            f'<td class="num">{esc(money(w["purchase_value"]))}</td>',
-            f'<td class="num {tone_roas(w["roas"]) or ""}">{esc(fmt_roas(w["roas"]))}</td>',
-            f'<td class="num {tone_cpa(w["cpa"]) or ""}">{esc(money(w["cpa"]))}</td>',
-            f'<td class="num">{esc(money(w["revenue"]))}</td>',
-            f'<td class="num">{esc(fmt_roas(w["mer"]))}</td>',
-        ]
-        lines.append("<tr>" + "".join(cells) + "</tr>")
-    head = "<th>Reporting window</th>" + "".join(
-        f'<th class="num">{name}</th>'
-        for name in ("Days", "Spend", "Purchase value", "ROAS", "CPA", "Store revenue", "MER")
-    )
-    table = (f'<div class="table-wrap"><table class="index">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-             + "\n".join(lines) + "\n</tbody>\n</table></div>")
-    targets = f"target ROAS {fmt_roas(target_roas)}, break-even ROAS {fmt_roas(breakeven)}, target CPA " \
-              f"{money(target_cpa)}"
-    body = (
-        '<header class="report-header"><div class="eyebrow">Advertising reports</div>'
-        "<h1>Reports by reporting window</h1>"
-        f'<p class="meta">Account currency {esc(currency)} · {esc(targets)}'
-        ' <span class="nav"><a href="quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}"
-        + info_html("The ad exports have no <code>Day</code> column, so there are no weekly reports: each "
-                    "reporting window gets one page. For weekly reports, daily trends and recommendations, "
-                    f"{DAILY_EXPORT}.")
-        + table
-        + note_html("ROAS = purchase value / spend; CPA = spend / purchase; MER = store revenue / ad spend over "
-                    "the window's dates. Windows of different lengths are never added together.")
-    )
-    return page_html("Advertising reports", body)
-
-
-def week_pointer_html(week: str, start: dt.date, end: dt.date, *, sample_data: bool) -> str:
-    """The page of metrics/summary.json's week when the data has no days: where the window's report is."""
-    body = (
-        '<header class="report-header"><div class="eyebrow">Weekly advertising report</div>'
-        f"<h1>{esc(week)}</h1>"
-        '<p class="meta"><span class="nav"><a href="../index.html">All reports</a>'
-        '<a href="../quality.html">Data quality</a></span></p></header>'
-        f"{banner_html(sample_data)}"
-        + note_html(f"The ad exports have no days, so there is no report for this week alone: their window "
-                    f"{fmt_window(start, end)} ends in it.")
-        + f'<p><a href="{window_stem(start, end)}.html">Report for {esc(fmt_window(start, end))}</a></p>'
-    )
-    return page_html(f"Advertising report {week}", body)

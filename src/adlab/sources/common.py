@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from adlab.io import RawTable
+from adlab.sources.kind import Detection
 
 # Cells that mean "no data" in exports (Meta writes `-`, warehouses `NULL`).
 NULL_TOKENS = ("", "-", "--", "—", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "#N/A")
@@ -37,15 +37,6 @@ def find_column(header: list[str], aliases: tuple[str, ...]) -> str | None:
     """The first header whose normalised text is one of the aliases (first occurrence wins)."""
     wanted = set(aliases)
     return next((name for name in header if normalise_header(name) in wanted), None)
-
-
-@dataclass(frozen=True)
-class Detection:
-    """How well a file's header fits one export kind."""
-
-    kind: str
-    score: float
-    missing: list[str] = field(default_factory=list)
 
 
 def detect_by_aliases(kind: str, header: list[str], required: dict[str, tuple[str, ...]]) -> Detection:
@@ -235,8 +226,8 @@ def quarantined(raw: RawTable, frame: pl.DataFrame, excluded: pl.Expr | None = N
 
     Rows where `excluded` holds are left out (e.g. totals rows).
     """
-    bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
-    bad = frame.select(pl.arg_where(bad)).to_series()
+    is_bad = pl.col("reason").is_not_null() if excluded is None else pl.col("reason").is_not_null() & ~excluded
+    bad = frame.select(pl.arg_where(is_bad)).to_series()
     reasons = frame["reason"].gather(bad)
     renamed = [
         (f"`{english}`", f"`{written}`")

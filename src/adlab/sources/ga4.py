@@ -13,8 +13,8 @@ import polars as pl
 
 from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, SESSIONS, conform
-from adlab.sources import Parsed
-from adlab.sources.common import Detection, find_column, null_if_token, parse_date, parse_number, row_numbers
+from adlab.sources.common import find_column, null_if_token, parse_date, parse_number, row_numbers
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "ga4"
 TABLE = "sessions"
@@ -67,17 +67,20 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
     sessions = find_column(header, METRICS["sessions"])
     date_col, week_col, nth_col = (find_column(header, a) for a in (("date", "day"), ("week",), ("nth week",)))
     start = _start_date(raw.title)
-    if sessions is None or not (date_col or (week_col and start) or (nth_col and start)):
+    # A week (or nth week) number needs the report's start date, from the title.
+    dated: tuple[pl.Expr, str] | None = None
+    if date_col:
+        dated = parse_date(date_col), "day"
+    elif week_col and start:
+        dated = ga4_week_start(parse_number(week_col).cast(pl.Int64), start), "week"
+    elif nth_col and start:
+        dated = pl.lit(start) + pl.duration(weeks=parse_number(nth_col).cast(pl.Int64)), "week"
+    if sessions is None or dated is None:
         columns = " | ".join(header[:3])
         return Parsed(KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
             "source_file": source_file, "check": "not_used",
             "message": f"GA4 table ({columns}) has no sessions by date; not used"}])
-    if date_col:
-        date, period = parse_date(date_col), "day"
-    elif week_col:
-        date, period = ga4_week_start(parse_number(week_col).cast(pl.Int64), start), "week"
-    else:
-        date, period = pl.lit(start) + pl.duration(weeks=parse_number(nth_col).cast(pl.Int64)), "week"
+    date, period = dated
     channel_col = find_column(header, CHANNEL)
     channel = null_if_token(channel_col) if channel_col else pl.lit("all")
     frame = raw.frame.with_columns(row_numbers(raw))

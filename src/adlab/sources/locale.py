@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any, TypedDict
 
 import polars as pl
 
@@ -43,12 +44,19 @@ class Language:
     day_first: bool
 
 
+class Conventions(TypedDict):
+    """`with_parsed` keywords: how a table writes its numbers and dates."""
+
+    decimal_comma: bool
+    day_first: bool | None  # None: the data decides
+
+
 def _key(text: str) -> str:
     """Header or value text compared case-, spacing- and apostrophe-insensitively."""
     return normalise_header(text).replace("\u2019", "'")
 
 
-def _language(data: dict) -> Language:
+def _language(data: dict[str, Any]) -> Language:
     """A `Language` from one catalogue file's content."""
     headers, currency = {}, []
     for localized, english in data["headers"].items():
@@ -155,7 +163,7 @@ def localize(raw: RawTable) -> RawTable:
     )
 
 
-def conventions(raw: RawTable) -> dict[str, bool | None]:
+def conventions(raw: RawTable) -> Conventions:
     """`with_parsed` keywords for a table's numbers and dates (English/unknown: the data decides).
 
     A workbook's numbers are typed cells, read as `1234.5` in any language: there `1.234` is one

@@ -8,8 +8,8 @@ from __future__ import annotations
 import polars as pl
 
 from adlab.io import RawTable
-from adlab.sources import Parsed
-from adlab.sources.common import Detection, find_column
+from adlab.sources.common import find_column
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "not_used"
 KNOWN: dict[str, tuple[tuple[str, ...], ...]] = {

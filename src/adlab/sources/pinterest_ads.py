@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from adlab.io import RawTable
-from adlab.sources import Parsed
-from adlab.sources.common import Detection
-from adlab.sources.meta_ads import AdsExport, PurchaseFamily, detect_ads, parse_ads
+from adlab.sources.ads_export import AdsExport, PurchaseFamily, detect_ads, parse_ads
+from adlab.sources.kind import Detection, Parsed
 
 PINTEREST_ADS = AdsExport(
     kind="pinterest_ads",

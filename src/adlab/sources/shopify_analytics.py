@@ -11,8 +11,8 @@ import polars as pl
 
 from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, SESSIONS, STORE_SALES, conform
-from adlab.sources import Parsed
-from adlab.sources.common import Detection, find_column, parse_date, parse_number, row_numbers, unparsed
+from adlab.sources.common import find_column, parse_date, parse_number, row_numbers, unparsed
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "shopify_analytics"
 DAY = ("day", "date")
@@ -56,7 +56,9 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
             source.pop("orders", None)
     else:
         table, schema = "sessions", SESSIONS
-        source = {"sessions": find_column(header, SESSIONS_COLUMNS)}
+        sessions = find_column(header, SESSIONS_COLUMNS)
+        assert sessions is not None  # detect wants Sessions where there is no Total sales
+        source = {"sessions": sessions}
     checks = [(f"`{day}` is not a date", parse_date(day).is_null())] + [
         (f"`{col}` is not a number", unparsed(col, parse_number(col))) for col in source.values()
     ]

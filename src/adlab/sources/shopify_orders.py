@@ -14,9 +14,7 @@ import polars as pl
 
 from adlab.io import RawTable
 from adlab.schema import INPUT_ROWS, ORDERS, conform
-from adlab.sources import Parsed
 from adlab.sources.common import (
-    Detection,
     detect_by_aliases,
     find_column,
     first_failure,
@@ -27,6 +25,7 @@ from adlab.sources.common import (
     unparsed_check,
     with_parsed,
 )
+from adlab.sources.kind import Detection, Parsed
 
 KIND = "shopify_orders"
 TABLE = "orders"

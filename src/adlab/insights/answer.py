@@ -1,0 +1,137 @@
+"""What every answer is made of: the Workspace it reads, the Answer it returns, and how it names things.
+
+Campaigns, ad sets, ads and accounts are named the same way in every answer (`ad set 'Summer Sale'
+(campaign 'Summer Sale | Promo')`, `account 'client_a'`); a name the user typed is matched to one here too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from adlab.errors import AdlabError
+from adlab.params import Params
+from adlab.schema import ENTITY
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "campaign": ("account", "campaign"), "adset": ("account", "campaign", "adset"), "ad": ENTITY,
+}
+# One row of a frame as a dict: an entity's names and summed figures (a roll-up row), a results row, ...
+Row = dict[str, Any]
+LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
+LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
+PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
+CAN_ANSWER = (
+    'I can answer: "Why did my ROAS drop yesterday?" (also CPA, CTR, CPM, CVR, AOV; yesterday, last week, '
+    'last 7 days, or between two dates), "Which of my ads is performing best with women aged 25-34?" '
+    '(ads, ad sets or campaigns; a segment or "on Instagram"; "by CTR"), and "Should I pause my \'<name>\' '
+    'ad set?" (pause or scale a campaign, ad set or ad).'
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A headline (first line) and the evidence lines under it."""
+
+    headline: str
+    lines: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The answer as printed: headline, then the evidence."""
+        return "\n".join([self.headline, *self.lines])
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue."""
+
+    kpis_daily: pl.DataFrame
+    ad_insights: pl.DataFrame | None
+    params: Params
+    currency: str | None = None
+    fatigue: pl.DataFrame | None = None
+    results_daily: pl.DataFrame | None = None  # results per (date, ad, result type), for accounts without purchases
+
+
+def with_notes(answer: Answer, notes: list[str]) -> Answer:
+    """The answer with `notes` after its evidence, each once."""
+    lines = [*answer.lines, *(note for note in dict.fromkeys(notes) if note not in answer.lines)]
+    return Answer(answer.headline, lines, answer.data)
+
+
+# --------------------------------------------------------------------------- naming
+
+
+def quoted(name: str | None) -> str:
+    """A name from the data in quotes; an export without that name column gives `(no name)`."""
+    return "(no name)" if name is None else f"'{name}'"
+
+
+def accounts_in(frame: pl.DataFrame) -> list[str]:
+    """The named accounts of a frame, sorted; empty for the single default account (null)."""
+    if "account" not in frame.columns:
+        return []
+    return sorted(frame["account"].drop_nulls().unique().to_list())
+
+
+def several_accounts(frame: pl.DataFrame) -> bool:
+    """Whether the frame holds more than one account (the default account counts as one)."""
+    return "account" in frame.columns and frame["account"].n_unique() > 1
+
+
+def account_text(account: str | None) -> str:
+    """`account 'client_a'`; the default account (no name) is `the default account`."""
+    return "the default account" if account is None else f"account {quoted(account)}"
+
+
+def entity_label(level: str, row: Row, with_account: bool = False) -> str:
+    """`ad set 'Summer Sale' (campaign 'Summer Sale | Promo')`, plus `in account 'client_a'` with_account."""
+    named = [parent for parent in LEVELS[level][:-1] if parent != "account"]
+    parents = [f"{LEVEL_WORDS[parent]} {quoted(row[parent])}" for parent in named[-1:]]
+    label = f"{LEVEL_WORDS[level]} {quoted(row[level])}" + (f" ({parents[0]})" if parents else "")
+    return label + (f" in {account_text(row.get('account'))}" if with_account else "")
+
+
+def find_entity(kpis_daily: pl.DataFrame, name: str, level: str | None = None) -> tuple[str, str]:
+    """(level, exact name) of the campaign, ad set or ad called `name`: exact (any case), unique part, or close.
+
+    A level given (from "my ... ad set") is searched first.
+
+    Raises:
+        AdlabError: nothing matches; lists the closest names.
+    """
+    order = [level] if level else []
+    order += [other for other in ("campaign", "adset", "ad") if other not in order]
+    names = {lvl: sorted(kpis_daily[lvl].drop_nulls().unique().to_list()) for lvl in order}
+    wanted = name.casefold().strip()
+
+    def plain(text: str) -> str:
+        return re.sub(r"[^0-9a-z%+]+", " ", text.casefold()).strip()
+
+    tests = (
+        lambda candidate: candidate.casefold() == wanted,
+        lambda candidate: plain(candidate) == plain(wanted),
+        lambda candidate: wanted in candidate.casefold(),
+        lambda candidate: plain(wanted) in plain(candidate),
+    )
+    # The level the question names wins over a closer match at another level.
+    searches = [(test, [level]) for test in tests] if level else []
+    searches += [(test, order) for test in tests]
+    for test, levels in searches:
+        for lvl in levels:
+            found = [candidate for candidate in names[lvl] if test(candidate)]
+            if len(found) == 1 or (found and level == lvl):
+                return lvl, found[0]
+    everything = {candidate: lvl for lvl in reversed(order) for candidate in names[lvl]}
+    folded = {candidate.casefold(): candidate for candidate in everything}
+    close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.75)
+    if close:
+        return everything[folded[close[0]]], folded[close[0]]
+    suggestions = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.3)
+    hint = f" Closest: {', '.join(quoted(folded[s]) for s in suggestions)}." if suggestions else ""
+    raise AdlabError(f"no campaign, ad set or ad named {quoted(name)} in the data.{hint} " + CAN_ANSWER)

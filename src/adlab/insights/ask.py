@@ -1,0 +1,56 @@
+"""`adlab ask`: a question in plain words -> its intent (questions.py) -> the answer that family gives.
+
+Every answer comes with the notes its figures owe (notes.py): attribution settings added up, a CPA target
+implausible in the account currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adlab.insights.answer import Answer, Workspace, with_notes
+from adlab.insights.notes import best_notes, footing_notes, verdict_notes
+from adlab.insights.periods import last_day
+from adlab.insights.questions import Intent, parse_question
+from adlab.insights.segments import best_for_segment
+from adlab.insights.verdicts import verdict
+from adlab.insights.why import explain_any
+
+
+def ask(question: str, workspace: Workspace) -> Answer:
+    """Answer one question in plain words (see CAN_ANSWER).
+
+    Raises:
+        AdlabError: the question is not one of the families adlab answers, or the data cannot answer it.
+    """
+    last_day(workspace.kpis_daily)
+    intent = parse_question(question, workspace.kpis_daily)
+    return ANSWERS[intent.kind](intent, workspace)
+
+
+def answer_verdict(intent: Intent, workspace: Workspace) -> Answer:
+    """Should I pause / scale it: the verdict on the named entity."""
+    answer = verdict(workspace.kpis_daily, intent.name, workspace.params, intent.level, workspace.fatigue,
+                     workspace.currency, workspace.results_daily)
+    return with_notes(answer, verdict_notes(answer, workspace))
+
+
+def answer_why(intent: Intent, workspace: Workspace) -> Answer:
+    """Why did the KPI move between the two periods."""
+    assert intent.periods is not None  # parse_question gives every why intent its two periods
+    current, previous = intent.periods
+    answer = explain_any(workspace.kpis_daily, workspace.results_daily, current, previous, intent.kpi,
+                         workspace.currency, intent.text)
+    return with_notes(answer, footing_notes(workspace, intent.kpi, [current, previous]))
+
+
+def answer_best(intent: Intent, workspace: Workspace) -> Answer:
+    """Which entity wins for the segment, by the KPI."""
+    answer = best_for_segment(workspace.kpis_daily, workspace.ad_insights, intent.segment, workspace.params,
+                              intent.level or "ad", intent.kpi, workspace.currency, workspace.results_daily)
+    return with_notes(answer, best_notes(answer, workspace, intent.kpi, intent.segment))
+
+
+ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
+    "verdict": answer_verdict, "why": answer_why, "best": answer_best,
+}

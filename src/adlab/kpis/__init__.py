@@ -1,0 +1,129 @@
+"""KPIs: every formula written once, and the tables and figures built from it (sum first, divide last).
+
+Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public API, its parts are
+    formulas   the KPI ratios (KPI_FRACTIONS, kpi_exprs, cost per result, the log split, break-even ROAS)
+    views      which ad rows count, so that nothing is counted twice (one level, breakdown, attribution)
+    rollups    sums and KPIs at any grain: rollup, kpis_daily, kpis_weekly, breakdown roll-ups
+    results    results per result type (leads, conversations, purchases, ...) and cost per result
+    weeks      ISO week labels, bounds and complete weeks, the first and last of a date column
+    periods    account, store and MER figures of a span of days or a reporting window
+    windows    reporting-window exports (no `Day` column): kpis_period and its figures
+    store      store orders and revenue, sessions, new vs returning customers
+    summary    metrics/summary.json
+
+A new KPI is one entry in `formulas.KPI_FRACTIONS` (numerator, denominator, scale of summed columns):
+kpis_daily, kpis_weekly, kpis_period and every roll-up compute it from there. A new summed column
+goes in `schema.AD_METRICS`; how a KPI is shown (label, format) goes in `adlab.display`.
+"""
+
+from __future__ import annotations
+
+from adlab.kpis.formulas import (
+    KPI_FACTORS,
+    KPI_FRACTIONS,
+    RESULT_FRACTIONS,
+    breakeven_roas,
+    kpi_exprs,
+    log_split,
+    ratio,
+    result_exprs,
+)
+from adlab.kpis.periods import (
+    account_daily,
+    period_figures,
+    spend_by_platform,
+    store_covers,
+    store_spans,
+    window_figures,
+)
+from adlab.kpis.results import (
+    compute_results_daily,
+    is_purchase_type,
+    result_unit,
+    results_by_type,
+    results_summary,
+    rollup_results,
+    typed_rows,
+)
+from adlab.kpis.rollups import (
+    breakdown_rollup,
+    compute_kpis_daily,
+    compute_kpis_weekly,
+    rollup,
+    sum_metrics,
+    sum_metrics_of,
+)
+from adlab.kpis.store import customer_split, sessions_daily, store_daily, store_daily_from_sales, store_figures
+from adlab.kpis.summary import build_period_summary, build_summary
+from adlab.kpis.views import LEVEL_RANK, breakdown_view, finest_level, totals_view
+from adlab.kpis.weeks import add_week, complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
+from adlab.kpis.windows import (
+    compute_kpis_period,
+    report_windows,
+    window_breakdown_rollup,
+    window_breakdowns,
+    window_kpis,
+    window_left_out,
+    window_results,
+    window_results_summary,
+    window_rows,
+    window_view,
+)
+
+__all__ = [
+    "KPI_FACTORS",
+    "KPI_FRACTIONS",
+    "LEVEL_RANK",
+    "RESULT_FRACTIONS",
+    "account_daily",
+    "add_week",
+    "breakdown_rollup",
+    "breakdown_view",
+    "breakeven_roas",
+    "build_period_summary",
+    "build_summary",
+    "complete_weeks",
+    "compute_kpis_daily",
+    "compute_kpis_period",
+    "compute_kpis_weekly",
+    "compute_results_daily",
+    "customer_split",
+    "date_span",
+    "finest_level",
+    "is_purchase_type",
+    "iso_week",
+    "kpi_exprs",
+    "latest_week",
+    "log_split",
+    "period_figures",
+    "ratio",
+    "report_windows",
+    "reporting_dates",
+    "result_exprs",
+    "result_unit",
+    "results_by_type",
+    "results_summary",
+    "rollup",
+    "rollup_results",
+    "sessions_daily",
+    "spend_by_platform",
+    "store_covers",
+    "store_daily",
+    "store_daily_from_sales",
+    "store_figures",
+    "store_spans",
+    "sum_metrics",
+    "sum_metrics_of",
+    "totals_view",
+    "typed_rows",
+    "week_bounds",
+    "window_breakdown_rollup",
+    "window_breakdowns",
+    "window_figures",
+    "window_kpis",
+    "window_left_out",
+    "window_results",
+    "window_results_summary",
+    "window_rows",
+    "window_view",
+]

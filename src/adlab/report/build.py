@@ -1,0 +1,321 @@
+"""The report stage: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, the index and
+the account's daily series for `dvc plots`; for ad data without days, one page per reporting window instead.
+
+Each page's inputs (its trend window of KPIs and orders, its ad rows, the ledger of its files, the targets
+and the code) are digested into `<out_dir>/weekly/.manifest.json`; DVC keeps that folder between runs
+(`persist: true`), so a new day of data re-renders the week it falls in and leaves the others alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, TypedDict
+
+import polars as pl
+
+from adlab import io, kpis
+from adlab.errors import AdlabError
+from adlab.params import Params
+from adlab.report.frames import (
+    account_names,
+    read_kpis,
+    read_optional,
+    read_recommendations,
+    read_sessions,
+    read_store,
+    read_summary,
+    resolve_week,
+    week_days,
+    week_summaries,
+)
+from adlab.report.incremental import (
+    MANIFEST,
+    code_version,
+    read_manifest,
+    remove_other_pages,
+    stale_weeks,
+    week_fingerprint,
+    weeks_to_render,
+    write_manifest,
+)
+from adlab.report.index import render_index, week_pointer_html, window_summaries, windows_index_html
+from adlab.report.render import render_week
+from adlab.report.window import period_page_html, window_stem
+
+# Each week runs its own kernel; the machines this runs on have 2 cores.
+WORKERS = 2
+TREND_WEEKS = 4  # the notebook's default trend_weeks
+
+
+class Targets(TypedDict):
+    """The settings' targets, as the keywords of the window pages and their index."""
+
+    target_roas: float
+    target_cpa: float
+    gross_margin: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportPaths:
+    """The stage's files: the tables of the earlier stages it reads (an empty path: a stage the pipeline does
+    not have), the notebook of the weekly page, and where it writes."""
+
+    kpis_daily: Path
+    kpis_weekly: Path
+    results_daily: Path
+    kpis_period: Path
+    orders: Path
+    store_sales: Path
+    sessions: Path
+    ad_insights: Path
+    ledger: Path
+    warnings: Path
+    recommendations: Path
+    creatives: Path
+    summary: Path
+    notebook: Path
+    out_dir: Path  # index.html and weekly/
+    daily_plot: Path  # account_daily.csv
+
+    @property
+    def weekly_dir(self) -> Path:
+        return self.out_dir / "weekly"
+
+
+def build_reports(paths: ReportPaths, settings: Params) -> None:
+    """Write the weekly pages that are missing or out of date, the index and the daily series; for ad data
+    without days (only reporting windows), the window pages instead."""
+    kpis_daily = read_kpis(paths.kpis_daily)
+    kpis_period = read_optional(paths.kpis_period)
+    if kpis_daily.is_empty() and kpis_period is not None and not kpis_period.is_empty():
+        build_window_reports(paths, settings, kpis_period)
+    else:
+        build_weekly_reports(paths, settings, kpis_daily)
+
+
+@dataclasses.dataclass(frozen=True)
+class PageInputs:
+    """The tables a weekly page shows besides kpis_daily (None: absent), read once to digest every week."""
+
+    orders: pl.DataFrame | None
+    recommendations: pl.DataFrame | None
+    creatives: pl.DataFrame | None
+    ad_insights: pl.DataFrame | None
+    ledger: pl.DataFrame | None
+    warnings: pl.DataFrame | None
+    store_sales: pl.DataFrame | None
+    sessions: pl.DataFrame | None
+    results_daily: pl.DataFrame | None
+
+    @classmethod
+    def read(cls, paths: ReportPaths) -> PageInputs:
+        return cls(
+            orders=read_optional(paths.orders),
+            recommendations=read_recommendations(paths.recommendations),
+            creatives=read_optional(paths.creatives),
+            ad_insights=read_optional(paths.ad_insights),
+            ledger=read_optional(paths.ledger),
+            warnings=read_optional(paths.warnings),
+            store_sales=read_optional(paths.store_sales),
+            sessions=read_optional(paths.sessions),
+            results_daily=read_optional(paths.results_daily),
+        )
+
+
+def build_weekly_reports(paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame) -> None:
+    """The weekly pages that changed, the daily series and the index of every week."""
+    store = read_store(paths.orders, paths.store_sales)  # as the weekly pages: orders, else Analytics sales
+    # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
+    days = week_days(kpis_daily, store)
+    if days.is_empty():
+        raise AdlabError(f"{paths.kpis_daily}: holds no ad data and there are no store orders or sales, so there "
+                         "is no week to report; check data/raw/.")
+    summary = read_summary(paths.summary)
+    currency = summary.get("currency") or ""  # unknown: amounts without a currency sign, and a line says so
+    sample_data = summary.get("data_source") == "sample"
+    weeks, skipped = weeks_to_render(days, settings.report.weeks, settings.report.extra_weeks)
+    for week in skipped:
+        print(f"report: skipped {week} from report.extra_weeks: no {'ad' if kpis_daily.height else 'store'} data "
+              "in that week")
+    inputs = PageInputs.read(paths)
+    values = page_settings(settings, currency, sample_data, outputs_week=resolve_week("latest", days))
+    code = code_version(paths.notebook)
+    digests = {week: week_digest(week, kpis_daily, inputs, values, code) for week in weeks}
+    update_weekly_pages(paths, digests, notebook_parameters(paths, values, inputs))
+    io.write_text(daily_plot_csv(kpis.account_daily(kpis_daily, store)), paths.daily_plot)
+    first_day, last_day = kpis.date_span(days["date"])
+    complete = kpis.complete_weeks(last_day, first_day)
+    rows = [
+        {**row, "rendered": row["week"] in digests}
+        for row in week_summaries(kpis_daily, store, sorted(set(complete) | set(weeks), reverse=True))
+    ]
+    index = render_index(
+        rows,
+        paths.out_dir / "index.html",
+        currency=currency,
+        sample_data=sample_data,
+        target_roas=settings.targets.roas,
+        target_cpa=settings.targets.cpa,
+        gross_margin=settings.targets.gross_margin,
+        accounts=account_names(kpis_daily),
+    )
+    print(f"report: wrote {index}")
+
+
+def page_settings(settings: Params, currency: str, sample_data: bool, *, outputs_week: str) -> dict[str, Any]:
+    """The notebook's parameters besides paths and week: every setting a page shows, so also part of its digest.
+
+    `outputs_week`: the week the recommend and creatives stages judged (their rows without a week go there).
+    """
+    return {
+        "currency": currency,
+        "target_roas": settings.targets.roas,
+        "target_cpa": settings.targets.cpa,
+        "gross_margin": settings.targets.gross_margin,
+        "top_n": settings.report.top_n,
+        "sample_data": sample_data,
+        "stage_outputs_week": outputs_week,
+    }
+
+
+def notebook_parameters(paths: ReportPaths, values: Mapping[str, Any], inputs: PageInputs) -> dict[str, Any]:
+    """The parameters of notebooks/weekly_report.ipynb but `week`: the tables' paths (empty for a stage output
+    that is absent), trend_weeks and page_settings."""
+    return {
+        "kpis_daily_path": paths.kpis_daily,
+        "kpis_weekly_path": paths.kpis_weekly,
+        "results_daily_path": paths.results_daily,
+        "orders_path": paths.orders,
+        "store_sales_path": paths.store_sales,
+        "sessions_path": paths.sessions,
+        "ad_insights_path": paths.ad_insights,
+        "ledger_path": paths.ledger,
+        "warnings_path": paths.warnings,
+        "recommendations_path": paths.recommendations if inputs.recommendations is not None else "",
+        "creatives_path": paths.creatives if inputs.creatives is not None else "",
+        "trend_weeks": TREND_WEEKS,
+        **values,
+    }
+
+
+def week_digest(
+    week: str, kpis_daily: pl.DataFrame, inputs: PageInputs, values: Mapping[str, Any], code: str
+) -> str:
+    """incremental.week_fingerprint of `week` over the stage's inputs."""
+    return week_fingerprint(
+        week, kpis_daily=kpis_daily, orders=inputs.orders, ad_insights=inputs.ad_insights, ledger=inputs.ledger,
+        warnings=inputs.warnings, recommendations=inputs.recommendations, creatives=inputs.creatives,
+        settings=values, trend_weeks=TREND_WEEKS, code=code, store_sales=inputs.store_sales,
+        sessions=inputs.sessions, results_daily=inputs.results_daily,
+    )
+
+
+def update_weekly_pages(paths: ReportPaths, digests: Mapping[str, str], parameters: Mapping[str, Any]) -> None:
+    """Make reports/weekly/ hold exactly the pages of `digests` (week -> input digest), rendering the stale ones,
+    and its manifest their digests."""
+    manifest_path = paths.weekly_dir / MANIFEST
+    manifest = read_manifest(manifest_path)
+    stale = stale_weeks(digests, manifest, paths.weekly_dir)
+    # Pages of weeks that left the window (report.weeks) go, so the folder matches the index.
+    for page in remove_other_pages(paths.weekly_dir, (f"{week}.html" for week in digests)):
+        print(f"report: removed {page} (no longer among the reported weeks)")
+    manifest = {week: digest for week, digest in manifest.items() if week in digests and week not in stale}
+    print(f"report: {len(digests)} week(s): {len(digests) - len(stale)} up to date, {len(stale)} to render"
+          + (f" ({', '.join(stale)})" if stale else ""), flush=True)
+    if stale:
+        render_weeks(stale, parameters, paths, digests, manifest)
+    write_manifest(manifest, manifest_path)
+
+
+def render_weeks(
+    weeks: Sequence[str], parameters: Mapping[str, Any], paths: ReportPaths, digests: Mapping[str, str],
+    manifest: dict[str, str],
+) -> None:
+    """Render `weeks` WORKERS at a time, adding each finished week's digest to `manifest` and writing it, so a
+    failed run keeps the pages it finished."""
+    started = time.perf_counter()
+    # Fresh interpreters (spawn): forking a process that already runs polars' thread pool can hang.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(WORKERS, len(weeks)), mp_context=context) as pool:
+        jobs = {
+            pool.submit(_timed_render, week, parameters, paths.weekly_dir / f"{week}.html", paths.notebook): week
+            for week in weeks
+        }
+        for done, job in enumerate(as_completed(jobs), start=1):
+            week = jobs[job]
+            path, seconds = job.result()
+            manifest[week] = digests[week]
+            write_manifest(manifest, paths.weekly_dir / MANIFEST)
+            print(f"report: [{done}/{len(weeks)}] {week} rendered in {seconds:.1f}s -> {path}", flush=True)
+    print(f"report: rendered {len(weeks)} week(s) in {time.perf_counter() - started:.1f}s")
+
+
+def _timed_render(week: str, parameters: Mapping[str, Any], out_html: Path, notebook: Path) -> tuple[Path, float]:
+    started = time.perf_counter()
+    path = render_week(week, parameters, out_html, notebook=notebook)
+    return path, time.perf_counter() - started
+
+
+def daily_plot_csv(account_daily: pl.DataFrame) -> str:
+    """The account's daily series (spend, purchase value, store revenue, ROAS, MER) as CSV for `dvc plots`."""
+    columns = ["date", "spend", "purchase_value", "revenue", "roas", "mer", "cpa", "ctr", "cvr"]
+    return (
+        account_daily.select(c for c in columns if c in account_daily.columns)
+        .with_columns(pl.col(pl.Float64).round(6))
+        .write_csv(date_format="%Y-%m-%d")
+    )
+
+
+def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.DataFrame) -> None:
+    """Ad data without days: one page per reporting window, the summary week's page pointing to its window,
+    and an index of the windows. Weekly pages of earlier runs go, so the folder matches the index."""
+    summary = read_summary(paths.summary)
+    currency = summary.get("currency") or "USD"
+    sample_data = summary.get("data_source") == "sample"
+    store = read_store(paths.orders, paths.store_sales)
+    targets: Targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
+               "gross_margin": settings.targets.gross_margin}
+    sessions = read_sessions(paths.sessions)
+    pages = window_pages(paths, kpis_period, store, sessions, currency=currency, sample_data=sample_data,
+                         top_n=settings.report.top_n, targets=targets)
+    # metrics/summary.json names the week the latest window ends in; its page leads to that window's page.
+    windows = kpis.report_windows(kpis_period)
+    week = summary.get("week") or kpis.iso_week(windows[0][1])
+    pages[f"{week}.html"] = week_pointer_html(week, *windows[0], sample_data=sample_data)
+    for page in remove_other_pages(paths.weekly_dir, pages):
+        print(f"report: removed {page} (the ad data has no days: one page per reporting window)")
+    for name, html in pages.items():
+        io.write_text(html, paths.weekly_dir / name)
+        print(f"report: wrote {paths.weekly_dir / name}")
+    write_manifest({}, paths.weekly_dir / MANIFEST)  # no weekly page is up to date once days arrive
+    # No day has ad figures: the daily series is empty (store days alone would plot spend as 0).
+    no_days = kpis.window_kpis(kpis_period.head(0), dt.date.min, dt.date.min)
+    io.write_text(daily_plot_csv(kpis.account_daily(no_days, None)), paths.daily_plot)
+    index = paths.out_dir / "index.html"
+    io.write_text(windows_index_html(window_summaries(kpis_period, store, sessions), currency=currency,
+                                     sample_data=sample_data, **targets), index)
+    print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
+
+
+def window_pages(
+    paths: ReportPaths, kpis_period: pl.DataFrame, store: pl.DataFrame | None, sessions: pl.DataFrame | None, *,
+    currency: str, sample_data: bool, top_n: int, targets: Targets,
+) -> dict[str, str]:
+    """File name -> page of every reporting window, each linking to the others."""
+    ad_insights = io.read_parquet(paths.ad_insights)  # there: kpis_period was computed from it
+    ledger, warnings = read_optional(paths.ledger), read_optional(paths.warnings)
+    windows = kpis.report_windows(kpis_period)
+    return {
+        f"{window_stem(*window)}.html": period_page_html(
+            kpis_period, *window, others=[other for other in windows if other != window], ad_insights=ad_insights,
+            store=store, sessions=sessions, ledger=ledger, warnings=warnings, currency=currency, top_n=top_n,
+            sample_data=sample_data, **targets,
+        )
+        for window in windows
+    }
