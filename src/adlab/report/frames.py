@@ -18,7 +18,7 @@ from adlab import io, kpis
 from adlab.display import fmt_int
 from adlab.errors import AdlabError
 from adlab.quality import CURRENCY_UNKNOWN
-from adlab.schema import ISO_WEEK, KPI_SUMS
+from adlab.schema import ISO_WEEK
 
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 
@@ -185,7 +185,6 @@ def fold_entity_tree(tree: pl.DataFrame, limits: TreeLimits = TreeLimits()) -> p
     delivered = (pl.col("spend").fill_null(0) != 0) | (pl.col("impressions").fill_null(0) != 0)
     rows = tree.with_row_index("_row").with_columns(delivered.alias("_delivered"))
     entities = rows.filter(pl.col("level") != "account")
-    sums = [name for name in (*KPI_SUMS, "share_of_spend") if name in tree.columns]
     folded = []
     for level, limit, offset in (("campaign", limits.campaigns, 0.75), ("adset", limits.adsets, 0.5),
                                  ("ad", limits.ads, 0.25)):
@@ -194,7 +193,7 @@ def fold_entity_tree(tree: pl.DataFrame, limits: TreeLimits = TreeLimits()) -> p
         hidden = rows.filter((rank > limit) & (count > limit + 1))
         if hidden.height:
             rows = _without_rows_under(rows, entities, hidden.select(keys))
-            folded.append(_folded_rows(hidden, entities, level, sums, tree.height).with_columns(
+            folded.append(_folded_rows(hidden, entities, level, tree.height).with_columns(
                 (pl.col("_end") + offset).alias("_position")))
         if level == "campaign":
             collapsed = rows.filter(_delivered_rank("campaign", [])[0] > limits.expanded).select(keys)
@@ -224,24 +223,25 @@ def _without_rows_under(rows: pl.DataFrame, entities: pl.DataFrame, keys: pl.Dat
     return rows.join(gone.select("_row"), on="_row", how="anti")
 
 
-def _folded_rows(
-    hidden: pl.DataFrame, entities: pl.DataFrame, level: str, sums: list[str], end: int
-) -> pl.DataFrame:
-    """One row per parent of the `hidden` rows of `level`: their summed `sums`, the ratios of those sums, level
-    `<level>-more`, name `12 more ads` and `_end`, the parent's last row in the tree (`end` for the account)."""
+def _folded_rows(hidden: pl.DataFrame, entities: pl.DataFrame, level: str, end: int) -> pl.DataFrame:
+    """One row per parent of the `hidden` rows of `level`: their sums and the KPIs of those sums (kpis.rollup),
+    their share of spend, level `<level>-more`, name `12 more ads` and `_end`, the parent's last row in the tree
+    (`end` for the account)."""
     parent = FOLDED_KEYS[f"{level}-more"]
-    totals = [*kpis.sum_metrics_of(sums), pl.len().alias("_count")]
+    by = parent or ["_all"]
+    hidden = hidden if parent else hidden.with_columns(pl.lit(True).alias("_all"))
+    counts = hidden.group_by(by).agg(*kpis.sum_metrics_of(["share_of_spend"]), pl.len().alias("_count"))
     if parent:
         ends = entities.group_by(parent).agg(pl.col("_row").max().alias("_end"))
-        more = hidden.group_by(parent, maintain_order=True).agg(totals).join(
-            ends, on=parent, how="left", nulls_equal=True)
     else:
-        more = hidden.select(totals).with_columns(pl.lit(end, pl.UInt32).alias("_end"))
+        ends = pl.DataFrame({"_all": [True], "_end": [end]}, schema={"_all": pl.Boolean, "_end": pl.UInt32})
+    more = (
+        kpis.rollup(hidden, by)
+        .join(counts, on=by, how="left", nulls_equal=True)
+        .join(ends, on=by, how="left", nulls_equal=True)
+    )
     one, several = FOLDED_NAMES[level]
     return more.with_columns(
-        pl.col(name).round(kpis.SUM_DECIMALS) for name in kpis.FLOAT_SUMS if name in sums
-    ).with_columns(
-        *kpis.kpi_exprs(),
         pl.lit(f"{level}-more").alias("level"),
         pl.Series("name", [f"{fmt_int(n)} more {one if n == 1 else several}" for n in more["_count"]], pl.String),
     )
