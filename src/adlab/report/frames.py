@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -71,7 +72,7 @@ def resolve_week(week: str, kpis_daily: pl.DataFrame) -> str:
     if week == "latest":
         if kpis_daily.is_empty():
             raise AdlabError("kpis_daily holds no rows, so there is no latest week; run the kpis stage first.")
-        last_day, first_day = kpis_daily["date"].max(), kpis_daily["date"].min()
+        first_day, last_day = kpis.date_span(kpis_daily["date"])
         weeks = kpis.complete_weeks(last_day, first_day)
         return weeks[0] if weeks else kpis.iso_week(last_day)
     if not ISO_WEEK.fullmatch(week):
@@ -92,7 +93,8 @@ def days_with_data(kpis_daily: pl.DataFrame, week: str) -> int:
 
 def data_through(kpis_daily: pl.DataFrame, week: str) -> dt.date | None:
     """The last day with ad data on or before the week's Sunday (later days do not change the week's page)."""
-    return kpis_daily.filter(pl.col("date") <= kpis.week_bounds(week)[1])["date"].max()
+    dates = kpis_daily.filter(pl.col("date") <= kpis.week_bounds(week)[1])["date"].drop_nulls()
+    return kpis.date_span(dates)[1] if dates.len() else None
 
 
 def trend_days(account_daily: pl.DataFrame, end: dt.date, weeks: int) -> pl.DataFrame:
@@ -308,7 +310,9 @@ def plotted_ads(ads: pl.DataFrame, limit: int = PLOTTED_ADS) -> tuple[pl.DataFra
     return largest, drawn.height - limit
 
 
-def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict]:
+def week_summaries(
+    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]
+) -> list[dict[str, Any]]:
     """One dict per week: `week`, `start`, `end`, `days` (with ad data; None without any ad data), the figures
     of kpis.period_figures, the store's `store_aov` and `new_customer_share` (kpis.store_figures, None where the
     store data does not reach the week), and the daily `daily_spend` and `daily_roas` of its 7 days (None where
@@ -441,7 +445,7 @@ def read_recommendations(path: str | Path) -> pl.DataFrame | None:
     return frame.with_columns(e for e in as_number if not (keep_text and e.meta.output_name() == "confidence"))
 
 
-def read_summary(path: str | Path) -> dict:
+def read_summary(path: str | Path) -> dict[str, Any]:
     """metrics/summary.json, or {} when it is absent."""
     path = Path(path)
     return io.read_json(path) if path.is_file() else {}

@@ -196,7 +196,7 @@ def tiles_html(tiles: Iterable[Tile]) -> str:
 
 def sparkline_svg(values: Sequence[float | None], *, width: int = 120, height: int = 28, label: str = "") -> str:
     """A small inline SVG line of `values` (gaps where None); no script, so it draws in any mail client."""
-    points = [(i, v) for i, v in enumerate(values) if number(v) is not None]
+    points = [(i, value) for i, v in enumerate(values) if (value := number(v)) is not None]
     if len(points) < 2:
         return ""
     low = min(v for _, v in points)

@@ -182,16 +182,16 @@ def window_results_html(
         "The exports have no purchases, so ROAS and CPA are unknown (–): results by type and cost per result are "
         "what these ads can be judged by."]
     spend = window_kpis_spend(kpis_period, start, end)
-    untyped = spend - (results["spend"].sum() or 0.0) if spend is not None else 0.0
+    untyped = spend - float(results["spend"].sum() or 0.0)
     if untyped > 0.005:
         notes.append(f"{fmt_money(untyped, currency)} of the window's spend has no result type in the export "
                      "(Result type left blank) and is not in these tiles.")
     return "<h2>Results by type</h2>" + tiles_html(tiles) + "".join(note_html(note) for note in notes)
 
 
-def window_kpis_spend(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> float | None:
+def window_kpis_spend(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> float:
     """The window's total spend as its tiles show it."""
-    return kpis.window_kpis(kpis_period, start, end)["spend"].sum()
+    return float(kpis.window_kpis(kpis_period, start, end)["spend"].sum() or 0.0)
 
 
 def left_out_html(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str) -> str:
@@ -270,8 +270,8 @@ def store_window_html(
     if store is None:
         return info_html(NO_ORDERS_NOTE)
     if not kpis.store_spans(store, start, end):
-        first, last = store["date"].min(), store["date"].max()
-        held = f"runs {fmt_dates(first, last)}" if first is not None else "holds no orders"
+        dates = store["date"].drop_nulls()
+        held = f"runs {fmt_dates(*kpis.date_span(dates))}" if dates.len() else "holds no orders"
         return note_html(
             f"The store data {held}, which does not span the window {fmt_window(start, end)}; export orders "
             "covering these dates from Shopify to see store revenue and MER for it."

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import polars as pl
@@ -94,7 +95,8 @@ def best_worst_html(
     no_purchase: pl.DataFrame | None = None,
 ) -> str:
     """The best and the worst ads, then the ads that spent without a purchase, with the rule that picked them."""
-    targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
+    table = functools.partial(ads_table_html, currency=currency, target_roas=target_roas, target_cpa=target_cpa,
+                              gross_margin=gross_margin)
     threshold = fmt_money(min_spend, currency)
     parts = [note_html(
         f"Ranked by ROAS among ads that spent at least {threshold} this week (the target CPA), "
@@ -103,13 +105,13 @@ def best_worst_html(
     if best.is_empty():
         parts.append(note_html("No ad reached that spend with a purchase value to rank."))
     else:
-        parts.append(f'<h3 class="good">Best</h3>{ads_table_html(best, currency, **targets)}')
+        parts.append(f'<h3 class="good">Best</h3>{table(best)}')
     if worst.height:
-        parts.append(f'<h3 class="bad">Worst</h3>{ads_table_html(worst, currency, **targets)}')
+        parts.append(f'<h3 class="bad">Worst</h3>{table(worst)}')
     if no_purchase is not None and no_purchase.height:
         parts.append(
             f'<h3 class="bad">Spent {esc(threshold)} or more without a purchase</h3>'
-            + ads_table_html(no_purchase, currency, columns=NO_PURCHASE_COLUMNS, **targets)
+            + table(no_purchase, columns=NO_PURCHASE_COLUMNS)
         )
     return "".join(parts)
 

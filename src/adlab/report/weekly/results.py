@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from adlab import kpis
@@ -76,7 +78,7 @@ def results_html(
                      "would give them.")
     else:
         notes.append("Purchase results are in the Purchases and CPA tiles above.")
-    untyped = (spend or 0.0) - (typed or 0.0)
+    untyped = float(spend or 0.0) - float(typed or 0.0)
     if untyped > 0.005:
         notes.append(f"{fmt_money(untyped, currency)} of the week's {fmt_money(spend, currency)} spend has no result "
                      "type in the export (Result type left blank) and is not in these tiles.")
@@ -94,9 +96,9 @@ def with_results(
     does not show. The tree comes back unchanged when the page shows no results (see shows_results).
     """
     now = week_results(results_daily, week)
-    if not shows_results(now, purchases_known):
+    if now is None or not shows_results(now, purchases_known):
         return tree
-    texts: dict[tuple, tuple[str, str]] = {}
+    texts: dict[tuple[Any, ...], tuple[str, str]] = {}
     for level, keys in {"account": [], **ENTITY_KEYS}.items():
         texts.update(_result_texts(kpis.rollup_results(now, keys), level, keys, currency))
     for level, keys in ENTITY_KEYS.items():
@@ -121,12 +123,12 @@ def with_results(
 
 def _result_texts(
     rolled: pl.DataFrame, level: str, keys: list[str], currency: str
-) -> dict[tuple, tuple[str, str]]:
+) -> dict[tuple[Any, ...], tuple[str, str]]:
     """(level, *key values) -> the results and cost-per-result texts of kpis.rollup_results rows, largest spend
     first within each key."""
     rolled = rolled.sort(
         [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False])
-    parts: dict[tuple, list[tuple[str, str]]] = {}
+    parts: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     for row in rolled.iter_rows(named=True):
         count = f"{fmt_int(row['results'])} {row['result_type']}"
         cost = f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}"
