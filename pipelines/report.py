@@ -2,47 +2,44 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import Annotated
 
-from adlab.errors import exit_on_error
-from adlab.params import load_params
+from adlab import stage
 from adlab.report.build import ReportPaths, build_reports
 
+NONE = Path("")  # a stage the pipeline does not have
 
-@exit_on_error
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--kpis-daily", type=Path, required=True, help="kpis_daily.parquet from the kpis stage")
-    parser.add_argument("--kpis-weekly", type=Path, required=True, help="kpis_weekly.parquet from the kpis stage")
-    parser.add_argument("--results-daily", type=Path, default=Path(""),
-                        help="results_daily.parquet from the kpis stage (results per result type)")
-    parser.add_argument("--kpis-period", type=Path, default=Path(""),
-                        help="kpis_period.parquet from the kpis stage (exports without days: one page per window)")
-    parser.add_argument("--orders", type=Path, required=True, help="orders.parquet (may be absent or empty)")
-    parser.add_argument("--store-sales", type=Path, required=True,
-                        help="store_sales.parquet (Shopify Analytics daily sales; used without orders)")
-    parser.add_argument("--sessions", type=Path, required=True, help="sessions.parquet (GA4 / Shopify sessions)")
-    parser.add_argument("--ad-insights", type=Path, required=True, help="ad_insights.parquet (breakdowns, files)")
-    parser.add_argument("--ledger", type=Path, required=True, help="ledger.parquet from the validate stage")
-    parser.add_argument("--warnings", type=Path, required=True, help="warnings.parquet from the validate stage")
-    parser.add_argument("--recommendations", type=Path, default=Path(""),
-                        help="recommendations.csv from the recommend stage, when the pipeline has one")
-    parser.add_argument("--creatives", type=Path, default=Path(""),
-                        help="creatives.parquet from the creatives stage, when the pipeline has one")
-    parser.add_argument("--summary", type=Path, required=True, help="metrics/summary.json from the kpis stage")
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"), help="settings file")
-    parser.add_argument("--notebook", type=Path, default=Path("notebooks/weekly_report.ipynb"),
-                        help="papermill template of the weekly page")
-    parser.add_argument("--out-dir", type=Path, default=Path("reports"), help="folder for index.html and weekly/")
-    parser.add_argument("--daily-plot", type=Path, required=True,
-                        help="CSV of the account's daily KPI series, for `dvc plots show`")
-    args = parser.parse_args()
 
-    # Every option but --params names a file of ReportPaths.
-    paths = ReportPaths(**{name: value for name, value in vars(args).items() if name != "params"})
-    build_reports(paths, load_params(args.params))
+def main(
+    kpis_daily: Annotated[Path, stage.path("kpis_daily.parquet from the kpis stage")],
+    kpis_weekly: Annotated[Path, stage.path("kpis_weekly.parquet from the kpis stage")],
+    orders: Annotated[Path, stage.path("orders.parquet (may be absent or empty)")],
+    store_sales: Annotated[Path, stage.path("store_sales.parquet (Shopify Analytics sales; used without orders)")],
+    sessions: Annotated[Path, stage.path("sessions.parquet (GA4 / Shopify sessions)")],
+    ad_insights: Annotated[Path, stage.path("ad_insights.parquet (breakdowns, files)")],
+    ledger: Annotated[Path, stage.path("ledger.parquet from the validate stage")],
+    warnings: Annotated[Path, stage.path("warnings.parquet from the validate stage")],
+    summary: Annotated[Path, stage.path("metrics/summary.json from the kpis stage")],
+    daily_plot: Annotated[Path, stage.path("CSV of the account's daily KPI series, for `dvc plots show`")],
+    results_daily: Annotated[Path, stage.path("results_daily.parquet (results per result type)")] = NONE,
+    kpis_period: Annotated[Path, stage.path("kpis_period.parquet (exports without days: a page per window)")] = NONE,
+    recommendations: Annotated[Path, stage.path("recommendations.csv from the recommend stage")] = NONE,
+    creatives: Annotated[Path, stage.path("creatives.parquet from the creatives stage")] = NONE,
+    notebook: Annotated[Path, stage.path("papermill template of the weekly page")] = Path(
+        "notebooks/weekly_report.ipynb"
+    ),
+    out_dir: Annotated[Path, stage.path("folder for index.html and weekly/")] = Path("reports"),
+    settings: stage.Settings = stage.PARAMS_YAML,
+) -> None:
+    paths = ReportPaths(
+        kpis_daily=kpis_daily, kpis_weekly=kpis_weekly, results_daily=results_daily, kpis_period=kpis_period,
+        orders=orders, store_sales=store_sales, sessions=sessions, ad_insights=ad_insights, ledger=ledger,
+        warnings=warnings, recommendations=recommendations, creatives=creatives, summary=summary,
+        notebook=notebook, out_dir=out_dir, daily_plot=daily_plot,
+    )
+    build_reports(paths, settings)
 
 
 if __name__ == "__main__":
-    main()
+    stage.run(main)

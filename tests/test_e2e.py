@@ -68,6 +68,15 @@ def test_dvc_repro_writes_tables_quarantine_and_reports(project):
     assert "<img src=x" not in html
 
 
+def test_dvc_repro_our_own_markup_is_never_shown_as_text(project):
+    """Notes written in this package (`<code>data/raw/</code>`, `<strong>`) render as markup on every page;
+    only text from files is escaped."""
+    for path in (project / "reports").rglob("*.html"):
+        page = path.read_text()
+        for tag in ("code", "strong", "em", "a "):
+            assert f"&lt;{tag}" not in page and f"&lt;/{tag.strip()}&gt;" not in page, (path.name, tag)
+
+
 def test_dvc_repro_personal_data_never_reaches_outputs(project):
     for folder in ("data/interim", "data/processed", "data/quarantine", "reports", "metrics"):
         for path in (project / folder).rglob("*"):
