@@ -13,9 +13,15 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = {
-    "Campaign name": "campaign", "Ad set name": "adset", "Ad name": "ad", "Day": "date",
-    "Amount spent (USD)": "spend", "Impressions": "impressions", "Link clicks": "link_clicks",
-    "Purchases": "purchases", "Purchases conversion value": "purchase_value",
+    "Campaign name": "campaign",
+    "Ad set name": "adset",
+    "Ad name": "ad",
+    "Day": "date",
+    "Amount spent (USD)": "spend",
+    "Impressions": "impressions",
+    "Link clicks": "link_clicks",
+    "Purchases": "purchases",
+    "Purchases conversion value": "purchase_value",
 }
 
 
@@ -27,6 +33,7 @@ def main(source: str, target: str) -> None:
     weekly = ads.groupby(["week", "campaign", "adset", "ad"], as_index=False)[
         ["spend", "impressions", "link_clicks", "purchases", "purchase_value"]
     ].sum()
+
     def div(num: pd.Series, den: pd.Series) -> pd.Series:
         return num / den.where(den > 0, np.nan)
 

@@ -123,8 +123,12 @@ def scratch_project(folder: Path, raw_dir: Path) -> Path:
 
 def stage_env() -> dict[str, str]:
     """The environment DVC gives a stage (the Makefile's exports; telemetry off)."""
-    return {**os.environ, "GX_ANALYTICS_ENABLED": "False", "DVC_NO_ANALYTICS": "1",
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "DVC_NO_ANALYTICS": "1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
 
 def measure(rows: int, out: Path, seed: int, report: bool) -> dict:
@@ -139,9 +143,14 @@ def measure(rows: int, out: Path, seed: int, report: bool) -> dict:
     for name, command in stage_commands(ROOT / "dvc.yaml").items():
         stages[name], peaks[name] = run_measured(command, project, env)
     pandas_s, pandas_peak = run_measured(
-        [sys.executable, str(BENCH / "pandas_peer.py"), str(paths[0].resolve()),
-         str((data / "floor" / "pandas_weekly.parquet").resolve())],
-        project, env,
+        [
+            sys.executable,
+            str(BENCH / "pandas_peer.py"),
+            str(paths[0].resolve()),
+            str((data / "floor" / "pandas_weekly.parquet").resolve()),
+        ],
+        project,
+        env,
     )
     figures = {
         "rows": meta_rows,
@@ -177,11 +186,15 @@ def results(large: dict, small: dict) -> dict:
         "input_mb": round(large["input_mb"], 1),
         "floor_s": round(large["floor_s"], 2),
         "pipeline_s": round(large["pipeline_s"], 2),
-        "small": {"rows": small["rows"], "floor_s": round(small["floor_s"], 2),
-                  "pipeline_s": round(small["pipeline_s"], 2)},
+        "small": {
+            "rows": small["rows"],
+            "floor_s": round(small["floor_s"], 2),
+            "pipeline_s": round(small["pipeline_s"], 2),
+        },
         "fixed_s": round(small["pipeline_s"], 2),
         "marginal_ratio": round((large["pipeline_s"] - small["pipeline_s"]) / floor_delta, 2)
-        if floor_delta > 0 else None,
+        if floor_delta > 0
+        else None,
         "peak_rss_mb": round(max(large["peak_rss_mb"], small["peak_rss_mb"]), 1),
         "pandas_s": round(large["pandas_s"], 2),
         "stages": {name: round(seconds, 2) for name, seconds in large["stages"].items()},
@@ -190,6 +203,7 @@ def results(large: dict, small: dict) -> dict:
 
 def table(large: dict, small: dict, summary: dict) -> str:
     """The figures as a plain-text table: one line per measured step, both sizes, peak RSS."""
+
     def line(name: str, big: float, little: float, peak: float | None) -> str:
         rss = f"{peak:10,.0f}" if peak is not None else f"{'':>10}"
         return f"{name:<22}{big:>10.2f}{little:>10.2f}{big - little:>10.2f}{rss}"

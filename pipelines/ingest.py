@@ -30,8 +30,10 @@ def main(
         io.write_parquet(frame, out_dir / f"quarantine_{table}.parquet")
     io.write_parquet(result.ledger, out_dir / "ledger.parquet")
     io.write_parquet(result.warnings, out_dir / "warnings.parquet")
-    io.write_json({"data_source": "sample" if is_sample else "raw", "files": [str(f.relative_to(root)) for f in files]},
-                  out_dir / "inputs.json")
+    io.write_json(
+        {"data_source": "sample" if is_sample else "raw", "files": [str(f.relative_to(root)) for f in files]},
+        out_dir / "inputs.json",
+    )
     source = "the embedded sample data (data/raw/ holds no export)" if is_sample else params.raw_dir
     print(f"ingest: {len(files)} file(s) from {source}; {int(result.ledger['rows_in'].sum())} rows in")
 

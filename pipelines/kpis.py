@@ -44,14 +44,23 @@ def main(
         store_daily(orders) if orders.height else store_daily_from_sales(store_sales) if store_sales.height else None
     )
     # The account currency; a store without ads takes its orders' (check_currencies made sure they agree).
-    currency = next((str(frame["currency"].drop_nulls().first()) for frame in (ad_insights, orders)
-                     if frame["currency"].drop_nulls().len()), None)
+    currency = next(
+        (
+            str(frame["currency"].drop_nulls().first())
+            for frame in (ad_insights, orders)
+            if frame["currency"].drop_nulls().len()
+        ),
+        None,
+    )
     # Exports without days (one row per reporting window) report their latest window instead of a week.
     by_window = kpis_daily.is_empty() and not kpis_period.is_empty()
     metrics = (build_period_summary if by_window else build_summary)(
-        kpis_period if by_window else kpis_daily, store,
-        io.read_parquet(interim / "ledger.parquet"), currency,
-        io.read_json(inputs)["data_source"], sessions_daily(io.read_parquet(interim / "sessions.parquet")),
+        kpis_period if by_window else kpis_daily,
+        store,
+        io.read_parquet(interim / "ledger.parquet"),
+        currency,
+        io.read_json(inputs)["data_source"],
+        sessions_daily(io.read_parquet(interim / "sessions.parquet")),
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
     if by_window:
@@ -67,10 +76,12 @@ def main(
     io.write_parquet(kpis_period, out_dir / "kpis_period.parquet")
     io.write_json(metrics, summary)
     period = metrics["period"] if by_window else metrics["week"] or MISSING
-    print(f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows, {kpis_period.height} "
-          f"reporting-window rows; {'latest window' if by_window else 'latest complete week'} {period}: "
-          f"spend {money_text(metrics['spend'], currency)}, ROAS {kpi_text('roas', metrics['roas'], currency)}, "
-          f"store revenue {money_text(metrics['revenue'], None)}")
+    print(
+        f"kpis: {kpis_daily.height} daily rows, {kpis_weekly.height} weekly rows, {kpis_period.height} "
+        f"reporting-window rows; {'latest window' if by_window else 'latest complete week'} {period}: "
+        f"spend {money_text(metrics['spend'], currency)}, ROAS {kpi_text('roas', metrics['roas'], currency)}, "
+        f"store revenue {money_text(metrics['revenue'], None)}"
+    )
 
 
 if __name__ == "__main__":

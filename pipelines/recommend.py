@@ -19,8 +19,12 @@ def main(
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     daily = io.read_parquet(kpis_daily)
-    fatigue = ad_fatigue(daily, settings.creatives.fatigue_min_days, settings.creatives.fatigue_ctr_drop,
-                         settings.creatives.fatigue_frequency_rise)
+    fatigue = ad_fatigue(
+        daily,
+        settings.creatives.fatigue_min_days,
+        settings.creatives.fatigue_ctr_drop,
+        settings.creatives.fatigue_frequency_rise,
+    )
     results = io.read_parquet(results_daily) if results_daily else None
     table = recommendations(daily, settings, fatigue, results)
     io.write_text(neutralise_formulas(table).write_csv(), out)

@@ -33,10 +33,22 @@ def main(
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     paths = ReportPaths(
-        kpis_daily=kpis_daily, kpis_weekly=kpis_weekly, results_daily=results_daily, kpis_period=kpis_period,
-        orders=orders, store_sales=store_sales, sessions=sessions, ad_insights=ad_insights, ledger=ledger,
-        warnings=warnings, recommendations=recommendations, creatives=creatives, summary=summary,
-        notebook=notebook, out_dir=out_dir, daily_plot=daily_plot,
+        kpis_daily=kpis_daily,
+        kpis_weekly=kpis_weekly,
+        results_daily=results_daily,
+        kpis_period=kpis_period,
+        orders=orders,
+        store_sales=store_sales,
+        sessions=sessions,
+        ad_insights=ad_insights,
+        ledger=ledger,
+        warnings=warnings,
+        recommendations=recommendations,
+        creatives=creatives,
+        summary=summary,
+        notebook=notebook,
+        out_dir=out_dir,
+        daily_plot=daily_plot,
     )
     build_reports(paths, settings)
 

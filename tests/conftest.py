@@ -27,6 +27,7 @@ def real_data() -> Path:
 FIXTURE = Path(__file__).parent / "fixtures" / "e2e"
 COPIED = ("dvc.yaml", "params.yaml", "pipelines", "notebooks", "src", ".dvc/config", "data/sample")
 
+
 def copy_project(dest: Path) -> Path:
     """A fresh project folder: code, params and notebooks, no outputs, no venv."""
     for name in COPIED:
@@ -42,10 +43,15 @@ def copy_project(dest: Path) -> Path:
 
 
 def dvc(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "GX_ANALYTICS_ENABLED": "False", "DVC_NO_ANALYTICS": "1"}
-    return subprocess.run([sys.executable, "-m", "dvc", *args], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GX_ANALYTICS_ENABLED": "False",
+        "DVC_NO_ANALYTICS": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dvc", *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="session")

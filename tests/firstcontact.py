@@ -32,11 +32,18 @@ PURCHASE_COLUMNS = {  # family -> (count header, value header)
     "roas": ("Purchases", "Purchase ROAS (return on ad spend)"),  # ROAS x spend, no value column
     "results": (None, None),  # no purchase column: Results of purchase-type rows
 }
-INDICATORS = {"Website purchases": "actions:offsite_conversion.fb_pixel_purchase", "Leads": "actions:lead",
-              "Messaging conversations started": "actions:onsite_conversion.messaging_conversation_started_7d",
-              "Link clicks": "actions:link_click"}
-RESULT_TYPES = {"sales": "Website purchases", "leads": "Leads", "messaging": "Messaging conversations started",
-                "traffic": "Link clicks"}
+INDICATORS = {
+    "Website purchases": "actions:offsite_conversion.fb_pixel_purchase",
+    "Leads": "actions:lead",
+    "Messaging conversations started": "actions:onsite_conversion.messaging_conversation_started_7d",
+    "Link clicks": "actions:link_click",
+}
+RESULT_TYPES = {
+    "sales": "Website purchases",
+    "leads": "Leads",
+    "messaging": "Messaging conversations started",
+    "traffic": "Link clicks",
+}
 
 
 @dataclass(frozen=True)
@@ -161,12 +168,23 @@ def _ad_days(shape: Shape, account: str, seed: int) -> list[Row]:
                         continue
                     impressions = rng.randint(0, 4000)
                     link_clicks = rng.randint(0, impressions // 40 + 1) if impressions else 0
-                    row = Row(account, f"{account[:3].upper()} | C{c} {objective.title()}", f"C{c} | Set {s}",
-                              f"Ad {c}{s}{'' if shape.dup_names else a} | UGC", objective, day, day, day,
-                              attribution, ident=f"{c}{s}{a}",
-                              spend=rng.randint(0, impressions * 2), impressions=impressions,
-                              reach=int(impressions * rng.uniform(0.6, 0.95)),
-                              clicks=link_clicks + rng.randint(0, 20), link_clicks=link_clicks)
+                    row = Row(
+                        account,
+                        f"{account[:3].upper()} | C{c} {objective.title()}",
+                        f"C{c} | Set {s}",
+                        f"Ad {c}{s}{'' if shape.dup_names else a} | UGC",
+                        objective,
+                        day,
+                        day,
+                        day,
+                        attribution,
+                        ident=f"{c}{s}{a}",
+                        spend=rng.randint(0, impressions * 2),
+                        impressions=impressions,
+                        reach=int(impressions * rng.uniform(0.6, 0.95)),
+                        clicks=link_clicks + rng.randint(0, 20),
+                        link_clicks=link_clicks,
+                    )
                     if objective == "sales":
                         row.purchases = rng.choice((0, 0, 0, 1, 1, 2, 3)) if link_clicks else 0
                         row.value = sum(rng.randint(2500, 12000) for _ in range(row.purchases))
@@ -188,15 +206,27 @@ def _roll(rows: list[Row], level: str, window: tuple[dt.date, dt.date] | None) -
     for row in rows:
         if window and not window[0] <= row.day <= window[1]:
             continue
-        names = {"ad": (row.campaign, row.adset, row.ad), "adset": (row.campaign, row.adset, ""),
-                 "campaign": (row.campaign, "", ""), "account": ("", "", "")}[level]
+        names = {
+            "ad": (row.campaign, row.adset, row.ad),
+            "adset": (row.campaign, row.adset, ""),
+            "campaign": (row.campaign, "", ""),
+            "account": ("", "", ""),
+        }[level]
         day = None if window else row.day
         start, end = window if window else (row.day, row.day)
         ident = row.ident[: {"ad": 3, "adset": 2, "campaign": 1, "account": 0}[level]]
         key = (row.account, *names, ident, day, start, end, row.attribution if level != "account" else "")
         if key not in out:
-            out[key] = Row(row.account, *names, row.objective, day, start, end,
-                           row.attribution if level != "account" else "7-day click or 1-day view", ident=ident)
+            out[key] = Row(
+                row.account,
+                *names,
+                row.objective,
+                day,
+                start,
+                end,
+                row.attribution if level != "account" else "7-day click or 1-day view",
+                ident=ident,
+            )
         target = out[key]
         for name in METRIC_FIELDS:
             setattr(target, name, getattr(target, name) + getattr(row, name))
@@ -208,8 +238,10 @@ def _broken_down(rows: list[Row], breakdown: str, rng: random.Random) -> list[Ro
     """Each row split into 2-3 cells of a breakdown whose metrics add up exactly to the row's."""
     cells = {
         "age_gender": [{"age": AGES[i % 3], "gender": GENDERS[i // 3]} for i in (1, 3, 8)],
-        "placement": [{"publisher_platform": p, "placement": q}
-                      for p, q in (("facebook", "Feed"), ("instagram", "Feed"), ("instagram", "Stories"))],
+        "placement": [
+            {"publisher_platform": p, "placement": q}
+            for p, q in (("facebook", "Feed"), ("instagram", "Feed"), ("instagram", "Stories"))
+        ],
         "region": [{"region": r} for r in ("Bavaria", "Berlin", "Hamburg")],
         "country": [{"country": c} for c in ("US", "CA")],
     }[breakdown]
@@ -220,14 +252,30 @@ def _broken_down(rows: list[Row], breakdown: str, rng: random.Random) -> list[Ro
         impressions = _split(row.impressions, len(cells), rng)
         link = _capped(row.link_clicks, impressions, rng)
         extra = _split(row.clicks - row.link_clicks, len(cells), rng)
-        results = _capped(row.results, link, rng) if row.objective == "traffic" else _split(
-            row.results, len(cells), rng)
+        results = (
+            _capped(row.results, link, rng) if row.objective == "traffic" else _split(row.results, len(cells), rng)
+        )
         spend = _split(row.spend, len(cells), rng)
         for i, dims in enumerate(cells):
-            cell = Row(row.account, row.campaign, row.adset, row.ad, row.objective, row.day, row.start, row.end,
-                       row.attribution, dims=dims, ident=row.ident, spend=spend[i], impressions=impressions[i],
-                       link_clicks=link[i], clicks=link[i] + extra[i], results=results[i],
-                       reach=impressions[i] * 3 // 4)
+            cell = Row(
+                row.account,
+                row.campaign,
+                row.adset,
+                row.ad,
+                row.objective,
+                row.day,
+                row.start,
+                row.end,
+                row.attribution,
+                dims=dims,
+                ident=row.ident,
+                spend=spend[i],
+                impressions=impressions[i],
+                link_clicks=link[i],
+                clicks=link[i] + extra[i],
+                results=results[i],
+                reach=impressions[i] * 3 // 4,
+            )
             # Purchases and their value go to one cell, so a cell's value goes with its purchases.
             cell.purchases, cell.value = (row.purchases, row.value) if i == 0 else (0, 0)
             if row.objective == "sales":
@@ -241,13 +289,22 @@ def _money(cents: int, comma: bool) -> str:
     return text.replace(".", ",") if comma else text
 
 
-def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, account_folder: str | None,
-                rng: random.Random) -> FileSpec:
+def _write_meta(
+    shape: Shape, rows: list[Row], path: Path, breakdown: str, account_folder: str | None, rng: random.Random
+) -> FileSpec:
     """One Ads Manager export of `rows`, with the headers, cells and quirks of the shape's UI language."""
     local, values, data = _catalogue(shape.lang)
     comma = bool(data.get("decimal_comma"))
-    date_format = {"de": "%d.%m.%Y", "pl": "%d.%m.%Y", "ru": "%d.%m.%Y", "tr": "%d.%m.%Y", "es": "%d/%m/%Y",
-                   "fr": "%d/%m/%Y", "it": "%d/%m/%Y", "pt": "%d/%m/%Y"}.get(shape.lang, "%Y-%m-%d")
+    date_format = {
+        "de": "%d.%m.%Y",
+        "pl": "%d.%m.%Y",
+        "ru": "%d.%m.%Y",
+        "tr": "%d.%m.%Y",
+        "es": "%d/%m/%Y",
+        "fr": "%d/%m/%Y",
+        "it": "%d/%m/%Y",
+        "pt": "%d/%m/%Y",
+    }.get(shape.lang, "%Y-%m-%d")
     group = {"en": ",", "fr": "\u00a0", "pl": "\u00a0", "ru": "\u00a0"}.get(shape.lang, ".")
 
     def count(n: int) -> str:
@@ -269,10 +326,17 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         return values.get(kind, {}).get(english, english)
 
     daily = shape.grain == "daily"
-    names = {"ad": ("campaign", "adset", "ad"), "adset": ("campaign", "adset"), "campaign": ("campaign",),
-             "account": ()}[shape.level]
-    entity_header = {"campaign": ("Campaigns", "Campaign name", "Campaign ID"),
-                     "adset": ("Ad sets", "Ad set name", "Ad set ID"), "ad": ("Ads", "Ad name", "Ad ID")}
+    names = {
+        "ad": ("campaign", "adset", "ad"),
+        "adset": ("campaign", "adset"),
+        "campaign": ("campaign",),
+        "account": (),
+    }[shape.level]
+    entity_header = {
+        "campaign": ("Campaigns", "Campaign name", "Campaign ID"),
+        "adset": ("Ad sets", "Ad set name", "Ad set ID"),
+        "ad": ("Ads", "Ad name", "Ad ID"),
+    }
     roles: dict[str, str] = {}
     header: list[str] = []
 
@@ -292,8 +356,13 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
             add(f"{name}_id", ident)
     if daily:
         add("day", "Day")
-    for dim in {"age_gender": ("Age", "Gender"), "placement": ("Platform", "Placement"),
-                "region": ("Region",), "country": ("Country",), "none": ()}[breakdown]:
+    for dim in {
+        "age_gender": ("Age", "Gender"),
+        "placement": ("Platform", "Placement"),
+        "region": ("Region",),
+        "country": ("Country",),
+        "none": (),
+    }[breakdown]:
         add(dim.lower().replace("platform", "publisher_platform"), dim)
     add("status", "Delivery status")
     if shape.level != "account":
@@ -346,8 +415,11 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         if has_results and row.results:
             english = RESULT_TYPES[row.objective]
             # A result type is written as the UI names that metric (`Prospects` for Leads in French).
-            written = INDICATORS[english] if shape.indicator else values.get("result_type", {}).get(
-                english, local.get(english, english))
+            written = (
+                INDICATORS[english]
+                if shape.indicator
+                else values.get("result_type", {}).get(english, local.get(english, english))
+            )
             # An indicator's action code reads as the name Ads Manager shows for it (meta_ads.RESULT_ACTIONS).
             result_types[written] = english
             cells[roles["result_type"]] = written
@@ -383,8 +455,7 @@ def _write_meta(shape: Shape, rows: list[Row], path: Path, breakdown: str, accou
         writer = csv.DictWriter(handle, header, quoting=csv.QUOTE_MINIMAL)
         handle.write(",".join(f'"{name}"' if " " in name or "(" in name else name for name in header) + "\r\n")
         writer.writerows(lines)
-    return FileSpec(path, "meta", roles, comma, date_format, account_folder, breakdown, result_types,
-                    level=shape.level)
+    return FileSpec(path, "meta", roles, comma, date_format, account_folder, breakdown, result_types, level=shape.level)
 
 
 def _stable_id(account: str, ident: str, level: str) -> str:
@@ -395,9 +466,27 @@ def _stable_id(account: str, ident: str, level: str) -> str:
 
 def _write_orders(path: Path, rng: random.Random, currency: str) -> FileSpec:
     """A Shopify orders export: one row per line item, order fields on each order's first row only."""
-    header = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency", "Subtotal",
-              "Shipping", "Taxes", "Total", "Discount Amount", "Created at", "Lineitem quantity", "Lineitem name",
-              "Lineitem price", "Billing Name", "Cancelled at", "Refunded Amount", "Id"]
+    header = [
+        "Name",
+        "Email",
+        "Financial Status",
+        "Paid at",
+        "Fulfillment Status",
+        "Currency",
+        "Subtotal",
+        "Shipping",
+        "Taxes",
+        "Total",
+        "Discount Amount",
+        "Created at",
+        "Lineitem quantity",
+        "Lineitem name",
+        "Lineitem price",
+        "Billing Name",
+        "Cancelled at",
+        "Refunded Amount",
+        "Id",
+    ]
     lines = []
     for n in range(60):
         day = START + dt.timedelta(days=rng.randrange(DAYS))
@@ -411,13 +500,29 @@ def _write_orders(path: Path, rng: random.Random, currency: str) -> FileSpec:
         cancelled = created if status == "voided" or rng.random() < 0.05 else ""
         for i, price in enumerate(items):
             first = i == 0
-            lines.append([f"#{1001 + n}", f"c{n % 40}@example.com" if first else "", status if first else "",
-                          created if first else "", "fulfilled" if first else "", currency if first else "",
-                          _money(subtotal, False) if first else "", _money(shipping, False) if first else "",
-                          "0.00" if first else "", _money(total, False) if first else "",
-                          "0.00" if first else "", created, "1", f"Item {i}", _money(price, False),
-                          f"Name {n}" if first else "", cancelled if first else "",
-                          _money(refunded, False) if first else "", str(5000 + n) if first else ""])
+            lines.append(
+                [
+                    f"#{1001 + n}",
+                    f"c{n % 40}@example.com" if first else "",
+                    status if first else "",
+                    created if first else "",
+                    "fulfilled" if first else "",
+                    currency if first else "",
+                    _money(subtotal, False) if first else "",
+                    _money(shipping, False) if first else "",
+                    "0.00" if first else "",
+                    _money(total, False) if first else "",
+                    "0.00" if first else "",
+                    created,
+                    "1",
+                    f"Item {i}",
+                    _money(price, False),
+                    f"Name {n}" if first else "",
+                    cancelled if first else "",
+                    _money(refunded, False) if first else "",
+                    str(5000 + n) if first else "",
+                ]
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -437,9 +542,19 @@ def _write_analytics(path: Path, rng: random.Random) -> FileSpec:
             orders = rng.randint(0, 6)
             gross = sum(rng.randint(2000, 9000) for _ in range(orders))
             returns = -rng.choice((0, 0, 1500)) if gross else 0
-            writer.writerow([(START + dt.timedelta(days=d)).isoformat(), orders, _money(gross, False), "0.00",
-                             _money(returns, False), _money(gross + returns, False), "0.00", "0.00",
-                             _money(gross + returns, False)])
+            writer.writerow(
+                [
+                    (START + dt.timedelta(days=d)).isoformat(),
+                    orders,
+                    _money(gross, False),
+                    "0.00",
+                    _money(returns, False),
+                    _money(gross + returns, False),
+                    "0.00",
+                    "0.00",
+                    _money(gross + returns, False),
+                ]
+            )
     return FileSpec(path, "analytics")
 
 
@@ -460,44 +575,102 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
         for level in shape.coarser:
             coarse = Shape(**{**shape.__dict__, "level": level, "coarser": (), "breakdowns": ()})
             for w, window in enumerate(WINDOWS if shape.grain == "window" else (None,)):
-                specs.append(_write_meta(coarse, _roll(days, level, window),
-                                         folder / f"Meta-Ads-{level}-level{w}{suffix}.csv", "none",
-                                         account if shape.accounts == "folders" else None, rng))
+                specs.append(
+                    _write_meta(
+                        coarse,
+                        _roll(days, level, window),
+                        folder / f"Meta-Ads-{level}-level{w}{suffix}.csv",
+                        "none",
+                        account if shape.accounts == "folders" else None,
+                        rng,
+                    )
+                )
         if shape.account_breakdown:
             whole = Shape(**{**shape.__dict__, "level": "account", "account_breakdown": False})
             for w, window in enumerate(WINDOWS if shape.grain == "window" else (None,)):
-                specs.append(_write_meta(whole, _broken_down(_roll(days, "account", window), "age_gender", rng),
-                                         folder / f"Meta-Ads-account-age-gender{w}{suffix}.csv", "age_gender",
-                                         account if shape.accounts == "folders" else None, rng))
+                specs.append(
+                    _write_meta(
+                        whole,
+                        _broken_down(_roll(days, "account", window), "age_gender", rng),
+                        folder / f"Meta-Ads-account-age-gender{w}{suffix}.csv",
+                        "age_gender",
+                        account if shape.accounts == "folders" else None,
+                        rng,
+                    )
+                )
         if shape.lifetime:
             lifetime = Shape(**{**shape.__dict__, "grain": "window", "lifetime": False, "totals": True})
-            specs.append(_write_meta(lifetime, _roll(days, shape.level, (START, START + dt.timedelta(days=DAYS - 1))),
-                                     folder / f"Meta-Ads-lifetime{suffix}.csv", "none",
-                                     account if shape.accounts == "folders" else None, rng))
+            specs.append(
+                _write_meta(
+                    lifetime,
+                    _roll(days, shape.level, (START, START + dt.timedelta(days=DAYS - 1))),
+                    folder / f"Meta-Ads-lifetime{suffix}.csv",
+                    "none",
+                    account if shape.accounts == "folders" else None,
+                    rng,
+                )
+            )
         if shape.overlap:  # days 0-13 exported, then days 7-20 re-exported with late purchases on days 7-13
             first = [r for r in days if r.day <= START + dt.timedelta(days=13)]
-            later = [_revised(r) if r.day <= START + dt.timedelta(days=13) else r
-                     for r in days if r.day >= START + dt.timedelta(days=7)]
+            later = [
+                _revised(r) if r.day <= START + dt.timedelta(days=13) else r
+                for r in days
+                if r.day >= START + dt.timedelta(days=7)
+            ]
             for part, rows in (("a", first), ("b", later)):
-                specs.append(_write_meta(shape, _roll(rows, shape.level, None),
-                                         folder / f"Meta-Ads-{shape.level}-export-{part}{suffix}.csv", "none",
-                                         account if shape.accounts == "folders" else None, rng))
+                specs.append(
+                    _write_meta(
+                        shape,
+                        _roll(rows, shape.level, None),
+                        folder / f"Meta-Ads-{shape.level}-export-{part}{suffix}.csv",
+                        "none",
+                        account if shape.accounts == "folders" else None,
+                        rng,
+                    )
+                )
             windows = ()
         if shape.others:
-            specs.append(_write_google(folder / f"Campaign performance{suffix}.csv", shape,
-                                       account if shape.accounts == "folders" else None, rng))
-            specs.append(_write_pinterest(days, folder / f"pinterest_report{suffix}.csv",
-                                          account if shape.accounts == "folders" else None, rng))
+            specs.append(
+                _write_google(
+                    folder / f"Campaign performance{suffix}.csv",
+                    shape,
+                    account if shape.accounts == "folders" else None,
+                    rng,
+                )
+            )
+            specs.append(
+                _write_pinterest(
+                    days,
+                    folder / f"pinterest_report{suffix}.csv",
+                    account if shape.accounts == "folders" else None,
+                    rng,
+                )
+            )
         for w, window in enumerate(windows):
             rows = _roll(days, shape.level, window)
             tag = f"{shape.level}_{shape.grain}{'_w' + str(w) if window else ''}{suffix}"
             if not shape.breakdown_only:
-                specs.append(_write_meta(shape, rows, folder / f"Meta-Ads-{tag}.csv", "none",
-                                         account if shape.accounts == "folders" else None, rng))
+                specs.append(
+                    _write_meta(
+                        shape,
+                        rows,
+                        folder / f"Meta-Ads-{tag}.csv",
+                        "none",
+                        account if shape.accounts == "folders" else None,
+                        rng,
+                    )
+                )
             for breakdown in shape.breakdowns:
-                specs.append(_write_meta(shape, _broken_down(rows, breakdown, rng), folder /
-                                         f"Meta-Ads-{tag}-{breakdown}.csv", breakdown,
-                                         account if shape.accounts == "folders" else None, rng))
+                specs.append(
+                    _write_meta(
+                        shape,
+                        _broken_down(rows, breakdown, rng),
+                        folder / f"Meta-Ads-{tag}-{breakdown}.csv",
+                        breakdown,
+                        account if shape.accounts == "folders" else None,
+                        rng,
+                    )
+                )
     if shape.accounts == "column":  # both accounts' rows in each file of one export: merge the pairs
         specs = _merge_account_files(specs)
     if shape.store == "orders":
@@ -510,15 +683,46 @@ def write_folder(shape: Shape, raw: Path, seed: int = 7) -> list[FileSpec]:
 def _revised(row: Row) -> Row:
     """The row as a later export gives it: one more purchase (late attribution) on rows with link clicks."""
     extra = 1 if row.objective == "sales" and row.link_clicks else 0
-    return Row(row.account, row.campaign, row.adset, row.ad, row.objective, row.day, row.start, row.end,
-               row.attribution, row.spend, row.impressions, row.reach, row.clicks, row.link_clicks,
-               row.results + extra, row.purchases + extra, row.value + 4321 * extra, dict(row.dims), row.ident)
+    return Row(
+        row.account,
+        row.campaign,
+        row.adset,
+        row.ad,
+        row.objective,
+        row.day,
+        row.start,
+        row.end,
+        row.attribution,
+        row.spend,
+        row.impressions,
+        row.reach,
+        row.clicks,
+        row.link_clicks,
+        row.results + extra,
+        row.purchases + extra,
+        row.value + 4321 * extra,
+        dict(row.dims),
+        row.ident,
+    )
 
 
 def _write_google(path: Path, shape: Shape, account: str | None, rng: random.Random) -> FileSpec:
     """A Google Ads campaign report: title lines, `1,790` impressions, `1.61%` CTR, fractional conversions."""
-    header = ["Campaign type", "Campaign", "Day", "Currency code", "Cost", "Clicks", "Impr.", "CTR", "Avg. CPC",
-              "Conversions", "Conv. rate", "Conv. value", "Cost / conv."]
+    header = [
+        "Campaign type",
+        "Campaign",
+        "Day",
+        "Currency code",
+        "Cost",
+        "Clicks",
+        "Impr.",
+        "CTR",
+        "Avg. CPC",
+        "Conversions",
+        "Conv. rate",
+        "Conv. value",
+        "Cost / conv.",
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("Campaign performance\n1 October 2026 - 31 October 2026\n")
@@ -531,23 +735,57 @@ def _write_google(path: Path, shape: Shape, account: str | None, rng: random.Ran
                 # In hundredths: data-driven attribution splits a conversion's credit.
                 conversions = rng.choice((0, 0, 50, 100, 133, 200) if shape.fractional else (0, 0, 100, 200))
                 value = conversions * rng.randint(40, 90)
-                writer.writerow(["Search" if n == 0 else "Performance Max", f"G_Campaign_{n}",
-                                 (START + dt.timedelta(days=d)).isoformat(), shape.currency, _money(cost, False),
-                                 clicks,
-                                 f"{impressions:,}", f"{clicks / impressions:.2%}",
-                                 _money(cost // clicks, False) if clicks else "0", f"{conversions / 100:.2f}",
-                                 f"{conversions / 100 / clicks:.2%}" if clicks else "0.00%", _money(value, False),
-                                 _money(round(cost * 100 / conversions), False) if conversions else "0"])
-    roles = {"campaign": "Campaign", "day": "Day", "spend": "Cost", "impressions": "Impr.", "link_clicks": "Clicks",
-             "purchases": "Conversions", "value": "Conv. value"}
+                writer.writerow(
+                    [
+                        "Search" if n == 0 else "Performance Max",
+                        f"G_Campaign_{n}",
+                        (START + dt.timedelta(days=d)).isoformat(),
+                        shape.currency,
+                        _money(cost, False),
+                        clicks,
+                        f"{impressions:,}",
+                        f"{clicks / impressions:.2%}",
+                        _money(cost // clicks, False) if clicks else "0",
+                        f"{conversions / 100:.2f}",
+                        f"{conversions / 100 / clicks:.2%}" if clicks else "0.00%",
+                        _money(value, False),
+                        _money(round(cost * 100 / conversions), False) if conversions else "0",
+                    ]
+                )
+    roles = {
+        "campaign": "Campaign",
+        "day": "Day",
+        "spend": "Cost",
+        "impressions": "Impr.",
+        "link_clicks": "Clicks",
+        "purchases": "Conversions",
+        "value": "Conv. value",
+    }
     return FileSpec(path, "google", roles, account=account, skip=2)
 
 
 def _write_pinterest(days: list[Row], path: Path, account: str | None, rng: random.Random) -> FileSpec:
     """A Pinterest Ads ad-level daily report (checkout conversions are the purchases)."""
-    header = ["Date", "Campaign name", "Ad group name", "Ad name", "Ad entity status", "Ad ID",
-              "Spend in account currency", "Impressions", "Reach", "Frequency", "CPM", "Result", "Cost per result",
-              "Pin clicks", "CTR", "Outbound clicks", "Total conversions (Checkout)", "Total order value (Checkout)"]
+    header = [
+        "Date",
+        "Campaign name",
+        "Ad group name",
+        "Ad name",
+        "Ad entity status",
+        "Ad ID",
+        "Spend in account currency",
+        "Impressions",
+        "Reach",
+        "Frequency",
+        "CPM",
+        "Result",
+        "Cost per result",
+        "Pin clicks",
+        "CTR",
+        "Outbound clicks",
+        "Total conversions (Checkout)",
+        "Total order value (Checkout)",
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -558,14 +796,39 @@ def _write_pinterest(days: list[Row], path: Path, account: str | None, rng: rand
             outbound = rng.randint(0, 9)
             conversions = rng.choice((0, 0, 0, 1))
             spend = rng.randint(10, 2000)
-            writer.writerow([(START + dt.timedelta(days=d)).isoformat(), "Sales Campaign | 2026-10",
-                             "Sales Ad group", "Sales Ad | Autumn", "ACTIVE", "PP687311495517", _money(spend, False),
-                             impressions, reach, impressions / reach, spend * 10 / impressions, f"[{conversions}]",
-                             f"[{spend / 100}]", outbound + 2, (outbound + 2) / impressions, outbound, conversions,
-                             f"{conversions * rng.randint(50, 200)}.00"])
-    roles = {"campaign": "Campaign name", "adset": "Ad group name", "ad": "Ad name", "day": "Date",
-             "spend": "Spend in account currency", "impressions": "Impressions", "link_clicks": "Outbound clicks",
-             "purchases": "Total conversions (Checkout)", "value": "Total order value (Checkout)"}
+            writer.writerow(
+                [
+                    (START + dt.timedelta(days=d)).isoformat(),
+                    "Sales Campaign | 2026-10",
+                    "Sales Ad group",
+                    "Sales Ad | Autumn",
+                    "ACTIVE",
+                    "PP687311495517",
+                    _money(spend, False),
+                    impressions,
+                    reach,
+                    impressions / reach,
+                    spend * 10 / impressions,
+                    f"[{conversions}]",
+                    f"[{spend / 100}]",
+                    outbound + 2,
+                    (outbound + 2) / impressions,
+                    outbound,
+                    conversions,
+                    f"{conversions * rng.randint(50, 200)}.00",
+                ]
+            )
+    roles = {
+        "campaign": "Campaign name",
+        "adset": "Ad group name",
+        "ad": "Ad name",
+        "day": "Date",
+        "spend": "Spend in account currency",
+        "impressions": "Impressions",
+        "link_clicks": "Outbound clicks",
+        "purchases": "Total conversions (Checkout)",
+        "value": "Total order value (Checkout)",
+    }
     return FileSpec(path, "pinterest", roles, account=account)
 
 
@@ -581,8 +844,16 @@ def _merge_account_files(specs: list[FileSpec]) -> list[FileSpec]:
         if name not in merged:
             with target.open("w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle).writerows(rows)
-            merged[name] = FileSpec(target, spec.kind, spec.roles, spec.decimal_comma, spec.date_format, None,
-                                    spec.breakdown, dict(spec.result_types))
+            merged[name] = FileSpec(
+                target,
+                spec.kind,
+                spec.roles,
+                spec.decimal_comma,
+                spec.date_format,
+                None,
+                spec.breakdown,
+                dict(spec.result_types),
+            )
         else:
             at = rows[0].index(spec.roles["account"])
             body = [row for row in rows[1:] if row[at]]  # one totals row per file at most
@@ -593,6 +864,7 @@ def _merge_account_files(specs: list[FileSpec]) -> list[FileSpec]:
 
 
 # ------------------------------------------------------------------ the expected side, csv only
+
 
 def _body(spec: FileSpec) -> list[dict[str, str]]:
     """The data rows of a file: its totals row (no name; no day in an account-level export) left out."""
@@ -607,9 +879,12 @@ def _body(spec: FileSpec) -> list[dict[str, str]]:
 def _where(spec: FileSpec, row: dict[str, str]) -> tuple:
     """(platform, account, day or window, campaign) of a row: the grain at which the finest level is chosen."""
     r = spec.roles
-    return (spec.kind, spec.account or row.get(r.get("account", ""), ""),
-            *[row[r[k]] for k in ("day", "starts", "ends") if k in r and (k != "starts" or "day" not in r)],
-            row.get(r.get("campaign", ""), ""))
+    return (
+        spec.kind,
+        spec.account or row.get(r.get("account", ""), ""),
+        *[row[r[k]] for k in ("day", "starts", "ends") if k in r and (k != "starts" or "day" not in r)],
+        row.get(r.get("campaign", ""), ""),
+    )
 
 
 def _latest_rows(specs: list[FileSpec]) -> list[tuple[FileSpec, list[dict[str, str]]]]:
@@ -626,14 +901,16 @@ def _latest_rows(specs: list[FileSpec]) -> list[tuple[FileSpec, list[dict[str, s
         parts += [row[r[k]] for k in ("day", "starts", "ends") if k in r]
         for level in ("campaign", "adset", "ad"):
             parts.append(row[r[f"{level}_id"]] if f"{level}_id" in r else row.get(r.get(level, ""), ""))
-        parts += [row[r[k]] for k in ("age", "gender", "publisher_platform", "placement", "region", "country",
-                                      "attribution") if k in r]
+        parts += [
+            row[r[k]]
+            for k in ("age", "gender", "publisher_platform", "placement", "region", "country", "attribution")
+            if k in r
+        ]
         return tuple(parts)
 
     def end(spec: FileSpec, rows: list[dict[str, str]]) -> str:
         key = spec.roles.get("ends") or spec.roles.get("day")
-        return max((dt.datetime.strptime(row[key], spec.date_format).date().isoformat() for row in rows),
-                   default="")
+        return max((dt.datetime.strptime(row[key], spec.date_format).date().isoformat() for row in rows), default="")
 
     owner: dict[tuple, tuple[str, int]] = {}
     for n, (spec, rows) in enumerate(bodies):
@@ -641,8 +918,10 @@ def _latest_rows(specs: list[FileSpec]) -> list[tuple[FileSpec, list[dict[str, s
         for row in rows:
             key = identity(spec, row)
             owner[key] = max(owner.get(key, rank), rank)
-    return [(spec, [row for row in rows if owner[identity(spec, row)] == (end(spec, rows), n)])
-            for n, (spec, rows) in enumerate(bodies)]
+    return [
+        (spec, [row for row in rows if owner[identity(spec, row)] == (end(spec, rows), n)])
+        for n, (spec, rows) in enumerate(bodies)
+    ]
 
 
 def _number(text: str, comma: bool) -> Decimal | None:
@@ -692,22 +971,35 @@ def expected(specs: list[FileSpec]) -> dict:
         r = spec.roles
         body = [row for row in rows if counted(spec, row)]
         # Whether a column holds data is a property of the whole file (re-exported rows included).
-        column_known = {role: any(_number(row[r[role]], spec.decimal_comma) is not None for row in _body(spec))
-                        for role in ("purchases", "value", "roas", "results") if role in r}
+        column_known = {
+            role: any(_number(row[r[role]], spec.decimal_comma) is not None for row in _body(spec))
+            for role in ("purchases", "value", "roas", "results")
+            if role in r
+        }
         for row in body:
             account = row[r["account"]] if "account" in r else spec.account or "default"
             if "day" in r or row[r["starts"]] == row[r["ends"]]:  # a day (daily exports carry their window too)
                 day = dt.datetime.strptime(row[r["day"] if "day" in r else r["starts"]], spec.date_format).date()
                 period = "{}-W{:02d}".format(*day.isocalendar()[:2])
             else:
-                period = "{}..{}".format(*(dt.datetime.strptime(row[r[k]], spec.date_format).date().isoformat()
-                                           for k in ("starts", "ends")))
-            sums = out.setdefault((account, period), {"spend": Decimal(0), "impressions": Decimal(0),
-                                                      "link_clicks": Decimal(0), "purchases": None,
-                                                      "purchase_value": None, "results": {}})
+                period = "{}..{}".format(
+                    *(dt.datetime.strptime(row[r[k]], spec.date_format).date().isoformat() for k in ("starts", "ends"))
+                )
+            sums = out.setdefault(
+                (account, period),
+                {
+                    "spend": Decimal(0),
+                    "impressions": Decimal(0),
+                    "link_clicks": Decimal(0),
+                    "purchases": None,
+                    "purchase_value": None,
+                    "results": {},
+                },
+            )
 
-            def num(role: str, row: dict[str, str] = row, r: dict[str, str] = r, comma: bool = spec.decimal_comma
-                    ) -> Decimal:
+            def num(
+                role: str, row: dict[str, str] = row, r: dict[str, str] = r, comma: bool = spec.decimal_comma
+            ) -> Decimal:
                 return _number(row[r[role]], comma) or Decimal(0)
 
             for role in ("spend", "impressions", "link_clicks"):
@@ -736,15 +1028,17 @@ def expected(specs: list[FileSpec]) -> dict:
                 if row["Cancelled at"] or row["Financial Status"] == "voided":
                     continue
                 day = dt.date.fromisoformat(row["Created at"][:10])
-                store = out.setdefault(("store", "{}-W{:02d}".format(*day.isocalendar()[:2])),
-                                       {"orders": 0, "revenue": Decimal(0)})
+                store = out.setdefault(
+                    ("store", "{}-W{:02d}".format(*day.isocalendar()[:2])), {"orders": 0, "revenue": Decimal(0)}
+                )
                 store["orders"] += 1
                 store["revenue"] += Decimal(row["Total"]) - Decimal(row["Refunded Amount"] or 0)
         elif spec.kind == "analytics":
             for row in _read(spec.path):
                 day = dt.date.fromisoformat(row["Day"])
-                store = out.setdefault(("store", "{}-W{:02d}".format(*day.isocalendar()[:2])),
-                                       {"orders": 0, "revenue": Decimal(0)})
+                store = out.setdefault(
+                    ("store", "{}-W{:02d}".format(*day.isocalendar()[:2])), {"orders": 0, "revenue": Decimal(0)}
+                )
                 store["orders"] += int(row["Orders"])
                 store["revenue"] += Decimal(row["Total sales"])
     return out
@@ -792,15 +1086,32 @@ SHAPES = (
     Shape("ad_daily_indicator_results_only", indicator=True, family="results", objective="mixed"),
     Shape("ad_window_nested_roas", grain="window", nested=True, family="roas", ids=True),
     Shape("ad_daily_range_window_zeros", range_window=True, zeros=True, totals=True, breakdowns=("placement",)),
-    Shape("account_window_breakdown_only_age", level="account", grain="window", breakdowns=("age_gender",),
-          breakdown_only=True, lang="it"),
+    Shape(
+        "account_window_breakdown_only_age",
+        level="account",
+        grain="window",
+        breakdowns=("age_gender",),
+        breakdown_only=True,
+        lang="it",
+    ),
     Shape("ad_window_breakdowns_plus_account_age", grain="window", breakdowns=("placement",), account_breakdown=True),
-    Shape("adset_daily_two_columns_fr_totals", level="adset", accounts="column", lang="fr", ids=True,
-          breakdowns=("region",)),
+    Shape(
+        "adset_daily_two_columns_fr_totals",
+        level="adset",
+        accounts="column",
+        lang="fr",
+        ids=True,
+        breakdowns=("region",),
+    ),
     Shape("ad_daily_id_thousands", lang="id", currency="IDR", thousands=True, totals=True),
     Shape("ad_daily_noday_totals_leads", grain="daily_noday", objective="leads", totals=True, ids=True),
-    Shape("campaign_daily_two_folders_column", level="campaign", accounts="folders", coarser=("account",),
-          objective="messaging"),
+    Shape(
+        "campaign_daily_two_folders_column",
+        level="campaign",
+        accounts="folders",
+        coarser=("account",),
+        objective="messaging",
+    ),
     Shape("ad_daily_fr_leads_messaging_mixed", lang="fr", objective="leads", coarser=("campaign",)),
     Shape("adset_window_ru_messaging", level="adset", grain="window", lang="ru", objective="messaging"),
     Shape("google_and_pinterest_only", meta=False, others=True, store="analytics"),
@@ -829,8 +1140,9 @@ def expected_breakdowns(specs: list[FileSpec]) -> dict[tuple[str, str], dict[str
                 day = dt.datetime.strptime(row[r["day"] if "day" in r else r["starts"]], spec.date_format).date()
                 period = "{}-W{:02d}".format(*day.isocalendar()[:2])
             else:
-                period = "{}..{}".format(*(dt.datetime.strptime(row[r[k]], spec.date_format).date().isoformat()
-                                           for k in ("starts", "ends")))
+                period = "{}..{}".format(
+                    *(dt.datetime.strptime(row[r[k]], spec.date_format).date().isoformat() for k in ("starts", "ends"))
+                )
             sums = out.setdefault((spec.breakdown, period), {"spend": Decimal(0), "impressions": Decimal(0)})
             for role in sums:
                 sums[role] += _number(row[r[role]], spec.decimal_comma) or Decimal(0)

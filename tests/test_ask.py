@@ -51,8 +51,9 @@ def test_ask_why_did_my_roas_drop_yesterday(sample_project):
     assert result.exit_code == 0, result.output
     headline, paragraph = result.output.splitlines()[:2]
     assert headline.startswith("ROAS fell ")
-    assert ("yesterday, from 2.44 to 0.86, mostly because fewer clicks turned into purchases: conversion rate "
-            in headline)
+    assert (
+        "yesterday, from 2.44 to 0.86, mostly because fewer clicks turned into purchases: conversion rate " in headline
+    )
     assert "log points" not in headline
     assert paragraph.startswith("Days compared: 2026-11-24 vs 2026-11-23. Split of the change (log points")
     assert "CVR (purchases per link click) explains 9" in paragraph
@@ -119,8 +120,10 @@ def test_ask_before_the_pipeline_ran_says_what_to_do(tmp_path):
 
 # --------------------------------------------------------------------------- real exports
 
-REAL_META = ("monfrere_us/meta/Meta Daily MONFRERE-Ads-Jan-1-2026-Mar-15-2026.csv",
-             "cocoon_au/meta_ads_ad_level_daily_2025-08_to_2026-04.csv")
+REAL_META = (
+    "monfrere_us/meta/Meta Daily MONFRERE-Ads-Jan-1-2026-Mar-15-2026.csv",
+    "cocoon_au/meta_ads_ad_level_daily_2025-08_to_2026-04.csv",
+)
 
 
 def assert_answer_or_one_line(result) -> str:  # type: ignore[no-untyped-def]

@@ -17,14 +17,36 @@ pytestmark = pytest.mark.slow
 def test_bench_run_writes_every_figure_of_the_issue(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--rows", "2000", "--small-rows", "1000", "--out", str(tmp_path / "out"),
-         "--results", str(results)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(BENCH),
+            "--rows",
+            "2000",
+            "--small-rows",
+            "1000",
+            "--out",
+            str(tmp_path / "out"),
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     figures = json.loads(results.read_text())
-    assert set(figures) == {"rows", "input_mb", "floor_s", "pipeline_s", "small", "fixed_s", "marginal_ratio",
-                            "peak_rss_mb", "pandas_s", "stages"}
+    assert set(figures) == {
+        "rows",
+        "input_mb",
+        "floor_s",
+        "pipeline_s",
+        "small",
+        "fixed_s",
+        "marginal_ratio",
+        "peak_rss_mb",
+        "pandas_s",
+        "stages",
+    }
     assert set(figures["small"]) == {"rows", "floor_s", "pipeline_s"}
     assert {"ingest", "validate", "kpis"} <= set(figures["stages"])
     assert "report" not in figures["stages"]

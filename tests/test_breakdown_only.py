@@ -19,8 +19,10 @@ from adlab.report.frames import entity_tree, week_tables
 from adlab.report.weekly.breakdowns import regions_html
 
 HEADER = "Day,Region,Amount spent (USD),Impressions,Link clicks,Purchases,Purchases conversion value\n"
-ROWS = "".join(f"2026-11-{day},California,50.00,5000,100,2,150.00\n2026-11-{day},Texas,30.00,3000,30,1,40.00\n"
-               for day in ("09", "10"))
+ROWS = "".join(
+    f"2026-11-{day},California,50.00,5000,100,2,150.00\n2026-11-{day},Texas,30.00,3000,30,1,40.00\n"
+    for day in ("09", "10")
+)
 TARGETS = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
 
 
@@ -60,5 +62,6 @@ def test_entity_tree_names_rows_without_a_campaign(tmp_path):
     tables = week_tables(compute_kpis_daily(region_insights(tmp_path)), "2026-W46")
     tree = entity_tree(tables)
     assert tree.select("level", "name", "spend").rows() == [
-        ("account", "All campaigns", 160.0), ("campaign", "(no campaign name)", 160.0),
+        ("account", "All campaigns", 160.0),
+        ("campaign", "(no campaign name)", 160.0),
     ]

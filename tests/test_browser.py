@@ -18,13 +18,28 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Pytho
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 XSS = "<img src=x onerror=alert(1)>"
 LOCAL_SCHEMES = ("file:", "data:", "blob:")
 # Tile label -> summary.json key and how the page shows it (percent tiles carry the fraction x 100).
-TILES = {"Spend": ("spend", 1), "Purchase value": ("purchase_value", 1), "ROAS": ("roas", 1), "CPA": ("cpa", 1),
-         "CTR": ("ctr", 100), "CPM": ("cpm", 1), "CVR": ("cvr", 100), "AOV": ("aov", 1), "MER": ("mer", 1)}
+TILES = {
+    "Spend": ("spend", 1),
+    "Purchase value": ("purchase_value", 1),
+    "ROAS": ("roas", 1),
+    "CPA": ("cpa", 1),
+    "CTR": ("ctr", 100),
+    "CPM": ("cpm", 1),
+    "CVR": ("cvr", 100),
+    "AOV": ("aov", 1),
+    "MER": ("mer", 1),
+}
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +106,16 @@ def test_weekly_report_offline_charts_figures_and_escaped_names(project, browser
     assert summary["week"] in page.locator("h1").inner_text()
 
     tiles = {
-        page.locator(".tile").nth(i).locator(".tile-label").inner_text().strip().lower():
-        page.locator(".tile").nth(i).locator(".tile-value").inner_text()
+        page.locator(".tile").nth(i).locator(".tile-label").inner_text().strip().lower(): page.locator(".tile")
+        .nth(i)
+        .locator(".tile-value")
+        .inner_text()
         for i in range(page.locator(".tile").count())
     }
     for label, (key, scale) in TILES.items():
         shown = tiles[label.lower()]
         places = 2 if abs(summary[key] * scale) < 10_000 else 0
-        assert number(shown) == pytest.approx(round(summary[key] * scale, places), abs=10 ** -places), label
+        assert number(shown) == pytest.approx(round(summary[key] * scale, places), abs=10**-places), label
     assert "£" in tiles["spend"]
 
     # The planted ad name is on the page as text, in the table and the chart labels, and never ran.

@@ -17,16 +17,16 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def account_days(with_store: bool) -> pl.DataFrame:
-    frame = pl.DataFrame({
-        "date": [D1, D2, D3],
-        "spend": [100.0, 200.0, 50.0],
-        "purchase_value": [300.0, 250.0, None],
-        "roas": [3.0, 1.25, None],
-    })
+    frame = pl.DataFrame(
+        {
+            "date": [D1, D2, D3],
+            "spend": [100.0, 200.0, 50.0],
+            "purchase_value": [300.0, 250.0, None],
+            "roas": [3.0, 1.25, None],
+        }
+    )
     if with_store:
-        frame = frame.with_columns(
-            pl.Series("revenue", [400.0, 300.0, 120.0]), pl.Series("mer", [4.0, 1.5, 2.4])
-        )
+        frame = frame.with_columns(pl.Series("revenue", [400.0, 300.0, 120.0]), pl.Series("mer", [4.0, 1.5, 2.4]))
     return frame
 
 
@@ -42,8 +42,16 @@ def test_fig_daily_trend_puts_money_on_left_and_roas_mer_on_right_axis():
 
 def test_fig_daily_trend_of_a_store_without_ads_draws_store_revenue_only():
     unknown = pl.Series([None, None], dtype=pl.Float64)
-    store_only = pl.DataFrame({"date": [D1, D2], "spend": unknown, "purchase_value": unknown, "roas": unknown,
-                               "revenue": [80.0, 40.0], "mer": unknown})
+    store_only = pl.DataFrame(
+        {
+            "date": [D1, D2],
+            "spend": unknown,
+            "purchase_value": unknown,
+            "roas": unknown,
+            "revenue": [80.0, 40.0],
+            "mer": unknown,
+        }
+    )
     fig = fig_daily_trend(store_only, "GBP", highlight=(D1, D2), target_roas=2.5)
     assert [trace.name for trace in fig.data] == ["Store revenue"]
     assert len(fig.layout.shapes) == 1  # the shaded week; no target ROAS line without a ROAS
@@ -57,11 +65,13 @@ def test_fig_daily_trend_without_orders_has_no_store_or_mer_trace():
 
 
 def test_fig_spend_by_campaign_escapes_names_and_colours_by_roas_band():
-    campaigns = pl.DataFrame({
-        "campaign": ["Scale", XSS, "Loser"],
-        "spend": [500.0, 300.0, 100.0],
-        "roas": [3.0, 2.2, 0.5],
-    })
+    campaigns = pl.DataFrame(
+        {
+            "campaign": ["Scale", XSS, "Loser"],
+            "spend": [500.0, 300.0, 100.0],
+            "roas": [3.0, 2.2, 0.5],
+        }
+    )
     fig = fig_spend_by_campaign(campaigns, "USD", target_roas=2.5, breakeven_roas=2.0)
     # Largest spend is drawn on top, i.e. last.
     assert list(fig.layout.yaxis.ticktext) == ["Loser", "&lt;img src=x onerror=alert(1)&gt;", "Scale"]
@@ -77,14 +87,16 @@ def test_fig_spend_by_campaign_keeps_same_named_campaigns_on_separate_bars():
 
 
 def test_fig_roas_vs_spend_leaves_out_ads_without_roas_and_escapes_hover_names():
-    ads = pl.DataFrame({
-        "campaign": ["C", "C", "C"],
-        "adset": ["S", "S", "S"],
-        "ad": [XSS, "B", "No value"],
-        "spend": [100.0, 50.0, 80.0],
-        "roas": [2.0, 4.0, None],
-        "purchases": [4, 9, None],
-    })
+    ads = pl.DataFrame(
+        {
+            "campaign": ["C", "C", "C"],
+            "adset": ["S", "S", "S"],
+            "ad": [XSS, "B", "No value"],
+            "spend": [100.0, 50.0, 80.0],
+            "roas": [2.0, 4.0, None],
+            "purchases": [4, 9, None],
+        }
+    )
     fig = fig_roas_vs_spend(ads, "USD", target_roas=2.5, breakeven_roas=2.0)
     assert list(fig.data[0].x) == [100.0, 50.0]
     assert fig.data[0].customdata[0][0] == "&lt;img src=x onerror=alert(1)&gt;"
@@ -102,12 +114,14 @@ def test_roas_band_splits_at_target_and_breakeven():
 
 
 def test_fig_age_gender_heatmap_puts_ages_on_rows_and_leaves_thin_cells_uncoloured():
-    cells = pl.DataFrame({
-        "age": ["25-34", "25-34", "18-24", "18-24"],
-        "gender": ["female", "male", "female", XSS],
-        "spend": [100.0, 60.0, 5.0, 50.0],
-        "roas": [3.0, 1.5, 9.0, 2.2],
-    })
+    cells = pl.DataFrame(
+        {
+            "age": ["25-34", "25-34", "18-24", "18-24"],
+            "gender": ["female", "male", "female", XSS],
+            "spend": [100.0, 60.0, 5.0, 50.0],
+            "roas": [3.0, 1.5, 9.0, 2.2],
+        }
+    )
     fig = fig_age_gender_heatmap(cells, "USD", target_roas=2.5, breakeven_roas=2.0, min_spend=10.0)
     heat = fig.data[0]
     assert list(heat.y) == ["18-24", "25-34"]

@@ -17,8 +17,15 @@ def test_find_project_walks_up_to_the_folder_with_dvc_yaml(tmp_path):
 def test_summary_prints_headline_figures_with_week_over_week_change(tmp_path):
     (tmp_path / "dvc.yaml").write_text("stages: {}\n")
     (tmp_path / "metrics").mkdir()
-    figures = {"week": "2026-W47", "currency": "EUR", "data_source": "raw", "spend": 1200.0, "roas": 2.5,
-               "ctr": 0.0125, "previous": {"spend": 1000.0, "roas": 2.0, "ctr": 0.01}}
+    figures = {
+        "week": "2026-W47",
+        "currency": "EUR",
+        "data_source": "raw",
+        "spend": 1200.0,
+        "roas": 2.5,
+        "ctr": 0.0125,
+        "previous": {"spend": 1000.0, "roas": 2.0, "ctr": 0.01},
+    }
     (tmp_path / "metrics" / "summary.json").write_text(json.dumps(figures))
     result = runner.invoke(app, ["--project", str(tmp_path), "summary"])
     assert result.exit_code == 0, result.output

@@ -13,11 +13,27 @@ from adlab.schema import AD_INSIGHTS, conform
 
 
 def test_load_workspace_on_period_only_data_says_the_exports_have_no_days(tmp_path):
-    ad_insights = conform(pl.DataFrame([{
-        "window_start": dt.date(2026, 10, 1), "date": dt.date(2026, 10, 31), "platform_source": "meta",
-        "level": "ad", "breakdown": "none", "campaign": "C", "adset": "S", "ad": "A", "spend": 10.0,
-        "impressions": 100, "source_file": "f.csv", "source_row": 2,
-    }]), AD_INSIGHTS)
+    ad_insights = conform(
+        pl.DataFrame(
+            [
+                {
+                    "window_start": dt.date(2026, 10, 1),
+                    "date": dt.date(2026, 10, 31),
+                    "platform_source": "meta",
+                    "level": "ad",
+                    "breakdown": "none",
+                    "campaign": "C",
+                    "adset": "S",
+                    "ad": "A",
+                    "spend": 10.0,
+                    "impressions": 100,
+                    "source_file": "f.csv",
+                    "source_row": 2,
+                }
+            ]
+        ),
+        AD_INSIGHTS,
+    )
     (tmp_path / "dvc.yaml").write_text("stages: {}\n")
     (tmp_path / "data" / "interim").mkdir(parents=True)
     (tmp_path / "data" / "processed").mkdir(parents=True)

@@ -31,13 +31,19 @@ DAY = dt.date(2026, 11, 1)
     ("name", "expected"),
     [
         ("VID | UGC-Unboxing | 15s", {"format": "video", "hook": "UGC-Unboxing", "length": "15s"}),
-        ("IMG_TOF_Wool Overshirt Flatlay",
-         {"format": "image", "funnel_stage": "TOF", "concept": "Wool Overshirt Flatlay"}),
-        ("IMAGE_CORE_BRANDO INDIGO_ Product Focus",
-         {"format": "image", "funnel_stage": "CORE", "concept": "BRANDO INDIGO_ Product Focus"}),
+        (
+            "IMG_TOF_Wool Overshirt Flatlay",
+            {"format": "image", "funnel_stage": "TOF", "concept": "Wool Overshirt Flatlay"},
+        ),
+        (
+            "IMAGE_CORE_BRANDO INDIGO_ Product Focus",
+            {"format": "image", "funnel_stage": "CORE", "concept": "BRANDO INDIGO_ Product Focus"},
+        ),
         ("VIDEO_TOF_ Voiceover Fit", {"format": "video", "funnel_stage": "TOF", "concept": "Voiceover Fit"}),
-        ("Conv - Static - Wax Coated Dean Jacket 12/22",
-         {"objective": "Conv", "format": "image", "concept": "Wax Coated Dean Jacket 12/22"}),
+        (
+            "Conv - Static - Wax Coated Dean Jacket 12/22",
+            {"objective": "Conv", "format": "image", "concept": "Wax Coated Dean Jacket 12/22"},
+        ),
         ("CAR_BOF", {"format": "carousel", "funnel_stage": "BOF", "concept": None}),
     ],
 )
@@ -64,8 +70,11 @@ def test_creative_attributes_metadata_overrides_the_name():
 
 def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
     """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
-    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
-               if name not in frame.columns}
+    missing = {
+        name: dtype
+        for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
+        if name not in frame.columns
+    }
     return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
 
 
@@ -74,21 +83,30 @@ def _daily(ad: str, days: int, ctr_first: float, ctr_last: float, freq_first: fl
     rows = []
     for day in range(days):
         first = day < 7
-        rows.append({
-            "date": DAY + dt.timedelta(days=day), "campaign": "C", "adset": "S", "ad": ad, "spend": 100.0,
-            "impressions": 10_000, "link_clicks": round(10_000 * (ctr_first if first else ctr_last)),
-            "reach": round(10_000 / (freq_first if first else freq_last)),
-        })
+        rows.append(
+            {
+                "date": DAY + dt.timedelta(days=day),
+                "campaign": "C",
+                "adset": "S",
+                "ad": ad,
+                "spend": 100.0,
+                "impressions": 10_000,
+                "link_clicks": round(10_000 * (ctr_first if first else ctr_last)),
+                "reach": round(10_000 / (freq_first if first else freq_last)),
+            }
+        )
     return rows
 
 
 def test_ad_fatigue_flags_falling_ctr_with_rising_frequency_only():
-    frame = as_kpis_daily(pl.DataFrame(
-        _daily("tired", 14, 0.02, 0.01, 1.25, 2.0)  # CTR -50%, frequency +60%
-        + _daily("steady", 14, 0.02, 0.019, 1.25, 1.25)  # CTR -5%, frequency flat
-        + _daily("audience", 14, 0.02, 0.01, 1.25, 1.25)  # CTR -50% but frequency flat: not fatigue
-        + _daily("new", 10, 0.02, 0.01, 1.25, 2.0)  # live 10 days < 14: not judged
-    ))
+    frame = as_kpis_daily(
+        pl.DataFrame(
+            _daily("tired", 14, 0.02, 0.01, 1.25, 2.0)  # CTR -50%, frequency +60%
+            + _daily("steady", 14, 0.02, 0.019, 1.25, 1.25)  # CTR -5%, frequency flat
+            + _daily("audience", 14, 0.02, 0.01, 1.25, 1.25)  # CTR -50% but frequency flat: not fatigue
+            + _daily("new", 10, 0.02, 0.01, 1.25, 2.0)  # live 10 days < 14: not judged
+        )
+    )
     result = {row["ad"]: row for row in ad_fatigue(frame, 14, 0.25, 0.2).iter_rows(named=True)}
     assert result["tired"]["ctr_first_week"] == pytest.approx(0.02)
     assert result["tired"]["ctr_last_week"] == pytest.approx(0.01)
@@ -105,17 +123,21 @@ def test_ad_fatigue_flags_falling_ctr_with_rising_frequency_only():
 
 
 def test_compute_creative_kpis_sums_a_creative_across_ad_sets_first():
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": [DAY, DAY, DAY + dt.timedelta(days=1), DAY],
-        "campaign": ["C", "C", "C", "C"],
-        "adset": ["S1", "S2", "S2", "S1"],
-        "ad": ["VID | Hook-A | 15s", "VID | Hook-A | 15s", "VID | Hook-A | 15s", "IMG_TOF_Shirt"],
-        "spend": [100.0, 50.0, 50.0, 200.0],
-        "impressions": [10_000, 5_000, 5_000, 20_000],
-        "link_clicks": [100, 100, 0, 200],
-        "purchases": [4, 1, 0, 2],
-        "purchase_value": [400.0, 200.0, 0.0, 200.0],
-    }))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [DAY, DAY, DAY + dt.timedelta(days=1), DAY],
+                "campaign": ["C", "C", "C", "C"],
+                "adset": ["S1", "S2", "S2", "S1"],
+                "ad": ["VID | Hook-A | 15s", "VID | Hook-A | 15s", "VID | Hook-A | 15s", "IMG_TOF_Shirt"],
+                "spend": [100.0, 50.0, 50.0, 200.0],
+                "impressions": [10_000, 5_000, 5_000, 20_000],
+                "link_clicks": [100, 100, 0, 200],
+                "purchases": [4, 1, 0, 2],
+                "purchase_value": [400.0, 200.0, 0.0, 200.0],
+            }
+        )
+    )
     attributes = creative_attributes(kpis_daily["ad"].to_list(), RULES)
     fatigue = ad_fatigue(kpis_daily)
     creatives = compute_creative_kpis(kpis_daily, attributes, fatigue)
@@ -142,16 +164,20 @@ def video_and_static_ads() -> pl.DataFrame:
     IMG_TOF_Shirt: an image, 20,000 impressions with 0 plays and 0 ThruPlays: hook and hold do not apply.
     CAR_BOF_Set: a carousel without the video columns (null): hook and hold do not apply.
     """
-    return as_kpis_daily(pl.DataFrame({
-        "date": [DAY] * 4,
-        "campaign": ["C"] * 4,
-        "adset": ["S"] * 4,
-        "ad": ["VID | Hook-A | 15s", "VID | Hook-B | 6s", "IMG_TOF_Shirt", "CAR_BOF_Set"],
-        "spend": [100.0, 40.0, 200.0, 50.0],
-        "impressions": [10_000, 4_000, 20_000, 5_000],
-        "video_3s_plays": [2_500, 0, 0, None],
-        "thruplays": [1_000, 0, 0, None],
-    }))
+    return as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [DAY] * 4,
+                "campaign": ["C"] * 4,
+                "adset": ["S"] * 4,
+                "ad": ["VID | Hook-A | 15s", "VID | Hook-B | 6s", "IMG_TOF_Shirt", "CAR_BOF_Set"],
+                "spend": [100.0, 40.0, 200.0, 50.0],
+                "impressions": [10_000, 4_000, 20_000, 5_000],
+                "video_3s_plays": [2_500, 0, 0, None],
+                "thruplays": [1_000, 0, 0, None],
+            }
+        )
+    )
 
 
 def test_compute_creative_kpis_hook_and_hold_rates_only_where_they_apply():
@@ -171,8 +197,9 @@ def test_compute_creative_kpis_hook_and_hold_rates_only_where_they_apply():
 def test_creative_leaderboard_html_shows_a_dash_for_the_hook_rate_of_a_static_ad():
     daily = video_and_static_ads()
     creatives = compute_creative_kpis(daily, creative_attributes(daily["ad"].to_list(), RULES), ad_fatigue(daily))
-    html = creative_leaderboard_html(creatives, "2026-W44", "USD", for_week="2026-W44", top_n=5, target_roas=2.5,
-                                     target_cpa=40.0, gross_margin=0.5)
+    html = creative_leaderboard_html(
+        creatives, "2026-W44", "USD", for_week="2026-W44", top_n=5, target_roas=2.5, target_cpa=40.0, gross_margin=0.5
+    )
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
     hook, hold = headers.index("Hook rate"), headers.index("Hold rate")
     rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)]
@@ -186,15 +213,32 @@ def test_creative_leaderboard_html_shows_a_dash_for_the_hook_rate_of_a_static_ad
 def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_row():
     from scipy.stats import norm  # the per-ad formula fatigue used before it ran once over all ads
 
-    frame = as_kpis_daily(pl.DataFrame(
-        _daily("tired", 20, 0.02, 0.011, 1.25, 2.0) + _daily("steady", 21, 0.02, 0.0199, 1.25, 1.3)
-        + _daily("rising", 15, 0.01, 0.03, 1.1, 1.0) + _daily("new", 9, 0.02, 0.01, 1.25, 2.0)
-    ).with_columns(pl.when(pl.col("ad") == "steady").then(None).otherwise(pl.col("adset")).alias("adset")))
+    frame = as_kpis_daily(
+        pl.DataFrame(
+            _daily("tired", 20, 0.02, 0.011, 1.25, 2.0)
+            + _daily("steady", 21, 0.02, 0.0199, 1.25, 1.3)
+            + _daily("rising", 15, 0.01, 0.03, 1.1, 1.0)
+            + _daily("new", 9, 0.02, 0.01, 1.25, 2.0)
+        ).with_columns(pl.when(pl.col("ad") == "steady").then(None).otherwise(pl.col("adset")).alias("adset"))
+    )
     result = ad_fatigue(frame, 14, 0.25, 0.2)
     assert result.columns == [
-        "account", "campaign", "adset", "ad", "first_day", "last_day", "days_live", "ctr_first_week",
-        "frequency_first_week", "ctr_last_week", "frequency_last_week", "ctr_change", "frequency_change", "fatigued",
-        "p_ctr_fell", "fatigue_evidence",
+        "account",
+        "campaign",
+        "adset",
+        "ad",
+        "first_day",
+        "last_day",
+        "days_live",
+        "ctr_first_week",
+        "frequency_first_week",
+        "ctr_last_week",
+        "frequency_last_week",
+        "ctr_change",
+        "frequency_change",
+        "fatigued",
+        "p_ctr_fell",
+        "fatigue_evidence",
     ]
     assert result["ad"].to_list() == ["new", "rising", "tired", "steady"]  # sorted by campaign, ad set (nulls last)
     windows = frame.with_columns((pl.col("date") - pl.col("date").min().over("ad")).dt.total_days().alias("day"))
@@ -204,8 +248,11 @@ def test_ad_fatigue_probability_is_the_normal_cdf_of_the_beta_posteriors_row_by_
             continue
         live = windows.filter(pl.col("ad") == row["ad"])
         last = live["day"].max()
-        sums = [live.filter(window)[name].sum() for window in (pl.col("day") < 7, pl.col("day") > last - 7)
-                for name in ("link_clicks", "impressions")]
+        sums = [
+            live.filter(window)[name].sum()
+            for window in (pl.col("day") < 7, pl.col("day") > last - 7)
+            for name in ("link_clicks", "impressions")
+        ]
         (c0, n0, c1, n1) = sums
         a0, b0, a1, b1 = c0 + 0.5, n0 - c0 + 0.5, c1 + 0.5, n1 - c1 + 0.5
         var = a0 * b0 / ((a0 + b0) ** 2 * (a0 + b0 + 1)) + a1 * b1 / ((a1 + b1) ** 2 * (a1 + b1 + 1))

@@ -88,13 +88,26 @@ def test_gate_amount_scales_a_usd_gate_only_far_from_the_dollar(currency, expect
 
 def _kpis_daily(spends: dict[str, float]) -> pl.DataFrame:
     """One day per ad: spend as given, 10 purchases worth 3 x spend each (ROAS 3.0)."""
-    rows = [{"date": DAY, "platform_source": "meta", "campaign": "C", "adset": "S", "ad": ad, "spend": spend,
-             "impressions": 100_000, "link_clicks": 1_000, "purchases": 10, "purchase_value": 3 * spend}
-            for ad, spend in spends.items()]
+    rows = [
+        {
+            "date": DAY,
+            "platform_source": "meta",
+            "campaign": "C",
+            "adset": "S",
+            "ad": ad,
+            "spend": spend,
+            "impressions": 100_000,
+            "link_clicks": 1_000,
+            "purchases": 10,
+            "purchase_value": 3 * spend,
+        }
+        for ad, spend in spends.items()
+    ]
     frame = pl.DataFrame(rows)
     absent = {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}
-    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in absent.items()
-                              if name not in frame.columns)
+    return frame.with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in absent.items() if name not in frame.columns
+    )
 
 
 def test_best_for_segment_reads_segment_min_spend_as_usd_in_an_idr_account():
@@ -109,8 +122,9 @@ def test_best_for_segment_reads_segment_min_spend_as_usd_in_an_idr_account():
 
 
 def _workspace(cpa: float, currency: str | None) -> Workspace:
-    params = dataclasses.replace(Params(), targets=TargetsParams(cpa=cpa),
-                                 recommend=RecommendParams(segment_min_spend=0.0))
+    params = dataclasses.replace(
+        Params(), targets=TargetsParams(cpa=cpa), recommend=RecommendParams(segment_min_spend=0.0)
+    )
     return Workspace(_kpis_daily({"Big": 900_000.0, "Small": 500_000.0}), None, params, currency)
 
 

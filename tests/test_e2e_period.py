@@ -21,8 +21,10 @@ from conftest import copy_project, dvc
 
 pytestmark = pytest.mark.slow
 
-HEADER = ('"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name",{extra}"Amount spent (USD)",'
-          'Impressions,"Link clicks",Purchases,"Purchases conversion value","Attribution setting"\n')
+HEADER = (
+    '"Reporting starts","Reporting ends","Campaign name","Ad set name","Ad name",{extra}"Amount spent (USD)",'
+    'Impressions,"Link clicks",Purchases,"Purchases conversion value","Attribution setting"\n'
+)
 ATTRIBUTION = "7-day click or 1-day view"
 FILES = {
     "october.csv": HEADER.format(extra="")
@@ -59,8 +61,24 @@ def test_dvc_repro_period_only_summary_holds_the_window_figures_and_every_contra
     assert summary["cpm"] == pytest.approx(10.0)
     assert summary["cvr"] == pytest.approx(5 / 300, abs=1e-6)
     assert summary["aov"] == pytest.approx(80.0)
-    keys = ["week", "currency", "spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas",
-            "cpa", "ctr", "cpm", "cvr", "aov", "orders", "revenue", "mer"]
+    keys = [
+        "week",
+        "currency",
+        "spend",
+        "purchase_value",
+        "purchases",
+        "impressions",
+        "link_clicks",
+        "roas",
+        "cpa",
+        "ctr",
+        "cpm",
+        "cvr",
+        "aov",
+        "orders",
+        "revenue",
+        "mer",
+    ]
     assert [key for key in [*keys, "previous", "rows"] if key not in summary] == []
     assert [key for key in keys if key not in summary["previous"] and key != "currency"] == []
     assert summary["rows"] == {"in": 5, "kept": 5, "replaced": 0, "totals": 0, "quarantined": 0}

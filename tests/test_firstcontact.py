@@ -46,31 +46,41 @@ def run_in_process(root: Path) -> dict:
     ads = tables["ad_insights"]
     out: dict = {}
     daily = compute_kpis_daily(ads)
-    weekly = daily.with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period"),
-                                pl.col("account").fill_null("default"))
+    weekly = daily.with_columns(
+        pl.col("date").dt.strftime("%G-W%V").alias("period"), pl.col("account").fill_null("default")
+    )
     period = compute_kpis_period(ads).with_columns(
-        pl.format("{}..{}", "window_start", "window_end").alias("period"), pl.col("account").fill_null("default"))
+        pl.format("{}..{}", "window_start", "window_end").alias("period"), pl.col("account").fill_null("default")
+    )
     for frame in (weekly, period):
         sums = frame.group_by("account", "period").agg(
-            pl.when(pl.col(m).count() > 0).then(pl.col(m).sum()).alias(m) for m in METRICS)
+            pl.when(pl.col(m).count() > 0).then(pl.col(m).sum()).alias(m) for m in METRICS
+        )
         for row in sums.iter_rows(named=True):
             out[(row["account"], row["period"])] = {**{m: row[m] for m in METRICS}, "results": {}}
-    results = compute_results_daily(ads).with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period"),
-                                                      pl.col("account").fill_null("default"))
-    for row in results.group_by("account", "period", "result_type").agg(pl.col("results").sum()).iter_rows(
-            named=True):
-        out.setdefault((row["account"], row["period"]), {"results": {}})["results"][row["result_type"]] = \
-            row["results"]
+    results = compute_results_daily(ads).with_columns(
+        pl.col("date").dt.strftime("%G-W%V").alias("period"), pl.col("account").fill_null("default")
+    )
+    for row in results.group_by("account", "period", "result_type").agg(pl.col("results").sum()).iter_rows(named=True):
+        out.setdefault((row["account"], row["period"]), {"results": {}})["results"][row["result_type"]] = row["results"]
     kpis_period = compute_kpis_period(ads)
     for start, end in report_windows(kpis_period) if kpis_period.height else []:
         # window results are reported across accounts: kept under the pseudo account "*"
         typed = window_results(ads, start, end)
         out[("*", f"{start}..{end}")] = {"results": dict(zip(typed["result_type"], typed["results"], strict=True))}
-    store = (store_daily(tables["orders"]) if tables["orders"].height else
-             store_daily_from_sales(tables["store_sales"]) if tables["store_sales"].height else None)
+    store = (
+        store_daily(tables["orders"])
+        if tables["orders"].height
+        else store_daily_from_sales(tables["store_sales"])
+        if tables["store_sales"].height
+        else None
+    )
     if store is not None:
-        weeks = store.with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period")).group_by("period").agg(
-            pl.col("orders").sum(), pl.col("revenue").sum())
+        weeks = (
+            store.with_columns(pl.col("date").dt.strftime("%G-W%V").alias("period"))
+            .group_by("period")
+            .agg(pl.col("orders").sum(), pl.col("revenue").sum())
+        )
         for row in weeks.iter_rows(named=True):
             out[("store", row["period"])] = {"orders": row["orders"], "revenue": row["revenue"]}
     return out
@@ -93,8 +103,9 @@ def differences(want: dict, got: dict) -> list[str]:
     for key in sorted(set(want) | set(got), key=str):
         w, g = want.get(key), got.get(key)
         if w is None or g is None:
-            problems.append(f"{key}: {'only in pipeline' if w is None else 'missing in pipeline'} "
-                            f"({g if w is None else w})")
+            problems.append(
+                f"{key}: {'only in pipeline' if w is None else 'missing in pipeline'} ({g if w is None else w})"
+            )
             continue
         for metric, value in w.items():
             if metric == "results":
@@ -106,7 +117,8 @@ def differences(want: dict, got: dict) -> list[str]:
                 continue
             a = g.get(metric)
             if (a is None) != (value is None) or (
-                    value is not None and abs(Decimal(str(a)) - Decimal(value)) > Decimal("0.005")):
+                value is not None and abs(Decimal(str(a)) - Decimal(value)) > Decimal("0.005")
+            ):
                 problems.append(f"{key} {metric}: pipeline {a} != csv {value}")
     return problems
 
@@ -118,8 +130,13 @@ def breakdowns_in_process(root: Path, breakdowns: set[str]) -> dict[tuple[str, s
     ads = validate_table(result.tables["ad_insights"], "ad_insights", FIRST, LAST).table
     out = {}
     for name in breakdowns:
-        weekly = (breakdown_view(ads, name).with_columns(pl.col("date").dt.strftime("%G-W%V").alias("week"))
-                  .group_by("week").agg(pl.col("spend", "impressions").sum()).collect())
+        weekly = (
+            breakdown_view(ads, name)
+            .with_columns(pl.col("date").dt.strftime("%G-W%V").alias("week"))
+            .group_by("week")
+            .agg(pl.col("spend", "impressions").sum())
+            .collect()
+        )
         for week, spend, impressions in weekly.iter_rows():
             out[(name, week)] = {"spend": spend, "impressions": impressions}
         periods = compute_kpis_period(ads)
@@ -140,11 +157,15 @@ def test_first_contact_sums_match_the_files(shape: Shape, tmp_path: Path) -> Non
     if by_breakdown:
         got_breakdowns = breakdowns_in_process(tmp_path, {name for name, _ in by_breakdown})
         assert {key: {m: round(float(v), 2) for m, v in sums.items()} for key, sums in by_breakdown.items()} == {
-            key: {m: round(float(v), 2) for m, v in sums.items()} for key, sums in got_breakdowns.items()}
+            key: {m: round(float(v), 2) for m, v in sums.items()} for key, sums in got_breakdowns.items()
+        }
 
 
-@pytest.mark.xfail(reason="purchases are Int64 in ad_insights: Google Ads' fractional conversions (1.33, data-driven "
-                          "attribution) are rounded per row; making purchases a float is a schema change", strict=True)
+@pytest.mark.xfail(
+    reason="purchases are Int64 in ad_insights: Google Ads' fractional conversions (1.33, data-driven "
+    "attribution) are rounded per row; making purchases a float is a schema change",
+    strict=True,
+)
 def test_first_contact_google_fractional_conversions_sum_like_the_file(tmp_path: Path) -> None:
     shape = Shape("google_fractional", others=True, fractional=True)
     specs = write_folder(shape, tmp_path / "data" / "raw")
@@ -163,8 +184,9 @@ def visible_text(html: str) -> str:
 def test_first_contact_dvc_repro_summary_pages_and_answers_match_the_files(tmp_path: Path) -> None:
     # One full run on a mixed folder: ad-level daily export with IDs, an account-level Age x Gender export of
     # the same days, a sales and a leads campaign, an orders export. summary.json's week must equal the csv sums.
-    shape = Shape("e2e_mixed", objective="mixed", ids=True, totals=True, bom=True, account_breakdown=True,
-                  store="orders")
+    shape = Shape(
+        "e2e_mixed", objective="mixed", ids=True, totals=True, bom=True, account_breakdown=True, store="orders"
+    )
     project = copy_project(tmp_path / "project")
     specs = write_folder(shape, project / "data" / "raw")
     result = dvc(project, "repro")
@@ -174,14 +196,19 @@ def test_first_contact_dvc_repro_summary_pages_and_answers_match_the_files(tmp_p
     week = summary["week"]
     ads, store = want[("default", week)], want[("store", week)]
     got = {m: summary[m] for m in (*METRICS, "orders", "revenue")}
-    assert got == pytest.approx({**{m: float(ads[m]) for m in METRICS}, "orders": store["orders"],
-                                 "revenue": float(store["revenue"])})
+    assert got == pytest.approx(
+        {**{m: float(ads[m]) for m in METRICS}, "orders": store["orders"], "revenue": float(store["revenue"])}
+    )
     assert {row["result_type"]: row["results"] for row in summary["results"]} == pytest.approx(
-        {rtype: float(n) for rtype, n in ads["results"].items()})
+        {rtype: float(n) for rtype, n in ads["results"].items()}
+    )
     for page in (project / "reports").rglob("*.html"):
         assert not BAD_WORDS.search(visible_text(page.read_text())), page
-    for question in ("Why did my ROAS drop last week?", "Should I pause ACM | C1 Leads?",
-                     "Which ad is performing best with women aged 25-34?"):
+    for question in (
+        "Why did my ROAS drop last week?",
+        "Should I pause ACM | C1 Leads?",
+        "Which ad is performing best with women aged 25-34?",
+    ):
         answer = CliRunner().invoke(app, ["--project", str(project), "ask", question])
         assert answer.exit_code == 0, answer.output
         assert not BAD_WORDS.search(answer.output), answer.output

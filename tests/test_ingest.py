@@ -22,13 +22,20 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
 
 
 def test_ingest_meta_reads_currency_derives_value_from_roas_and_excludes_totals_row(tmp_path):
-    path = write(tmp_path, "whatever.csv", "\ufeff" + "\n".join([
-        META_HEADER,
-        ',,,,30.00,300,250,9,1,,,2026-11-01,2026-11-02',  # totals row: every name empty
-        'C1,S1,A1,2026-11-01,10.00,100,80,4,1,3.5,"7-day click or 1-day view",2026-11-01,2026-11-02',
-        'C1,S1,A2,2026-11-01,-,-,-,-,-,-,"7-day click or 1-day view",2026-11-01,2026-11-02',
-        'C1,S1,A1,2026-11-02,"20.00",200,150,5,0,0,"7-day click or 1-day view",2026-11-01,2026-11-02',
-    ]))
+    path = write(
+        tmp_path,
+        "whatever.csv",
+        "\ufeff"
+        + "\n".join(
+            [
+                META_HEADER,
+                ",,,,30.00,300,250,9,1,,,2026-11-01,2026-11-02",  # totals row: every name empty
+                'C1,S1,A1,2026-11-01,10.00,100,80,4,1,3.5,"7-day click or 1-day view",2026-11-01,2026-11-02',
+                'C1,S1,A2,2026-11-01,-,-,-,-,-,-,"7-day click or 1-day view",2026-11-01,2026-11-02',
+                'C1,S1,A1,2026-11-02,"20.00",200,150,5,0,0,"7-day click or 1-day view",2026-11-01,2026-11-02',
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     rows = result.tables["ad_insights"].sort("date", "ad")
     assert rows["currency"].unique().to_list() == ["EUR"]
@@ -45,11 +52,17 @@ def test_ingest_meta_reads_currency_derives_value_from_roas_and_excludes_totals_
 
 def test_ingest_meta_purchase_column_blank_in_every_row_is_unknown_not_zero(tmp_path):
     # A traffic account exports the Purchases and ROAS columns empty: no purchase data, so null, never 0.
-    path = write(tmp_path, "traffic.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,A1,2026-11-01,10.00,100,80,4,,,"7-day click or 1-day view",2026-11-01,2026-11-02',
-        'C1,S1,A1,2026-11-02,20.00,200,150,-,,-,"7-day click or 1-day view",2026-11-01,2026-11-02',
-    ]))
+    path = write(
+        tmp_path,
+        "traffic.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                'C1,S1,A1,2026-11-01,10.00,100,80,4,,,"7-day click or 1-day view",2026-11-01,2026-11-02',
+                'C1,S1,A1,2026-11-02,20.00,200,150,-,,-,"7-day click or 1-day view",2026-11-01,2026-11-02',
+            ]
+        ),
+    )
     rows = ingest([path], tmp_path, "salt").tables["ad_insights"].sort("date")
     assert rows["purchases"].to_list() == [None, None]
     assert rows["purchase_value"].to_list() == [None, None]
@@ -57,25 +70,43 @@ def test_ingest_meta_purchase_column_blank_in_every_row_is_unknown_not_zero(tmp_
 
 
 def test_ingest_meta_warns_when_totals_row_does_not_reconcile(tmp_path):
-    path = write(tmp_path, "m.csv", "\n".join([
-        META_HEADER,
-        ',,,,99.00,300,250,9,1,,,2026-11-01,2026-11-01',
-        'C1,S1,A1,2026-11-01,10.00,100,80,4,1,3.5,x,2026-11-01,2026-11-01',
-    ]))
+    path = write(
+        tmp_path,
+        "m.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                ",,,,99.00,300,250,9,1,,,2026-11-01,2026-11-01",
+                "C1,S1,A1,2026-11-01,10.00,100,80,4,1,3.5,x,2026-11-01,2026-11-01",
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     assert "99.00" in result.warnings["message"][0]
 
 
 def test_ingest_newest_reexport_wins_and_is_counted_as_replaced(tmp_path):
-    old = write(tmp_path, "b_old.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,A1,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01',
-    ]))
-    new = write(tmp_path, "a_new.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,A1,2026-11-01,12.00,120,90,5,1,3,x,2026-11-01,2026-11-02',
-        'C1,S1,A1,2026-11-02,8.00,80,70,2,0,0,x,2026-11-01,2026-11-02',
-    ]))
+    old = write(
+        tmp_path,
+        "b_old.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                "C1,S1,A1,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01",
+            ]
+        ),
+    )
+    new = write(
+        tmp_path,
+        "a_new.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                "C1,S1,A1,2026-11-01,12.00,120,90,5,1,3,x,2026-11-01,2026-11-02",
+                "C1,S1,A1,2026-11-02,8.00,80,70,2,0,0,x,2026-11-01,2026-11-02",
+            ]
+        ),
+    )
     result = ingest([new, old], tmp_path, "salt")
     assert result.tables["ad_insights"]["spend"].to_list() == [12.0, 8.0]
     ledger = {row["source_file"]: row for row in result.ledger.iter_rows(named=True)}
@@ -84,12 +115,18 @@ def test_ingest_newest_reexport_wins_and_is_counted_as_replaced(tmp_path):
 
 
 def test_ingest_sums_distinct_ads_that_share_every_name(tmp_path):
-    path = write(tmp_path, "m.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,Boosted post...,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01',
-        'C1,S1,Boosted post...,2026-11-01,5.00,50,45,1,0,0,x,2026-11-01,2026-11-01',
-        'C1,S1,Boosted post...,2026-11-01,5.00,50,45,1,0,0,x,2026-11-01,2026-11-01',  # verbatim copy
-    ]))
+    path = write(
+        tmp_path,
+        "m.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                "C1,S1,Boosted post...,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01",
+                "C1,S1,Boosted post...,2026-11-01,5.00,50,45,1,0,0,x,2026-11-01,2026-11-01",
+                "C1,S1,Boosted post...,2026-11-01,5.00,50,45,1,0,0,x,2026-11-01,2026-11-01",  # verbatim copy
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     row = result.tables["ad_insights"].row(0, named=True)
     assert (row["spend"], row["impressions"], row["reach"]) == (15.0, 150, None)
@@ -98,12 +135,18 @@ def test_ingest_sums_distinct_ads_that_share_every_name(tmp_path):
 
 
 def test_ingest_quarantines_unparseable_rows_with_reason_and_row_number(tmp_path):
-    path = write(tmp_path, "m.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,A1,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01',
-        'C1,S1,A2,not a day,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01',
-        'C1,S1,A3,2026-11-01,ten,100,80,4,1,3,x,2026-11-01,2026-11-01',
-    ]))
+    path = write(
+        tmp_path,
+        "m.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                "C1,S1,A1,2026-11-01,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01",
+                "C1,S1,A2,not a day,10.00,100,80,4,1,3,x,2026-11-01,2026-11-01",
+                "C1,S1,A3,2026-11-01,ten,100,80,4,1,3,x,2026-11-01,2026-11-01",
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     quarantine = result.quarantine["ad_insights"].select("source_row", "reason").rows()
     assert quarantine == [("3", "`Day` is not a date"), ("4", "`Amount spent (EUR)` is not a number")]
@@ -130,15 +173,22 @@ SHOPIFY_HEADER = (
 
 
 def test_ingest_shopify_groups_line_items_into_orders_and_hashes_customers(tmp_path):
-    path = write(tmp_path, "orders.csv", "\n".join([
-        SHOPIFY_HEADER,
-        "#1002,ann@example.com,partially_refunded,USD,90.00,5.00,0.00,95.00,10.00,2026-11-02 23:30:00 -0500,"
-        "2,Shirt,20.00,,Ann Lee,555-0100",
-        "#1002,ann@example.com,,,,,,,,2026-11-02 23:30:00 -0500,1,Socks,,,,",
-        "#1001,ANN@example.com ,paid,USD,50.00,0.00,0.00,50.00,0.00,2026-11-01 10:00:00 -0500,1,Shirt,0.00,,Ann Lee,",
-        "#1003,bob@example.com,voided,USD,30.00,0.00,0.00,30.00,0.00,2026-11-02 10:00:00 -0500,1,Hat,0.00,"
-        "2026-11-02 11:00:00 -0500,Bob,",
-    ]))
+    path = write(
+        tmp_path,
+        "orders.csv",
+        "\n".join(
+            [
+                SHOPIFY_HEADER,
+                "#1002,ann@example.com,partially_refunded,USD,90.00,5.00,0.00,95.00,10.00,2026-11-02 23:30:00 -0500,"
+                "2,Shirt,20.00,,Ann Lee,555-0100",
+                "#1002,ann@example.com,,,,,,,,2026-11-02 23:30:00 -0500,1,Socks,,,,",
+                "#1001,ANN@example.com ,paid,USD,50.00,0.00,0.00,50.00,0.00,2026-11-01 10:00:00 -0500,1,Shirt,0.00,"
+                ",Ann Lee,",
+                "#1003,bob@example.com,voided,USD,30.00,0.00,0.00,30.00,0.00,2026-11-02 10:00:00 -0500,1,Hat,0.00,"
+                "2026-11-02 11:00:00 -0500,Bob,",
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     orders = result.tables["orders"].sort("order_id")
     assert orders["order_id"].to_list() == ["#1001", "#1002", "#1003"]
@@ -172,15 +222,23 @@ def test_choose_inputs_prefers_raw_and_falls_back_to_sample(tmp_path):
 
 
 def test_ingest_output_is_sorted_by_key(tmp_path):
-    path = write(tmp_path, "m.csv", "\n".join([
-        META_HEADER,
-        'C1,S1,B,2026-11-02,1,1,1,1,0,0,x,2026-11-01,2026-11-02',
-        'C1,S1,A,2026-11-02,1,1,1,1,0,0,x,2026-11-01,2026-11-02',
-        'C1,S1,B,2026-11-01,1,1,1,1,0,0,x,2026-11-01,2026-11-02',
-    ]))
+    path = write(
+        tmp_path,
+        "m.csv",
+        "\n".join(
+            [
+                META_HEADER,
+                "C1,S1,B,2026-11-02,1,1,1,1,0,0,x,2026-11-01,2026-11-02",
+                "C1,S1,A,2026-11-02,1,1,1,1,0,0,x,2026-11-01,2026-11-02",
+                "C1,S1,B,2026-11-01,1,1,1,1,0,0,x,2026-11-01,2026-11-02",
+            ]
+        ),
+    )
     rows = ingest([path], tmp_path, "salt").tables["ad_insights"]
     assert rows.select(pl.col("date").cast(pl.String) + pl.col("ad")).to_series().to_list() == [
-        "2026-11-01B", "2026-11-02A", "2026-11-02B"
+        "2026-11-01B",
+        "2026-11-02A",
+        "2026-11-02B",
     ]
 
 

@@ -40,8 +40,11 @@ DAY = dt.date(2026, 11, 23)
 
 def as_kpis_daily(frame: pl.DataFrame) -> pl.DataFrame:
     """The literal frame with the metric columns it does not give as nulls (absent, not 0)."""
-    missing = {name: dtype for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
-               if name not in frame.columns}
+    missing = {
+        name: dtype
+        for name, dtype in {**AD_METRICS, "reach": pl.Int64(), "account": pl.String()}.items()
+        if name not in frame.columns
+    }
     return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in missing.items())
 
 
@@ -82,11 +85,21 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
     # Before: 100 spend, 10,000 impressions, 100 link clicks, 5 purchases, 250 value (ROAS 2.5).
     # After: 140 spend, 8,000 impressions, 120 link clicks, 4 purchases, 280 value (ROAS 2.0).
     # CPM 10 -> 17.5 (-ln 1.75), CTR 1% -> 1.5% (+ln 1.5), CVR 5% -> 3.33% (ln 2/3), AOV 50 -> 70 (+ln 1.4).
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": [DAY, DAY + dt.timedelta(days=1)], "campaign": ["C", "C"], "adset": ["S", "S"], "ad": ["A", "A"],
-        "spend": [100.0, 140.0], "impressions": [10_000, 8_000], "link_clicks": [100, 120], "purchases": [5, 4],
-        "purchase_value": [250.0, 280.0],
-    }))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [DAY, DAY + dt.timedelta(days=1)],
+                "campaign": ["C", "C"],
+                "adset": ["S", "S"],
+                "ad": ["A", "A"],
+                "spend": [100.0, 140.0],
+                "impressions": [10_000, 8_000],
+                "link_clicks": [100, 120],
+                "purchases": [5, 4],
+                "purchase_value": [250.0, 280.0],
+            }
+        )
+    )
     current, previous = periods_for(kpis_daily, "yesterday")
     assert (current, previous) == (Period(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)), Period(DAY, DAY))
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
@@ -94,7 +107,8 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
     # CPM is not twice CVR, so neither dominates and the first sentence names both.
     assert answer.headline == (
         "ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: reaching people cost more (CPM 10.00 USD -> "
-        "17.50 USD) and fewer clicks turned into purchases (conversion rate 5.00% -> 3.33%).")
+        "17.50 USD) and fewer clicks turned into purchases (conversion rate 5.00% -> 3.33%)."
+    )
     assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23. Split of the change (log points")
     terms = answer.data["terms"]
     assert terms["cpm"] == pytest.approx(-math.log(1.75))
@@ -106,10 +120,18 @@ def test_explain_change_split_sums_to_total_and_names_the_factor():
 
 def test_explain_change_on_an_account_level_export_names_no_campaign():
     """An account-level export has no campaign column: the answer must not point at campaign 'None'."""
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": [DAY, DAY + dt.timedelta(days=1)], "spend": [100.0, 140.0], "impressions": [10_000, 8_000],
-        "link_clicks": [100, 120], "purchases": [5, 4], "purchase_value": [250.0, 280.0],
-    }).with_columns(pl.lit(None, pl.String).alias(name) for name in ("campaign", "adset", "ad")))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [DAY, DAY + dt.timedelta(days=1)],
+                "spend": [100.0, 140.0],
+                "impressions": [10_000, 8_000],
+                "link_clicks": [100, 120],
+                "purchases": [5, 4],
+                "purchase_value": [250.0, 280.0],
+            }
+        ).with_columns(pl.lit(None, pl.String).alias(name) for name in ("campaign", "adset", "ad"))
+    )
     current, previous = periods_for(kpis_daily, "yesterday")
     answer = explain_change(kpis_daily, current, previous, "roas", "USD")
     assert answer.headline.startswith("ROAS fell 20% yesterday, from 2.50 to 2.00, for two reasons: ")
@@ -121,11 +143,18 @@ def test_explain_change_on_an_account_level_export_names_no_campaign():
 def one_ad_days(*days: tuple[dt.date, dict[str, float | None]]) -> pl.DataFrame:
     """kpis_daily of one ad (campaign C, ad set S, ad A) on the given days with the given metrics."""
     names = ("spend", "impressions", "link_clicks", "purchases", "purchase_value")
-    return as_kpis_daily(pl.DataFrame(
-        {"date": [day for day, _ in days], "campaign": "C", "adset": "S", "ad": "A",
-         **{name: [figures[name] for _, figures in days] for name in names}},
-        schema_overrides={"impressions": pl.Int64, "link_clicks": pl.Int64, "purchases": pl.Int64},
-    ))
+    return as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [day for day, _ in days],
+                "campaign": "C",
+                "adset": "S",
+                "ad": "A",
+                **{name: [figures[name] for _, figures in days] for name in names},
+            },
+            schema_overrides={"impressions": pl.Int64, "link_clicks": pl.Int64, "purchases": pl.Int64},
+        )
+    )
 
 
 BEFORE = {"spend": 100.0, "impressions": 10_000, "link_clicks": 200, "purchases": 10, "purchase_value": 500.0}
@@ -138,8 +167,10 @@ def test_explain_change_first_sentence_names_the_dominant_factor_in_plain_words(
     now = {**BEFORE, "spend": 95.0, "purchases": 8, "purchase_value": 400.0}
     kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
     answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
-    assert answer.headline == ("ROAS fell 16% yesterday, from 5.00 to 4.21, mostly because fewer clicks turned into "
-                               "purchases: conversion rate 5.00% -> 4.00%.")
+    assert answer.headline == (
+        "ROAS fell 16% yesterday, from 5.00 to 4.21, mostly because fewer clicks turned into "
+        "purchases: conversion rate 5.00% -> 4.00%."
+    )
     assert "log points" not in answer.headline
     assert "Split of the change (log points" in answer.lines[0]
 
@@ -149,8 +180,10 @@ def test_explain_change_first_sentence_says_each_order_was_worth_less():
     now = {**BEFORE, "purchase_value": 400.0}
     kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now))
     answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
-    assert answer.headline == ("ROAS fell 20% yesterday, from 5.00 to 4.00, mostly because each order was worth "
-                               "less: AOV 50.00 USD -> 40.00 USD.")
+    assert answer.headline == (
+        "ROAS fell 20% yesterday, from 5.00 to 4.00, mostly because each order was worth "
+        "less: AOV 50.00 USD -> 40.00 USD."
+    )
 
 
 def test_explain_change_first_sentence_of_cpa_on_a_day_before_the_last():
@@ -159,16 +192,23 @@ def test_explain_change_first_sentence_of_cpa_on_a_day_before_the_last():
     day = DAY + dt.timedelta(days=1)
     kpis_daily = one_ad_days((DAY, BEFORE), (day, {**BEFORE, "spend": 150.0}), (day + dt.timedelta(days=1), BEFORE))
     answer = explain_change(kpis_daily, Period(day, day), Period(DAY, DAY), "cpa", "USD")
-    assert answer.headline == ("CPA rose 50% on 2026-11-24, from 10.00 USD to 15.00 USD, mostly because reaching "
-                               "people cost more: CPM 10.00 USD -> 15.00 USD.")
+    assert answer.headline == (
+        "CPA rose 50% on 2026-11-24, from 10.00 USD to 15.00 USD, mostly because reaching "
+        "people cost more: CPM 10.00 USD -> 15.00 USD."
+    )
     assert answer.lines[0].startswith("Days compared: 2026-11-24 vs 2026-11-23.")
 
 
 def test_explain_change_first_sentence_of_ctr_says_what_it_means():
     # Week of 16 Nov vs week of 9 Nov: 200 -> 300 link clicks on 10,000 impressions, CTR 2.00% -> 3.00% (+50%).
     kpis_daily = one_ad_days((dt.date(2026, 11, 10), BEFORE), (dt.date(2026, 11, 17), {**BEFORE, "link_clicks": 300}))
-    answer = explain_change(kpis_daily, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
-                            Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "ctr", "USD")
+    answer = explain_change(
+        kpis_daily,
+        Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)),
+        "ctr",
+        "USD",
+    )
     assert answer.headline == "link CTR rose 50% last week, from 2.00% to 3.00%: more people clicked."
     assert answer.lines[0].startswith("Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15.")
 
@@ -178,17 +218,22 @@ def test_explain_change_first_sentence_without_link_clicks_reads_purchases_per_i
     # same AOV and CPM: purchases per 1,000 impressions 1.00 -> 0.50 is the whole fall of ROAS 5.00 -> 2.50.
     now = {**BEFORE, "purchases": 5, "purchase_value": 250.0}
     kpis_daily = one_ad_days((DAY, BEFORE), (DAY + dt.timedelta(days=1), now)).with_columns(
-        pl.lit(None, pl.Int64).alias("link_clicks"))
+        pl.lit(None, pl.Int64).alias("link_clicks")
+    )
     answer = explain_change(kpis_daily, *periods_for(kpis_daily, "yesterday"), "roas", "USD")
-    assert answer.headline == ("ROAS fell 50% yesterday, from 5.00 to 2.50, mostly because fewer of the people who "
-                               "saw the ads bought: purchases per 1,000 impressions 1.00 -> 0.50.")
+    assert answer.headline == (
+        "ROAS fell 50% yesterday, from 5.00 to 2.50, mostly because fewer of the people who "
+        "saw the ads bought: purchases per 1,000 impressions 1.00 -> 0.50."
+    )
 
 
 def test_change_sentence_says_a_tiny_change_and_no_change_plainly():
     assert change_sentence("ROAS", 0.004, "yesterday", "2.00", "2.01", "") == (
-        "ROAS rose less than 1% yesterday, from 2.00 to 2.01.")
+        "ROAS rose less than 1% yesterday, from 2.00 to 2.01."
+    )
     assert change_sentence("ROAS", 0.0, "last week", "2.00", "2.00", ", mostly because x: y") == (
-        "ROAS did not move last week: 2.00, as before.")
+        "ROAS did not move last week: 2.00, as before."
+    )
 
 
 def test_contributions_split_mix_from_rate_exactly():
@@ -196,11 +241,18 @@ def test_contributions_split_mix_from_rate_exactly():
     # Mix: A (0.25 - 0.5) x (3 - 2) = -0.25, B (0.75 - 0.5) x (1 - 2) = -0.25; rate 0: the whole -0.5 is mix.
     # New campaign N would count at the account's old ROAS; here D doubles its ROAS: rate = w1 x (m1 - m0).
     day0, day1 = DAY, DAY + dt.timedelta(days=1)
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": [day0, day0, day1, day1], "campaign": ["A", "B", "A", "B"], "adset": ["a", "b", "a", "b"],
-        "ad": ["a", "b", "a", "b"], "spend": [100.0, 100.0, 50.0, 150.0],
-        "purchase_value": [300.0, 100.0, 150.0, 150.0],
-    }))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": [day0, day0, day1, day1],
+                "campaign": ["A", "B", "A", "B"],
+                "adset": ["a", "b", "a", "b"],
+                "ad": ["a", "b", "a", "b"],
+                "spend": [100.0, 100.0, 50.0, 150.0],
+                "purchase_value": [300.0, 100.0, 150.0, 150.0],
+            }
+        )
+    )
     split = contributions(kpis_daily, Period(day1, day1), Period(day0, day0))
     result = {row["campaign"]: row for row in split.iter_rows(named=True)}
     assert result["A"]["mix"] == pytest.approx(-0.25)
@@ -208,12 +260,16 @@ def test_contributions_split_mix_from_rate_exactly():
     assert result["A"]["rate"] == pytest.approx(0.0)
     assert sum(row["total"] for row in result.values()) == pytest.approx(1.5 - 2.0)
     rate_case = kpis_daily.with_columns(
-        pl.when((pl.col("campaign") == "B") & (pl.col("date") == day1)).then(300.0).otherwise(pl.col("purchase_value"))
+        pl.when((pl.col("campaign") == "B") & (pl.col("date") == day1))
+        .then(300.0)
+        .otherwise(pl.col("purchase_value"))
         .alias("purchase_value")
     )
     # Current: A 150 / 50, B 300 / 150 -> 450 / 200 = 2.25; B's rate = 0.75 x (2 - 1) = 0.75.
-    rated = {row["campaign"]: row for row in contributions(rate_case, Period(day1, day1), Period(day0, day0)).iter_rows(
-        named=True)}
+    rated = {
+        row["campaign"]: row
+        for row in contributions(rate_case, Period(day1, day1), Period(day0, day0)).iter_rows(named=True)
+    }
     assert rated["B"]["rate"] == pytest.approx(0.75)
     assert sum(row["total"] for row in rated.values()) == pytest.approx(2.25 - 2.0)
 
@@ -234,8 +290,11 @@ def test_posteriors_match_the_closed_forms():
         ({"spend": 130.0, "purchases": 0, "purchase_value": 0.0}, None, "pause"),  # >= 3 x 40 with no sale
         ({"spend": 100.0, "purchases": 0, "purchase_value": 0.0}, None, "wait"),
         ({"spend": 1000.0, "purchases": 10, "purchase_value": 800.0}, None, "pause"),  # ROAS 0.8 << 2.0
-        ({"spend": 1000.0, "purchases": 10, "purchase_value": 800.0},
-         {"fatigued": True, "fatigue_evidence": "CTR fell", "p_ctr_fell": 0.99}, "refresh_creative"),
+        (
+            {"spend": 1000.0, "purchases": 10, "purchase_value": 800.0},
+            {"fatigued": True, "fatigue_evidence": "CTR fell", "p_ctr_fell": 0.99},
+            "refresh_creative",
+        ),
         ({"spend": 1000.0, "purchases": 50, "purchase_value": 5000.0}, None, "scale"),  # ROAS 5 on 50 sales
         ({"spend": 1000.0, "purchases": 25, "purchase_value": 2300.0}, None, "keep"),  # ROAS 2.3
     ],
@@ -247,17 +306,26 @@ def test_judge_applies_stop_loss_fatigue_scale_wait_keep_in_order(figures, fatig
 
 
 def test_neutralise_formulas_prefixes_text_but_keeps_numbers():
-    frame = pl.DataFrame({"entity": ["=HYPERLINK(\"x\")", "+1 555", "-Copy", "@SUM(A1)", "VID | ok"],
-                          "budget_change": [-1.0, 0.2, 0.0, 0.0, -1.0]})
+    frame = pl.DataFrame(
+        {
+            "entity": ['=HYPERLINK("x")', "+1 555", "-Copy", "@SUM(A1)", "VID | ok"],
+            "budget_change": [-1.0, 0.2, 0.0, 0.0, -1.0],
+        }
+    )
     result = neutralise_formulas(frame)
-    assert result["entity"].to_list() == ["'=HYPERLINK(\"x\")", "'+1 555", "'-Copy", "'@SUM(A1)", "VID | ok"]
+    assert result["entity"].to_list() == ['\'=HYPERLINK("x")', "'+1 555", "'-Copy", "'@SUM(A1)", "VID | ok"]
     assert result["budget_change"].dtype == pl.Float64
     assert result.write_csv().splitlines()[1].endswith(",-1.0")
 
 
 def test_find_entity_exact_then_loose_then_close_else_one_clear_error():
-    kpis_daily = pl.DataFrame({"campaign": ["Summer Sale | Promo"] * 2, "adset": ["Summer Sale", "Past 180d"],
-                               "ad": ["IMG_BOF_Summer Sale 30% Off", "VID | Founder-Story | 30s"]})
+    kpis_daily = pl.DataFrame(
+        {
+            "campaign": ["Summer Sale | Promo"] * 2,
+            "adset": ["Summer Sale", "Past 180d"],
+            "ad": ["IMG_BOF_Summer Sale 30% Off", "VID | Founder-Story | 30s"],
+        }
+    )
     assert find_entity(kpis_daily, "summer sale") == ("adset", "Summer Sale")
     assert find_entity(kpis_daily, "Summer Sale", "campaign") == ("campaign", "Summer Sale | Promo")
     assert find_entity(kpis_daily, "founder story") == ("ad", "VID | Founder-Story | 30s")
@@ -268,16 +336,27 @@ def test_find_entity_exact_then_loose_then_close_else_one_clear_error():
 
 def test_recommendations_neutralise_and_sort_deterministically():
     days = [DAY - dt.timedelta(days=k) for k in range(3)]
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": days * 2, "campaign": ["C"] * 6, "adset": ["S"] * 6,
-        "ad": ["=cmd|' /C calc'!A0"] * 3 + ["Good"] * 3,
-        "spend": [60.0] * 3 + [300.0] * 3, "impressions": [5000] * 6, "link_clicks": [50] * 6,
-        "purchases": [0] * 3 + [20] * 3, "purchase_value": [0.0] * 3 + [2000.0] * 3,
-    }))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": days * 2,
+                "campaign": ["C"] * 6,
+                "adset": ["S"] * 6,
+                "ad": ["=cmd|' /C calc'!A0"] * 3 + ["Good"] * 3,
+                "spend": [60.0] * 3 + [300.0] * 3,
+                "impressions": [5000] * 6,
+                "link_clicks": [50] * 6,
+                "purchases": [0] * 3 + [20] * 3,
+                "purchase_value": [0.0] * 3 + [2000.0] * 3,
+            }
+        )
+    )
     table = recommendations(kpis_daily, PARAMS)
     assert table.equals(recommendations(kpis_daily, PARAMS))
     assert table.select("level", "entity", "action").rows() == [
-        ("ad", "=cmd|' /C calc'!A0", "pause"), ("ad", "Good", "scale"), ("adset", "S", "scale"),
+        ("ad", "=cmd|' /C calc'!A0", "pause"),
+        ("ad", "Good", "scale"),
+        ("adset", "S", "scale"),
     ]
     csv = neutralise_formulas(table).write_csv()
     assert "'=cmd|' /C calc'!A0" in csv
@@ -287,14 +366,23 @@ def test_recommendations_neutralise_and_sort_deterministically():
 def test_recommendations_match_one_entity_at_a_time():
     """The grouped roll-ups give each ad set and ad the figures its own rows give (frequency over days with reach)."""
     days = [DAY - dt.timedelta(days=k) for k in range(4)]
-    kpis_daily = as_kpis_daily(pl.DataFrame({
-        "date": days * 3, "platform_source": ["meta"] * 8 + ["other"] * 4, "campaign": ["C"] * 8 + ["D"] * 4,
-        "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4, "ad": ["A"] * 4 + ["B", "B", "B2", "B2"] + ["A"] * 4,
-        "spend": [60.0, 0.0, 30.5, 12.25] * 3, "impressions": [5000, 0, 3000, 2000] * 3,
-        "link_clicks": [50, 0, 20, 10] * 3, "purchases": [1, 0, 2, 0, 3, 0, 1, 1, 0, 0, 0, 0],
-        "purchase_value": [90.0, 0.0, 150.0, 0.0, 300.0, 0.0, 80.0, 70.0, 0.0, 0.0, 0.0, 0.0],
-        "reach": [4000, None, 2500, None] * 2 + [None] * 4,
-    }).with_columns(pl.col("reach").cast(pl.Int64)))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            {
+                "date": days * 3,
+                "platform_source": ["meta"] * 8 + ["other"] * 4,
+                "campaign": ["C"] * 8 + ["D"] * 4,
+                "adset": ["S"] * 4 + ["T"] * 4 + ["S"] * 4,
+                "ad": ["A"] * 4 + ["B", "B", "B2", "B2"] + ["A"] * 4,
+                "spend": [60.0, 0.0, 30.5, 12.25] * 3,
+                "impressions": [5000, 0, 3000, 2000] * 3,
+                "link_clicks": [50, 0, 20, 10] * 3,
+                "purchases": [1, 0, 2, 0, 3, 0, 1, 1, 0, 0, 0, 0],
+                "purchase_value": [90.0, 0.0, 150.0, 0.0, 300.0, 0.0, 80.0, 70.0, 0.0, 0.0, 0.0, 0.0],
+                "reach": [4000, None, 2500, None] * 2 + [None] * 4,
+            }
+        ).with_columns(pl.col("reach").cast(pl.Int64))
+    )
     table = recommendations(kpis_daily, PARAMS)
     for row in table.iter_rows(named=True):
         keys = ["campaign", "adset"] + (["ad"] if row["level"] == "ad" else [])
@@ -306,7 +394,10 @@ def test_recommendations_match_one_entity_at_a_time():
         assert row["frequency"] == (expected if row["level"] == "ad" else None)
     # Every entity waits (too little data): the ad sets C/S and D/S and their only ads are one row each, at the ad.
     assert table.select("level", "campaign", "adset", "ad").rows() == [
-        ("ad", "C", "S", "A"), ("ad", "C", "T", "B"), ("ad", "C", "T", "B2"), ("ad", "D", "S", "A"),
+        ("ad", "C", "S", "A"),
+        ("ad", "C", "T", "B"),
+        ("ad", "C", "T", "B2"),
+        ("ad", "D", "S", "A"),
         ("adset", "C", "T", None),
     ]
 
@@ -319,18 +410,26 @@ def test_recommendations_give_an_ad_set_and_its_only_ad_one_row():
     loser = {"spend": 130.0, "impressions": 10_000, "link_clicks": 100, "purchases": 0, "purchase_value": 0.0}
     winner = {"spend": 1000.0, "impressions": 50_000, "link_clicks": 1000, "purchases": 50, "purchase_value": 5000.0}
     ads = [("S1", "A1", loser), ("S2", "B1", winner), ("S3", "X", winner), ("S3", "Y", loser)]
-    kpis_daily = as_kpis_daily(pl.DataFrame(
-        [{"date": DAY, "campaign": "C", "adset": adset, "ad": ad, **figures} for adset, ad, figures in ads]))
+    kpis_daily = as_kpis_daily(
+        pl.DataFrame(
+            [{"date": DAY, "campaign": "C", "adset": adset, "ad": ad, **figures} for adset, ad, figures in ads]
+        )
+    )
     table = recommendations(kpis_daily, PARAMS)
     assert table.select("level", "adset", "ad", "action").rows() == [
-        ("ad", "S1", "A1", "pause"), ("ad", "S3", "X", "scale"), ("ad", "S3", "Y", "pause"),
-        ("adset", "S2", None, "scale"), ("adset", "S3", None, "scale"),
+        ("ad", "S1", "A1", "pause"),
+        ("ad", "S3", "X", "scale"),
+        ("ad", "S3", "Y", "pause"),
+        ("adset", "S2", None, "scale"),
+        ("adset", "S3", None, "scale"),
     ]
     reasons = dict(zip(table["entity"], table["reason"], strict=True))
-    assert reasons["A1"] == ("spent 130.00 (>= 3 x target CPA 40) without a single purchase; it is the only ad of "
-                             "its ad set")
-    assert reasons["S2"] == ("ROAS 5.00 is credibly above target 2.5 on 50 purchases; raise the budget by at most "
-                             "20%; 'B1' is its only ad")
+    assert reasons["A1"] == (
+        "spent 130.00 (>= 3 x target CPA 40) without a single purchase; it is the only ad of its ad set"
+    )
+    assert reasons["S2"] == (
+        "ROAS 5.00 is credibly above target 2.5 on 50 purchases; raise the budget by at most 20%; 'B1' is its only ad"
+    )
     assert "only ad" not in reasons["X"] + reasons["Y"] + reasons["S3"]
 
 
@@ -375,16 +474,20 @@ def test_funnel_break_flags_a_campaign_whose_purchases_vanish_while_clicks_hold(
     tracking = [note for note in notes if note.startswith("Tracking check")]
     assert len(tracking) == 1
     assert f"'{campaign}'" in tracking[0]
-    assert all(campaign not in note for note in funnel_break(kpis_daily, current, previous, ["campaign"])
-               if note.startswith("Tracking check"))
+    assert all(
+        campaign not in note
+        for note in funnel_break(kpis_daily, current, previous, ["campaign"])
+        if note.startswith("Tracking check")
+    )
     # The account as a whole still sells, so it gets no tracking note.
     assert not [n for n in funnel_break(broken, current, previous, []) if n.startswith("Tracking check")]
 
 
 def test_best_for_segment_names_the_women_25_34_winner(planted):
     ad_insights, kpis_daily = planted
-    answer = best_for_segment(kpis_daily, ad_insights, {"gender": "female", "age": "25-34"}, PARAMS, "ad", "roas",
-                              "USD")
+    answer = best_for_segment(
+        kpis_daily, ad_insights, {"gender": "female", "age": "25-34"}, PARAMS, "ad", "roas", "USD"
+    )
     assert answer.data["best"]["ad"] == sample.FEMALE_25_34_AD
     assert answer.data["best"]["roas"] > 5
     assert answer.headline.startswith(f"Best ad for women aged 25-34: '{sample.FEMALE_25_34_AD}' with ROAS ")
@@ -429,12 +532,31 @@ def test_judge_without_a_conversion_value_never_calls_roas_zero():
 def segment_insights(with_ad_level: bool) -> pl.DataFrame:
     """Women 25-34 on 16 Nov 2026: an account-level Age x Gender export (no names, 300 spent, 900 value) and,
     if asked, the ad-level one of the same day (ad A 200 spent / 800 value, ad B 100 / 100)."""
-    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "breakdown": "age_gender", "age": "25-34",
-            "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2}
+    base = {
+        "date": dt.date(2026, 11, 16),
+        "platform_source": "meta",
+        "breakdown": "age_gender",
+        "age": "25-34",
+        "gender": "female",
+        "currency": "USD",
+        "source_file": "f.csv",
+        "source_row": 2,
+    }
     rows = [{**base, "level": "account", "spend": 300.0, "purchases": 12, "purchase_value": 900.0}]
     if with_ad_level:
-        rows += [{**base, "level": "ad", "campaign": "C", "adset": "S", "ad": ad, "spend": spend, "purchases": n,
-                  "purchase_value": value} for ad, spend, n, value in (("A", 200.0, 8, 800.0), ("B", 100.0, 6, 100.0))]
+        rows += [
+            {
+                **base,
+                "level": "ad",
+                "campaign": "C",
+                "adset": "S",
+                "ad": ad,
+                "spend": spend,
+                "purchases": n,
+                "purchase_value": value,
+            }
+            for ad, spend, n, value in (("A", 200.0, 8, 800.0), ("B", 100.0, 6, 100.0))
+        ]
     return conform(pl.DataFrame(rows), AD_INSIGHTS)
 
 
@@ -445,7 +567,8 @@ def test_best_for_segment_of_an_account_level_breakdown_gives_the_segment_not_a_
     answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS)
     assert answer.headline == (
         "Not enough data: the breakdown export names no ads (it was exported at account level), so ads cannot be "
-        "ranked for women aged 25-34; women aged 25-34 overall: ROAS 3.00 on 300.00 spend (2026-11-16).")
+        "ranked for women aged 25-34; women aged 25-34 overall: ROAS 3.00 on 300.00 spend (2026-11-16)."
+    )
 
 
 def test_best_for_segment_ranks_the_ad_level_breakdown_without_the_account_level_rows():
@@ -462,25 +585,61 @@ def test_explain_any_roas_without_a_conversion_value_explains_cpa_and_says_roas_
     # Found by the first-contact harness: purchases known (from Results) but no value column, and "Why did my
     # ROAS drop last week?" stopped with "the export has no `purchase_value` column". Week of 9 Nov: 100 spent,
     # 4 purchases (CPA 25.00); week of 16 Nov: 150 spent, 3 purchases (CPA 50.00): CPA rose 100%.
-    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
-            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 10000,
-            "link_clicks": 100}
-    frame = conform(pl.DataFrame([{**base, "date": dt.date(2026, 11, 10), "spend": 100.0, "purchases": 4},
-                                  {**base, "date": dt.date(2026, 11, 17), "spend": 150.0, "purchases": 3}]),
-                    AD_INSIGHTS)
-    answer = explain_any(compute_kpis_daily(frame), None, Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
-                         Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)), "roas", "USD")
-    assert answer.headline.startswith("ROAS is unknown (–: the export has no purchase conversion value); CPA rose "
-                                      "100% ")
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "none",
+        "currency": "USD",
+        "campaign": "C",
+        "adset": "S",
+        "ad": "A",
+        "source_file": "f.csv",
+        "source_row": 2,
+        "impressions": 10000,
+        "link_clicks": 100,
+    }
+    frame = conform(
+        pl.DataFrame(
+            [
+                {**base, "date": dt.date(2026, 11, 10), "spend": 100.0, "purchases": 4},
+                {**base, "date": dt.date(2026, 11, 17), "spend": 150.0, "purchases": 3},
+            ]
+        ),
+        AD_INSIGHTS,
+    )
+    answer = explain_any(
+        compute_kpis_daily(frame),
+        None,
+        Period(dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        Period(dt.date(2026, 11, 9), dt.date(2026, 11, 15)),
+        "roas",
+        "USD",
+    )
+    assert answer.headline.startswith(
+        "ROAS is unknown (–: the export has no purchase conversion value); CPA rose 100% "
+    )
     assert "50.00 USD" in answer.headline
 
 
 def test_verdict_trend_covers_only_the_days_the_data_has():
     # Found by the first-contact harness: data from 7 Oct, judged period 14-27 Oct, and the trend read
     # "in the 14 days before (2026-09-30 to 2026-10-13)". Data covers 7-13 Oct only: 7 days.
-    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
-            "adset": "S", "ad": "A", "source_file": "f.csv", "source_row": 2, "impressions": 1000,
-            "link_clicks": 10, "purchases": 1, "purchase_value": 50.0, "spend": 20.0}
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "none",
+        "currency": "USD",
+        "campaign": "C",
+        "adset": "S",
+        "ad": "A",
+        "source_file": "f.csv",
+        "source_row": 2,
+        "impressions": 1000,
+        "link_clicks": 10,
+        "purchases": 1,
+        "purchase_value": 50.0,
+        "spend": 20.0,
+    }
     days = [dt.date(2026, 10, 7) + dt.timedelta(days=n) for n in range(21)]
     frame = conform(pl.DataFrame([{**base, "date": day} for day in days]), AD_INSIGHTS)
     answer = verdict(compute_kpis_daily(frame), "A", PARAMS, "ad", currency="USD")
@@ -492,15 +651,44 @@ def test_best_for_segment_of_a_leads_account_ranks_by_cost_per_lead_across_attri
     # (no purchase value), and the segment kept one attribution setting for the whole account. Women 25-34,
     # 16 Nov: ad A (1-day click) 60 for 6 leads (10.00), ad B (7-day click) 80 for 10 leads (8.00): B is best;
     # overall 16 leads for 140 = 8.75.
-    base = {"date": dt.date(2026, 11, 16), "platform_source": "meta", "level": "ad", "breakdown": "age_gender",
-            "age": "25-34", "gender": "female", "currency": "USD", "source_file": "f.csv", "source_row": 2,
-            "result_type": "Leads", "adset": "S"}
-    frame = conform(pl.DataFrame([
-        {**base, "campaign": "C1", "ad": "A", "attribution_setting": "1-day click", "spend": 60.0, "results": 6.0},
-        {**base, "campaign": "C2", "ad": "B", "attribution_setting": "7-day click or 1-day view", "spend": 80.0,
-         "results": 10.0},
-    ]), AD_INSIGHTS)
-    answer = best_for_segment(compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS,
-                              currency="USD")
+    base = {
+        "date": dt.date(2026, 11, 16),
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "age_gender",
+        "age": "25-34",
+        "gender": "female",
+        "currency": "USD",
+        "source_file": "f.csv",
+        "source_row": 2,
+        "result_type": "Leads",
+        "adset": "S",
+    }
+    frame = conform(
+        pl.DataFrame(
+            [
+                {
+                    **base,
+                    "campaign": "C1",
+                    "ad": "A",
+                    "attribution_setting": "1-day click",
+                    "spend": 60.0,
+                    "results": 6.0,
+                },
+                {
+                    **base,
+                    "campaign": "C2",
+                    "ad": "B",
+                    "attribution_setting": "7-day click or 1-day view",
+                    "spend": 80.0,
+                    "results": 10.0,
+                },
+            ]
+        ),
+        AD_INSIGHTS,
+    )
+    answer = best_for_segment(
+        compute_kpis_daily(frame), frame, {"gender": "female", "age": "25-34"}, PARAMS, currency="USD"
+    )
     assert answer.headline.startswith("Best ad for women aged 25-34: 'B' with 8.00 USD per lead on 80.00 USD spend")
     assert "Leads overall: 16 at 8.75 USD per lead on 140.00 USD spend" in answer.text()

@@ -22,7 +22,8 @@ def reference_daily(ad_insights: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"))
     )
     return (
-        rollup(view, BY).join(reach, on=BY, how="left", nulls_equal=True)
+        rollup(view, BY)
+        .join(reach, on=BY, how="left", nulls_equal=True)
         .with_columns(ratio("impressions", "reach").alias("frequency"))
         .sort(BY, nulls_last=True)
     )
@@ -43,10 +44,20 @@ def parquet(frame: pl.DataFrame) -> bytes:
 
 def ads(days: int = 20, per_day: int = 30) -> pl.DataFrame:
     rows = [
-        {"date": START + dt.timedelta(days=day), "campaign": f"C{n % 3}", "adset": f"S{n % 7}", "ad": f"A{n}",
-         "spend": round(1.37 * n + day / 3, 2), "impressions": 100 + n * day, "reach": 40 + n, "link_clicks": n % 5,
-         "purchases": n % 3, "purchase_value": 12.5 * (n % 3)}
-        for day in range(days) for n in range(per_day)
+        {
+            "date": START + dt.timedelta(days=day),
+            "campaign": f"C{n % 3}",
+            "adset": f"S{n % 7}",
+            "ad": f"A{n}",
+            "spend": round(1.37 * n + day / 3, 2),
+            "impressions": 100 + n * day,
+            "reach": 40 + n,
+            "link_clicks": n % 5,
+            "purchases": n % 3,
+            "purchase_value": 12.5 * (n % 3),
+        }
+        for day in range(days)
+        for n in range(per_day)
     ]
     base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "source_file": "f.csv"}
     frame = conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
@@ -64,17 +75,20 @@ def variants() -> dict[str, pl.DataFrame]:
     breakdown = frame.filter(pl.col("ad").is_in(["A1", "A2"])).with_columns(
         pl.lit("age_gender").alias("breakdown"), pl.lit("25-34").alias("age"), pl.col("spend") / 2
     )
-    only_breakdowns = pl.concat([
-        breakdown.with_columns(pl.lit("female").alias("gender")),
-        breakdown.with_columns(pl.lit("male").alias("gender")),
-        frame.filter(~pl.col("ad").is_in(["A1", "A2"])),
-    ])
+    only_breakdowns = pl.concat(
+        [
+            breakdown.with_columns(pl.lit("female").alias("gender")),
+            breakdown.with_columns(pl.lit("male").alias("gender")),
+            frame.filter(~pl.col("ad").is_in(["A1", "A2"])),
+        ]
+    )
     return {
         "sorted ad level": frame,
         "shuffled": frame.sample(fraction=1.0, shuffle=True, seed=3),
         "minus zero and nulls": odd,
-        "null names": frame.with_columns(pl.when(position % 7 == 0).then(None).otherwise(pl.col("adset"))
-                                         .alias("adset")),
+        "null names": frame.with_columns(
+            pl.when(position % 7 == 0).then(None).otherwise(pl.col("adset")).alias("adset")
+        ),
         "breakdown rows summed": only_breakdowns,
         "several chunks": pl.concat([frame.head(100), frame.slice(100)], rechunk=False),
     }

@@ -21,8 +21,21 @@ from adlab.sources.locale import localize
 # ------------------------------------------------------------------ the twins
 
 ADS_COLUMNS = (
-    "Day", "Campaign name", "Ad set name", "Ad name", "Ad ID", "Delivery level", "Result type", "Results",
-    "Amount spent", "Impressions", "Reach", "Clicks (all)", "Link clicks", "Adds to cart", "Purchases",
+    "Day",
+    "Campaign name",
+    "Ad set name",
+    "Ad name",
+    "Ad ID",
+    "Delivery level",
+    "Result type",
+    "Results",
+    "Amount spent",
+    "Impressions",
+    "Reach",
+    "Clicks (all)",
+    "Link clicks",
+    "Adds to cart",
+    "Purchases",
     "Purchases conversion value",
 )
 # (day, ad, ad id, results, spend, impressions, reach, clicks, link clicks, adds to cart, purchases, value)
@@ -33,8 +46,17 @@ ADS_ROWS = (
     (dt.date(2024, 3, 2), "Blue dress", "102", 2, "95.25", 980, 900, 38, 22, 2, 2, "210.90"),
 )
 BREAKDOWN_COLUMNS = (
-    "Day", "Campaign name", "Ad set name", "Ad name", "Ad ID", "Age", "Gender", "Amount spent", "Impressions",
-    "Purchases", "Purchases conversion value",
+    "Day",
+    "Campaign name",
+    "Ad set name",
+    "Ad name",
+    "Ad ID",
+    "Age",
+    "Gender",
+    "Amount spent",
+    "Impressions",
+    "Purchases",
+    "Purchases conversion value",
 )
 # (age, gender, spend, impressions, purchases, value), all for the Red dress on 1 March
 BREAKDOWN_ROWS = (
@@ -49,138 +71,355 @@ MONEY = ("Amount spent", "Purchases conversion value")
 # The dates (1 and 2 March) are ambiguous: read month first they would be in January and February.
 LANGUAGES = {
     "es": {
-        "currency": "EUR", "date": "%d/%m/%Y", "thousands": ".", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "EUR",
+        "date": "%d/%m/%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Día", "Campaign name": "Nombre de la campaña", "Ad set name": "Nombre del conjunto de anuncios",
-            "Ad name": "Nombre del anuncio", "Ad ID": "Identificador del anuncio", "Delivery level": "Nivel de entrega",
-            "Result type": "Tipo de resultado", "Results": "Resultados", "Amount spent": "Importe gastado",
-            "Impressions": "Impresiones", "Reach": "Alcance", "Clicks (all)": "Clics (todos)",
-            "Link clicks": "Clics en el enlace", "Adds to cart": "Artículos agregados al carrito",
-            "Purchases": "Compras", "Purchases conversion value": "Valor de conversión de compras",
-            "Age": "Edad", "Gender": "Sexo",
+            "Day": "Día",
+            "Campaign name": "Nombre de la campaña",
+            "Ad set name": "Nombre del conjunto de anuncios",
+            "Ad name": "Nombre del anuncio",
+            "Ad ID": "Identificador del anuncio",
+            "Delivery level": "Nivel de entrega",
+            "Result type": "Tipo de resultado",
+            "Results": "Resultados",
+            "Amount spent": "Importe gastado",
+            "Impressions": "Impresiones",
+            "Reach": "Alcance",
+            "Clicks (all)": "Clics (todos)",
+            "Link clicks": "Clics en el enlace",
+            "Adds to cart": "Artículos agregados al carrito",
+            "Purchases": "Compras",
+            "Purchases conversion value": "Valor de conversión de compras",
+            "Age": "Edad",
+            "Gender": "Sexo",
         },
-        "values": {"ad": "Anuncio", "Website purchases": "Compras en el sitio web", "female": "Mujeres",
-                   "male": "Hombres", "unknown": "Desconocido"},
+        "values": {
+            "ad": "Anuncio",
+            "Website purchases": "Compras en el sitio web",
+            "female": "Mujeres",
+            "male": "Hombres",
+            "unknown": "Desconocido",
+        },
     },
     "pt": {
-        "currency": "BRL", "date": "%d/%m/%Y", "thousands": ".", "decimal": ",", "prefix": "R$ ", "scale": 1,
+        "currency": "BRL",
+        "date": "%d/%m/%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "R$ ",
+        "scale": 1,
         "headers": {
-            "Day": "Dia", "Campaign name": "Nome da campanha", "Ad set name": "Nome do conjunto de anúncios",
-            "Ad name": "Nome do anúncio", "Ad ID": "Identificação do anúncio", "Delivery level": "Nível de veiculação",
-            "Result type": "Tipo de resultado", "Results": "Resultados", "Amount spent": "Valor usado",
-            "Impressions": "Impressões", "Reach": "Alcance", "Clicks (all)": "Cliques (todos)",
-            "Link clicks": "Cliques no link", "Adds to cart": "Adições ao carrinho", "Purchases": "Compras",
-            "Purchases conversion value": "Valor de conversão da compra", "Age": "Idade", "Gender": "Gênero",
+            "Day": "Dia",
+            "Campaign name": "Nome da campanha",
+            "Ad set name": "Nome do conjunto de anúncios",
+            "Ad name": "Nome do anúncio",
+            "Ad ID": "Identificação do anúncio",
+            "Delivery level": "Nível de veiculação",
+            "Result type": "Tipo de resultado",
+            "Results": "Resultados",
+            "Amount spent": "Valor usado",
+            "Impressions": "Impressões",
+            "Reach": "Alcance",
+            "Clicks (all)": "Cliques (todos)",
+            "Link clicks": "Cliques no link",
+            "Adds to cart": "Adições ao carrinho",
+            "Purchases": "Compras",
+            "Purchases conversion value": "Valor de conversão da compra",
+            "Age": "Idade",
+            "Gender": "Gênero",
         },
-        "values": {"ad": "Anúncio", "Website purchases": "Compras no site", "female": "Feminino",
-                   "male": "Masculino", "unknown": "Desconhecido"},
+        "values": {
+            "ad": "Anúncio",
+            "Website purchases": "Compras no site",
+            "female": "Feminino",
+            "male": "Masculino",
+            "unknown": "Desconhecido",
+        },
     },
     "fr": {
-        "currency": "EUR", "date": "%d/%m/%Y", "thousands": "\u202f", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "EUR",
+        "date": "%d/%m/%Y",
+        "thousands": "\u202f",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Jour", "Campaign name": "Nom de la campagne", "Ad set name": "Nom de l’ensemble de publicités",
-            "Ad name": "Nom de la publicité", "Ad ID": "Identifiant de la publicité",
-            "Delivery level": "Niveau de diffusion", "Result type": "Type de résultat", "Results": "Résultats",
-            "Amount spent": "Montant dépensé", "Impressions": "Impressions", "Reach": "Couverture",
-            "Clicks (all)": "Clics (tous)", "Link clicks": "Clics sur un lien", "Adds to cart": "Ajouts au panier",
-            "Purchases": "Achats", "Purchases conversion value": "Valeur de conversion des achats", "Age": "Âge",
+            "Day": "Jour",
+            "Campaign name": "Nom de la campagne",
+            "Ad set name": "Nom de l’ensemble de publicités",
+            "Ad name": "Nom de la publicité",
+            "Ad ID": "Identifiant de la publicité",
+            "Delivery level": "Niveau de diffusion",
+            "Result type": "Type de résultat",
+            "Results": "Résultats",
+            "Amount spent": "Montant dépensé",
+            "Impressions": "Impressions",
+            "Reach": "Couverture",
+            "Clicks (all)": "Clics (tous)",
+            "Link clicks": "Clics sur un lien",
+            "Adds to cart": "Ajouts au panier",
+            "Purchases": "Achats",
+            "Purchases conversion value": "Valeur de conversion des achats",
+            "Age": "Âge",
             "Gender": "Sexe",
         },
-        "values": {"ad": "Publicité", "Website purchases": "Achats sur le site web", "female": "Femmes",
-                   "male": "Hommes", "unknown": "Inconnu"},
+        "values": {
+            "ad": "Publicité",
+            "Website purchases": "Achats sur le site web",
+            "female": "Femmes",
+            "male": "Hommes",
+            "unknown": "Inconnu",
+        },
     },
     "de": {
-        "currency": "EUR", "date": "%d.%m.%Y", "thousands": ".", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "EUR",
+        "date": "%d.%m.%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Tag", "Campaign name": "Kampagnenname", "Ad set name": "Name der Anzeigengruppe",
-            "Ad name": "Anzeigenname", "Ad ID": "Anzeigen-ID", "Delivery level": "Auslieferungsebene",
-            "Result type": "Ergebnistyp", "Results": "Ergebnisse", "Amount spent": "Ausgegebener Betrag",
-            "Impressions": "Impressionen", "Reach": "Reichweite", "Clicks (all)": "Klicks (alle)",
-            "Link clicks": "Link-Klicks", "Adds to cart": "Hinzufügungen zum Warenkorb", "Purchases": "Käufe",
-            "Purchases conversion value": "Conversion-Wert der Käufe", "Age": "Alter", "Gender": "Geschlecht",
+            "Day": "Tag",
+            "Campaign name": "Kampagnenname",
+            "Ad set name": "Name der Anzeigengruppe",
+            "Ad name": "Anzeigenname",
+            "Ad ID": "Anzeigen-ID",
+            "Delivery level": "Auslieferungsebene",
+            "Result type": "Ergebnistyp",
+            "Results": "Ergebnisse",
+            "Amount spent": "Ausgegebener Betrag",
+            "Impressions": "Impressionen",
+            "Reach": "Reichweite",
+            "Clicks (all)": "Klicks (alle)",
+            "Link clicks": "Link-Klicks",
+            "Adds to cart": "Hinzufügungen zum Warenkorb",
+            "Purchases": "Käufe",
+            "Purchases conversion value": "Conversion-Wert der Käufe",
+            "Age": "Alter",
+            "Gender": "Geschlecht",
         },
-        "values": {"ad": "Anzeige", "Website purchases": "Website-Käufe", "female": "Frauen", "male": "Männer",
-                   "unknown": "Unbekannt"},
+        "values": {
+            "ad": "Anzeige",
+            "Website purchases": "Website-Käufe",
+            "female": "Frauen",
+            "male": "Männer",
+            "unknown": "Unbekannt",
+        },
     },
     "it": {
-        "currency": "EUR", "date": "%d/%m/%Y", "thousands": ".", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "EUR",
+        "date": "%d/%m/%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Giorno", "Campaign name": "Nome della campagna", "Ad set name": "Nome del gruppo di inserzioni",
-            "Ad name": "Nome dell'inserzione", "Ad ID": "ID dell'inserzione",
+            "Day": "Giorno",
+            "Campaign name": "Nome della campagna",
+            "Ad set name": "Nome del gruppo di inserzioni",
+            "Ad name": "Nome dell'inserzione",
+            "Ad ID": "ID dell'inserzione",
             "Delivery level": "Livello di pubblicazione",
-            "Result type": "Tipo di risultato", "Results": "Risultati", "Amount spent": "Importo speso",
-            "Impressions": "Impression", "Reach": "Copertura", "Clicks (all)": "Clic (tutti)",
-            "Link clicks": "Clic sul link", "Adds to cart": "Aggiunte al carrello", "Purchases": "Acquisti",
-            "Purchases conversion value": "Valore di conversione degli acquisti", "Age": "Età", "Gender": "Sesso",
+            "Result type": "Tipo di risultato",
+            "Results": "Risultati",
+            "Amount spent": "Importo speso",
+            "Impressions": "Impression",
+            "Reach": "Copertura",
+            "Clicks (all)": "Clic (tutti)",
+            "Link clicks": "Clic sul link",
+            "Adds to cart": "Aggiunte al carrello",
+            "Purchases": "Acquisti",
+            "Purchases conversion value": "Valore di conversione degli acquisti",
+            "Age": "Età",
+            "Gender": "Sesso",
         },
-        "values": {"ad": "Inserzione", "Website purchases": "Acquisti sul sito web", "female": "Donne",
-                   "male": "Uomini", "unknown": "Sconosciuto"},
+        "values": {
+            "ad": "Inserzione",
+            "Website purchases": "Acquisti sul sito web",
+            "female": "Donne",
+            "male": "Uomini",
+            "unknown": "Sconosciuto",
+        },
     },
     "id": {
         # Rupiah amounts have no decimals and dots for thousands: Rp 1.234.560.
-        "currency": "IDR", "date": "%d/%m/%Y", "thousands": ".", "decimal": ",", "prefix": "Rp ", "scale": 1000,
+        "currency": "IDR",
+        "date": "%d/%m/%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "Rp ",
+        "scale": 1000,
         "headers": {
-            "Day": "Hari", "Campaign name": "Nama kampanye", "Ad set name": "Nama set iklan", "Ad name": "Nama iklan",
-            "Ad ID": "ID iklan", "Delivery level": "Level penayangan", "Result type": "Jenis hasil",
-            "Results": "Hasil", "Amount spent": "Jumlah yang dibelanjakan", "Impressions": "Impresi",
-            "Reach": "Jangkauan", "Clicks (all)": "Klik (semua)", "Link clicks": "Klik tautan",
-            "Adds to cart": "Penambahan ke keranjang", "Purchases": "Pembelian",
-            "Purchases conversion value": "Nilai konversi pembelian", "Age": "Usia", "Gender": "Jenis kelamin",
+            "Day": "Hari",
+            "Campaign name": "Nama kampanye",
+            "Ad set name": "Nama set iklan",
+            "Ad name": "Nama iklan",
+            "Ad ID": "ID iklan",
+            "Delivery level": "Level penayangan",
+            "Result type": "Jenis hasil",
+            "Results": "Hasil",
+            "Amount spent": "Jumlah yang dibelanjakan",
+            "Impressions": "Impresi",
+            "Reach": "Jangkauan",
+            "Clicks (all)": "Klik (semua)",
+            "Link clicks": "Klik tautan",
+            "Adds to cart": "Penambahan ke keranjang",
+            "Purchases": "Pembelian",
+            "Purchases conversion value": "Nilai konversi pembelian",
+            "Age": "Usia",
+            "Gender": "Jenis kelamin",
         },
-        "values": {"ad": "Iklan", "Website purchases": "Pembelian di situs web", "female": "Perempuan",
-                   "male": "Laki-laki", "unknown": "Tidak diketahui"},
+        "values": {
+            "ad": "Iklan",
+            "Website purchases": "Pembelian di situs web",
+            "female": "Perempuan",
+            "male": "Laki-laki",
+            "unknown": "Tidak diketahui",
+        },
     },
     "nl": {
-        "currency": "EUR", "date": "%d-%m-%Y", "thousands": ".", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "EUR",
+        "date": "%d-%m-%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Dag", "Campaign name": "Campagnenaam", "Ad set name": "Naam advertentieset",
-            "Ad name": "Advertentienaam", "Ad ID": "Advertentie-ID", "Delivery level": "Weergaveniveau",
-            "Result type": "Resultaattype", "Results": "Resultaten", "Amount spent": "Besteed bedrag",
-            "Impressions": "Weergaven", "Reach": "Bereik", "Clicks (all)": "Klikken (alle)",
-            "Link clicks": "Klikken op links", "Adds to cart": "Toevoegingen aan winkelwagen", "Purchases": "Aankopen",
-            "Purchases conversion value": "Conversiewaarde aankopen", "Age": "Leeftijd", "Gender": "Geslacht",
+            "Day": "Dag",
+            "Campaign name": "Campagnenaam",
+            "Ad set name": "Naam advertentieset",
+            "Ad name": "Advertentienaam",
+            "Ad ID": "Advertentie-ID",
+            "Delivery level": "Weergaveniveau",
+            "Result type": "Resultaattype",
+            "Results": "Resultaten",
+            "Amount spent": "Besteed bedrag",
+            "Impressions": "Weergaven",
+            "Reach": "Bereik",
+            "Clicks (all)": "Klikken (alle)",
+            "Link clicks": "Klikken op links",
+            "Adds to cart": "Toevoegingen aan winkelwagen",
+            "Purchases": "Aankopen",
+            "Purchases conversion value": "Conversiewaarde aankopen",
+            "Age": "Leeftijd",
+            "Gender": "Geslacht",
         },
-        "values": {"ad": "Advertentie", "Website purchases": "Aankopen op website", "female": "Vrouwen",
-                   "male": "Mannen", "unknown": "Onbekend"},
+        "values": {
+            "ad": "Advertentie",
+            "Website purchases": "Aankopen op website",
+            "female": "Vrouwen",
+            "male": "Mannen",
+            "unknown": "Onbekend",
+        },
     },
     "pl": {
-        "currency": "PLN", "date": "%d.%m.%Y", "thousands": "\u00a0", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "PLN",
+        "date": "%d.%m.%Y",
+        "thousands": "\u00a0",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Dzień", "Campaign name": "Nazwa kampanii", "Ad set name": "Nazwa zestawu reklam",
-            "Ad name": "Nazwa reklamy", "Ad ID": "Identyfikator reklamy", "Delivery level": "Poziom publikacji",
-            "Result type": "Typ wyniku", "Results": "Wyniki", "Amount spent": "Wydana kwota",
-            "Impressions": "Wyświetlenia", "Reach": "Zasięg", "Clicks (all)": "Kliknięcia (wszystkie)",
-            "Link clicks": "Kliknięcia linku", "Adds to cart": "Dodanie do koszyka", "Purchases": "Zakupy",
-            "Purchases conversion value": "Wartość konwersji zakupów", "Age": "Wiek", "Gender": "Płeć",
+            "Day": "Dzień",
+            "Campaign name": "Nazwa kampanii",
+            "Ad set name": "Nazwa zestawu reklam",
+            "Ad name": "Nazwa reklamy",
+            "Ad ID": "Identyfikator reklamy",
+            "Delivery level": "Poziom publikacji",
+            "Result type": "Typ wyniku",
+            "Results": "Wyniki",
+            "Amount spent": "Wydana kwota",
+            "Impressions": "Wyświetlenia",
+            "Reach": "Zasięg",
+            "Clicks (all)": "Kliknięcia (wszystkie)",
+            "Link clicks": "Kliknięcia linku",
+            "Adds to cart": "Dodanie do koszyka",
+            "Purchases": "Zakupy",
+            "Purchases conversion value": "Wartość konwersji zakupów",
+            "Age": "Wiek",
+            "Gender": "Płeć",
         },
-        "values": {"ad": "Reklama", "Website purchases": "Zakupy w witrynie", "female": "Kobiety",
-                   "male": "Mężczyźni", "unknown": "Nieznana"},
+        "values": {
+            "ad": "Reklama",
+            "Website purchases": "Zakupy w witrynie",
+            "female": "Kobiety",
+            "male": "Mężczyźni",
+            "unknown": "Nieznana",
+        },
     },
     "tr": {
-        "currency": "TRY", "date": "%d.%m.%Y", "thousands": ".", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "TRY",
+        "date": "%d.%m.%Y",
+        "thousands": ".",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "Gün", "Campaign name": "Kampanya Adı", "Ad set name": "Reklam seti adı", "Ad name": "Reklam adı",
-            "Ad ID": "Reklam kimliği", "Delivery level": "Yayın Düzeyi", "Result type": "Sonuç Türü",
-            "Results": "Sonuçlar", "Amount spent": "Harcanan Tutar", "Impressions": "Gösterim", "Reach": "Erişim",
-            "Clicks (all)": "Tıklamalar (Tümü)", "Link clicks": "Bağlantı Tıklamaları",
-            "Adds to cart": "Sepete eklemeler", "Purchases": "Alışverişler",
-            "Purchases conversion value": "Alışveriş dönüşüm değeri", "Age": "Yaş", "Gender": "Cinsiyet",
+            "Day": "Gün",
+            "Campaign name": "Kampanya Adı",
+            "Ad set name": "Reklam seti adı",
+            "Ad name": "Reklam adı",
+            "Ad ID": "Reklam kimliği",
+            "Delivery level": "Yayın Düzeyi",
+            "Result type": "Sonuç Türü",
+            "Results": "Sonuçlar",
+            "Amount spent": "Harcanan Tutar",
+            "Impressions": "Gösterim",
+            "Reach": "Erişim",
+            "Clicks (all)": "Tıklamalar (Tümü)",
+            "Link clicks": "Bağlantı Tıklamaları",
+            "Adds to cart": "Sepete eklemeler",
+            "Purchases": "Alışverişler",
+            "Purchases conversion value": "Alışveriş dönüşüm değeri",
+            "Age": "Yaş",
+            "Gender": "Cinsiyet",
         },
-        "values": {"ad": "Reklam", "Website purchases": "Web sitesi alışverişleri", "female": "Kadın",
-                   "male": "Erkek", "unknown": "Bilinmiyor"},
+        "values": {
+            "ad": "Reklam",
+            "Website purchases": "Web sitesi alışverişleri",
+            "female": "Kadın",
+            "male": "Erkek",
+            "unknown": "Bilinmiyor",
+        },
     },
     "ru": {
-        "currency": "RUB", "date": "%d.%m.%Y", "thousands": " ", "decimal": ",", "prefix": "", "scale": 1,
+        "currency": "RUB",
+        "date": "%d.%m.%Y",
+        "thousands": " ",
+        "decimal": ",",
+        "prefix": "",
+        "scale": 1,
         "headers": {
-            "Day": "День", "Campaign name": "Название кампании", "Ad set name": "Название группы объявлений",
-            "Ad name": "Название объявления", "Ad ID": "ID объявления", "Delivery level": "Уровень показа",
-            "Result type": "Тип результата", "Results": "Результаты", "Amount spent": "Потраченная сумма",
-            "Impressions": "Показы", "Reach": "Охват", "Clicks (all)": "Клики (все)",
-            "Link clicks": "Клики по ссылке", "Adds to cart": "Добавления в корзину", "Purchases": "Покупки",
-            "Purchases conversion value": "Ценность конверсии покупок", "Age": "Возраст", "Gender": "Пол",
+            "Day": "День",
+            "Campaign name": "Название кампании",
+            "Ad set name": "Название группы объявлений",
+            "Ad name": "Название объявления",
+            "Ad ID": "ID объявления",
+            "Delivery level": "Уровень показа",
+            "Result type": "Тип результата",
+            "Results": "Результаты",
+            "Amount spent": "Потраченная сумма",
+            "Impressions": "Показы",
+            "Reach": "Охват",
+            "Clicks (all)": "Клики (все)",
+            "Link clicks": "Клики по ссылке",
+            "Adds to cart": "Добавления в корзину",
+            "Purchases": "Покупки",
+            "Purchases conversion value": "Ценность конверсии покупок",
+            "Age": "Возраст",
+            "Gender": "Пол",
         },
-        "values": {"ad": "Объявление", "Website purchases": "Покупки на сайте", "female": "Женщины",
-                   "male": "Мужчины", "unknown": "Неизвестно"},
+        "values": {
+            "ad": "Объявление",
+            "Website purchases": "Покупки на сайте",
+            "female": "Женщины",
+            "male": "Мужчины",
+            "unknown": "Неизвестно",
+        },
     },
 }
 
@@ -227,9 +466,10 @@ def write_twins(folder: Path, code: str) -> tuple[list[Path], list[Path]]:
     localized.mkdir()
     for name, columns, rows in (("ads.csv", ADS_COLUMNS, ads), ("ads_age_gender.csv", BREAKDOWN_COLUMNS, breakdown)):
         text_columns = [c for c in columns if c not in MONEY and c not in ("Day",)]
-        en_lines, loc_lines = [csv_line([english_header(c) for c in columns])], [
-            csv_line([localized_header(c) for c in columns])
-        ]
+        en_lines, loc_lines = (
+            [csv_line([english_header(c) for c in columns])],
+            [csv_line([localized_header(c) for c in columns])],
+        )
         for row in rows:
             en_cells, loc_cells = [], []
             for column, cell in zip(columns, row, strict=True):
@@ -256,32 +496,51 @@ def test_ingest_localized_export_gives_the_same_ad_insights_as_its_english_twin(
     localized = ingest(localized_files, tmp_path, "salt")
 
     assert localized.ledger["quarantined"].to_list() == [0, 0]
-    assert_frame_equal(localized.tables["ad_insights"].drop("source_file"),
-                       english.tables["ad_insights"].drop("source_file"))
+    assert_frame_equal(
+        localized.tables["ad_insights"].drop("source_file"), english.tables["ad_insights"].drop("source_file")
+    )
     # The English twin itself, worked out by hand: the localized one is equal to it, so right too.
     scale = LANGUAGES[code]["scale"]
     rows = english.tables["ad_insights"]
     red_first = rows.filter((pl.col("ad") == "Red dress") & (pl.col("breakdown") == "none")).row(0, named=True)
     assert (red_first["date"], red_first["spend"], red_first["impressions"], red_first["reach"]) == (
-        dt.date(2024, 3, 1), 1234.56 * scale, 12345, 9876)
+        dt.date(2024, 3, 1),
+        1234.56 * scale,
+        12345,
+        9876,
+    )
     assert (red_first["level"], red_first["result_type"], red_first["currency"]) == (
-        "ad", "Website purchases", LANGUAGES[code]["currency"])
+        "ad",
+        "Website purchases",
+        LANGUAGES[code]["currency"],
+    )
     genders = rows.filter(pl.col("breakdown") == "age_gender").sort("age", "gender")
     assert genders.select("age", "gender", "impressions").rows() == [
-        ("25-34", "female", 8000), ("25-34", "male", 3000), ("35-44", "unknown", 1345)]
+        ("25-34", "female", 8000),
+        ("25-34", "male", 3000),
+        ("35-44", "unknown", 1345),
+    ]
     assert rows["date"].unique().sort().to_list() == [dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
 
 
 def test_localize_renames_the_header_and_keeps_it_as_written(tmp_path):
     path = tmp_path / "es.csv"
-    path.write_text("Día,Nombre del anuncio,Nombre del anuncio,Importe gastado (MXN),Impresiones,Nota\n"
-                    "2024-03-01,A,A,\"10,5\",100,x\n")
+    path.write_text(
+        "Día,Nombre del anuncio,Nombre del anuncio,Importe gastado (MXN),Impresiones,Nota\n"
+        '2024-03-01,A,A,"10,5",100,x\n'
+    )
     [raw] = io.read_tables(path)
     localized = localize(raw)
     # A repeated header keeps its number; a header the catalogue does not know keeps its text.
     assert localized.header == ["Day", "Ad name", "Ad name (2)", "Amount spent (MXN)", "Impressions", "Nota"]
-    assert localized.written == ("Día", "Nombre del anuncio", "Nombre del anuncio (2)", "Importe gastado (MXN)",
-                                 "Impresiones", "Nota")
+    assert localized.written == (
+        "Día",
+        "Nombre del anuncio",
+        "Nombre del anuncio (2)",
+        "Importe gastado (MXN)",
+        "Impresiones",
+        "Nota",
+    )
     assert localized.language == "es"
     assert localized.cells.columns == localized.header
 
@@ -300,16 +559,18 @@ def test_ingest_localized_export_quarantines_rows_under_the_header_as_written(tm
     path = tmp_path / "de.csv"
     path.write_text(
         "Tag,Anzeigenname,Ausgegebener Betrag (EUR),Impressionen,Notiz\n"
-        "01.03.2024,A,\"1.234,50\",1.200,erste\n"
+        '01.03.2024,A,"1.234,50",1.200,erste\n'
         "02.03.2024,A,zwölf,900,zweite\n"
     )
     result = ingest([path], tmp_path, "salt")
     assert result.tables["ad_insights"].select("date", "spend", "impressions").rows() == [
-        (dt.date(2024, 3, 1), 1234.5, 1200)]
+        (dt.date(2024, 3, 1), 1234.5, 1200)
+    ]
     quarantine = result.quarantine["ad_insights"]
     assert quarantine.columns[:5] == ["Tag", "Anzeigenname", "Ausgegebener Betrag (EUR)", "Impressionen", "Notiz"]
     assert quarantine.select("Ausgegebener Betrag (EUR)", "Notiz", "source_row", "reason").rows() == [
-        ("zwölf", "zweite", "3", "`Ausgegebener Betrag (EUR)` is not a number")]
+        ("zwölf", "zweite", "3", "`Ausgegebener Betrag (EUR)` is not a number")
+    ]
 
 
 def test_ingest_localized_totals_row_reconciles_with_its_rows(tmp_path):
@@ -342,7 +603,8 @@ def test_ingest_localized_attribution_and_result_type_match_the_english_reexport
     rows = result.tables["ad_insights"]
     # Same key, same window end: the later path (the English file) wins, the Portuguese row is replaced.
     assert rows.select("attribution_setting", "result_type", "results", "spend", "source_file").rows() == [
-        ("7-day click or 1-day view", "Link clicks", 5.0, 11.0, "b_en.csv")]
+        ("7-day click or 1-day view", "Link clicks", 5.0, 11.0, "b_en.csv")
+    ]
     assert result.ledger.select("source_file", "kept", "replaced").rows() == [("a_pt.csv", 0, 1), ("b_en.csv", 1, 0)]
 
 
@@ -361,10 +623,15 @@ def test_ingest_localized_unknown_age_and_gender_read_as_the_english_export_writ
 def test_ingest_localized_workbook_reads_typed_numbers_as_written(tmp_path):
     # Workbook cells are typed: a German export's ROAS of 2.345 is read `2.345`, never a thousand.
     path = tmp_path / "de.xlsx"
-    pl.DataFrame({
-        "Tag": ["2024-03-01", "2024-03-02"], "Anzeigenname": ["A", "B"], "Ausgegebener Betrag (EUR)": [1234.5, 12.0],
-        "Impressionen": [1200, 900], "ROAS (Käufe)": [2.345, 1.125],
-    }).write_excel(path)
+    pl.DataFrame(
+        {
+            "Tag": ["2024-03-01", "2024-03-02"],
+            "Anzeigenname": ["A", "B"],
+            "Ausgegebener Betrag (EUR)": [1234.5, 12.0],
+            "Impressionen": [1200, 900],
+            "ROAS (Käufe)": [2.345, 1.125],
+        }
+    ).write_excel(path)
     rows = ingest([path], tmp_path, "salt").tables["ad_insights"]
     # Value = ROAS x spend: 2.345 x 1234.50 = 2894.90 (2894.9025 to the cent) and 1.125 x 12.00 = 13.50.
     assert rows.select("spend", "impressions", "purchase_value").rows() == [(1234.5, 1200, 2894.9), (12.0, 900, 13.5)]
@@ -372,7 +639,7 @@ def test_ingest_localized_workbook_reads_typed_numbers_as_written(tmp_path):
 
 def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(tmp_path):
     path = tmp_path / "fi.csv"
-    path.write_text("Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,\"10,5\",100\n")
+    path.write_text('Päivä,Mainoksen nimi,Käytetty summa (EUR),Näyttökerrat\n2024-03-01,A,"10,5",100\n')
     with pytest.raises(AdlabError) as error:
         ingest([path], tmp_path, "salt")
     message = str(error.value)
@@ -384,16 +651,62 @@ def test_ingest_unknown_language_header_is_a_one_line_not_a_known_export_error(t
 
 # Every English Ads Manager header adlab reads or will read (issue 11, point 8).
 ENGLISH_HEADERS = (
-    "Day", "Reporting starts", "Reporting ends", "Account name", "Account ID", "Campaign name", "Campaigns",
-    "Campaign ID", "Ad set name", "Ad sets", "Ad set ID", "Ad name", "Ads", "Ad ID", "Delivery status",
-    "Delivery level", "Result type", "Results", "Cost per result", "Amount spent (<CUR>)", "Impressions", "Reach",
-    "Frequency", "Clicks (all)", "Link clicks", "CTR (link click-through rate)",
-    "CPM (cost per 1,000 impressions) (<CUR>)", "Landing page views", "Adds to cart", "Checkouts initiated",
-    "Purchases", "Website purchases", "Purchases conversion value", "Website purchases conversion value",
-    "Purchase ROAS (return on ad spend)", "Meta purchases", "In-app purchases", "Offline purchases", "Leads",
-    "Messaging conversations started", "3-second video plays", "ThruPlays", "Video plays at 25%",
-    "Video plays at 50%", "Video plays at 75%", "Video plays at 100%", "Attribution setting", "Objective", "Age",
-    "Gender", "Region", "Country", "Platform", "Placement", "Impression device", "Currency",
+    "Day",
+    "Reporting starts",
+    "Reporting ends",
+    "Account name",
+    "Account ID",
+    "Campaign name",
+    "Campaigns",
+    "Campaign ID",
+    "Ad set name",
+    "Ad sets",
+    "Ad set ID",
+    "Ad name",
+    "Ads",
+    "Ad ID",
+    "Delivery status",
+    "Delivery level",
+    "Result type",
+    "Results",
+    "Cost per result",
+    "Amount spent (<CUR>)",
+    "Impressions",
+    "Reach",
+    "Frequency",
+    "Clicks (all)",
+    "Link clicks",
+    "CTR (link click-through rate)",
+    "CPM (cost per 1,000 impressions) (<CUR>)",
+    "Landing page views",
+    "Adds to cart",
+    "Checkouts initiated",
+    "Purchases",
+    "Website purchases",
+    "Purchases conversion value",
+    "Website purchases conversion value",
+    "Purchase ROAS (return on ad spend)",
+    "Meta purchases",
+    "In-app purchases",
+    "Offline purchases",
+    "Leads",
+    "Messaging conversations started",
+    "3-second video plays",
+    "ThruPlays",
+    "Video plays at 25%",
+    "Video plays at 50%",
+    "Video plays at 75%",
+    "Video plays at 100%",
+    "Attribution setting",
+    "Objective",
+    "Age",
+    "Gender",
+    "Region",
+    "Country",
+    "Platform",
+    "Placement",
+    "Impression device",
+    "Currency",
 )
 CATALOGUE = resources.files("adlab.sources").joinpath("catalogue", "meta_ads")
 

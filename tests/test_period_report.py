@@ -23,17 +23,54 @@ TARGETS = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
 
 
 def insights() -> pl.DataFrame:
-    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "adset": "S",
-            "window_start": OCT[0], "date": OCT[1], "source_file": "data/raw/oct.csv", "source_row": 2}
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "none",
+        "currency": "USD",
+        "adset": "S",
+        "window_start": OCT[0],
+        "date": OCT[1],
+        "source_file": "data/raw/oct.csv",
+        "source_row": 2,
+    }
     rows = [
         {"campaign": "C1", "ad": "A1", "spend": 100.0, "impressions": 10000, "purchases": 4, "purchase_value": 300.0},
         {"campaign": "C2", "ad": EVIL, "spend": 300.0, "impressions": 30000, "purchases": 1, "purchase_value": 100.0},
-        {"campaign": "C1", "ad": "A1", "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 60.0,
-         "impressions": 6000, "purchases": 3, "purchase_value": 240.0, "source_file": "data/raw/age.csv"},
-        {"campaign": "C1", "ad": "A1", "breakdown": "age_gender", "age": "25-34", "gender": "male", "spend": 40.0,
-         "impressions": 4000, "purchases": 1, "purchase_value": 60.0, "source_file": "data/raw/age.csv"},
-        {"campaign": "C1", "ad": "A1", "window_start": LAST_WEEK[0], "spend": 30.0, "impressions": 2000,
-         "purchases": 1, "purchase_value": 90.0, "source_file": "data/raw/week.csv"},
+        {
+            "campaign": "C1",
+            "ad": "A1",
+            "breakdown": "age_gender",
+            "age": "25-34",
+            "gender": "female",
+            "spend": 60.0,
+            "impressions": 6000,
+            "purchases": 3,
+            "purchase_value": 240.0,
+            "source_file": "data/raw/age.csv",
+        },
+        {
+            "campaign": "C1",
+            "ad": "A1",
+            "breakdown": "age_gender",
+            "age": "25-34",
+            "gender": "male",
+            "spend": 40.0,
+            "impressions": 4000,
+            "purchases": 1,
+            "purchase_value": 60.0,
+            "source_file": "data/raw/age.csv",
+        },
+        {
+            "campaign": "C1",
+            "ad": "A1",
+            "window_start": LAST_WEEK[0],
+            "spend": 30.0,
+            "impressions": 2000,
+            "purchases": 1,
+            "purchase_value": 90.0,
+            "source_file": "data/raw/week.csv",
+        },
     ]
     return conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
 
@@ -41,8 +78,18 @@ def insights() -> pl.DataFrame:
 def page(window: tuple[dt.date, dt.date], store: pl.DataFrame | None = None) -> str:
     ad_insights = insights()
     return period_page_html(
-        compute_kpis_period(ad_insights), *window, ad_insights=ad_insights, store=store, sessions=None, ledger=None,
-        warnings=None, currency="USD", top_n=5, sample_data=False, others=[LAST_WEEK], **TARGETS,
+        compute_kpis_period(ad_insights),
+        *window,
+        ad_insights=ad_insights,
+        store=store,
+        sessions=None,
+        ledger=None,
+        warnings=None,
+        currency="USD",
+        top_n=5,
+        sample_data=False,
+        others=[LAST_WEEK],
+        **TARGETS,
     )
 
 
@@ -86,8 +133,17 @@ def test_period_page_html_says_what_a_second_attribution_setting_left_out():
     again = ad_insights.head(1).with_columns(pl.lit("Incremental").alias("attribution_setting"))
     frame = pl.concat([ad_insights, again])
     html = period_page_html(
-        compute_kpis_period(frame), *OCT, ad_insights=frame, store=None, sessions=None, ledger=None, warnings=None,
-        currency="USD", top_n=5, sample_data=False, **TARGETS,
+        compute_kpis_period(frame),
+        *OCT,
+        ad_insights=frame,
+        store=None,
+        sessions=None,
+        ledger=None,
+        warnings=None,
+        currency="USD",
+        top_n=5,
+        sample_data=False,
+        **TARGETS,
     )
     assert "1 row(s) with $100.00 of spend are not in these totals" in html
     assert tile(html, "Spend") == "$400.00"
@@ -109,9 +165,16 @@ def test_period_page_html_escapes_names_and_never_shows_none_nan_or_null():
 
 
 def test_period_page_html_store_section_over_the_window_dates():
-    store = pl.DataFrame({"date": [dt.date(2026, 10, 3), dt.date(2026, 10, 29)], "orders": [2, 2],
-                          "revenue": [500.0, 300.0], "new_customer_orders": [1, 1], "units": [3, 2],
-                          "store_aov": [250.0, 150.0]})
+    store = pl.DataFrame(
+        {
+            "date": [dt.date(2026, 10, 3), dt.date(2026, 10, 29)],
+            "orders": [2, 2],
+            "revenue": [500.0, 300.0],
+            "new_customer_orders": [1, 1],
+            "units": [3, 2],
+            "store_aov": [250.0, 150.0],
+        }
+    )
     html = page(OCT, store)
     assert (tile(html, "Orders"), tile(html, "Store revenue")) == ("4", "$800.00")
     assert tile(html, "MER") == "2.00x"  # 800 / 400
@@ -129,9 +192,16 @@ def test_windows_index_html_links_one_row_per_window():
 
 def test_period_page_html_mer_unknown_when_the_store_data_does_not_span_the_window():
     # Orders only 20-29 Oct: three weeks of October have no store data, so MER for the window is unknown.
-    store = pl.DataFrame({"date": [dt.date(2026, 10, 20), dt.date(2026, 10, 29)], "orders": [2, 2],
-                          "revenue": [500.0, 300.0], "new_customer_orders": [1, 1], "units": [3, 2],
-                          "store_aov": [250.0, 150.0]})
+    store = pl.DataFrame(
+        {
+            "date": [dt.date(2026, 10, 20), dt.date(2026, 10, 29)],
+            "orders": [2, 2],
+            "revenue": [500.0, 300.0],
+            "new_customer_orders": [1, 1],
+            "units": [3, 2],
+            "store_aov": [250.0, 150.0],
+        }
+    )
     html = page(OCT, store)
     assert tile(html, "MER") == "–"
     assert "store data does not span the window" in html

@@ -16,8 +16,17 @@ from hypothesis import strategies as st
 from adlab.ingest import ingest
 from adlab.kpis import compute_kpis_daily
 
-HEADER = ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Purchases",
-          "Reporting starts", "Reporting ends"]
+HEADER = [
+    "Campaign name",
+    "Ad set name",
+    "Ad name",
+    "Day",
+    "Amount spent (USD)",
+    "Impressions",
+    "Purchases",
+    "Reporting starts",
+    "Reporting ends",
+]
 BREAKDOWN_HEADER = [*HEADER[:4], "Age", "Gender", *HEADER[4:]]
 START = dt.date(2026, 11, 1)
 
@@ -28,7 +37,8 @@ def exports(draw: st.DrawFn) -> dict:
     days = draw(st.integers(1, 6))
     truth = {
         (ad, day): (draw(st.integers(0, 50_000)), draw(st.integers(0, 9_000)), draw(st.integers(0, 4)))
-        for ad in range(ads) for day in range(days)
+        for ad in range(ads)
+        for day in range(days)
     }
     # Files cover windows of days; together they cover every day.
     windows = draw(st.lists(st.tuples(st.integers(0, days - 1), st.integers(0, days - 1)), min_size=1, max_size=4))
@@ -40,8 +50,15 @@ def exports(draw: st.DrawFn) -> dict:
     stale = draw(st.lists(st.integers(0, 50_000), min_size=64, max_size=64))
     breakdown_days = draw(st.sets(st.integers(0, days - 1)))
     bom = draw(st.booleans())
-    return {"ads": ads, "days": days, "truth": truth, "windows": windows, "stale": stale,
-            "breakdown_days": breakdown_days, "bom": bom}
+    return {
+        "ads": ads,
+        "days": days,
+        "truth": truth,
+        "windows": windows,
+        "stale": stale,
+        "breakdown_days": breakdown_days,
+        "bom": bom,
+    }
 
 
 def money(cents: int) -> str:
@@ -66,8 +83,10 @@ def write_files(folder: Path, case: dict) -> tuple[list[Path], int]:
                 spend, impressions, purchases = case["truth"][(ad, day)]
                 if winner != i:
                     spend = next(stale)
-                lines.append(f"C,S,Ad {ad},{day_text(day)},{money(spend)},{impressions},{purchases},"
-                             f"{day_text(start)},{day_text(end)}")
+                lines.append(
+                    f"C,S,Ad {ad},{day_text(day)},{money(spend)},{impressions},{purchases},"
+                    f"{day_text(start)},{day_text(end)}"
+                )
                 rows_written += 1
         path = folder / names[i]
         path.write_text(("\ufeff" if case["bom"] else "") + "\n".join(lines) + "\n")
@@ -78,10 +97,14 @@ def write_files(folder: Path, case: dict) -> tuple[list[Path], int]:
             for ad in range(case["ads"]):
                 spend, impressions, purchases = case["truth"][(ad, day)]
                 half = spend // 2
-                for gender, part, imp in (("female", half, impressions // 2),
-                                          ("male", spend - half, impressions - impressions // 2)):
-                    lines.append(f"C,S,Ad {ad},{day_text(day)},25-34,{gender},{money(part)},{imp},0,"
-                                 f"{day_text(day)},{day_text(day)}")
+                for gender, part, imp in (
+                    ("female", half, impressions // 2),
+                    ("male", spend - half, impressions - impressions // 2),
+                ):
+                    lines.append(
+                        f"C,S,Ad {ad},{day_text(day)},25-34,{gender},{money(part)},{imp},0,"
+                        f"{day_text(day)},{day_text(day)}"
+                    )
                     rows_written += 1
         path = folder / "zz_age_gender.csv"
         path.write_text("\n".join(lines) + "\n")

@@ -20,8 +20,18 @@ LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)
 
 
 def insights(rows: list[dict]) -> pl.DataFrame:
-    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD", "campaign": "C",
-            "adset": "S", "source_file": "f.csv", "spend": 1.0, "impressions": 10, "link_clicks": 1}
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "none",
+        "currency": "USD",
+        "campaign": "C",
+        "adset": "S",
+        "source_file": "f.csv",
+        "spend": 1.0,
+        "impressions": 10,
+        "link_clicks": 1,
+    }
     frame = conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
     return frame.with_columns(pl.col("date").alias("window_start"), pl.lit(1, pl.Int64).alias(INPUT_ROWS))
 
@@ -34,12 +44,14 @@ def test_rules_for_every_table_survive_into_the_gx_suite():
 
 
 def test_validate_table_quarantines_failing_rows_with_reasons():
-    frame = insights([
-        {"date": dt.date(2026, 11, 1), "ad": "ok", "source_row": 2},
-        {"date": dt.date(2026, 11, 1), "ad": "negative", "spend": -5.0, "source_row": 3},
-        {"date": dt.date(2026, 11, 1), "ad": "clicks", "impressions": 3, "link_clicks": 9, "source_row": 4},
-        {"date": dt.date(2031, 1, 1), "ad": "future", "source_row": 5},
-    ])
+    frame = insights(
+        [
+            {"date": dt.date(2026, 11, 1), "ad": "ok", "source_row": 2},
+            {"date": dt.date(2026, 11, 1), "ad": "negative", "spend": -5.0, "source_row": 3},
+            {"date": dt.date(2026, 11, 1), "ad": "clicks", "impressions": 3, "link_clicks": 9, "source_row": 4},
+            {"date": dt.date(2031, 1, 1), "ad": "future", "source_row": 5},
+        ]
+    )
     result = validate_table(frame, "ad_insights", LO, HI)
     assert result.table["ad"].to_list() == ["ok"]
     assert INPUT_ROWS not in result.table.columns
@@ -53,46 +65,71 @@ def test_validate_table_quarantines_failing_rows_with_reasons():
 
 
 def test_validate_table_stops_on_mixed_currencies_naming_the_files():
-    frame = insights([
-        {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2, "currency": "USD", "source_file": "us.csv"},
-        {"date": dt.date(2026, 11, 1), "ad": "B", "source_row": 2, "currency": "EUR", "source_file": "eu.csv"},
-    ])
+    frame = insights(
+        [
+            {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2, "currency": "USD", "source_file": "us.csv"},
+            {"date": dt.date(2026, 11, 1), "ad": "B", "source_row": 2, "currency": "EUR", "source_file": "eu.csv"},
+        ]
+    )
     with pytest.raises(AdlabError, match=r"several currencies \(EUR in eu\.csv; USD in us\.csv\)"):
         validate_table(frame, "ad_insights", LO, HI)
 
 
 def test_validate_table_orders_flags_refunds_above_total():
-    base = {"currency": "USD", "financial_status": "paid", "cancelled": False, "line_items": 2,
-            "source_file": "o.csv", "subtotal": 1.0, "discounts": 0.0, "shipping": 0.0, "taxes": 0.0}
-    frame = conform(pl.DataFrame([
-        {**base, "order_id": "#1", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 0.0},
-        {**base, "order_id": "#2", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 12.0},
-    ]), ORDERS).with_columns(pl.col("line_items").alias(INPUT_ROWS))
+    base = {
+        "currency": "USD",
+        "financial_status": "paid",
+        "cancelled": False,
+        "line_items": 2,
+        "source_file": "o.csv",
+        "subtotal": 1.0,
+        "discounts": 0.0,
+        "shipping": 0.0,
+        "taxes": 0.0,
+    }
+    frame = conform(
+        pl.DataFrame(
+            [
+                {**base, "order_id": "#1", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 0.0},
+                {**base, "order_id": "#2", "date": dt.date(2026, 11, 1), "total": 10.0, "refunded": 12.0},
+            ]
+        ),
+        ORDERS,
+    ).with_columns(pl.col("line_items").alias(INPUT_ROWS))
     result = validate_table(frame, "orders", LO, HI)
     assert result.table["order_id"].to_list() == ["#1"]
     assert result.quarantined_rows == {"o.csv": 2}  # the order's two line-item rows
 
 
-
 def test_unknown_currency_warnings_name_each_file_and_the_currency_its_amounts_are_added_to():
-    ads = insights([{"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
-                    {"date": dt.date(2026, 11, 1), "ad": "B", "currency": None, "source_file": "ru.csv",
-                     "source_row": 2}])
+    ads = insights(
+        [
+            {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
+            {"date": dt.date(2026, 11, 1), "ad": "B", "currency": None, "source_file": "ru.csv", "source_row": 2},
+        ]
+    )
     orders = conform(pl.DataFrame({"order_id": ["#1"], "currency": [None], "source_file": ["orders.csv"]}), ORDERS)
     warnings = unknown_currency_warnings({"ad_insights": ads, "orders": orders})
     assert warnings["source_file"].to_list() == ["orders.csv", "ru.csv"]
     assert set(warnings["check"]) == {CURRENCY_UNKNOWN}
-    assert warnings["message"][0].startswith("currency unknown: its `Currency` column is empty, so its amounts are "
-                                             "added to the USD amounts")
+    assert warnings["message"][0].startswith(
+        "currency unknown: its `Currency` column is empty, so its amounts are added to the USD amounts"
+    )
     assert "no currency in its money headers" in warnings["message"][1]
 
 
 def test_unknown_currency_warnings_without_any_known_currency_say_amounts_have_none():
     ads = insights([{"date": dt.date(2026, 11, 1), "ad": "A", "currency": None, "source_row": 2}])
     warnings = unknown_currency_warnings({"ad_insights": ads, "orders": pl.DataFrame(schema=ORDERS)})
-    assert warnings.rows() == [("f.csv", CURRENCY_UNKNOWN, "currency unknown: no currency in its money headers "
-                                "(e.g. `Amount spent (EUR)`) and no Currency column, so amounts are shown without a "
-                                "currency.")]
+    assert warnings.rows() == [
+        (
+            "f.csv",
+            CURRENCY_UNKNOWN,
+            "currency unknown: no currency in its money headers "
+            "(e.g. `Amount spent (EUR)`) and no Currency column, so amounts are shown without a "
+            "currency.",
+        )
+    ]
 
 
 def test_unknown_currency_warnings_flag_analytics_sales_only_when_they_stand_in_for_orders():
@@ -114,17 +151,21 @@ def test_check_currencies_stops_when_ads_and_orders_differ():
 
 def test_run_suite_in_parts_flags_the_same_rows_as_on_the_whole_table():
     # Rows 1 and 4 share a key (duplicates must meet in one part), row 2 spends -5, rows 3 and 5 are in EUR.
-    frame = insights([
-        {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
-        {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 3},
-        {"date": dt.date(2026, 11, 3), "ad": "C", "spend": -5.0, "source_row": 4},
-        {"date": dt.date(2026, 11, 4), "ad": "D", "currency": "EUR", "source_row": 5},
-        {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 6},
-        {"date": dt.date(2026, 11, 5), "ad": "E", "currency": "EUR", "source_row": 7},
-    ]).drop(INPUT_ROWS)
+    frame = insights(
+        [
+            {"date": dt.date(2026, 11, 1), "ad": "A", "source_row": 2},
+            {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 3},
+            {"date": dt.date(2026, 11, 3), "ad": "C", "spend": -5.0, "source_row": 4},
+            {"date": dt.date(2026, 11, 4), "ad": "D", "currency": "EUR", "source_row": 5},
+            {"date": dt.date(2026, 11, 2), "ad": "B", "source_row": 6},
+            {"date": dt.date(2026, 11, 5), "ad": "E", "currency": "EUR", "source_row": 7},
+        ]
+    ).drop(INPUT_ROWS)
     rules = rules_for("ad_insights", LO, HI)
-    outcomes = {rule.reason or rule.expectation: (success, indexes)
-                for rule, success, indexes, _ in run_suite(frame, "ad_insights", rules, chunk_rows=2)}
+    outcomes = {
+        rule.reason or rule.expectation: (success, indexes)
+        for rule, success, indexes, _ in run_suite(frame, "ad_insights", rules, chunk_rows=2)
+    }
     assert outcomes["duplicate key"] == (False, [1, 4])
     assert outcomes["spend is negative"] == (False, [2])
     assert outcomes["ExpectColumnUniqueValueCountToBeBetween"][0] is False  # USD and EUR across parts

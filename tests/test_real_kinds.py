@@ -66,7 +66,8 @@ def read_csv_rows(path: Path, title_lines: int = 0) -> tuple[list[str], list[lis
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))[title_lines:]
     rows = [
-        row for row in rows
+        row
+        for row in rows
         if any(cell.strip() for cell in row) and not (len(row) == 1 and row[0].lstrip().startswith("#"))
     ]
     return rows[0], rows[1:]
@@ -183,7 +184,7 @@ def csv_data_rows(real: Path, name: str) -> int:
     if name == COCOON_GOOGLE:
         return len(read_csv_rows(real / name, GOOGLE_TITLE_LINES)[1])
     if name == GA4_TRAFFIC:
-        (_, rows), = read_ga4_tables(real / name)[1]
+        ((_, rows),) = read_ga4_tables(real / name)[1]
         return len(rows)
     return len(read_csv_rows(real / name)[1])
 
@@ -446,7 +447,7 @@ def test_ingest_shopify_visitors_gives_daily_sessions(real_data):
 
 def test_ingest_ga4_traffic_acquisition_gives_weekly_sessions_per_channel(real_data):
     comments, tables = read_ga4_tables(real_data / GA4_TRAFFIC)
-    (header, rows), = tables
+    ((header, rows),) = tables
     year = int(re.search(r"Start date: (\d{4})\d{4}", comments).group(1))
     col = {name: header.index(name) for name in header}
     channel = "Session primary channel group (Default Channel Group)"
@@ -488,8 +489,10 @@ def test_ingest_ga4_tables_without_sessions_by_date_are_listed_as_not_used(real_
     ("name", "what"),
     [
         ("monfrere_us/shopify/Shopify_inventory_export_1.csv", "Shopify inventory export"),
-        ("monfrere_us/shopify/Shopify 2025 YTD - Checkout conversion rate over time.csv",
-         "Shopify Analytics report by month or week"),
+        (
+            "monfrere_us/shopify/Shopify 2025 YTD - Checkout conversion rate over time.csv",
+            "Shopify Analytics report by month or week",
+        ),
         ("monfrere_us/shopify/Shopify 2025 YTD - Customer behavior.csv", "Shopify Analytics report by month or week"),
         ("monfrere_us/shopify/Shopify 2025 YTD - Visitors Over Time.csv", "Shopify Analytics report by month or week"),
         ("monfrere_us/shopify/Shopify 2025 YTD - New vs returning customers.csv", "Shopify Analytics customers report"),

@@ -14,8 +14,13 @@ pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 # (files, stages to run): the whole pipeline; an orders export alone gets weekly pages of the store.
 CASES = {
-    "monfrere": (("monfrere_us/shopify/Shopify_orders_export_2_REDACTED.csv",
-                  "monfrere_us/meta/Meta Daily MONFRERE-Ads-Jan-1-2026-Mar-15-2026.csv"), ()),
+    "monfrere": (
+        (
+            "monfrere_us/shopify/Shopify_orders_export_2_REDACTED.csv",
+            "monfrere_us/meta/Meta Daily MONFRERE-Ads-Jan-1-2026-Mar-15-2026.csv",
+        ),
+        (),
+    ),
     "maison_maria": (("shopify_maison_maria_gbp/orders_export_1_REDACTED.csv",), ()),
 }
 # The real files were redacted before they reached us: e-mails became cust_<hash>@example.invalid and
@@ -70,8 +75,10 @@ def test_index_and_daily_plot_show_store_sales_from_shopify_analytics_without_or
     """cocoon has Shopify Analytics sales by product but no orders export: MER still has its revenue."""
     project = copy_project(tmp_path / "project")
     sales = real_data / "cocoon_au" / "shopify_sales_by_product_daily_2025-08_to_2026-04.csv"
-    shutil.copy2(real_data / "cocoon_au" / "meta_ads_ad_level_daily_2025-08_to_2026-04.csv",
-                 project / "data" / "raw" / "meta.csv")
+    shutil.copy2(
+        real_data / "cocoon_au" / "meta_ads_ad_level_daily_2025-08_to_2026-04.csv",
+        project / "data" / "raw" / "meta.csv",
+    )
     shutil.copy2(sales, project / "data" / "raw" / "sales.csv")
     params = project / "params.yaml"
     params.write_text(params.read_text().replace("weeks: 8 ", "weeks: 1 "))
@@ -89,4 +96,3 @@ def test_index_and_daily_plot_show_store_sales_from_shopify_analytics_without_or
     for day in both:
         assert float(plotted[day]) == pytest.approx(expected[day], abs=0.01), day
     assert "MER" in (project / "reports" / "index.html").read_text(encoding="utf-8")
-

@@ -96,14 +96,16 @@ def test_html_table_marks_rows_and_cells_with_classes():
 
 
 def test_week_tables_campaign_roas_is_ratio_of_sums_not_mean_of_ad_roas():
-    daily = kpis_daily([
-        # Ad A: 100 spent, 400 value (ROAS 4); ad B: 100 + 200 spent, 300 value (ROAS 1).
-        {"date": MON, "ad": "A", "spend": 100.0, "purchase_value": 400.0, "purchases": 4},
-        {"date": MON, "ad": "B", "spend": 100.0, "purchase_value": 100.0, "purchases": 1},
-        {"date": TUE, "ad": "B", "spend": 200.0, "purchase_value": 200.0, "purchases": 2},
-        # The week before: must not count.
-        {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 999.0, "purchase_value": 0.0, "purchases": 0},
-    ])
+    daily = kpis_daily(
+        [
+            # Ad A: 100 spent, 400 value (ROAS 4); ad B: 100 + 200 spent, 300 value (ROAS 1).
+            {"date": MON, "ad": "A", "spend": 100.0, "purchase_value": 400.0, "purchases": 4},
+            {"date": MON, "ad": "B", "spend": 100.0, "purchase_value": 100.0, "purchases": 1},
+            {"date": TUE, "ad": "B", "spend": 200.0, "purchase_value": 200.0, "purchases": 2},
+            # The week before: must not count.
+            {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 999.0, "purchase_value": 0.0, "purchases": 0},
+        ]
+    )
     tables = week_tables(daily, "2026-W47")
     campaign = tables["campaign"].row(0, named=True)
     # Mean of the ad ROAS would be (4 + 1) / 2 = 2.5; the campaign's ROAS is 700 / 400.
@@ -115,12 +117,14 @@ def test_week_tables_campaign_roas_is_ratio_of_sums_not_mean_of_ad_roas():
 
 
 def test_entity_tree_lists_children_under_parents_largest_spend_first():
-    daily = kpis_daily([
-        {"date": MON, "campaign": "Small", "adset": "S1", "ad": "a", "spend": 10.0},
-        {"date": MON, "campaign": "Big", "adset": "B1", "ad": "b", "spend": 30.0},
-        {"date": MON, "campaign": "Big", "adset": "B2", "ad": "c", "spend": 50.0},
-        {"date": MON, "campaign": "Big", "adset": "B2", "ad": "d", "spend": 60.0},
-    ])
+    daily = kpis_daily(
+        [
+            {"date": MON, "campaign": "Small", "adset": "S1", "ad": "a", "spend": 10.0},
+            {"date": MON, "campaign": "Big", "adset": "B1", "ad": "b", "spend": 30.0},
+            {"date": MON, "campaign": "Big", "adset": "B2", "ad": "c", "spend": 50.0},
+            {"date": MON, "campaign": "Big", "adset": "B2", "ad": "d", "spend": 60.0},
+        ]
+    )
     tree = entity_tree(week_tables(daily, "2026-W47"))
     assert tree.select("level", "name").rows() == [
         ("account", "All campaigns"),
@@ -138,16 +142,18 @@ def test_entity_tree_lists_children_under_parents_largest_spend_first():
 
 
 def test_best_and_worst_ads_need_min_spend_and_never_repeat():
-    weekly = pl.DataFrame({
-        "week": ["2026-W47"] * 4 + ["2026-W46"],
-        "platform_source": ["meta"] * 5,
-        "account": ["Shop"] * 5,
-        "campaign": ["C"] * 5,
-        "adset": ["S"] * 5,
-        "ad": ["lucky", "good", "bad", "ok", "old"],
-        "spend": [5.0, 100.0, 80.0, 60.0, 500.0],
-        "roas": [20.0, 3.0, 0.0, 2.0, 9.0],
-    })
+    weekly = pl.DataFrame(
+        {
+            "week": ["2026-W47"] * 4 + ["2026-W46"],
+            "platform_source": ["meta"] * 5,
+            "account": ["Shop"] * 5,
+            "campaign": ["C"] * 5,
+            "adset": ["S"] * 5,
+            "ad": ["lucky", "good", "bad", "ok", "old"],
+            "spend": [5.0, 100.0, 80.0, 60.0, 500.0],
+            "roas": [20.0, 3.0, 0.0, 2.0, 9.0],
+        }
+    )
     best, worst = best_and_worst_ads(weekly, "2026-W47", min_spend=40.0, n=2)
     assert best["ad"].to_list() == ["good", "ok"]  # 3 ranked ads: 2 best, the last one worst
     assert worst["ad"].to_list() == ["bad"]
@@ -157,24 +163,25 @@ def test_best_and_worst_ads_need_min_spend_and_never_repeat():
 
 def test_ads_without_purchase_lists_big_spenders_with_zero_purchases_not_unknown_ones():
     # Ingest reads a blank cell of an exported Purchases column as 0; null means the export had no such column.
-    weekly = pl.DataFrame({
-        "week": ["2026-W47"] * 4,
-        "platform_source": ["meta"] * 4,
-        "account": ["Shop"] * 4,
-        "campaign": ["C"] * 4,
-        "adset": ["S"] * 4,
-        "ad": ["blank", "zero", "sold", "small"],
-        "spend": [90.0, 120.0, 200.0, 10.0],
-        "purchases": [None, 0, 3, None],
-    })
+    weekly = pl.DataFrame(
+        {
+            "week": ["2026-W47"] * 4,
+            "platform_source": ["meta"] * 4,
+            "account": ["Shop"] * 4,
+            "campaign": ["C"] * 4,
+            "adset": ["S"] * 4,
+            "ad": ["blank", "zero", "sold", "small"],
+            "spend": [90.0, 120.0, 200.0, 10.0],
+            "purchases": [None, 0, 3, None],
+        }
+    )
     assert ads_without_purchase(weekly, "2026-W47", min_spend=40.0, n=5)["ad"].to_list() == ["zero"]
 
 
 def test_headline_colours_cpa_and_cpm_falls_as_good_and_holds_roas_to_target():
     current = {"spend": 1000.0, "roas": 2.2, "cpa": 30.0, "cpm": 9.0, "ctr": 0.01, "mer": None, "revenue": None}
     previous = {"spend": 800.0, "roas": 2.0, "cpa": 40.0, "cpm": 10.0, "ctr": 0.02}
-    tiles = {t.label: t for t in headline(current, previous, "USD", target_roas=2.5, target_cpa=40.0,
-                                          gross_margin=0.5)}
+    tiles = {t.label: t for t in headline(current, previous, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)}
     assert tiles["CPA"].change == "▼ 25.0%"
     assert tiles["CPA"].change_tone == "good"
     assert tiles["CPA"].status == "good"
@@ -203,23 +210,39 @@ def test_previous_week_crosses_the_year():
 
 
 def test_resolve_week_latest_is_newest_complete_week():
-    daily = kpis_daily([
-        {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 1.0},  # Sunday, ends 2026-W46
-        {"date": TUE, "ad": "A", "spend": 1.0},  # 2026-W47 is not complete yet
-    ])
+    daily = kpis_daily(
+        [
+            {"date": dt.date(2026, 11, 15), "ad": "A", "spend": 1.0},  # Sunday, ends 2026-W46
+            {"date": TUE, "ad": "A", "spend": 1.0},  # 2026-W47 is not complete yet
+        ]
+    )
     assert resolve_week("latest", daily) == "2026-W46"
     assert resolve_week("2026-W30", daily) == "2026-W30"
 
 
 def test_render_quality_escapes_names_and_flags_unbalanced_files(tmp_path):
-    ledger = pl.DataFrame({
-        "source_file": ["ok.csv", f"{XSS}.csv"], "kind": ["meta_ads", "meta_ads"], "table": ["ad_insights"] * 2,
-        "rows_in": [10, 5], "kept": [8, 3], "replaced": [1, 0], "totals": [1, 1], "quarantined": [0, 0],
-    })
-    checks = pl.DataFrame({
-        "table": ["ad_insights"], "check": ["ExpectColumnValuesToNotBeNull"], "column": ["date"],
-        "success": [False], "unexpected_count": [2], "details": ["date missing"],
-    })
+    ledger = pl.DataFrame(
+        {
+            "source_file": ["ok.csv", f"{XSS}.csv"],
+            "kind": ["meta_ads", "meta_ads"],
+            "table": ["ad_insights"] * 2,
+            "rows_in": [10, 5],
+            "kept": [8, 3],
+            "replaced": [1, 0],
+            "totals": [1, 1],
+            "quarantined": [0, 0],
+        }
+    )
+    checks = pl.DataFrame(
+        {
+            "table": ["ad_insights"],
+            "check": ["ExpectColumnValuesToNotBeNull"],
+            "column": ["date"],
+            "success": [False],
+            "unexpected_count": [2],
+            "details": ["date missing"],
+        }
+    )
     warnings = pl.DataFrame({"source_file": ["ok.csv"], "check": ["totals"], "message": ["sum <> totals row"]})
     out = render_quality(ledger, checks, warnings, tmp_path / "quality.html")
     page = out.read_text(encoding="utf-8")
@@ -234,10 +257,30 @@ def test_render_quality_escapes_names_and_flags_unbalanced_files(tmp_path):
 
 def test_render_index_lists_weeks_newest_first_with_links_and_banner(tmp_path):
     weeks = [
-        {"week": "2026-W46", "start": dt.date(2026, 11, 9), "end": dt.date(2026, 11, 15), "spend": 100.0,
-         "purchase_value": 250.0, "roas": 2.5, "cpa": 20.0, "revenue": None, "mer": None, "days": 7},
-        {"week": "2026-W47", "start": MON, "end": dt.date(2026, 11, 22), "spend": 200.0,
-         "purchase_value": 300.0, "roas": 1.5, "cpa": 50.0, "revenue": None, "mer": None, "days": 7},
+        {
+            "week": "2026-W46",
+            "start": dt.date(2026, 11, 9),
+            "end": dt.date(2026, 11, 15),
+            "spend": 100.0,
+            "purchase_value": 250.0,
+            "roas": 2.5,
+            "cpa": 20.0,
+            "revenue": None,
+            "mer": None,
+            "days": 7,
+        },
+        {
+            "week": "2026-W47",
+            "start": MON,
+            "end": dt.date(2026, 11, 22),
+            "spend": 200.0,
+            "purchase_value": 300.0,
+            "roas": 1.5,
+            "cpa": 50.0,
+            "revenue": None,
+            "mer": None,
+            "days": 7,
+        },
     ]
     page = render_index(weeks, tmp_path / "index.html", currency="USD", sample_data=True).read_text(encoding="utf-8")
     assert page.index("weekly/2026-W47.html") < page.index("weekly/2026-W46.html")
@@ -260,25 +303,43 @@ def test_weekly_report_notebook_is_stripped_and_parameters_are_literals():
 @pytest.fixture
 def week_inputs(tmp_path) -> dict:
     """Two weeks of ads (one named like an XSS probe), a few orders and a summary, written as the stages do."""
-    ads = [("Prospecting", "Broad", "UGC video", 60.0, 180.0, 3), ("Prospecting", "Broad", XSS, 50.0, 40.0, 1),
-           ("Retargeting", "Viewers", "Static", 30.0, 150.0, 2)]
+    ads = [
+        ("Prospecting", "Broad", "UGC video", 60.0, 180.0, 3),
+        ("Prospecting", "Broad", XSS, 50.0, 40.0, 1),
+        ("Retargeting", "Viewers", "Static", 30.0, 150.0, 2),
+    ]
     rows = [
-        {"date": dt.date(2026, 11, 9) + dt.timedelta(days=day), "campaign": campaign, "adset": adset, "ad": ad,
-         "spend": spend, "purchase_value": value, "purchases": purchases, "impressions": 4000, "link_clicks": 60,
-         "clicks": 80}
-        for day in range(14) for campaign, adset, ad, spend, value, purchases in ads
+        {
+            "date": dt.date(2026, 11, 9) + dt.timedelta(days=day),
+            "campaign": campaign,
+            "adset": adset,
+            "ad": ad,
+            "spend": spend,
+            "purchase_value": value,
+            "purchases": purchases,
+            "impressions": 4000,
+            "link_clicks": 60,
+            "clicks": 80,
+        }
+        for day in range(14)
+        for campaign, adset, ad, spend, value, purchases in ads
     ]
     daily = kpis_daily(rows)
-    orders = conform(pl.DataFrame({
-        "order_id": ["#1", "#2", "#3"],
-        "date": [MON, TUE, dt.date(2026, 11, 10)],
-        "total": [120.0, 80.0, 60.0],
-        "refunded": [0.0, 20.0, 0.0],
-        "financial_status": ["paid", "partially_refunded", "paid"],
-        "cancelled": [False, False, False],
-        "is_new_customer": [True, False, True],
-        "units": [2, 1, 1],
-    }), ORDERS)
+    orders = conform(
+        pl.DataFrame(
+            {
+                "order_id": ["#1", "#2", "#3"],
+                "date": [MON, TUE, dt.date(2026, 11, 10)],
+                "total": [120.0, 80.0, 60.0],
+                "refunded": [0.0, 20.0, 0.0],
+                "financial_status": ["paid", "partially_refunded", "paid"],
+                "cancelled": [False, False, False],
+                "is_new_customer": [True, False, True],
+                "units": [2, 1, 1],
+            }
+        ),
+        ORDERS,
+    )
     paths = {name: tmp_path / name for name in ("kpis_daily.parquet", "kpis_weekly.parquet", "orders.parquet")}
     daily.write_parquet(paths["kpis_daily.parquet"])
     kpis.compute_kpis_weekly(daily).write_parquet(paths["kpis_weekly.parquet"])
@@ -321,9 +382,18 @@ def test_render_week_writes_one_offline_page_with_escaped_names(tmp_path, week_i
     # Store figures from the orders: 2 orders this week, revenue 120 + (80 - 20).
     assert "$180.00" in page
     # Sections without their data say which export or stage would fill them, in the issue's order.
-    order = ["The week at a glance", "What to do this week", "Why ROAS moved", "Daily trend",
-             "Campaigns, ad sets and ads", "Creative leaderboard", "Age and gender", "Placements", "Store",
-             "Data quality"]
+    order = [
+        "The week at a glance",
+        "What to do this week",
+        "Why ROAS moved",
+        "Daily trend",
+        "Campaigns, ad sets and ads",
+        "Creative leaderboard",
+        "Age and gender",
+        "Placements",
+        "Store",
+        "Data quality",
+    ]
     positions = [page.index(f'">{title}<a') for title in order]
     assert positions == sorted(positions)
     assert "data/processed/recommendations.csv" in page
@@ -334,21 +404,23 @@ def test_render_week_writes_one_offline_page_with_escaped_names(tmp_path, week_i
 
 
 def recommendation_rows() -> pl.DataFrame:
-    return pl.DataFrame({
-        "level": ["ad", "adset", "ad"],
-        "entity": ["Winner", "Loser", XSS],
-        "campaign": ["C", "C", "C"],
-        "adset": ["S", "Loser", "S"],
-        "action": ["scale", "stop-loss", "refresh creative"],
-        "reason": ["ROAS 3.40x above target 2.50x", "spent $130.00 with no purchase", "CTR down, frequency up"],
-        "confidence": [0.91, 0.97, 0.7],
-        "spend": [400.0, 130.0, 90.0],
-        "purchases": [8.0, 0.0, 2.0],
-        "roas": [3.4, None, 1.8],
-        "cpa": [50.0, None, 45.0],
-        "ctr": [0.02, 0.01, 0.008],
-        "frequency": [1.5, 2.0, 4.2],
-    })
+    return pl.DataFrame(
+        {
+            "level": ["ad", "adset", "ad"],
+            "entity": ["Winner", "Loser", XSS],
+            "campaign": ["C", "C", "C"],
+            "adset": ["S", "Loser", "S"],
+            "action": ["scale", "stop-loss", "refresh creative"],
+            "reason": ["ROAS 3.40x above target 2.50x", "spent $130.00 with no purchase", "CTR down, frequency up"],
+            "confidence": [0.91, 0.97, 0.7],
+            "spend": [400.0, 130.0, 90.0],
+            "purchases": [8.0, 0.0, 2.0],
+            "roas": [3.4, None, 1.8],
+            "cpa": [50.0, None, 45.0],
+            "ctr": [0.02, 0.01, 0.008],
+            "frequency": [1.5, 2.0, 4.2],
+        }
+    )
 
 
 def test_recommendations_html_puts_stop_loss_first_and_escapes_names():
@@ -370,21 +442,28 @@ def test_recommendations_html_without_the_stage_names_it_and_shows_only_on_their
 
 def test_action_tone_reads_the_usual_spellings():
     assert [action_tone(a) for a in ("Scale", "stop_loss", "PAUSE", "refresh creative", "still learning")] == [
-        "good", "bad", "bad", "warn", "neutral"]
+        "good",
+        "bad",
+        "bad",
+        "warn",
+        "neutral",
+    ]
 
 
 def test_creative_leaderboard_html_is_none_without_file_and_flags_fatigue():
     targets = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
     assert creative_leaderboard_html(None, "2026-W47", "USD", for_week="2026-W47", top_n=5, **targets) is None
-    creatives = pl.DataFrame({
-        "week": ["2026-W47", "2026-W47", "2026-W46"],
-        "ad": [XSS, "Static", "Old"],
-        "format": ["video", "image", "video"],
-        "spend": [50.0, 80.0, 999.0],
-        "roas": [1.0, 3.0, 2.0],
-        "hook_rate": [0.31, None, 0.2],
-        "fatigued": [True, False, False],
-    })
+    creatives = pl.DataFrame(
+        {
+            "week": ["2026-W47", "2026-W47", "2026-W46"],
+            "ad": [XSS, "Static", "Old"],
+            "format": ["video", "image", "video"],
+            "spend": [50.0, 80.0, 999.0],
+            "roas": [1.0, 3.0, 2.0],
+            "hook_rate": [0.31, None, 0.2],
+            "fatigued": [True, False, False],
+        }
+    )
     page = creative_leaderboard_html(creatives, "2026-W47", "USD", for_week="2026-W47", top_n=5, **targets)
     assert page.index("Static") < page.index("&lt;img")  # largest spend first
     assert "Old" not in page  # another week
@@ -395,23 +474,57 @@ def test_creative_leaderboard_html_is_none_without_file_and_flags_fatigue():
 
 def ad_rows(rows: list[dict]) -> pl.DataFrame:
     """ad_insights-shaped rows: daily, ad level, one attribution setting; other columns null."""
-    base = {"platform_source": "meta", "level": "ad", "campaign": "C", "adset": "S", "ad": "A",
-            "attribution_setting": "7d_click", "source_file": "data/raw/meta.csv"}
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "campaign": "C",
+        "adset": "S",
+        "ad": "A",
+        "attribution_setting": "7d_click",
+        "source_file": "data/raw/meta.csv",
+    }
     return conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
 
 
 def test_breakdown_html_sums_one_breakdown_and_names_the_export_when_absent():
-    rows = ad_rows([
-        {"date": MON, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 30.0,
-         "purchase_value": 90.0, "purchases": 1},
-        {"date": TUE, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 10.0,
-         "purchase_value": 10.0, "purchases": 1},
-        {"date": MON, "breakdown": "age_gender", "age": "25-34", "gender": "female", "spend": 999.0,
-         "attribution_setting": "zz_other_window"},  # another attribution window: never mixed in
-        {"date": MON, "breakdown": "none", "spend": 40.0},  # the totals view is not a breakdown
-        {"date": dt.date(2026, 11, 23), "breakdown": "age_gender", "age": "25-34", "gender": "female",
-         "spend": 5.0},  # next week
-    ])
+    rows = ad_rows(
+        [
+            {
+                "date": MON,
+                "breakdown": "age_gender",
+                "age": "25-34",
+                "gender": "female",
+                "spend": 30.0,
+                "purchase_value": 90.0,
+                "purchases": 1,
+            },
+            {
+                "date": TUE,
+                "breakdown": "age_gender",
+                "age": "25-34",
+                "gender": "female",
+                "spend": 10.0,
+                "purchase_value": 10.0,
+                "purchases": 1,
+            },
+            {
+                "date": MON,
+                "breakdown": "age_gender",
+                "age": "25-34",
+                "gender": "female",
+                "spend": 999.0,
+                "attribution_setting": "zz_other_window",
+            },  # another attribution window: never mixed in
+            {"date": MON, "breakdown": "none", "spend": 40.0},  # the totals view is not a breakdown
+            {
+                "date": dt.date(2026, 11, 23),
+                "breakdown": "age_gender",
+                "age": "25-34",
+                "gender": "female",
+                "spend": 5.0,
+            },  # next week
+        ]
+    )
     targets = {"target_roas": 2.5, "target_cpa": 40.0, "gross_margin": 0.5}
     frame, page = breakdown_html(rows, "age_gender", "2026-W47", "USD", **targets)
     assert frame.select("age", "gender", "spend", "roas").rows() == [("25-34", "female", 40.0, 2.5)]
@@ -424,10 +537,18 @@ def test_breakdown_html_sums_one_breakdown_and_names_the_export_when_absent():
 def test_data_quality_html_shows_only_the_files_behind_the_week():
     daily = kpis_daily([{"date": MON, "ad": "A", "spend": 1.0}])
     rows = ad_rows([{"date": MON, "breakdown": "none", "spend": 1.0, "source_file": f"{XSS}.csv"}])
-    ledger = pl.DataFrame({
-        "source_file": [f"{XSS}.csv", "old.csv"], "kind": ["meta_ads"] * 2, "table": ["ad_insights"] * 2,
-        "rows_in": [3, 9], "kept": [2, 9], "replaced": [0, 0], "totals": [1, 0], "quarantined": [0, 0],
-    })
+    ledger = pl.DataFrame(
+        {
+            "source_file": [f"{XSS}.csv", "old.csv"],
+            "kind": ["meta_ads"] * 2,
+            "table": ["ad_insights"] * 2,
+            "rows_in": [3, 9],
+            "kept": [2, 9],
+            "replaced": [0, 0],
+            "totals": [1, 0],
+            "quarantined": [0, 0],
+        }
+    )
     warnings = pl.DataFrame({"source_file": ["old.csv"], "check": ["totals"], "message": ["sum <> totals"]})
     page = data_quality_html(daily, rows, None, ledger, warnings, "2026-W47")
     assert "Ad data on 1 of 7 days; no orders export" in page
@@ -437,14 +558,30 @@ def test_data_quality_html_shows_only_the_files_behind_the_week():
 
 
 def test_roas_change_html_splits_the_change_into_its_factors():
-    daily = kpis_daily([
-        # W46: 1000 impressions, 20 link clicks, 2 purchases, value 200 on 100 spent: ROAS 2.
-        {"date": dt.date(2026, 11, 10), "ad": "A", "spend": 100.0, "impressions": 1000, "link_clicks": 20,
-         "purchases": 2, "purchase_value": 200.0},
-        # W47: the same except CVR halves (1 purchase, value 100): ROAS 1, all of it CVR.
-        {"date": MON, "ad": "A", "spend": 100.0, "impressions": 1000, "link_clicks": 20, "purchases": 1,
-         "purchase_value": 100.0},
-    ])
+    daily = kpis_daily(
+        [
+            # W46: 1000 impressions, 20 link clicks, 2 purchases, value 200 on 100 spent: ROAS 2.
+            {
+                "date": dt.date(2026, 11, 10),
+                "ad": "A",
+                "spend": 100.0,
+                "impressions": 1000,
+                "link_clicks": 20,
+                "purchases": 2,
+                "purchase_value": 200.0,
+            },
+            # W47: the same except CVR halves (1 purchase, value 100): ROAS 1, all of it CVR.
+            {
+                "date": MON,
+                "ad": "A",
+                "spend": 100.0,
+                "impressions": 1000,
+                "link_clicks": 20,
+                "purchases": 1,
+                "purchase_value": 100.0,
+            },
+        ]
+    )
     page = roas_change_html(daily, "2026-W47", "USD")
     assert "−50.0%" in page  # CVR halves ROAS
     assert page.index("conversion rate (CVR)") < page.index(">CPM<")
@@ -467,8 +604,16 @@ def test_week_fingerprint_changes_only_for_weeks_whose_inputs_change(week_inputs
     def digests(frame: pl.DataFrame, **settings) -> dict[str, str]:
         return {
             week: week_fingerprint(
-                week, kpis_daily=frame, orders=None, ad_insights=None, ledger=None, warnings=None,
-                recommendations=None, creatives=None, settings={"target_roas": 2.5, **settings}, trend_weeks=4,
+                week,
+                kpis_daily=frame,
+                orders=None,
+                ad_insights=None,
+                ledger=None,
+                warnings=None,
+                recommendations=None,
+                creatives=None,
+                settings={"target_roas": 2.5, **settings},
+                trend_weeks=4,
                 code="v1",
             )
             for week in ("2026-W46", "2026-W47")
@@ -487,10 +632,31 @@ def test_week_fingerprint_changes_only_for_weeks_whose_inputs_change(week_inputs
 
 def test_render_index_lists_weeks_without_page_and_sparklines(tmp_path):
     weeks = [
-        {"week": "2026-W47", "spend": 200.0, "purchase_value": 300.0, "roas": 1.5, "cpa": 50.0, "revenue": None,
-         "mer": None, "days": 7, "daily_spend": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "daily_roas": [1.0] * 7},
-        {"week": "2026-W46", "spend": 100.0, "purchase_value": 250.0, "roas": 2.0, "cpa": 20.0, "revenue": None,
-         "mer": None, "days": 7, "rendered": False, "daily_spend": [1.0] * 7, "daily_roas": [2.0] * 7},
+        {
+            "week": "2026-W47",
+            "spend": 200.0,
+            "purchase_value": 300.0,
+            "roas": 1.5,
+            "cpa": 50.0,
+            "revenue": None,
+            "mer": None,
+            "days": 7,
+            "daily_spend": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "daily_roas": [1.0] * 7,
+        },
+        {
+            "week": "2026-W46",
+            "spend": 100.0,
+            "purchase_value": 250.0,
+            "roas": 2.0,
+            "cpa": 20.0,
+            "revenue": None,
+            "mer": None,
+            "days": 7,
+            "rendered": False,
+            "daily_spend": [1.0] * 7,
+            "daily_roas": [2.0] * 7,
+        },
     ]
     page = render_index(weeks, tmp_path / "index.html", currency="USD").read_text(encoding="utf-8")
     assert 'href="weekly/2026-W47.html"' in page

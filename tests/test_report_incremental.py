@@ -63,15 +63,25 @@ def test_remove_other_pages_keeps_the_listed_pages_and_other_files(tmp_path: Pat
 def test_render_modules_follow_the_notebooks_imports_and_leave_out_what_no_page_runs():
     files = {str(path.relative_to(PACKAGE)) for path in render_modules(NOTEBOOK)}
     # imported by the notebook, by render.py, by a weekly section, and the packages on the way
-    assert {"charts.py", "kpis/__init__.py", "kpis/formulas.py", "report/render.py", "report/weekly/tiles.py",
-            "__init__.py", "report/__init__.py", "report/weekly/__init__.py"} <= files
+    assert {
+        "charts.py",
+        "kpis/__init__.py",
+        "kpis/formulas.py",
+        "report/render.py",
+        "report/weekly/tiles.py",
+        "__init__.py",
+        "report/__init__.py",
+        "report/weekly/__init__.py",
+    } <= files
     assert not {"cli.py", "ingest.py", "report/build.py"} & files  # the stage and the CLI shape no page
 
 
 def test_render_modules_of_a_notebook_importing_one_module(tmp_path: Path):
     notebook = tmp_path / "page.ipynb"
-    cells = [{"cell_type": "markdown", "source": ["import adlab.cli"]},
-             {"cell_type": "code", "source": ["%matplotlib inline\n", "import adlab.display as d\n"]}]
+    cells = [
+        {"cell_type": "markdown", "source": ["import adlab.cli"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import adlab.display as d\n"]},
+    ]
     notebook.write_text(json.dumps({"cells": cells}))
     files = {str(path.relative_to(PACKAGE)) for path in render_modules(notebook)}
     assert {"display.py", "__init__.py", "report/render.py"} <= files

@@ -88,54 +88,118 @@ def agency_tables(tmp_path) -> dict:
     """Six weeks of ads with a week without data, breakdowns under two attribution settings in different weeks,
     orders with a gap, source files per week, a ledger and warnings: the inputs of a weekly page."""
     first = dt.date(2026, 10, 12)  # Monday of 2026-W42
-    ads = [("Prospecting", "Broad", "UGC video", 60.0, 180.0, 3), ("Prospecting", "Broad", XSS, 50.0, 40.0, 1),
-           ("Retargeting", "Viewers", "Static", 30.0, 150.0, 2), ("Retargeting", "Viewers", "Idle", 0.0, 0.0, 0)]
+    ads = [
+        ("Prospecting", "Broad", "UGC video", 60.0, 180.0, 3),
+        ("Prospecting", "Broad", XSS, 50.0, 40.0, 1),
+        ("Retargeting", "Viewers", "Static", 30.0, 150.0, 2),
+        ("Retargeting", "Viewers", "Idle", 0.0, 0.0, 0),
+    ]
     rows = [
-        {"date": day, "campaign": campaign, "adset": adset, "ad": ad, "spend": spend * (1 + offset % 5 / 10),
-         "purchase_value": value * (1 + offset % 3 / 10), "purchases": purchases, "impressions": 4000 + offset,
-         "link_clicks": 60, "clicks": 80, "checkouts": 9}
+        {
+            "date": day,
+            "campaign": campaign,
+            "adset": adset,
+            "ad": ad,
+            "spend": spend * (1 + offset % 5 / 10),
+            "purchase_value": value * (1 + offset % 3 / 10),
+            "purchases": purchases,
+            "impressions": 4000 + offset,
+            "link_clicks": 60,
+            "clicks": 80,
+            "checkouts": 9,
+        }
         for offset in range(42)
         if (day := first + dt.timedelta(days=offset)) and not dt.date(2026, 10, 26) <= day <= dt.date(2026, 11, 1)
         for campaign, adset, ad, spend, value, purchases in ads
     ]
     daily = kpis_daily(rows)
-    orders = conform(pl.DataFrame({
-        "order_id": [f"#{n}" for n in range(8)],
-        "date": [dt.date(2026, 10, 13), dt.date(2026, 10, 20), dt.date(2026, 11, 3), dt.date(2026, 11, 10),
-                 dt.date(2026, 11, 16), dt.date(2026, 11, 17), dt.date(2026, 11, 18), dt.date(2026, 11, 22)],
-        "total": [50.0, 70.0, 90.0, 60.0, 120.0, 80.0, 40.0, 30.0],
-        "refunded": [0.0, 0.0, 10.0, 0.0, 0.0, 20.0, 0.0, 0.0],
-        "financial_status": ["paid", "paid", "partially_refunded", "paid", "paid", "partially_refunded", "voided",
-                             "paid"],
-        "cancelled": [False] * 7 + [True],
-        "is_new_customer": [True, False, True, None, True, False, True, False],
-        "units": [1, 2, 1, 1, 2, 1, 1, 1],
-        "source_file": ["orders_old.csv"] * 3 + ["orders_new.csv"] * 5,
-    }), ORDERS)
+    orders = conform(
+        pl.DataFrame(
+            {
+                "order_id": [f"#{n}" for n in range(8)],
+                "date": [
+                    dt.date(2026, 10, 13),
+                    dt.date(2026, 10, 20),
+                    dt.date(2026, 11, 3),
+                    dt.date(2026, 11, 10),
+                    dt.date(2026, 11, 16),
+                    dt.date(2026, 11, 17),
+                    dt.date(2026, 11, 18),
+                    dt.date(2026, 11, 22),
+                ],
+                "total": [50.0, 70.0, 90.0, 60.0, 120.0, 80.0, 40.0, 30.0],
+                "refunded": [0.0, 0.0, 10.0, 0.0, 0.0, 20.0, 0.0, 0.0],
+                "financial_status": [
+                    "paid",
+                    "paid",
+                    "partially_refunded",
+                    "paid",
+                    "paid",
+                    "partially_refunded",
+                    "voided",
+                    "paid",
+                ],
+                "cancelled": [False] * 7 + [True],
+                "is_new_customer": [True, False, True, None, True, False, True, False],
+                "units": [1, 2, 1, 1, 2, 1, 1, 1],
+                "source_file": ["orders_old.csv"] * 3 + ["orders_new.csv"] * 5,
+            }
+        ),
+        ORDERS,
+    )
     breakdown = [
-        {"date": day, "breakdown": "age_gender", "age": age, "gender": gender, "spend": 20.0 + len(age),
-         "purchase_value": 45.0, "purchases": 1, "impressions": 900, "link_clicks": 9,
-         "attribution_setting": setting, "source_file": f"meta_{setting}.csv"}
+        {
+            "date": day,
+            "breakdown": "age_gender",
+            "age": age,
+            "gender": gender,
+            "spend": 20.0 + len(age),
+            "purchase_value": 45.0,
+            "purchases": 1,
+            "impressions": 900,
+            "link_clicks": 9,
+            "attribution_setting": setting,
+            "source_file": f"meta_{setting}.csv",
+        }
         # W47 holds only 7d_click rows; the export's first setting by name is 1d_click, in W45.
-        for day, setting in ((dt.date(2026, 11, 4), "1d_click"), (dt.date(2026, 11, 17), "7d_click"),
-                             (dt.date(2026, 11, 18), "7d_click"))
-        for age in ("18-24", "25-34") for gender in ("female", "male")
+        for day, setting in (
+            (dt.date(2026, 11, 4), "1d_click"),
+            (dt.date(2026, 11, 17), "7d_click"),
+            (dt.date(2026, 11, 18), "7d_click"),
+        )
+        for age in ("18-24", "25-34")
+        for gender in ("female", "male")
     ] + [
-        {"date": dt.date(2026, 11, 17), "breakdown": "placement", "publisher_platform": "instagram",
-         "placement": "feed", "spend": 33.0, "impressions": 1000, "source_file": "meta_placement.csv"},
+        {
+            "date": dt.date(2026, 11, 17),
+            "breakdown": "placement",
+            "publisher_platform": "instagram",
+            "placement": "feed",
+            "spend": 33.0,
+            "impressions": 1000,
+            "source_file": "meta_placement.csv",
+        },
         {"date": dt.date(2026, 11, 16), "breakdown": "none", "spend": 1.0, "source_file": f"{XSS}.csv"},
     ]
-    ledger = pl.DataFrame({
-        "source_file": ["meta_7d_click.csv", "meta_1d_click.csv", "orders_new.csv", "orders_old.csv"],
-        "kind": ["meta_ads", "meta_ads", "shopify_orders", "shopify_orders"],
-        "table": ["ad_insights", "ad_insights", "orders", "orders"],
-        "rows_in": [4, 8, 5, 3], "kept": [4, 8, 5, 3], "replaced": [0] * 4, "totals": [0] * 4,
-        "quarantined": [0] * 4,
-    })
-    warnings = pl.DataFrame({"source_file": ["orders_old.csv", "orders_new.csv"], "check": ["c1", "c2"],
-                             "message": ["old", "new"]})
-    paths = {name: tmp_path / f"{name}.parquet"
-             for name in ("kpis_daily", "kpis_weekly", "orders", "ad_insights", "ledger", "warnings")}
+    ledger = pl.DataFrame(
+        {
+            "source_file": ["meta_7d_click.csv", "meta_1d_click.csv", "orders_new.csv", "orders_old.csv"],
+            "kind": ["meta_ads", "meta_ads", "shopify_orders", "shopify_orders"],
+            "table": ["ad_insights", "ad_insights", "orders", "orders"],
+            "rows_in": [4, 8, 5, 3],
+            "kept": [4, 8, 5, 3],
+            "replaced": [0] * 4,
+            "totals": [0] * 4,
+            "quarantined": [0] * 4,
+        }
+    )
+    warnings = pl.DataFrame(
+        {"source_file": ["orders_old.csv", "orders_new.csv"], "check": ["c1", "c2"], "message": ["old", "new"]}
+    )
+    paths = {
+        name: tmp_path / f"{name}.parquet"
+        for name in ("kpis_daily", "kpis_weekly", "orders", "ad_insights", "ledger", "warnings")
+    }
     daily.write_parquet(paths["kpis_daily"], row_group_size=20)  # row groups the scans can skip
     kpis.compute_kpis_weekly(daily).write_parquet(paths["kpis_weekly"])
     orders.write_parquet(paths["orders"])
@@ -186,13 +250,15 @@ def test_readers_push_the_week_or_days_into_the_scan(agency_tables):
     days = (dt.date(2026, 11, 9), dt.date(2026, 11, 22))
     whole = frames.read_kpis(agency_tables["kpis_daily_path"])
     assert frames.read_kpis(agency_tables["kpis_daily_path"], days).equals(
-        whole.filter(pl.col("date").is_between(*days)))
+        whole.filter(pl.col("date").is_between(*days))
+    )
     assert frames.read_kpis(agency_tables["kpis_daily_path"], columns=["date"]).equals(whole.select("date"))
     weekly = frames.read_kpis(agency_tables["kpis_weekly_path"], week="2026-W47")
     assert weekly.equals(frames.read_kpis(agency_tables["kpis_weekly_path"]).filter(pl.col("week") == "2026-W47"))
     orders = frames.read_optional(agency_tables["orders_path"])
     assert frames.read_optional(agency_tables["orders_path"], days).equals(
-        orders.filter(pl.col("date").is_between(*days)))
+        orders.filter(pl.col("date").is_between(*days))
+    )
     assert frames.read_store(agency_tables["orders_path"]).equals(kpis.store_daily(orders))
     assert frames.read_optional("") is None
     assert frames.scan_optional("") is None
@@ -209,13 +275,33 @@ def four_campaigns() -> pl.DataFrame:
     no spend, no impressions), A2 10 (ad b1), A3 5 (ad c1). B 30 (B1, ad x: 1 purchase worth 60). C 20 (C1, ad y:
     1 purchase worth 40). D 10 (D1, ad z: no purchase).
     """
-    ads = [("A", "A1", "a1", 50.0, 0, 0.0), ("A", "A1", "a2", 40.0, 0, 0.0), ("A", "A1", "a3", 30.0, 3, 90.0),
-           ("A", "A1", "a4", 20.0, 1, 10.0), ("A", "A1", "a5", 0.0, 0, 0.0), ("A", "A2", "b1", 10.0, 0, 0.0),
-           ("A", "A3", "c1", 5.0, 0, 0.0), ("B", "B1", "x", 30.0, 1, 60.0), ("C", "C1", "y", 20.0, 1, 40.0),
-           ("D", "D1", "z", 10.0, 0, 0.0)]
-    return kpis_daily([{"date": MON, "campaign": campaign, "adset": adset, "ad": ad, "spend": spend,
-                        "impressions": 100 if spend else 0, "purchases": purchases, "purchase_value": value}
-                       for campaign, adset, ad, spend, purchases, value in ads])
+    ads = [
+        ("A", "A1", "a1", 50.0, 0, 0.0),
+        ("A", "A1", "a2", 40.0, 0, 0.0),
+        ("A", "A1", "a3", 30.0, 3, 90.0),
+        ("A", "A1", "a4", 20.0, 1, 10.0),
+        ("A", "A1", "a5", 0.0, 0, 0.0),
+        ("A", "A2", "b1", 10.0, 0, 0.0),
+        ("A", "A3", "c1", 5.0, 0, 0.0),
+        ("B", "B1", "x", 30.0, 1, 60.0),
+        ("C", "C1", "y", 20.0, 1, 40.0),
+        ("D", "D1", "z", 10.0, 0, 0.0),
+    ]
+    return kpis_daily(
+        [
+            {
+                "date": MON,
+                "campaign": campaign,
+                "adset": adset,
+                "ad": ad,
+                "spend": spend,
+                "impressions": 100 if spend else 0,
+                "purchases": purchases,
+                "purchase_value": value,
+            }
+            for campaign, adset, ad, spend, purchases, value in ads
+        ]
+    )
 
 
 def test_fold_entity_tree_sums_the_smaller_rows_of_each_level_into_one():
@@ -249,7 +335,10 @@ def test_fold_entity_tree_sums_the_smaller_rows_of_each_level_into_one():
     # With one campaign expanded, B keeps its row but not its ad set's and ad's.
     one = fold_entity_tree(tree, TreeLimits(campaigns=2, expanded=1, adsets=1, ads=2))
     assert one.select("level", "name").rows()[-3:] == [
-        ("adset-more", "2 more ad sets"), ("campaign", "B"), ("campaign-more", "2 more campaigns")]
+        ("adset-more", "2 more ad sets"),
+        ("campaign", "B"),
+        ("campaign-more", "2 more campaigns"),
+    ]
 
 
 def test_fold_entity_tree_leaves_a_tree_alone_when_folding_would_hide_one_row_or_none():
@@ -262,9 +351,21 @@ def test_fold_entity_tree_leaves_a_tree_alone_when_folding_would_hide_one_row_or
 
 def test_entity_table_html_of_an_agency_week_shows_the_largest_rows_and_still_adds_up():
     # 300 campaigns x 3 ad sets x 8 ads, every spend different: 7,200 ads, 8,401 rows unfolded.
-    rows = [{"date": MON, "campaign": f"c{c:03}", "adset": f"c{c:03}s{s}", "ad": f"c{c:03}s{s}a{a}",
-             "spend": 1.0 + c * 100 + s * 10 + a, "impressions": 1000, "purchases": 1, "purchase_value": 50.0}
-            for c in range(300) for s in range(3) for a in range(8)]
+    rows = [
+        {
+            "date": MON,
+            "campaign": f"c{c:03}",
+            "adset": f"c{c:03}s{s}",
+            "ad": f"c{c:03}s{s}a{a}",
+            "spend": 1.0 + c * 100 + s * 10 + a,
+            "impressions": 1000,
+            "purchases": 1,
+            "purchase_value": 50.0,
+        }
+        for c in range(300)
+        for s in range(3)
+        for a in range(8)
+    ]
     tree = fold_entity_tree(entity_tree(week_tables(kpis_daily(rows), "2026-W47")))
     html = entity_table_html(tree, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
     # The account row; the 25 largest campaigns, each with its 3 ad sets, each with its 5 largest ads and one row
@@ -280,7 +381,8 @@ def test_entity_table_html_of_an_agency_week_shows_the_largest_rows_and_still_ad
     assert top["purchases"].sum() == 7_200
     assert tree.filter(pl.col("level") == "campaign")["name"].to_list() == [f"c{c:03}" for c in range(299, 199, -1)]
     assert tree.filter(pl.col("level") == "adset")["campaign"].unique().sort().to_list() == [
-        f"c{c:03}" for c in range(275, 300)]
+        f"c{c:03}" for c in range(275, 300)
+    ]
 
 
 def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
@@ -289,15 +391,25 @@ def test_html_outputs_skip_nbconverts_soup_pass_and_come_back_as_written():
         "</td></tr></table></div>",
         '<div class="chart"><div id="chart-x"></div><script type="text/javascript">if (1 < 2) {}</script></div>',
     ]
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("## Section"),
-        nbformat.v4.new_code_cell("x", outputs=[
-            nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})
-            for html in outputs
-        ]),
-    ])
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## Section"),
+            nbformat.v4.new_code_cell(
+                "x",
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})
+                    for html in outputs
+                ],
+            ),
+        ]
+    )
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     plain, _ = exporter.from_notebook_node(nbformat.from_dict(json.loads(json.dumps(notebook))))
     parked = _park_html_outputs(notebook)
     assert all(html in parked.values() for html in outputs)
@@ -312,11 +424,16 @@ def test_frame_digest_is_stable_across_interpreters_and_follows_values_names_and
     frame = pl.DataFrame({"date": [dt.date(2026, 11, 16), None], "ad": [XSS, "b"], "spend": [1.5, None]})
     digest = _frame_digest(frame)
     fresh = subprocess.run(
-        [sys.executable, "-c",
-         "import datetime as dt, polars as pl; from adlab.report.incremental import _frame_digest; "
-         "print(_frame_digest(pl.DataFrame("
-         f"{{'date': [dt.date(2026, 11, 16), None], 'ad': [{XSS!r}, 'b'], 'spend': [1.5, None]}})))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import datetime as dt, polars as pl; from adlab.report.incremental import _frame_digest; "
+            "print(_frame_digest(pl.DataFrame("
+            f"{{'date': [dt.date(2026, 11, 16), None], 'ad': [{XSS!r}, 'b'], 'spend': [1.5, None]}})))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert fresh.stdout.strip() == digest
     changed = [

@@ -11,15 +11,18 @@ def render(source: str, **values) -> str:
 
 
 def test_values_are_escaped_like_html_escape_and_null_shows_a_dash():
-    page = render("{{ a }}|{{ b }}|{{ c }}", a="O'Brien \"q\" <b>&", b=None, c=Markup("<code>x</code>"))
+    page = render("{{ a }}|{{ b }}|{{ c }}", a='O\'Brien "q" <b>&', b=None, c=Markup("<code>x</code>"))
     assert page == "O&#x27;Brien &quot;q&quot; &lt;b&gt;&amp;|–|<code>x</code>"
 
 
 def test_frame_table_formats_tones_and_a_totals_row_blank_where_missing():
     frame = pl.DataFrame({"file": ["a.csv", None], "rows": [3, None], "ok": ["✓", "✗"]})
     table = frame_table(
-        frame, {"rows": lambda value: f"{value} rows"}, labels={"file": "File"},
-        tones={"ok": lambda value: "good" if value == "✓" else "bad"}, total={"file": "All", "rows": 3},
+        frame,
+        {"rows": lambda value: f"{value} rows"},
+        labels={"file": "File"},
+        tones={"ok": lambda value: "good" if value == "✓" else "bad"},
+        total={"file": "All", "rows": 3},
     )
     assert table == Table(
         head=[Cell("File", ""), Cell("rows", "num"), Cell("ok", "")],
@@ -50,7 +53,8 @@ def test_sparkline_scales_low_to_the_bottom_and_leaves_gaps_out():
     # x: 2 + i * (24 - 4) / 2; y: 10 - 3 - (v - 1) / 2 * (10 - 6)
     assert (line.points, line.last_x, line.last_y) == ("2.0,7.0 22.0,3.0", "22.0", "3.0")
     svg = render("{{ parts.sparkline(s) }}", s=line)
-    assert svg.startswith('<svg class="spark" width="24" height="10" viewBox="0 0 24 10" role="img" '
-                          'aria-label="&lt;x&gt;">')
+    assert svg.startswith(
+        '<svg class="spark" width="24" height="10" viewBox="0 0 24 10" role="img" aria-label="&lt;x&gt;">'
+    )
     assert sparkline([None, 2.0]) is None
     assert render("{{ parts.sparkline(s) }}", s=None) == ""

@@ -35,7 +35,7 @@ def visible_text(page: str) -> str:
 
 def null_words(text: str) -> list[str]:
     """Each None / nan / NaN / null in `text`, with a little context."""
-    return [text[max(0, m.start() - 60):m.end() + 20] for m in NULL_WORDS.finditer(text)]
+    return [text[max(0, m.start() - 60) : m.end() + 20] for m in NULL_WORDS.finditer(text)]
 
 
 @pytest.fixture
@@ -46,15 +46,34 @@ def no_purchase_inputs(tmp_path) -> dict:
     7 x 50 = 350.00, impressions 7 x 1000 = 7000, CPM 350 / 7000 x 1000 = 50.00.
     """
     rows = [
-        {"date": dt.date(2026, 11, 9) + dt.timedelta(days=day), "platform_source": "meta", "level": "ad",
-         "breakdown": "none", "campaign": "Leads", "adset": "Broad", "ad": ad, "spend": spend,
-         "impressions": impressions, "source_file": "data/raw/leads.csv", "source_row": 2 * day + n}
-        for day in range(14) for n, (ad, spend, impressions) in enumerate((("A", 30.0, 600), ("B", 20.0, 400)))
+        {
+            "date": dt.date(2026, 11, 9) + dt.timedelta(days=day),
+            "platform_source": "meta",
+            "level": "ad",
+            "breakdown": "none",
+            "campaign": "Leads",
+            "adset": "Broad",
+            "ad": ad,
+            "spend": spend,
+            "impressions": impressions,
+            "source_file": "data/raw/leads.csv",
+            "source_row": 2 * day + n,
+        }
+        for day in range(14)
+        for n, (ad, spend, impressions) in enumerate((("A", 30.0, 600), ("B", 20.0, 400)))
     ]
     ad_insights = conform(pl.DataFrame(rows), AD_INSIGHTS)
     daily = kpis.compute_kpis_daily(ad_insights)
-    warnings = pl.DataFrame([{"source_file": "data/raw/leads.csv", "check": CURRENCY_UNKNOWN,
-                              "message": "currency unknown: no currency in its money headers"}], schema=WARNINGS)
+    warnings = pl.DataFrame(
+        [
+            {
+                "source_file": "data/raw/leads.csv",
+                "check": CURRENCY_UNKNOWN,
+                "message": "currency unknown: no currency in its money headers",
+            }
+        ],
+        schema=WARNINGS,
+    )
     paths = {name: tmp_path / f"{name}.parquet" for name in ("kpis_daily", "kpis_weekly", "ad_insights", "warnings")}
     daily.write_parquet(paths["kpis_daily"])
     kpis.compute_kpis_weekly(daily).write_parquet(paths["kpis_weekly"])
@@ -105,8 +124,13 @@ def test_ask_answers_without_purchase_columns_never_say_none_nan_null_or_zero_pu
     ad_insights = pl.read_parquet(no_purchase_inputs["ad_insights_path"])
     workspace = insights.Workspace(daily, ad_insights, Params(), None, None)
     answers = []
-    for question in ("Should I pause the Leads campaign?", "Should I pause ad B?", "Why did my ROAS drop last week?",
-                     "Why did my CPM change last week?", "Which ad is best for women aged 25-34?"):
+    for question in (
+        "Should I pause the Leads campaign?",
+        "Should I pause ad B?",
+        "Why did my ROAS drop last week?",
+        "Why did my CPM change last week?",
+        "Which ad is best for women aged 25-34?",
+    ):
         try:
             answers.append(insights.ask(question, workspace).text())
         except AdlabError as err:  # an answer too: one line saying what the data lacks
@@ -127,19 +151,35 @@ def test_unknown_metrics_html_names_only_what_is_missing_and_the_column_that_giv
     assert "link clicks, CTR and CVR need a <code>Link clicks</code> column" in no_clicks
     assert "purchase" not in no_clicks.split("(", 1)[1]
     no_value = unknown_metrics_html({**known, "purchase_value": None})
-    assert ("(purchase value, ROAS and AOV need a <code>Purchases conversion value</code> "
-            "(or <code>Purchase ROAS</code>) column)") in no_value
+    assert (
+        "(purchase value, ROAS and AOV need a <code>Purchases conversion value</code> "
+        "(or <code>Purchase ROAS</code>) column)"
+    ) in no_value
     # Without purchases, purchase value's gap is named once, as part of theirs.
     no_purchases = unknown_metrics_html({**known, "purchases": None, "purchase_value": None})
     assert no_purchases.count("purchase value") == 1
 
 
 def test_render_index_without_purchase_data_shows_dashes_and_one_line(tmp_path):
-    weeks = [{"week": week, "spend": spend, "impressions": 1000, "purchases": None, "purchase_value": None,
-              "roas": None, "cpa": None, "link_clicks": None, "days": 7} for week, spend in (("2026-W47", 350.0),
-                                                                                           ("2026-W46", 300.0))]
-    page = visible_text(render_index(weeks, tmp_path / "index.html", currency="EUR", target_roas=2.5,
-                                     target_cpa=40.0, gross_margin=0.5).read_text(encoding="utf-8"))
+    weeks = [
+        {
+            "week": week,
+            "spend": spend,
+            "impressions": 1000,
+            "purchases": None,
+            "purchase_value": None,
+            "roas": None,
+            "cpa": None,
+            "link_clicks": None,
+            "days": 7,
+        }
+        for week, spend in (("2026-W47", 350.0), ("2026-W46", 300.0))
+    ]
+    page = visible_text(
+        render_index(
+            weeks, tmp_path / "index.html", currency="EUR", target_roas=2.5, target_cpa=40.0, gross_margin=0.5
+        ).read_text(encoding="utf-8")
+    )
     assert '<td class="num">€350.00</td><td class="num">–</td><td class="num ">–</td>' in page
     assert page.count("Unknown, not 0") == 1
     assert "0.00x" not in page
@@ -149,14 +189,23 @@ def test_render_index_without_purchase_data_shows_dashes_and_one_line(tmp_path):
 def test_currency_line_html_says_when_files_do_not_state_their_currency():
     assert currency_line_html("GBP", 0) == ""
     assert "2 file(s) behind this week do not say their currency; their amounts are added as GBP" in (
-        currency_line_html("GBP", 2))
+        currency_line_html("GBP", 2)
+    )
     assert "amounts are shown without one" in currency_line_html("", 0)
 
 
 def test_store_section_html_from_analytics_sales_names_the_export_that_counts_orders():
     # A sales report by product has no order count: revenue Mon 100.00 + Tue 50.50 = 150.50, orders unknown.
-    sales = conform(pl.DataFrame({"date": [dt.date(2026, 11, 16), dt.date(2026, 11, 17)],
-                                  "total_sales": [100.0, 50.5], "source_file": ["sales.csv"] * 2}), STORE_SALES)
+    sales = conform(
+        pl.DataFrame(
+            {
+                "date": [dt.date(2026, 11, 16), dt.date(2026, 11, 17)],
+                "total_sales": [100.0, 50.5],
+                "source_file": ["sales.csv"] * 2,
+            }
+        ),
+        STORE_SALES,
+    )
     page = store_section_html(kpis.store_daily_from_sales(sales), "2026-W47", {}, None, "AUD", gross_margin=0.5)
     assert '<div class="tile-label">Store revenue</div><div class="tile-value">150.50 AUD</div>' in page
     assert "Orders</div>" not in page
@@ -164,8 +213,10 @@ def test_store_section_html_from_analytics_sales_names_the_export_that_counts_or
     assert null_words(page) == []
 
 
-ORDERS_HEADER = ("Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Created at,"
-                 "Lineitem quantity,Lineitem name,Lineitem price,Billing Name,Cancelled at,Refunded Amount\n")
+ORDERS_HEADER = (
+    "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Discount Amount,Created at,"
+    "Lineitem quantity,Lineitem name,Lineitem price,Billing Name,Cancelled at,Refunded Amount\n"
+)
 
 
 @pytest.mark.slow
@@ -192,12 +243,31 @@ def test_dvc_repro_orders_export_alone_gives_store_pages_and_a_summary_without_a
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
     summary = json.loads((project / "metrics" / "summary.json").read_text())
-    assert (summary["week"], summary["currency"], summary["orders"], summary["revenue"]) == ("2026-W47", "GBP", 2,
-                                                                                           120.0)
+    assert (summary["week"], summary["currency"], summary["orders"], summary["revenue"]) == (
+        "2026-W47",
+        "GBP",
+        2,
+        120.0,
+    )
     assert (summary["previous"]["week"], summary["previous"]["orders"], summary["previous"]["revenue"]) == (
-        "2026-W46", 2, 100.0)
-    for key in ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm",
-                "cvr", "aov", "mer"):
+        "2026-W46",
+        2,
+        100.0,
+    )
+    for key in (
+        "spend",
+        "purchase_value",
+        "purchases",
+        "impressions",
+        "link_clicks",
+        "roas",
+        "cpa",
+        "ctr",
+        "cpm",
+        "cvr",
+        "aov",
+        "mer",
+    ):
         assert summary[key] is None, key
         assert summary["previous"][key] is None, key
     assert summary["rows"] == {"in": 6, "kept": 6, "replaced": 0, "totals": 0, "quarantined": 0}
@@ -212,8 +282,13 @@ def test_dvc_repro_orders_export_alone_gives_store_pages_and_a_summary_without_a
     assert '<div class="tile-label">New customers</div><div class="tile-value">50.00%</div>' in shown
     assert "MER</div>" not in shown  # no ad spend to divide by
     assert "Ad spend, ROAS, CPA, CTR, CPM and MER need a Meta Ads Manager export" in shown
-    for section in ("Recommendations (scale", "Why ROAS moved needs", "Campaign, ad set and ad figures need",
-                    "Spend and ROAS per ad platform need", "The creative leaderboard needs"):
+    for section in (
+        "Recommendations (scale",
+        "Why ROAS moved needs",
+        "Campaign, ad set and ad figures need",
+        "Spend and ROAS per ad platform need",
+        "The creative leaderboard needs",
+    ):
         assert shown.count(section) == 1, section
     assert "Store data through 22 Nov 2026" in shown
 

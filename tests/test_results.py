@@ -33,8 +33,16 @@ NEVER_SHOWN = ("None", "nan", "null", "0.00x", "0 purchases")
 
 
 def insights(rows: list[dict]) -> pl.DataFrame:
-    base = {"platform_source": "meta", "level": "ad", "breakdown": "none", "currency": "USD",
-            "campaign": "C", "adset": "S", "source_file": "f.csv", "source_row": 2}
+    base = {
+        "platform_source": "meta",
+        "level": "ad",
+        "breakdown": "none",
+        "currency": "USD",
+        "campaign": "C",
+        "adset": "S",
+        "source_file": "f.csv",
+        "source_row": 2,
+    }
     return conform(pl.DataFrame([{**base, **row} for row in rows]), AD_INSIGHTS)
 
 
@@ -45,36 +53,98 @@ def two_types() -> pl.DataFrame:
     W47: L spends 120 for 8 leads and 30 on a day Ads Manager left the result type blank (0 leads):
     150 for 8 = 18.75 a lead; M spends 60 for 20 conversations (3.00 each).
     """
-    return insights([
-        {"date": W46, "ad": "L", "result_type": "Leads", "results": 10.0, "spend": 100.0, "impressions": 10000,
-         "clicks": 200},
-        {"date": W46 + dt.timedelta(days=1), "ad": "M", "result_type": "Messaging conversations started",
-         "results": 25.0, "spend": 50.0, "impressions": 5000, "clicks": 100},
-        {"date": W47, "ad": "L", "result_type": "Leads", "results": 8.0, "spend": 120.0, "impressions": 10000,
-         "clicks": 150},
-        {"date": W47 + dt.timedelta(days=1), "ad": "M", "result_type": "Messaging conversations started",
-         "results": 20.0, "spend": 60.0, "impressions": 5000, "clicks": 100},
-        {"date": LAST, "ad": "L", "result_type": None, "results": None, "spend": 30.0, "impressions": 2000,
-         "clicks": 40},
-    ])
+    return insights(
+        [
+            {
+                "date": W46,
+                "ad": "L",
+                "result_type": "Leads",
+                "results": 10.0,
+                "spend": 100.0,
+                "impressions": 10000,
+                "clicks": 200,
+            },
+            {
+                "date": W46 + dt.timedelta(days=1),
+                "ad": "M",
+                "result_type": "Messaging conversations started",
+                "results": 25.0,
+                "spend": 50.0,
+                "impressions": 5000,
+                "clicks": 100,
+            },
+            {
+                "date": W47,
+                "ad": "L",
+                "result_type": "Leads",
+                "results": 8.0,
+                "spend": 120.0,
+                "impressions": 10000,
+                "clicks": 150,
+            },
+            {
+                "date": W47 + dt.timedelta(days=1),
+                "ad": "M",
+                "result_type": "Messaging conversations started",
+                "results": 20.0,
+                "spend": 60.0,
+                "impressions": 5000,
+                "clicks": 100,
+            },
+            {
+                "date": LAST,
+                "ad": "L",
+                "result_type": None,
+                "results": None,
+                "spend": 30.0,
+                "impressions": 2000,
+                "clicks": 40,
+            },
+        ]
+    )
 
 
 def workspace(ad_insights: pl.DataFrame) -> Workspace:
-    return Workspace(compute_kpis_daily(ad_insights), ad_insights, PARAMS, "USD",
-                     results_daily=compute_results_daily(ad_insights))
+    return Workspace(
+        compute_kpis_daily(ad_insights), ad_insights, PARAMS, "USD", results_daily=compute_results_daily(ad_insights)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- kpis
 
 
 def test_compute_results_daily_keeps_types_apart_and_counts_one_view():
-    frame = pl.concat([two_types(), insights([
-        # The same leads again as an age x gender breakdown and as a campaign-level row: counted once.
-        {"date": W46, "ad": "L", "breakdown": "age_gender", "age": "25-34", "gender": "female",
-         "result_type": "Leads", "results": 10.0, "spend": 100.0, "impressions": 10000},
-        {"date": W46, "level": "campaign", "adset": None, "ad": None, "result_type": "Leads", "results": 10.0,
-         "spend": 100.0, "impressions": 10000},
-    ])])
+    frame = pl.concat(
+        [
+            two_types(),
+            insights(
+                [
+                    # The same leads again as an age x gender breakdown and as a campaign-level row: counted once.
+                    {
+                        "date": W46,
+                        "ad": "L",
+                        "breakdown": "age_gender",
+                        "age": "25-34",
+                        "gender": "female",
+                        "result_type": "Leads",
+                        "results": 10.0,
+                        "spend": 100.0,
+                        "impressions": 10000,
+                    },
+                    {
+                        "date": W46,
+                        "level": "campaign",
+                        "adset": None,
+                        "ad": None,
+                        "result_type": "Leads",
+                        "results": 10.0,
+                        "spend": 100.0,
+                        "impressions": 10000,
+                    },
+                ]
+            ),
+        ]
+    )
     daily = compute_results_daily(frame)
     by_campaign = rollup_results(daily, ["campaign"])
     assert by_campaign.select("result_type", "spend", "results", "cost_per_result").rows() == [
@@ -84,27 +154,46 @@ def test_compute_results_daily_keeps_types_apart_and_counts_one_view():
     # The blank day of ad L (one type in the data) is a lead day with no lead: its spend counts.
     blank = daily.filter(pl.col("date") == LAST).row(0, named=True)
     assert (blank["result_type"], blank["results"], blank["spend"], blank["cost_per_result"]) == (
-        "Leads", 0.0, 30.0, None)
+        "Leads",
+        0.0,
+        30.0,
+        None,
+    )
 
 
 def test_rollup_results_cost_per_result_is_ratio_of_sums_not_mean_of_daily_costs():
     # Day 1: 10 spent for 4 leads (2.50 each); day 2: 30 spent for 2 leads (15.00 each).
     # Mean of the daily costs = 8.75; cost per lead of the two days = 40 / 6.
-    daily = compute_results_daily(insights([
-        {"date": W46, "ad": "L", "result_type": "Leads", "results": 4.0, "spend": 10.0, "impressions": 100},
-        {"date": W47, "ad": "L", "result_type": "Leads", "results": 2.0, "spend": 30.0, "impressions": 100},
-    ]))
+    daily = compute_results_daily(
+        insights(
+            [
+                {"date": W46, "ad": "L", "result_type": "Leads", "results": 4.0, "spend": 10.0, "impressions": 100},
+                {"date": W47, "ad": "L", "result_type": "Leads", "results": 2.0, "spend": 30.0, "impressions": 100},
+            ]
+        )
+    )
     row = rollup_results(daily, ["ad"]).row(0, named=True)
     assert (row["spend"], row["results"]) == (40.0, 6.0)
     assert row["cost_per_result"] == pytest.approx(40 / 6)
 
 
 def test_compute_results_daily_leaves_blank_days_of_an_ad_with_two_types_out():
-    daily = compute_results_daily(insights([
-        {"date": W46, "ad": "X", "result_type": "Leads", "results": 2.0, "spend": 10.0, "impressions": 100},
-        {"date": W47, "ad": "X", "result_type": "Link clicks", "results": 50.0, "spend": 20.0, "impressions": 100},
-        {"date": LAST, "ad": "X", "result_type": None, "results": None, "spend": 5.0, "impressions": 100},
-    ]))
+    daily = compute_results_daily(
+        insights(
+            [
+                {"date": W46, "ad": "X", "result_type": "Leads", "results": 2.0, "spend": 10.0, "impressions": 100},
+                {
+                    "date": W47,
+                    "ad": "X",
+                    "result_type": "Link clicks",
+                    "results": 50.0,
+                    "spend": 20.0,
+                    "impressions": 100,
+                },
+                {"date": LAST, "ad": "X", "result_type": None, "results": None, "spend": 5.0, "impressions": 100},
+            ]
+        )
+    )
     assert daily.select("date", "result_type", "spend").rows() == [(W46, "Leads", 10.0), (W47, "Link clicks", 20.0)]
 
 
@@ -119,10 +208,14 @@ def test_meta_parse_reads_zayavki_as_leads(tmp_path: Path):
     (raw / "leads.csv").write_text(
         "Дата,Клики,Охват,Показы,Бюджет,Заявки,Кампания,Группа объявлений\n"
         '2026-11-10,200,5000,10000,"100,00",10,Free class,Video 1\n'
-        '2026-11-18,150,5000,10000,"120,00",8,Free class,Video 1\n', encoding="utf-8")
+        '2026-11-18,150,5000,10000,"120,00",8,Free class,Video 1\n',
+        encoding="utf-8",
+    )
     rows = ingest([raw / "leads.csv"], raw, "salt").tables["ad_insights"]
     assert rows.sort("date").select("result_type", "results", "spend", "purchases").rows() == [
-        ("Leads", 10.0, 100.0, None), ("Leads", 8.0, 120.0, None)]
+        ("Leads", 10.0, 100.0, None),
+        ("Leads", 8.0, 120.0, None),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------- page
@@ -137,8 +230,7 @@ def test_results_tiles_one_tile_per_type_with_cost_per_result():
 
 
 def test_results_html_says_purchases_are_unknown_and_escapes_the_type():
-    frame = two_types().with_columns(
-        pl.col("result_type").replace({"Leads": "<b>Leads</b>"}))
+    frame = two_types().with_columns(pl.col("result_type").replace({"Leads": "<b>Leads</b>"}))
     kpis_daily = compute_kpis_daily(frame)
     page = results_html(compute_results_daily(frame), kpis_daily, "2026-W47", "USD", purchases_known=False)
     assert "&lt;b&gt;Leads&lt;/b&gt;" in page
@@ -149,10 +241,19 @@ def test_results_html_says_purchases_are_unknown_and_escapes_the_type():
 
 
 def test_results_html_is_empty_when_results_only_repeat_purchases():
-    frame = insights([
-        {"date": W47, "ad": "A", "result_type": "Website purchases", "results": 2.0, "purchases": 2, "spend": 50.0,
-         "impressions": 1000},
-    ])
+    frame = insights(
+        [
+            {
+                "date": W47,
+                "ad": "A",
+                "result_type": "Website purchases",
+                "results": 2.0,
+                "purchases": 2,
+                "spend": 50.0,
+                "impressions": 1000,
+            },
+        ]
+    )
     results, kpis_daily = compute_results_daily(frame), compute_kpis_daily(frame)
     assert results_html(results, kpis_daily, "2026-W47", "USD", purchases_known=True) == ""
     tree = entity_tree(week_tables(kpis_daily, "2026-W47"))
@@ -164,10 +265,13 @@ def test_with_results_shows_each_type_of_a_mixed_row_never_one_sum():
     kpis_daily = compute_kpis_daily(frame)
     tree = entity_tree(week_tables(kpis_daily, "2026-W47"))
     shown = with_results(tree, compute_results_daily(frame), "2026-W47", "USD", purchases_known=False)
-    rows = {(row["level"], row["name"]): (row["results"], row["cost_per_result"])
-            for row in shown.iter_rows(named=True)}
-    assert rows[("campaign", "C")] == ("8 Leads · 20 Messaging conversations started",
-                                       "$18.75 per lead · $3.00 per conversation")
+    rows = {
+        (row["level"], row["name"]): (row["results"], row["cost_per_result"]) for row in shown.iter_rows(named=True)
+    }
+    assert rows[("campaign", "C")] == (
+        "8 Leads · 20 Messaging conversations started",
+        "$18.75 per lead · $3.00 per conversation",
+    )
     assert rows[("ad", "M")] == ("20 Messaging conversations started", "$3.00 per conversation")
     html = entity_table_html(shown, "USD", target_roas=2.5, target_cpa=40.0, gross_margin=0.5)
     assert "Cost per result" in html
@@ -179,11 +283,14 @@ def test_with_results_gives_a_folded_row_the_results_of_the_ads_it_sums():
     tree = entity_tree(week_tables(compute_kpis_daily(frame), "2026-W47"))
     folded = fold_entity_tree(tree, TreeLimits(campaigns=1, expanded=1, adsets=1, ads=0))  # both ads of S in one row
     shown = with_results(folded, compute_results_daily(frame), "2026-W47", "USD", purchases_known=False)
-    rows = {(row["level"], row["name"]): (row["results"], row["cost_per_result"])
-            for row in shown.iter_rows(named=True)}
+    rows = {
+        (row["level"], row["name"]): (row["results"], row["cost_per_result"]) for row in shown.iter_rows(named=True)
+    }
     # L: 150 spent for 8 leads; M: 60 for 20 conversations (see two_types).
-    assert rows[("ad-more", "2 more ads")] == ("8 Leads · 20 Messaging conversations started",
-                                               "$18.75 per lead · $3.00 per conversation")
+    assert rows[("ad-more", "2 more ads")] == (
+        "8 Leads · 20 Messaging conversations started",
+        "$18.75 per lead · $3.00 per conversation",
+    )
     assert ("ad", "L") not in rows
 
 
@@ -197,9 +304,12 @@ def test_ask_why_cost_per_lead_rose_splits_cpm_ctr_and_results_per_click():
     assert answer.headline == (
         "Cost per lead rose 88% last week, from 10.00 USD to 18.75 USD, for three reasons: fewer people clicked "
         "(all-clicks CTR 2.00% -> 1.58%), reaching people cost more (CPM 10.00 USD -> 12.50 USD) and fewer clicks "
-        "turned into leads (leads per click 5.00% -> 4.21%).")
-    assert answer.lines[0].startswith("Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15 (8 vs 10 "
-                                      "Leads on 150.00 USD vs 100.00 USD spend). Split of the change (log points")
+        "turned into leads (leads per click 5.00% -> 4.21%)."
+    )
+    assert answer.lines[0].startswith(
+        "Days compared: 2026-11-16 to 2026-11-22 vs 2026-11-09 to 2026-11-15 (8 vs 10 "
+        "Leads on 150.00 USD vs 100.00 USD spend). Split of the change (log points"
+    )
     terms = answer.data["terms"]
     assert terms["CPM"] == pytest.approx(0.223144, abs=1e-6)
     assert terms["CTR (all clicks)"] == pytest.approx(0.233615, abs=1e-6)
@@ -219,19 +329,24 @@ def test_ask_roas_on_an_account_without_purchases_says_unknown_and_gives_results
 def test_ask_should_i_pause_judges_by_cost_per_result_without_purchases():
     text = ask("Should I pause the 'M' ad?", workspace(two_types())).text()
     # M is all of the account's messaging spend over the 14 days (110 for 45 = 2.44 each): nothing to compare.
-    assert text.startswith("Keep: ad 'M' (ad set 'S'): it is 100% of the account's spend on Messaging "
-                           "conversations started, so its cost per conversation (2.44) is the account's own")
+    assert text.startswith(
+        "Keep: ad 'M' (ad set 'S'): it is 100% of the account's spend on Messaging "
+        "conversations started, so its cost per conversation (2.44) is the account's own"
+    )
     assert "45 Messaging conversations started on 110.00 USD spend" in text
     assert not any(word in text for word in NEVER_SHOWN)
 
 
-@pytest.mark.parametrize(("spend", "results", "share", "action"), [
-    (100.0, 0.0, None, "pause"),  # 100 >= 3 x 10 without a lead
-    (400.0, 10.0, None, "pause"),  # 40 a lead, credibly above 1.5 x 10
-    (100.0, 30.0, None, "scale"),  # 3.33 a lead on 30 leads, credibly below 10
-    (20.0, 1.0, None, "wait"),  # 1 lead on 20: too little data
-    (400.0, 10.0, 0.95, "keep"),  # 95% of the account's lead spend: it is the benchmark
-])
+@pytest.mark.parametrize(
+    ("spend", "results", "share", "action"),
+    [
+        (100.0, 0.0, None, "pause"),  # 100 >= 3 x 10 without a lead
+        (400.0, 10.0, None, "pause"),  # 40 a lead, credibly above 1.5 x 10
+        (100.0, 30.0, None, "scale"),  # 3.33 a lead on 30 leads, credibly below 10
+        (20.0, 1.0, None, "wait"),  # 1 lead on 20: too little data
+        (400.0, 10.0, 0.95, "keep"),  # 95% of the account's lead spend: it is the benchmark
+    ],
+)
 def test_judge_results_actions_against_the_accounts_cost_per_result(spend, results, share, action):
     judged = judge_results({"spend": spend, "results": results, "result_type": "Leads"}, 10.0, PARAMS, share=share)
     assert judged.action == action
@@ -240,8 +355,12 @@ def test_judge_results_actions_against_the_accounts_cost_per_result(spend, resul
 def test_recommendations_without_purchases_name_the_result_type():
     table = recommendations(compute_kpis_daily(two_types()), PARAMS, results_daily=compute_results_daily(two_types()))
     ad = table.filter((pl.col("level") == "ad") & (pl.col("ad") == "L")).row(0, named=True)
-    assert (ad["result_type"], ad["results"], ad["cost_per_result"], ad["purchases"]) == ("Leads", 18.0, 13.888889,
-                                                                                          None)
+    assert (ad["result_type"], ad["results"], ad["cost_per_result"], ad["purchases"]) == (
+        "Leads",
+        18.0,
+        13.888889,
+        None,
+    )
     assert "no purchases" not in ad["reason"]
 
 
@@ -252,7 +371,9 @@ def test_cli_ask_on_a_leads_only_export(tmp_path: Path):
         "Дата,Клики,Охват,Показы,Бюджет,Заявки,Кампания,Группа объявлений\n"
         '2026-11-10,200,5000,10000,"100,00",10,Free class,Video 1\n'
         '2026-11-18,150,5000,10000,"120,00",8,Free class,Video 1\n'
-        '2026-11-22,40,1000,2000,"30,00",0,Free class,Video 1\n', encoding="utf-8")
+        '2026-11-22,40,1000,2000,"30,00",0,Free class,Video 1\n',
+        encoding="utf-8",
+    )
     ad_insights = ingest([raw / "leads.csv"], raw, "salt").tables["ad_insights"]
     ad_insights = validate_table(ad_insights, "ad_insights", dt.date(2004, 1, 1), dt.date(2100, 1, 1)).table
     project = tmp_path / "project"
@@ -281,7 +402,8 @@ def test_ask_best_ad_without_purchases_ranks_by_cost_per_result():
     # Leads carry the most spend (250 vs 110); ad L: 250 / 18 leads over 9-22 Nov.
     assert answer.headline == (
         "Best ad: 'L' with 13.89 USD per lead on 250.00 USD spend (18 Leads, 2026-11-09 to 2026-11-22); ROAS is "
-        "unknown (–: no purchases exported), so ads are ranked by cost per lead.")
+        "unknown (–: no purchases exported), so ads are ranked by cost per lead."
+    )
     assert "45 Messaging conversations started at 2.44 USD per conversation" in answer.text()
     assert not any(word in answer.text() for word in NEVER_SHOWN)
 
@@ -290,11 +412,18 @@ def test_cli_summary_prints_results_by_type(tmp_path: Path):
     (tmp_path / "dvc.yaml").write_text("stages: {}\n")
     (tmp_path / "metrics").mkdir()
     results = compute_results_daily(two_types())
-    (tmp_path / "metrics" / "summary.json").write_text(json.dumps({
-        "week": "2026-W47", "currency": "USD", "spend": 210.0, "roas": None,
-        "results": results_summary(results, "2026-W47"),
-        "previous": {"week": "2026-W46", "spend": 150.0, "results": results_summary(results, "2026-W46")},
-    }))
+    (tmp_path / "metrics" / "summary.json").write_text(
+        json.dumps(
+            {
+                "week": "2026-W47",
+                "currency": "USD",
+                "spend": 210.0,
+                "roas": None,
+                "results": results_summary(results, "2026-W47"),
+                "previous": {"week": "2026-W46", "spend": 150.0, "results": results_summary(results, "2026-W46")},
+            }
+        )
+    )
     output = CliRunner().invoke(app, ["--project", str(tmp_path), "summary"]).output
     # Leads 18.75 vs 10.00 a lead (+87.5%); conversations 3.00 vs 2.00 (+50.0%).
     assert "  Leads: 8 at 18.75 USD per lead  (+87.5% vs previous week)" in output
@@ -310,16 +439,47 @@ def test_a_leads_campaign_of_a_selling_account_is_judged_by_cost_per_lead_not_pa
     # Both campaigns spend 300 over 9-22 Nov; S: 6 purchases, 900 value (ROAS 3.0).
     days = [W46, W46 + dt.timedelta(days=3), W47, LAST]
     frame = insights(
-        [{"date": day, "campaign": "S", "adset": "S1", "ad": "P", "result_type": "Website purchases",
-          "results": float(n), "purchases": n, "spend": 75.0, "impressions": 7000, "link_clicks": 70,
-          "purchase_value": 150.0 * n} for day, n in zip(days, (2, 1, 2, 1), strict=True)]
-        + [{"date": day, "campaign": "L", "adset": "L1", "ad": "F", "result_type": "Leads", "results": 7.5,
-            "purchases": 0, "spend": 75.0, "impressions": 7000, "link_clicks": 70, "purchase_value": 0.0}
-           for day in days])
+        [
+            {
+                "date": day,
+                "campaign": "S",
+                "adset": "S1",
+                "ad": "P",
+                "result_type": "Website purchases",
+                "results": float(n),
+                "purchases": n,
+                "spend": 75.0,
+                "impressions": 7000,
+                "link_clicks": 70,
+                "purchase_value": 150.0 * n,
+            }
+            for day, n in zip(days, (2, 1, 2, 1), strict=True)
+        ]
+        + [
+            {
+                "date": day,
+                "campaign": "L",
+                "adset": "L1",
+                "ad": "F",
+                "result_type": "Leads",
+                "results": 7.5,
+                "purchases": 0,
+                "spend": 75.0,
+                "impressions": 7000,
+                "link_clicks": 70,
+                "purchase_value": 0.0,
+            }
+            for day in days
+        ]
+    )
     table = recommendations(compute_kpis_daily(frame), PARAMS, results_daily=compute_results_daily(frame))
     lead_ad = table.filter(pl.col("ad") == "F").row(0, named=True)
     assert (lead_ad["action"], lead_ad["result_type"], lead_ad["results"], lead_ad["cost_per_result"]) == (
-        "keep", "Leads", 30.0, 10.0)
+        "keep",
+        "Leads",
+        30.0,
+        10.0,
+    )
     assert "purchase" not in lead_ad["reason"]
     answer = ask("Should I pause L?", workspace(frame))
     assert not answer.headline.startswith("Pause"), answer.headline

@@ -48,14 +48,55 @@ ORDERS_HEADER_LINE = (
 )
 # Order-level fields a Shopify export fills on an order's first line only.
 ORDER_LEVEL_FIELDS = (
-    "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing", "Currency",
-    "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method", "Created at",
-    "Billing Name", "Billing Street", "Billing Address1", "Billing City", "Billing Zip", "Billing Province",
-    "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1", "Shipping City",
-    "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes",
-    "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Outstanding Balance", "Id", "Tags",
-    "Risk Level", "Source", "Tax 1 Name", "Tax 1 Value", "Phone", "Billing Province Name", "Shipping Province Name",
-    "Payment ID", "Payment References",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Accepts Marketing",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Discount Code",
+    "Discount Amount",
+    "Shipping Method",
+    "Created at",
+    "Billing Name",
+    "Billing Street",
+    "Billing Address1",
+    "Billing City",
+    "Billing Zip",
+    "Billing Province",
+    "Billing Country",
+    "Billing Phone",
+    "Shipping Name",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
+    "Notes",
+    "Note Attributes",
+    "Cancelled at",
+    "Payment Method",
+    "Payment Reference",
+    "Refunded Amount",
+    "Outstanding Balance",
+    "Id",
+    "Tags",
+    "Risk Level",
+    "Source",
+    "Tax 1 Name",
+    "Tax 1 Value",
+    "Phone",
+    "Billing Province Name",
+    "Shipping Province Name",
+    "Payment ID",
+    "Payment References",
 )
 LAST_DAY = "2026-11-24"
 KEY = ("Campaign name", "Ad set name", "Ad name", "Day")
@@ -113,6 +154,7 @@ def totals(rows: Iterable[dict[str, str]]) -> dict[str, float]:
 
 def log_split(now: dict[str, float], before: dict[str, float]) -> dict[str, float]:
     """ln(ROAS now / before) split exactly into CPM, CTR, CVR and AOV terms."""
+
     def parts(t: dict[str, float]) -> dict[str, float]:
         return {
             "cpm": t["spend"] / t["impressions"],
@@ -155,7 +197,7 @@ def test_write_sample_writes_exact_headers_and_boms(sample_dir: Path) -> None:
     for name, (bom, header) in expected.items():
         data = (sample_dir / name).read_bytes()
         assert data.startswith(bom + header.encode("utf-8") + b"\n"), name
-        assert not data[len(bom):].startswith(b"\xef\xbb\xbf")
+        assert not data[len(bom) :].startswith(b"\xef\xbb\xbf")
     assert len(next(csv.reader([ORDERS_HEADER_LINE]))) == 79
     assert tuple(next(csv.reader([AD_LEVEL_HEADER_LINE]))) == sample.META_AD_LEVEL_HEADER
     assert tuple(next(csv.reader([AGE_GENDER_HEADER_LINE]))) == sample.META_AGE_GENDER_HEADER
@@ -209,8 +251,15 @@ def test_meta_age_gender_rows_sum_exactly_to_ad_level_rows(
     first = min(row["Day"] for row in segment_rows)
     assert first == "2026-10-26"
     assert max(row["Day"] for row in segment_rows) == LAST_DAY
-    columns = ("Amount spent (USD)", "Impressions", "Reach", "Clicks (all)", "Link clicks", "Purchases",
-               "Purchases conversion value")
+    columns = (
+        "Amount spent (USD)",
+        "Impressions",
+        "Reach",
+        "Clicks (all)",
+        "Link clicks",
+        "Purchases",
+        "Purchases conversion value",
+    )
     summed: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0] * len(columns))
     for row in segment_rows:
         assert row["Age"] in sample.AGES

@@ -14,8 +14,18 @@ from adlab.ingest import ingest
 from adlab.kpis import compute_kpis_daily
 
 META_ROWS = [
-    ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (EUR)", "Impressions", "Link clicks",
-     "Purchases", "Purchases conversion value", "* My custom metric"],
+    [
+        "Campaign name",
+        "Ad set name",
+        "Ad name",
+        "Day",
+        "Amount spent (EUR)",
+        "Impressions",
+        "Link clicks",
+        "Purchases",
+        "Purchases conversion value",
+        "* My custom metric",
+    ],
     ["Sale", "Broad", "Video 1", "2026-11-01", "12.50", "1000", "20", "1", "40.00", "x"],
     ["Sale", "Broad", "Video 1", "2026-11-02", "7.25", "800", "12", "", "", "y"],
     ["Sale", "Lookalike", "Static <b>2</b>", "2026-11-02", "3.10", "250", "3", "1", "19.90", "z"],
@@ -80,7 +90,7 @@ def test_ingest_google_ads_report_with_title_lines_and_thousands(tmp_path):
         "Campaign type,Campaign,Day,Currency code,Cost,Clicks,Impr.,CTR,Conversions,Conv. value\n"
         'Search,Brand,2026-04-14,AUD,10.50,7,"1,790",0.39%,1.00,120.00\n'
         "Search,Brand,2026-04-15,AUD,5.00,3,400,0.75%,0.00,0.00\n"
-        "Total: Account,--,--,AUD,15.50,10,\"2,190\",0.46%,1.00,120.00\n"
+        'Total: Account,--,--,AUD,15.50,10,"2,190",0.46%,1.00,120.00\n'
     )
     result = ingest([path], tmp_path, "salt")
     rows = result.tables["ad_insights"]
@@ -148,16 +158,31 @@ def test_ingest_shopify_sales_by_product_sums_days_without_summing_orders(tmp_pa
 
 
 def test_ingest_base_plus_age_gender_export_counts_base_totals_once(tmp_path):
-    base = write_csv(tmp_path / "base.csv", [
-        ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Reach"],
-        ["C", "S", "A", "2026-11-01", "10.00", "1000", "800"],
-    ])
-    ages = write_csv(tmp_path / "ages.csv", [
-        ["Campaign name", "Ad set name", "Ad name", "Day", "Age", "Gender", "Amount spent (USD)", "Impressions",
-         "Reach"],
-        ["C", "S", "A", "2026-11-01", "25-34", "female", "6.00", "600", "500"],
-        ["C", "S", "A", "2026-11-01", "35-44", "male", "4.00", "400", "350"],
-    ])
+    base = write_csv(
+        tmp_path / "base.csv",
+        [
+            ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Reach"],
+            ["C", "S", "A", "2026-11-01", "10.00", "1000", "800"],
+        ],
+    )
+    ages = write_csv(
+        tmp_path / "ages.csv",
+        [
+            [
+                "Campaign name",
+                "Ad set name",
+                "Ad name",
+                "Day",
+                "Age",
+                "Gender",
+                "Amount spent (USD)",
+                "Impressions",
+                "Reach",
+            ],
+            ["C", "S", "A", "2026-11-01", "25-34", "female", "6.00", "600", "500"],
+            ["C", "S", "A", "2026-11-01", "35-44", "male", "4.00", "400", "350"],
+        ],
+    )
     rows = ingest([base, ages], tmp_path, "salt").tables["ad_insights"]
     daily = compute_kpis_daily(rows).row(0, named=True)
     assert (daily["spend"], daily["impressions"], daily["frequency"]) == (10.0, 1000, 1.25)

@@ -87,42 +87,96 @@ def fig_daily_trend(
     fig = go.Figure()
     has_roas = account_daily["roas"].is_not_null().any()
     if account_daily["spend"].is_not_null().any():
-        fig.add_bar(x=dates, y=_values(account_daily, "spend"), name="Spend", marker_color=COLOURS["spend"],
-                    hovertemplate=money_hover)
+        fig.add_bar(
+            x=dates,
+            y=_values(account_daily, "spend"),
+            name="Spend",
+            marker_color=COLOURS["spend"],
+            hovertemplate=money_hover,
+        )
     if account_daily["purchase_value"].is_not_null().any():
-        fig.add_bar(x=dates, y=_values(account_daily, "purchase_value"), name="Purchase value (ads)",
-                    marker_color=COLOURS["purchase_value"], hovertemplate=money_hover)
+        fig.add_bar(
+            x=dates,
+            y=_values(account_daily, "purchase_value"),
+            name="Purchase value (ads)",
+            marker_color=COLOURS["purchase_value"],
+            hovertemplate=money_hover,
+        )
     has_store = "revenue" in account_daily.columns and account_daily["revenue"].is_not_null().any()
     if has_store:
-        fig.add_scatter(x=dates, y=_values(account_daily, "revenue"), name="Store revenue", mode="lines+markers",
-                        line={"color": COLOURS["revenue"], "width": 2}, hovertemplate=money_hover)
+        fig.add_scatter(
+            x=dates,
+            y=_values(account_daily, "revenue"),
+            name="Store revenue",
+            mode="lines+markers",
+            line={"color": COLOURS["revenue"], "width": 2},
+            hovertemplate=money_hover,
+        )
     if has_roas:
-        fig.add_scatter(x=dates, y=_values(account_daily, "roas"), name="ROAS", yaxis="y2", mode="lines+markers",
-                        line={"color": COLOURS["roas"], "width": 2.5}, hovertemplate="%{y:.2f}x")
+        fig.add_scatter(
+            x=dates,
+            y=_values(account_daily, "roas"),
+            name="ROAS",
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": COLOURS["roas"], "width": 2.5},
+            hovertemplate="%{y:.2f}x",
+        )
     if has_store and account_daily["mer"].is_not_null().any():
-        fig.add_scatter(x=dates, y=_values(account_daily, "mer"), name="MER", yaxis="y2", mode="lines",
-                        line={"color": COLOURS["mer"], "width": 2, "dash": "dot"}, hovertemplate="%{y:.2f}x")
+        fig.add_scatter(
+            x=dates,
+            y=_values(account_daily, "mer"),
+            name="MER",
+            yaxis="y2",
+            mode="lines",
+            line={"color": COLOURS["mer"], "width": 2, "dash": "dot"},
+            hovertemplate="%{y:.2f}x",
+        )
     if target_roas is not None and has_roas:
-        fig.add_hline(y=target_roas, yref="y2", line={"color": COLOURS["target"], "dash": "dash", "width": 1},
-                      annotation_text=f"target ROAS {target_roas:.2f}x", annotation_position="top left",
-                      annotation_font={"size": 11, "color": COLOURS["target"]},
-                      annotation_bgcolor="rgba(255, 255, 255, 0.8)")
+        fig.add_hline(
+            y=target_roas,
+            yref="y2",
+            line={"color": COLOURS["target"], "dash": "dash", "width": 1},
+            annotation_text=f"target ROAS {target_roas:.2f}x",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": COLOURS["target"]},
+            annotation_bgcolor="rgba(255, 255, 255, 0.8)",
+        )
     if highlight is not None:
         half_day = dt.timedelta(hours=12)
-        fig.add_vrect(x0=highlight[0] - half_day, x1=highlight[1] + half_day, fillcolor=COLOURS["highlight"],
-                      line_width=0, layer="below")
+        fig.add_vrect(
+            x0=highlight[0] - half_day,
+            x1=highlight[1] + half_day,
+            fillcolor=COLOURS["highlight"],
+            line_width=0,
+            layer="below",
+        )
     fig.update_layout(
         barmode="group",
         bargap=0.25,
         hovermode="x unified",
         xaxis={"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y", "showgrid": False},
-        yaxis={"title": {"text": f"Amount ({label(currency)})" if currency else "Amount"}, "tickprefix": prefix,
-               "ticksuffix": suffix, "rangemode": "tozero", "separatethousands": True},
+        yaxis={
+            "title": {"text": f"Amount ({label(currency)})" if currency else "Amount"},
+            "tickprefix": prefix,
+            "ticksuffix": suffix,
+            "rangemode": "tozero",
+            "separatethousands": True,
+        },
     )
     if any(trace.yaxis == "y2" for trace in fig.data):  # no empty right axis for a store without ads
-        fig.update_layout(yaxis2={"title": {"text": "ROAS / MER"}, "overlaying": "y", "side": "right",
-                                  "ticksuffix": "x", "tickmode": "auto", "tickformat": ".1f", "rangemode": "tozero",
-                                  "showgrid": False})
+        fig.update_layout(
+            yaxis2={
+                "title": {"text": "ROAS / MER"},
+                "overlaying": "y",
+                "side": "right",
+                "ticksuffix": "x",
+                "tickmode": "auto",
+                "tickformat": ".1f",
+                "rangemode": "tozero",
+                "showgrid": False,
+            }
+        )
     return _style(fig, 380)
 
 
@@ -167,8 +221,12 @@ def fig_spend_by_campaign(
         )
     )
     fig.update_layout(
-        xaxis={"title": {"text": f"Spend ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
-               "separatethousands": True},
+        xaxis={
+            "title": {"text": f"Spend ({label(currency)})"},
+            "tickprefix": prefix,
+            "ticksuffix": suffix,
+            "separatethousands": True,
+        },
         yaxis={"tickvals": positions, "ticktext": names, "automargin": True},
         showlegend=False,
         uniformtext={"minsize": 10, "mode": "hide"},
@@ -187,10 +245,15 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
     shown = ads.filter(pl.col("roas").is_not_null() & (pl.col("spend") > 0))
     rows = _rounded(shown.select("campaign", "adset", "ad", "spend", "roas", "purchases")).rows()
     # With several accounts the hover path starts with the account (same ad names may run in each).
-    owners = (shown["account"].fill_null("default account").to_list()
-              if "account" in shown.columns and ads["account"].n_unique() > 1 else None)
-    paths = [label(row[0], 60) if owners is None else f"{label(owners[i], 60)} › {label(row[0], 60)}"
-             for i, row in enumerate(rows)]
+    owners = (
+        shown["account"].fill_null("default account").to_list()
+        if "account" in shown.columns and ads["account"].n_unique() > 1
+        else None
+    )
+    paths = [
+        label(row[0], 60) if owners is None else f"{label(owners[i], 60)} › {label(row[0], 60)}"
+        for i, row in enumerate(rows)
+    ]
     purchases = [count or 0 for *_, count in rows]
     largest = max(purchases, default=0) or 1
     fig = go.Figure(
@@ -205,24 +268,38 @@ def fig_roas_vs_spend(ads: pl.DataFrame, currency: str, *, target_roas: float, b
                 "line": {"width": 1, "color": "white"},
             },
             # Purchases may be unknown (an export with Purchase ROAS but no purchase count): `–`, not 0.
-            customdata=[[label(row[2], 60), path, label(row[1], 60),
-                         display.MISSING if row[5] is None else f"{row[5]:,}"] for row, path in zip(rows, paths,
-                                                                                                  strict=True)],
+            customdata=[
+                [label(row[2], 60), path, label(row[1], 60), display.MISSING if row[5] is None else f"{row[5]:,}"]
+                for row, path in zip(rows, paths, strict=True)
+            ],
             hovertemplate=(
                 "<b>%{customdata[0]}</b><br>%{customdata[1]} › %{customdata[2]}<br>"
                 f"Spend {prefix}%{{x:,.2f}}{suffix} · ROAS %{{y:.2f}}x · %{{customdata[3]}} purchases<extra></extra>"
             ),
         )
     )
-    fig.add_hline(y=target_roas, line={"color": COLOURS["good"], "dash": "dash", "width": 1},
-                  annotation_text=f"target {target_roas:.2f}x", annotation_position="top right",
-                  annotation_font={"size": 11, "color": COLOURS["good"]})
-    fig.add_hline(y=breakeven_roas, line={"color": COLOURS["bad"], "dash": "dot", "width": 1},
-                  annotation_text=f"break-even {breakeven_roas:.2f}x", annotation_position="bottom right",
-                  annotation_font={"size": 11, "color": COLOURS["bad"]})
+    fig.add_hline(
+        y=target_roas,
+        line={"color": COLOURS["good"], "dash": "dash", "width": 1},
+        annotation_text=f"target {target_roas:.2f}x",
+        annotation_position="top right",
+        annotation_font={"size": 11, "color": COLOURS["good"]},
+    )
+    fig.add_hline(
+        y=breakeven_roas,
+        line={"color": COLOURS["bad"], "dash": "dot", "width": 1},
+        annotation_text=f"break-even {breakeven_roas:.2f}x",
+        annotation_position="bottom right",
+        annotation_font={"size": 11, "color": COLOURS["bad"]},
+    )
     fig.update_layout(
-        xaxis={"title": {"text": f"Spend this week ({label(currency)})"}, "tickprefix": prefix, "ticksuffix": suffix,
-               "rangemode": "tozero", "separatethousands": True},
+        xaxis={
+            "title": {"text": f"Spend this week ({label(currency)})"},
+            "tickprefix": prefix,
+            "ticksuffix": suffix,
+            "rangemode": "tozero",
+            "separatethousands": True,
+        },
         yaxis={"title": {"text": "ROAS"}, "ticksuffix": "x", "rangemode": "tozero"},
         showlegend=False,
     )
@@ -255,8 +332,9 @@ def fig_age_gender_heatmap(
             spend = cell["spend"] if cell else None
             thin = spend is not None and spend < min_spend
             row_z.append(None if thin else roas)
-            row_text.append("" if cell is None else "low spend" if thin else (f"{roas:.2f}x" if roas is not None
-                                                                                else "–"))
+            row_text.append(
+                "" if cell is None else "low spend" if thin else (f"{roas:.2f}x" if roas is not None else "–")
+            )
             row_custom.append([f"{prefix}{spend:,.0f}{suffix}" if spend is not None else "–"])
         z.append(row_z)
         text.append(row_text)
@@ -266,12 +344,26 @@ def fig_age_gender_heatmap(
     cut_bad, cut_good = breakeven_roas / top, min(target_roas / top, 1.0)
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=genders, y=ages, text=text, texttemplate="%{text}", customdata=custom, zmin=0, zmax=top,
-            colorscale=[[0.0, COLOURS["bad"]], [cut_bad, "#ffc9c9"], [cut_bad, "#ffe8cc"],
-                        [cut_good, "#ffe8cc"], [cut_good, "#b2f2bb"], [1.0, COLOURS["good"]]],
+            z=z,
+            x=genders,
+            y=ages,
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            zmin=0,
+            zmax=top,
+            colorscale=[
+                [0.0, COLOURS["bad"]],
+                [cut_bad, "#ffc9c9"],
+                [cut_bad, "#ffe8cc"],
+                [cut_good, "#ffe8cc"],
+                [cut_good, "#b2f2bb"],
+                [1.0, COLOURS["good"]],
+            ],
             colorbar={"title": {"text": "ROAS"}, "ticksuffix": "x", "thickness": 12},
             hovertemplate="Age %{y} · %{x}<br>ROAS %{z:.2f}x · spend %{customdata[0]}<extra></extra>",
-            xgap=2, ygap=2,
+            xgap=2,
+            ygap=2,
         )
     )
     fig.update_layout(xaxis={"side": "top"}, yaxis={"autorange": "reversed", "type": "category"})

@@ -91,13 +91,21 @@ def summary() -> None:
     currency = figures.get("currency") or ""
     lines = [f"Week {figures['week']} ({figures.get('data_source', 'raw')} data)"]
     for key, label, kind in (
-        ("spend", "Spend", "money"), ("purchase_value", "Purchase value", "money"), ("roas", "ROAS", "x"),
-        ("cpa", "CPA", "money"), ("ctr", "CTR", "pct"), ("cpm", "CPM", "money"), ("cvr", "CVR", "pct"),
-        ("revenue", "Store revenue", "money"), ("mer", "MER", "x"),
+        ("spend", "Spend", "money"),
+        ("purchase_value", "Purchase value", "money"),
+        ("roas", "ROAS", "x"),
+        ("cpa", "CPA", "money"),
+        ("ctr", "CTR", "pct"),
+        ("cpm", "CPM", "money"),
+        ("cvr", "CVR", "pct"),
+        ("revenue", "Store revenue", "money"),
+        ("mer", "MER", "x"),
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
-        text = "–" if value is None else (
-            f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}"
+        text = (
+            "–"
+            if value is None
+            else (f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}")
         )
         change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""
         lines.append(f"  {label:<15} {text}{change}")
@@ -106,8 +114,9 @@ def summary() -> None:
         cost, before = row.get("cost_per_result"), before_results.get(row["result_type"], {}).get("cost_per_result")
         per = "–" if cost is None else f"{cost:,.2f} {currency}".rstrip()
         change = f"  ({(cost - before) / before:+.1%} vs previous week)" if cost is not None and before else ""
-        lines.append(f"  {row['result_type']}: {row['results']:,.0f} at {per} per "
-                     f"{kpis.result_unit(row['result_type'])}{change}")
+        lines.append(
+            f"  {row['result_type']}: {row['results']:,.0f} at {per} per {kpis.result_unit(row['result_type'])}{change}"
+        )
     typer.echo("\n".join(lines))
 
 
@@ -137,8 +146,9 @@ def load_workspace() -> insights.Workspace:
     if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
         currency = str(first)
     settings = params.creatives
-    fatigue = creatives.ad_fatigue(kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop,
-                                   settings.fatigue_frequency_rise)
+    fatigue = creatives.ad_fatigue(
+        kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
+    )
     return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
 
 
@@ -176,6 +186,7 @@ def why(
     previous: Annotated[str | None, typer.Option(help="the period to compare with, START:END")] = None,
 ) -> None:
     """Explain why a KPI moved between two periods (exact CPM/CTR/CVR/AOV split, then who drove it)."""
+
     def build(workspace: insights.Workspace) -> insights.Answer:
         if kpi not in kpis.KPI_FRACTIONS:
             raise AdlabError(f"--kpi {kpi!r} is not a KPI; use one of {', '.join(kpis.KPI_FRACTIONS)}.")
@@ -183,11 +194,18 @@ def why(
         explicit_now = _period(current, "--current") or now
         explicit_before = _period(previous, "--previous")
         if explicit_before is None and current:
-            explicit_before = insights.Period(explicit_now.start - dt.timedelta(days=explicit_now.days),
-                                              explicit_now.start - dt.timedelta(days=1))
+            explicit_before = insights.Period(
+                explicit_now.start - dt.timedelta(days=explicit_now.days), explicit_now.start - dt.timedelta(days=1)
+            )
         # A purchase KPI of an account without purchases is answered by its results by type (and says so).
-        answer = insights.explain_any(workspace.kpis_daily, workspace.results_daily, explicit_now,
-                                      explicit_before or before, kpi, workspace.currency)
+        answer = insights.explain_any(
+            workspace.kpis_daily,
+            workspace.results_daily,
+            explicit_now,
+            explicit_before or before,
+            kpi,
+            workspace.currency,
+        )
         notes = insights.footing_notes(workspace, kpi, [explicit_now, explicit_before or before])
         return insights.with_notes(answer, notes)
 
@@ -203,15 +221,24 @@ def best(
     platform: Annotated[str | None, typer.Option(help="facebook, instagram, ... (needs a placement export)")] = None,
 ) -> None:
     """Name the best ad, ad set or campaign, for a segment if given, with a minimum-volume gate."""
-    segment = {dim: value for dim, value in (("gender", gender), ("age", age), ("publisher_platform", platform))
-               if value}
+    segment = {
+        dim: value for dim, value in (("gender", gender), ("age", age), ("publisher_platform", platform)) if value
+    }
 
     def build(workspace: insights.Workspace) -> insights.Answer:
         if level not in insights.LEVELS or kpi not in kpis.KPI_FRACTIONS:
             known = ", ".join(kpis.KPI_FRACTIONS)
             raise AdlabError(f"--level must be ad, adset or campaign and --kpi one of {known}.")
-        answer = insights.best_for_segment(workspace.kpis_daily, workspace.ad_insights, segment, workspace.params,
-                                           level, kpi, workspace.currency, workspace.results_daily)
+        answer = insights.best_for_segment(
+            workspace.kpis_daily,
+            workspace.ad_insights,
+            segment,
+            workspace.params,
+            level,
+            kpi,
+            workspace.currency,
+            workspace.results_daily,
+        )
         return insights.with_notes(answer, insights.best_notes(answer, workspace, kpi, segment))
 
     _answer(build)
@@ -223,11 +250,19 @@ def verdict(
     level: Annotated[str | None, typer.Option(help="campaign, adset or ad, when a name is used at several")] = None,
 ) -> None:
     """Pause / Scale / Keep / Refresh creative / Wait for one campaign, ad set or ad, with the evidence."""
+
     def build(workspace: insights.Workspace) -> insights.Answer:
         if level is not None and level not in insights.LEVELS:
             raise AdlabError(f"--level {level!r} must be campaign, adset or ad.")
-        answer = insights.verdict(workspace.kpis_daily, name, workspace.params, level, workspace.fatigue,
-                                  workspace.currency, workspace.results_daily)
+        answer = insights.verdict(
+            workspace.kpis_daily,
+            name,
+            workspace.params,
+            level,
+            workspace.fatigue,
+            workspace.currency,
+            workspace.results_daily,
+        )
         return insights.with_notes(answer, insights.verdict_notes(answer, workspace))
 
     _answer(build)

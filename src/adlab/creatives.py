@@ -19,10 +19,23 @@ from adlab.schema import ENTITY
 
 # Format codes seen in ad names, mapped to one word per format.
 FORMAT_ALIASES: dict[str, str] = {
-    "vid": "video", "video": "video", "videos": "video", "reel": "video", "reels": "video",
-    "img": "image", "image": "image", "images": "image", "static": "image", "photo": "image",
-    "car": "carousel", "carousel": "carousel", "gif": "gif", "col": "collection", "collection": "collection",
-    "dpa": "catalog", "catalog": "catalog",
+    "vid": "video",
+    "video": "video",
+    "videos": "video",
+    "reel": "video",
+    "reels": "video",
+    "img": "image",
+    "image": "image",
+    "images": "image",
+    "static": "image",
+    "photo": "image",
+    "car": "carousel",
+    "carousel": "carousel",
+    "gif": "gif",
+    "col": "collection",
+    "collection": "collection",
+    "dpa": "catalog",
+    "catalog": "catalog",
 }
 FIRST_WEEK = "first_week"
 LAST_WEEK = "last_week"
@@ -85,8 +98,8 @@ def creative_attributes(
         return parsed
     extra = [name for name in metadata.columns if name != "ad"]
     given = metadata.unique("ad", keep="first", maintain_order=True).select(
-        "ad", *(pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(f"{name}__meta")
-                for name in extra)
+        "ad",
+        *(pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(f"{name}__meta") for name in extra),
     )
     joined = parsed.join(given, on="ad", how="left")
     return joined.select(
@@ -103,6 +116,7 @@ def _probability_fell(clicks_before: float, shown_before: float, clicks_after: f
 
 def _fell_score(clicks_before: float, shown_before: float, clicks_after: float, shown_after: float) -> float:
     """The standard normal score whose CDF is `_probability_fell` (the CDF runs once over all ads: `ndtr`)."""
+
     def posterior(clicks: float, shown: float) -> tuple[float, float]:
         alpha, beta = clicks + 0.5, shown - clicks + 0.5
         return alpha / (alpha + beta), alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1))
@@ -128,22 +142,39 @@ def ad_fatigue(
     # Only the columns fatigue reads, with the names as categoricals (integer codes): the row-level group_by
     # and join then hash 4-byte codes instead of three strings per row. The names come back as text below.
     text = [name for name in ENTITY if kpis_daily.schema[name] == pl.String]
-    live = kpis_daily.lazy().filter(pl.col("impressions") > 0).select(
-        *(pl.col(name).cast(pl.Categorical) if name in text else pl.col(name) for name in ENTITY), "date", ctr_num,
-        ctr_den,
-        pl.when(pl.col("reach").is_not_null()).then(pl.col("impressions")).alias("reached_impressions"), "reach",
+    live = (
+        kpis_daily.lazy()
+        .filter(pl.col("impressions") > 0)
+        .select(
+            *(pl.col(name).cast(pl.Categorical) if name in text else pl.col(name) for name in ENTITY),
+            "date",
+            ctr_num,
+            ctr_den,
+            pl.when(pl.col("reach").is_not_null()).then(pl.col("impressions")).alias("reached_impressions"),
+            "reach",
+        )
     )
-    span = live.group_by(ENTITY).agg(
-        pl.col("date").min().alias("first_day"),
-        pl.col("date").max().alias("last_day"),
-        pl.col("date").n_unique().alias("days_live"),
-    ).collect()
+    span = (
+        live.group_by(ENTITY)
+        .agg(
+            pl.col("date").min().alias("first_day"),
+            pl.col("date").max().alias("last_day"),
+            pl.col("date").n_unique().alias("days_live"),
+        )
+        .collect()
+    )
     week = pl.duration(days=6)
-    windows = live.join(span.lazy(), on=ENTITY, how="left", nulls_equal=True).with_columns(
-        pl.when(pl.col("date") <= pl.col("first_day") + week).then(pl.lit(FIRST_WEEK))
-        .when(pl.col("date") >= pl.col("last_day") - week).then(pl.lit(LAST_WEEK))
-        .alias("window")
-    ).filter(pl.col("window").is_not_null())
+    windows = (
+        live.join(span.lazy(), on=ENTITY, how="left", nulls_equal=True)
+        .with_columns(
+            pl.when(pl.col("date") <= pl.col("first_day") + week)
+            .then(pl.lit(FIRST_WEEK))
+            .when(pl.col("date") >= pl.col("last_day") - week)
+            .then(pl.lit(LAST_WEEK))
+            .alias("window")
+        )
+        .filter(pl.col("window").is_not_null())
+    )
     per_window = (
         windows.group_by([*ENTITY, "window"])
         .agg(pl.col(ctr_num, ctr_den, "reached_impressions", "reach").sum())
@@ -163,7 +194,9 @@ def ad_fatigue(
                 pl.col(ctr_num).alias(f"clicks_{name}"),
                 pl.col(ctr_den).alias(f"impressions_{name}"),
             ),
-            on=ENTITY, how="left", nulls_equal=True,
+            on=ENTITY,
+            how="left",
+            nulls_equal=True,
         )
     judged = ((pl.col("last_day") - pl.col("first_day")).dt.total_days() + 1) >= min_days
     ctr_change = (pl.col(f"ctr_{LAST_WEEK}") / pl.col(f"ctr_{FIRST_WEEK}") - 1).alias("ctr_change")
@@ -178,11 +211,15 @@ def ad_fatigue(
         )
         .with_columns(
             ((pl.col("ctr_change") <= -ctr_drop) & (pl.col("frequency_change") >= frequency_rise))
-            .fill_null(False).alias("fatigued"),
+            .fill_null(False)
+            .alias("fatigued"),
         )
     )
     judged_rows = result.select(
-        f"clicks_{FIRST_WEEK}", f"impressions_{FIRST_WEEK}", f"clicks_{LAST_WEEK}", f"impressions_{LAST_WEEK}",
+        f"clicks_{FIRST_WEEK}",
+        f"impressions_{FIRST_WEEK}",
+        f"clicks_{LAST_WEEK}",
+        f"impressions_{LAST_WEEK}",
         pl.col("ctr_change").is_not_null(),
     ).iter_rows()
     scores = [_fell_score(*row[:4]) if row[4] else math.nan for row in judged_rows]
@@ -197,6 +234,7 @@ def ad_fatigue(
 
 def _fatigue_evidence() -> pl.Expr:
     """`link CTR 2.05% -> 1.01% (-51%) while daily frequency 1.31 -> 2.32 (+77%), first vs last 7 days live`."""
+
     def pct(name: str) -> pl.Expr:
         return (pl.col(name) * 100).round(2).cast(pl.String) + "%"
 
@@ -206,11 +244,19 @@ def _fatigue_evidence() -> pl.Expr:
 
     return pl.when(pl.col("ctr_change").is_not_null() & pl.col("frequency_change").is_not_null()).then(
         pl.concat_str(
-            pl.lit("link CTR "), pct(f"ctr_{FIRST_WEEK}"), pl.lit(" -> "), pct(f"ctr_{LAST_WEEK}"),
-            pl.lit(" ("), change("ctr_change"), pl.lit(") while daily frequency "),
-            pl.col(f"frequency_{FIRST_WEEK}").round(2).cast(pl.String), pl.lit(" -> "),
+            pl.lit("link CTR "),
+            pct(f"ctr_{FIRST_WEEK}"),
+            pl.lit(" -> "),
+            pct(f"ctr_{LAST_WEEK}"),
+            pl.lit(" ("),
+            change("ctr_change"),
+            pl.lit(") while daily frequency "),
+            pl.col(f"frequency_{FIRST_WEEK}").round(2).cast(pl.String),
+            pl.lit(" -> "),
             pl.col(f"frequency_{LAST_WEEK}").round(2).cast(pl.String),
-            pl.lit(" ("), change("frequency_change"), pl.lit("), first vs last 7 days live"),
+            pl.lit(" ("),
+            change("frequency_change"),
+            pl.lit("), first vs last 7 days live"),
         )
     )
 
@@ -270,9 +316,17 @@ def compute_creative_kpis(
             pl.col("fatigued").fill_null(False),
         )
         .rename({"ad": "creative"})
-        .select("creative", *by[:-1], *names, "ads", "days_live", "first_day", "last_day", "share_of_spend",
-                pl.exclude("creative", *by[:-1], *names, "ads", "days_live", "first_day", "last_day",
-                           "share_of_spend"))
+        .select(
+            "creative",
+            *by[:-1],
+            *names,
+            "ads",
+            "days_live",
+            "first_day",
+            "last_day",
+            "share_of_spend",
+            pl.exclude("creative", *by[:-1], *names, "ads", "days_live", "first_day", "last_day", "share_of_spend"),
+        )
         .sort("creative", *by[:-1], nulls_last=True)
     )
 

@@ -11,13 +11,58 @@ import math
 
 # Approximate units of each currency per US dollar, for plausibility only (never to convert figures).
 UNITS_PER_USD: dict[str, float] = {
-    "USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CHF": 0.88, "AUD": 1.5, "NZD": 1.65, "CAD": 1.37,
-    "SEK": 10.5, "NOK": 10.7, "DKK": 6.9, "ISK": 138.0, "PLN": 4.0, "CZK": 23.0, "HUF": 360.0, "RON": 4.6,
-    "BGN": 1.8, "TRY": 34.0, "ILS": 3.7, "AED": 3.67, "SAR": 3.75, "QAR": 3.64, "KWD": 0.31, "EGP": 49.0,
-    "ZAR": 18.0, "NGN": 1500.0, "KES": 129.0, "MAD": 10.0, "INR": 84.0, "PKR": 280.0, "BDT": 120.0,
-    "LKR": 300.0, "IDR": 16300.0, "MYR": 4.5, "SGD": 1.35, "THB": 34.0, "PHP": 57.0, "VND": 25000.0,
-    "KRW": 1380.0, "JPY": 150.0, "CNY": 7.2, "HKD": 7.8, "TWD": 32.0, "MXN": 18.0, "BRL": 5.5,
-    "ARS": 1000.0, "CLP": 940.0, "COP": 4100.0, "PEN": 3.75, "UYU": 40.0, "RUB": 90.0, "UAH": 41.0, "KZT": 480.0,
+    "USD": 1.0,
+    "EUR": 0.92,
+    "GBP": 0.79,
+    "CHF": 0.88,
+    "AUD": 1.5,
+    "NZD": 1.65,
+    "CAD": 1.37,
+    "SEK": 10.5,
+    "NOK": 10.7,
+    "DKK": 6.9,
+    "ISK": 138.0,
+    "PLN": 4.0,
+    "CZK": 23.0,
+    "HUF": 360.0,
+    "RON": 4.6,
+    "BGN": 1.8,
+    "TRY": 34.0,
+    "ILS": 3.7,
+    "AED": 3.67,
+    "SAR": 3.75,
+    "QAR": 3.64,
+    "KWD": 0.31,
+    "EGP": 49.0,
+    "ZAR": 18.0,
+    "NGN": 1500.0,
+    "KES": 129.0,
+    "MAD": 10.0,
+    "INR": 84.0,
+    "PKR": 280.0,
+    "BDT": 120.0,
+    "LKR": 300.0,
+    "IDR": 16300.0,
+    "MYR": 4.5,
+    "SGD": 1.35,
+    "THB": 34.0,
+    "PHP": 57.0,
+    "VND": 25000.0,
+    "KRW": 1380.0,
+    "JPY": 150.0,
+    "CNY": 7.2,
+    "HKD": 7.8,
+    "TWD": 32.0,
+    "MXN": 18.0,
+    "BRL": 5.5,
+    "ARS": 1000.0,
+    "CLP": 940.0,
+    "COP": 4100.0,
+    "PEN": 3.75,
+    "UYU": 40.0,
+    "RUB": 90.0,
+    "UAH": 41.0,
+    "KZT": 480.0,
 }
 # A cost per purchase below 1 USD or above 20,000 USD is not a target anyone sets: the number was
 # written for another currency (most often a USD amount in an account billed in IDR, JPY, INR, ...).
@@ -77,9 +122,13 @@ def cpa_target_note(target_cpa: float, currency: str | None) -> str | None:
     in_dollars = "" if code == "USD" else f" (about {amount_text(in_usd, 'USD')})"
     said = f"Your CPA target is {amount_text(target_cpa, code)}{in_dollars}"
     if in_usd < MIN_CPA_USD and MIN_CPA_USD <= target_cpa <= MAX_CPA_USD:
-        return (f"{said}, which looks like a USD amount: set `targets.cpa` in params.yaml to about "
-                f"{amount_text(target_cpa * rate, code)} ({uses}).")
+        return (
+            f"{said}, which looks like a USD amount: set `targets.cpa` in params.yaml to about "
+            f"{amount_text(target_cpa * rate, code)} ({uses})."
+        )
     where = "less" if in_usd < MIN_CPA_USD else "far more"
-    return (f"{said}, {where} than a purchase costs, so it looks like an amount in another currency: set "
-            f"`targets.cpa` in params.yaml to your cost per purchase target in {code}, e.g. about "
-            f"{amount_text(TYPICAL_CPA_USD * rate, code)} ({uses}).")
+    return (
+        f"{said}, {where} than a purchase costs, so it looks like an amount in another currency: set "
+        f"`targets.cpa` in params.yaml to your cost per purchase target in {code}, e.g. about "
+        f"{amount_text(TYPICAL_CPA_USD * rate, code)} ({uses})."
+    )

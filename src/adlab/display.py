@@ -51,12 +51,37 @@ LABELS = {
 }
 PLATFORM_NAMES = {"meta": "Meta", "google_ads": "Google Ads", "pinterest": "Pinterest"}
 # KPI names inside sentences (answers, notes).
-KPI_WORDS = {"roas": "ROAS", "cpa": "CPA", "ctr": "link CTR", "cpc": "CPC", "cpm": "CPM", "cvr": "CVR",
-             "aov": "AOV", "hook_rate": "hook rate", "hold_rate": "hold rate", "ctr_all": "CTR (all)"}
+KPI_WORDS = {
+    "roas": "ROAS",
+    "cpa": "CPA",
+    "ctr": "link CTR",
+    "cpc": "CPC",
+    "cpm": "CPM",
+    "cvr": "CVR",
+    "aov": "AOV",
+    "hook_rate": "hook rate",
+    "hold_rate": "hold rate",
+    "ctr_all": "CTR (all)",
+}
 MONEY_COLUMNS = ("spend", "purchase_value", "cpa", "cpc", "cpm", "aov", "revenue", "store_aov")
-COUNT_COLUMNS = ("impressions", "clicks", "link_clicks", "landing_page_views", "adds_to_cart", "checkouts",
-                 "purchases", "orders", "units", "days", "rows_in", "kept", "replaced", "totals", "quarantined",
-                 "unexpected_count")
+COUNT_COLUMNS = (
+    "impressions",
+    "clicks",
+    "link_clicks",
+    "landing_page_views",
+    "adds_to_cart",
+    "checkouts",
+    "purchases",
+    "orders",
+    "units",
+    "days",
+    "rows_in",
+    "kept",
+    "replaced",
+    "totals",
+    "quarantined",
+    "unexpected_count",
+)
 PERCENT_COLUMNS = ("ctr", "ctr_all", "cvr", "hook_rate", "hold_rate", "share_of_spend", "new_customer_share")
 RATIO_COLUMNS = ("roas", "mer")
 MONEY_KPIS = ("cpa", "cpc", "cpm", "aov")

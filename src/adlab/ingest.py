@@ -80,12 +80,29 @@ def parse_tables(tables: list[RawTable], label: str, salt: str) -> list[tuple[st
         raw = localize(raw)  # a localized header reads as its English twin
         source = detect_source(raw, where)
         if source is None:
-            results.append((where, Parsed(other.KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
-                "source_file": where, "check": "not_used",
-                "message": f"table ({' | '.join(raw.header[:3])}) is of no known kind; not used"}]), 0))
+            results.append(
+                (
+                    where,
+                    Parsed(
+                        other.KIND,
+                        "",
+                        pl.DataFrame(),
+                        pl.DataFrame(),
+                        warnings=[
+                            {
+                                "source_file": where,
+                                "check": "not_used",
+                                "message": f"table ({' | '.join(raw.header[:3])}) is of no known kind; not used",
+                            }
+                        ],
+                    ),
+                    0,
+                )
+            )
             continue
-        results.append((where, with_cut_row(raw, source.parse(raw, where, salt), where),
-                        raw.cells.height + bool(raw.cut_row)))
+        results.append(
+            (where, with_cut_row(raw, source.parse(raw, where, salt), where), raw.cells.height + bool(raw.cut_row))
+        )
     if all(parsed.kind == other.KIND for _, parsed, _ in results) and len(tables) > 1:
         raise AdlabError(f"{label}: none of its {len(tables)} tables is a known export.")
     return results
@@ -163,8 +180,10 @@ def fill_ids(rows: pl.DataFrame) -> pl.DataFrame:
         if nulls in (0, rows.height) or level not in rows.columns:
             continue
         known = (
-            rows.lazy().filter(pl.col(id_column).is_not_null() & pl.col(level).is_not_null())
-            .group_by(path).agg(pl.col(id_column).unique().alias("_ids"))
+            rows.lazy()
+            .filter(pl.col(id_column).is_not_null() & pl.col(level).is_not_null())
+            .group_by(path)
+            .agg(pl.col(id_column).unique().alias("_ids"))
             .filter(pl.col("_ids").list.len() == 1)
             .select(*path, pl.col("_ids").list.first().alias("_id"))
             .collect()
@@ -241,10 +260,13 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
     if unusable and not parsed:
         if len(unusable) == 1:
             raise AdlabError(unusable[0][1])
-        raise AdlabError(f"none of the {len(unusable)} files can be used:\n" + "\n".join(
-            f"  {message}" for _, message in unusable))
-    unused.extend({"source_file": label, "check": "not_readable", "message": f"left out: {message}"}
-                  for label, message in unusable)
+        raise AdlabError(
+            f"none of the {len(unusable)} files can be used:\n" + "\n".join(f"  {message}" for _, message in unusable)
+        )
+    unused.extend(
+        {"source_file": label, "check": "not_readable", "message": f"left out: {message}"}
+        for label, message in unusable
+    )
     fill_accounts(parsed, folders)
 
     ranks = _file_order(parsed)
@@ -275,20 +297,30 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
         del kept
         parts = [parsed[label].quarantine for label in labels]
         if within.height:
-            parts.append(within.drop(INPUT_ROWS).with_columns(
-                pl.lit("duplicate of an earlier row with the same key in this file").alias("reason")
-            ))
-        quarantine[table] = pl.concat(
-            [part.select(pl.all().cast(pl.String)) for part in parts], how="diagonal"
-        ) if parts else pl.DataFrame(schema={"source_file": pl.String, "reason": pl.String})
+            parts.append(
+                within.drop(INPUT_ROWS).with_columns(
+                    pl.lit("duplicate of an earlier row with the same key in this file").alias("reason")
+                )
+            )
+        quarantine[table] = (
+            pl.concat([part.select(pl.all().cast(pl.String)) for part in parts], how="diagonal")
+            if parts
+            else pl.DataFrame(schema={"source_file": pl.String, "reason": pl.String})
+        )
 
     ledger_rows = []
     for label, p in parsed.items():
         kept_rows, replaced_rows = counts[label]["kept"], counts[label]["replaced"]
         quarantined = p.quarantine.height + counts[label]["dup"]
         row = {
-            "source_file": label, "kind": p.kind, "table": p.table, "rows_in": rows_in[label],
-            "kept": kept_rows, "replaced": replaced_rows, "totals": p.totals, "quarantined": quarantined,
+            "source_file": label,
+            "kind": p.kind,
+            "table": p.table,
+            "rows_in": rows_in[label],
+            "kept": kept_rows,
+            "replaced": replaced_rows,
+            "totals": p.totals,
+            "quarantined": quarantined,
             "columns_used": p.columns_used,
         }
         if rows_in[label] != kept_rows + replaced_rows + p.totals + quarantined:

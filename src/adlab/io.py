@@ -301,7 +301,6 @@ def read_columns(raw: RawTable, wanted: list[str]) -> tuple[pl.DataFrame, pl.Ser
     return frame.select(pl.nth([1 + names.index(name) for name in wanted])), frame[LINE]
 
 
-
 def read_utf8_table(path: Path) -> RawTable | None:
     """The common case read straight from disk (no in-memory copies): one UTF-8 table, no `#` blocks.
 
@@ -381,8 +380,9 @@ def read_text_block(
         data, skip = source, header_index + 1
         if source.stat().st_size >= DEFER_BYTES:
             deferred = CsvSource(source, skip, tuple(names), delimiter)
-            return RawTable(path, names, None, first_line + header_index + 2, encoding, delimiter, part, title,
-                            source=deferred)
+            return RawTable(
+                path, names, None, first_line + header_index + 2, encoding, delimiter, part, title, source=deferred
+            )
     try:
         frame = pl.read_csv(
             data,
@@ -422,16 +422,19 @@ def read_excel_tables(path: Path) -> list[RawTable]:
     for name, frame in sheets:
         head = frame.head(MAX_PREAMBLE_LINES).rows()
         header_index = next(
-            (i for i, row in enumerate(head)
-             if sum(cell is not None and str(cell).strip() != "" for cell in row) >= 2
-             and not str(row[0] or "").startswith("#")),
+            (
+                i
+                for i, row in enumerate(head)
+                if sum(cell is not None and str(cell).strip() != "" for cell in row) >= 2
+                and not str(row[0] or "").startswith("#")
+            ),
             -1,
         )
         if header_index < 0:
             continue
-        names = dedupe_names([
-            str(cell) if cell is not None else f"column {i + 1}" for i, cell in enumerate(head[header_index])
-        ])
+        names = dedupe_names(
+            [str(cell) if cell is not None else f"column {i + 1}" for i, cell in enumerate(head[header_index])]
+        )
         body = frame.slice(header_index + 1).rename(dict(zip(frame.columns, names, strict=True)))
         body = body.filter(~pl.all_horizontal(pl.all().is_null()))
         title = "\n".join(str(row[0]) for row in head[:header_index] if row and row[0] is not None)

@@ -155,9 +155,7 @@ def _creatives_problems(creatives: CreativesParams) -> list[str]:
             or not fields
             or not all(isinstance(name, str) and name for name in fields)
         ):
-            problems.append(
-                f"`creatives.naming[{index}]` must be {{delimiter: \" | \", fields: [format, hook, length]}}"
-            )
+            problems.append(f'`creatives.naming[{index}]` must be {{delimiter: " | ", fields: [format, hook, length]}}')
     if creatives.fatigue_min_days < 8:
         problems.append("`creatives.fatigue_min_days` must be at least 8 (a first week and a later one)")
     if not 0 < creatives.fatigue_ctr_drop < 1:
@@ -201,7 +199,5 @@ def load_params(path: Path) -> Params:
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise AdlabError(f"{path}: `{unknown[0]}` is not a section; known: {', '.join(sections)}.")
-    built = {
-        name: _section(type(getattr(Params(), name)), raw.get(name), name, path) for name in sections
-    }
+    built = {name: _section(type(getattr(Params(), name)), raw.get(name), name, path) for name in sections}
     return validate(Params(**built), path)

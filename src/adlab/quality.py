@@ -82,8 +82,12 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
             ],
             Rule(
                 "ExpectColumnPairValuesAToBeGreaterThanB",
-                {"column_A": "impressions", "column_B": "link_clicks", "or_equal": True,
-                 "ignore_row_if": "either_value_is_missing"},
+                {
+                    "column_A": "impressions",
+                    "column_B": "link_clicks",
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
                 "link_clicks > impressions",
             ),
             Rule(
@@ -100,25 +104,30 @@ def rules_for(table: str, min_date: dt.date, max_date: dt.date) -> list[Rule]:
             Rule("ExpectTableColumnsToMatchSet", {"column_set": list(columns), "exact_match": True}, ""),
             not_null,
             date_rule,
-            *[Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
-              for name in counts],
-            Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(key), "ignore_row_if": "never"},
-                 "duplicate key"),
+            *[
+                Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
+                for name in counts
+            ],
+            Rule(
+                "ExpectCompoundColumnsToBeUnique", {"column_list": list(key), "ignore_row_if": "never"}, "duplicate key"
+            ),
         ]
     return [
         Rule("ExpectTableColumnsToMatchSet", {"column_set": list(ORDERS), "exact_match": True}, ""),
         not_null,
         date_rule,
-        Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(ORDERS_KEY), "ignore_row_if": "never"},
-             "duplicate order id"),
+        Rule(
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": list(ORDERS_KEY), "ignore_row_if": "never"},
+            "duplicate order id",
+        ),
         *[
             Rule("ExpectColumnValuesToBeBetween", {"column": name, "min_value": 0}, f"{name} is negative")
             for name in ORDER_MONEY
         ],
         Rule(
             "ExpectColumnPairValuesAToBeGreaterThanB",
-            {"column_A": "total", "column_B": "refunded", "or_equal": True,
-             "ignore_row_if": "either_value_is_missing"},
+            {"column_A": "total", "column_B": "refunded", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
             "refunded more than the order total",
         ),
         Rule("ExpectColumnUniqueValueCountToBeBetween", {"column": "currency", "max_value": 1}, ""),
@@ -187,15 +196,20 @@ def run_suite(
             if raised:
                 raise RuntimeError(f"GX could not evaluate {rule.expectation} on {table}: {item.exception_info}")
         indexes = sorted(index for item in results[i] for index in item.result.get("unexpected_index_list") or [])
-        outcomes.append((rule, all(item.success for item in results[i]), indexes,
-                         results[i][0].result.get("observed_value")))
+        outcomes.append(
+            (rule, all(item.success for item in results[i]), indexes, results[i][0].result.get("observed_value"))
+        )
     return outcomes
 
 
 # Expectations whose outcome on the screened rows equals their outcome on the whole table (see `suspects`).
 SCREENED = (
-    "ExpectTableColumnsToMatchSet", "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeBetween",
-    "ExpectColumnPairValuesAToBeGreaterThanB", *UNIQUENESS, DISTINCT_COUNT,
+    "ExpectTableColumnsToMatchSet",
+    "ExpectColumnValuesToNotBeNull",
+    "ExpectColumnValuesToBeBetween",
+    "ExpectColumnPairValuesAToBeGreaterThanB",
+    *UNIQUENESS,
+    DISTINCT_COUNT,
 )
 
 
@@ -219,8 +233,9 @@ def suspects(frame: pl.DataFrame, rules: list[Rule]) -> pl.Series | None:
         kwargs = rule.kwargs
         if rule.expectation not in SCREENED or "mostly" in kwargs or "row_condition" in kwargs:
             return None
-        columns = kwargs.get("column_list") or [kwargs[name] for name in ("column", "column_A", "column_B")
-                                                if name in kwargs]
+        columns = kwargs.get("column_list") or [
+            kwargs[name] for name in ("column", "column_A", "column_B") if name in kwargs
+        ]
         if any(name not in schema for name in columns):
             return None
         if rule.expectation == "ExpectColumnValuesToNotBeNull":
@@ -234,8 +249,11 @@ def suspects(frame: pl.DataFrame, rules: list[Rule]) -> pl.Series | None:
             a, b = kwargs["column_A"], kwargs["column_B"]
             if not (schema[a].is_numeric() and schema[b].is_numeric()):
                 return None
-            holds = [pl.col(a) >= pl.col(b), pl.col(a).cast(pl.Float64) >= pl.col(b).cast(pl.Float64)] if kwargs.get(
-                "or_equal") else [pl.col(a) > pl.col(b), pl.col(a).cast(pl.Float64) > pl.col(b).cast(pl.Float64)]
+            holds = (
+                [pl.col(a) >= pl.col(b), pl.col(a).cast(pl.Float64) >= pl.col(b).cast(pl.Float64)]
+                if kwargs.get("or_equal")
+                else [pl.col(a) > pl.col(b), pl.col(a).cast(pl.Float64) > pl.col(b).cast(pl.Float64)]
+            )
             failing = pl.any_horizontal(~check for check in holds).fill_null(False)
             nan = _nan(a, schema) | _nan(b, schema)
             if kwargs.get("ignore_row_if", "both_values_are_missing") != "either_value_is_missing":
@@ -251,8 +269,12 @@ def suspects(frame: pl.DataFrame, rules: list[Rule]) -> pl.Series | None:
     position = pl.int_range(pl.len(), dtype=pl.UInt32)
     nulls = frame.null_count().row(0, named=True)
     marks += [position == pl.col(name).is_null().arg_max() for name, count in nulls.items() if count > 0]
-    marks += [position == getattr(pl.col(name), pick)() for name, dtype in schema.items() if dtype == pl.Date()
-              for pick in ("arg_min", "arg_max")]
+    marks += [
+        position == getattr(pl.col(name), pick)()
+        for name, dtype in schema.items()
+        if dtype == pl.Date()
+        for pick in ("arg_min", "arg_max")
+    ]
     return frame.select(pl.any_horizontal(marks)).to_series().arg_true()
 
 
@@ -268,10 +290,16 @@ def _shared_keys(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
         *(pl.col(name).max().alias(f"{name}__max") for name in columns if not schema[name].is_float()),
     ).row(0, named=True)
     varying = [
-        name for name in columns
-        if not (stats[f"{name}__nulls"] == frame.height or (
-            stats[f"{name}__nulls"] == 0 and not schema[name].is_float()
-            and stats[f"{name}__min"] == stats[f"{name}__max"]))
+        name
+        for name in columns
+        if not (
+            stats[f"{name}__nulls"] == frame.height
+            or (
+                stats[f"{name}__nulls"] == 0
+                and not schema[name].is_float()
+                and stats[f"{name}__min"] == stats[f"{name}__max"]
+            )
+        )
     ]
     if not varying:  # one key for every row
         return pl.repeat(frame.height > 1, frame.height, dtype=pl.Boolean, eager=True)
@@ -305,8 +333,10 @@ def _outside(name: str, schema: pl.Schema, kwargs: dict[str, Any]) -> pl.Expr | 
         days = [bound.date() if isinstance(bound, dt.datetime) else bound for bound in (lo, hi)]
         if any(bound is not None and not isinstance(bound, dt.date) for bound in days):
             return None
-        checks = [(pl.col(name) <= days[0]) if days[0] is not None else pl.lit(False),
-                  (pl.col(name) >= days[1]) if days[1] is not None else pl.lit(False)]
+        checks = [
+            (pl.col(name) <= days[0]) if days[0] is not None else pl.lit(False),
+            (pl.col(name) >= days[1]) if days[1] is not None else pl.lit(False),
+        ]
         return pl.any_horizontal(checks).fill_null(False)
     if not dtype.is_numeric() or any(bound is not None and not isinstance(bound, int | float) for bound in (lo, hi)):
         return None
@@ -319,8 +349,9 @@ def _outside(name: str, schema: pl.Schema, kwargs: dict[str, Any]) -> pl.Expr | 
     return pl.any_horizontal(checks).fill_null(False) | _nan(name, schema) if checks else _nan(name, schema)
 
 
-def _validate(context: Any, frame: pl.DataFrame, positions: pl.Series | None, name: str, rules: list[Rule],
-              chosen: list[int]) -> dict[int, Any]:
+def _validate(
+    context: Any, frame: pl.DataFrame, positions: pl.Series | None, name: str, rules: list[Rule], chosen: list[int]
+) -> dict[int, Any]:
     """GX's result of each chosen rule on one frame whose rows sit at `positions` of the table (None: 0, 1, ...).
 
     This is the one place a polars frame becomes pandas (GX reads pandas only).
@@ -355,13 +386,15 @@ def _parts(frame: pl.DataFrame, rules: list[Rule], chunk_rows: int) -> list[pl.S
     count = -(-frame.height // max(chunk_rows, 1))
     compared = [
         set(rule.kwargs.get("column_list") or [rule.kwargs["column"]])
-        for rule in rules if rule.expectation in UNIQUENESS
+        for rule in rules
+        if rule.expectation in UNIQUENESS
     ]
     shared = sorted(set.intersection(*compared)) if compared else []
     if count <= 1 or (compared and not shared):
         return [None]
     part = (
-        frame.select(pl.struct(shared).hash(seed=0) % count) if shared
+        frame.select(pl.struct(shared).hash(seed=0) % count)
+        if shared
         else frame.select(pl.int_range(pl.len(), dtype=pl.UInt64) % count)
     ).to_series()
     positions = [(part == n).arg_true() for n in range(count)]
@@ -376,11 +409,14 @@ def for_gx(frame: pl.DataFrame) -> pl.DataFrame:
     """
     dates = [name for name, dtype in frame.schema.items() if dtype == pl.Date()]
     lo, hi = dt.date(1678, 1, 1), dt.date(2261, 12, 31)
-    bounds = frame.select(pl.col(dates).min().name.suffix("_lo"), pl.col(dates).max().name.suffix("_hi")).row(
-        0, named=True
-    ) if dates else {}
+    bounds = (
+        frame.select(pl.col(dates).min().name.suffix("_lo"), pl.col(dates).max().name.suffix("_hi")).row(0, named=True)
+        if dates
+        else {}
+    )
     fits = [
-        name for name in dates
+        name
+        for name in dates
         if (bounds[f"{name}_lo"] is None or bounds[f"{name}_lo"] >= lo)
         and (bounds[f"{name}_hi"] is None or bounds[f"{name}_hi"] <= hi)
     ]
@@ -395,9 +431,7 @@ class Validated:
     quarantined_rows: dict[str, int]
 
 
-def validate_table(
-    frame: pl.DataFrame, table: str, min_date: dt.date, max_date: dt.date
-) -> Validated:
+def validate_table(frame: pl.DataFrame, table: str, min_date: dt.date, max_date: dt.date) -> Validated:
     """Check one ingested table; failing rows leave it for quarantine with their reasons.
 
     `frame` carries the ledger weight column (input rows per row); the returned
@@ -412,10 +446,16 @@ def validate_table(
         column = rule.kwargs.get("column") or rule.kwargs.get("column_A") or ""
         if not success and not rule.reason:
             _stop(body, table, rule, observed)
-        checks.append({
-            "table": table, "check": rule.expectation, "column": column, "success": success,
-            "unexpected_count": len(indexes), "details": rule.reason or _observed(observed),
-        })
+        checks.append(
+            {
+                "table": table,
+                "check": rule.expectation,
+                "column": column,
+                "success": success,
+                "unexpected_count": len(indexes),
+                "details": rule.reason or _observed(observed),
+            }
+        )
     failing = [(rule, indexes) for rule, _, indexes, _ in outcomes if indexes and rule.reason]
     if failing:
         flagged = pl.Series("reason", [None] * body.height, dtype=pl.String)
@@ -444,7 +484,8 @@ def merge_quarantine(set_aside: pl.DataFrame, failed: pl.DataFrame) -> pl.DataFr
     """
     quarantine = pl.concat([set_aside, failed], how="diagonal")
     return quarantine.with_columns(
-        pl.col("source_row").cast(pl.Int64, strict=False) if "source_row" in quarantine.columns
+        pl.col("source_row").cast(pl.Int64, strict=False)
+        if "source_row" in quarantine.columns
         else pl.lit(None, pl.Int64).alias("source_row")
     )
 
@@ -474,8 +515,10 @@ def attribution_warnings(ad_insights: pl.DataFrame, shown: int = 3) -> list[dict
         return []
     per_setting = (
         rows.group_by("attribution_setting")
-        .agg(pl.col("campaign").drop_nulls().unique().sort().alias("campaigns"),
-             pl.col("source_file").unique().sort().alias("files"))
+        .agg(
+            pl.col("campaign").drop_nulls().unique().sort().alias("campaigns"),
+            pl.col("source_file").unique().sort().alias("files"),
+        )
         .sort("attribution_setting")
     )
     parts = []
@@ -483,11 +526,13 @@ def attribution_warnings(ad_insights: pl.DataFrame, shown: int = 3) -> list[dict
         names = ", ".join(campaigns[:shown]) + (", ..." if len(campaigns) > shown else "")
         where = f"{len(campaigns)} campaign{'s' if len(campaigns) != 1 else ''}: {names}; " if campaigns else ""
         parts.append(f"`{setting}` ({where}{', '.join(files)})")
-    return [{
-        "source_file": ", ".join(sorted(set(rows["source_file"]))),
-        "check": "attribution_mixed",
-        "message": "ROAS adds conversions counted under different attribution settings: " + ", ".join(parts),
-    }]
+    return [
+        {
+            "source_file": ", ".join(sorted(set(rows["source_file"]))),
+            "check": "attribution_mixed",
+            "message": "ROAS adds conversions counted under different attribution settings: " + ", ".join(parts),
+        }
+    ]
 
 
 def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
@@ -497,8 +542,12 @@ def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
         AdlabError: naming each table's currency and a file it came from.
     """
     found = {
-        table: frame.lazy().filter(pl.col("currency").is_not_null()).select("currency", "source_file").head(1)
-        .collect().rows()
+        table: frame.lazy()
+        .filter(pl.col("currency").is_not_null())
+        .select("currency", "source_file")
+        .head(1)
+        .collect()
+        .rows()
         for table, frame in tables.items()
         if "currency" in frame.columns
     }
@@ -523,10 +572,14 @@ def unknown_currency_warnings(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     Such amounts are never silently taken for another currency: the warning says which currency the other
     files give (and so the totals they are added to), or that none does.
     """
-    known = sorted({
-        currency for frame in tables.values() if "currency" in frame.columns
-        for currency in frame["currency"].drop_nulls().unique().to_list()
-    })
+    known = sorted(
+        {
+            currency
+            for frame in tables.values()
+            if "currency" in frame.columns
+            for currency in frame["currency"].drop_nulls().unique().to_list()
+        }
+    )
     rows = []
     for table, frame in tables.items():
         # Shopify Analytics sales stand in for the store only without an orders export.
@@ -537,11 +590,17 @@ def unknown_currency_warnings(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         for source in files:
             consequence = (
                 f"its amounts are added to the {known[0]} amounts of the other exports as if they were {known[0]}; "
-                f"check that this file is in {known[0]}" if len(known) == 1
+                f"check that this file is in {known[0]}"
+                if len(known) == 1
                 else "amounts are shown without a currency"
             )
-            rows.append({"source_file": source, "check": CURRENCY_UNKNOWN,
-                         "message": f"currency unknown: {CURRENCY_SOURCES[table]}, so {consequence}."})
+            rows.append(
+                {
+                    "source_file": source,
+                    "check": CURRENCY_UNKNOWN,
+                    "message": f"currency unknown: {CURRENCY_SOURCES[table]}, so {consequence}.",
+                }
+            )
     return pl.DataFrame(rows, schema=WARNINGS).sort("source_file", maintain_order=True)
 
 
@@ -555,11 +614,7 @@ def _observed(observed: Any) -> str:
 def _stop(frame: pl.DataFrame, table: str, rule: Rule, observed: Any) -> None:
     """Raise the one-line error for a table-level failure."""
     if rule.expectation == "ExpectColumnUniqueValueCountToBeBetween":
-        per_file = (
-            frame.group_by("currency").agg(pl.col("source_file").unique().sort().first()).sort("currency").rows()
-        )
+        per_file = frame.group_by("currency").agg(pl.col("source_file").unique().sort().first()).sort("currency").rows()
         listing = "; ".join(f"{currency} in {source}" for currency, source in per_file)
-        raise AdlabError(
-            f"{table}: exports in several currencies ({listing}); keep one account currency in data/raw/."
-        )
+        raise AdlabError(f"{table}: exports in several currencies ({listing}); keep one account currency in data/raw/.")
     raise AdlabError(f"{table}: {rule.expectation} failed (observed {observed}).")

@@ -21,6 +21,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 def test_atomic_path_leaves_the_old_file_when_the_write_fails(tmp_path):
     target = tmp_path / "table.parquet"
     io.write_parquet(pl.DataFrame({"a": [1]}), target)
+
     def fail_mid_write() -> None:
         with io.atomic_path(target) as tmp:
             tmp.write_bytes(b"half a parquet")

@@ -20,8 +20,15 @@ from adlab.ingest import ingest
 def fast(examples: int) -> settings:
     # Derandomized: CI explores the same 10,000 examples every run, so a red build always means a change
     # broke something (run with HYPOTHESIS_SEED or derandomize=False locally to explore further).
-    return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    database=None, derandomize=True)
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        database=None,
+        derandomize=True,
+    )
+
+
 HEADER = ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Link clicks"]
 
 
@@ -67,7 +74,7 @@ def test_ingest_random_dialects_never_escape(rows, delimiter, encoding, meta_hea
 
 def valid_row(draw: st.DrawFn, n: int) -> list[str]:
     return [
-        draw(st.sampled_from(["Sale", "Brand", "=HYPERLINK(\"x\")", "<b>C</b>", "Café 🚀"])),
+        draw(st.sampled_from(["Sale", "Brand", '=HYPERLINK("x")', "<b>C</b>", "Café 🚀"])),
         "Set",
         f"Ad {n}",
         f"2026-11-{draw(st.integers(1, 28)):02d}",
@@ -87,8 +94,13 @@ def corrupted_exports(draw: st.DrawFn) -> tuple[bytes, int, set[int]]:
         field = draw(st.integers(3, 6))
         rows[i][field] = draw(st.sampled_from(["ten", "2026-13-45", "1.2.3", "abc"]))
         broken.add(i)
-    text = "\n".join([",".join(f'"{c}"' if "," in c or '"' in c else c for c in HEADER)]
-                     + [",".join('"' + c.replace('"', '""') + '"' for c in row) for row in rows]) + "\n"
+    text = (
+        "\n".join(
+            [",".join(f'"{c}"' if "," in c or '"' in c else c for c in HEADER)]
+            + [",".join('"' + c.replace('"', '""') + '"' for c in row) for row in rows]
+        )
+        + "\n"
+    )
     return text.encode("utf-8"), n, broken
 
 

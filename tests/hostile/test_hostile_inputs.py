@@ -71,8 +71,9 @@ def reasons(result: Ingested) -> list[tuple[str, str]]:
     return result.quarantine["ad_insights"].select("source_row", "reason").sort("source_row").rows()
 
 
-def ad_row(ad: str, day: str = "2026-11-01", spend: str = "1.00", impressions: str = "100",
-           clicks: str = "2") -> tuple[str, ...]:
+def ad_row(
+    ad: str, day: str = "2026-11-01", spend: str = "1.00", impressions: str = "100", clicks: str = "2"
+) -> tuple[str, ...]:
     return ("C1", "S1", ad, day, spend, impressions, clicks)
 
 
@@ -165,9 +166,11 @@ def test_hostile_file_cut_inside_the_date_quarantines_the_cut_row(tmp_path):
 
 
 def test_hostile_cut_store_export_quarantines_the_row_without_personal_data(tmp_path):
-    text = ("Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity,Billing Name\n"
-            "#1,a@example.com,paid,USD,10.00,2026-11-01 10:00:00 +0100,1,Ann Lee\n"
-            "#2,bob@example.com,paid,USD,12.00,2026-11-0")
+    text = (
+        "Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity,Billing Name\n"
+        "#1,a@example.com,paid,USD,10.00,2026-11-01 10:00:00 +0100,1,Ann Lee\n"
+        "#2,bob@example.com,paid,USD,12.00,2026-11-0"
+    )
     path = write(tmp_path, "orders.csv", text)
     result = ingest([path], tmp_path, "salt")
     ledger = balanced(result, {"orders.csv": 2})["orders.csv"]
@@ -228,8 +231,12 @@ def test_hostile_mixed_currencies_stop_naming_both_files(tmp_path):
 
 def test_hostile_check_currencies_names_both_tables(tmp_path):
     ads = write(tmp_path, "ads.csv", export([ad_row("A1")]))
-    orders = write(tmp_path, "orders.csv", "Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity\n"
-                   "#1,a@example.com,paid,EUR,10.00,2026-11-01 10:00:00 +0100,1\n")
+    orders = write(
+        tmp_path,
+        "orders.csv",
+        "Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity\n"
+        "#1,a@example.com,paid,EUR,10.00,2026-11-01 10:00:00 +0100,1\n",
+    )
     result = ingest([ads, orders], tmp_path, "salt")
     with pytest.raises(AdlabError) as info:
         check_currencies(result.tables)
@@ -239,25 +246,43 @@ def test_hostile_check_currencies_names_both_tables(tmp_path):
 
 
 def test_hostile_negative_spend_and_clicks_above_impressions_are_quarantined(tmp_path):
-    path = write(tmp_path, "bad_values.csv", export([
-        ad_row("ok"), ad_row("negative", spend="-5.00"), ad_row("clicks", impressions="3", clicks="9"),
-    ]))
+    path = write(
+        tmp_path,
+        "bad_values.csv",
+        export(
+            [
+                ad_row("ok"),
+                ad_row("negative", spend="-5.00"),
+                ad_row("clicks", impressions="3", clicks="9"),
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     ledger = balanced(result, {"bad_values.csv": 3})["bad_values.csv"]
     checked = validate_table(result.tables["ad_insights"], "ad_insights", LO, HI)
     assert checked.table["ad"].to_list() == ["ok"]
     assert dict(checked.quarantine.select("ad", "reason").rows()) == {
-        "negative": "spend is negative", "clicks": "link_clicks > impressions",
+        "negative": "spend is negative",
+        "clicks": "link_clicks > impressions",
     }
     assert checked.table.height + checked.quarantined_rows["bad_values.csv"] == ledger["kept"]
 
 
 def test_hostile_bad_rows_sharing_names_on_a_day_are_quarantined_not_summed(tmp_path):
     """-5 spend + a clicks > impressions row would sum to a plausible row (1 + -5 + 9 ... ): each is judged alone."""
-    path = write(tmp_path, "same_names.csv", export([
-        ad_row("A"), ad_row("A", spend="-5.00"), ad_row("A", spend="9.00", impressions="3", clicks="9"),
-        ad_row("B", spend="2.00"), ad_row("B", spend="3.00"),
-    ]))
+    path = write(
+        tmp_path,
+        "same_names.csv",
+        export(
+            [
+                ad_row("A"),
+                ad_row("A", spend="-5.00"),
+                ad_row("A", spend="9.00", impressions="3", clicks="9"),
+                ad_row("B", spend="2.00"),
+                ad_row("B", spend="3.00"),
+            ]
+        ),
+    )
     result = ingest([path], tmp_path, "salt")
     ledger = balanced(result, {"same_names.csv": 5})["same_names.csv"]
     assert reasons(result) == [("3", "spend is negative"), ("4", "link_clicks > impressions")]
@@ -355,8 +380,11 @@ def test_hostile_emoji_and_right_to_left_names_are_kept_byte_exact(tmp_path):
 def test_hostile_xlsx_with_several_sheets_reads_the_known_one_and_lists_the_other(tmp_path):
     path = tmp_path / "book.xlsx"
     book = xlsxwriter.Workbook(path)
-    for name, rows in {"Ads": [tuple(HEADER), ad_row("A1"), ad_row("A2")],
-                       "Notes": [("who", "what"), ("me", "notes")], "Empty": []}.items():
+    for name, rows in {
+        "Ads": [tuple(HEADER), ad_row("A1"), ad_row("A2")],
+        "Notes": [("who", "what"), ("me", "notes")],
+        "Empty": [],
+    }.items():
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
             sheet.write_row(r, 0, row)

@@ -3,6 +3,7 @@
 `simulate_ad_days` plants the winner, the burning ad, the fatiguing creative and the last-day story
 (checkout break or CPM spike); `meta_ad_level_table` writes its rows as Ads Manager's ad-level daily export.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,14 +18,45 @@ from adlab.demo.text import count_or_empty, money, ratio
 META_AD_LEVEL_FILE = "meta_ads_daily_ad_level.csv"
 
 META_AD_LEVEL_HEADER: tuple[str, ...] = (
-    "Campaign name", "Ad set name", "Ad name", "Day", "Campaign ID", "Ad set ID", "Ad ID", "Delivery status",
-    "Delivery level", "Objective", "Attribution setting", "Result type", "Results", "Cost per result",
-    "Amount spent (USD)", "Impressions", "Reach", "Frequency", "CPM (cost per 1,000 impressions) (USD)",
-    "Clicks (all)", "CTR (all)", "Link clicks", "CTR (link click-through rate)", "CPC (cost per link click) (USD)",
-    "Landing page views", "Adds to cart", "Checkouts initiated", "Purchases", "Purchases conversion value",
-    "Cost per purchase (USD)", "Purchase ROAS (return on ad spend)", "3-second video plays", "ThruPlays",
-    "Video plays at 25%", "Video plays at 50%", "Video plays at 75%", "Video plays at 100%",
-    "Reporting starts", "Reporting ends",
+    "Campaign name",
+    "Ad set name",
+    "Ad name",
+    "Day",
+    "Campaign ID",
+    "Ad set ID",
+    "Ad ID",
+    "Delivery status",
+    "Delivery level",
+    "Objective",
+    "Attribution setting",
+    "Result type",
+    "Results",
+    "Cost per result",
+    "Amount spent (USD)",
+    "Impressions",
+    "Reach",
+    "Frequency",
+    "CPM (cost per 1,000 impressions) (USD)",
+    "Clicks (all)",
+    "CTR (all)",
+    "Link clicks",
+    "CTR (link click-through rate)",
+    "CPC (cost per link click) (USD)",
+    "Landing page views",
+    "Adds to cart",
+    "Checkouts initiated",
+    "Purchases",
+    "Purchases conversion value",
+    "Cost per purchase (USD)",
+    "Purchase ROAS (return on ad spend)",
+    "3-second video plays",
+    "ThruPlays",
+    "Video plays at 25%",
+    "Video plays at 50%",
+    "Video plays at 75%",
+    "Video plays at 100%",
+    "Reporting starts",
+    "Reporting ends",
 )
 
 ATTRIBUTION = "7-day click or 1-day view"
@@ -108,26 +140,51 @@ def simulate_ad_days(
     keep = live & (impressions > 0)
     a_idx, d_idx = np.nonzero(keep)
     metrics = {
-        "spend_cents": spend_cents, "impressions": impressions, "reach": reach, "clicks": clicks,
-        "link_clicks": link_clicks, "landing_page_views": landing_page_views, "adds_to_cart": adds_to_cart,
-        "checkouts": checkouts, "purchases": purchases, "value_cents": value_cents, "video_3s": plays_3s,
-        "thruplays": thruplays, "p25": p25, "p50": p50, "p75": p75, "p100": p100,
+        "spend_cents": spend_cents,
+        "impressions": impressions,
+        "reach": reach,
+        "clicks": clicks,
+        "link_clicks": link_clicks,
+        "landing_page_views": landing_page_views,
+        "adds_to_cart": adds_to_cart,
+        "checkouts": checkouts,
+        "purchases": purchases,
+        "value_cents": value_cents,
+        "video_3s": plays_3s,
+        "thruplays": thruplays,
+        "p25": p25,
+        "p50": p50,
+        "p75": p75,
+        "p100": p100,
     }
-    frame = pl.DataFrame({
-        "ad_index": a_idx.astype(np.int64),
-        "day_index": d_idx.astype(np.int64),
-        **{name: values[a_idx, d_idx].astype(np.int64) for name, values in metrics.items()},
-    })
-    return frame.with_columns(
-        (pl.lit(START) + pl.duration(days=pl.col("day_index"))).alias("day"),
-    ).join(
-        ads.select(
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("ad_index"),
-            "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id", "status", "is_video",
-        ),
-        on="ad_index",
-        how="left",
-    ).sort("day_index", "campaign", "adset", "ad", "ad_index")
+    frame = pl.DataFrame(
+        {
+            "ad_index": a_idx.astype(np.int64),
+            "day_index": d_idx.astype(np.int64),
+            **{name: values[a_idx, d_idx].astype(np.int64) for name, values in metrics.items()},
+        }
+    )
+    return (
+        frame.with_columns(
+            (pl.lit(START) + pl.duration(days=pl.col("day_index"))).alias("day"),
+        )
+        .join(
+            ads.select(
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("ad_index"),
+                "campaign",
+                "adset",
+                "ad",
+                "campaign_id",
+                "adset_id",
+                "ad_id",
+                "status",
+                "is_video",
+            ),
+            on="ad_index",
+            how="left",
+        )
+        .sort("day_index", "campaign", "adset", "ad", "ad_index")
+    )
 
 
 def meta_ad_level_table(ad_days: pl.DataFrame) -> pl.DataFrame:

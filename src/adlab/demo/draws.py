@@ -2,6 +2,7 @@
 
 Every draw takes the one generator of a run, so the same seed gives the same files.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -2,6 +2,7 @@
 
 `simulate_orders` returns the orders before formatting; `adlab.demo.shopify` writes them as Shopify's export.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,32 @@ DISCOUNT_USE = (0.12, 0.10, 0.09, 0.05, 0.10)  # share of eligible orders using 
 
 # Orders by hour of the day, store time.
 ORDER_HOUR_WEIGHTS = np.array(
-    [1.2, 0.8, 0.5, 0.3, 0.3, 0.4, 0.8, 1.5, 2.4, 3.2, 3.8, 4.2, 4.8, 4.6, 4.2, 4.0, 4.0, 4.2, 4.6, 5.4, 6.2,
-     6.4, 5.2, 3.0]
+    [
+        1.2,
+        0.8,
+        0.5,
+        0.3,
+        0.3,
+        0.4,
+        0.8,
+        1.5,
+        2.4,
+        3.2,
+        3.8,
+        4.2,
+        4.8,
+        4.6,
+        4.2,
+        4.0,
+        4.0,
+        4.2,
+        4.6,
+        5.4,
+        6.2,
+        6.4,
+        5.2,
+        3.0,
+    ]
 )
 # A normal day's store revenue is this multiple of Meta-attributed (7-day click / 1-day view) value.
 STORE_TO_META_RATIO = (1.58, 1.83)
@@ -85,7 +110,7 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     # Store revenue = the day's Meta-attributed sales + other channels (organic, email, search), which follow
     # Meta's trailing 7-day sales: a one-day Meta glitch only costs the store the Meta sales it loses.
     # Candidate orders are drawn per day and kept until the day's revenue reaches that target.
-    trailing = np.array([meta_value_by_day[max(0, d - 7):max(d, 1)].mean() for d in range(N_DAYS)])
+    trailing = np.array([meta_value_by_day[max(0, d - 7) : max(d, 1)].mean() for d in range(N_DAYS)])
     target = (meta_value_by_day + (rng.uniform(*STORE_TO_META_RATIO, N_DAYS) - 1) * trailing) * 100
     candidates = np.ceil(1.5 * target / (NET_PER_ORDER * 100) + 10).astype(np.int64)
     day = np.repeat(np.arange(N_DAYS), candidates)
@@ -144,22 +169,35 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     rank[chosen] = np.arange(n)
     line_keep = keep[line_order]
     line_order, position, variant, quantity, line_discount = (
-        rank[line_order[line_keep]], position[line_keep], variant[line_keep], quantity[line_keep],
+        rank[line_order[line_keep]],
+        position[line_keep],
+        variant[line_keep],
+        quantity[line_keep],
         line_discount[line_keep],
     )
     day, repeat, code, discount, subtotal, shipping, express = (
-        day[chosen], repeat[chosen], code[chosen], discount[chosen], subtotal[chosen], shipping[chosen],
+        day[chosen],
+        repeat[chosen],
+        code[chosen],
+        discount[chosen],
+        subtotal[chosen],
+        shipping[chosen],
         express[chosen],
     )
     voided, cancelled_refund, refunded, partial, refund_share = (
-        voided[chosen], cancelled_refund[chosen], refunded[chosen], partial[chosen], refund_share[chosen],
+        voided[chosen],
+        cancelled_refund[chosen],
+        refunded[chosen],
+        partial[chosen],
+        refund_share[chosen],
     )
 
     # Customers: ids 0..prior_pool-1 ordered before the period, then new customers in order of first purchase.
     new_so_far: np.ndarray = np.cumsum(~repeat) - (~repeat)
     prior_pool = max(20, n // 60)
-    customer = np.where(repeat, np.floor(rng.uniform(0, 1, n) * (new_so_far + prior_pool)).astype(np.int64),
-                        prior_pool + new_so_far)
+    customer = np.where(
+        repeat, np.floor(rng.uniform(0, 1, n) * (new_so_far + prior_pool)).astype(np.int64), prior_pool + new_so_far
+    )
     customers = simulate_customers(rng, prior_pool + int((~repeat).sum()))
     tax1 = np.round(subtotal * customers["state_rate"].to_numpy()[customer] / 100).astype(np.int64)
     tax2 = np.round(subtotal * customers["local_rate"].to_numpy()[customer] / 100).astype(np.int64)
@@ -175,10 +213,12 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     cancel_hours = np.where(voided, rng.uniform(0.3, 20, n), rng.uniform(1, 40, n))
     times = created.select(_local_time(pl.col("day"), pl.col("sec")).alias("created")).with_columns(
         (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(rng.integers(2, 45, n))))).alias("paid"),
-        (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(fulfil_hours * 3600).astype(np.int64)))))
-        .alias("fulfilled"),
-        (pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(cancel_hours * 3600).astype(np.int64)))))
-        .alias("cancelled"),
+        (
+            pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(fulfil_hours * 3600).astype(np.int64))))
+        ).alias("fulfilled"),
+        (
+            pl.col("created") + pl.duration(seconds=pl.lit(pl.Series(np.round(cancel_hours * 3600).astype(np.int64))))
+        ).alias("cancelled"),
     )
     export_at = pl.lit(EXPORT_AT_LOCAL).dt.replace_time_zone(STORE_TZ)
     cancelled &= times.select(pl.col("cancelled") <= export_at).to_series().to_numpy() | voided
@@ -187,41 +227,62 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     note = np.where(rng.uniform(0, 1, n) < 0.03, rng.integers(0, len(NOTES), n), -1)
     note_attributes = np.where(rng.uniform(0, 1, n) < 0.04, rng.integers(0, len(NOTE_ATTRIBUTES), n), -1)
     risk_u = rng.uniform(0, 1, n)
-    orders = pl.concat([
-        pl.DataFrame({
-            "name": np.arange(n, dtype=np.int64) + 1001,
-            "order_id": 6_231_004_512_345 + np.cumsum(rng.integers(2_000_000, 9_000_000, n)),
-            "checkout": 33_104_556_000_000 + np.cumsum(rng.integers(40_000, 400_000, n)),
-            "customer": customer,
-            "recipient": rng.integers(0, customers.height, n),
-            "gift": rng.uniform(0, 1, n) < 0.06,
-            "note": pick(NOTES, note),
-            "note_attributes": pick(NOTE_ATTRIBUTES, note_attributes),
-            "payment": pick(PAYMENT_METHODS, rng.choice(len(PAYMENT_METHODS), n, p=PAYMENT_WEIGHTS)),
-            "risk": pick(RISK_LEVELS, np.where(risk_u < np.where(voided, 0.35, 0.01), 2,
-                                                np.where(risk_u < np.where(voided, 0.6, 0.04), 1, 0))),
-            "draft": rng.uniform(0, 1, n) < 0.015,
-            "order_phone": customers["has_phone"].to_numpy()[customer] & (rng.uniform(0, 1, n) < 0.35),
-            "vip": customers["vip"].to_numpy()[customer] & repeat,
-            "subtotal": subtotal, "shipping": shipping, "tax1": tax1, "tax2": tax2, "total": total,
-            "discount": discount, "refund": refund_cents.astype(np.int64),
-            "code": pick(tuple(d[0] for d in DISCOUNTS), code),
-            "method": method, "status": status, "cancelled_flag": cancelled, "fulfilled_flag": fulfilled,
-        }),
-        times,
-    ], how="horizontal")
+    orders = pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    "name": np.arange(n, dtype=np.int64) + 1001,
+                    "order_id": 6_231_004_512_345 + np.cumsum(rng.integers(2_000_000, 9_000_000, n)),
+                    "checkout": 33_104_556_000_000 + np.cumsum(rng.integers(40_000, 400_000, n)),
+                    "customer": customer,
+                    "recipient": rng.integers(0, customers.height, n),
+                    "gift": rng.uniform(0, 1, n) < 0.06,
+                    "note": pick(NOTES, note),
+                    "note_attributes": pick(NOTE_ATTRIBUTES, note_attributes),
+                    "payment": pick(PAYMENT_METHODS, rng.choice(len(PAYMENT_METHODS), n, p=PAYMENT_WEIGHTS)),
+                    "risk": pick(
+                        RISK_LEVELS,
+                        np.where(
+                            risk_u < np.where(voided, 0.35, 0.01),
+                            2,
+                            np.where(risk_u < np.where(voided, 0.6, 0.04), 1, 0),
+                        ),
+                    ),
+                    "draft": rng.uniform(0, 1, n) < 0.015,
+                    "order_phone": customers["has_phone"].to_numpy()[customer] & (rng.uniform(0, 1, n) < 0.35),
+                    "vip": customers["vip"].to_numpy()[customer] & repeat,
+                    "subtotal": subtotal,
+                    "shipping": shipping,
+                    "tax1": tax1,
+                    "tax2": tax2,
+                    "total": total,
+                    "discount": discount,
+                    "refund": refund_cents.astype(np.int64),
+                    "code": pick(tuple(d[0] for d in DISCOUNTS), code),
+                    "method": method,
+                    "status": status,
+                    "cancelled_flag": cancelled,
+                    "fulfilled_flag": fulfilled,
+                }
+            ),
+            times,
+        ],
+        how="horizontal",
+    )
     # Shopify lists the newest order first, its line items in their order.
     export = np.lexsort((position, -line_order))
-    lines = pl.DataFrame({
-        "order": line_order[export].astype(np.int64),
-        "position": position[export].astype(np.int64),
-        "quantity": quantity[export].astype(np.int64),
-        "price": catalog["price"][variant[export]],
-        "compare": catalog["compare"][variant[export]],
-        "line_name": pick(tuple(catalog["name"]), variant[export]),
-        "sku": pick(tuple(catalog["sku"]), variant[export]),
-        "vendor": pick(tuple(catalog["vendor"]), variant[export]),
-        "line_discount": line_discount[export].astype(np.int64),
-        "fulfilled_flag": fulfilled[line_order[export]],
-    })
+    lines = pl.DataFrame(
+        {
+            "order": line_order[export].astype(np.int64),
+            "position": position[export].astype(np.int64),
+            "quantity": quantity[export].astype(np.int64),
+            "price": catalog["price"][variant[export]],
+            "compare": catalog["compare"][variant[export]],
+            "line_name": pick(tuple(catalog["name"]), variant[export]),
+            "sku": pick(tuple(catalog["sku"]), variant[export]),
+            "vendor": pick(tuple(catalog["vendor"]), variant[export]),
+            "line_discount": line_discount[export].astype(np.int64),
+            "fulfilled_flag": fulfilled[line_order[export]],
+        }
+    )
     return OrdersData(orders=orders, lines=lines, customers=customers)

@@ -3,6 +3,7 @@
 Women 25-34 convert far better on one ad (`FEMALE_25_34_AD`, or `CPM_SPIKE_SEGMENT_WINNER` in the cpm_spike
 story); other segments follow shared age and gender profiles.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,9 +17,23 @@ from adlab.demo.text import count_or_empty, money, ratio
 META_AGE_GENDER_FILE = "meta_ads_daily_age_gender.csv"
 
 META_AGE_GENDER_HEADER: tuple[str, ...] = (
-    "Campaign name", "Ad set name", "Ad name", "Day", "Age", "Gender", "Amount spent (USD)", "Impressions", "Reach",
-    "Clicks (all)", "Link clicks", "Purchases", "Purchases conversion value", "Purchase ROAS (return on ad spend)",
-    "Attribution setting", "Reporting starts", "Reporting ends",
+    "Campaign name",
+    "Ad set name",
+    "Ad name",
+    "Day",
+    "Age",
+    "Gender",
+    "Amount spent (USD)",
+    "Impressions",
+    "Reach",
+    "Clicks (all)",
+    "Link clicks",
+    "Purchases",
+    "Purchases conversion value",
+    "Purchase ROAS (return on ad spend)",
+    "Attribution setting",
+    "Reporting starts",
+    "Reporting ends",
 )
 
 # The breakdown covers the last 4 ISO weeks + 2 days: 6 weeks would not fit the sample's 5 MB budget.
@@ -41,6 +56,7 @@ FEMALE_25_34 = 1 * len(GENDERS) + 0  # index of (25-34, female) in the age-major
 
 def _segment_profiles(ads: pl.DataFrame, winner: str = FEMALE_25_34_AD) -> dict[str, np.ndarray]:
     """Per ad (rows) and segment (columns): impression share and CPM, CTR, CVR, AOV multipliers."""
+
     def grid(age: np.ndarray, gender: np.ndarray) -> np.ndarray:
         return np.outer(age, gender).ravel()
 
@@ -75,8 +91,10 @@ def simulate_age_gender(
     ad_index = base["ad_index"].to_numpy()
     profile = {name: values[ad_index] for name, values in _segment_profiles(ads, winner).items()}
     n, k = len(ad_index), len(AGES) * len(GENDERS)
-    get = {name: base[name].to_numpy() for name in (
-        "impressions", "reach", "clicks", "link_clicks", "purchases", "spend_cents", "value_cents")}
+    get = {
+        name: base[name].to_numpy()
+        for name in ("impressions", "reach", "clicks", "link_clicks", "purchases", "spend_cents", "value_cents")
+    }
 
     impressions = multinomial(rng, get["impressions"], profile["share"] * lognormal(rng, 0.10, (n, k)))
     spend_cents = split_exact(get["spend_cents"], impressions * profile["cpm"])
@@ -90,23 +108,35 @@ def simulate_age_gender(
     reach = shown + split_exact(spare, np.maximum(impressions - shown, 0).astype(float))
 
     segments = {
-        "spend_cents": spend_cents, "impressions": impressions, "reach": reach,
-        "clicks": link_clicks + other_clicks, "link_clicks": link_clicks, "purchases": purchases,
+        "spend_cents": spend_cents,
+        "impressions": impressions,
+        "reach": reach,
+        "clicks": link_clicks + other_clicks,
+        "link_clicks": link_clicks,
+        "purchases": purchases,
         "value_cents": value_cents,
     }
-    long = pl.DataFrame({
-        "row": np.repeat(np.arange(n, dtype=np.int64), k),
-        "segment": np.tile(np.arange(k, dtype=np.int64), n),
-        **{name: values.ravel().astype(np.int64) for name, values in segments.items()},
-    }).filter(pl.col("impressions") > 0)
+    long = pl.DataFrame(
+        {
+            "row": np.repeat(np.arange(n, dtype=np.int64), k),
+            "segment": np.tile(np.arange(k, dtype=np.int64), n),
+            **{name: values.ravel().astype(np.int64) for name, values in segments.items()},
+        }
+    ).filter(pl.col("impressions") > 0)
     names = base.select(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), "campaign", "adset", "ad", "day",
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+        "campaign",
+        "adset",
+        "ad",
+        "day",
     )
-    segment_names = pl.DataFrame({
-        "segment": np.arange(k, dtype=np.int64),
-        "age": np.repeat(AGES, len(GENDERS)),
-        "gender": np.tile(GENDERS, len(AGES)),
-    })
+    segment_names = pl.DataFrame(
+        {
+            "segment": np.arange(k, dtype=np.int64),
+            "age": np.repeat(AGES, len(GENDERS)),
+            "gender": np.tile(GENDERS, len(AGES)),
+        }
+    )
     long = long.join(names, on="row", how="left").join(segment_names, on="segment", how="left")
     return long.sort("row", "segment")
 

@@ -1,4 +1,5 @@
 """The Shopify admin orders export: its 79 columns, one row per line item, order fields on the first line only."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -12,19 +13,85 @@ from adlab.demo.text import decimal, money
 ORDERS_FILE = "orders_export.csv"
 
 SHOPIFY_ORDERS_HEADER: tuple[str, ...] = (
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing",
-    "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method",
-    "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem compare at price",
-    "Lineitem sku", "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status",
-    "Billing Name", "Billing Street", "Billing Address1", "Billing Address2", "Billing Company", "Billing City",
-    "Billing Zip", "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
-    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip",
-    "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes", "Cancelled at",
-    "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance", "Employee",
-    "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Lineitem discount", "Tax 1 Name",
-    "Tax 1 Value", "Tax 2 Name", "Tax 2 Value", "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value",
-    "Tax 5 Name", "Tax 5 Value", "Phone", "Receipt Number", "Duties", "Billing Province Name",
-    "Shipping Province Name", "Payment ID", "Payment Terms Name", "Next Payment Due At", "Payment References",
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Accepts Marketing",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Discount Code",
+    "Discount Amount",
+    "Shipping Method",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem compare at price",
+    "Lineitem sku",
+    "Lineitem requires shipping",
+    "Lineitem taxable",
+    "Lineitem fulfillment status",
+    "Billing Name",
+    "Billing Street",
+    "Billing Address1",
+    "Billing Address2",
+    "Billing Company",
+    "Billing City",
+    "Billing Zip",
+    "Billing Province",
+    "Billing Country",
+    "Billing Phone",
+    "Shipping Name",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping Company",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
+    "Notes",
+    "Note Attributes",
+    "Cancelled at",
+    "Payment Method",
+    "Payment Reference",
+    "Refunded Amount",
+    "Vendor",
+    "Outstanding Balance",
+    "Employee",
+    "Location",
+    "Device ID",
+    "Id",
+    "Tags",
+    "Risk Level",
+    "Source",
+    "Lineitem discount",
+    "Tax 1 Name",
+    "Tax 1 Value",
+    "Tax 2 Name",
+    "Tax 2 Value",
+    "Tax 3 Name",
+    "Tax 3 Value",
+    "Tax 4 Name",
+    "Tax 4 Value",
+    "Tax 5 Name",
+    "Tax 5 Value",
+    "Phone",
+    "Receipt Number",
+    "Duties",
+    "Billing Province Name",
+    "Shipping Province Name",
+    "Payment ID",
+    "Payment Terms Name",
+    "Next Payment Due At",
+    "Payment References",
 )
 
 
@@ -36,8 +103,10 @@ def _shopify_time(ts: pl.Expr) -> pl.Expr:
 def _order_columns() -> dict[str, pl.Expr]:
     """The order-level export columns, over an orders frame joined with billing (`b_`) and recipient (`r_`)."""
     gift = pl.col("gift")
-    ship = {part: pl.when(gift).then(pl.col(f"r_{part}")).otherwise(pl.col(f"b_{part}"))
-            for part in ("name", "address1", "unit", "city", "zip", "state", "state_name", "phone")}
+    ship = {
+        part: pl.when(gift).then(pl.col(f"r_{part}")).otherwise(pl.col(f"b_{part}"))
+        for part in ("name", "address1", "unit", "city", "zip", "state", "state_name", "phone")
+    }
     ship["company"] = pl.when(gift).then(pl.lit(None, pl.String)).otherwise(pl.col("b_company"))
     status = pl.col("status")
     paid = status != "voided"
@@ -47,16 +116,21 @@ def _order_columns() -> dict[str, pl.Expr]:
         return pl.when(unit.is_not_null()).then(address1 + ", " + unit).otherwise(address1)
 
     tags = (
-        pl.when(pl.col("draft")).then(pl.lit("wholesale, net-30"))
-        .when(pl.col("vip") & gift).then(pl.lit("VIP, gift"))
-        .when(pl.col("vip")).then(pl.lit("VIP"))
-        .when(gift).then(pl.lit("gift"))
+        pl.when(pl.col("draft"))
+        .then(pl.lit("wholesale, net-30"))
+        .when(pl.col("vip") & gift)
+        .then(pl.lit("VIP, gift"))
+        .when(pl.col("vip"))
+        .then(pl.lit("VIP"))
+        .when(gift)
+        .then(pl.lit("gift"))
     )
     return {
         "Email": pl.col("b_email"),
         "Financial Status": status,
         "Paid at": pl.when(paid).then(_shopify_time(pl.col("paid"))),
-        "Fulfillment Status": pl.when(pl.col("fulfilled_flag")).then(pl.lit("fulfilled"))
+        "Fulfillment Status": pl.when(pl.col("fulfilled_flag"))
+        .then(pl.lit("fulfilled"))
         .otherwise(pl.lit("unfulfilled")),
         "Fulfilled at": pl.when(pl.col("fulfilled_flag")).then(_shopify_time(pl.col("fulfilled"))),
         "Accepts Marketing": pl.when(pl.col("b_accepts_marketing")).then(pl.lit("yes")).otherwise(pl.lit("no")),
@@ -101,10 +175,12 @@ def _order_columns() -> dict[str, pl.Expr]:
         "Risk Level": pl.col("risk"),
         "Source": pl.when(pl.col("draft")).then(pl.lit("shopify_draft_order")).otherwise(pl.lit("web")),
         "Tax 1 Name": pl.when(pl.col("b_state_rate") > 0).then(
-            pl.col("b_state") + " State Tax " + decimal(pl.col("b_state_rate")) + "%"),
+            pl.col("b_state") + " State Tax " + decimal(pl.col("b_state_rate")) + "%"
+        ),
         "Tax 1 Value": pl.when(pl.col("b_state_rate") > 0).then(money(pl.col("tax1"))),
         "Tax 2 Name": pl.when(pl.col("b_local_rate") > 0).then(
-            pl.col("b_local_tax") + " " + decimal(pl.col("b_local_rate")) + "%"),
+            pl.col("b_local_tax") + " " + decimal(pl.col("b_local_rate")) + "%"
+        ),
         "Tax 2 Value": pl.when(pl.col("b_local_rate") > 0).then(money(pl.col("tax2"))),
         "Phone": pl.when(pl.col("order_phone")).then(pl.col("b_phone")),
         "Billing Province Name": pl.col("b_state_name"),
@@ -122,13 +198,28 @@ LINE_COLUMNS: dict[str, pl.Expr] = {
     "Lineitem sku": pl.col("sku"),
     "Lineitem requires shipping": pl.lit("true"),
     "Lineitem taxable": pl.lit("true"),
-    "Lineitem fulfillment status": pl.when(pl.col("fulfilled_flag")).then(pl.lit("fulfilled"))
+    "Lineitem fulfillment status": pl.when(pl.col("fulfilled_flag"))
+    .then(pl.lit("fulfilled"))
     .otherwise(pl.lit("pending")),
     "Vendor": pl.col("vendor"),
     "Lineitem discount": money(pl.col("line_discount")),
 }
-BILLING_FIELDS = ("email", "name", "address1", "unit", "company", "city", "zip", "state", "state_name", "state_rate",
-                  "local_tax", "local_rate", "phone", "accepts_marketing")
+BILLING_FIELDS = (
+    "email",
+    "name",
+    "address1",
+    "unit",
+    "company",
+    "city",
+    "zip",
+    "state",
+    "state_name",
+    "state_rate",
+    "local_tax",
+    "local_rate",
+    "phone",
+    "accepts_marketing",
+)
 RECIPIENT_FIELDS = ("name", "address1", "unit", "city", "zip", "state", "state_name", "phone")
 
 
@@ -151,11 +242,14 @@ def shopify_export_rows(data: OrdersData, start: int = 0, stop: int | None = Non
     # `order` is Int64: its min and max are ints (polars types them as any scalar).
     low, high = cast(int, lines["order"].min()), cast(int, lines["order"].max())
     orders = data.orders.slice(low, high - low + 1)
-    orders = pl.concat([
-        orders,
-        data.customers[orders["customer"]].select(BILLING_FIELDS).rename(lambda c: f"b_{c}"),
-        data.customers[orders["recipient"]].select(RECIPIENT_FIELDS).rename(lambda c: f"r_{c}"),
-    ], how="horizontal")
+    orders = pl.concat(
+        [
+            orders,
+            data.customers[orders["customer"]].select(BILLING_FIELDS).rename(lambda c: f"b_{c}"),
+            data.customers[orders["recipient"]].select(RECIPIENT_FIELDS).rename(lambda c: f"r_{c}"),
+        ],
+        how="horizontal",
+    )
     order_columns = _order_columns()
     order_text = orders.select([expr.cast(pl.String).alias(name) for name, expr in order_columns.items()])
     # The order's fields go on its first line only; later lines carry the line item alone.

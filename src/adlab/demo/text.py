@@ -1,4 +1,5 @@
 """How the exports write numbers in their cells: money from cents, plain decimals, ratios, empty counts."""
+
 from __future__ import annotations
 
 import polars as pl

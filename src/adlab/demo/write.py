@@ -1,4 +1,5 @@
 """Write the demo store's exports (Meta ad level, age x gender, Shopify orders) into a folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,11 @@ def _row_chunks(rows: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
 
 
 def write_sample(
-    out_dir: Path, seed: int = 7, scale: float = 1.0, breakdowns: bool = True, orders_share: float = 1.0,
+    out_dir: Path,
+    seed: int = 7,
+    scale: float = 1.0,
+    breakdowns: bool = True,
+    orders_share: float = 1.0,
     story: str = "checkout_break",
 ) -> list[Path]:
     """Write the three sample exports into `out_dir`.
@@ -58,23 +63,24 @@ def write_sample(
     ad_days = simulate_ad_days(rng, ads, story)
     winner = CPM_SPIKE_SEGMENT_WINNER if story == "cpm_spike" else FEMALE_25_34_AD
     segments = simulate_age_gender(rng, ad_days, ads, winner) if breakdowns else None
-    value_by_day = np.bincount(
-        ad_days["day_index"].to_numpy(), weights=ad_days["value_cents"].to_numpy(), minlength=N_DAYS
-    ) / 100
+    value_by_day = (
+        np.bincount(ad_days["day_index"].to_numpy(), weights=ad_days["value_cents"].to_numpy(), minlength=N_DAYS) / 100
+    )
     orders = simulate_orders(rng, value_by_day * orders_share)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / META_AD_LEVEL_FILE]
-    _write_csv(paths[0], (meta_ad_level_table(ad_days.slice(a, b - a)) for a, b in _row_chunks(ad_days.height)),
-               bom=True)
+    _write_csv(
+        paths[0], (meta_ad_level_table(ad_days.slice(a, b - a)) for a, b in _row_chunks(ad_days.height)), bom=True
+    )
     if segments is not None:
         paths.append(out_dir / META_AGE_GENDER_FILE)
-        _write_csv(paths[-1], (age_gender_text(segments.slice(a, b - a)) for a, b in _row_chunks(segments.height)),
-                   bom=True)
+        _write_csv(
+            paths[-1], (age_gender_text(segments.slice(a, b - a)) for a, b in _row_chunks(segments.height)), bom=True
+        )
     paths.append(out_dir / ORDERS_FILE)
-    _write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in _row_chunks(orders.lines.height)),
-               bom=False)
+    _write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in _row_chunks(orders.lines.height)), bom=False)
     return paths
 
 

@@ -9,8 +9,16 @@ from adlab.insights.answer import LEVEL_WORDS, accounts_in, find_entity, quoted,
 from adlab.insights.periods import in_period, last_day, totals_of, window_ending
 
 
-def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days: int = 14,
-               min_purchases: int = 10, draws: int = 20_000, seed: int = 0) -> tuple[pl.DataFrame, str]:
+def ab_readout(
+    kpis_daily: pl.DataFrame,
+    a: str,
+    b: str,
+    level: str = "ad",
+    days: int = 14,
+    min_purchases: int = 10,
+    draws: int = 20_000,
+    seed: int = 0,
+) -> tuple[pl.DataFrame, str]:
     """Two ads (or ad sets) over the last `days` days: CTR, CVR, ROAS with 95% intervals and P(B beats A).
 
     CTR and CVR have Beta posteriors (Jeffreys prior); ROAS = purchase rate
@@ -50,20 +58,39 @@ def ab_readout(kpis_daily: pl.DataFrame, a: str, b: str, level: str = "ad", days
         p_b = float((samples["B"][metric] > samples["A"][metric]).mean())
         for arm in ("A", "B"):
             low, high = np.quantile(samples[arm][metric], [0.025, 0.975])
-            rows.append({"metric": metric, "arm": arm, "name": arms[arm]["name"], "value": arms[arm].get(metric),
-                         "low": float(low), "high": float(high), "p_b_beats_a": p_b})
-    table = pl.DataFrame(rows, schema={"metric": pl.String, "arm": pl.String, "name": pl.String,
-                                       "value": pl.Float64, "low": pl.Float64, "high": pl.Float64,
-                                       "p_b_beats_a": pl.Float64})
+            rows.append(
+                {
+                    "metric": metric,
+                    "arm": arm,
+                    "name": arms[arm]["name"],
+                    "value": arms[arm].get(metric),
+                    "low": float(low),
+                    "high": float(high),
+                    "p_b_beats_a": p_b,
+                }
+            )
+    table = pl.DataFrame(
+        rows,
+        schema={
+            "metric": pl.String,
+            "arm": pl.String,
+            "name": pl.String,
+            "value": pl.Float64,
+            "low": pl.Float64,
+            "high": pl.Float64,
+            "p_b_beats_a": pl.Float64,
+        },
+    )
     p_roas = table.filter(pl.col("metric") == "roas")["p_b_beats_a"][0]
     fewest = min(arms[arm].get("purchases") or 0 for arm in arms)
     if fewest < min_purchases:
-        line = (f"Wait: {fewest} purchases in the smaller arm ({period.label()}); the readout needs {min_purchases} "
-                "in each before calling a winner.")
+        line = (
+            f"Wait: {fewest} purchases in the smaller arm ({period.label()}); the readout needs {min_purchases} "
+            "in each before calling a winner."
+        )
     elif p_roas >= 0.95 or p_roas <= 0.05:
         winner = "B" if p_roas >= 0.95 else "A"
-        line = (f"{winner} wins on ROAS: {quoted(arms[winner]['name'])}, P(B beats A) {p_roas:.0%} "
-                f"({period.label()}).")
+        line = f"{winner} wins on ROAS: {quoted(arms[winner]['name'])}, P(B beats A) {p_roas:.0%} ({period.label()})."
     else:
         line = f"No clear winner yet: P(B beats A on ROAS) {p_roas:.0%} ({period.label()}); keep both running."
     return table, line

@@ -18,7 +18,9 @@ from adlab.params import Params
 from adlab.schema import ENTITY
 
 LEVELS: dict[str, tuple[str, ...]] = {
-    "campaign": ("account", "campaign"), "adset": ("account", "campaign", "adset"), "ad": ENTITY,
+    "campaign": ("account", "campaign"),
+    "adset": ("account", "campaign", "adset"),
+    "ad": ENTITY,
 }
 # One row of a frame as a dict: an entity's names and summed figures (a roll-up row), a results row, ...
 Row = dict[str, Any]

@@ -30,8 +30,15 @@ def ask(question: str, workspace: Workspace) -> Answer:
 
 def answer_verdict(intent: Intent, workspace: Workspace) -> Answer:
     """Should I pause / scale it: the verdict on the named entity."""
-    answer = verdict(workspace.kpis_daily, intent.name, workspace.params, intent.level, workspace.fatigue,
-                     workspace.currency, workspace.results_daily)
+    answer = verdict(
+        workspace.kpis_daily,
+        intent.name,
+        workspace.params,
+        intent.level,
+        workspace.fatigue,
+        workspace.currency,
+        workspace.results_daily,
+    )
     return with_notes(answer, verdict_notes(answer, workspace))
 
 
@@ -39,18 +46,29 @@ def answer_why(intent: Intent, workspace: Workspace) -> Answer:
     """Why did the KPI move between the two periods."""
     assert intent.periods is not None  # parse_question gives every why intent its two periods
     current, previous = intent.periods
-    answer = explain_any(workspace.kpis_daily, workspace.results_daily, current, previous, intent.kpi,
-                         workspace.currency, intent.text)
+    answer = explain_any(
+        workspace.kpis_daily, workspace.results_daily, current, previous, intent.kpi, workspace.currency, intent.text
+    )
     return with_notes(answer, footing_notes(workspace, intent.kpi, [current, previous]))
 
 
 def answer_best(intent: Intent, workspace: Workspace) -> Answer:
     """Which entity wins for the segment, by the KPI."""
-    answer = best_for_segment(workspace.kpis_daily, workspace.ad_insights, intent.segment, workspace.params,
-                              intent.level or "ad", intent.kpi, workspace.currency, workspace.results_daily)
+    answer = best_for_segment(
+        workspace.kpis_daily,
+        workspace.ad_insights,
+        intent.segment,
+        workspace.params,
+        intent.level or "ad",
+        intent.kpi,
+        workspace.currency,
+        workspace.results_daily,
+    )
     return with_notes(answer, best_notes(answer, workspace, intent.kpi, intent.segment))
 
 
 ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
-    "verdict": answer_verdict, "why": answer_why, "best": answer_best,
+    "verdict": answer_verdict,
+    "why": answer_why,
+    "best": answer_best,
 }

@@ -36,16 +36,18 @@ class Cause:
     figures: str
 
 
-def cause(label: str, rose: str, fell: str, before: float | None, now: float | None,
-          show: Callable[[float], str]) -> Cause | None:
+def cause(
+    label: str, rose: str, fell: str, before: float | None, now: float | None, show: Callable[[float], str]
+) -> Cause | None:
     """The factor `label` moving from `before` to `now` in words; None when either value is unknown."""
     if before is None or now is None:
         return None
     return Cause(rose if now > before else fell, f"{label} {show(before)} -> {show(now)}")
 
 
-def funnel_causes(before: Row, now: Row, show: Callable[[str, float], str],
-                  missing: tuple[str, ...] = ()) -> dict[str, Cause]:
+def funnel_causes(
+    before: Row, now: Row, show: Callable[[str, float], str], missing: tuple[str, ...] = ()
+) -> dict[str, Cause]:
     """The CPM / CTR / CVR / AOV of two periods' figures in words, keyed by factor; unknown factors are absent.
 
     `show(factor, value)` formats a value. When link CTR and CVR cannot be told apart (`missing`, no link
@@ -56,10 +58,22 @@ def funnel_causes(before: Row, now: Row, show: Callable[[str, float], str],
         if (found := cause(label, rose, fell, before.get(factor), now.get(factor), partial(show, factor))) is not None:
             causes[factor] = found
     if set(missing) == {"ctr", "cvr"}:
-        old, new = (figures["purchases"] / figures["impressions"] * 1000 if figures.get("impressions")
-                    and figures.get("purchases") is not None else None for figures in (before, now))
-        if (found := cause("purchases per 1,000 impressions", "more of the people who saw the ads bought",
-                           "fewer of the people who saw the ads bought", old, new, "{:.2f}".format)) is not None:
+        old, new = (
+            figures["purchases"] / figures["impressions"] * 1000
+            if figures.get("impressions") and figures.get("purchases") is not None
+            else None
+            for figures in (before, now)
+        )
+        if (
+            found := cause(
+                "purchases per 1,000 impressions",
+                "more of the people who saw the ads bought",
+                "fewer of the people who saw the ads bought",
+                old,
+                new,
+                "{:.2f}".format,
+            )
+        ) is not None:
             causes["rest"] = found
     return causes
 
@@ -70,17 +84,21 @@ def cause_clause(terms: dict[str, float], total: float, causes: dict[str, Cause]
 
     `terms` are the log-split terms (adding up to `total`); `causes` says each factor in words.
     """
-    pushing = sorted((factor for factor, term in terms.items() if term * total > 0),
-                     key=lambda factor: abs(terms[factor]), reverse=True)
+    pushing = sorted(
+        (factor for factor, term in terms.items() if term * total > 0),
+        key=lambda factor: abs(terms[factor]),
+        reverse=True,
+    )
     if not pushing:
         return ""
     first = pushing[0]
     if terms[first] / total >= DOMINANT_SHARE and (
-            len(pushing) == 1 or abs(terms[first]) >= DOMINANT_LEAD * abs(terms[pushing[1]])):
+        len(pushing) == 1 or abs(terms[first]) >= DOMINANT_LEAD * abs(terms[pushing[1]])
+    ):
         chosen = [first]
     else:
         named = sum(1 for factor in pushing if terms[factor] / total >= REASON_SHARE)
-        chosen = pushing[:max(2, named)]
+        chosen = pushing[: max(2, named)]
     if any(factor not in causes for factor in chosen):
         return ""
     if len(chosen) == 1:

@@ -23,8 +23,12 @@ def funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, ke
     if not keys:
         frame = frame.with_columns(pl.lit("account").alias("_all"))
     # One roll-up of every group in both periods (a day in both periods counts in both, as filtering each would).
-    tagged = pl.concat([frame.filter(in_period(period)).with_columns(pl.lit(tag).alias("_period"))
-                        for tag, period in (("now", current), ("before", previous))])
+    tagged = pl.concat(
+        [
+            frame.filter(in_period(period)).with_columns(pl.lit(tag).alias("_period"))
+            for tag, period in (("now", current), ("before", previous))
+        ]
+    )
     by_group: dict[tuple[Any, ...], dict[str, Row]] = {}
     for row in rollup(tagged, [*group, "_period"]).iter_rows(named=True):
         by_group.setdefault(tuple(row[k] for k in group), {})[row["_period"]] = row
@@ -32,13 +36,19 @@ def funnel_break(kpis_daily: pl.DataFrame, current: Period, previous: Period, ke
         now, before = by_group.get(key, {}).get("now", {}), by_group.get(key, {}).get("before", {})
         if not now or not before or not before.get("purchases") or not now.get("spend"):
             continue
-        per_day = {name: ((now.get(name) or 0) / current.days, (before.get(name) or 0) / previous.days)
-                   for name in ("link_clicks", "clicks", "purchases", "checkouts")}
+        per_day = {
+            name: ((now.get(name) or 0) / current.days, (before.get(name) or 0) / previous.days)
+            for name in ("link_clicks", "clicks", "purchases", "checkouts")
+        }
         traffic = "link_clicks" if before.get("link_clicks") else "clicks"
         clicks_now, clicks_before = per_day[traffic]
         purchases_now, purchases_before = per_day["purchases"]
-        where = "the account" if not keys else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}" + (
-            f" ({account_text(key[0])})" if keys[0] == "account" and several else "")
+        where = (
+            "the account"
+            if not keys
+            else f"{LEVEL_WORDS[keys[-1]]} {quoted(key[-1])}"
+            + (f" ({account_text(key[0])})" if keys[0] == "account" and several else "")
+        )
         clicks_held = clicks_before > 0 and clicks_now >= 0.5 * clicks_before
         # Only flag what chance alone rarely gives: at least 5 purchases expected at the old rate (P(0) < 1%).
         expected = clicks_now * current.days * purchases_before / clicks_before if clicks_before else 0.0

@@ -15,8 +15,14 @@ from adlab.insights.periods import Period, in_period
 from adlab.kpis import KPI_FRACTIONS
 
 
-def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, level: str = "campaign",
-                  kpi: str = "roas", fraction: tuple[str, str, float] | None = None) -> pl.DataFrame:
+def contributions(
+    kpis_daily: pl.DataFrame,
+    current: Period,
+    previous: Period,
+    level: str = "campaign",
+    kpi: str = "roas",
+    fraction: tuple[str, str, float] | None = None,
+) -> pl.DataFrame:
     """One row per entity at `level`: its share of the change in the account's `kpi`, as mix + rate.
 
     The account KPI is the denominator-weighted mean of the entities' KPIs
@@ -40,7 +46,8 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
         for period in (0, 1)
     )
     wide = before.join(now, on=keys, how="full", coalesce=True, nulls_equal=True).with_columns(
-        pl.col("num0", "den0", "num1", "den1").fill_null(0))
+        pl.col("num0", "den0", "num1", "den1").fill_null(0)
+    )
     totals = {name: float(wide[name].sum()) for name in ("num0", "den0", "num1", "den1")}
     if totals["den0"] <= 0 or totals["den1"] <= 0:
         return wide.clear().with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in ("mix", "rate", "total")))
@@ -49,7 +56,8 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
     m1 = pl.when(pl.col("den1") > 0).then(pl.col("num1") * scale / pl.col("den1")).otherwise(pl.col("m0"))
     return (
         wide.with_columns(
-            (pl.col("den0") / totals["den0"]).alias("w0"), (pl.col("den1") / totals["den1"]).alias("w1"),
+            (pl.col("den0") / totals["den0"]).alias("w0"),
+            (pl.col("den1") / totals["den1"]).alias("w1"),
             m0.alias("m0"),
         )
         .with_columns(m1.alias("m1"))
@@ -64,13 +72,22 @@ def contributions(kpis_daily: pl.DataFrame, current: Period, previous: Period, l
 
 def campaign_naming(several: bool) -> Callable[[Row], str]:
     """How an answer names a campaign row: with its account when two accounts may run campaigns of one name."""
+
     def campaign_of(row: Row) -> str:
         return quoted(row["campaign"]) + (f" ({account_text(row['account'])})" if several else "")
+
     return campaign_of
 
 
-def campaign_sentences(where: pl.DataFrame, delta: float, top: int, several: bool, measure: str, weight: str,
-                       show: Callable[[float | None], str]) -> list[str]:
+def campaign_sentences(
+    where: pl.DataFrame,
+    delta: float,
+    top: int,
+    several: bool,
+    measure: str,
+    weight: str,
+    show: Callable[[float | None], str],
+) -> list[str]:
     """One sentence per campaign among the `top` of `contributions` that moved the measure by 5% or more.
 
     Rows without a campaign (an account-level export) are not in `where`: there is no campaign to point at.
@@ -87,7 +104,11 @@ def campaign_sentences(where: pl.DataFrame, delta: float, top: int, several: boo
 
 def lead_ad(kpis_daily: pl.DataFrame, lead: Row, current: Period, previous: Period, kpi: str) -> Row | None:
     """The ad that moved `kpi` most inside the lead campaign (a row of `contributions`); None when it has one ad."""
-    inner = contributions(kpis_daily.filter((pl.col("campaign") == lead["campaign"])
-                                            & pl.col("account").eq_missing(lead["account"])),
-                          current, previous, "ad", kpi)
+    inner = contributions(
+        kpis_daily.filter((pl.col("campaign") == lead["campaign"]) & pl.col("account").eq_missing(lead["account"])),
+        current,
+        previous,
+        "ad",
+        kpi,
+    )
     return inner.row(0, named=True) if inner.height > 1 else None

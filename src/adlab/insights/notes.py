@@ -19,8 +19,9 @@ from adlab.kpis import totals_view
 UNSTATED = " without a stated setting"
 
 
-def attribution_mix(ad_insights: pl.DataFrame | pl.LazyFrame | None, start: dt.date, end: dt.date,
-                    where: dict[str, str] | None = None) -> dict[str, int]:
+def attribution_mix(
+    ad_insights: pl.DataFrame | pl.LazyFrame | None, start: dt.date, end: dt.date, where: dict[str, str] | None = None
+) -> dict[str, int]:
     """One entry per attribution setting summed into the totals of start..end: how many campaigns it covers.
 
     The rows are those of `kpis.totals_view` (one setting per date and entity, but
@@ -38,8 +39,10 @@ def attribution_mix(ad_insights: pl.DataFrame | pl.LazyFrame | None, start: dt.d
         rows = rows.filter(pl.col(column) == value)
     unstated = pl.col("platform_source").str.replace_all("_", " ").str.to_titlecase() + UNSTATED
     counts = (
-        rows.group_by(pl.col("attribution_setting").is_null().alias("unstated"),
-                      pl.col("attribution_setting").fill_null(unstated).alias("setting"))
+        rows.group_by(
+            pl.col("attribution_setting").is_null().alias("unstated"),
+            pl.col("attribution_setting").fill_null(unstated).alias("setting"),
+        )
         .agg(pl.struct("platform_source", "campaign").n_unique().alias("campaigns"))
         .sort("unstated", "campaigns", "setting", descending=[False, True, False])
         .collect()
@@ -60,8 +63,9 @@ def attribution_line(mix: dict[str, int], what: str = "ROAS") -> str | None:
     return f"{what} adds campaigns under different attribution settings: {listed}. Each counts purchases its own way."
 
 
-def footing_notes(workspace: Workspace, kpi: str, periods: list[Period], where: dict[str, str] | None = None
-                  ) -> list[str]:
+def footing_notes(
+    workspace: Workspace, kpi: str, periods: list[Period], where: dict[str, str] | None = None
+) -> list[str]:
     """The lines an answer owes about what its figures rest on: a CPA target implausible in the account
     currency, and a purchase-based `kpi` that adds campaigns under different attribution settings.
     """

@@ -30,10 +30,24 @@ KPI_PATTERNS = (
     ("ctr", r"\bctr\b|click.?through|clicks?\b"),
 )
 DATE = r"\d{4}-\d{2}-\d{2}"
-GENDER_WORDS = {"women": "female", "woman": "female", "female": "female", "females": "female", "ladies": "female",
-                "men": "male", "man": "male", "male": "male", "males": "male"}
-PLATFORM_WORDS = {"instagram": "instagram", "facebook": "facebook", "messenger": "messenger",
-                  "audience network": "audience_network", "threads": "threads"}
+GENDER_WORDS = {
+    "women": "female",
+    "woman": "female",
+    "female": "female",
+    "females": "female",
+    "ladies": "female",
+    "men": "male",
+    "man": "male",
+    "male": "male",
+    "males": "male",
+}
+PLATFORM_WORDS = {
+    "instagram": "instagram",
+    "facebook": "facebook",
+    "messenger": "messenger",
+    "audience network": "audience_network",
+    "threads": "threads",
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ def level_in(question: str, default: str = "ad") -> str:
 
 def named_level(lower: str, name: str) -> str | None:
     """The level a verdict question gives its name (`my 'Summer Sale' ad set`); None when it says none."""
-    tail = lower[lower.find(name.lower()) + len(name):] if name.lower() in lower else lower
+    tail = lower[lower.find(name.lower()) + len(name) :] if name.lower() in lower else lower
     if re.search(r"\bad ?set\b", tail) or re.search(r"\bad ?set\b", lower[: lower.find(name.lower())][-12:]):
         return "adset"
     if re.search(r"\bcampaign\b", tail):
@@ -142,8 +156,12 @@ def name_in(question: str) -> str | None:
     """The campaign, ad set or ad name a verdict question gives: in quotes, else after `pause` / `scale` ..."""
     if match := re.search(r"['\"‘’“”](.+?)['\"‘’“”](?:\s|$|\?|\.)", question + " "):
         return match.group(1).strip()
-    if match := re.search(r"\b(?:pause|scale|stop|kill|turn off|keep|boost|increase|cut)\s+(?:my |the )?(.+?)"
-                          r"(?:\s+(?:ad ?set|campaign|ad|creative))?\s*[?.!]*$", question, re.IGNORECASE):
+    if match := re.search(
+        r"\b(?:pause|scale|stop|kill|turn off|keep|boost|increase|cut)\s+(?:my |the )?(.+?)"
+        r"(?:\s+(?:ad ?set|campaign|ad|creative))?\s*[?.!]*$",
+        question,
+        re.IGNORECASE,
+    ):
         return match.group(1).strip()
     return None
 
@@ -152,8 +170,12 @@ def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | N
     """The result type a question names (`cost per lead` -> Leads); the largest-spend type for `cost per result`."""
     if results_daily is None or results_daily.height == 0:
         return None
-    types: list[str] = (results_daily.group_by("result_type").agg(pl.col("spend").sum())
-             .sort("spend", "result_type", descending=[True, False], nulls_last=True)["result_type"].to_list())
+    types: list[str] = (
+        results_daily.group_by("result_type")
+        .agg(pl.col("spend").sum())
+        .sort("spend", "result_type", descending=[True, False], nulls_last=True)["result_type"]
+        .to_list()
+    )
     for kind in types:
         unit = result_unit(kind)
         words = [re.escape(kind.lower())] + ([rf"{re.escape(unit.lower())}s?"] if unit != "result" else [])

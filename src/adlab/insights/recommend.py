@@ -18,17 +18,40 @@ from adlab.kpis import ratio, rollup
 from adlab.params import Params
 from adlab.schema import ENTITY
 
-SCHEMA = {"level": pl.String, "account": pl.String, "entity": pl.String, "campaign": pl.String,
-          "adset": pl.String, "ad": pl.String,
-          "action": pl.String, "reason": pl.String, "confidence": pl.Float64, "budget_change": pl.Float64,
-          "spend": pl.Float64, "purchases": pl.Int64, "purchase_value": pl.Float64, "roas": pl.Float64,
-          "cpa": pl.Float64, "ctr": pl.Float64, "frequency": pl.Float64, "p_roas_above_target": pl.Float64,
-          "p_roas_below_breakeven": pl.Float64, "period_start": pl.Date, "period_end": pl.Date,
-          "result_type": pl.String, "results": pl.Float64, "cost_per_result": pl.Float64}
+SCHEMA = {
+    "level": pl.String,
+    "account": pl.String,
+    "entity": pl.String,
+    "campaign": pl.String,
+    "adset": pl.String,
+    "ad": pl.String,
+    "action": pl.String,
+    "reason": pl.String,
+    "confidence": pl.Float64,
+    "budget_change": pl.Float64,
+    "spend": pl.Float64,
+    "purchases": pl.Int64,
+    "purchase_value": pl.Float64,
+    "roas": pl.Float64,
+    "cpa": pl.Float64,
+    "ctr": pl.Float64,
+    "frequency": pl.Float64,
+    "p_roas_above_target": pl.Float64,
+    "p_roas_below_breakeven": pl.Float64,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "result_type": pl.String,
+    "results": pl.Float64,
+    "cost_per_result": pl.Float64,
+}
 
 
-def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFrame | None = None,
-                    results_daily: pl.DataFrame | None = None) -> pl.DataFrame:
+def recommendations(
+    kpis_daily: pl.DataFrame,
+    params: Params,
+    fatigue: pl.DataFrame | None = None,
+    results_daily: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
 
     `action` is pause, scale, refresh_creative, keep or wait; `confidence` is
@@ -48,12 +71,18 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
     # Benchmarks are each account's own: one client's AOV or cost per lead says nothing about another's.
     owners = window["account"].unique().to_list()
     account_aov = {owner: totals_of(window.filter(pl.col("account").eq_missing(owner))).get("aov") for owner in owners}
-    account_results = {owner: results_in(None if results_daily is None else results_daily.filter(
-        pl.col("account").eq_missing(owner)), period) for owner in owners}
-    # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
-    fatigue_by_ad = {} if fatigue is None else {
-        tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)
+    account_results = {
+        owner: results_in(
+            None if results_daily is None else results_daily.filter(pl.col("account").eq_missing(owner)), period
+        )
+        for owner in owners
     }
+    # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
+    fatigue_by_ad = (
+        {}
+        if fatigue is None
+        else {tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)}
+    )
     rows = []
     for level in ("adset", "ad"):
         keys = list(LEVELS[level])
@@ -72,15 +101,26 @@ def recommendations(kpis_daily: pl.DataFrame, params: Params, fatigue: pl.DataFr
             if main is not None:
                 same = account_results[totals["account"]].filter(pl.col("result_type") == main["result_type"])
                 benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
-                verdict = judge_results(main, benchmark, params, fatigue_by_ad.get(key) if level == "ad" else None,
-                                        main["spend"] / total if total else None)
+                verdict = judge_results(
+                    main,
+                    benchmark,
+                    params,
+                    fatigue_by_ad.get(key) if level == "ad" else None,
+                    main["spend"] / total if total else None,
+                )
             else:
-                verdict = judge({**totals, "frequency": frequency}, params,
-                                fatigue_by_ad.get(key) if level == "ad" else None, account_aov[totals["account"]])
-            rows.append(_row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period,
-                             params))
+                verdict = judge(
+                    {**totals, "frequency": frequency},
+                    params,
+                    fatigue_by_ad.get(key) if level == "ad" else None,
+                    account_aov[totals["account"]],
+                )
+            rows.append(
+                _row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period, params)
+            )
     table = pl.DataFrame(one_row_per_decision(rows), schema=SCHEMA).sort(
-        "level", "account", "campaign", "adset", "ad", nulls_last=True)
+        "level", "account", "campaign", "adset", "ad", nulls_last=True
+    )
     return table if several else table.drop("account")
 
 
@@ -112,31 +152,50 @@ def one_row_per_decision(rows: list[Row]) -> list[Row]:
         else:
             dropped.add(index)
             reasons[ads[0]] = f"{only['reason']}; it is the only ad of its ad set"
-    return [{**row, "reason": reasons.get(index, row["reason"])} for index, row in enumerate(rows)
-            if index not in dropped]
+    return [
+        {**row, "reason": reasons.get(index, row["reason"])} for index, row in enumerate(rows) if index not in dropped
+    ]
 
 
-def _row(level: str, names: Row, totals: Row, verdict: Judgement, frequency: float | None, main: Row | None,
-         period: Period, params: Params) -> Row:
+def _row(
+    level: str,
+    names: Row,
+    totals: Row,
+    verdict: Judgement,
+    frequency: float | None,
+    main: Row | None,
+    period: Period,
+    params: Params,
+) -> Row:
     """One recommendation row: the entity's names, the call, and its evidence rounded as the CSV keeps it."""
     return {
-        "level": level, "account": names["account"], "entity": names[level], "campaign": names["campaign"],
+        "level": level,
+        "account": names["account"],
+        "entity": names[level],
+        "campaign": names["campaign"],
         "adset": names["adset"],
-        "ad": names.get("ad"), "action": verdict.action, "reason": verdict.reason,
+        "ad": names.get("ad"),
+        "action": verdict.action,
+        "reason": verdict.reason,
         "confidence": None if verdict.confidence is None else round(verdict.confidence, 4),
-        "budget_change": params.recommend.max_budget_step if verdict.action == "scale"
-        else -1.0 if verdict.action == "pause" else 0.0,
-        "spend": round(totals["spend"], 2), "purchases": totals.get("purchases"),
+        "budget_change": params.recommend.max_budget_step
+        if verdict.action == "scale"
+        else -1.0
+        if verdict.action == "pause"
+        else 0.0,
+        "spend": round(totals["spend"], 2),
+        "purchases": totals.get("purchases"),
         "purchase_value": None if totals.get("purchase_value") is None else round(totals["purchase_value"], 2),
-        **{name: None if totals.get(name) is None else round(totals[name], 6)
-           for name in ("roas", "cpa", "ctr")},
+        **{name: None if totals.get(name) is None else round(totals[name], 6) for name in ("roas", "cpa", "ctr")},
         "frequency": None if frequency is None else round(frequency, 4),
         "p_roas_above_target": _round(verdict.figures.get("p_roas_above_target")),
         "p_roas_below_breakeven": _round(verdict.figures.get("p_roas_below_breakeven")),
-        "period_start": period.start, "period_end": period.end,
+        "period_start": period.start,
+        "period_end": period.end,
         "result_type": None if main is None else main["result_type"],
         "results": None if main is None else main["results"],
-        "cost_per_result": None if main is None or main["cost_per_result"] is None
+        "cost_per_result": None
+        if main is None or main["cost_per_result"] is None
         else round(main["cost_per_result"], 6),
     }
 
@@ -165,7 +224,10 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     Numeric columns stay numeric: a negative number is a number, not a formula.
     """
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name))
+        pl.when(pl.col(name).str.contains(r"^[=+\-@]"))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
         .alias(name)
-        for name, dtype in frame.schema.items() if dtype == pl.String
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
     )

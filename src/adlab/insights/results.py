@@ -15,8 +15,10 @@ from adlab.insights.answer import Row
 from adlab.insights.periods import Period, in_period
 from adlab.kpis import result_unit, rollup_results
 
-PURCHASES_UNKNOWN = ("Purchases are unknown (–): the exports have no Purchases column, so ROAS and CPA cannot be "
-                     "computed (an Ads Manager export with Purchases and Purchases conversion value would give them).")
+PURCHASES_UNKNOWN = (
+    "Purchases are unknown (–): the exports have no Purchases column, so ROAS and CPA cannot be "
+    "computed (an Ads Manager export with Purchases and Purchases conversion value would give them)."
+)
 
 
 def purchases_known(kpis_daily: pl.DataFrame, period: Period | None = None) -> bool:
@@ -34,11 +36,19 @@ def results_in(results_daily: pl.DataFrame | None, period: Period, keys: list[st
     """One row per (keys, result type) over the period: spend, results, cost per result; largest spend first."""
     keys = keys or []
     if results_daily is None or results_daily.height == 0:
-        return pl.DataFrame(schema={**{k: pl.String for k in keys}, "result_type": pl.String, "spend": pl.Float64,
-                                    "results": pl.Float64, "cost_per_result": pl.Float64})
+        return pl.DataFrame(
+            schema={
+                **{k: pl.String for k in keys},
+                "result_type": pl.String,
+                "spend": pl.Float64,
+                "results": pl.Float64,
+                "cost_per_result": pl.Float64,
+            }
+        )
     rolled = rollup_results(results_daily.filter(in_period(period)), keys)
-    return rolled.sort([*keys, pl.col("spend").fill_null(0.0), "result_type"],
-                       descending=[*[False] * len(keys), True, False])
+    return rolled.sort(
+        [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False]
+    )
 
 
 def results_text(rows: pl.DataFrame, currency: str | None) -> str:

@@ -19,8 +19,9 @@ from adlab.params import Params
 ACTIONS = {"pause": "Pause", "scale": "Scale", "keep": "Keep", "refresh_creative": "Refresh creative", "wait": "Wait"}
 
 
-def prob_roas_above(threshold: float, purchases: float, purchase_value: float, spend: float,
-                    fallback_aov: float | None = None) -> float | None:
+def prob_roas_above(
+    threshold: float, purchases: float, purchase_value: float, spend: float, fallback_aov: float | None = None
+) -> float | None:
     """P(true ROAS > threshold) given the data.
 
     Purchases are Poisson in spend (Jeffreys prior: rate ~ Gamma(purchases + 0.5,
@@ -61,46 +62,74 @@ def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov:
     targets, settings = params.targets, params.recommend
     spend = figures.get("spend") or 0.0
     if figures.get("purchases") is None:
-        return Judgement("wait", "the export has no purchases, so spend cannot be judged against CPA or ROAS "
-                         "targets; export with purchases and purchase value", None,
-                         {**figures, "p_roas_above_target": None, "p_roas_below_breakeven": None})
+        return Judgement(
+            "wait",
+            "the export has no purchases, so spend cannot be judged against CPA or ROAS "
+            "targets; export with purchases and purchase value",
+            None,
+            {**figures, "p_roas_above_target": None, "p_roas_below_breakeven": None},
+        )
     purchases = figures.get("purchases") or 0
     # Purchases without a conversion value (no value or ROAS column): ROAS is unknown, not 0, so no ROAS rule.
     value_known = figures.get("purchase_value") is not None
     value = figures.get("purchase_value") or 0.0
     breakeven = breakeven_roas(targets.gross_margin)
     above = prob_roas_above(targets.roas, purchases, value, spend, account_aov) if value_known else None
-    below = None if not value_known or (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None \
+    below = (
+        None
+        if not value_known or (p := prob_roas_above(breakeven, purchases, value, spend, account_aov)) is None
         else 1 - p
+    )
     figures = {**figures, "p_roas_above_target": above, "p_roas_below_breakeven": below}
     stop_loss = settings.stop_loss_cpa_multiple * targets.cpa
     if purchases == 0 and spend >= stop_loss:
-        return Judgement("pause", f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x target CPA "
-                         f"{targets.cpa:g}) without a single purchase", prob_cpa_above(targets.cpa, 0, spend), figures)
+        return Judgement(
+            "pause",
+            f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x target CPA "
+            f"{targets.cpa:g}) without a single purchase",
+            prob_cpa_above(targets.cpa, 0, spend),
+            figures,
+        )
     if fatigue and fatigue.get("fatigued"):
         # Fatigue explains a falling ROAS: a new creative is the fix, not switching the audience off.
-        return Judgement("refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}",
-                         fatigue.get("p_ctr_fell"), figures)
+        return Judgement(
+            "refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}", fatigue.get("p_ctr_fell"), figures
+        )
     if purchases > 0 and below is not None and below >= settings.confidence:
-        return Judgement("pause", f"ROAS {value / spend:.2f} is credibly below break-even {breakeven:.2f}", below,
-                         figures)
+        return Judgement(
+            "pause", f"ROAS {value / spend:.2f} is credibly below break-even {breakeven:.2f}", below, figures
+        )
     if purchases >= settings.min_purchases and above is not None and above >= settings.confidence:
-        return Judgement("scale", f"ROAS {value / spend:.2f} is credibly above target {targets.roas:g} on "
-                         f"{purchases} purchases; raise the budget by at most {settings.max_budget_step:.0%}",
-                         above, figures)
+        return Judgement(
+            "scale",
+            f"ROAS {value / spend:.2f} is credibly above target {targets.roas:g} on "
+            f"{purchases} purchases; raise the budget by at most {settings.max_budget_step:.0%}",
+            above,
+            figures,
+        )
     if purchases < settings.min_purchases and spend < stop_loss:
-        return Judgement("wait", f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
-                         None if below is None else 1 - below, figures)
+        return Judgement(
+            "wait",
+            f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
+            None if below is None else 1 - below,
+            figures,
+        )
     if not value_known:
         cpa = f"CPA {spend / purchases:,.2f} vs target {targets.cpa:g}" if purchases else "no purchase yet"
         return Judgement("keep", f"{cpa}; ROAS {MISSING} (the export has no purchase conversion value)", None, figures)
     roas = value / spend if spend else 0.0
-    return Judgement("keep", f"ROAS {roas:.2f} is between break-even {breakeven:.2f} and target {targets.roas:g}, "
-                     "or not yet credibly outside it", None if below is None else 1 - below, figures)
+    return Judgement(
+        "keep",
+        f"ROAS {roas:.2f} is between break-even {breakeven:.2f} and target {targets.roas:g}, "
+        "or not yet credibly outside it",
+        None if below is None else 1 - below,
+        figures,
+    )
 
 
-def judge_results(figures: Row, benchmark: float | None, params: Params, fatigue: Row | None = None,
-                  share: float | None = None) -> Judgement:
+def judge_results(
+    figures: Row, benchmark: float | None, params: Params, fatigue: Row | None = None, share: float | None = None
+) -> Judgement:
     """The action for an entity whose purchases are unknown, from its results of one type.
 
     `figures` holds the entity's summed `spend`, `results` and `result_type`; `benchmark` is the account's
@@ -115,8 +144,9 @@ def judge_results(figures: Row, benchmark: float | None, params: Params, fatigue
     kind = figures.get("result_type") or "results"
     unit = result_unit(kind)
     if not benchmark:
-        return Judgement("wait", f"the account had no {kind} in these days to compare cost per {unit} with", None,
-                         figures)
+        return Judgement(
+            "wait", f"the account had no {kind} in these days to compare cost per {unit} with", None, figures
+        )
     stop_loss = settings.stop_loss_cpa_multiple * benchmark
     ceiling = settings.result_cost_multiple * benchmark
     p_above = prob_cpa_above(ceiling, results, spend)
@@ -124,27 +154,55 @@ def judge_results(figures: Row, benchmark: float | None, params: Params, fatigue
     figures = {**figures, "benchmark": benchmark, "p_cost_above_ceiling": p_above, "p_cost_below_account": p_below}
     versus = f"the account's {benchmark:,.2f}"
     if results == 0 and spend >= stop_loss:
-        return Judgement("pause", f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x {versus} per {unit}) "
-                         f"without a single {unit}", prob_cpa_above(benchmark, 0, spend), figures)
+        return Judgement(
+            "pause",
+            f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x {versus} per {unit}) "
+            f"without a single {unit}",
+            prob_cpa_above(benchmark, 0, spend),
+            figures,
+        )
     if fatigue and fatigue.get("fatigued"):
-        return Judgement("refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}",
-                         fatigue.get("p_ctr_fell"), figures)
+        return Judgement(
+            "refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}", fatigue.get("p_ctr_fell"), figures
+        )
     cost = spend / results if results else None
     if share is not None and share >= 0.9:
         shown = MISSING if cost is None else f"{cost:,.2f}"
-        return Judgement("keep", f"it is {share:.0%} of the account's spend on {kind}, so its cost per {unit} "
-                         f"({shown}) is the account's own: weigh it against what one {unit} is worth to you", None,
-                         figures)
+        return Judgement(
+            "keep",
+            f"it is {share:.0%} of the account's spend on {kind}, so its cost per {unit} "
+            f"({shown}) is the account's own: weigh it against what one {unit} is worth to you",
+            None,
+            figures,
+        )
     if cost is not None and p_above is not None and p_above >= settings.confidence:
-        return Judgement("pause", f"cost per {unit} {cost:,.2f} is credibly above {settings.result_cost_multiple:g} x "
-                         f"{versus}", p_above, figures)
-    if cost is not None and results >= settings.min_purchases and p_below is not None \
-            and p_below >= settings.confidence:
-        return Judgement("scale", f"cost per {unit} {cost:,.2f} is credibly below {versus} on {count_text(results)} "
-                         f"{kind}; raise the budget by at most {settings.max_budget_step:.0%}", p_below, figures)
+        return Judgement(
+            "pause",
+            f"cost per {unit} {cost:,.2f} is credibly above {settings.result_cost_multiple:g} x {versus}",
+            p_above,
+            figures,
+        )
+    if (
+        cost is not None
+        and results >= settings.min_purchases
+        and p_below is not None
+        and p_below >= settings.confidence
+    ):
+        return Judgement(
+            "scale",
+            f"cost per {unit} {cost:,.2f} is credibly below {versus} on {count_text(results)} "
+            f"{kind}; raise the budget by at most {settings.max_budget_step:.0%}",
+            p_below,
+            figures,
+        )
     if results < settings.min_purchases and spend < stop_loss:
-        return Judgement("wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)",
-                         None, figures)
+        return Judgement(
+            "wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)", None, figures
+        )
     shown = MISSING if cost is None else f"{cost:,.2f}"
-    return Judgement("keep", f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and "
-                     "not credibly below it", None, figures)
+    return Judgement(
+        "keep",
+        f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and not credibly below it",
+        None,
+        figures,
+    )

@@ -32,12 +32,16 @@ from adlab.kpis import KPI_FRACTIONS, LEVEL_RANK, finest_level, result_unit, rol
 from adlab.params import Params
 from adlab.schema import ENTITY
 
-SEGMENT_BREAKDOWN = {"age": "age_gender", "gender": "age_gender", "publisher_platform": "placement",
-                     "placement": "placement"}
-BREAKDOWN_EXPORT = {"age_gender": "an Age x Gender breakdown export (Ads Manager: Breakdown > By delivery > Age "
-                                  "and Gender, by day)",
-                    "placement": "a Platform x Placement breakdown export (Breakdown > By delivery > Platform and "
-                                 "Placement, by day)"}
+SEGMENT_BREAKDOWN = {
+    "age": "age_gender",
+    "gender": "age_gender",
+    "publisher_platform": "placement",
+    "placement": "placement",
+}
+BREAKDOWN_EXPORT = {
+    "age_gender": "an Age x Gender breakdown export (Ads Manager: Breakdown > By delivery > Age and Gender, by day)",
+    "placement": "a Platform x Placement breakdown export (Breakdown > By delivery > Platform and Placement, by day)",
+}
 
 
 def segment_text(segment: dict[str, str]) -> str:
@@ -70,8 +74,9 @@ def segment_rows(ad_insights: pl.DataFrame, segment: dict[str, str], days: int) 
     )
     if rows.height == 0:
         exports = " and ".join(BREAKDOWN_EXPORT.get(name, name) for name in needed)
-        raise AdlabError(f"cannot rank ads for {segment_text(segment)}: that needs {exports}, and none is in the "
-                         "data. " + CAN_ANSWER)
+        raise AdlabError(
+            f"cannot rank ads for {segment_text(segment)}: that needs {exports}, and none is in the data. " + CAN_ANSWER
+        )
     # One attribution setting per (date, entity), the first by name (as the totals): not one for the account,
     # which would leave out every campaign set to another window.
     attribution = pl.col("attribution_setting").fill_null("")
@@ -96,14 +101,25 @@ def best_performers(frame: pl.DataFrame, level: str, kpi: str, min_spend: float,
     if kpi in PURCHASE_KPIS:
         gate = gate & (pl.col("purchases").fill_null(0) >= min_purchases)
     return rolled.with_columns(gate.fill_null(False).alias("enough_data")).sort(
-        pl.col("enough_data"), pl.col(kpi).is_not_null(), kpi, *keys,
-        descending=[True, True, kpi not in LOWER_IS_BETTER, *([False] * len(keys))], nulls_last=True,
+        pl.col("enough_data"),
+        pl.col(kpi).is_not_null(),
+        kpi,
+        *keys,
+        descending=[True, True, kpi not in LOWER_IS_BETTER, *([False] * len(keys))],
+        nulls_last=True,
     )
 
 
-def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None, segment: dict[str, str],
-                     params: Params, level: str = "ad", kpi: str = "roas", currency: str | None = None,
-                     results_daily: pl.DataFrame | None = None) -> Answer:
+def best_for_segment(
+    kpis_daily: pl.DataFrame,
+    ad_insights: pl.DataFrame | None,
+    segment: dict[str, str],
+    params: Params,
+    level: str = "ad",
+    kpi: str = "roas",
+    currency: str | None = None,
+    results_daily: pl.DataFrame | None = None,
+) -> Answer:
     """Which ad (ad set, campaign) performs best for a segment, by `kpi`, with a minimum-volume gate.
 
     Without a segment the whole account's last `recommend.lookback_days` days
@@ -116,67 +132,94 @@ def best_for_segment(kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None,
     settings = params.recommend
     min_spend = gate_amount(settings.segment_min_spend, currency)
     if segment:
-        frame, period = segment_rows(ad_insights if ad_insights is not None else pl.DataFrame(), segment,
-                                     settings.answer_days)
+        frame, period = segment_rows(
+            ad_insights if ad_insights is not None else pl.DataFrame(), segment, settings.answer_days
+        )
     else:
         end = last_day(kpis_daily)
         period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
         frame = kpis_daily.filter(in_period(period))
-        if (kpi in PURCHASE_KPIS and not purchases_known(frame) and results_daily is not None
-                and results_in(results_daily, period).height):
+        if (
+            kpi in PURCHASE_KPIS
+            and not purchases_known(frame)
+            and results_daily is not None
+            and results_in(results_daily, period).height
+        ):
             return best_by_results(results_daily, level, period, params, KPI_WORDS.get(kpi, kpi), currency)
     who = segment_text(segment)
-    if (segment and kpi in PURCHASE_KPIS and frame.height and frame["purchases"].is_null().all()
-            and frame["result_type"].is_not_null().any()):
+    if (
+        segment
+        and kpi in PURCHASE_KPIS
+        and frame.height
+        and frame["purchases"].is_null().all()
+        and frame["result_type"].is_not_null().any()
+    ):
         # Purchases unknown (a leads account): rank the segment's rows by cost per result, as without a segment.
         typed = typed_rows(frame.lazy(), ["platform_source", *ENTITY]).collect()
         return best_by_results(typed, level, period, params, KPI_WORDS.get(kpi, kpi), currency, who)
     unrankable = _unrankable(frame, level, kpi, who, period, currency)
     if unrankable is not None:
         return unrankable
-    ranked = best_performers(frame.filter(pl.col(level).is_not_null()), level, kpi, min_spend,
-                             settings.segment_min_purchases)
+    ranked = best_performers(
+        frame.filter(pl.col(level).is_not_null()), level, kpi, min_spend, settings.segment_min_purchases
+    )
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     several = several_accounts(frame)
     name, word = KPI_WORDS.get(kpi, kpi), LEVEL_WORDS[level]
     gate = f"at least {money_text(min_spend, currency)} spend" + (
-        f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
+        f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else ""
+    )
     if eligible.height == 0:
         biggest = ranked.sort("spend", descending=True).row(0, named=True)
         return Answer(
             f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
-            [f"The biggest is {entity_label(level, biggest, several)}: {money_text(biggest['spend'], currency)} spend, "
-             f"{whole_text(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."],
+            [
+                f"The biggest is {entity_label(level, biggest, several)}: "
+                f"{money_text(biggest['spend'], currency)} spend, "
+                f"{whole_text(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."
+            ],
         )
     best = eligible.row(0, named=True)
     short = f"less than {money_text(min_spend, currency)} spend" + (
-        f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else "")
+        f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else ""
+    )
     lines = _ranking_lines(frame, ranked, eligible, level, kpi, who, period, short, bool(segment), currency)
     if segment and level == "ad":
-        rest = kpis_daily.filter(in_period(period) & pl.col("account").eq_missing(best["account"])
-                                 & (pl.col("campaign") == best["campaign"])
-                                 & (pl.col("adset") == best["adset"]) & (pl.col("ad") == best["ad"]))
+        rest = kpis_daily.filter(
+            in_period(period)
+            & pl.col("account").eq_missing(best["account"])
+            & (pl.col("campaign") == best["campaign"])
+            & (pl.col("adset") == best["adset"])
+            & (pl.col("ad") == best["ad"])
+        )
         everyone = totals_of(rest)
         if everyone.get(kpi) is not None:
-            lines.append(f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
-                         "in that period.")
+            lines.append(
+                f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
+                "in that period."
+            )
     owner = f" ({account_text(best['account'])})" if several else ""
-    headline = (f"Best {word} for {who}: {quoted(best[level])}{owner} with {name} "
-                f"{kpi_text(kpi, best.get(kpi), currency)} on {money_text(best['spend'], currency)} spend "
-                f"({whole_text(best.get('purchases'))} purchases, {period.label()}).")
+    headline = (
+        f"Best {word} for {who}: {quoted(best[level])}{owner} with {name} "
+        f"{kpi_text(kpi, best.get(kpi), currency)} on {money_text(best['spend'], currency)} spend "
+        f"({whole_text(best.get('purchases'))} purchases, {period.label()})."
+    )
     return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
 
 
-def _unrankable(frame: pl.DataFrame, level: str, kpi: str, who: str, period: Period,
-                currency: str | None) -> Answer | None:
+def _unrankable(
+    frame: pl.DataFrame, level: str, kpi: str, who: str, period: Period, currency: str | None
+) -> Answer | None:
     """The answer when the rows cannot rank `level`s by `kpi` (no rows, no such column, no names); else None."""
     num, den, _ = KPI_FRACTIONS[kpi]
     name, word = KPI_WORDS.get(kpi, kpi), LEVEL_WORDS[level]
     if frame.height == 0 or frame[num].is_null().all() or frame[den].is_null().all():
         missing = num if frame.height and frame[num].is_null().all() else den
         why = f"the export has no {missing.replace('_', ' ')}" if frame.height else "no rows for it"
-        return Answer(f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
-                      ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."])
+        return Answer(
+            f"Not enough data: cannot rank {word}s by {name} for {who} ({why}, {period.label()}).",
+            ["Export the breakdown with purchases and purchase value (or ask by CTR or CPM)."],
+        )
     if frame[level].is_null().all():
         # A breakdown export without the level's names (account level): the segment's figures, no ranking.
         overall = totals_of(frame)
@@ -184,12 +227,23 @@ def _unrankable(frame: pl.DataFrame, level: str, kpi: str, who: str, period: Per
             f"Not enough data: the breakdown export names no {word}s (it was exported at account level), so "
             f"{word}s cannot be ranked for {who}; {who} overall: {name} {kpi_text(kpi, overall.get(kpi), currency)} "
             f"on {money_text(overall.get('spend'), currency)} spend ({period.label()}).",
-            [f"Export the breakdown at {word} level to rank them."])
+            [f"Export the breakdown at {word} level to rank them."],
+        )
     return None
 
 
-def _ranking_lines(frame: pl.DataFrame, ranked: pl.DataFrame, eligible: pl.DataFrame, level: str, kpi: str,
-                   who: str, period: Period, short: str, segment: bool, currency: str | None) -> list[str]:
+def _ranking_lines(
+    frame: pl.DataFrame,
+    ranked: pl.DataFrame,
+    eligible: pl.DataFrame,
+    level: str,
+    kpi: str,
+    who: str,
+    period: Period,
+    short: str,
+    segment: bool,
+    currency: str | None,
+) -> list[str]:
     """The period and the segment overall, the top three with their figures, and how many were too thin."""
     name, word = KPI_WORDS.get(kpi, kpi), LEVEL_WORDS[level]
     overall = totals_of(frame)
@@ -210,8 +264,15 @@ def _ranking_lines(frame: pl.DataFrame, ranked: pl.DataFrame, eligible: pl.DataF
     return lines
 
 
-def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, params: Params, asked: str,
-                    currency: str | None = None, who: str = "") -> Answer:
+def best_by_results(
+    results_daily: pl.DataFrame,
+    level: str,
+    period: Period,
+    params: Params,
+    asked: str,
+    currency: str | None = None,
+    who: str = "",
+) -> Answer:
     """The best entities at `level` by cost per result of the account's main result type over the period.
 
     The gate: at least `segment_min_spend` (USD, scaled into the account currency) spend and
@@ -223,11 +284,13 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
     kind = account["result_type"][0]
     unit, word = result_unit(kind), LEVEL_WORDS[level]
     rows = results_in(results_daily.filter(pl.col("result_type") == kind), period, keys).filter(
-        pl.col(level).is_not_null())
+        pl.col(level).is_not_null()
+    )
     min_spend = gate_amount(settings.segment_min_spend, currency)
     enough = (pl.col("spend") >= min_spend) & (pl.col("results") >= settings.segment_min_purchases)
     eligible = rows.filter(enough & pl.col("cost_per_result").is_not_null()).sort(
-        "cost_per_result", *keys, nulls_last=True)
+        "cost_per_result", *keys, nulls_last=True
+    )
     overall = account.row(0, named=True)
     unknown = f"{asked} is unknown ({MISSING}: no purchases exported), so {word}s are ranked by cost per {unit}"
     lines = [
@@ -237,24 +300,33 @@ def best_by_results(results_daily: pl.DataFrame, level: str, period: Period, par
         f"{money_text(overall['spend'], currency)} spend.",
     ]
     if eligible.height == 0:
-        return Answer(f"Not enough data: {unknown}, and no {word} has at least "
-                      f"{money_text(min_spend, currency)} spend and {settings.segment_min_purchases} "
-                      f"{kind} in {period.label()}.", [*lines, PURCHASES_UNKNOWN])
+        return Answer(
+            f"Not enough data: {unknown}, and no {word} has at least "
+            f"{money_text(min_spend, currency)} spend and {settings.segment_min_purchases} "
+            f"{kind} in {period.label()}.",
+            [*lines, PURCHASES_UNKNOWN],
+        )
     several = several_accounts(rows)
     for rank, row in enumerate(eligible.head(3).iter_rows(named=True), start=1):
-        lines.append(f"{rank}. {entity_label(level, row, several)}: {cost_text(row['cost_per_result'], currency)} "
-                     f"per {unit}, {count_text(row['results'])} {kind} on {money_text(row['spend'], currency)} spend.")
+        lines.append(
+            f"{rank}. {entity_label(level, row, several)}: {cost_text(row['cost_per_result'], currency)} "
+            f"per {unit}, {count_text(row['results'])} {kind} on {money_text(row['spend'], currency)} spend."
+        )
     thin = rows.height - eligible.height
     if thin:
-        lines.append(f"{thin} other {word}(s) had less than {money_text(min_spend, currency)} spend or "
-                     f"fewer than {settings.segment_min_purchases} {kind} and were left out as too thin to rank.")
+        lines.append(
+            f"{thin} other {word}(s) had less than {money_text(min_spend, currency)} spend or "
+            f"fewer than {settings.segment_min_purchases} {kind} and were left out as too thin to rank."
+        )
     others = account.slice(1)
     if others.height:
         lines.append(f"Other result types (never added to {kind}): {results_text(others, currency)}.")
     lines.append(PURCHASES_UNKNOWN)
     best = eligible.row(0, named=True)
-    headline = (f"Best {word}{' for ' + who if who else ''}: {quoted(best[level])} with "
-                f"{cost_text(best['cost_per_result'], currency)} per {unit} "
-                f"on {money_text(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
-                f"{period.label()}); {unknown}.")
+    headline = (
+        f"Best {word}{' for ' + who if who else ''}: {quoted(best[level])} with "
+        f"{cost_text(best['cost_per_result'], currency)} per {unit} "
+        f"on {money_text(best['spend'], currency)} spend ({count_text(best['results'])} {kind}, "
+        f"{period.label()}); {unknown}."
+    )
     return Answer(headline, lines, {"ranked": eligible, "best": best, "period": period, "result_type": kind})

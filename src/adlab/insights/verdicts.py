@@ -19,9 +19,16 @@ from adlab.kpis import breakeven_roas, is_purchase_type, ratio, result_unit
 from adlab.params import Params
 
 
-def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | None = None,
-            fatigue: pl.DataFrame | None = None, currency: str | None = None,
-            results_daily: pl.DataFrame | None = None, name_account: bool = False) -> Answer:
+def verdict(
+    kpis_daily: pl.DataFrame,
+    name: str,
+    params: Params,
+    level: str | None = None,
+    fatigue: pl.DataFrame | None = None,
+    currency: str | None = None,
+    results_daily: pl.DataFrame | None = None,
+    name_account: bool = False,
+) -> Answer:
     """Pause / Scale / Keep / Refresh creative / Wait for one named entity, with its evidence.
 
     Judged on its last `recommend.lookback_days` days of delivery (ending on the
@@ -51,9 +58,22 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     if results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
         if mine.height and by_results(totals.get("purchases"), mine.row(0, named=True)):
-            return _verdict_by_results(mine, results_in(results_daily, period), label, period, params, fatigue_row,
-                                       currency, {"level": level, "entity": exact, "own_end": own_end,
-                                                  "end_all": end_all, "purchases": totals.get("purchases")})
+            return _verdict_by_results(
+                mine,
+                results_in(results_daily, period),
+                label,
+                period,
+                params,
+                fatigue_row,
+                currency,
+                {
+                    "level": level,
+                    "entity": exact,
+                    "own_end": own_end,
+                    "end_all": end_all,
+                    "purchases": totals.get("purchases"),
+                },
+            )
     frequency = _ad_frequency(rows.filter(in_period(period))) if level == "ad" else None
     account_aov = totals_of(kpis_daily.filter(in_period(window_ending(end_all, days)))).get("aov")
     judged = judge({**totals, "frequency": frequency}, params, fatigue_row, account_aov)
@@ -61,24 +81,29 @@ def verdict(kpis_daily: pl.DataFrame, name: str, params: Params, level: str | No
     headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
     lines = _evidence_lines(totals, judged.figures, period, own_end < end_all, params, currency)
     # The days before, as far back as the data goes (a trend never claims days no export covers).
-    before = Period(max(period.start - dt.timedelta(days=days), first_date(kpis_daily)),
-                    period.start - dt.timedelta(days=1))
+    before = Period(
+        max(period.start - dt.timedelta(days=days), first_date(kpis_daily)), period.start - dt.timedelta(days=1)
+    )
     earlier = totals_of(rows.filter(in_period(before)))
     if earlier.get("spend"):
-        lines.append(f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
-                     f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
-                     f"{kpi_text('ctr', totals.get('ctr'), currency)}.")
+        lines.append(
+            f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
+            f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
+            f"{kpi_text('ctr', totals.get('ctr'), currency)}."
+        )
     if frequency is not None:
         lines.append(f"Average daily frequency {frequency:.2f}.")
     if results_daily is not None:
         # Other objectives (traffic, leads) of an entity judged on purchases: their results, each type apart.
-        mine = results_in(results_daily.filter(pl.col(level) == exact), period).filter(
-            ~is_purchase_type("result_type"))
+        mine = results_in(results_daily.filter(pl.col(level) == exact), period).filter(~is_purchase_type("result_type"))
         if mine.height:
             lines.append(f"Results by type: {results_text(mine, currency)}.")
     lines += next_step_lines(judged.action, totals["spend"], period, own_end, end_all, params, currency)
-    return Answer(headline, lines, {"action": judged.action, "level": level, "entity": exact, "period": period,
-                                    "figures": judged.figures})
+    return Answer(
+        headline,
+        lines,
+        {"action": judged.action, "level": level, "entity": exact, "period": period, "figures": judged.figures},
+    )
 
 
 def _label(level: str, exact: str, rows: pl.DataFrame, name_account: bool) -> str:
@@ -94,8 +119,9 @@ def _label(level: str, exact: str, rows: pl.DataFrame, name_account: bool) -> st
     return label
 
 
-def _evidence_lines(totals: Row, figures: Row, period: Period, stopped: bool, params: Params,
-                    currency: str | None) -> list[str]:
+def _evidence_lines(
+    totals: Row, figures: Row, period: Period, stopped: bool, params: Params, currency: str | None
+) -> list[str]:
     """The period, then spend / purchases / CPA against target, then ROAS against target and break-even."""
     targets = params.targets
     lines = [
@@ -111,8 +137,10 @@ def _evidence_lines(totals: Row, figures: Row, period: Period, stopped: bool, pa
         f"P(ROAS < break-even) {share_text(figures['p_roas_below_breakeven'])}.",
     ]
     if totals.get("purchases") is None:  # one line says what is unknown and why, instead of a row of dashes
-        lines[1:] = [f"Spend {money_text(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
-                     f"{MISSING} (unknown, not 0)."]
+        lines[1:] = [
+            f"Spend {money_text(totals['spend'], currency)}; purchases, purchase value, ROAS and CPA "
+            f"{MISSING} (unknown, not 0)."
+        ]
     return lines
 
 
@@ -126,26 +154,37 @@ def _ad_frequency(frame: pl.DataFrame) -> float | None:
     return None if frequency is None else float(frequency)
 
 
-def next_step_lines(action: str, spend: float, period: Period, own_end: dt.date, end_all: dt.date, params: Params,
-                    currency: str | None) -> list[str]:
+def next_step_lines(
+    action: str, spend: float, period: Period, own_end: dt.date, end_all: dt.date, params: Params, currency: str | None
+) -> list[str]:
     """A verdict's closing lines: the budget step of a scale call, and what to do when it stopped spending."""
     lines = []
     if action == "scale":
         per_day = spend / period.days
         step = params.recommend.max_budget_step
         after = money_text(per_day * (1 + step), currency)
-        lines.append(f"Suggested step: about {money_text(per_day, currency)} -> {after} a "
-                     f"day (+{step:.0%}), then re-check after a few days.")
+        lines.append(
+            f"Suggested step: about {money_text(per_day, currency)} -> {after} a "
+            f"day (+{step:.0%}), then re-check after a few days."
+        )
     if own_end < end_all:
-        lines.append(f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
-                     f"the data, {end_all}): it is already off; "
-                     + ("keep it off." if action == "pause" else "turn it back on only with a new reason."))
+        lines.append(
+            f"It has not spent since {own_end} ({(end_all - own_end).days} days before the last day in "
+            f"the data, {end_all}): it is already off; "
+            + ("keep it off." if action == "pause" else "turn it back on only with a new reason.")
+        )
     return lines
 
 
-def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, params: Params,
-                         fatigue: pl.DataFrame | None, currency: str | None,
-                         results_daily: pl.DataFrame | None) -> Answer:
+def _verdict_per_account(
+    kpis_daily: pl.DataFrame,
+    level: str,
+    exact: str,
+    params: Params,
+    fatigue: pl.DataFrame | None,
+    currency: str | None,
+    results_daily: pl.DataFrame | None,
+) -> Answer:
     """One verdict per account holding a campaign, ad set or ad called `exact` (same names, separate entities),
     each from that account's rows only; the verdict itself when one account holds it."""
     owners = kpis_daily.filter(pl.col(level) == exact).select("account").unique().sort("account", nulls_last=True)
@@ -156,25 +195,49 @@ def _verdict_per_account(kpis_daily: pl.DataFrame, level: str, exact: str, param
         return frame.filter(pl.col("account").eq_missing(account))
 
     answers = {
-        account: verdict(kpis_daily.filter(pl.col("account").eq_missing(account)), exact, params, level,
-                         mine(fatigue, account), currency, mine(results_daily, account), name_account=True)
+        account: verdict(
+            kpis_daily.filter(pl.col("account").eq_missing(account)),
+            exact,
+            params,
+            level,
+            mine(fatigue, account),
+            currency,
+            mine(results_daily, account),
+            name_account=True,
+        )
         for account in owners["account"].to_list()
     }
     if len(answers) == 1:
         return next(iter(answers.values()))
     names = ", ".join(quoted(account) if account is not None else "the default account" for account in answers)
-    calls = "; ".join(f"{account_text(account)}: {ACTIONS[answer.data['action']]}" if "action" in answer.data
-                      else f"{account_text(account)}: {answer.headline.split(':')[0]}"
-                      for account, answer in answers.items())
-    headline = (f"{LEVEL_WORDS[level].capitalize()} {quoted(exact)} runs in {len(answers)} accounts ({names}): "
-                f"judged in each apart, never merged. {calls}.")
+    calls = "; ".join(
+        f"{account_text(account)}: {ACTIONS[answer.data['action']]}"
+        if "action" in answer.data
+        else f"{account_text(account)}: {answer.headline.split(':')[0]}"
+        for account, answer in answers.items()
+    )
+    headline = (
+        f"{LEVEL_WORDS[level].capitalize()} {quoted(exact)} runs in {len(answers)} accounts ({names}): "
+        f"judged in each apart, never merged. {calls}."
+    )
     lines = [line for answer in answers.values() for line in (answer.headline, *(f"  {x}" for x in answer.lines))]
-    return Answer(headline, lines, {"level": level, "entity": exact,
-                                    "accounts": {account: answer.data for account, answer in answers.items()}})
+    return Answer(
+        headline,
+        lines,
+        {"level": level, "entity": exact, "accounts": {account: answer.data for account, answer in answers.items()}},
+    )
 
 
-def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, period: Period, params: Params,
-                        fatigue: Row | None, currency: str | None, where: Row) -> Answer:
+def _verdict_by_results(
+    mine: pl.DataFrame,
+    account: pl.DataFrame,
+    label: str,
+    period: Period,
+    params: Params,
+    fatigue: Row | None,
+    currency: str | None,
+    where: Row,
+) -> Answer:
     """The verdict of an entity without purchases: judged by the cost per result of its main result type."""
     main = mine.row(0, named=True)
     kind, unit = main["result_type"], result_unit(main["result_type"])
@@ -187,8 +250,7 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
     own_end, end_all = where["own_end"], where["end_all"]
     lines = [
         f"Period: {period.label()} ({days} days{' of its delivery' if own_end < end_all else ''}).",
-        (PURCHASES_UNKNOWN if where.get("purchases") is None else
-         f"Its spend bought {kind}, not purchases.")
+        (PURCHASES_UNKNOWN if where.get("purchases") is None else f"Its spend bought {kind}, not purchases.")
         + f" Judged by cost per {unit} instead, against the account's own cost per {unit} over "
         "the same days (no target is set for it).",
         f"{count_text(main['results'])} {kind} on {money_text(main['spend'], currency)} spend: cost per {unit} "
@@ -198,9 +260,20 @@ def _verdict_by_results(mine: pl.DataFrame, account: pl.DataFrame, label: str, p
         f"{share_text(judged.figures.get('p_cost_below_account'))}.",
     ]
     if mine.height > 1:
-        lines.append(f"Its other result types (judged apart, never added to {kind}): "
-                     f"{results_text(mine.slice(1), currency)}.")
+        lines.append(
+            f"Its other result types (judged apart, never added to {kind}): {results_text(mine.slice(1), currency)}."
+        )
     lines += next_step_lines(judged.action, main["spend"], period, own_end, end_all, params, currency)
     headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
-    return Answer(headline, lines, {"action": judged.action, "level": where["level"], "entity": where["entity"],
-                                    "period": period, "figures": judged.figures, "result_type": kind})
+    return Answer(
+        headline,
+        lines,
+        {
+            "action": judged.action,
+            "level": where["level"],
+            "entity": where["entity"],
+            "period": period,
+            "figures": judged.figures,
+            "result_type": kind,
+        },
+    )

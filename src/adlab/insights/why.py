@@ -25,8 +25,12 @@ from adlab.insights.questions import other_kpi_in, result_type_in
 from adlab.insights.results import PURCHASES_UNKNOWN, purchases_known, results_in, results_text
 from adlab.kpis import KPI_FACTORS, KPI_FRACTIONS, RESULT_FRACTIONS, log_split, result_unit
 
-FACTOR_WORDS = {"cpm": "CPM (cost of reach)", "ctr": "link CTR (clicks per impression)",
-                "cvr": "CVR (purchases per link click)", "aov": "AOV (value per purchase)"}
+FACTOR_WORDS = {
+    "cpm": "CPM (cost of reach)",
+    "ctr": "link CTR (clicks per impression)",
+    "cvr": "CVR (purchases per link click)",
+    "aov": "AOV (value per purchase)",
+}
 
 
 @dataclass(frozen=True)
@@ -63,18 +67,22 @@ def split_sentence(split: Split, before: Row, now: Row, currency: str | None) ->
     """`Split of the change (log points, summing to -0.191): CVR -0.152, ...; CVR (...) explains 79% of it (...)`."""
     if split.missing:
         parts = [f"{factor.upper()} {term:+.3f}" for factor, term in split.terms.items() if factor != "rest"]
-        return (f"Split of the change (log points, summing to {split.total:+.3f}): {', '.join(parts)}, and "
-                f"{' x '.join(factor.upper() for factor in split.missing)} together {split.terms['rest']:+.3f} "
-                "(not separable: no link clicks or no purchases in a period).")
+        return (
+            f"Split of the change (log points, summing to {split.total:+.3f}): {', '.join(parts)}, and "
+            f"{' x '.join(factor.upper() for factor in split.missing)} together {split.terms['rest']:+.3f} "
+            "(not separable: no link clicks or no purchases in a period)."
+        )
     if len(split.terms) == 1:
         return None
     ranked = sorted(split.terms, key=lambda factor: abs(split.terms[factor]), reverse=True)
     main = split.main
     share = split.terms[main] / split.total if split.total else 0.0
-    return (f"Split of the change (log points, summing to {split.total:+.3f}): "
-            + ", ".join(f"{factor.upper()} {split.terms[factor]:+.3f}" for factor in ranked)
-            + f"; {FACTOR_WORDS.get(main, main)} explains {share:.0%} of it "
-            f"({kpi_text(main, before.get(main), currency)} -> {kpi_text(main, now.get(main), currency)}).")
+    return (
+        f"Split of the change (log points, summing to {split.total:+.3f}): "
+        + ", ".join(f"{factor.upper()} {split.terms[factor]:+.3f}" for factor in ranked)
+        + f"; {FACTOR_WORDS.get(main, main)} explains {share:.0%} of it "
+        f"({kpi_text(main, before.get(main), currency)} -> {kpi_text(main, now.get(main), currency)})."
+    )
 
 
 def _plain_cause(split: Split | None, kpi: str, before: Row, now: Row, currency: str | None) -> str:
@@ -97,16 +105,20 @@ def _period_figures(kpis_daily: pl.DataFrame, current: Period, previous: Period,
     now, before = totals_of(kpis_daily.filter(in_period(current))), totals_of(kpis_daily.filter(in_period(previous)))
     if not now.get("spend") or not before.get("spend"):
         empty = current if not now.get("spend") else previous
-        raise AdlabError(f"not enough data: no ad spend in {empty.label()}, so there is nothing to compare. "
-                         + CAN_ANSWER)
+        raise AdlabError(
+            f"not enough data: no ad spend in {empty.label()}, so there is nothing to compare. " + CAN_ANSWER
+        )
     if now.get(num) is None or before.get(num) is None or now.get(den) is None:
-        raise AdlabError(f"not enough data: the export has no `{num if now.get(num) is None else den}` column, "
-                         f"so {KPI_WORDS.get(kpi, kpi)} cannot be computed. " + CAN_ANSWER)
+        raise AdlabError(
+            f"not enough data: the export has no `{num if now.get(num) is None else den}` column, "
+            f"so {KPI_WORDS.get(kpi, kpi)} cannot be computed. " + CAN_ANSWER
+        )
     return now, before
 
 
-def _mover_sentences(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str, delta: float,
-                     currency: str | None, top: int) -> tuple[list[str], Row]:
+def _mover_sentences(
+    kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str, delta: float, currency: str | None, top: int
+) -> tuple[list[str], Row]:
     """The campaigns that moved `kpi` (mix vs rate) and the ad that moved most inside the first; their data."""
     den = KPI_FRACTIONS[kpi][1]
 
@@ -121,14 +133,22 @@ def _mover_sentences(kpis_daily: pl.DataFrame, current: Period, previous: Period
         lead = where.row(0, named=True)
         ad = lead_ad(kpis_daily, lead, current, previous, kpi)
         if ad is not None:
-            sentences.append(f"Inside {campaign_naming(several)(lead)}, ad {quoted(ad['ad'])} moved most "
-                             f"({show(ad['m0'])} -> {show(ad['m1'])}).")
+            sentences.append(
+                f"Inside {campaign_naming(several)(lead)}, ad {quoted(ad['ad'])} moved most "
+                f"({show(ad['m0'])} -> {show(ad['m1'])})."
+            )
         data["top_campaign"] = lead["campaign"]
     return sentences, data
 
 
-def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, kpi: str = "roas",
-                   currency: str | None = None, top: int = 3) -> Answer:
+def explain_change(
+    kpis_daily: pl.DataFrame,
+    current: Period,
+    previous: Period,
+    kpi: str = "roas",
+    currency: str | None = None,
+    top: int = 3,
+) -> Answer:
     """Why `kpi` moved from `previous` to `current`: the exact log split, the top entities (mix vs rate), checks.
 
     Raises:
@@ -139,25 +159,38 @@ def explain_change(kpis_daily: pl.DataFrame, current: Period, previous: Period, 
     value_now, value_before = now.get(kpi), before.get(kpi)
     if not value_before:
         den = KPI_FRACTIONS[kpi][1]
-        return Answer(f"Not enough data: {name} was n/a in {previous.label()} (no "
-                      f"{'purchases' if kpi in PURCHASE_KPIS else den.replace('_', ' ')}), so its change cannot be "
-                      "split.", [f"Now ({current.label()}): {name} {kpi_text(kpi, value_now, currency)}."])
+        return Answer(
+            f"Not enough data: {name} was n/a in {previous.label()} (no "
+            f"{'purchases' if kpi in PURCHASE_KPIS else den.replace('_', ' ')}), so its change cannot be "
+            "split.",
+            [f"Now ({current.label()}): {name} {kpi_text(kpi, value_now, currency)}."],
+        )
     if value_now is None:
         value_now = 0.0
     split = split_change(before, now, kpi)
-    headline = change_sentence(name, value_now / value_before - 1,
-                               span_words(kpis_daily, current) or current.phrase(),
-                               kpi_text(kpi, value_before, currency), kpi_text(kpi, value_now, currency),
-                               _plain_cause(split, kpi, before, now, currency))
-    data: dict[str, Any] = {"kpi": kpi, "current": current, "previous": previous, "value_now": value_now,
-                            "value_before": value_before}
+    headline = change_sentence(
+        name,
+        value_now / value_before - 1,
+        span_words(kpis_daily, current) or current.phrase(),
+        kpi_text(kpi, value_before, currency),
+        kpi_text(kpi, value_now, currency),
+        _plain_cause(split, kpi, before, now, currency),
+    )
+    data: dict[str, Any] = {
+        "kpi": kpi,
+        "current": current,
+        "previous": previous,
+        "value_now": value_now,
+        "value_before": value_before,
+    }
     sentences = [f"Days compared: {current.label()} vs {previous.label()}."]
     if split is not None:
         data.update(terms=split.terms, log_change=split.total, main_factor=split.main)
         sentences += [line] if (line := split_sentence(split, before, now, currency)) else []
     elif kpi in KPI_FACTORS:
-        sentences.append(f"The change cannot be split into {', '.join(f.upper() for f in KPI_FACTORS[kpi])} "
-                         "(no purchases now).")
+        sentences.append(
+            f"The change cannot be split into {', '.join(f.upper() for f in KPI_FACTORS[kpi])} (no purchases now)."
+        )
     spend_change = now["spend"] / current.days / (before["spend"] / previous.days) - 1
     sentences.append(f"Spend was {money_text(now['spend'], currency)} ({spend_change:+.0%} a day vs before).")
     movers, found = _mover_sentences(kpis_daily, current, previous, kpi, value_now - value_before, currency, top)
@@ -186,10 +219,16 @@ def _result_split(now: Row, before: Row) -> tuple[Split | None, str]:
         new = now[num] / now[den] if now.get(num) and now.get(den) else None
         return math.log(new / old) if old and new else None
 
-    cpm, ctr, per_click = log_ratio("spend", "impressions"), log_ratio(clicks, "impressions"), log_ratio(
-        "results", clicks)
-    terms = {"CPM": cpm, "CTR" if clicks == "link_clicks" else "CTR (all clicks)": None if ctr is None else -ctr,
-             "results per click": None if per_click is None else -per_click}
+    cpm, ctr, per_click = (
+        log_ratio("spend", "impressions"),
+        log_ratio(clicks, "impressions"),
+        log_ratio("results", clicks),
+    )
+    terms = {
+        "CPM": cpm,
+        "CTR" if clicks == "link_clicks" else "CTR (all clicks)": None if ctr is None else -ctr,
+        "results per click": None if per_click is None else -per_click,
+    }
     known = {name: term for name, term in terms.items() if term is not None}
     if not known:
         return None, clicks
@@ -205,15 +244,19 @@ def _result_split_sentence(split: Split, clicks: str, unit: str) -> str:
     known = {name: term for name, term in split.terms.items() if name != "rest"}
     parts = [f"{name} {term:+.3f}" for name, term in sorted(known.items(), key=lambda kv: -abs(kv[1]))]
     if split.missing:
-        parts.append(f"{' x '.join(split.missing)} together {split.terms['rest']:+.3f} "
-                     f"(no {clicks.replace('_', ' ')} exported)")
+        parts.append(
+            f"{' x '.join(split.missing)} together {split.terms['rest']:+.3f} (no {clicks.replace('_', ' ')} exported)"
+        )
     share = known[split.main] / split.total if split.total else 0.0
-    return (f"Split of the change (log points, summing to {split.total:+.3f}): {', '.join(parts)}; {split.main} "
-            f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click).")
+    return (
+        f"Split of the change (log points, summing to {split.total:+.3f}): {', '.join(parts)}; {split.main} "
+        f"explains {share:.0%} of it (cost per {unit} = CPM / 1000 / CTR / results per click)."
+    )
 
 
 def _result_causes(now: Row, before: Row, clicks: str, unit: str, currency: str | None) -> dict[str, Cause]:
     """The terms of `_result_split` in words: CPM, CTR and results per click, each with its figures."""
+
     def per(figures: Row, num: str, den: str, scale: float = 1.0) -> float | None:
         return figures[num] / figures[den] * scale if figures.get(num) and figures.get(den) else None
 
@@ -222,21 +265,43 @@ def _result_causes(now: Row, before: Row, clicks: str, unit: str, currency: str 
 
     link = clicks == "link_clicks"
     found = {
-        "CPM": cause("CPM", *FACTOR_PLAIN["cpm"][1:], per(before, "spend", "impressions", 1000.0),
-                     per(now, "spend", "impressions", 1000.0), lambda value: money_text(value, currency)),
+        "CPM": cause(
+            "CPM",
+            *FACTOR_PLAIN["cpm"][1:],
+            per(before, "spend", "impressions", 1000.0),
+            per(now, "spend", "impressions", 1000.0),
+            lambda value: money_text(value, currency),
+        ),
         "CTR" if link else "CTR (all clicks)": cause(
-            "CTR" if link else "all-clicks CTR", *FACTOR_PLAIN["ctr"][1:], per(before, clicks, "impressions"),
-            per(now, clicks, "impressions"), percent),
-        "results per click": cause(f"{unit}s per click", f"more clicks turned into {unit}s",
-                                   f"fewer clicks turned into {unit}s", per(before, "results", clicks),
-                                   per(now, "results", clicks), percent),
+            "CTR" if link else "all-clicks CTR",
+            *FACTOR_PLAIN["ctr"][1:],
+            per(before, clicks, "impressions"),
+            per(now, clicks, "impressions"),
+            percent,
+        ),
+        "results per click": cause(
+            f"{unit}s per click",
+            f"more clicks turned into {unit}s",
+            f"fewer clicks turned into {unit}s",
+            per(before, "results", clicks),
+            per(now, "results", clicks),
+            percent,
+        ),
     }
     return {name: words for name, words in found.items() if words is not None}
 
 
-def explain_results_change(results_daily: pl.DataFrame | None, current: Period, previous: Period,
-                           result_type: str, currency: str | None = None, top: int = 3, note: str = "",
-                           span: str = "", asked: str = "") -> Answer:
+def explain_results_change(
+    results_daily: pl.DataFrame | None,
+    current: Period,
+    previous: Period,
+    result_type: str,
+    currency: str | None = None,
+    top: int = 3,
+    note: str = "",
+    span: str = "",
+    asked: str = "",
+) -> Answer:
     """Why the cost per result of one result type moved: the exact CPM / CTR / results-per-click split, then
     the campaigns that drove it (mix vs rate), then the account's other result types. Types are never mixed.
 
@@ -247,77 +312,132 @@ def explain_results_change(results_daily: pl.DataFrame | None, current: Period, 
     """
     unit = result_unit(result_type)
     label = f"Cost per {unit}"
-    rows = (results_daily if results_daily is not None else pl.DataFrame()).filter(
-        pl.col("result_type") == result_type)
+    rows = (results_daily if results_daily is not None else pl.DataFrame()).filter(pl.col("result_type") == result_type)
     now = results_in(rows, current).row(0, named=True) if rows.filter(in_period(current)).height else {}
     before = results_in(rows, previous).row(0, named=True) if rows.filter(in_period(previous)).height else {}
     if not now.get("spend") or not before.get("spend"):
         empty = current if not now.get("spend") else previous
-        raise AdlabError(f"not enough data: no spend on {result_type} in {empty.label()}, so there is nothing to "
-                         "compare. " + CAN_ANSWER)
+        raise AdlabError(
+            f"not enough data: no spend on {result_type} in {empty.label()}, so there is nothing to "
+            "compare. " + CAN_ANSWER
+        )
     lead = [note] if note else []
     value_now, value_before = now.get("cost_per_result"), before.get("cost_per_result")
-    counts = (f"{count_text(now['results'])} vs {count_text(before['results'])} {result_type} on "
-              f"{money_text(now['spend'], currency)} vs {money_text(before['spend'], currency)} spend")
-    data: dict[str, Any] = {"kpi": "cost_per_result", "result_type": result_type, "current": current,
-                            "previous": previous, "value_now": value_now, "value_before": value_before}
+    counts = (
+        f"{count_text(now['results'])} vs {count_text(before['results'])} {result_type} on "
+        f"{money_text(now['spend'], currency)} vs {money_text(before['spend'], currency)} spend"
+    )
+    data: dict[str, Any] = {
+        "kpi": "cost_per_result",
+        "result_type": result_type,
+        "current": current,
+        "previous": previous,
+        "value_now": value_now,
+        "value_before": value_before,
+    }
     if value_now is None or value_before is None:
         which = current if value_now is None else previous
-        return Answer(f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
-                      f"and its change cannot be split ({counts}).", lead, data)
+        return Answer(
+            f"Not enough data: no {result_type} in {which.label()}, so cost per {unit} is {MISSING} there "
+            f"and its change cannot be split ({counts}).",
+            lead,
+            data,
+        )
     split, clicks = _result_split(now, before)
     data["log_change"] = math.log(value_now / value_before)
     data["terms"] = {} if split is None else {name: term for name, term in split.terms.items() if name != "rest"}
-    clause = "" if split is None else cause_clause(split.terms, split.total,
-                                                   _result_causes(now, before, clicks, unit, currency))
-    headline = change_sentence(label, value_now / value_before - 1, span or current.phrase(),
-                               money_text(value_before, currency), money_text(value_now, currency), clause)
+    clause = (
+        ""
+        if split is None
+        else cause_clause(split.terms, split.total, _result_causes(now, before, clicks, unit, currency))
+    )
+    headline = change_sentence(
+        label,
+        value_now / value_before - 1,
+        span or current.phrase(),
+        money_text(value_before, currency),
+        money_text(value_now, currency),
+        clause,
+    )
     if asked:
-        headline = f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1:]}"
+        headline = (
+            f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1 :]}"
+        )
     sentences = [f"Days compared: {current.label()} vs {previous.label()} ({counts})."]
     if split is not None:
         sentences.append(_result_split_sentence(split, clicks, unit))
         data["main_factor"] = split.main
     fraction = RESULT_FRACTIONS["cost_per_result"]
     where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction).filter(
-        pl.col("campaign").is_not_null())
+        pl.col("campaign").is_not_null()
+    )
     data["contributions"] = where
     several = several_accounts(rows.filter(in_period(current) | in_period(previous)))
-    sentences += campaign_sentences(where, value_now - value_before, top, several, f"cost per {unit}", result_type,
-                                    lambda value: money_text(value, currency))
+    sentences += campaign_sentences(
+        where,
+        value_now - value_before,
+        top,
+        several,
+        f"cost per {unit}",
+        result_type,
+        lambda value: money_text(value, currency),
+    )
     others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
     if others.height:
-        sentences.append(f"Other result types {current.phrase()} (never added to {result_type}): "
-                         f"{results_text(others, currency)}.")
+        sentences.append(
+            f"Other result types {current.phrase()} (never added to {result_type}): {results_text(others, currency)}."
+        )
     return Answer(headline, [*lead, " ".join(sentences)], data)
 
 
 # --------------------------------------------------------------------------- either, from the question
 
 
-def explain_any(kpis_daily: pl.DataFrame, results_daily: pl.DataFrame | None, current: Period, previous: Period,
-                kpi: str = "roas", currency: str | None = None, question: str = "") -> Answer:
+def explain_any(
+    kpis_daily: pl.DataFrame,
+    results_daily: pl.DataFrame | None,
+    current: Period,
+    previous: Period,
+    kpi: str = "roas",
+    currency: str | None = None,
+    question: str = "",
+) -> Answer:
     """explain_change, or explain_results_change where the question names a result type (`cost per lead`) or
     asks a purchase KPI (ROAS, CPA, ...) of an account whose purchases are unknown: then it says so and talks
     about its results by type."""
     named = result_type_in(question, results_daily)
     if named and (re.search(r"cost per|\bresults?\b", question) or not other_kpi_in(question)):
-        return explain_results_change(results_daily, current, previous, named, currency,
-                                      span=span_words(kpis_daily, current))
+        return explain_results_change(
+            results_daily, current, previous, named, currency, span=span_words(kpis_daily, current)
+        )
     both = Period(min(current.start, previous.start), max(current.end, previous.end))
     if kpi in PURCHASE_KPIS and not purchases_known(kpis_daily, both) and results_daily is not None:
         main = result_type_in("results", results_daily.filter(in_period(both)))
         if main:
-            note = PURCHASES_UNKNOWN + f" This account's results by type {current.phrase()}: " + (
-                results_text(results_in(results_daily, current), currency) or MISSING) + "."
-            return explain_results_change(results_daily, current, previous, main, currency, note=note,
-                                          span=span_words(kpis_daily, current), asked=KPI_WORDS.get(kpi, kpi))
+            note = (
+                PURCHASES_UNKNOWN
+                + f" This account's results by type {current.phrase()}: "
+                + (results_text(results_in(results_daily, current), currency) or MISSING)
+                + "."
+            )
+            return explain_results_change(
+                results_daily,
+                current,
+                previous,
+                main,
+                currency,
+                note=note,
+                span=span_words(kpis_daily, current),
+                asked=KPI_WORDS.get(kpi, kpi),
+            )
     value_kpis = ("roas", "aov")
     frame = kpis_daily.filter(in_period(both))
     if kpi in value_kpis and purchases_known(kpis_daily, both) and frame["purchase_value"].is_null().all():
         # Purchases without a conversion value: ROAS is unknown, CPA (spend / purchases) is the figure there is.
         answer = explain_change(kpis_daily, current, previous, "cpa", currency)
         asked = KPI_WORDS[kpi]
-        return replace(answer, headline=f"{asked} is unknown ({MISSING}: the export has no purchase conversion "
-                       f"value); {answer.headline}")
+        return replace(
+            answer,
+            headline=f"{asked} is unknown ({MISSING}: the export has no purchase conversion value); {answer.headline}",
+        )
     return explain_change(kpis_daily, current, previous, kpi, currency)

@@ -76,7 +76,8 @@ def period_figures(
     }
     if store_covers(store, start, end):
         sales = store.filter(pl.col("date").is_between(start, end)).select(
-            pl.col("orders").sum().alias("orders") if store["orders"].null_count() < store.height
+            pl.col("orders").sum().alias("orders")
+            if store["orders"].null_count() < store.height
             else pl.lit(None, pl.Int64).alias("orders"),
             pl.col("revenue").sum(),
             pl.lit(figures["spend"], pl.Float64).alias("spend"),
@@ -115,8 +116,11 @@ def spend_by_platform(kpis_daily: pl.DataFrame, start: dt.date, end: dt.date) ->
     """Spend, purchase value and ROAS per ad platform for the days start..end."""
     days = kpis_daily.filter(pl.col("date").is_between(start, end))
     return {
-        row["platform_source"]: {"spend": rounded(row["spend"]), "purchase_value": rounded(row["purchase_value"]),
-                                 "roas": rounded(row["roas"])}
+        row["platform_source"]: {
+            "spend": rounded(row["spend"]),
+            "purchase_value": rounded(row["purchase_value"]),
+            "roas": rounded(row["roas"]),
+        }
         for row in rollup(days, ["platform_source"]).iter_rows(named=True)
     }
 

@@ -29,13 +29,10 @@ def typed_rows(view: pl.LazyFrame, entity: list[str]) -> pl.LazyFrame:
     """
     first, last = pl.col(RESULTS_KEY).min().over(entity), pl.col(RESULTS_KEY).max().over(entity)
     inferred = pl.col(RESULTS_KEY).is_null() & (first == last)
-    return (
-        view.with_columns(
-            pl.when(inferred).then(first).otherwise(pl.col(RESULTS_KEY)).alias(RESULTS_KEY),
-            pl.when(inferred).then(pl.col("results").fill_null(0.0)).otherwise(pl.col("results")).alias("results"),
-        )
-        .filter(pl.col(RESULTS_KEY).is_not_null())
-    )
+    return view.with_columns(
+        pl.when(inferred).then(first).otherwise(pl.col(RESULTS_KEY)).alias(RESULTS_KEY),
+        pl.when(inferred).then(pl.col("results").fill_null(0.0)).otherwise(pl.col("results")).alias("results"),
+    ).filter(pl.col(RESULTS_KEY).is_not_null())
 
 
 def compute_results_daily(ad_insights: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -85,20 +82,36 @@ def results_by_type(results: pl.DataFrame | None, start: dt.date, end: dt.date) 
     if results is None or results.height == 0:
         return pl.DataFrame(schema=schema)
     days = results.filter(pl.col("date").is_between(start, end))
-    return rollup_results(days, []).sort(
-        pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False]
-    ).select(*schema)
+    return (
+        rollup_results(days, [])
+        .sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
+        .select(*schema)
+    )
 
 
 # What one result of a type is called after "per" (cost per lead); other types read "per result".
 RESULT_UNITS = {
-    "leads": "lead", "website leads": "lead", "on-facebook leads": "lead", "meta leads": "lead",
-    "messaging conversations started": "conversation", "conversations started": "conversation",
-    "landing page views": "landing page view", "link clicks": "link click", "website purchases": "purchase",
-    "purchases": "purchase", "checkouts initiated": "checkout", "website checkouts initiated": "checkout",
-    "adds to cart": "add to cart", "website adds to cart": "add to cart", "follows": "follow",
-    "instagram profile visits": "profile visit", "page likes": "page like", "thruplays": "ThruPlay",
-    "post engagements": "engagement", "reach": "1,000 reached", "registrations completed": "registration",
+    "leads": "lead",
+    "website leads": "lead",
+    "on-facebook leads": "lead",
+    "meta leads": "lead",
+    "messaging conversations started": "conversation",
+    "conversations started": "conversation",
+    "landing page views": "landing page view",
+    "link clicks": "link click",
+    "website purchases": "purchase",
+    "purchases": "purchase",
+    "checkouts initiated": "checkout",
+    "website checkouts initiated": "checkout",
+    "adds to cart": "add to cart",
+    "website adds to cart": "add to cart",
+    "follows": "follow",
+    "instagram profile visits": "profile visit",
+    "page likes": "page like",
+    "thruplays": "ThruPlay",
+    "post engagements": "engagement",
+    "reach": "1,000 reached",
+    "registrations completed": "registration",
 }
 
 
@@ -114,8 +127,10 @@ def results_summary(results: pl.DataFrame | None, week: str | None) -> list[dict
     """
     if week is None:
         return []
-    return [{key: rounded(value) for key, value in row.items()}
-            for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)]
+    return [
+        {key: rounded(value) for key, value in row.items()}
+        for row in results_by_type(results, *week_bounds(week)).iter_rows(named=True)
+    ]
 
 
 def is_purchase_type(result_type: pl.Expr | str) -> pl.Expr:

@@ -75,11 +75,12 @@ def compute_kpis_daily(
         repeated = key_order(view, by)[1]
     reach = pl.col("reach").filter("_single").first()
     sums = (
-        view.lazy().group_by(by, maintain_order=True)
+        view.lazy()
+        .group_by(by, maintain_order=True)
         .agg(*sum_metrics(), pl.when(pl.col("_single").sum() == 1).then(reach).alias("reach"))
-        if repeated else
+        if repeated
         # One row per output row (an ad-level export): its sums are its values, no group_by needed.
-        view.lazy().select(*by, *KPI_SUMS, pl.when("_single").then(pl.col("reach")).alias("reach"))
+        else view.lazy().select(*by, *KPI_SUMS, pl.when("_single").then(pl.col("reach")).alias("reach"))
     )
     daily = (
         sums.with_columns(rounded_sum(name) for name in FLOAT_SUMS)

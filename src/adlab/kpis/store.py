@@ -88,8 +88,10 @@ def customer_split(orders: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.
     Counts the same orders as store_daily (neither cancelled nor voided; revenue = total - refunded).
     """
     kind = (
-        pl.when(pl.col("is_new_customer")).then(pl.lit("new"))
-        .when(~pl.col("is_new_customer")).then(pl.lit("returning"))
+        pl.when(pl.col("is_new_customer"))
+        .then(pl.lit("new"))
+        .when(~pl.col("is_new_customer"))
+        .then(pl.lit("returning"))
         .otherwise(pl.lit("unknown"))
     )
     return (

@@ -12,13 +12,33 @@ from adlab.kpis.rollups import rounded
 from adlab.kpis.weeks import iso_week, latest_week, reporting_dates, week_bounds
 from adlab.kpis.windows import report_windows, window_kpis
 
-SUMMARY_KEYS = ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm",
-                "cvr", "aov", "orders", "revenue", "mer", "sessions", "store_cvr")
+SUMMARY_KEYS = (
+    "spend",
+    "purchase_value",
+    "purchases",
+    "impressions",
+    "link_clicks",
+    "roas",
+    "cpa",
+    "ctr",
+    "cpm",
+    "cvr",
+    "aov",
+    "orders",
+    "revenue",
+    "mer",
+    "sessions",
+    "store_cvr",
+)
 
 
 def build_summary(
-    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
-    data_source: str, sessions: pl.DataFrame | None = None,
+    kpis_daily: pl.DataFrame,
+    store: pl.DataFrame | None,
+    ledger: pl.DataFrame,
+    currency: str | None,
+    data_source: str,
+    sessions: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
     """metrics/summary.json: the latest complete ISO week, the week before, and the row ledger.
 
@@ -36,13 +56,21 @@ def build_summary(
     current = period_figures(kpis_daily, store, monday, sunday, sessions)
     previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6), sessions)
     by_platform = spend_by_platform(kpis_daily, monday, sunday)
-    return _summary(week, complete, currency, current, iso_week(previous_monday), previous, ledger, by_platform,
-                    data_source)
+    return _summary(
+        week, complete, currency, current, iso_week(previous_monday), previous, ledger, by_platform, data_source
+    )
 
 
 def _summary(
-    week: str | None, complete: bool, currency: str | None, current: Figures, previous_week: str | None,
-    previous: Figures, ledger: pl.DataFrame, by_platform: dict[str, dict[str, float | None]], data_source: str,
+    week: str | None,
+    complete: bool,
+    currency: str | None,
+    current: Figures,
+    previous_week: str | None,
+    previous: Figures,
+    ledger: pl.DataFrame,
+    by_platform: dict[str, dict[str, float | None]],
+    data_source: str,
 ) -> dict[str, Any]:
     """The summary.json mapping, every contract key present (null where unknown)."""
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
@@ -65,8 +93,12 @@ def _summary(
 
 
 def build_period_summary(
-    kpis_period: pl.DataFrame, store: pl.DataFrame | None, ledger: pl.DataFrame, currency: str | None,
-    data_source: str, sessions: pl.DataFrame | None = None,
+    kpis_period: pl.DataFrame,
+    store: pl.DataFrame | None,
+    ledger: pl.DataFrame,
+    currency: str | None,
+    data_source: str,
+    sessions: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
     """metrics/summary.json when the ad data has no days: the figures of the latest reporting window.
 
@@ -85,9 +117,16 @@ def build_period_summary(
         "currency": currency,
         **{key: rounded(current[key]) for key in SUMMARY_KEYS},
         "previous": {"week": iso_week(end - dt.timedelta(days=7)), **dict.fromkeys(SUMMARY_KEYS)},
-        "rows": {key: int(totals[name] or 0) for key, name in
-                 (("in", "rows_in"), ("kept", "kept"), ("replaced", "replaced"), ("totals", "totals"),
-                  ("quarantined", "quarantined"))},
+        "rows": {
+            key: int(totals[name] or 0)
+            for key, name in (
+                ("in", "rows_in"),
+                ("kept", "kept"),
+                ("replaced", "replaced"),
+                ("totals", "totals"),
+                ("quarantined", "quarantined"),
+            )
+        },
         "by_platform": spend_by_platform(rows, start, end),
         "data_source": data_source,
     }

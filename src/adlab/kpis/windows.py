@@ -57,8 +57,10 @@ def window_results(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end
     From the same one view as kpis_period (window_view); results of different types are never added up.
     """
     rows = window_view(ad_insights).filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
-    typed = typed_rows(rows.select(*WINDOW_KEYS, "platform_source", *ENTITY, RESULTS_KEY, *RESULT_SUMS),
-                       [*WINDOW_KEYS, "platform_source", *ENTITY])
+    typed = typed_rows(
+        rows.select(*WINDOW_KEYS, "platform_source", *ENTITY, RESULTS_KEY, *RESULT_SUMS),
+        [*WINDOW_KEYS, "platform_source", *ENTITY],
+    )
     return rollup_results(typed, []).sort(pl.col("spend").fill_null(0.0), RESULTS_KEY, descending=[True, False])
 
 
@@ -66,9 +68,12 @@ def window_results_summary(
     ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:
     """One dict per result type of the window start..end (window_results), rounded as results_summary rounds."""
-    return [{key: rounded(value) for key, value in row.items()}
-            for row in window_results(ad_insights, start, end).select(
-                RESULTS_KEY, "spend", "results", "cost_per_result").iter_rows(named=True)]
+    return [
+        {key: rounded(value) for key, value in row.items()}
+        for row in window_results(ad_insights, start, end)
+        .select(RESULTS_KEY, "spend", "results", "cost_per_result")
+        .iter_rows(named=True)
+    ]
 
 
 def window_left_out(ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date) -> dict[str, float | int]:

@@ -134,15 +134,19 @@ def build_weekly_reports(paths: ReportPaths, settings: Params, kpis_daily: pl.Da
     # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
     days = week_days(kpis_daily, store)
     if days.is_empty():
-        raise AdlabError(f"{paths.kpis_daily}: holds no ad data and there are no store orders or sales, so there "
-                         "is no week to report; check data/raw/.")
+        raise AdlabError(
+            f"{paths.kpis_daily}: holds no ad data and there are no store orders or sales, so there "
+            "is no week to report; check data/raw/."
+        )
     summary = read_summary(paths.summary)
     currency = summary.get("currency") or ""  # unknown: amounts without a currency sign, and a line says so
     sample_data = summary.get("data_source") == "sample"
     weeks, skipped = weeks_to_render(days, settings.report.weeks, settings.report.extra_weeks)
     for week in skipped:
-        print(f"report: skipped {week} from report.extra_weeks: no {'ad' if kpis_daily.height else 'store'} data "
-              "in that week")
+        print(
+            f"report: skipped {week} from report.extra_weeks: no {'ad' if kpis_daily.height else 'store'} data "
+            "in that week"
+        )
     inputs = PageInputs.read(paths)
     values = page_settings(settings, currency, sample_data, outputs_week=resolve_week("latest", days))
     code = code_version(paths.notebook)
@@ -204,15 +208,23 @@ def notebook_parameters(paths: ReportPaths, values: Mapping[str, Any], inputs: P
     }
 
 
-def week_digest(
-    week: str, kpis_daily: pl.DataFrame, inputs: PageInputs, values: Mapping[str, Any], code: str
-) -> str:
+def week_digest(week: str, kpis_daily: pl.DataFrame, inputs: PageInputs, values: Mapping[str, Any], code: str) -> str:
     """incremental.week_fingerprint of `week` over the stage's inputs."""
     return week_fingerprint(
-        week, kpis_daily=kpis_daily, orders=inputs.orders, ad_insights=inputs.ad_insights, ledger=inputs.ledger,
-        warnings=inputs.warnings, recommendations=inputs.recommendations, creatives=inputs.creatives,
-        settings=values, trend_weeks=TREND_WEEKS, code=code, store_sales=inputs.store_sales,
-        sessions=inputs.sessions, results_daily=inputs.results_daily,
+        week,
+        kpis_daily=kpis_daily,
+        orders=inputs.orders,
+        ad_insights=inputs.ad_insights,
+        ledger=inputs.ledger,
+        warnings=inputs.warnings,
+        recommendations=inputs.recommendations,
+        creatives=inputs.creatives,
+        settings=values,
+        trend_weeks=TREND_WEEKS,
+        code=code,
+        store_sales=inputs.store_sales,
+        sessions=inputs.sessions,
+        results_daily=inputs.results_daily,
     )
 
 
@@ -226,15 +238,21 @@ def update_weekly_pages(paths: ReportPaths, digests: Mapping[str, str], paramete
     for page in remove_other_pages(paths.weekly_dir, (f"{week}.html" for week in digests)):
         print(f"report: removed {page} (no longer among the reported weeks)")
     manifest = {week: digest for week, digest in manifest.items() if week in digests and week not in stale}
-    print(f"report: {len(digests)} week(s): {len(digests) - len(stale)} up to date, {len(stale)} to render"
-          + (f" ({', '.join(stale)})" if stale else ""), flush=True)
+    print(
+        f"report: {len(digests)} week(s): {len(digests) - len(stale)} up to date, {len(stale)} to render"
+        + (f" ({', '.join(stale)})" if stale else ""),
+        flush=True,
+    )
     if stale:
         render_weeks(stale, parameters, paths, digests, manifest)
     write_manifest(manifest, manifest_path)
 
 
 def render_weeks(
-    weeks: Sequence[str], parameters: Mapping[str, Any], paths: ReportPaths, digests: Mapping[str, str],
+    weeks: Sequence[str],
+    parameters: Mapping[str, Any],
+    paths: ReportPaths,
+    digests: Mapping[str, str],
     manifest: dict[str, str],
 ) -> None:
     """Render `weeks` WORKERS at a time, adding each finished week's digest to `manifest` and writing it, so a
@@ -279,11 +297,22 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
     currency = summary.get("currency") or "USD"
     sample_data = summary.get("data_source") == "sample"
     store = read_store(paths.orders, paths.store_sales)
-    targets: Targets = {"target_roas": settings.targets.roas, "target_cpa": settings.targets.cpa,
-               "gross_margin": settings.targets.gross_margin}
+    targets: Targets = {
+        "target_roas": settings.targets.roas,
+        "target_cpa": settings.targets.cpa,
+        "gross_margin": settings.targets.gross_margin,
+    }
     sessions = read_sessions(paths.sessions)
-    pages = window_pages(paths, kpis_period, store, sessions, currency=currency, sample_data=sample_data,
-                         top_n=settings.report.top_n, targets=targets)
+    pages = window_pages(
+        paths,
+        kpis_period,
+        store,
+        sessions,
+        currency=currency,
+        sample_data=sample_data,
+        top_n=settings.report.top_n,
+        targets=targets,
+    )
     # metrics/summary.json names the week the latest window ends in; its page leads to that window's page.
     windows = kpis.report_windows(kpis_period)
     week = summary.get("week") or kpis.iso_week(windows[0][1])
@@ -298,14 +327,25 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
     no_days = kpis.window_kpis(kpis_period.head(0), dt.date.min, dt.date.min)
     io.write_text(daily_plot_csv(kpis.account_daily(no_days, None)), paths.daily_plot)
     index = paths.out_dir / "index.html"
-    io.write_text(windows_index_html(window_summaries(kpis_period, store, sessions), currency=currency,
-                                     sample_data=sample_data, **targets), index)
+    io.write_text(
+        windows_index_html(
+            window_summaries(kpis_period, store, sessions), currency=currency, sample_data=sample_data, **targets
+        ),
+        index,
+    )
     print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
 
 
 def window_pages(
-    paths: ReportPaths, kpis_period: pl.DataFrame, store: pl.DataFrame | None, sessions: pl.DataFrame | None, *,
-    currency: str, sample_data: bool, top_n: int, targets: Targets,
+    paths: ReportPaths,
+    kpis_period: pl.DataFrame,
+    store: pl.DataFrame | None,
+    sessions: pl.DataFrame | None,
+    *,
+    currency: str,
+    sample_data: bool,
+    top_n: int,
+    targets: Targets,
 ) -> dict[str, str]:
     """File name -> page of every reporting window, each linking to the others."""
     ad_insights = io.read_parquet(paths.ad_insights)  # there: kpis_period was computed from it
@@ -313,9 +353,18 @@ def window_pages(
     windows = kpis.report_windows(kpis_period)
     return {
         f"{window_stem(*window)}.html": period_page_html(
-            kpis_period, *window, others=[other for other in windows if other != window], ad_insights=ad_insights,
-            store=store, sessions=sessions, ledger=ledger, warnings=warnings, currency=currency, top_n=top_n,
-            sample_data=sample_data, **targets,
+            kpis_period,
+            *window,
+            others=[other for other in windows if other != window],
+            ad_insights=ad_insights,
+            store=store,
+            sessions=sessions,
+            ledger=ledger,
+            warnings=warnings,
+            currency=currency,
+            top_n=top_n,
+            sample_data=sample_data,
+            **targets,
         )
         for window in windows
     }

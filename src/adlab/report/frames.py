@@ -155,8 +155,9 @@ def entity_tree(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     parts = [
         tables["account"].with_columns(pl.lit("account").alias("level"), pl.lit(0, pl.Int64).alias("campaign_rank")),
         # Account-level exports (e.g. an Age or Region breakdown alone) name no campaign: say so, not `–`.
-        campaigns.with_columns(pl.lit("campaign").alias("level"),
-                               pl.col("campaign").fill_null("(no campaign name)").alias("name")),
+        campaigns.with_columns(
+            pl.lit("campaign").alias("level"), pl.col("campaign").fill_null("(no campaign name)").alias("name")
+        ),
         adsets.join(campaign_ranks, on=campaign_keys, how="left", nulls_equal=True).with_columns(
             pl.lit("adset").alias("level"), pl.col("adset").alias("name")
         ),
@@ -188,23 +189,30 @@ def fold_entity_tree(tree: pl.DataFrame, limits: TreeLimits = TreeLimits()) -> p
     rows = tree.with_row_index("_row").with_columns(delivered.alias("_delivered"))
     entities = rows.filter(pl.col("level") != "account")
     folded = []
-    for level, limit, offset in (("campaign", limits.campaigns, 0.75), ("adset", limits.adsets, 0.5),
-                                 ("ad", limits.ads, 0.25)):
+    for level, limit, offset in (
+        ("campaign", limits.campaigns, 0.75),
+        ("adset", limits.adsets, 0.5),
+        ("ad", limits.ads, 0.25),
+    ):
         keys, parent = ENTITY_KEYS[level], FOLDED_KEYS[f"{level}-more"]
         rank, count = _delivered_rank(level, parent)
         hidden = rows.filter((rank > limit) & (count > limit + 1))
         if hidden.height:
             rows = _without_rows_under(rows, entities, hidden.select(keys))
-            folded.append(_folded_rows(hidden, entities, level, tree.height).with_columns(
-                (pl.col("_end") + offset).alias("_position")))
+            folded.append(
+                _folded_rows(hidden, entities, level, tree.height).with_columns(
+                    (pl.col("_end") + offset).alias("_position")
+                )
+            )
         if level == "campaign":
             collapsed = rows.filter(_delivered_rank("campaign", [])[0] > limits.expanded).select(keys)
             rows = _without_rows_under(rows, entities.filter(pl.col("level") != "campaign"), collapsed)
     if rows.height == tree.height:
         return tree
     return (
-        pl.concat([rows.with_columns(pl.col("_row").cast(pl.Float64).alias("_position")), *folded],
-                  how="diagonal_relaxed")
+        pl.concat(
+            [rows.with_columns(pl.col("_row").cast(pl.Float64).alias("_position")), *folded], how="diagonal_relaxed"
+        )
         .sort("_position")
         .select(tree.columns)
     )
@@ -262,9 +270,7 @@ def best_and_worst_ads(
     week_ads = _with_account_if_several(kpis_weekly.filter(pl.col("week") == week))
     key = [k for k in ENTITY_KEYS["ad"] if k in week_ads.columns]
     ranked = week_ads.filter(
-        (pl.col("spend") >= min_spend)
-        & pl.col("roas").is_not_null()
-        & pl.col("ad").is_not_null()
+        (pl.col("spend") >= min_spend) & pl.col("roas").is_not_null() & pl.col("ad").is_not_null()
     ).sort(["roas", "spend", *key], descending=[True, True, *[False] * len(key)])
     n_best = min(n, math.ceil(ranked.height / 2))
     best = ranked.head(n_best)
@@ -310,9 +316,7 @@ def plotted_ads(ads: pl.DataFrame, limit: int = PLOTTED_ADS) -> tuple[pl.DataFra
     return largest, drawn.height - limit
 
 
-def week_summaries(
-    kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]
-) -> list[dict[str, Any]]:
+def week_summaries(kpis_daily: pl.DataFrame, store: pl.DataFrame | None, weeks: Iterable[str]) -> list[dict[str, Any]]:
     """One dict per week: `week`, `start`, `end`, `days` (with ad data; None without any ad data), the figures
     of kpis.period_figures, the store's `store_aov` and `new_customer_share` (kpis.store_figures, None where the
     store data does not reach the week), and the daily `daily_spend` and `daily_roas` of its 7 days (None where
@@ -325,13 +329,19 @@ def week_summaries(
         shop = kpis.store_figures(store, start, end) if kpis.store_covers(store, start, end) else {}
         days = {row["date"]: row for row in daily.filter(pl.col("date").is_between(start, end)).iter_rows(named=True)}
         dates = [start + dt.timedelta(days=offset) for offset in range(7)]
-        rows.append({
-            "week": week, "start": start, "end": end,
-            "days": days_with_data(kpis_daily, week) if kpis_daily.height else None, **figures,
-            "store_aov": shop.get("store_aov"), "new_customer_share": shop.get("new_customer_share"),
-            "daily_spend": [days[d]["spend"] if d in days else None for d in dates],
-            "daily_roas": [days[d]["roas"] if d in days else None for d in dates],
-        })
+        rows.append(
+            {
+                "week": week,
+                "start": start,
+                "end": end,
+                "days": days_with_data(kpis_daily, week) if kpis_daily.height else None,
+                **figures,
+                "store_aov": shop.get("store_aov"),
+                "new_customer_share": shop.get("new_customer_share"),
+                "daily_spend": [days[d]["spend"] if d in days else None for d in dates],
+                "daily_roas": [days[d]["roas"] if d in days else None for d in dates],
+            }
+        )
     return rows
 
 
@@ -396,8 +406,9 @@ def scan_optional(path: str | Path) -> pl.LazyFrame | None:
     return pl.scan_parquet(path) if path.is_file() else None
 
 
-def _read(path: Path, days: Days | None = None, week: str | None = None, columns: Sequence[str] | None = None
-          ) -> pl.DataFrame:
+def _read(
+    path: Path, days: Days | None = None, week: str | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
     """A parquet table, all of it or only the rows dated in `days` (first, last) or of ISO `week`.
 
     The filter is pushed into the scan, so row groups outside it are skipped: a page reads what it shows.
@@ -440,8 +451,11 @@ def read_recommendations(path: str | Path) -> pl.DataFrame | None:
     numeric = [c for c in (*RECOMMENDATION_EVIDENCE, "confidence") if c in frame.columns]
     as_number = [pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in numeric]
     # A confidence given as a label ("high") stays text.
-    keep_text = "confidence" in frame.columns and frame["confidence"].str.strip_chars().cast(
-        pl.Float64, strict=False).null_count() > frame["confidence"].null_count()
+    keep_text = (
+        "confidence" in frame.columns
+        and frame["confidence"].str.strip_chars().cast(pl.Float64, strict=False).null_count()
+        > frame["confidence"].null_count()
+    )
     return frame.with_columns(e for e in as_number if not (keep_text and e.meta.output_name() == "confidence"))
 
 

@@ -152,7 +152,8 @@ def html_table(
         return cells
 
     row_css = (
-        [f' class="level-{esc(value)}"' for value in frame.get_column(row_class).to_list()] if row_class
+        [f' class="level-{esc(value)}"' for value in frame.get_column(row_class).to_list()]
+        if row_class
         else [""] * frame.height
     )
     cells_by_row = zip(*(column(name) for name in columns), strict=True) if columns else ((),) * frame.height

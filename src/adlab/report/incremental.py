@@ -58,7 +58,8 @@ def write_manifest(manifest: Mapping[str, str], path: Path) -> None:
 def stale_weeks(digests: Mapping[str, str], manifest: Mapping[str, str], weekly_dir: Path) -> list[str]:
     """The weeks of `digests` whose page is missing or was rendered from other inputs, in the order given."""
     return [
-        week for week, digest in digests.items()
+        week
+        for week, digest in digests.items()
         if manifest.get(week) != digest or not (weekly_dir / f"{week}.html").is_file()
     ]
 

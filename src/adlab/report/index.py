@@ -69,8 +69,10 @@ def render_index(
     )
     by_week = {row["week"]: row for row in rows}
     # A metric no week has (no export has its column) gets one line.
-    known = {key: next((row[key] for row in rows if row.get(key) is not None), None)
-             for key in ("spend", "purchases", "purchase_value", "link_clicks")}
+    known = {
+        key: next((row[key] for row in rows if row.get(key) is not None), None)
+        for key in ("spend", "purchases", "purchase_value", "link_clicks")
+    }
     page = render_page(
         "index.html.j2",
         title="Advertising reports",
@@ -80,14 +82,17 @@ def render_index(
         # Lines the weekly page shows too, written (and escaped) by its header helpers.
         currency_line=Markup(currency_line_html(currency, 0)),
         accounts_note=f"{len(accounts)} accounts: {', '.join(accounts)}. Every figure is their sum; each week's "
-        "page names the account of every campaign." if len(accounts) > 1 else "",
+        "page names the account of every campaign."
+        if len(accounts) > 1
+        else "",
         trend=roas_trend(rows),
         has_ads=columns.ads,
         unknown_metrics=Markup(unknown_metrics_html(known)),
         no_ads_note=NO_ADS_NOTES["glance"],
-        table=Table(columns.head(), [
-            week_row(row, by_week.get(previous_week(row["week"]), {}), columns, money, tones) for row in rows
-        ]),
+        table=Table(
+            columns.head(),
+            [week_row(row, by_week.get(previous_week(row["week"]), {}), columns, money, tones) for row in rows],
+        ),
     )
     io.write_text(page, out_html)
     return out_html
@@ -145,7 +150,10 @@ def _no_tone(value: Any) -> None:
 
 
 def week_row(
-    row: Mapping[str, Any], before: Mapping[str, Any], columns: IndexColumns, money: Callable[[Any], str],
+    row: Mapping[str, Any],
+    before: Mapping[str, Any],
+    columns: IndexColumns,
+    money: Callable[[Any], str],
     tones: WeekTones,
 ) -> dict[str, Any]:
     """One week of the index as its template lays it out: link, dates, partial days, figure cells, sparklines.
@@ -162,12 +170,17 @@ def week_row(
         "sparks": {
             "spend": sparkline(row.get("daily_spend") or [], label="Daily spend"),
             "roas": sparkline(row.get("daily_roas") or [], label="Daily ROAS"),
-        } if columns.ads and columns.spark else None,
+        }
+        if columns.ads and columns.spark
+        else None,
     }
 
 
 def ad_cells(
-    row: Mapping[str, Any], before: Mapping[str, Any], columns: IndexColumns, money: Callable[[Any], str],
+    row: Mapping[str, Any],
+    before: Mapping[str, Any],
+    columns: IndexColumns,
+    money: Callable[[Any], str],
     tones: WeekTones,
 ) -> list[Cell]:
     """Spend, purchase value, ROAS and its change from the week before, CPA; store revenue and MER with a store."""
@@ -189,10 +202,15 @@ def store_cells(row: Mapping[str, Any], columns: IndexColumns, money: Callable[[
     """A store without ad data: orders, store revenue, AOV and new customers' share (none without a store)."""
     if not columns.store:
         return []
-    return [Cell(text, "num") for text in (
-        fmt_int(row.get("orders")), money(row.get("revenue")), money(row.get("store_aov")),
-        fmt_pct(row.get("new_customer_share"), 0),
-    )]
+    return [
+        Cell(text, "num")
+        for text in (
+            fmt_int(row.get("orders")),
+            money(row.get("revenue")),
+            money(row.get("store_aov")),
+            fmt_pct(row.get("new_customer_share"), 0),
+        )
+    ]
 
 
 def roas_trend(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -213,15 +231,24 @@ def window_summaries(
 ) -> list[dict[str, Any]]:
     """One dict per reporting window, latest end first: `start`, `end`, `days` and its kpis.window_figures."""
     return [
-        {"start": start, "end": end, "days": (end - start).days + 1,
-         **kpis.window_figures(kpis_period, store, start, end, sessions)}
+        {
+            "start": start,
+            "end": end,
+            "days": (end - start).days + 1,
+            **kpis.window_figures(kpis_period, store, start, end, sessions),
+        }
         for start, end in kpis.report_windows(kpis_period)
     ]
 
 
 def windows_index_html(
-    windows: Sequence[Mapping[str, Any]], *, currency: str, sample_data: bool, target_roas: float,
-    target_cpa: float, gross_margin: float,
+    windows: Sequence[Mapping[str, Any]],
+    *,
+    currency: str,
+    sample_data: bool,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """reports/index.html when the ad data has no days: one row per reporting window with its figures and link."""
     money = functools.partial(fmt_money, currency=currency)
@@ -243,9 +270,10 @@ def windows_index_html(
         }
         for w in windows
     ]
-    head = [Cell("Reporting window"), *(
-        Cell(name, "num") for name in ("Days", "Spend", "Purchase value", "ROAS", "CPA", "Store revenue", "MER")
-    )]
+    head = [
+        Cell("Reporting window"),
+        *(Cell(name, "num") for name in ("Days", "Spend", "Purchase value", "ROAS", "CPA", "Store revenue", "MER")),
+    ]
     return render_page(
         "windows_index.html.j2",
         title="Advertising reports",

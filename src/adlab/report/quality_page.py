@@ -56,12 +56,11 @@ def render_quality(
 
 def with_balance(ledger: pl.DataFrame) -> pl.DataFrame:
     """The ledger with `difference` (rows in minus the rows accounted for) and `balances` (`✓`, `✗ off by 3`)."""
-    return ledger.with_columns(
-        (pl.col("rows_in") - pl.sum_horizontal(LEDGER_PARTS)).alias("difference")
-    ).with_columns(
-        pl.when(pl.col("difference") == 0).then(pl.lit("✓")).otherwise(
-            pl.concat_str(pl.lit("✗ off by "), pl.col("difference").cast(pl.String))
-        ).alias("balances")
+    return ledger.with_columns((pl.col("rows_in") - pl.sum_horizontal(LEDGER_PARTS)).alias("difference")).with_columns(
+        pl.when(pl.col("difference") == 0)
+        .then(pl.lit("✓"))
+        .otherwise(pl.concat_str(pl.lit("✗ off by "), pl.col("difference").cast(pl.String)))
+        .alias("balances")
     )
 
 
@@ -70,10 +69,20 @@ def ledger_table(balanced: pl.DataFrame, totals: dict[str, Any], unbalanced: int
     return frame_table(
         balanced.select("source_file", "kind", "table", "rows_in", *LEDGER_PARTS, "balances"),
         column_formats(""),
-        labels={"source_file": "File", "kind": "Kind", "table": "Table", "rows_in": "Rows in", "kept": "Kept",
-                "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined", "balances": "Balances"},
+        labels={
+            "source_file": "File",
+            "kind": "Kind",
+            "table": "Table",
+            "rows_in": "Rows in",
+            "kept": "Kept",
+            "replaced": "Replaced",
+            "totals": "Totals rows",
+            "quarantined": "Quarantined",
+            "balances": "Balances",
+        },
         tones={"balances": lambda value: "good" if value == "✓" else "bad"},
-        total={**totals, "source_file": "All files", "balances": "✓" if not unbalanced else "✗"} if balanced.height
+        total={**totals, "source_file": "All files", "balances": "✓" if not unbalanced else "✗"}
+        if balanced.height
         else None,
     )
 
@@ -101,8 +110,14 @@ def checks_table(checks: pl.DataFrame) -> Table | None:
     return frame_table(
         shown,
         column_formats(""),
-        labels={"table": "Table", "check": "Check", "column": "Column", "success": "Result",
-                "unexpected_count": "Failing rows", "details": "Details"},
+        labels={
+            "table": "Table",
+            "check": "Check",
+            "column": "Column",
+            "success": "Result",
+            "unexpected_count": "Failing rows",
+            "details": "Details",
+        },
         tones={"success": lambda value: "good" if str(value).startswith("✓") else "bad"},
     )
 

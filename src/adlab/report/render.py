@@ -73,8 +73,12 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
     try:
         with tempfile.TemporaryDirectory(prefix="adlab-kernel-") as socket_dir:
             executed = papermill.execute_notebook(
-                notebook, None, parameters={**values, "week": week},
-                progress_bar=False, cwd=notebook.resolve().parent, config=_kernel_config(socket_dir),
+                notebook,
+                None,
+                parameters={**values, "week": week},
+                progress_bar=False,
+                cwd=notebook.resolve().parent,
+                config=_kernel_config(socket_dir),
                 kernel_name=kernel_name(),
             )
     except papermill.PapermillExecutionError as err:
@@ -83,7 +87,8 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
         ) from err
     # Code cells without output (parameters, set-up) would leave empty boxes; notes for notebook users go too.
     executed.cells = [
-        cell for cell in executed.cells
+        cell
+        for cell in executed.cells
         if (cell.cell_type != "code" or cell.outputs) and "remove-cell" not in cell.metadata.get("tags", [])
     ]
     executed.metadata["title"] = f"Advertising report {week}"

@@ -111,10 +111,15 @@ def frame_table(
     head = [Cell(labels.get(name, name), "num" if kinds[name] == "num" else "") for name in frame.columns]
     rows = [Row([cell(name, value) for name, value in row.items()]) for row in frame.iter_rows(named=True)]
     if total is not None:
-        rows.append(Row([
-            cell(name, total[name]) if total.get(name) is not None else Cell("", cell(name, None).css)
-            for name in frame.columns
-        ], "total"))
+        rows.append(
+            Row(
+                [
+                    cell(name, total[name]) if total.get(name) is not None else Cell("", cell(name, None).css)
+                    for name in frame.columns
+                ],
+                "total",
+            )
+        )
     return Table(head, rows)
 
 

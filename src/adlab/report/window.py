@@ -48,8 +48,20 @@ from adlab.report.weekly.tiles import HEADLINE, headline, store_tiles
 
 # The window's ad figures in tile order: the additive sums, then the ratios of those sums. The figures of the
 # weekly headline keep its tiles (and targets); the counts below get tiles of their own.
-WINDOW_TILES = ("spend", "impressions", "link_clicks", "purchases", "purchase_value", "roas", "cpa", "ctr", "cpm",
-                "cvr", "aov", "mer")
+WINDOW_TILES = (
+    "spend",
+    "impressions",
+    "link_clicks",
+    "purchases",
+    "purchase_value",
+    "roas",
+    "cpa",
+    "ctr",
+    "cpm",
+    "cvr",
+    "aov",
+    "mer",
+)
 
 
 COUNT_TILES = {
@@ -94,15 +106,28 @@ def window_tables(kpis_period: pl.DataFrame, start: dt.date, end: dt.date) -> di
     return entity_tables(kpis.window_kpis(kpis_period, start, end))
 
 
-def window_tiles(figures: Mapping[str, Any], currency: str, *, target_roas: float, target_cpa: float,
-                 gross_margin: float, has_store: bool = False) -> list[Tile]:
+def window_tiles(
+    figures: Mapping[str, Any],
+    currency: str,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
+    has_store: bool = False,
+) -> list[Tile]:
     """One tile per figure of WINDOW_TILES; ROAS, CPA and MER held against targets, no change (no period before).
 
     `has_store`: there is store data, so an unknown MER means it does not span the window (not a missing export).
     """
-    targeted = dict(zip((figure.key for figure in HEADLINE), headline(
-        figures, None, currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
-    ), strict=True))
+    targeted = dict(
+        zip(
+            (figure.key for figure in HEADLINE),
+            headline(
+                figures, None, currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
+            ),
+            strict=True,
+        )
+    )
     if has_store and figures.get("mer") is None:
         targeted["mer"] = dataclasses.replace(targeted["mer"], note="store data does not span the window")
     tiles = []
@@ -158,8 +183,12 @@ def header_html(
 
 
 def window_results_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str,
-    figures: Mapping[str, Any], kpis_period: pl.DataFrame,
+    ad_insights: pl.DataFrame | pl.LazyFrame,
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    figures: Mapping[str, Any],
+    kpis_period: pl.DataFrame,
 ) -> str:
     """The window's results by result type (one tile each, cost per result of its sums); empty without any.
 
@@ -172,20 +201,30 @@ def window_results_html(
     if not results.height:
         return ""
     tiles = [
-        Tile(label=row["result_type"], value=fmt_int(row["results"]),
-             note=f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}",
-             hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
-                  f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results")
+        Tile(
+            label=row["result_type"],
+            value=fmt_int(row["results"]),
+            note=f"{fmt_money(row['cost_per_result'], currency)} per {kpis.result_unit(row['result_type'])}",
+            hint=f"{row['result_type']} as Ads Manager counts them, over the window; cost per "
+            f"{kpis.result_unit(row['result_type'])} = spend of the ads optimised for them / results",
+        )
         for row in results.iter_rows(named=True)
     ]
-    notes = [] if purchases_known else [
-        "The exports have no purchases, so ROAS and CPA are unknown (–): results by type and cost per result are "
-        "what these ads can be judged by."]
+    notes = (
+        []
+        if purchases_known
+        else [
+            "The exports have no purchases, so ROAS and CPA are unknown (–): results by type and cost per result are "
+            "what these ads can be judged by."
+        ]
+    )
     spend = window_kpis_spend(kpis_period, start, end)
     untyped = spend - float(results["spend"].sum() or 0.0)
     if untyped > 0.005:
-        notes.append(f"{fmt_money(untyped, currency)} of the window's spend has no result type in the export "
-                     "(Result type left blank) and is not in these tiles.")
+        notes.append(
+            f"{fmt_money(untyped, currency)} of the window's spend has no result type in the export "
+            "(Result type left blank) and is not in these tiles."
+        )
     return "<h2>Results by type</h2>" + tiles_html(tiles) + "".join(note_html(note) for note in notes)
 
 
@@ -215,8 +254,16 @@ def needs_days_html() -> str:
 
 
 def breakdown_section_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame, breakdown: str, start: dt.date, end: dt.date, currency: str,
-    figure_html: PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
+    ad_insights: pl.DataFrame | pl.LazyFrame,
+    breakdown: str,
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    figure_html: PlotlyEmbed,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """One breakdown's section for the window: table (largest spend first) and, for age x gender, the heatmap."""
     title, dims = BREAKDOWN_DIMS[breakdown]
@@ -225,22 +272,36 @@ def breakdown_section_html(
         return f"<h2>{esc(title)}</h2>" + note_html("No delivery in this breakdown for the window.")
     chart = ""
     if breakdown == "age_gender":
-        fig = charts.fig_age_gender_heatmap(rolled, currency, target_roas=target_roas,
-                                            breakeven_roas=kpis.breakeven_roas(gross_margin), min_spend=target_cpa)
+        fig = charts.fig_age_gender_heatmap(
+            rolled,
+            currency,
+            target_roas=target_roas,
+            breakeven_roas=kpis.breakeven_roas(gross_margin),
+            min_spend=target_cpa,
+        )
         chart = figure_html(fig, "age-gender")
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     return (
         f"<h2>{esc(title)}</h2>"
-        + note_html("From the breakdown export, summed on its own: a breakdown describes the same spend again, "
-                    "so it is never added to the totals above.")
+        + note_html(
+            "From the breakdown export, summed on its own: a breakdown describes the same spend again, "
+            "so it is never added to the totals above."
+        )
         + chart
         + breakdown_table_html(rolled, breakdown, currency, **targets)
     )
 
 
 def breakdowns_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.date, currency: str, figure_html: PlotlyEmbed,
-    *, target_roas: float, target_cpa: float, gross_margin: float,
+    ad_insights: pl.DataFrame | pl.LazyFrame,
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    figure_html: PlotlyEmbed,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """A section per breakdown exported for the window; a line naming the export for age x gender, placements
     and regions or countries without one."""
@@ -251,19 +312,30 @@ def breakdowns_html(
         if breakdown in exported:
             parts.append(breakdown_section_html(ad_insights, breakdown, start, end, currency, figure_html, **targets))
         elif breakdown in ("age_gender", "placement"):
-            text = BREAKDOWN_EXPORTS[breakdown].replace("for this week", "for this window").replace(
-                "report by Day", "for the same reporting window")
+            text = (
+                BREAKDOWN_EXPORTS[breakdown]
+                .replace("for this week", "for this window")
+                .replace("report by Day", "for the same reporting window")
+            )
             parts += [f"<h2>{esc(title)}</h2>", info_html(text)]
     if not {"region", "country"} & set(exported):
-        parts += ["<h2>Regions and countries</h2>", note_html(
-            "No region or country figures for this window. In Meta Ads Manager choose Breakdown → By delivery → "
-            "Region (or Country) for the same reporting window, export CSV and drop it into data/raw/."
-        )]
+        parts += [
+            "<h2>Regions and countries</h2>",
+            note_html(
+                "No region or country figures for this window. In Meta Ads Manager choose Breakdown → By delivery → "
+                "Region (or Country) for the same reporting window, export CSV and drop it into data/raw/."
+            ),
+        ]
     return "".join(parts)
 
 
 def store_window_html(
-    store: pl.DataFrame | None, figures: Mapping[str, Any], start: dt.date, end: dt.date, currency: str, *,
+    store: pl.DataFrame | None,
+    figures: Mapping[str, Any],
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    *,
     gross_margin: float,
 ) -> str:
     """Store tiles for the window's dates where the store data spans them; else one line saying what would."""
@@ -278,8 +350,10 @@ def store_window_html(
         )
     extra = ("mer", "sessions", "store_cvr")
     now = {**kpis.store_figures(store, start, end), **{key: figures.get(key) for key in extra}}
-    tiles = [dataclasses.replace(tile, change="", compared_to="")
-             for tile in store_tiles(now, None, currency, gross_margin=gross_margin)]
+    tiles = [
+        dataclasses.replace(tile, change="", compared_to="")
+        for tile in store_tiles(now, None, currency, gross_margin=gross_margin)
+    ]
     return tiles_html(tiles) + note_html(
         "Store figures count every order in the store over the window's dates, not only those the ad platforms "
         "attribute to ads; MER (store revenue / ad spend) is the account-wide check on ROAS."
@@ -287,15 +361,20 @@ def store_window_html(
 
 
 def data_quality_window_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame, ledger: pl.DataFrame | None, warnings: pl.DataFrame | None,
-    start: dt.date, end: dt.date,
+    ad_insights: pl.DataFrame | pl.LazyFrame,
+    ledger: pl.DataFrame | None,
+    warnings: pl.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
 ) -> str:
     """The ledger and warnings of the files behind the window, and a link to the quality page."""
     files = sorted(
         kpis.window_rows(ad_insights)
         .filter((pl.col("window_start") == start) & (pl.col("window_end") == end))
         .select(pl.col("source_file").unique())
-        .collect()["source_file"].drop_nulls().to_list()
+        .collect()["source_file"]
+        .drop_nulls()
+        .to_list()
     )
     return (
         '<p><a href="../quality.html">Data quality details</a> (checks, quarantine, every file of the latest run).</p>'
@@ -309,33 +388,54 @@ def _this_week_to_window(markup: str) -> str:
 
 
 def campaigns_section_html(
-    kpis_period: pl.DataFrame, tables: Mapping[str, pl.DataFrame], start: dt.date, end: dt.date, currency: str,
-    figure_html: PlotlyEmbed, *, target_roas: float, target_cpa: float, gross_margin: float,
+    kpis_period: pl.DataFrame,
+    tables: Mapping[str, pl.DataFrame],
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    figure_html: PlotlyEmbed,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """The window's spend by campaign, its campaign -> ad set -> ad table (folded as the weekly one) and, with
     several ad platforms, a table of them."""
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
-    fig = charts.fig_spend_by_campaign(tables["campaign"], currency, target_roas=target_roas,
-                                       breakeven_roas=kpis.breakeven_roas(gross_margin))
+    fig = charts.fig_spend_by_campaign(
+        tables["campaign"], currency, target_roas=target_roas, breakeven_roas=kpis.breakeven_roas(gross_margin)
+    )
     parts = [
         "<h2>Campaigns, ad sets and ads</h2>",
-        note_html("Every row is summed from the window's rows and its ratios computed from those sums, never "
-                  "averaged from the rows below."),
+        note_html(
+            "Every row is summed from the window's rows and its ratios computed from those sums, never "
+            "averaged from the rows below."
+        ),
         figure_html(fig, "spend-by-campaign"),
         _this_week_to_window(entity_table_html(fold_entity_tree(entity_tree(tables)), currency, **targets)),
     ]
     if tables["campaign"]["platform_source"].n_unique() > 1:
         platforms = kpis.rollup(kpis.window_kpis(kpis_period, start, end), ["platform_source"])
-        parts += ["<h2>Ad platforms</h2>", html_table(
-            platforms.select("platform_source", "spend", "purchase_value", "roas", "cpa", "ctr", "cpm"),
-            column_formats(currency),
-        )]
+        parts += [
+            "<h2>Ad platforms</h2>",
+            html_table(
+                platforms.select("platform_source", "spend", "purchase_value", "roas", "cpa", "ctr", "cpm"),
+                column_formats(currency),
+            ),
+        ]
     return "".join(parts)
 
 
 def ads_section_html(
-    ads: pl.DataFrame, label: str, currency: str, figure_html: PlotlyEmbed, *, top_n: int, target_roas: float,
-    target_cpa: float, gross_margin: float,
+    ads: pl.DataFrame,
+    label: str,
+    currency: str,
+    figure_html: PlotlyEmbed,
+    *,
+    top_n: int,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """The window's best and worst ads by ROAS, the ads that spent without a purchase, and ROAS against spend;
     one line instead when the export is not at ad level.
@@ -345,19 +445,24 @@ def ads_section_html(
         label: the window's stem, standing for the week of the weekly page's rankings.
     """
     if not ads["ad"].is_not_null().any():
-        return note_html("The export is not at ad level, so there are no ads to rank; export at ad level "
-                         "(Ads Manager → Ads tab) to see them.")
+        return note_html(
+            "The export is not at ad level, so there are no ads to rank; export at ad level "
+            "(Ads Manager → Ads tab) to see them."
+        )
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}
     ranked = ads.with_columns(pl.lit(label).alias("week"))
     best, worst = best_and_worst_ads(ranked, label, min_spend=target_cpa, n=top_n)
     no_purchase = ads_without_purchase(ranked, label, min_spend=target_cpa, n=top_n)
-    parts = [_this_week_to_window(best_worst_html(
-        best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets
-    ))]
+    parts = [
+        _this_week_to_window(
+            best_worst_html(best, worst, currency, min_spend=target_cpa, no_purchase=no_purchase, **targets)
+        )
+    ]
     if ads["roas"].is_not_null().any():  # without a purchase value there is no ROAS to plot
         plotted, left_out = plotted_ads(ads)
-        fig = charts.fig_roas_vs_spend(plotted, currency, target_roas=target_roas,
-                                       breakeven_roas=kpis.breakeven_roas(gross_margin))
+        fig = charts.fig_roas_vs_spend(
+            plotted, currency, target_roas=target_roas, breakeven_roas=kpis.breakeven_roas(gross_margin)
+        )
         parts.append(figure_html(fig, "roas-vs-spend") + plotted_ads_note_html(plotted, left_out))
     return "".join(parts)
 
@@ -395,8 +500,10 @@ def period_page_html(
     parts = [
         header_html(start, end, currency=currency, sample_data=sample_data, others=others),
         "<h2>The window at a glance</h2>",
-        note_html("Each figure is summed over the window's rows and each ratio divides those sums. ROAS, CPA and "
-                  "MER are coloured against your targets."),
+        note_html(
+            "Each figure is summed over the window's rows and each ratio divides those sums. ROAS, CPA and "
+            "MER are coloured against your targets."
+        ),
         tiles_html(window_tiles(figures, currency, has_store=store is not None, **targets)),
         accounts_note_html(account_names(kpis.window_kpis(kpis_period, start, end))),
         *(code_note_html(line) for line in missing_notes(figures)),

@@ -115,11 +115,16 @@ def choose_purchases(header: list[str], spec: AdsExport) -> PurchaseColumns:
     counted = next((family for family in families if find_column(header, family.counts)), None)
     ordered = ([counted] if counted else []) + [family for family in families if family is not counted]
     value = next((column for family in ordered if (column := find_column(header, family.values))), None)
-    roas = None if value else next(
-        (column for family in ordered if family.roas and (column := find_column(header, family.roas))), None
+    roas = (
+        None
+        if value
+        else next((column for family in ordered if family.roas and (column := find_column(header, family.roas))), None)
     )
-    from_results = counted is None and bool(find_column(header, spec.metrics.get("results", ()))) and bool(
-        find_column(header, spec.dimensions.get("result_type", ())))
+    from_results = (
+        counted is None
+        and bool(find_column(header, spec.metrics.get("results", ())))
+        and bool(find_column(header, spec.dimensions.get("result_type", ())))
+    )
     return PurchaseColumns(find_column(header, counted.counts) if counted else None, value, roas, from_results)
 
 
@@ -174,8 +179,9 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     if spend_header is None:
         raise AdlabError(f"{source_file}: no {spec.spend_label} column.")
     chosen = choose_purchases(header, spec)
-    metrics.update({name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value))
-                    if column})
+    metrics.update(
+        {name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value)) if column}
+    )
     roas_header = chosen.roas
     number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
     raw = raw.project([*columns.values(), *number_sources])
@@ -236,14 +242,14 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     integer_metrics = [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
     checks += [
         (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
-        for n in integer_metrics if n in metrics
+        for n in integer_metrics
+        if n in metrics
     ]
     reason = first_failure(checks).alias("reason")
 
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
     # The totals row names nothing; in an account-level export (no name column) it has no date either.
-    is_totals = pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null()
-                                   for c in name_columns or [date_source]])
+    is_totals = pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null() for c in name_columns or [date_source]])
     frame = frame.with_columns(row_numbers(raw), reason.alias("reason"), is_totals.alias("_is_totals"))
     # A row repeated verbatim is an export glitch, not a second ad. Rows that may be copies and
     # rows going to quarantine are read in full from the file in one pass (when it is deferred).
@@ -267,18 +273,28 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         date(window_source or date_source).alias("window_start"),
         pl.lit(spec.platform).alias("platform_source"),
         _level(columns).alias("level"),
-        *[text[n].alias(n) for n in ("account", "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id")
-          if n in text],
+        *[
+            text[n].alias(n)
+            for n in ("account", "campaign", "adset", "ad", "campaign_id", "adset_id", "ad_id")
+            if n in text
+        ],
         pl.lit(_breakdown(columns)).alias("breakdown"),
-        *[text[n].str.to_lowercase().alias(n) if n == "gender" else text[n].alias(n)
-          for n in BREAKDOWN_DIMS if n in text],
+        *[
+            text[n].str.to_lowercase().alias(n) if n == "gender" else text[n].alias(n)
+            for n in BREAKDOWN_DIMS
+            if n in text
+        ],
         *[text[n].alias(n) for n in ("attribution_setting", "objective", "result_type") if n in text],
-        *[pl.lit(spec.typed_results[named]).alias("result_type")
-          for named in [normalise_header(metrics.get("results", ""))]
-          if named in spec.typed_results and "result_type" not in text],
+        *[
+            pl.lit(spec.typed_results[named]).alias("result_type")
+            for named in [normalise_header(metrics.get("results", ""))]
+            if named in spec.typed_results and "result_type" not in text
+        ],
         currency.alias("currency"),
-        *[numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
-          for n in numbers],
+        *[
+            numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
+            for n in numbers
+        ],
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
         good.alias("_good"),
@@ -287,16 +303,20 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     rows, masked = judge_shared(conform(rows, AD_INSIGHTS))
     if masked.height:  # as written in the file, like every quarantined row
         written = raw.rows_as_written((masked["source_row"] - raw.first_row).cast(pl.UInt32))
-        quarantine = pl.concat([quarantine, written.with_columns(masked["source_row"], masked["reason"])],
-                               how="diagonal_relaxed")
+        quarantine = pl.concat(
+            [quarantine, written.with_columns(masked["source_row"], masked["reason"])], how="diagonal_relaxed"
+        )
     rows, merged = merge_same_named(rows)
     warnings = _reconcile(totals_rows, rows, spend_header, metrics, source_file)
     if merged:
-        warnings.append({
-            "source_file": source_file, "check": "same_names",
-            "message": f"{merged} rows share date, names and attribution with another row "
-            "(distinct ads with the same name); they are summed into one row each",
-        })
+        warnings.append(
+            {
+                "source_file": source_file,
+                "check": "same_names",
+                "message": f"{merged} rows share date, names and attribution with another row "
+                "(distinct ads with the same name); they are summed into one row each",
+            }
+        )
     window_end = None
     if rows.height:
         if "reporting_ends" in columns:
@@ -305,8 +325,13 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
             window_end = rows["date"].max()
     custom = [name for name in header if name.startswith("* ")]
     if custom:
-        warnings.append({"source_file": source_file, "check": "custom_columns",
-                         "message": f"custom columns not used: {', '.join(custom)}"})
+        warnings.append(
+            {
+                "source_file": source_file,
+                "check": "custom_columns",
+                "message": f"custom columns not used: {', '.join(custom)}",
+            }
+        )
     return Parsed(
         kind=spec.kind,
         table=TABLE,
@@ -358,20 +383,19 @@ def merge_same_named(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     if not rows.select(pl.struct(key).is_duplicated().any()).item():  # the usual case: nothing to merge
         return rows.with_columns(pl.lit(1, pl.UInt32).alias(INPUT_ROWS)), 0
     one_type = pl.col("result_type").drop_nulls().n_unique() <= 1
-    merged = (
-        rows.group_by(key, maintain_order=True)
-        .agg(
-            *[pl.col(c).first() for c in rows.columns
-              if c not in key and c not in AD_METRICS and c not in ("reach", "results", "result_type")],
-            *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
-            # Results of different result types never add up: such a merged row's results are unknown. A blank
-            # result type is a row without results (Ads Manager leaves it empty), not another type.
-            pl.when(one_type).then(pl.col("result_type").drop_nulls().first()).alias("result_type"),
-            pl.when(one_type & pl.col("results").is_not_null().any())
-            .then(pl.col("results").sum()).alias("results"),
-            pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
-            pl.len().alias(INPUT_ROWS),
-        )
+    merged = rows.group_by(key, maintain_order=True).agg(
+        *[
+            pl.col(c).first()
+            for c in rows.columns
+            if c not in key and c not in AD_METRICS and c not in ("reach", "results", "result_type")
+        ],
+        *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in AD_METRICS],
+        # Results of different result types never add up: such a merged row's results are unknown. A blank
+        # result type is a row without results (Ads Manager leaves it empty), not another type.
+        pl.when(one_type).then(pl.col("result_type").drop_nulls().first()).alias("result_type"),
+        pl.when(one_type & pl.col("results").is_not_null().any()).then(pl.col("results").sum()).alias("results"),
+        pl.when(pl.len() == 1).then(pl.col("reach").first()).alias("reach"),
+        pl.len().alias(INPUT_ROWS),
     )
     return merged.select(*rows.columns, INPUT_ROWS), rows.height - merged.height
 
@@ -382,8 +406,13 @@ def _reconcile(
     """Compare the file's totals row (its parsed numbers, by header) with its summed rows; a mismatch is a warning."""
     if totals_rows.height != 1:
         return (
-            [{"source_file": source_file, "check": "totals_row",
-              "message": f"{totals_rows.height} totals rows (rows without any name); none used to reconcile"}]
+            [
+                {
+                    "source_file": source_file,
+                    "check": "totals_row",
+                    "message": f"{totals_rows.height} totals rows (rows without any name); none used to reconcile",
+                }
+            ]
             if totals_rows.height > 1
             else []
         )
@@ -396,9 +425,11 @@ def _reconcile(
             continue
         tolerance = max(0.011 * max(rows.height, 1) ** 0.5, 0.001 * abs(expected))
         if abs(actual - expected) > tolerance:
-            warnings.append({
-                "source_file": source_file,
-                "check": "totals_row",
-                "message": f"summed {name} {actual:,.2f} differs from the totals row {expected:,.2f}",
-            })
+            warnings.append(
+                {
+                    "source_file": source_file,
+                    "check": "totals_row",
+                    "message": f"summed {name} {actual:,.2f} differs from the totals row {expected:,.2f}",
+                }
+            )
     return warnings

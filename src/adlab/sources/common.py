@@ -107,9 +107,7 @@ def parse_date(column: str, day_first: bool | None = None) -> pl.Expr:
         head.str.to_date("%d.%m.%Y", strict=False),
         text.str.to_date(DATE_FORMATS[2], strict=False),
     )
-    return pl.coalesce(
-        pl.when(four_digit_year).then(parsed), pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial)
-    )
+    return pl.coalesce(pl.when(four_digit_year).then(parsed), pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=serial))
 
 
 # Parsed values sit beside the text in temporary columns with these names (never in an output).
@@ -184,10 +182,12 @@ def table_date_order(frame: pl.DataFrame, columns: list[str], day_first: bool | 
     if len(columns) < 2:
         return day_first
     parts = frame.select(
-        pl.concat_list(pl.col(c).str.strip_chars().str.extract(r"^(\d{1,2})[/\-]\d{1,2}[/\-]\d{4}") for c in columns)
-        .alias("first"),
-        pl.concat_list(pl.col(c).str.strip_chars().str.extract(r"^\d{1,2}[/\-](\d{1,2})[/\-]\d{4}") for c in columns)
-        .alias("second"),
+        pl.concat_list(
+            pl.col(c).str.strip_chars().str.extract(r"^(\d{1,2})[/\-]\d{1,2}[/\-]\d{4}") for c in columns
+        ).alias("first"),
+        pl.concat_list(
+            pl.col(c).str.strip_chars().str.extract(r"^\d{1,2}[/\-](\d{1,2})[/\-]\d{4}") for c in columns
+        ).alias("second"),
     )
     first, second = (parts[name].explode().cast(pl.Int8, strict=False) for name in ("first", "second"))
     if (first > 12).any():
@@ -212,8 +212,9 @@ def first_failure(checks: list[tuple[str, pl.Expr]]) -> pl.Expr:
     if not checks:
         return pl.lit(None, pl.String)
     code = pl.coalesce([pl.when(failed).then(pl.lit(i, pl.UInt16)) for i, (_, failed) in enumerate(checks)])
-    return code.replace_strict(list(range(len(checks))), [message for message, _ in checks], default=None,
-                               return_dtype=pl.String)
+    return code.replace_strict(
+        list(range(len(checks))), [message for message, _ in checks], default=None, return_dtype=pl.String
+    )
 
 
 def unparsed(column: str, parsed: pl.Expr) -> pl.Expr:
@@ -231,7 +232,8 @@ def quarantined(raw: RawTable, frame: pl.DataFrame, excluded: pl.Expr | None = N
     reasons = frame["reason"].gather(bad)
     renamed = [
         (f"`{english}`", f"`{written}`")
-        for english, written in zip(raw.header, raw.written or raw.header, strict=True) if english != written
+        for english, written in zip(raw.header, raw.written or raw.header, strict=True)
+        if english != written
     ]
     if renamed:  # a localized export: reasons name the columns as the file does, like the values beside them
         reasons = reasons.str.replace_many([english for english, _ in renamed], [written for _, written in renamed])

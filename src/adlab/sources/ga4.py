@@ -18,8 +18,12 @@ from adlab.sources.kind import Detection, Parsed
 
 KIND = "ga4"
 TABLE = "sessions"
-CHANNEL = ("session primary channel group (default channel group)", "session default channel group",
-           "session primary channel group", "default channel group")
+CHANNEL = (
+    "session primary channel group (default channel group)",
+    "session default channel group",
+    "session primary channel group",
+    "default channel group",
+)
 METRICS = {
     "sessions": ("sessions",),
     "engaged_sessions": ("engaged sessions",),
@@ -54,6 +58,7 @@ def ga4_week_start(week: pl.Expr, start: dt.date) -> pl.Expr:
 
     Week numbers smaller than the start date's belong to the next year.
     """
+
     def first_day(year: int) -> pl.Expr:
         jan1 = dt.date(year, 1, 1)
         return pl.max_horizontal(pl.lit(jan1), pl.lit(_sunday_on_or_before(jan1)) + pl.duration(weeks=week - 1))
@@ -77,16 +82,30 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
         dated = pl.lit(start) + pl.duration(weeks=parse_number(nth_col).cast(pl.Int64)), "week"
     if sessions is None or dated is None:
         columns = " | ".join(header[:3])
-        return Parsed(KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
-            "source_file": source_file, "check": "not_used",
-            "message": f"GA4 table ({columns}) has no sessions by date; not used"}])
+        return Parsed(
+            KIND,
+            "",
+            pl.DataFrame(),
+            pl.DataFrame(),
+            warnings=[
+                {
+                    "source_file": source_file,
+                    "check": "not_used",
+                    "message": f"GA4 table ({columns}) has no sessions by date; not used",
+                }
+            ],
+        )
     date, period = dated
     channel_col = find_column(header, CHANNEL)
     channel = null_if_token(channel_col) if channel_col else pl.lit("all")
     frame = raw.frame.with_columns(row_numbers(raw))
     is_total = channel.str.to_lowercase().is_in(["grand total", "total"]).fill_null(False)
-    reason = pl.when(date.is_null()).then(pl.lit("no valid date or week")).when(
-        parse_number(sessions).is_null()).then(pl.lit(f"`{sessions}` is not a number"))
+    reason = (
+        pl.when(date.is_null())
+        .then(pl.lit("no valid date or week"))
+        .when(parse_number(sessions).is_null())
+        .then(pl.lit(f"`{sessions}` is not a number"))
+    )
     frame = frame.with_columns(reason.alias("reason"), is_total.alias("_total"))
     good = frame.filter(pl.col("reason").is_null() & ~pl.col("_total"))
     rows = good.select(
@@ -102,7 +121,8 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
         kind=KIND,
         table=TABLE,
         rows=conform(rows, SESSIONS).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS)),
-        quarantine=frame.filter(pl.col("reason").is_not_null() & ~pl.col("_total")).drop("_total")
+        quarantine=frame.filter(pl.col("reason").is_not_null() & ~pl.col("_total"))
+        .drop("_total")
         .with_columns(pl.lit(source_file).alias("source_file")),
         totals=frame.filter(pl.col("_total")).height,
         window_end=rows["date"].max() if rows.height else None,

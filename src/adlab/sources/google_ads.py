@@ -32,8 +32,11 @@ GOOGLE_ADS = AdsExport(
         # Search, Shopping and PMax clicks land on the site: they are the link clicks.
         "link_clicks": ("clicks",),
     },
-    purchases=(PurchaseFamily("conversions", ("conversions", "purchases"),
-                              ("conv. value", "conversion value", "total conv. value")),),
+    purchases=(
+        PurchaseFamily(
+            "conversions", ("conversions", "purchases"), ("conv. value", "conversion value", "total conv. value")
+        ),
+    ),
     blank_is_zero=False,
 )
 

@@ -24,8 +24,13 @@ from adlab.sources.common import normalise_header, parsed_column
 CATALOGUE = ("catalogue", "meta_ads")
 CURRENCY = "(<CUR>)"
 # Fields whose values the catalogue translates (the `values` sections), by `ad_insights` column name.
-VALUE_FIELDS = {"gender": "gender", "level": "level", "result_type": "result_type",
-                "attribution_setting": "attribution_setting", "age": "age"}
+VALUE_FIELDS = {
+    "gender": "gender",
+    "level": "level",
+    "result_type": "result_type",
+    "attribution_setting": "attribution_setting",
+    "age": "age",
+}
 # A header seen fewer times than this in a language is not enough to call the file localized.
 MIN_MATCHES = 2
 # `dedupe_names` numbers repeated headers: `Nombre del anuncio (2)`.

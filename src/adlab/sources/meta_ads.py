@@ -63,34 +63,67 @@ METRICS: dict[str, tuple[str, ...]] = {
 # on Meta); the channel families are parts of it; `... with shared items` counts only purchases of the
 # advertised catalogue items. A file's `purchases` come from the first family it has.
 PURCHASE_FAMILIES: tuple[PurchaseFamily, ...] = (
-    PurchaseFamily("all purchases", ("purchases", "all purchases"),
-                   ("purchases conversion value", "purchase conversion value", "purchases_conversion_value",
-                    "all purchases conversion value"),
-                   ("purchase roas (return on ad spend)", "purchase roas (return on advertising spend)",
-                    "purchase roas")),
-    PurchaseFamily("website purchases", ("website purchases",),
-                   ("website purchases conversion value", "website purchase conversion value"),
-                   ("website purchase roas (return on ad spend)", "website purchase roas (return on advertising spend)",
-                    "website purchase roas")),
-    PurchaseFamily("purchases on Meta", ("meta purchases", "on-facebook purchases", "on facebook purchases"),
-                   ("meta purchases conversion value", "meta purchase conversion value",
-                    "on-facebook purchases conversion value", "on-facebook purchase conversion value"),
-                   ("meta purchase roas (return on ad spend)", "on-facebook purchase roas (return on ad spend)")),
-    PurchaseFamily("in-app purchases", ("in-app purchases", "mobile app purchases", "app purchases"),
-                   ("in-app purchases conversion value", "in-app purchase conversion value",
-                    "mobile app purchases conversion value", "app purchases conversion value"),
-                   ("mobile app purchase roas (return on ad spend)", "in-app purchase roas (return on ad spend)")),
-    PurchaseFamily("offline purchases", ("offline purchases",),
-                   ("offline purchases conversion value", "offline purchase conversion value"),
-                   ("offline purchase roas (return on ad spend)",)),
-    PurchaseFamily("direct website purchases", ("direct website purchases",),
-                   ("direct website purchases conversion value",)),
-    PurchaseFamily("shops-assisted purchases", ("shops-assisted purchases",),
-                   ("shops-assisted purchases conversion value",)),
-    PurchaseFamily("purchases with shared items", ("purchases with shared items",),
-                   ("purchases conversion value for shared items only",
-                    "purchase conversion value for shared items only"),
-                   ("purchase roas for shared items only",)),
+    PurchaseFamily(
+        "all purchases",
+        ("purchases", "all purchases"),
+        (
+            "purchases conversion value",
+            "purchase conversion value",
+            "purchases_conversion_value",
+            "all purchases conversion value",
+        ),
+        ("purchase roas (return on ad spend)", "purchase roas (return on advertising spend)", "purchase roas"),
+    ),
+    PurchaseFamily(
+        "website purchases",
+        ("website purchases",),
+        ("website purchases conversion value", "website purchase conversion value"),
+        (
+            "website purchase roas (return on ad spend)",
+            "website purchase roas (return on advertising spend)",
+            "website purchase roas",
+        ),
+    ),
+    PurchaseFamily(
+        "purchases on Meta",
+        ("meta purchases", "on-facebook purchases", "on facebook purchases"),
+        (
+            "meta purchases conversion value",
+            "meta purchase conversion value",
+            "on-facebook purchases conversion value",
+            "on-facebook purchase conversion value",
+        ),
+        ("meta purchase roas (return on ad spend)", "on-facebook purchase roas (return on ad spend)"),
+    ),
+    PurchaseFamily(
+        "in-app purchases",
+        ("in-app purchases", "mobile app purchases", "app purchases"),
+        (
+            "in-app purchases conversion value",
+            "in-app purchase conversion value",
+            "mobile app purchases conversion value",
+            "app purchases conversion value",
+        ),
+        ("mobile app purchase roas (return on ad spend)", "in-app purchase roas (return on ad spend)"),
+    ),
+    PurchaseFamily(
+        "offline purchases",
+        ("offline purchases",),
+        ("offline purchases conversion value", "offline purchase conversion value"),
+        ("offline purchase roas (return on ad spend)",),
+    ),
+    PurchaseFamily(
+        "direct website purchases", ("direct website purchases",), ("direct website purchases conversion value",)
+    ),
+    PurchaseFamily(
+        "shops-assisted purchases", ("shops-assisted purchases",), ("shops-assisted purchases conversion value",)
+    ),
+    PurchaseFamily(
+        "purchases with shared items",
+        ("purchases with shared items",),
+        ("purchases conversion value for shared items only", "purchase conversion value for shared items only"),
+        ("purchase roas for shared items only",),
+    ),
 )
 # `Result indicator` (and some `Result type` cells) give the API's action code: the name Ads Manager shows
 # for it, so that one objective is one result type whichever column or export it came from.

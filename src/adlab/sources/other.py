@@ -15,9 +15,10 @@ KIND = "not_used"
 KNOWN: dict[str, tuple[tuple[str, ...], ...]] = {
     "Shopify products export": (("handle",), ("variant sku", "variant price")),
     "Shopify inventory export": (("handle",), ("on hand (current)", "available (not editable)", "sku")),
-    "Shopify Analytics report by month or week": (("month", "week"), ("sessions", "online store visitors",
-                                                                        "sessions with cart additions",
-                                                                        "sessions that reached checkout")),
+    "Shopify Analytics report by month or week": (
+        ("month", "week"),
+        ("sessions", "online store visitors", "sessions with cart additions", "sessions that reached checkout"),
+    ),
     "Shopify Analytics customers report": (("new or returning customer",), ("customers",)),
     "GA4 BigQuery item-level extract": (("event_date",), ("item_revenue", "item_revenue_in_usd")),
     "ad performance table without dates": (("ad_id", "ad id"), ("spent", "impressions")),
@@ -39,6 +40,16 @@ def detect(raw: RawTable) -> Detection:
 
 def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
     """Nothing to keep; one warning saying what the file is and that it is not used."""
-    return Parsed(KIND, "", pl.DataFrame(), pl.DataFrame(), warnings=[{
-        "source_file": source_file, "check": "not_used",
-        "message": f"{_match(raw.header)} ({raw.frame.height} rows): adlab does not use it"}])
+    return Parsed(
+        KIND,
+        "",
+        pl.DataFrame(),
+        pl.DataFrame(),
+        warnings=[
+            {
+                "source_file": source_file,
+                "check": "not_used",
+                "message": f"{_match(raw.header)} ({raw.frame.height} rows): adlab does not use it",
+            }
+        ],
+    )

@@ -29,8 +29,9 @@ PINTEREST_ADS = AdsExport(
         "clicks": ("pin clicks",),
         "link_clicks": ("outbound clicks",),
     },
-    purchases=(PurchaseFamily("checkout conversions", ("total conversions (checkout)",),
-                              ("total order value (checkout)",)),),
+    purchases=(
+        PurchaseFamily("checkout conversions", ("total conversions (checkout)",), ("total order value (checkout)",)),
+    ),
 )
 
 

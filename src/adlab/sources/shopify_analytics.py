@@ -67,15 +67,19 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
     )
     good = frame.filter(pl.col("reason").is_null())
     daily = (
-        good.select(parse_date(day).alias("date"), *[parse_number(c).fill_null(0).alias(n) for n, c in source.items()],
-                    pl.col("source_row"))
+        good.select(
+            parse_date(day).alias("date"),
+            *[parse_number(c).fill_null(0).alias(n) for n, c in source.items()],
+            pl.col("source_row"),
+        )
         .group_by("date")
         .agg(*[pl.col(n).sum() for n in source], pl.col("source_row").min(), pl.len().alias(INPUT_ROWS))
         .with_columns(pl.lit(source_file).alias("source_file"))
     )
     if table == "sessions":
-        daily = daily.with_columns(pl.lit("day").alias("period"), pl.lit("shopify").alias("source"),
-                                   pl.lit("all").alias("channel"))
+        daily = daily.with_columns(
+            pl.lit("day").alias("period"), pl.lit("shopify").alias("source"), pl.lit("all").alias("channel")
+        )
     weights = daily.select("date", INPUT_ROWS)
     rows = conform(daily, schema).join(weights, on="date", how="left")
     return Parsed(

@@ -60,8 +60,10 @@ def parse_timestamp(column: str) -> pl.Expr:
     """A Shopify timestamp with its offset, as UTC."""
     text = null_if_token(column)
     return pl.coalesce(
-        [text.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone("UTC")
-         for fmt in TIMESTAMP_FORMATS]
+        [
+            text.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone("UTC")
+            for fmt in TIMESTAMP_FORMATS
+        ]
     )
 
 
@@ -132,16 +134,20 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     spoilt = order_checks.filter(pl.col("_failed") | pl.col("_no_first") | pl.col("_twice")).drop_nulls("_order")
     if spoilt.height:  # usually none: then the export is not joined
         ok = pl.col("reason").is_null()
-        lines = lines.join(spoilt, on="_order", how="left", maintain_order="left").with_columns(
-            pl.when(ok & pl.col("_failed"))
-            .then(pl.lit("another line of this order failed a check"))
-            .when(ok & pl.col("_no_first"))
-            .then(pl.lit("the order's first line (with its totals) is not in the file"))
-            .when(ok & pl.col("_twice"))
-            .then(pl.lit("order number appears twice with order totals"))
-            .otherwise(pl.col("reason"))
-            .alias("reason")
-        ).drop("_failed", "_no_first", "_twice")
+        lines = (
+            lines.join(spoilt, on="_order", how="left", maintain_order="left")
+            .with_columns(
+                pl.when(ok & pl.col("_failed"))
+                .then(pl.lit("another line of this order failed a check"))
+                .when(ok & pl.col("_no_first"))
+                .then(pl.lit("the order's first line (with its totals) is not in the file"))
+                .when(ok & pl.col("_twice"))
+                .then(pl.lit("order number appears twice with order totals"))
+                .otherwise(pl.col("reason"))
+                .alias("reason")
+            )
+            .drop("_failed", "_no_first", "_twice")
+        )
     # Only the columns read below are filtered: filtering every text column would copy the export.
     parsed = [parsed_column(c, "number") for c in [*amounts, cols["quantity"]]]
     used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", *cols.values(), *parsed]))
@@ -181,8 +187,21 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     )
 
 
-PERSONAL_WORDS = ("email", "name", "street", "address", "phone", "zip", "company", "note", "payment reference",
-                  "payment id", "payment references", "device id", "receipt")
+PERSONAL_WORDS = (
+    "email",
+    "name",
+    "street",
+    "address",
+    "phone",
+    "zip",
+    "company",
+    "note",
+    "payment reference",
+    "payment id",
+    "payment references",
+    "device id",
+    "receipt",
+)
 
 
 def _is_personal(column: str) -> bool:
@@ -196,6 +215,4 @@ def _is_personal(column: str) -> bool:
 def mark_new_customers(orders: pl.DataFrame) -> pl.DataFrame:
     """`is_new_customer`: the order is the customer's first in the data (by time); null without a customer."""
     first = pl.col("created_at").rank("ordinal").over("account", "customer_key") == 1
-    return orders.with_columns(
-        pl.when(pl.col("customer_key").is_not_null()).then(first).alias("is_new_customer")
-    )
+    return orders.with_columns(pl.when(pl.col("customer_key").is_not_null()).then(first).alias("is_new_customer"))

@@ -18,8 +18,14 @@ BREAKDOWN_DIMS = {
 }
 
 
-BREAKDOWN_LABELS = {"age": "Age", "gender": "Gender", "publisher_platform": "Platform", "placement": "Placement",
-                    "region": "Region", "country": "Country"}
+BREAKDOWN_LABELS = {
+    "age": "Age",
+    "gender": "Gender",
+    "publisher_platform": "Platform",
+    "placement": "Placement",
+    "region": "Region",
+    "country": "Country",
+}
 
 
 BREAKDOWN_COLUMNS = ("spend", "share_of_spend", "roas", "cpa", "purchases", "ctr", "cpm", "cvr", "impressions")
@@ -52,7 +58,12 @@ def delivered(rolled: pl.DataFrame) -> pl.DataFrame:
 
 
 def breakdown_table_html(
-    rolled: pl.DataFrame, breakdown: str, currency: str, *, target_roas: float, target_cpa: float,
+    rolled: pl.DataFrame,
+    breakdown: str,
+    currency: str,
+    *,
+    target_roas: float,
+    target_cpa: float,
     gross_margin: float,
 ) -> str:
     """One breakdown's rows (kpis.breakdown_rollup) as a table with each row's share of spend, largest spend first;
@@ -63,13 +74,20 @@ def breakdown_table_html(
         (pl.col("spend") / total if total else pl.lit(None, pl.Float64)).alias("share_of_spend")
     ).sort("spend", *dims, descending=[True, *[False] * len(dims)], nulls_last=True)
     tones = target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin)
-    return html_table(shown.select(*dims, *BREAKDOWN_COLUMNS), column_formats(currency), labels=BREAKDOWN_LABELS,
-                      tones=tones)
+    return html_table(
+        shown.select(*dims, *BREAKDOWN_COLUMNS), column_formats(currency), labels=BREAKDOWN_LABELS, tones=tones
+    )
 
 
 def breakdown_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame | None, breakdown: str, week: str, currency: str, *, target_roas: float,
-    target_cpa: float, gross_margin: float,
+    ad_insights: pl.DataFrame | pl.LazyFrame | None,
+    breakdown: str,
+    week: str,
+    currency: str,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> tuple[pl.DataFrame | None, str]:
     """The week's rows of one breakdown export rolled up by its dimensions, and a table of them (or a note
     naming the export to add).
@@ -87,8 +105,13 @@ def breakdown_html(
 
 
 def regions_html(
-    ad_insights: pl.DataFrame | pl.LazyFrame | None, week: str, currency: str, *, target_roas: float,
-    target_cpa: float, gross_margin: float,
+    ad_insights: pl.DataFrame | pl.LazyFrame | None,
+    week: str,
+    currency: str,
+    *,
+    target_roas: float,
+    target_cpa: float,
+    gross_margin: float,
 ) -> str:
     """The week's region and country breakdown tables, each where its export exists; else one line naming them."""
     targets = {"target_roas": target_roas, "target_cpa": target_cpa, "gross_margin": gross_margin}

@@ -14,8 +14,23 @@ from adlab.report.html import esc, html_table, note_html, target_tones
 from adlab.report.weekly.header import no_ads_html
 
 # The columns a reader looks at first come first: on a phone the rest scroll in from the right.
-TREE_COLUMNS = ("name", "spend", "roas", "cpa", "purchase_value", "purchases", "results", "cost_per_result",
-                "share_of_spend", "aov", "ctr", "cvr", "cpm", "link_clicks", "impressions")
+TREE_COLUMNS = (
+    "name",
+    "spend",
+    "roas",
+    "cpa",
+    "purchase_value",
+    "purchases",
+    "results",
+    "cost_per_result",
+    "share_of_spend",
+    "aov",
+    "ctr",
+    "cvr",
+    "cpm",
+    "link_clicks",
+    "impressions",
+)
 
 
 AD_COLUMNS = ("ad", "spend", "roas", "cpa", "purchase_value", "purchases", "ctr", "campaign", "adset")
@@ -25,9 +40,11 @@ NO_PURCHASE_COLUMNS = ("ad", "spend", "impressions", "link_clicks", "ctr", "cpm"
 
 
 # Under a folded table (frames.fold_entity_tree).
-FOLDED_NOTE = ("Only the campaigns with the most spend have a row of their own, and only the largest of them list "
-               "their largest ad sets and ads; each “… more” row sums the figures of the others of its level, so the "
-               "rows still add up to the totals. notebooks/explore.ipynb lists them all.")
+FOLDED_NOTE = (
+    "Only the campaigns with the most spend have a row of their own, and only the largest of them list "
+    "their largest ad sets and ads; each “… more” row sums the figures of the others of its level, so the "
+    "rows still add up to the totals. notebooks/explore.ipynb lists them all."
+)
 
 
 def entity_table_html(
@@ -47,11 +64,15 @@ def entity_table_html(
     # Same campaign names may run on two platforms or in two accounts: say which row is which.
     # The default account (null) beside a named one is an account too: its campaigns say `default account`.
     campaigns = tree.filter(pl.col("level") == "campaign")
-    owners = [name for name in ("account", "platform_source")
-              if name in tree.columns and campaigns[name].n_unique() > 1]
+    owners = [
+        name for name in ("account", "platform_source") if name in tree.columns and campaigns[name].n_unique() > 1
+    ]
     if owners:
-        owner = pl.concat_str([tree[name].fill_null("default account") if name == "account" else tree[name]
-                               for name in owners], separator=", ", ignore_nulls=True)
+        owner = pl.concat_str(
+            [tree[name].fill_null("default account") if name == "account" else tree[name] for name in owners],
+            separator=", ",
+            ignore_nulls=True,
+        )
         shown = shown.with_columns(
             pl.when(pl.col("level") == "campaign")
             .then(pl.concat_str(pl.col("name"), pl.lit(" ("), owner, pl.lit(")")))
@@ -95,13 +116,16 @@ def best_worst_html(
     no_purchase: pl.DataFrame | None = None,
 ) -> str:
     """The best and the worst ads, then the ads that spent without a purchase, with the rule that picked them."""
-    table = functools.partial(ads_table_html, currency=currency, target_roas=target_roas, target_cpa=target_cpa,
-                              gross_margin=gross_margin)
+    table = functools.partial(
+        ads_table_html, currency=currency, target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin
+    )
     threshold = fmt_money(min_spend, currency)
-    parts = [note_html(
-        f"Ranked by ROAS among ads that spent at least {threshold} this week (the target CPA), "
-        "so a lucky single purchase does not top the list."
-    )]
+    parts = [
+        note_html(
+            f"Ranked by ROAS among ads that spent at least {threshold} this week (the target CPA), "
+            "so a lucky single purchase does not top the list."
+        )
+    ]
     if best.is_empty():
         parts.append(note_html("No ad reached that spend with a purchase value to rank."))
     else:

@@ -45,8 +45,10 @@ def creative_leaderboard_html(
     metrics = [c for c in CREATIVE_METRICS if c in shown.columns]
     flags = [c for c in shown.columns if "fatigue" in c or shown.schema[c] == pl.Boolean]
     attributes = [
-        c for c in shown.columns
-        if shown.schema[c] == pl.String and c not in {name, "week", "platform_source", "account", *flags}
+        c
+        for c in shown.columns
+        if shown.schema[c] == pl.String
+        and c not in {name, "week", "platform_source", "account", *flags}
         and not c.endswith("_id")
     ][:5]
     ordered = shown.sort("spend", descending=True, nulls_last=True) if "spend" in shown.columns else shown
@@ -54,12 +56,14 @@ def creative_leaderboard_html(
     table = ordered.head(max(top_n * 2, 10)).select(name, *owner, *metrics, *flags, *attributes)
     table = table.with_columns(
         pl.col(c).cast(pl.String).replace({"true": "⚠ yes", "false": ""})
-        for c in flags if table.schema[c] == pl.Boolean
+        for c in flags
+        if table.schema[c] == pl.Boolean
     )
     formats = {**column_formats(currency), "frequency": fmt_decimal}
-    tones = {**target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin),
-             **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None)
-                for c in flags}}
+    tones = {
+        **target_tones(target_roas=target_roas, target_cpa=target_cpa, gross_margin=gross_margin),
+        **{c: (lambda v: "bad" if v and str(v).strip() not in ("", "False", "false", "0") else None) for c in flags},
+    }
     labels = {c: c.replace("_", " ").capitalize() for c in (name, *owner, *flags, *attributes)}
     labels.update({"hook_rate": "Hook rate", "hold_rate": "Hold rate", "frequency": "Frequency"})
     period = period_note_html(shown, "first_day", "last_day", "Largest spend first, over")
@@ -70,5 +74,7 @@ def plotted_ads_note_html(plotted: pl.DataFrame, left_out: int) -> str:
     """The line under the ROAS-vs-spend chart when it leaves out ads (see frames.plotted_ads); else empty."""
     if not left_out:
         return ""
-    return note_html(f"The chart draws the {fmt_int(plotted.height)} ads with the most spend; {fmt_int(left_out)} "
-                     "ads with less spend are left out.")
+    return note_html(
+        f"The chart draws the {fmt_int(plotted.height)} ads with the most spend; {fmt_int(left_out)} "
+        "ads with less spend are left out."
+    )

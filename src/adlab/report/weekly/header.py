@@ -30,8 +30,11 @@ NO_ADS_NOTES = {
 
 # Metrics an export may lack altogether (unknown, never 0): what they hold up and the column that gives them.
 UNKNOWN_METRICS = (
-    ("purchases", "purchases, purchase value, ROAS, CPA, CVR and AOV",
-     "`Purchases` and `Purchases conversion value` columns"),
+    (
+        "purchases",
+        "purchases, purchase value, ROAS, CPA, CVR and AOV",
+        "`Purchases` and `Purchases conversion value` columns",
+    ),
     ("purchase_value", "purchase value, ROAS and AOV", "a `Purchases conversion value` (or `Purchase ROAS`) column"),
     ("link_clicks", "link clicks, CTR and CVR", "a `Link clicks` column"),
 )
@@ -76,11 +79,15 @@ def page_header_html(
 def currency_line_html(currency: str, unknown_files: int) -> str:
     """One line when amounts may be in an unknown currency: no export said it, or `unknown_files` did not."""
     if not currency:
-        text = ("The exports do not say their currency (none in the money headers, no Currency column), so "
-                "amounts are shown without one; see Data quality.")
+        text = (
+            "The exports do not say their currency (none in the money headers, no Currency column), so "
+            "amounts are shown without one; see Data quality."
+        )
     elif unknown_files:
-        text = (f"{unknown_files} file(s) behind this week do not say their currency; their amounts are added "
-                f"as {currency}. Check them on the Data quality page.")
+        text = (
+            f"{unknown_files} file(s) behind this week do not say their currency; their amounts are added "
+            f"as {currency}. Check them on the Data quality page."
+        )
     else:
         return ""
     return info_html(esc(text))
@@ -102,8 +109,10 @@ def accounts_note_html(names: Sequence[str]) -> str:
     """`2 accounts: client_a, client_b. The figures above are their sum; ...`; empty for fewer than two."""
     if len(names) < 2:
         return ""
-    return note_html(f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
-                     "below name each campaign's account.")
+    return note_html(
+        f"{len(names)} accounts: {', '.join(names)}. The figures above are their sum; the tables "
+        "below name each campaign's account."
+    )
 
 
 def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
@@ -112,8 +121,11 @@ def unknown_metrics_html(figures: Mapping[str, Any]) -> str:
     if figures.get("spend") is None:
         return ""
     # Without purchases, purchase value's gap is part of theirs.
-    gaps = [f"{what} need {column}" for key, what, column in UNKNOWN_METRICS
-            if figures.get(key) is None and not (key == "purchase_value" and figures.get("purchases") is None)]
+    gaps = [
+        f"{what} need {column}"
+        for key, what, column in UNKNOWN_METRICS
+        if figures.get(key) is None and not (key == "purchase_value" and figures.get("purchases") is None)
+    ]
     if not gaps:
         return ""
     unknown = "; ".join(gaps)

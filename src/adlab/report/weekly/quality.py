@@ -39,16 +39,13 @@ def data_quality_html(
     and a link to the quality page."""
     start, end = kpis.week_bounds(week)
     ad_days = days_with_data(kpis_daily, week)
-    order_days = (
-        orders.filter(pl.col("date").is_between(start, end))["date"].n_unique() if orders is not None else 0
-    )
+    order_days = orders.filter(pl.col("date").is_between(start, end))["date"].n_unique() if orders is not None else 0
     facts = [f"Ad data on {ad_days} of 7 days"]
     facts.append(f"orders on {order_days} of 7 days" if orders is not None else "no orders export")
     files = week_sources(ad_insights, orders, week)
     return (
         f'<p>{esc("; ".join(facts))}. <a href="../quality.html">Data quality details</a> (checks, quarantine, '
-        "every file of the latest run).</p>"
-        + source_files_html(ledger, warnings, files, "File behind this week")
+        "every file of the latest run).</p>" + source_files_html(ledger, warnings, files, "File behind this week")
     )
 
 
@@ -61,17 +58,29 @@ def source_files_html(
     if ledger is not None and files:
         rows = ledger.filter(pl.col("source_file").is_in(files))
         if rows.height:
-            parts.append(html_table(
-                rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
-                column_formats(""),
-                labels={"source_file": files_label, "kind": "Kind", "rows_in": "Rows in (whole file)",
-                        "kept": "Kept", "replaced": "Replaced", "totals": "Totals rows", "quarantined": "Quarantined"},
-            ))
+            parts.append(
+                html_table(
+                    rows.select("source_file", "kind", "rows_in", "kept", "replaced", "totals", "quarantined"),
+                    column_formats(""),
+                    labels={
+                        "source_file": files_label,
+                        "kind": "Kind",
+                        "rows_in": "Rows in (whole file)",
+                        "kept": "Kept",
+                        "replaced": "Replaced",
+                        "totals": "Totals rows",
+                        "quarantined": "Quarantined",
+                    },
+                )
+            )
     if warnings is not None and files:
         shown = warnings.filter(pl.col("source_file").is_in(files))
         parts.append(
-            html_table(shown.select("source_file", "check", "message"),
-                       labels={"source_file": "File", "check": "Check", "message": "Warning"})
-            if shown.height else note_html("No warnings for these files.")
+            html_table(
+                shown.select("source_file", "check", "message"),
+                labels={"source_file": "File", "check": "Check", "message": "Warning"},
+            )
+            if shown.height
+            else note_html("No warnings for these files.")
         )
     return "".join(parts)

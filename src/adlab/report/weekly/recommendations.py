@@ -20,8 +20,15 @@ RECOMMEND_STAGE_NOTE = (
 
 
 # Recommendation actions in the order a reader should act on them (action_tone gives their colour).
-ACTION_ORDER = {"stop-loss": 0, "pause": 0, "refresh-creative": 1, "refresh": 1, "scale": 2, "still-learning": 3,
-                "learning": 3}
+ACTION_ORDER = {
+    "stop-loss": 0,
+    "pause": 0,
+    "refresh-creative": 1,
+    "refresh": 1,
+    "scale": 2,
+    "still-learning": 3,
+    "learning": 3,
+}
 
 
 def _action_key(action: Any) -> str:
@@ -42,7 +49,7 @@ def action_tone(action: Any) -> str:
 def recommendations_html(
     recommendations: pl.DataFrame | None, week: str, currency: str, *, for_week: str, limit: int = 12
 ) -> str:
-    """"What to do this week": one card per recommendation (action, entity, reason, evidence, confidence).
+    """ "What to do this week": one card per recommendation (action, entity, reason, evidence, confidence).
 
     Args:
         recommendations: data/processed/recommendations.csv (level, entity, campaign, adset, action, reason,
@@ -73,13 +80,17 @@ def recommendations_html(
         )
         evidence = " · ".join(
             f"{esc(LABELS.get(k, k.capitalize()))} {esc(formats[k](row[k]) if k in formats else fmt_roas(row[k]))}"
-            if k != "frequency" else f"Frequency {esc(fmt_decimal(row[k]))}"
-            for k in RECOMMENDATION_EVIDENCE if k in row and row[k] is not None
+            if k != "frequency"
+            else f"Frequency {esc(fmt_decimal(row[k]))}"
+            for k in RECOMMENDATION_EVIDENCE
+            if k in row and row[k] is not None
         )
         confidence = row.get("confidence")
         confidence_text = (
-            fmt_pct(number(confidence), 0) if isinstance(confidence, int | float) else esc(confidence)
-        ) if confidence is not None else MISSING
+            (fmt_pct(number(confidence), 0) if isinstance(confidence, int | float) else esc(confidence))
+            if confidence is not None
+            else MISSING
+        )
         cards.append(
             f'<article class="rec rec-{tone}"><div class="rec-head"><span class="pill {tone}">'
             f'{esc(row.get("action"))}</span> <span class="rec-level">{esc(row.get("level"))}</span> '
@@ -93,4 +104,3 @@ def recommendations_html(
     extra = note_html(f"{more} more in data/processed/recommendations.csv.") if more > 0 else ""
     period = period_note_html(shown, "period_start", "period_end", "Made on")
     return f'{period}<div class="recs">{"".join(cards)}</div>{extra}'
-

@@ -23,7 +23,11 @@ def shows_results(results: pl.DataFrame | None, purchases_known: bool) -> bool:
 
 
 def results_tiles(
-    results_daily: pl.DataFrame | None, week: str, currency: str, *, purchases_known: bool,
+    results_daily: pl.DataFrame | None,
+    week: str,
+    currency: str,
+    *,
+    purchases_known: bool,
     previous_label: str = "last week",
 ) -> list[Tile]:
     """One tile per result type of the week, largest spend first: results, their change, and cost per result.
@@ -36,8 +40,10 @@ def results_tiles(
         return []
     start, end = kpis.week_bounds(week)
     current = kpis.results_by_type(now, start, end)
-    before = {row["result_type"]: row for row in kpis.results_by_type(
-        results_daily, *kpis.week_bounds(previous_week(week))).iter_rows(named=True)}
+    before = {
+        row["result_type"]: row
+        for row in kpis.results_by_type(results_daily, *kpis.week_bounds(previous_week(week))).iter_rows(named=True)
+    }
     if purchases_known:
         current = current.filter(~kpis.is_purchase_type("result_type"))
     tiles = []
@@ -48,13 +54,18 @@ def results_tiles(
         direction = 0 if change is None or abs(change) < 0.0005 else (1 if change > 0 else -1)
         was = fmt_money(old.get("cost_per_result"), currency)
         note = f"{fmt_money(row['cost_per_result'], currency)} per {unit}" + (f" (was {was})" if old else "")
-        tiles.append(Tile(
-            label=kind, value=fmt_int(row["results"]), change=fmt_change(change),
-            change_tone="neutral" if direction == 0 else "good" if direction > 0 else "bad",
-            compared_to=previous_label, note=note,
-            hint=f"{kind} as Ads Manager counts them; cost per {unit} = spend of the ads optimised for them / "
-            f"{kind.lower()}",
-        ))
+        tiles.append(
+            Tile(
+                label=kind,
+                value=fmt_int(row["results"]),
+                change=fmt_change(change),
+                change_tone="neutral" if direction == 0 else "good" if direction > 0 else "bad",
+                compared_to=previous_label,
+                note=note,
+                hint=f"{kind} as Ads Manager counts them; cost per {unit} = spend of the ads optimised for them / "
+                f"{kind.lower()}",
+            )
+        )
     return tiles
 
 
@@ -73,15 +84,19 @@ def results_html(
     spend = kpis_daily.filter(pl.col("date").is_between(start, end))["spend"].sum()
     notes = []
     if not purchases_known:
-        notes.append("The exports have no purchases, so ROAS and CPA are unknown (–); results by type and cost per "
-                     "result are what these ads can be judged by. A Purchases column in the Ads Manager export "
-                     "would give them.")
+        notes.append(
+            "The exports have no purchases, so ROAS and CPA are unknown (–); results by type and cost per "
+            "result are what these ads can be judged by. A Purchases column in the Ads Manager export "
+            "would give them."
+        )
     else:
         notes.append("Purchase results are in the Purchases and CPA tiles above.")
     untyped = float(spend or 0.0) - float(typed or 0.0)
     if untyped > 0.005:
-        notes.append(f"{fmt_money(untyped, currency)} of the week's {fmt_money(spend, currency)} spend has no result "
-                     "type in the export (Result type left blank) and is not in these tiles.")
+        notes.append(
+            f"{fmt_money(untyped, currency)} of the week's {fmt_money(spend, currency)} spend has no result "
+            "type in the export (Result type left blank) and is not in these tiles."
+        )
     return tiles_html(tiles) + "".join(note_html(note) for note in notes)
 
 
@@ -127,7 +142,8 @@ def _result_texts(
     """(level, *key values) -> the results and cost-per-result texts of kpis.rollup_results rows, largest spend
     first within each key."""
     rolled = rolled.sort(
-        [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False])
+        [*keys, pl.col("spend").fill_null(0.0), "result_type"], descending=[*[False] * len(keys), True, False]
+    )
     parts: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     for row in rolled.iter_rows(named=True):
         count = f"{fmt_int(row['results'])} {row['result_type']}"

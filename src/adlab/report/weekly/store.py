@@ -47,26 +47,32 @@ def store_section_html(
     extra = ("spend", "mer", "sessions", "store_cvr")
     now = {**kpis.store_figures(store, start, end), **{key: current.get(key) for key in extra}}
     before = (
-        {**kpis.store_figures(store, before_start, before_end),
-         **{key: (previous or {}).get(key) for key in extra}}
+        {**kpis.store_figures(store, before_start, before_end), **{key: (previous or {}).get(key) for key in extra}}
         if has_store_data(store, previous_week(week))
         else None
     )
     tiles = store_tiles(now, before, currency, gross_margin=gross_margin, previous_label=previous_label)
-    return tiles_html(tiles) + _store_gaps_html(now) + note_html(
-        "Store figures count every order in the store, not only those the ad platforms attribute to ads; "
-        "MER (store revenue / ad spend) is the account-wide check on ROAS."
+    return (
+        tiles_html(tiles)
+        + _store_gaps_html(now)
+        + note_html(
+            "Store figures count every order in the store, not only those the ad platforms attribute to ads; "
+            "MER (store revenue / ad spend) is the account-wide check on ROAS."
+        )
     )
 
 
 def _store_gaps_html(figures: Mapping[str, Any]) -> str:
     """One line naming the store figures a Shopify Analytics sales report lacks and the export that has them."""
     if figures.get("orders") is None:
-        return note_html("Orders, store AOV and new vs returning customers need a Shopify orders export (Shopify "
-                         "admin → Orders → Export, CSV) or a sales report over time that counts orders.")
+        return note_html(
+            "Orders, store AOV and new vs returning customers need a Shopify orders export (Shopify "
+            "admin → Orders → Export, CSV) or a sales report over time that counts orders."
+        )
     if figures.get("new_customer_orders") is None:
-        return note_html("New vs returning customers need a Shopify orders export (Shopify admin → Orders → Export, "
-                         "CSV).")
+        return note_html(
+            "New vs returning customers need a Shopify orders export (Shopify admin → Orders → Export, CSV)."
+        )
     return ""
 
 

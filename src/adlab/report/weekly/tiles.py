@@ -81,9 +81,7 @@ def _tiles(
     for figure in figures:
         change = relative_change(current.get(figure.key), (previous or {}).get(figure.key))
         direction = 0 if change is None or abs(change) < 0.0005 else (1 if change > 0 else -1)
-        tone = "neutral" if figure.better == 0 or direction == 0 else (
-            "good" if direction == figure.better else "bad"
-        )
+        tone = "neutral" if figure.better == 0 or direction == 0 else ("good" if direction == figure.better else "bad")
         status, note = targets.get(figure.key, (None, ""))
         tiles.append(
             Tile(
@@ -126,8 +124,9 @@ def headline(
         "purchase_value": (None, summed),
         "roas": (
             roas_tone(target_roas, breakeven)(roas),
-            " · ".join([*([summed] if summed else []), f"target {fmt_roas(target_roas)}",
-                        f"break-even {fmt_roas(breakeven)}"]),
+            " · ".join(
+                [*([summed] if summed else []), f"target {fmt_roas(target_roas)}", f"break-even {fmt_roas(breakeven)}"]
+            ),
         ),
         "cpa": (cpa_tone(target_cpa)(cpa), f"target {fmt_money(target_cpa, currency)}"),
         "mer": (
@@ -141,8 +140,10 @@ def headline(
 def platforms_summed(platforms: Mapping[str, Mapping[str, Any]]) -> str:
     """`Meta + Google Ads` when purchase value from more than one ad platform is added up; else empty."""
     order = list(PLATFORM_NAMES)
-    valued = sorted((name for name, figures in platforms.items() if figures.get("purchase_value") is not None),
-                    key=lambda name: (order.index(name) if name in order else len(order), name))
+    valued = sorted(
+        (name for name, figures in platforms.items() if figures.get("purchase_value") is not None),
+        key=lambda name: (order.index(name) if name in order else len(order), name),
+    )
     return " + ".join(PLATFORM_NAMES.get(name, name) for name in valued) if len(valued) > 1 else ""
 
 
@@ -177,10 +178,14 @@ def store_tiles(
     """
     breakeven = kpis.breakeven_roas(gross_margin)
     mer = number(current.get("mer"))
-    targets = {"mer": (None if mer is None else ("good" if mer >= breakeven else "bad"),
-                       f"break-even {fmt_roas(breakeven)}")}
+    targets = {
+        "mer": (None if mer is None else ("good" if mer >= breakeven else "bad"), f"break-even {fmt_roas(breakeven)}")
+    }
     # Sessions tiles only where a sessions report exists; a sales report per product has no order count;
     # MER only where there is ad spend to divide by.
-    shown = [f for f in STORE_HEADLINE if current.get(f.key) is not None or f.key == "revenue"
-             or (f.key == "mer" and current.get("spend") is not None)]
+    shown = [
+        f
+        for f in STORE_HEADLINE
+        if current.get(f.key) is not None or f.key == "revenue" or (f.key == "mer" and current.get("spend") is not None)
+    ]
     return _tiles(shown, current, previous, currency, previous_label, targets)

@@ -1,4 +1,4 @@
-""""Why ROAS moved": the week-over-week change split exactly into CPM, CTR, CVR and AOV."""
+""" "Why ROAS moved": the week-over-week change split exactly into CPM, CTR, CVR and AOV."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ FACTOR_NAMES = {"cpm": "CPM", "ctr": "CTR", "cvr": "conversion rate (CVR)", "aov
 
 
 def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
-    """"Why ROAS moved": the week-over-week change split exactly into CPM, CTR, CVR and AOV (kpis.log_split),
+    """ "Why ROAS moved": the week-over-week change split exactly into CPM, CTR, CVR and AOV (kpis.log_split),
     in words from adlab.insights.explain_change (which also names the campaigns that moved it, mix vs rate)
     and as a table of the four factors.
     """
@@ -25,8 +25,10 @@ def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
     now = kpis.period_figures(kpis_daily, None, *current)
     before = kpis.period_figures(kpis_daily, None, *previous)
     if now.get("spend") and now.get("purchase_value") is None:
-        return note_html("No ROAS this week: its ad exports hold no purchase value (see the line under the tiles), "
-                         "so there is no change to split.")
+        return note_html(
+            "No ROAS this week: its ad exports hold no purchase value (see the line under the tiles), "
+            "so there is no change to split."
+        )
     if not before.get("spend") or not now.get("spend") or not now.get("roas") or not before.get("roas"):
         return note_html(f"No ROAS to compare for {previous_week(week)}, the week before, so no split of the change.")
     from adlab import insights  # imported here: scipy loads only for a page, not for the notebook's readers
@@ -43,23 +45,34 @@ def roas_change_html(kpis_daily: pl.DataFrame, week: str, currency: str) -> str:
     for name in sorted(terms, key=lambda factor: abs(terms[factor] or 0.0), reverse=True):
         term = terms[name]
         effect = None if term is None else f"{'+' if term >= 0 else '−'}{abs(math.exp(term) - 1) * 100:.1f}%"
-        rows.append({
-            "factor": FACTOR_NAMES.get(name, name),
-            "before": _factor_value(name, before.get(name), currency),
-            "now": _factor_value(name, now.get(name), currency),
-            "change": fmt_change(relative_change(now.get(name), before.get(name))),
-            "effect": effect or MISSING,
-        })
+        rows.append(
+            {
+                "factor": FACTOR_NAMES.get(name, name),
+                "before": _factor_value(name, before.get(name), currency),
+                "now": _factor_value(name, now.get(name), currency),
+                "change": fmt_change(relative_change(now.get(name), before.get(name))),
+                "effect": effect or MISSING,
+            }
+        )
     if not paragraph:
         change = relative_change(now["roas"], before["roas"])
         paragraph = f"ROAS went from {fmt_roas(before['roas'])} to {fmt_roas(now['roas'])} ({fmt_change(change)})."
         if rows and rows[0]["effect"] != MISSING:
             paragraph += f" The biggest driver was {rows[0]['factor']} ({rows[0]['change']})."
-    table = html_table(
-        pl.DataFrame(rows, schema=dict.fromkeys(("factor", "before", "now", "change", "effect"), pl.String)),
-        labels={"factor": "Factor", "before": previous_week(week), "now": week, "change": "Change",
-                "effect": "Effect on ROAS"},
-    ) if rows else ""
+    table = (
+        html_table(
+            pl.DataFrame(rows, schema=dict.fromkeys(("factor", "before", "now", "change", "effect"), pl.String)),
+            labels={
+                "factor": "Factor",
+                "before": previous_week(week),
+                "now": week,
+                "change": "Change",
+                "effect": "Effect on ROAS",
+            },
+        )
+        if rows
+        else ""
+    )
     return f'<p class="why">{esc(paragraph)}</p>{table}'
 
 
