@@ -9,14 +9,8 @@ from typing import Annotated
 import polars as pl
 
 from adlab import io, stage
-from adlab.quality import (
-    TABLE_COLUMNS,
-    check_currencies,
-    ledger_after_validation,
-    merge_quarantine,
-    run_warnings,
-    validate_table,
-)
+from adlab.data_warnings import check_currencies, run_warnings
+from adlab.quality import TABLE_COLUMNS, ledger_after_validation, merge_quarantine, validate_table
 from adlab.report.quality_page import render_quality
 
 

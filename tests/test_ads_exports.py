@@ -10,9 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from adlab.data_warnings import attribution_warnings
 from adlab.errors import AdlabError
 from adlab.ingest import ingest
-from adlab.quality import attribution_warnings
 
 
 def write(folder: Path, name: str, lines: list[str]) -> Path:

@@ -1,4 +1,5 @@
-"""Same inputs and params give byte-identical outputs (DESIGN 6): two forced runs, same hashes.
+"""Same inputs and params give byte-identical outputs (every output is a pure function of inputs, params
+and code): two forced runs, same hashes.
 
 The reports are included: chart ids are fixed and nothing writes a timestamp.
 """

@@ -3,17 +3,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from adlab.data_warnings import CURRENCY_UNKNOWN, check_currencies, unknown_currency_warnings
 from adlab.errors import AdlabError
-from adlab.quality import (
-    CURRENCY_UNKNOWN,
-    check_currencies,
-    ledger_after_validation,
-    merge_quarantine,
-    rules_for,
-    run_suite,
-    unknown_currency_warnings,
-    validate_table,
-)
+from adlab.quality import ledger_after_validation, merge_quarantine, rules_for, run_suite, validate_table
 from adlab.schema import AD_INSIGHTS, INPUT_ROWS, ORDERS, conform
 
 LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)

@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 
 from adlab import insights, kpis
+from adlab.data_warnings import CURRENCY_UNKNOWN
 from adlab.errors import AdlabError
 from adlab.params import Params
-from adlab.quality import CURRENCY_UNKNOWN
 from adlab.report.index import render_index
 from adlab.report.render import render_week
 from adlab.report.weekly.header import currency_line_html, unknown_metrics_html

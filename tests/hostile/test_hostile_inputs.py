@@ -17,10 +17,11 @@ import pytest
 import xlsxwriter
 
 from adlab import io
+from adlab.data_warnings import check_currencies
 from adlab.errors import AdlabError
 from adlab.ingest import Ingested, ingest
 from adlab.insights import neutralise_formulas
-from adlab.quality import check_currencies, validate_table
+from adlab.quality import validate_table
 
 HEADER = ["Campaign name", "Ad set name", "Ad name", "Day", "Amount spent (USD)", "Impressions", "Link clicks"]
 LO, HI = dt.date(2004, 1, 1), dt.date(2026, 11, 26)

@@ -16,9 +16,9 @@ from typing import Any
 import polars as pl
 
 from adlab import io, kpis
+from adlab.data_warnings import CURRENCY_UNKNOWN
 from adlab.display import fmt_int
 from adlab.errors import AdlabError
-from adlab.quality import CURRENCY_UNKNOWN
 from adlab.schema import ISO_WEEK
 
 Days = tuple[dt.date, dt.date]  # first and last day, inclusive

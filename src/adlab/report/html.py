@@ -17,8 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from adlab import kpis
-from adlab.display import LABELS, MISSING, cpa_tone, number, roas_tone
+from adlab.display import LABELS, MISSING, number
 
 TEMPLATES_DIR = Path(__file__).parents[1] / "templates"
 
@@ -88,13 +87,6 @@ def period_note_html(frame: pl.DataFrame, first: str, last: str, lead: str) -> s
     except ValueError:
         return ""
     return note_html(f"{lead} the days {fmt_dates(start, end)}.")
-
-
-def target_tones(
-    *, target_roas: float, target_cpa: float, gross_margin: float
-) -> dict[str, Callable[[Any], str | None]]:
-    """The cell tones of html_table for ROAS (against the target and break-even, 1 / gross margin) and CPA."""
-    return {"roas": roas_tone(target_roas, kpis.breakeven_roas(gross_margin)), "cpa": cpa_tone(target_cpa)}
 
 
 def html_table(

@@ -7,7 +7,8 @@ import polars as pl
 
 from adlab import kpis
 from adlab.display import column_formats
-from adlab.report.html import html_table, info_html, note_html, target_tones
+from adlab.report.html import html_table, info_html, note_html
+from adlab.report.weekly.tones import target_tones
 
 # Each breakdown export: its section title and the dimensions its rows are rolled up by.
 BREAKDOWN_DIMS = {

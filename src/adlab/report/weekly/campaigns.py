@@ -10,8 +10,9 @@ import polars as pl
 
 from adlab import kpis
 from adlab.display import PLATFORM_NAMES, column_formats, fmt_money, fmt_pct
-from adlab.report.html import esc, html_table, note_html, target_tones
+from adlab.report.html import esc, html_table, note_html
 from adlab.report.weekly.header import no_ads_html
+from adlab.report.weekly.tones import target_tones
 
 # The columns a reader looks at first come first: on a phone the rest scroll in from the right.
 TREE_COLUMNS = (

@@ -6,7 +6,8 @@ import polars as pl
 
 from adlab.display import column_formats, fmt_decimal, fmt_int
 from adlab.report.frames import shown_for_week
-from adlab.report.html import html_table, note_html, period_note_html, target_tones
+from adlab.report.html import html_table, note_html, period_note_html
+from adlab.report.weekly.tones import target_tones
 
 CREATIVES_STAGE_NOTE = (
     "The creative leaderboard (attributes, hook and hold rates, fatigue flags) comes from "
