@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from adlab import creatives, insights, io, kpis
+from adlab.display import LABELS, fmt_pct, fmt_roas, money_text, relative_change, whole_text
 from adlab.errors import AdlabError
 from adlab.params import Params, load_params
 
@@ -90,34 +91,33 @@ def summary() -> None:
     figures = json.loads(path.read_text(encoding="utf-8"))
     currency = figures.get("currency") or ""
     lines = [f"Week {figures['week']} ({figures.get('data_source', 'raw')} data)"]
-    for key, label, kind in (
-        ("spend", "Spend", "money"),
-        ("purchase_value", "Purchase value", "money"),
-        ("roas", "ROAS", "x"),
-        ("cpa", "CPA", "money"),
-        ("ctr", "CTR", "pct"),
-        ("cpm", "CPM", "money"),
-        ("cvr", "CVR", "pct"),
-        ("revenue", "Store revenue", "money"),
-        ("mer", "MER", "x"),
+    shown = {"money": lambda value: money_text(value, currency), "x": fmt_roas, "pct": fmt_pct}
+    for key, kind in (
+        ("spend", "money"),
+        ("purchase_value", "money"),
+        ("roas", "x"),
+        ("cpa", "money"),
+        ("ctr", "pct"),
+        ("cpm", "money"),
+        ("cvr", "pct"),
+        ("revenue", "money"),
+        ("mer", "x"),
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
-        text = (
-            "–"
-            if value is None
-            else (f"{value:,.2f} {currency}" if kind == "money" else f"{value:.2f}x" if kind == "x" else f"{value:.2%}")
-        )
-        change = f"  ({(value - before) / before:+.1%} vs previous week)" if value is not None and before else ""
-        lines.append(f"  {label:<15} {text}{change}")
+        lines.append(f"  {LABELS[key]:<15} {shown[kind](value)}{_change_text(value, before)}")
     before_results = {row["result_type"]: row for row in figures.get("previous", {}).get("results", [])}
     for row in figures.get("results", []):  # one line per result type: types are never added up
         cost, before = row.get("cost_per_result"), before_results.get(row["result_type"], {}).get("cost_per_result")
-        per = "–" if cost is None else f"{cost:,.2f} {currency}".rstrip()
-        change = f"  ({(cost - before) / before:+.1%} vs previous week)" if cost is not None and before else ""
         lines.append(
-            f"  {row['result_type']}: {row['results']:,.0f} at {per} per {kpis.result_unit(row['result_type'])}{change}"
+            f"  {row['result_type']}: {whole_text(row['results'])} at {money_text(cost, currency)} per "
+            f"{kpis.result_unit(row['result_type'])}{_change_text(cost, before)}"
         )
     typer.echo("\n".join(lines))
+
+
+def _change_text(value: float | None, before: float | None) -> str:
+    change = relative_change(value, before)
+    return "" if change is None or value is None else f"  ({change:+.1%} vs previous week)"
 
 
 def load_workspace() -> insights.Workspace:
