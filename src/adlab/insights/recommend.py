@@ -68,6 +68,26 @@ def recommendations(
         return pl.DataFrame(schema=SCHEMA).drop("account")
     period = window_ending(last_day(kpis_daily), params.recommend.lookback_days)
     window = kpis_daily.filter(in_period(period))
+    account_aov, account_results = _account_benchmarks(window, results_daily, period)
+    # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
+    fatigue_by_ad = (
+        {}
+        if fatigue is None
+        else {tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)}
+    )
+    rows = []
+    for level in ("adset", "ad"):
+        rows += _level_rows(window, level, period, params, results_daily, account_aov, account_results, fatigue_by_ad)
+    table = pl.DataFrame(one_row_per_decision(rows), schema=SCHEMA).sort(
+        "level", "account", "campaign", "adset", "ad", nulls_last=True
+    )
+    return table if several else table.drop("account")
+
+
+def _account_benchmarks(
+    window: pl.DataFrame, results_daily: pl.DataFrame | None, period: Period
+) -> tuple[dict[Any, float | None], dict[Any, pl.DataFrame]]:
+    """Each account's AOV and its results by type (cost per result) over the window, by account name."""
     # Benchmarks are each account's own: one client's AOV or cost per lead says nothing about another's.
     owners = window["account"].unique().to_list()
     account_aov = {owner: totals_of(window.filter(pl.col("account").eq_missing(owner))).get("aov") for owner in owners}
@@ -77,51 +97,55 @@ def recommendations(
         )
         for owner in owners
     }
-    # judge() reads an ad's fatigue only when it is fatigued: the other ads need no entry.
-    fatigue_by_ad = (
-        {}
-        if fatigue is None
-        else {tuple(row[k] for k in ENTITY): row for row in fatigue.filter(pl.col("fatigued")).iter_rows(named=True)}
-    )
+    return account_aov, account_results
+
+
+def _level_rows(
+    window: pl.DataFrame,
+    level: str,
+    period: Period,
+    params: Params,
+    results_daily: pl.DataFrame | None,
+    account_aov: dict[Any, float | None],
+    account_results: dict[Any, pl.DataFrame],
+    fatigue_by_ad: dict[tuple[Any, ...], Row],
+) -> list[Row]:
+    """The recommendation rows of every entity at `level` (ad set or ad) that spent in the window."""
+    keys = list(LEVELS[level])
+    # One roll-up (and one frequency pass) per level; then each entity's row is judged on its own.
+    frequencies = _frequencies(window, keys) if level == "ad" else {}
+    # Only the figures judge() and the table read (a row of every KPI costs more to build than to judge).
+    figures = rollup(window, keys).select(*keys, "spend", "purchases", "purchase_value", "roas", "cpa", "ctr")
+    main_by_entity = main_results(results_daily, period, keys)
     rows = []
-    for level in ("adset", "ad"):
-        keys = list(LEVELS[level])
-        # One roll-up (and one frequency pass) per level; then each entity's row is judged on its own.
-        frequencies = _frequencies(window, keys) if level == "ad" else {}
-        # Only the figures judge() and the table read (a row of every KPI costs more to build than to judge).
-        figures = rollup(window, keys).select(*keys, "spend", "purchases", "purchase_value", "roas", "cpa", "ctr")
-        main_by_entity = main_results(results_daily, period, keys)
-        for totals in figures.iter_rows(named=True):
-            if not totals.get("spend"):
-                continue
-            key = tuple(totals[k] for k in keys)
-            frequency = frequencies.get(key) if level == "ad" else None
-            main = main_by_entity.get(key)
-            main = main if by_results(totals.get("purchases"), main) else None
-            if main is not None:
-                same = account_results[totals["account"]].filter(pl.col("result_type") == main["result_type"])
-                benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
-                verdict = judge_results(
-                    main,
-                    benchmark,
-                    params,
-                    fatigue_by_ad.get(key) if level == "ad" else None,
-                    main["spend"] / total if total else None,
-                )
-            else:
-                verdict = judge(
-                    {**totals, "frequency": frequency},
-                    params,
-                    fatigue_by_ad.get(key) if level == "ad" else None,
-                    account_aov[totals["account"]],
-                )
-            rows.append(
-                _row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period, params)
-            )
-    table = pl.DataFrame(one_row_per_decision(rows), schema=SCHEMA).sort(
-        "level", "account", "campaign", "adset", "ad", nulls_last=True
-    )
-    return table if several else table.drop("account")
+    for totals in figures.iter_rows(named=True):
+        if not totals.get("spend"):
+            continue
+        key = tuple(totals[k] for k in keys)
+        frequency = frequencies.get(key) if level == "ad" else None
+        main = main_by_entity.get(key)
+        main = main if by_results(totals.get("purchases"), main) else None
+        fatigue_row = fatigue_by_ad.get(key) if level == "ad" else None
+        verdict = _judge_entity(totals, frequency, main, fatigue_row, account_aov, account_results, params)
+        rows.append(_row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period, params))
+    return rows
+
+
+def _judge_entity(
+    totals: Row,
+    frequency: float | None,
+    main: Row | None,
+    fatigue_row: Row | None,
+    account_aov: dict[Any, float | None],
+    account_results: dict[Any, pl.DataFrame],
+    params: Params,
+) -> Judgement:
+    """The call on one entity: by the cost per result of its `main` result type when it has one, else by purchases."""
+    if main is not None:
+        same = account_results[totals["account"]].filter(pl.col("result_type") == main["result_type"])
+        benchmark, total = (same["cost_per_result"][0], same["spend"][0]) if same.height else (None, None)
+        return judge_results(main, benchmark, params, fatigue_row, main["spend"] / total if total else None)
+    return judge({**totals, "frequency": frequency}, params, fatigue_row, account_aov[totals["account"]])
 
 
 def one_row_per_decision(rows: list[Row]) -> list[Row]:

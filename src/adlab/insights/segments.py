@@ -21,6 +21,7 @@ from adlab.insights.answer import (
     LOWER_IS_BETTER,
     PURCHASE_KPIS,
     Answer,
+    Row,
     account_text,
     entity_label,
     quoted,
@@ -131,32 +132,11 @@ def best_for_segment(
     """
     settings = params.recommend
     min_spend = gate_amount(settings.segment_min_spend, currency)
-    if segment:
-        frame, period = segment_rows(
-            ad_insights if ad_insights is not None else pl.DataFrame(), segment, settings.answer_days
-        )
-    else:
-        end = last_day(kpis_daily)
-        period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
-        frame = kpis_daily.filter(in_period(period))
-        if (
-            kpi in PURCHASE_KPIS
-            and not purchases_known(frame)
-            and results_daily is not None
-            and results_in(results_daily, period).height
-        ):
-            return best_by_results(results_daily, level, period, params, KPI_WORDS.get(kpi, kpi), currency)
+    frame, period = _rows_to_rank(kpis_daily, ad_insights, segment, params)
+    by_results = _ranked_by_results(frame, period, segment, params, level, kpi, currency, results_daily)
+    if by_results is not None:
+        return by_results
     who = segment_text(segment)
-    if (
-        segment
-        and kpi in PURCHASE_KPIS
-        and frame.height
-        and frame["purchases"].is_null().all()
-        and frame["result_type"].is_not_null().any()
-    ):
-        # Purchases unknown (a leads account): rank the segment's rows by cost per result, as without a segment.
-        typed = typed_rows(frame.lazy(), ["platform_source", *ENTITY]).collect()
-        return best_by_results(typed, level, period, params, KPI_WORDS.get(kpi, kpi), currency, who)
     unrankable = _unrankable(frame, level, kpi, who, period, currency)
     if unrankable is not None:
         return unrankable
@@ -165,46 +145,124 @@ def best_for_segment(
     )
     eligible = ranked.filter(pl.col("enough_data") & pl.col(kpi).is_not_null())
     several = several_accounts(frame)
-    name, word = KPI_WORDS.get(kpi, kpi), LEVEL_WORDS[level]
-    gate = f"at least {money_text(min_spend, currency)} spend" + (
-        f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else ""
-    )
     if eligible.height == 0:
-        biggest = ranked.sort("spend", descending=True).row(0, named=True)
-        return Answer(
-            f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
-            [
-                f"The biggest is {entity_label(level, biggest, several)}: "
-                f"{money_text(biggest['spend'], currency)} spend, "
-                f"{whole_text(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."
-            ],
+        gate = f"at least {money_text(min_spend, currency)} spend" + (
+            f" and {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else ""
         )
+        return _none_eligible(ranked, level, kpi, who, period, gate, several, currency)
     best = eligible.row(0, named=True)
     short = f"less than {money_text(min_spend, currency)} spend" + (
         f" or fewer than {settings.segment_min_purchases} purchases" if kpi in PURCHASE_KPIS else ""
     )
     lines = _ranking_lines(frame, ranked, eligible, level, kpi, who, period, short, bool(segment), currency)
     if segment and level == "ad":
-        rest = kpis_daily.filter(
-            in_period(period)
-            & pl.col("account").eq_missing(best["account"])
-            & (pl.col("campaign") == best["campaign"])
-            & (pl.col("adset") == best["adset"])
-            & (pl.col("ad") == best["ad"])
-        )
-        everyone = totals_of(rest)
-        if everyone.get(kpi) is not None:
-            lines.append(
-                f"Across all audiences the same ad made {name} {kpi_text(kpi, everyone.get(kpi), currency)} "
-                "in that period."
-            )
+        lines += _all_audiences_lines(kpis_daily, best, period, kpi, currency)
+    headline = _best_headline(best, level, kpi, who, period, several, currency)
+    return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
+
+
+def _rows_to_rank(
+    kpis_daily: pl.DataFrame, ad_insights: pl.DataFrame | None, segment: dict[str, str], params: Params
+) -> tuple[pl.DataFrame, Period]:
+    """The segment's breakdown rows over its last `answer_days`, or everyone's over the last `lookback_days`.
+
+    Raises:
+        AdlabError: no breakdown export holds the segment's dimensions.
+    """
+    settings = params.recommend
+    if segment:
+        return segment_rows(ad_insights if ad_insights is not None else pl.DataFrame(), segment, settings.answer_days)
+    end = last_day(kpis_daily)
+    period = Period(end - dt.timedelta(days=settings.lookback_days - 1), end)
+    return kpis_daily.filter(in_period(period)), period
+
+
+def _ranked_by_results(
+    frame: pl.DataFrame,
+    period: Period,
+    segment: dict[str, str],
+    params: Params,
+    level: str,
+    kpi: str,
+    currency: str | None,
+    results_daily: pl.DataFrame | None,
+) -> Answer | None:
+    """The ranking by cost per result when `kpi` is a purchase KPI and the rows' purchases are unknown; else None."""
+    if not segment:
+        if (
+            kpi in PURCHASE_KPIS
+            and not purchases_known(frame)
+            and results_daily is not None
+            and results_in(results_daily, period).height
+        ):
+            return best_by_results(results_daily, level, period, params, KPI_WORDS.get(kpi, kpi), currency)
+        return None
+    if (
+        kpi in PURCHASE_KPIS
+        and frame.height
+        and frame["purchases"].is_null().all()
+        and frame["result_type"].is_not_null().any()
+    ):
+        # Purchases unknown (a leads account): rank the segment's rows by cost per result, as without a segment.
+        typed = typed_rows(frame.lazy(), ["platform_source", *ENTITY]).collect()
+        who = segment_text(segment)
+        return best_by_results(typed, level, period, params, KPI_WORDS.get(kpi, kpi), currency, who)
+    return None
+
+
+def _none_eligible(
+    ranked: pl.DataFrame,
+    level: str,
+    kpi: str,
+    who: str,
+    period: Period,
+    gate: str,
+    several: bool,
+    currency: str | None,
+) -> Answer:
+    """`Not enough data: no ad has <gate> with <who> ...`, and the biggest one's figures."""
+    name, word = KPI_WORDS.get(kpi, kpi), LEVEL_WORDS[level]
+    biggest = ranked.sort("spend", descending=True).row(0, named=True)
+    return Answer(
+        f"Not enough data: no {word} has {gate} with {who} in {period.label()}.",
+        [
+            f"The biggest is {entity_label(level, biggest, several)}: "
+            f"{money_text(biggest['spend'], currency)} spend, "
+            f"{whole_text(biggest.get('purchases'))} purchases, {name} {kpi_text(kpi, biggest.get(kpi), currency)}."
+        ],
+    )
+
+
+def _all_audiences_lines(
+    kpis_daily: pl.DataFrame, best: Row, period: Period, kpi: str, currency: str | None
+) -> list[str]:
+    """`Across all audiences the same ad made ROAS 2.10 in that period.` when that ad's KPI is known."""
+    rest = kpis_daily.filter(
+        in_period(period)
+        & pl.col("account").eq_missing(best["account"])
+        & (pl.col("campaign") == best["campaign"])
+        & (pl.col("adset") == best["adset"])
+        & (pl.col("ad") == best["ad"])
+    )
+    everyone = totals_of(rest)
+    if everyone.get(kpi) is None:
+        return []
+    return [
+        f"Across all audiences the same ad made {KPI_WORDS.get(kpi, kpi)} "
+        f"{kpi_text(kpi, everyone.get(kpi), currency)} in that period."
+    ]
+
+
+def _best_headline(
+    best: Row, level: str, kpi: str, who: str, period: Period, several: bool, currency: str | None
+) -> str:
+    """`Best ad for women aged 25-34: 'A' with ROAS 3.20 on $410.00 spend (12 purchases, ...).`"""
     owner = f" ({account_text(best['account'])})" if several else ""
-    headline = (
-        f"Best {word} for {who}: {quoted(best[level])}{owner} with {name} "
+    return (
+        f"Best {LEVEL_WORDS[level]} for {who}: {quoted(best[level])}{owner} with {KPI_WORDS.get(kpi, kpi)} "
         f"{kpi_text(kpi, best.get(kpi), currency)} on {money_text(best['spend'], currency)} spend "
         f"({whole_text(best.get('purchases'))} purchases, {period.label()})."
     )
-    return Answer(headline, lines, {"ranked": ranked, "best": best, "period": period})
 
 
 def _unrankable(

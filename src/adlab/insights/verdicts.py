@@ -50,10 +50,7 @@ def verdict(
     days = params.recommend.lookback_days
     period = window_ending(own_end, days)
     totals = totals_of(rows.filter(in_period(period)))
-    fatigue_row = None
-    if level == "ad" and fatigue is not None:
-        matched = fatigue.filter(pl.col("ad") == exact).sort("ctr_change", nulls_last=True)
-        fatigue_row = matched.row(0, named=True) if matched.height else None
+    fatigue_row = _fatigue_row(fatigue, exact) if level == "ad" else None
     label = _label(level, exact, rows, name_account)
     if results_daily is not None:
         mine = results_in(results_daily.filter(pl.col(level) == exact), period)
@@ -80,30 +77,51 @@ def verdict(
     confidence = "" if judged.confidence is None else f" (confidence {judged.confidence:.0%})"
     headline = f"{ACTIONS[judged.action]}: {label}: {judged.reason}{confidence}."
     lines = _evidence_lines(totals, judged.figures, period, own_end < end_all, params, currency)
-    # The days before, as far back as the data goes (a trend never claims days no export covers).
-    before = Period(
-        max(period.start - dt.timedelta(days=days), first_date(kpis_daily)), period.start - dt.timedelta(days=1)
-    )
-    earlier = totals_of(rows.filter(in_period(before)))
-    if earlier.get("spend"):
-        lines.append(
-            f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
-            f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
-            f"{kpi_text('ctr', totals.get('ctr'), currency)}."
-        )
+    lines += _trend_lines(kpis_daily, rows, totals, period, days, currency)
     if frequency is not None:
         lines.append(f"Average daily frequency {frequency:.2f}.")
     if results_daily is not None:
-        # Other objectives (traffic, leads) of an entity judged on purchases: their results, each type apart.
-        mine = results_in(results_daily.filter(pl.col(level) == exact), period).filter(~is_purchase_type("result_type"))
-        if mine.height:
-            lines.append(f"Results by type: {results_text(mine, currency)}.")
+        lines += _other_results_lines(results_daily.filter(pl.col(level) == exact), period, currency)
     lines += next_step_lines(judged.action, totals["spend"], period, own_end, end_all, params, currency)
     return Answer(
         headline,
         lines,
         {"action": judged.action, "level": level, "entity": exact, "period": period, "figures": judged.figures},
     )
+
+
+def _fatigue_row(fatigue: pl.DataFrame | None, ad: str) -> Row | None:
+    """The fatigue row of the ad called `ad` (its steepest CTR fall when several ads share the name), or None."""
+    if fatigue is None:
+        return None
+    matched = fatigue.filter(pl.col("ad") == ad).sort("ctr_change", nulls_last=True)
+    return matched.row(0, named=True) if matched.height else None
+
+
+def _trend_lines(
+    kpis_daily: pl.DataFrame, rows: pl.DataFrame, totals: Row, period: Period, days: int, currency: str | None
+) -> list[str]:
+    """`Trend: ROAS 1.80 in the 14 days before (...), link CTR 1.20% -> 0.90%.` when it spent in those days."""
+    # The days before, as far back as the data goes (a trend never claims days no export covers).
+    before = Period(
+        max(period.start - dt.timedelta(days=days), first_date(kpis_daily)), period.start - dt.timedelta(days=1)
+    )
+    earlier = totals_of(rows.filter(in_period(before)))
+    if not earlier.get("spend"):
+        return []
+    return [
+        f"Trend: ROAS {kpi_text('roas', earlier.get('roas'), currency)} in the {before.days} days before "
+        f"({before.label()}), link CTR {kpi_text('ctr', earlier.get('ctr'), currency)} -> "
+        f"{kpi_text('ctr', totals.get('ctr'), currency)}."
+    ]
+
+
+def _other_results_lines(results_of_entity: pl.DataFrame, period: Period, currency: str | None) -> list[str]:
+    """`Results by type: ...`: the other objectives (traffic, leads) of an entity judged on purchases, each apart."""
+    mine = results_in(results_of_entity, period).filter(~is_purchase_type("result_type"))
+    if not mine.height:
+        return []
+    return [f"Results by type: {results_text(mine, currency)}."]
 
 
 def _label(level: str, exact: str, rows: pl.DataFrame, name_account: bool) -> str:

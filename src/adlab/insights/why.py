@@ -291,6 +291,87 @@ def _result_causes(now: Row, before: Row, clicks: str, unit: str, currency: str 
     return {name: words for name, words in found.items() if words is not None}
 
 
+def _result_figures(
+    results_daily: pl.DataFrame | None, current: Period, previous: Period, result_type: str
+) -> tuple[pl.DataFrame, Row, Row]:
+    """The daily rows of one result type and its summed figures in both periods (rows, now, before).
+
+    Raises:
+        AdlabError: no spend on that result type in either period.
+    """
+    rows = (results_daily if results_daily is not None else pl.DataFrame()).filter(pl.col("result_type") == result_type)
+    now = results_in(rows, current).row(0, named=True) if rows.filter(in_period(current)).height else {}
+    before = results_in(rows, previous).row(0, named=True) if rows.filter(in_period(previous)).height else {}
+    if not now.get("spend") or not before.get("spend"):
+        empty = current if not now.get("spend") else previous
+        raise AdlabError(
+            f"not enough data: no spend on {result_type} in {empty.label()}, so there is nothing to "
+            "compare. " + CAN_ANSWER
+        )
+    return rows, now, before
+
+
+def _result_headline(
+    now: Row,
+    before: Row,
+    split: Split | None,
+    clicks: str,
+    result_type: str,
+    span: str,
+    asked: str,
+    currency: str | None,
+) -> str:
+    """`Cost per lead rose 87% ... from $4.10 to $7.66: ...`, led by `ROAS is unknown (...)` when `asked`."""
+    unit = result_unit(result_type)
+    label = f"Cost per {unit}"
+    value_now, value_before = now["cost_per_result"], before["cost_per_result"]
+    clause = (
+        ""
+        if split is None
+        else cause_clause(split.terms, split.total, _result_causes(now, before, clicks, unit, currency))
+    )
+    headline = change_sentence(
+        label,
+        value_now / value_before - 1,
+        span,
+        money_text(value_before, currency),
+        money_text(value_now, currency),
+        clause,
+    )
+    if asked:
+        headline = (
+            f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1 :]}"
+        )
+    return headline
+
+
+def _result_mover_sentences(
+    rows: pl.DataFrame,
+    current: Period,
+    previous: Period,
+    result_type: str,
+    delta: float,
+    currency: str | None,
+    top: int,
+) -> tuple[list[str], pl.DataFrame]:
+    """The campaigns that moved the cost per result of `rows` (mix vs rate); their contributions."""
+    fraction = RESULT_FRACTIONS["cost_per_result"]
+    where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction).filter(
+        pl.col("campaign").is_not_null()
+    )
+    several = several_accounts(rows.filter(in_period(current) | in_period(previous)))
+    sentences = campaign_sentences(
+        where,
+        delta,
+        top,
+        several,
+        f"cost per {result_unit(result_type)}",
+        result_type,
+        lambda value: money_text(value, currency),
+    )
+    return sentences, where
+
+
 def explain_results_change(
     results_daily: pl.DataFrame | None,
     current: Period,
@@ -311,16 +392,7 @@ def explain_results_change(
         AdlabError: no spend on that result type in either period.
     """
     unit = result_unit(result_type)
-    label = f"Cost per {unit}"
-    rows = (results_daily if results_daily is not None else pl.DataFrame()).filter(pl.col("result_type") == result_type)
-    now = results_in(rows, current).row(0, named=True) if rows.filter(in_period(current)).height else {}
-    before = results_in(rows, previous).row(0, named=True) if rows.filter(in_period(previous)).height else {}
-    if not now.get("spend") or not before.get("spend"):
-        empty = current if not now.get("spend") else previous
-        raise AdlabError(
-            f"not enough data: no spend on {result_type} in {empty.label()}, so there is nothing to "
-            "compare. " + CAN_ANSWER
-        )
+    rows, now, before = _result_figures(results_daily, current, previous, result_type)
     lead = [note] if note else []
     value_now, value_before = now.get("cost_per_result"), before.get("cost_per_result")
     counts = (
@@ -346,42 +418,16 @@ def explain_results_change(
     split, clicks = _result_split(now, before)
     data["log_change"] = math.log(value_now / value_before)
     data["terms"] = {} if split is None else {name: term for name, term in split.terms.items() if name != "rest"}
-    clause = (
-        ""
-        if split is None
-        else cause_clause(split.terms, split.total, _result_causes(now, before, clicks, unit, currency))
-    )
-    headline = change_sentence(
-        label,
-        value_now / value_before - 1,
-        span or current.phrase(),
-        money_text(value_before, currency),
-        money_text(value_now, currency),
-        clause,
-    )
-    if asked:
-        headline = (
-            f"{asked} is unknown ({MISSING}: no purchases exported); {label.lower()} {headline[len(label) + 1 :]}"
-        )
+    headline = _result_headline(now, before, split, clicks, result_type, span or current.phrase(), asked, currency)
     sentences = [f"Days compared: {current.label()} vs {previous.label()} ({counts})."]
     if split is not None:
         sentences.append(_result_split_sentence(split, clicks, unit))
         data["main_factor"] = split.main
-    fraction = RESULT_FRACTIONS["cost_per_result"]
-    where = contributions(rows, current, previous, "campaign", "cost_per_result", fraction).filter(
-        pl.col("campaign").is_not_null()
+    movers, where = _result_mover_sentences(
+        rows, current, previous, result_type, value_now - value_before, currency, top
     )
     data["contributions"] = where
-    several = several_accounts(rows.filter(in_period(current) | in_period(previous)))
-    sentences += campaign_sentences(
-        where,
-        value_now - value_before,
-        top,
-        several,
-        f"cost per {unit}",
-        result_type,
-        lambda value: money_text(value, currency),
-    )
+    sentences += movers
     others = results_in(results_daily, current).filter(pl.col("result_type") != result_type)
     if others.height:
         sentences.append(
