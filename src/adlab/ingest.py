@@ -238,6 +238,33 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
     Raises:
         AdlabError: no file can be used; names every file and why.
     """
+    read = _parse_files(files, root, salt, raw_dir)
+    parsed = read.parsed
+    unused = read.unused + _unusable_warnings(read.unusable, parsed)
+    fill_accounts(parsed, read.folders)
+
+    ranks = _file_order(parsed)
+    tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
+    for table, (columns, key) in TABLES.items():
+        labels = [label for label, p in parsed.items() if p.table == table]
+        tables[table], within = _table_rows(table, columns, key, parsed, labels, ranks, counts)
+        quarantine[table] = _table_quarantine(parsed, labels, within)
+    return Ingested(tables, quarantine, _ledger(parsed, read.rows_in, counts), _warnings_frame(parsed, unused))
+
+
+@dataclass
+class FilesRead:
+    """What the files gave, by table label: parsed tables, their data rows and account folders; what was not used."""
+
+    parsed: dict[str, Parsed]
+    rows_in: dict[str, int]
+    folders: dict[str, str | None]
+    unused: list[dict[str, str]]  # warnings for tables of no known kind
+    unusable: list[tuple[str, str]]  # (file label, why it cannot be used)
+
+
+def _parse_files(files: list[Path], root: Path, salt: str, raw_dir: Path | None) -> FilesRead:
+    """Parse every file; a file that cannot be used is noted with its error, not raised."""
     parsed: dict[str, Parsed] = {}
     rows_in: dict[str, int] = {}
     unused: list[dict[str, str]] = []
@@ -257,57 +284,89 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
                 folders[where] = account_folder(path, raw_dir)
             else:
                 unused.extend(result.warnings)
+    return FilesRead(parsed, rows_in, folders, unused, unusable)
+
+
+def _unusable_warnings(unusable: list[tuple[str, str]], parsed: dict[str, Parsed]) -> list[dict[str, str]]:
+    """A warning per file that cannot be used, when others can.
+
+    Raises:
+        AdlabError: no file can be used; names every file and why.
+    """
     if unusable and not parsed:
         if len(unusable) == 1:
             raise AdlabError(unusable[0][1])
         raise AdlabError(
             f"none of the {len(unusable)} files can be used:\n" + "\n".join(f"  {message}" for _, message in unusable)
         )
-    unused.extend(
+    return [
         {"source_file": label, "check": "not_readable", "message": f"left out: {message}"}
         for label, message in unusable
+    ]
+
+
+def _table_rows(
+    table: str,
+    columns: dict[str, pl.DataType],
+    key: tuple[str, ...],
+    parsed: dict[str, Parsed],
+    labels: list[str],
+    ranks: dict[str, int],
+    counts: dict[str, dict[str, int]],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(one table's kept rows sorted by key, its rows duplicated within their file); adds each file's counts."""
+    rows = (
+        pl.concat([parsed[label].rows for label in labels])
+        if labels
+        else empty(columns).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS))
     )
-    fill_accounts(parsed, folders)
+    for label in labels:
+        parsed[label].rows = parsed[label].rows.clear()  # held once, in `rows` (memory at 10M rows)
+    if table == "ad_insights":
+        rows = fill_ids(rows)
+    kept, replaced, within = deduplicate(rows, key, ranks)
+    del rows
+    if table == "orders":
+        kept = shopify_orders.mark_new_customers(kept)
+    _count_by_file(counts, kept, replaced, within)
+    return kept.sort(list(key), nulls_last=True), within  # keeps the ledger weight for validate
 
-    ranks = _file_order(parsed)
-    tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
-    for table, (columns, key) in TABLES.items():
-        labels = [label for label, p in parsed.items() if p.table == table]
-        rows = (
-            pl.concat([parsed[label].rows for label in labels])
-            if labels
-            else empty(columns).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS))
-        )
-        for label in labels:
-            parsed[label].rows = parsed[label].rows.clear()  # held once, in `rows` (memory at 10M rows)
-        if table == "ad_insights":
-            rows = fill_ids(rows)
-        kept, replaced, within = deduplicate(rows, key, ranks)
-        del rows
-        if table == "orders":
-            kept = shopify_orders.mark_new_customers(kept)
-        weight = pl.col(INPUT_ROWS).sum()
-        for label, n in replaced.group_by("source_file").agg(weight).iter_rows():
-            counts[label]["replaced"] += n
-        for label, n in within.group_by("source_file").agg(weight).iter_rows():
-            counts[label]["dup"] += n
-        for label, n in kept.group_by("source_file").agg(weight).iter_rows():
-            counts[label]["kept"] += n
-        tables[table] = kept.sort(list(key), nulls_last=True)  # keeps the ledger weight for validate
-        del kept
-        parts = [parsed[label].quarantine for label in labels]
-        if within.height:
-            parts.append(
-                within.drop(INPUT_ROWS).with_columns(
-                    pl.lit("duplicate of an earlier row with the same key in this file").alias("reason")
-                )
+
+def _count_by_file(
+    counts: dict[str, dict[str, int]], kept: pl.DataFrame, replaced: pl.DataFrame, within: pl.DataFrame
+) -> None:
+    """Add each file's kept, replaced and duplicated input rows (by ledger weight) to `counts`."""
+    weight = pl.col(INPUT_ROWS).sum()
+    for label, n in replaced.group_by("source_file").agg(weight).iter_rows():
+        counts[label]["replaced"] += n
+    for label, n in within.group_by("source_file").agg(weight).iter_rows():
+        counts[label]["dup"] += n
+    for label, n in kept.group_by("source_file").agg(weight).iter_rows():
+        counts[label]["kept"] += n
+
+
+def _table_quarantine(parsed: dict[str, Parsed], labels: list[str], within: pl.DataFrame) -> pl.DataFrame:
+    """One table's quarantined rows, as text: each file's, then the rows duplicated within their file."""
+    parts = [parsed[label].quarantine for label in labels]
+    if within.height:
+        parts.append(
+            within.drop(INPUT_ROWS).with_columns(
+                pl.lit("duplicate of an earlier row with the same key in this file").alias("reason")
             )
-        quarantine[table] = (
-            pl.concat([part.select(pl.all().cast(pl.String)) for part in parts], how="diagonal")
-            if parts
-            else pl.DataFrame(schema={"source_file": pl.String, "reason": pl.String})
         )
+    return (
+        pl.concat([part.select(pl.all().cast(pl.String)) for part in parts], how="diagonal")
+        if parts
+        else pl.DataFrame(schema={"source_file": pl.String, "reason": pl.String})
+    )
 
+
+def _ledger(parsed: dict[str, Parsed], rows_in: dict[str, int], counts: dict[str, dict[str, int]]) -> pl.DataFrame:
+    """One row per parsed table: where each of its input rows went (rows_in = kept + replaced + totals + quarantined).
+
+    Raises:
+        RuntimeError: a file's rows do not balance (a bug, never bad input).
+    """
     ledger_rows = []
     for label, p in parsed.items():
         kept_rows, replaced_rows = counts[label]["kept"], counts[label]["replaced"]
@@ -326,7 +385,10 @@ def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None
         if rows_in[label] != kept_rows + replaced_rows + p.totals + quarantined:
             raise RuntimeError(f"row ledger does not balance for {label}: {row}")  # a bug, never bad input
         ledger_rows.append(row)
-    ledger = pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)
+    return pl.DataFrame(ledger_rows, schema=LEDGER) if ledger_rows else empty(LEDGER)
+
+
+def _warnings_frame(parsed: dict[str, Parsed], unused: list[dict[str, str]]) -> pl.DataFrame:
+    """Every parsed file's warnings, then those of tables and files not used."""
     warnings = [w for p in parsed.values() for w in p.warnings] + unused
-    warnings_frame = pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS)
-    return Ingested(tables, quarantine, ledger, warnings_frame)
+    return pl.DataFrame(warnings, schema=WARNINGS) if warnings else empty(WARNINGS)

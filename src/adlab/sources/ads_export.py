@@ -172,7 +172,53 @@ def _breakdown(columns: dict[str, str]) -> str:
 
 def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     """Canonical `ad_insights` rows of one ads export; bad rows quarantined with a reason."""
-    header = raw.header
+    found = _find_columns(raw.header, source_file, spec)
+    raw = raw.project([*found.columns.values(), *found.number_sources])
+    date_source, window_source = _date_sources(found.columns, source_file)
+    frame, needs_check = _read_cells(raw, found, date_source, window_source)
+    text = _texts(found.columns, spec)
+    numbers = _numbers(frame, found, text, spec)
+    reason = _reason(found, numbers, date_source, needs_check)
+    frame, totals_rows, quarantine = _set_aside(raw, frame, reason, found, date_source)
+    rows = _canonical_rows(frame, found, (date_source, window_source), text, numbers, spec, source_file)
+    rows, quarantine = _set_aside_shared(raw, rows, quarantine)
+    rows, merged = merge_same_named(rows)
+    warnings = _file_warnings(raw.header, totals_rows, rows, found, merged, source_file)
+    return Parsed(
+        kind=spec.kind,
+        table=TABLE,
+        rows=rows,
+        quarantine=quarantine.with_columns(pl.lit(source_file).alias("source_file")),
+        totals=totals_rows.height,
+        warnings=warnings,
+        window_end=_window_end(frame, rows, found.columns),
+        columns_used=found.chosen.describe() if spec.purchases else "",
+    )
+
+
+@dataclass(frozen=True)
+class FoundColumns:
+    """The headers of one export that the spec knows, by canonical name."""
+
+    columns: dict[str, str]  # dimensions (date, names, IDs, breakdowns, ...)
+    metrics: dict[str, str]  # with the chosen purchases and purchase_value columns
+    spend_header: str
+    header_currency: str | None  # the currency the spend header names, if any
+    chosen: PurchaseColumns
+
+    @property
+    def number_sources(self) -> list[str]:
+        """Every header read as a number: spend, the metrics, and the ROAS a missing value comes from."""
+        roas_header = self.chosen.roas
+        return [self.spend_header, *self.metrics.values(), *([roas_header] if roas_header else [])]
+
+
+def _find_columns(header: list[str], source_file: str, spec: AdsExport) -> FoundColumns:
+    """Locate the spec's dimension, metric, spend and purchase columns in the header.
+
+    Raises:
+        AdlabError: the file has no spend column.
+    """
     columns = {name: col for name, aliases in spec.dimensions.items() if (col := find_column(header, aliases))}
     metrics = {name: col for name, aliases in spec.metrics.items() if (col := find_column(header, aliases))}
     spend_header, header_currency = spend_column(header, spec.spend)
@@ -182,71 +228,123 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     metrics.update(
         {name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value)) if column}
     )
-    roas_header = chosen.roas
-    number_sources = [spend_header, *metrics.values(), *([roas_header] if roas_header else [])]
-    raw = raw.project([*columns.values(), *number_sources])
+    return FoundColumns(columns, metrics, spend_header, header_currency, chosen)
+
+
+def _date_sources(columns: dict[str, str], source_file: str) -> tuple[str, str | None]:
+    """(the header of each row's date, the header of its window start): `Day`, else the reporting window.
+
+    Raises:
+        AdlabError: the file has neither `Day` nor `Reporting ends`.
+    """
     date_source = columns.get("date", columns.get("reporting_ends"))
     if date_source is None:
         raise AdlabError(f"{source_file}: no Day or Reporting ends column.")
     window_source = columns["date"] if "date" in columns else columns.get("reporting_starts")
+    return date_source, window_source
+
+
+def _read_cells(
+    raw: RawTable, found: FoundColumns, date_source: str, window_source: str | None
+) -> tuple[pl.DataFrame, set[str]]:
+    """The cells with every number, date and text column parsed (see `with_parsed`), values in English."""
+    columns = found.columns
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
     frame, needs_check = with_parsed(
-        raw.cells, number_sources, date_sources, columns.values(), **locale.conventions(raw)
+        raw.cells, found.number_sources, date_sources, columns.values(), **locale.conventions(raw)
     )
     if raw.language:
         values = {name: columns[name] for name in locale.VALUE_FIELDS if name in columns}
         frame = locale.english_values(frame, values, raw.language)
+    return frame, needs_check
 
-    def number(column: str) -> pl.Expr:
-        return pl.col(parsed_column(column, "number"))
 
-    def date(column: str) -> pl.Expr:
-        return pl.col(parsed_column(column, "date"))
+def _number(column: str) -> pl.Expr:
+    """A header's cells as parsed numbers."""
+    return pl.col(parsed_column(column, "number"))
 
-    def zero(value: pl.Expr) -> pl.Expr:
-        return value.fill_null(0) if spec.blank_is_zero else value
 
+def _date(column: str) -> pl.Expr:
+    """A header's cells as parsed dates."""
+    return pl.col(parsed_column(column, "date"))
+
+
+def _zero(value: pl.Expr, spec: AdsExport) -> pl.Expr:
+    """A blank as 0 in an export that leaves a cell blank when nothing happened."""
+    return value.fill_null(0) if spec.blank_is_zero else value
+
+
+def _texts(columns: dict[str, str], spec: AdsExport) -> dict[str, pl.Expr]:
+    """Each dimension's cleaned text; a result type given as the API's action code reads as the UI's name."""
     text = {name: pl.col(parsed_column(col, "text")) for name, col in columns.items()}
     if "result_type" in text:
         code = text["result_type"].str.strip_prefix("actions:")
         text["result_type"] = code.replace_strict(
             spec.result_actions, default=text["result_type"], return_dtype=pl.String
         )
+    return text
+
+
+def _numbers(frame: pl.DataFrame, found: FoundColumns, text: dict[str, pl.Expr], spec: AdsExport) -> dict[str, pl.Expr]:
+    """Each metric's value: blanks as 0 or unknown, purchases from results, purchase value from ROAS."""
+    metrics, roas_header = found.metrics, found.chosen.roas
     # Ads Manager leaves a cell blank (or `-`) when nothing happened: in an exported
     # column that is 0. Reach stays unknown, and so does a value when purchases exist.
     # A column blank in every row (purchases of a leads or traffic account) holds no data: unknown, not 0.
     blank = {n for n, c in metrics.items() if frame.get_column(parsed_column(c, "number")).null_count() == frame.height}
     numbers = {
-        "spend": zero(number(spend_header)),
-        **{n: number(c) if n in ("reach", "results") or n in blank else zero(number(c)) for n, c in metrics.items()},
+        "spend": _zero(_number(found.spend_header), spec),
+        **{
+            n: _number(c) if n in ("reach", "results") or n in blank else _zero(_number(c), spec)
+            for n, c in metrics.items()
+        },
     }
     if "results" in numbers and "result_type" in text:
         # A blank `Results` is 0 of the row's result type; without a result type it is unknown.
-        numbers["results"] = pl.when(text["result_type"].is_not_null()).then(zero(numbers["results"]))
+        numbers["results"] = pl.when(text["result_type"].is_not_null()).then(_zero(numbers["results"], spec))
     if "purchases" not in numbers and "results" in numbers and "result_type" in text:
         # No purchase column: the Results of rows optimised for purchases are their purchases.
         numbers["purchases"] = pl.when(text["result_type"].str.contains(PURCHASE_RESULT)).then(numbers["results"])
     if "purchase_value" not in metrics and roas_header:
         # Some exports carry Purchase ROAS but no conversion value: value = ROAS x spend.
-        numbers["purchase_value"] = (number(roas_header) * numbers["spend"]).round(2)
+        numbers["purchase_value"] = (_number(roas_header) * numbers["spend"]).round(2)
     if "purchase_value" in numbers and spec.blank_is_zero:
         no_purchase = numbers["purchases"] == 0 if "purchases" in numbers else pl.lit(True)
         numbers["purchase_value"] = numbers["purchase_value"].fill_null(pl.when(no_purchase).then(0.0))
-    currency = pl.lit(header_currency) if header_currency else text.get("currency", pl.lit(None, pl.String))
+    return numbers
 
+
+def _integer_metrics(numbers: dict[str, pl.Expr]) -> list[str]:
+    """The metrics `ad_insights` holds as counts."""
+    return [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
+
+
+def _reason(found: FoundColumns, numbers: dict[str, pl.Expr], date_source: str, needs_check: set[str]) -> pl.Expr:
+    """Why a row is set aside (its first failed check), null for a good row."""
+    metrics = found.metrics
     checks = [(f"`{date_source}` is not a date", unparsed_check(date_source, "date", needs_check))]
     checks.append((f"`{date_source}` is empty", pl.col(parsed_column(date_source, "text")).is_null()))
     checks += [
-        (f"`{column}` is not a number", unparsed_check(column, "number", needs_check)) for column in number_sources
+        (f"`{column}` is not a number", unparsed_check(column, "number", needs_check))
+        for column in found.number_sources
     ]
-    integer_metrics = [n for n in numbers if n in AD_INSIGHTS and AD_INSIGHTS[n] == pl.Int64()]
     checks += [
-        (f"`{metrics[n]}` is too large for a count", number(metrics[n]).abs() >= MAX_COUNT)
-        for n in integer_metrics
+        (f"`{metrics[n]}` is too large for a count", _number(metrics[n]).abs() >= MAX_COUNT)
+        for n in _integer_metrics(numbers)
         if n in metrics
     ]
-    reason = first_failure(checks).alias("reason")
+    return first_failure(checks).alias("reason")
 
+
+def _set_aside(
+    raw: RawTable, frame: pl.DataFrame, reason: pl.Expr, found: FoundColumns, date_source: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(frame with `source_row`, `reason` and `_is_totals`, the totals row's numbers by header, quarantined rows).
+
+    A row is set aside for its `reason` or as an exact copy of an earlier row; the totals row is neither kept
+    nor quarantined.
+    """
+    columns = found.columns
     name_columns = [columns[n] for n in ("account", "campaign", "adset", "ad") if n in columns]
     # The totals row names nothing; in an account-level export (no name column) it has no date either.
     is_totals = pl.all_horizontal([pl.col(parsed_column(c, "text")).is_null() for c in name_columns or [date_source]])
@@ -263,14 +361,32 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     # Gathered, not filtered: a filter first aligns the chunks of every column it keeps (a copy of the text).
     totals_at = frame.select(pl.arg_where(pl.col("_is_totals"))).to_series()
     # The totals row takes its column's reading: alone, `15.000` could not say it is fifteen thousand.
-    totals_rows = frame.select(number(c).gather(totals_at).alias(c) for c in dict.fromkeys(number_sources))
+    totals_rows = frame.select(_number(c).gather(totals_at).alias(c) for c in dict.fromkeys(found.number_sources))
     quarantine = quarantined(raw, frame, excluded=pl.col("_is_totals"))
-    # Typed values are computed on every row and filtered after: filtering the text would copy all of it.
-    good = ~pl.col("_is_totals") & pl.col("reason").is_null()
+    return frame, totals_rows, quarantine
 
+
+# Typed values are computed on every row and filtered after: filtering the text would copy all of it.
+GOOD = ~pl.col("_is_totals") & pl.col("reason").is_null()
+
+
+def _canonical_rows(
+    frame: pl.DataFrame,
+    found: FoundColumns,
+    dates: tuple[str, str | None],
+    text: dict[str, pl.Expr],
+    numbers: dict[str, pl.Expr],
+    spec: AdsExport,
+    source_file: str,
+) -> pl.DataFrame:
+    """The good rows (neither the totals row nor set aside) in `ad_insights` columns, before `conform`."""
+    columns, metrics = found.columns, found.metrics
+    date_source, window_source = dates
+    integer_metrics = _integer_metrics(numbers)
+    currency = pl.lit(found.header_currency) if found.header_currency else text.get("currency", pl.lit(None, pl.String))
     rows = frame.select(
-        date(date_source).alias("date"),
-        date(window_source or date_source).alias("window_start"),
+        _date(date_source).alias("date"),
+        _date(window_source or date_source).alias("window_start"),
         pl.lit(spec.platform).alias("platform_source"),
         _level(columns).alias("level"),
         *[
@@ -297,17 +413,27 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
         ],
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
-        good.alias("_good"),
+        GOOD.alias("_good"),
     )
-    rows = rows.filter(pl.col("_good")).drop("_good")
+    return rows.filter(pl.col("_good")).drop("_good")
+
+
+def _set_aside_shared(raw: RawTable, rows: pl.DataFrame, quarantine: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(conformed rows to keep, quarantine plus the bad rows among those sharing a key, see `judge_shared`)."""
     rows, masked = judge_shared(conform(rows, AD_INSIGHTS))
     if masked.height:  # as written in the file, like every quarantined row
         written = raw.rows_as_written((masked["source_row"] - raw.first_row).cast(pl.UInt32))
         quarantine = pl.concat(
             [quarantine, written.with_columns(masked["source_row"], masked["reason"])], how="diagonal_relaxed"
         )
-    rows, merged = merge_same_named(rows)
-    warnings = _reconcile(totals_rows, rows, spend_header, metrics, source_file)
+    return rows, quarantine
+
+
+def _file_warnings(
+    header: list[str], totals_rows: pl.DataFrame, rows: pl.DataFrame, found: FoundColumns, merged: int, source_file: str
+) -> list[dict[str, str]]:
+    """The file's warnings: totals that do not reconcile, same-named ads summed, custom columns not used."""
+    warnings = _reconcile(totals_rows, rows, found.spend_header, found.metrics, source_file)
     if merged:
         warnings.append(
             {
@@ -317,12 +443,6 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
                 "(distinct ads with the same name); they are summed into one row each",
             }
         )
-    window_end = None
-    if rows.height:
-        if "reporting_ends" in columns:
-            window_end = frame.select(date(columns["reporting_ends"]).filter(good).max()).item()
-        else:
-            window_end = rows["date"].max()
     custom = [name for name in header if name.startswith("* ")]
     if custom:
         warnings.append(
@@ -332,16 +452,18 @@ def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
                 "message": f"custom columns not used: {', '.join(custom)}",
             }
         )
-    return Parsed(
-        kind=spec.kind,
-        table=TABLE,
-        rows=rows,
-        quarantine=quarantine.with_columns(pl.lit(source_file).alias("source_file")),
-        totals=totals_rows.height,
-        warnings=warnings,
-        window_end=window_end,
-        columns_used=chosen.describe() if spec.purchases else "",
-    )
+    return warnings
+
+
+def _window_end(frame: pl.DataFrame, rows: pl.DataFrame, columns: dict[str, str]) -> object:
+    """The latest date the export covers: its latest kept `Reporting ends`, else its latest day; None without rows."""
+    window_end = None
+    if rows.height:
+        if "reporting_ends" in columns:
+            window_end = frame.select(_date(columns["reporting_ends"]).filter(GOOD).max()).item()
+        else:
+            window_end = rows["date"].max()
+    return window_end
 
 
 def exact_copies(raw: RawTable, candidates: pl.Series) -> pl.Series:
