@@ -52,10 +52,15 @@ PLATFORM_WORDS = {
 
 @dataclass(frozen=True)
 class Intent:
-    """What a question asks: its family and the slots the answer needs.
+    """What a question asks: its family (`kind`) and the slots the answer needs.
 
-    `kind` is `verdict` (should I pause / scale `name`), `why` (why did `kpi` move between `periods`) or
-    `best` (which `level` wins for `segment` by `kpi`); `text` is the question as the answer reads it.
+    Families: `metric` (what was `kpi` over `periods[0]`), `compare` (`kpi` over `periods[0]` vs `periods[1]`),
+    `rank` (the top or worst `n` at `level` by `kpi` over `periods[0]`), `state` (the entities in `state`:
+    fatigued, pause, scale, learning or today's actions), `why` (why did `kpi` move between `periods`),
+    `verdict` (should I pause / scale `name`), `best` (which `level` wins for `segment` by `kpi`), `tracking`
+    (is purchase tracking or the funnel broken), `trend` (`kpi` day by day over `periods[0]`), `breakdown`
+    (`kpi` by `dimension`: age, gender, placement, platform, region). `text` is the question as the answer
+    reads it; `periods` are (current, previous), both relative to the last day in the data.
     """
 
     kind: str
@@ -65,6 +70,11 @@ class Intent:
     name: str = ""
     periods: tuple[Period, Period] | None = None
     segment: dict[str, str] = field(default_factory=dict)
+    n: int | None = None
+    order: str = "top"  # top | worst
+    state: str = ""  # fatigued | pause | scale | learning | today
+    platform: str = ""  # meta | google_ads | pinterest, or a publisher platform (instagram, facebook)
+    dimension: str = ""  # age | gender | placement | publisher_platform | region | country
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
