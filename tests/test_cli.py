@@ -2,7 +2,8 @@ import json
 
 from typer.testing import CliRunner
 
-from adlab.cli import app, find_project
+from adlab.cli import app
+from adlab.workbench import find_project
 
 runner = CliRunner()
 

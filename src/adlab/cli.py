@@ -16,30 +16,17 @@ from typing import Annotated
 
 import typer
 
-from adlab import creatives, insights, io, kpis
+from adlab import insights, kpis, workbench
 from adlab.display import LABELS, fmt_pct, fmt_roas, money_text, relative_change, whole_text
 from adlab.errors import AdlabError
-from adlab.params import Params, load_params
 
 app = typer.Typer(help="adlab: reproducible advertising analytics on your own exports.", no_args_is_help=True)
 state: dict[str, Path] = {}
 
 
-def find_project(start: Path) -> Path:
-    """The nearest folder at or above `start` holding dvc.yaml.
-
-    Raises:
-        AdlabError: no such folder.
-    """
-    for folder in (start, *start.parents):
-        if (folder / "dvc.yaml").is_file():
-            return folder
-    raise AdlabError(f"no adlab project (a folder with dvc.yaml) at or above {start}; use --project DIR.")
-
-
 def project() -> Path:
     if "root" not in state:
-        state["root"] = find_project(Path.cwd())
+        state["root"] = workbench.find_project(Path.cwd())
     return state["root"]
 
 
@@ -53,7 +40,7 @@ def main(
     state.clear()
     if project_dir is not None:
         try:
-            state["root"] = find_project(project_dir.resolve())
+            state["root"] = workbench.find_project(project_dir.resolve())
         except AdlabError as err:
             _fail(err)
 
@@ -121,35 +108,8 @@ def _change_text(value: float | None, before: float | None) -> str:
 
 
 def load_workspace() -> insights.Workspace:
-    """The project's KPIs, breakdown rows, settings and fatigue, as the answers read them.
-
-    Raises:
-        AdlabError: the pipeline has not run yet, or params.yaml is wrong.
-    """
-    root = project()
-    params = load_params(root / "params.yaml") if (root / "params.yaml").exists() else Params()
-    kpis_path = root / "data" / "processed" / "kpis_daily.parquet"
-    insights_path = root / "data" / "interim" / "ad_insights.parquet"
-    if not kpis_path.exists():
-        raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
-    kpis_daily = io.read_parquet(kpis_path)
-    period_path = kpis_path.with_name("kpis_period.parquet")
-    if kpis_daily.is_empty() and period_path.exists() and io.read_parquet(period_path).height:
-        raise AdlabError(
-            "the ad exports have no days (one row per reporting window), so there is no day or week to compare; "
-            "each window's figures are in reports/index.html. Export by Day (Breakdown → By time → Day) to ask."
-        )
-    results_path = root / "data" / "processed" / "results_daily.parquet"
-    results_daily = io.read_parquet(results_path) if results_path.exists() else None
-    ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
-    currency = None
-    if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
-        currency = str(first)
-    settings = params.creatives
-    fatigue = creatives.ad_fatigue(
-        kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
-    )
-    return insights.Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
+    """The project's tables and settings, as the answers read them (workbench.load_workspace)."""
+    return workbench.load_workspace(project())
 
 
 def _answer(build: Callable[[insights.Workspace], insights.Answer]) -> None:

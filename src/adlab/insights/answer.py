@@ -7,6 +7,7 @@ Campaigns, ad sets, ads and accounts are named the same way in every answer (`ad
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
 }
 # One row of a frame as a dict: an entity's names and summed figures (a roll-up row), a results row, ...
 Row = dict[str, Any]
+TABLE_ROWS = 15  # rows of an answer's table shown in a notebook
 LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
 LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
 PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
@@ -46,6 +48,42 @@ class Answer:
     def text(self) -> str:
         """The answer as printed: headline, then the evidence."""
         return "\n".join([self.headline, *self.lines])
+
+    def __str__(self) -> str:
+        return self.text()
+
+    @property
+    def figures(self) -> pl.DataFrame:
+        """The answer's figures as a polars frame: its table when it has one (the ranked entities, the campaigns
+        behind a change), else one row per number it rests on (`figure`, `value`; nested ones as `terms.cvr`)."""
+        for value in self.data.values():
+            if isinstance(value, pl.DataFrame):
+                return value
+        rows = [(name, float(value)) for name, value in _numbers(self.data) if value is not None]
+        return pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.Float64}, orient="row")
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the headline in bold, the evidence as a list, then the first rows of `figures`."""
+        evidence = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        table = self.figures
+        shown = table.head(TABLE_ROWS)._repr_html_() if table.height else ""
+        more = (
+            f"<p>{table.height - TABLE_ROWS} more rows in <code>.figures</code></p>"
+            if table.height > TABLE_ROWS
+            else ""
+        )
+        return f"<p><strong>{html.escape(self.headline)}</strong></p><ul>{evidence}</ul>{shown}{more}"
+
+
+def _numbers(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float | None]]:
+    """Every number in an answer's data, nested dicts flattened to `outer.inner`; booleans and text left out."""
+    found: list[tuple[str, float | None]] = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            found += _numbers(value, f"{prefix}{name}.")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            found.append((f"{prefix}{name}", float(value)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""The workbench in a notebook: the project's tables as the answers read them, and `ask`.
+
+    from adlab import ask
+    ask("Why did my ROAS drop yesterday?")   # shows the answer and its figures; .figures is a polars frame
+
+The same answers as `adlab ask "..."` on the command line, from the tables the last `dvc repro` wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adlab import creatives, io
+from adlab.errors import AdlabError
+from adlab.insights import Answer, Workspace
+from adlab.insights import ask as answer
+from adlab.params import Params, load_params
+
+
+def find_project(start: Path) -> Path:
+    """The nearest folder at or above `start` holding dvc.yaml.
+
+    Raises:
+        AdlabError: no such folder.
+    """
+    for folder in (start, *start.parents):
+        if (folder / "dvc.yaml").is_file():
+            return folder
+    raise AdlabError(f"no adlab project (a folder with dvc.yaml) at or above {start}; use --project DIR.")
+
+
+def load_workspace(root: Path) -> Workspace:
+    """The project's KPIs, breakdown rows, settings and fatigue, as the answers read them.
+
+    Raises:
+        AdlabError: the pipeline has not run yet, or params.yaml is wrong.
+    """
+    params = load_params(root / "params.yaml") if (root / "params.yaml").exists() else Params()
+    kpis_path = root / "data" / "processed" / "kpis_daily.parquet"
+    insights_path = root / "data" / "interim" / "ad_insights.parquet"
+    if not kpis_path.exists():
+        raise AdlabError(f"{kpis_path} does not exist yet; run `adlab report` (or `make report`) first.")
+    kpis_daily = io.read_parquet(kpis_path)
+    period_path = kpis_path.with_name("kpis_period.parquet")
+    if kpis_daily.is_empty() and period_path.exists() and io.read_parquet(period_path).height:
+        raise AdlabError(
+            "the ad exports have no days (one row per reporting window), so there is no day or week to compare; "
+            "each window's figures are in reports/index.html. Export by Day (Breakdown → By time → Day) to ask."
+        )
+    results_path = root / "data" / "processed" / "results_daily.parquet"
+    results_daily = io.read_parquet(results_path) if results_path.exists() else None
+    ad_insights = io.read_parquet(insights_path) if insights_path.exists() else None
+    currency = None
+    if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
+        currency = str(first)
+    settings = params.creatives
+    fatigue = creatives.ad_fatigue(
+        kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
+    )
+    return Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
+
+
+def ask(question: str, project: str | Path | None = None) -> Answer:
+    """Answer one question from the project's tables (the nearest folder with dvc.yaml at or above `project`,
+    default the working folder, so a notebook in notebooks/ finds its project).
+
+    Raises:
+        AdlabError: no project, the pipeline has not run, or the question cannot be answered from the data.
+    """
+    root = find_project(Path(project).resolve() if project is not None else Path.cwd())
+    return answer(question, load_workspace(root))
