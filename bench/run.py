@@ -163,9 +163,44 @@ def measure(rows: int, out: Path, seed: int, report: bool) -> dict:
         "pandas_s": pandas_s,
         "pandas_peak_mb": pandas_peak / 1e6,
     }
+    figures.update(measure_answers(project))
     if report:
         figures["report_s"], figures["report_peak_mb"] = measure_report(project, env)
     return figures
+
+
+# Everyday questions timed on the large run: each answer from the loaded tables (`adlab ask` loads them once).
+ANSWER_QUESTIONS = (
+    "Why did my ROAS drop yesterday?",
+    "Why did my CPA rise last week?",
+    "Which of my ads is performing best with women aged 25-34?",
+    "Should I pause the 'PROSP | Broad | Sales' campaign?",
+    "What was my CPA last week?",
+    "How much did I spend yesterday?",
+    "Top 5 ads by ROAS",
+    "Which creatives are fatigued?",
+    "Is my tracking broken?",
+)
+
+
+def measure_answers(project: Path) -> dict:
+    """Seconds to load the tables the answers read, then to answer each question (None: not answered)."""
+    from adlab import insights, workbench
+    from adlab.errors import AdlabError
+
+    start = time.perf_counter()
+    workspace = workbench.load_workspace(project)
+    load_s = time.perf_counter() - start
+    answers: dict[str, float | None] = {}
+    for question in ANSWER_QUESTIONS:
+        start = time.perf_counter()
+        try:
+            insights.ask(question, workspace)
+        except AdlabError:
+            answers[question] = None
+            continue
+        answers[question] = round(time.perf_counter() - start, 3)
+    return {"workspace_load_s": load_s, "answers_s": answers}
 
 
 def measure_report(project: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -198,6 +233,8 @@ def results(large: dict, small: dict) -> dict:
         "peak_rss_mb": round(max(large["peak_rss_mb"], small["peak_rss_mb"]), 1),
         "pandas_s": round(large["pandas_s"], 2),
         "stages": {name: round(seconds, 2) for name, seconds in large["stages"].items()},
+        "workspace_load_s": round(large["workspace_load_s"], 2),
+        "answers_s": large["answers_s"],
     }
 
 
@@ -217,6 +254,13 @@ def table(large: dict, small: dict, summary: dict) -> str:
     lines.append(line("pandas weekly peer", large["pandas_s"], small["pandas_s"], large["pandas_peak_mb"]))
     if "report_s" in large:
         lines.append(line("report, one week", large["report_s"], small["report_s"], large["report_peak_mb"]))
+    lines.append(line("ask: load the tables", large["workspace_load_s"], small["workspace_load_s"], None))
+    for question, seconds in large["answers_s"].items():
+        little = small["answers_s"][question]
+        if seconds is not None and little is not None:
+            lines.append(line(f"ask: {question[:17]}", seconds, little, None))
+        else:
+            lines.append(f"{'ask: ' + question[:17]:<22}{'not answered':>20}")
     lines += [
         "-" * len(head),
         f"input {summary['input_mb']:,.1f} MB; fixed cost {summary['fixed_s']:.2f} s; "

@@ -43,6 +43,8 @@ def test_bench_run_writes_every_figure_of_the_issue(tmp_path: Path) -> None:
         "small",
         "fixed_s",
         "marginal_ratio",
+        "workspace_load_s",
+        "answers_s",
         "peak_rss_mb",
         "pandas_s",
         "stages",
@@ -54,3 +56,4 @@ def test_bench_run_writes_every_figure_of_the_issue(tmp_path: Path) -> None:
     assert figures["fixed_s"] == figures["small"]["pipeline_s"]
     assert figures["pipeline_s"] == pytest.approx(sum(figures["stages"].values()), abs=0.05)
     assert "data stages, total" in done.stdout
+    assert figures["answers_s"]["Why did my ROAS drop yesterday?"] is not None  # answered, and timed
