@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adlab import creatives, io
+import polars as pl
+
+from adlab import creatives, io, kpis
 from adlab.errors import AdlabError
 from adlab.insights import Answer, Workspace
 from adlab.insights import ask as answer
@@ -57,7 +59,19 @@ def load_workspace(root: Path) -> Workspace:
     fatigue = creatives.ad_fatigue(
         kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
     )
-    return Workspace(kpis_daily, ad_insights, params, currency, fatigue, results_daily)
+    return Workspace(
+        kpis_daily, ad_insights, params, currency, fatigue, results_daily, _store_daily(root / "data" / "interim")
+    )
+
+
+def _store_daily(interim: Path) -> pl.DataFrame | None:
+    """Store orders and revenue per day: from the orders table, else Shopify sales; None without either."""
+    # The orders export is the store's truth; Shopify Analytics sales stand in without one.
+    for name, daily in (("orders", kpis.store_daily), ("store_sales", kpis.store_daily_from_sales)):
+        path = interim / f"{name}.parquet"
+        if path.exists() and (table := io.read_parquet(path)).height:
+            return daily(table)
+    return None
 
 
 def ask(question: str, project: str | Path | None = None) -> Answer:

@@ -96,6 +96,9 @@ class Workspace:
     currency: str | None = None
     fatigue: pl.DataFrame | None = None
     results_daily: pl.DataFrame | None = None  # results per (date, ad, result type), for accounts without purchases
+    store: pl.DataFrame | None = (
+        None  # store orders and revenue per day (kpis.store_daily); None without a store export
+    )
 
 
 def with_notes(answer: Answer, notes: list[str]) -> Answer:
