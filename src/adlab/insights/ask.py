@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from adlab.insights import lookup, rank, states
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -71,4 +72,9 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "verdict": answer_verdict,
     "why": answer_why,
     "best": answer_best,
+    "metric": lookup.metric,
+    "compare": lookup.compare,
+    "trend": lookup.trend,
+    "rank": rank.rank,
+    "state": states.state,
 }
