@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import lookup, rank, states
+from adlab.insights import lookup, rank, states, tracking
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -77,4 +77,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "trend": lookup.trend,
     "rank": rank.rank,
     "state": states.state,
+    "tracking": tracking.tracking,
 }
