@@ -8,7 +8,7 @@ import polars as pl
 
 from adlab.insights.answer import LEVEL_WORDS, Answer, Row, Workspace, entity_label, several_accounts
 from adlab.insights.lookup import scoped, when_text
-from adlab.insights.periods import last_day, window_ending
+from adlab.insights.periods import Period, first_date, last_day, window_ending
 from adlab.insights.questions import Intent
 from adlab.insights.recommend import recommendations
 from adlab.schema import ENTITY
@@ -36,7 +36,8 @@ def _who(level: str | None, count: int) -> str:
 def state(intent: Intent, workspace: Workspace) -> Answer:
     """The entities in the state the question asks about, each with its reason; says so when there are none."""
     frame, label = scoped(intent.name, None, intent.platform, workspace.kpis_daily)
-    period = window_ending(last_day(workspace.kpis_daily), workspace.params.recommend.lookback_days)
+    window = window_ending(last_day(workspace.kpis_daily), workspace.params.recommend.lookback_days)
+    period = Period(max(window.start, first_date(workspace.kpis_daily)), window.end)
     when = when_text(workspace.kpis_daily, period)
     where = f" in {label}" if label else ""
     calls = recommendations(frame, workspace.params, workspace.fatigue, workspace.results_daily)
