@@ -1,4 +1,4 @@
-"""The answers of the metric, compare, trend, rank, state and tracking families, on a three-ad account.
+"""The answers of the metric, compare, trend, rank, state, tracking and breakdown families, on a three-ad account.
 
 Every day 17-23 Nov 2026 the ads do the same; 24 Nov (the last day) ad A spends more and sells less:
 
@@ -14,9 +14,12 @@ import dataclasses
 import datetime as dt
 
 import polars as pl
+import pytest
 
+from adlab.errors import AdlabError
 from adlab.insights.answer import Workspace
 from adlab.insights.ask import ANSWERS
+from adlab.insights.breakdown import breakdown
 from adlab.insights.lookup import compare, metric, trend
 from adlab.insights.periods import Period
 from adlab.insights.questions import Intent
@@ -201,4 +204,19 @@ def test_tracking_broken_when_purchases_stop_while_clicks_hold():
 
 
 def test_every_new_family_is_registered():
-    assert {"metric", "compare", "trend", "rank", "state", "tracking"} <= set(ANSWERS)
+    assert {"metric", "compare", "trend", "rank", "state", "tracking", "breakdown"} <= set(ANSWERS)
+
+
+def test_breakdown_spend_by_ad_platform():
+    intent = Intent("breakdown", "spend by platform", kpi="spend", dimension="platform", periods=(days(18, 24),) * 2)
+    answer = breakdown(intent, workspace())
+    # 6 days x 170 + 194 on 24 Nov = 1,214, all on Meta.
+    assert answer.headline == (
+        "Your spend by ad platform over the last 7 days (18-24 Nov), largest first: Meta 1,214.00 USD."
+    )
+
+
+def test_breakdown_by_age_without_the_export_names_the_export_to_add():
+    intent = Intent("breakdown", "roas by age", kpi="roas", dimension="age")
+    with pytest.raises(AdlabError, match="needs an Age x Gender breakdown export"):
+        breakdown(intent, workspace())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import lookup, rank, states, tracking
+from adlab.insights import breakdown, lookup, rank, states, tracking
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -78,4 +78,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "rank": rank.rank,
     "state": states.state,
     "tracking": tracking.tracking,
+    "breakdown": breakdown.breakdown,
 }
