@@ -18,6 +18,7 @@ from adlab.insights.periods import Period, first_date, in_period, last_day, peri
 from adlab.insights.questions import Intent
 from adlab.kpis import KPI_FRACTIONS, complete_weeks, iso_week, period_figures, results_by_type, rollup
 from adlab.kpis.results import RESULTS_KEY, result_unit
+from adlab.schema import AD_METRICS
 
 # Figures of the store export (orders table or Shopify sales), not of the ad exports.
 STORE_FIGURES = ("orders", "revenue", "mer")
@@ -348,12 +349,18 @@ def trend(intent: Intent, workspace: Workspace) -> Answer:
         reason = unknown_reason(kpi, row, workspace, whole, when)
         return Answer(f"Your {word} {when} is unknown: {reason}.", [], {"figures": row})
     step = 1 if period.days <= 31 else 7
-    points = []
-    day = period.start
-    while day <= period.end:
-        part = Period(day, min(day + dt.timedelta(days=step - 1), period.end))
-        points.append((part, figures_of(frame, part, workspace, whole).get(kpi)))
-        day = part.end + dt.timedelta(days=1)
+    parts = [
+        Period(start, min(start + dt.timedelta(days=step - 1), period.end))
+        for start in (period.start + dt.timedelta(days=i) for i in range(0, period.days, step))
+    ]
+    if kpi in KPI_FRACTIONS or kpi in AD_METRICS:
+        # One roll-up of every day (or week) at once: a million rows stay well under a second.
+        bucket = ((pl.col("date") - pl.lit(period.start)).dt.total_days() // step).alias("_bucket")
+        rolled = rollup(frame.filter(in_period(period)).with_columns(bucket), ["_bucket"])
+        values = dict(zip(rolled["_bucket"].to_list(), rolled[kpi].to_list(), strict=True))
+        points = [(part, values.get(i)) for i, part in enumerate(parts)]
+    else:
+        points = [(part, figures_of(frame, part, workspace, whole).get(kpi)) for part in parts]
     # Which way it went: the first half's figure against the second half's (sums first, so a quiet day weighs less).
     half = period.days // 2
     first = figures_of(frame, Period(period.start, period.start + dt.timedelta(days=half - 1)), workspace, whole)
