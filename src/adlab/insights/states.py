@@ -107,7 +107,7 @@ def _today(calls: pl.DataFrame, several: bool, when: str, where: str) -> Answer:
     first_action = next(action for action, rows in to_do.items() if rows)
     first = to_do[first_action][0]
     headline = (
-        f"Today{where}: {', '.join(counts)} judged {when}; start with: {ACTION_WORDS[first_action]} "
+        f"Today{where}: {', '.join(counts)}, judged {when}; start with: {ACTION_WORDS[first_action]} "
         f"{entity_label(first['level'], first, several)}."
     )
     lines = [
