@@ -28,7 +28,8 @@ def _names(rows: list[Row], several: bool) -> str:
 
 
 def _who(level: str | None, count: int) -> str:
-    if level:
+    """What the calls are: recommendations judge ad sets and ads, so a question about campaigns lists those."""
+    if level in ("adset", "ad"):
         return LEVEL_WORDS[level] + ("" if count == 1 else "s")
     return "ad set or ad" if count == 1 else "ad sets and ads"
 
