@@ -21,16 +21,17 @@ from adlab.kpis import result_unit
 # Everyday phrases rewritten to one word before anything else is read.
 SYNONYMS = (
     (r"return on (?:ad |ads )?spend|return on ads?", "roas"),
-    (r"\b(?:ad|ads|advertising|marketing) (spend|budget|costs?)\b", "spend"),
     (r"\b(?:facebook|fb|meta) ads\b|\bads manager\b", "meta"),
     (r"\bgoogle ads\b|\badwords\b", "google"),
+    (r"\b(?:ad|ads|advertising|marketing) (spend|budget|costs?)\b", "spend"),
     (r"\b(?:turn|switch|shut) (?:it |them )?(?:off|down)\b|\bkill\b|\bstop\b|\bcut\b", "pause"),
     (
         r"\bdouble down(?: on)?\b|\bscale up\b|\bboost\b|\b(?:increase|raise) (?:the )?budgets?(?: on| of| for)?\b",
         "scale",
     ),
     (r"\bput more (?:money|budget|spend) (?:into|in|on|behind)\b|\bspend more on\b|\binvest more in\b", "scale"),
-    (r"\bad ?groups?\b|\badsets\b", "ad set"),
+    (r"\bad ?groups\b|\badsets\b", "ad sets"),
+    (r"\bad ?group\b|\badset\b", "ad set"),
     (r"\bwhat is\b|\bwhats\b", "what is"),
 )
 # The words that name each KPI, in the order they are tried: longer phrases before the words inside them.
@@ -147,7 +148,8 @@ EXAMPLES = (
     "ROAS trend over the last 30 days",
     "Spend by age last month",
 )
-# The words small typos are corrected to (words of 4+ letters within difflib's 0.8 of one of these).
+# The words small typos are corrected to (words of 4+ letters within difflib's 0.8 of one of these, or the
+# same letters in another order): everyday words, and every word the patterns above spell.
 VOCABULARY = frozenset(
     re.findall(
         r"[a-z]+",
@@ -170,7 +172,18 @@ VOCABULARY = frozenset(
         "does done make made earn earned were been being money wasting bleeding boost double down more "
         "less worse better good well anything something everything ready attention focus steps next "
         "with other same number people reached how are was did one ones named "
-        + " ".join((*MONTHS, *WEEKDAYS, *NUMBER_WORDS)),
+        + " ".join((*MONTHS, *WEEKDAYS, *NUMBER_WORDS, ""))
+        + re.sub(
+            r"\\[a-z]",
+            " ",
+            " ".join(
+                words
+                for table in (SYNONYMS, KPI_WORDS, LEVEL_WORDS, DIMENSIONS, STATES)
+                for row in table
+                for words in row
+            )
+            + " ".join((TRACKING, ACTION, ANY_ENTITY, WHY, COMPARE, TREND, RANK, METRIC, WORST, HIGH, LOW)),
+        ),
     )
 )
 GENDER_WORDS = {
@@ -330,7 +343,8 @@ def corrected(word: str) -> str:
     if len(word) < 4 or not word.isalpha() or word in VOCABULARY:
         return word
     match = difflib.get_close_matches(word, VOCABULARY, n=1, cutoff=0.8)
-    return match[0] if match else word
+    swapped = [known for known in VOCABULARY if sorted(known) == sorted(word)]
+    return match[0] if match else swapped[0] if swapped else word
 
 
 def kpi_in(words: str, default: str = "roas") -> str:
@@ -406,7 +420,7 @@ def named_level(lower: str, name: str) -> str | None:
         return "adset"
     if re.search(r"\bcampaign\b", tail):
         return "campaign"
-    if re.search(r"^\s*(ad|creative)\b", tail):
+    if re.search(r"^\W*(ad|creative)\b", tail):
         return "ad"
     return None
 
