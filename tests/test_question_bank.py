@@ -180,6 +180,11 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("what is the ctr of 'Hero Video'", "metric", {"kpi": "ctr", "name": "Hero Video"}),
     ("how is the 'Summer Sale' campaign doing", "metric", {"name": "Summer Sale", "level": "campaign"}),
     ("spend for my ad sets this week", "metric", {"kpi": "spend", "level": "adset", "current": THIS_WEEK}),
+    ("how are my campaigns performing", "metric", {"level": "campaign", "current": LAST_7}),
+    ("may I see my roas", "metric", {"kpi": "roas", "current": LAST_7}),
+    ("roas in may", "metric", {"current": ("2026-05-01", "2026-05-31"), "previous": ("2026-04-01", "2026-04-30")}),
+    ("cpa may 2026", "metric", {"kpi": "cpa", "current": ("2026-05-01", "2026-05-31")}),
+    ("how much did I make yesterday", "metric", {"kpi": "purchase_value", "current": YESTERDAY}),
     # ---------------------------------------------------------------- compare
     (
         "Compare this week to last week",

@@ -199,8 +199,9 @@ def period_phrases(question: str, kpis_daily: pl.DataFrame) -> list[tuple[int, P
     for match in re.finditer(r"\b(last|previous) month\b", question):
         add(match, month_of(month_start(end, 1), end), month_of(month_start(end, 2), end))
     for match in re.finditer(rf"\b({'|'.join(MONTHS)})\b(?: (\d{{4}}))?", question):
-        if match.group(1) == "may" and not re.search(r"\b(in|during|of|for) $", question[: match.start()]):
-            continue  # "may" is a month only as "in may"
+        after = match.group(2) or re.search(r"\b(in|during|of|for) $", question[: match.start()])
+        if match.group(1) == "may" and not after:
+            continue  # "may" is a month only as "in may" or "may 2026"
         month = MONTHS.index(match.group(1)) + 1
         year = int(match.group(2)) if match.group(2) else end.year - (month > end.month)
         start = dt.date(year, month, 1)

@@ -1,7 +1,7 @@
 """Reading a question: a small grammar of families (`kind`) and the slots each family's answer needs.
 
 `parse_question` normalises the words (case, punctuation, everyday synonyms, small typos), picks the family
-from its cue words, in the order of FAMILIES, and fills the slots (KPI, level, periods, name, segment, n,
+from its cue words (in the order `family` tries them) and fills the slots (KPI, level, periods, name, segment, n,
 order, state, platform, dimension) with the defaults a media buyer means when the question says nothing.
 """
 
@@ -104,7 +104,7 @@ STATES = (
     ("pause", r"\bpause\w*|\blosing money\b|\bwast\w*|\bmoney pits?\b|\bbleeding\b|\bturn off\b"),
     ("scale", r"\bscal\w*|\bput more\b|\bready to grow\b"),
 )
-# The cue words of each family, tried in this order (FAMILIES: a question with two cues belongs to the first).
+# The cue words of each family; `family` tries them in its order, so a question with two cues gets the first.
 TRACKING = (
     r"\btrack\w*|\bpixel\b|\bcapi\b|conversions api|\bfunnel\b|\bdrop ?offs?\b|\battribution\b"
     r"|\b(?:purchases|conversions|sales) (?:are |is )?(?:not )?(?:being )?(?:recorded|showing|coming through)"
@@ -127,7 +127,7 @@ TREND = (
 )
 RANK = (
     r"\b(?:best|top|worst|bottom|highest|lowest|most|least|biggest|smallest|cheapest|winning|winners?|losers?"
-    r"|leaders?|ranking|rank|strongest|weakest|underperform\w*|outperform\w*|performing|performers?|leaderboard)\b"
+    r"|leaders?|ranking|rank|strongest|weakest|underperform\w*|outperform\w*|performers?|leaderboard)\b"
     r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b|\bby (?:platform|campaign|ad set|ad)\b"
 )
 # A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
