@@ -209,6 +209,11 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("yesterday vs the day before", "compare", {"current": YESTERDAY, "previous": DAY_BEFORE}),
     ("today vs yesterday", "compare", {"current": YESTERDAY, "previous": DAY_BEFORE}),
     ("compare october to september", "compare", {"current": OCTOBER, "previous": SEPTEMBER}),
+    (
+        "compare 2026-11-10 to 2026-11-16 and 2026-11-17 to 2026-11-23",
+        "compare",
+        {"current": ("2026-11-17", "2026-11-23"), "previous": ("2026-11-10", "2026-11-16")},
+    ),
     ("cpa in october compared to september", "compare", {"kpi": "cpa", "current": OCTOBER, "previous": SEPTEMBER}),
     (
         "difference in spend between this week and last week",
@@ -218,7 +223,7 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     (
         "compare 2026-11-17 to 2026-11-23 with 2026-11-10 to 2026-11-16",
         "compare",
-        {"current": ("2026-11-10", "2026-11-16"), "previous": ("2026-11-17", "2026-11-23")},
+        {"current": ("2026-11-17", "2026-11-23"), "previous": ("2026-11-10", "2026-11-16")},
     ),
     ("is ROAS up or down this week", "compare", {"kpi": "roas", "current": THIS_WEEK}),
     ("comapre roas this month vs last month", "compare", {"kpi": "roas", "current": THIS_MONTH, "previous": OCTOBER}),

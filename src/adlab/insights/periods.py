@@ -220,16 +220,17 @@ def period_phrases(question: str, kpis_daily: pl.DataFrame) -> list[tuple[int, P
 def periods_in(question: str, kpis_daily: pl.DataFrame, default: str = "yesterday") -> tuple[Period, Period]:
     """(current, previous) the (normalised) question names, relative to the last day in the data.
 
-    Dates come first: two dates (`between 2026-10-01 and 2026-10-15`) are the current period and four are
-    previous then current, one is a single day. Else the period words (see period_phrases): one names the
-    current period and what it is compared with; two (`this week vs last week`) name both, the later one
-    current. With none, `default`: `yesterday` (the last day vs the day before), `last_7_days` or
+    Dates come first: two dates (`between 2026-10-01 and 2026-10-15`) are the current period, four are two
+    periods (the later one current), one is a single day. Else the period words (see period_phrases): one
+    names the current period and what it is compared with; two (`this week vs last week`) name both, the
+    later one current. With none, `default`: `yesterday` (the last day vs the day before), `last_7_days` or
     `last_30_days` (ending on the last day, vs the same number of days before).
     """
     if "since" not in question:
         dates = [dt.date.fromisoformat(text) for text in re.findall(DATE, question)]
         if len(dates) >= 4:
-            return Period(*sorted(dates[2:4])), Period(*sorted(dates[0:2]))
+            first, second = sorted((Period(*sorted(dates[0:2])), Period(*sorted(dates[2:4]))), key=lambda p: p.end)
+            return second, first
         if len(dates) in (2, 3):
             current = Period(*sorted(dates[:2]))
             return current, before(current)
