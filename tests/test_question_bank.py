@@ -373,6 +373,8 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("should i scale up “Founder Story” ad", "verdict", {"name": "Founder Story", "level": "ad"}),
     ("should I keep Founder Story running", "verdict", {"name": "Founder Story running"}),
     ("should I refresh 'Founder Story'", "verdict", {"name": "Founder Story"}),
+    ("Should I pause the Leads campaign?", "verdict", {"name": "Leads", "level": "campaign"}),
+    ("Should I pause ad B?", "verdict", {"name": "B"}),
     ("pause ad set Prospecting US", "verdict", {"name": "Prospecting US"}),
     # ---------------------------------------------------------------- best (a segment)
     (

@@ -458,8 +458,9 @@ def unquoted_name(question: str) -> str | None:
         re.IGNORECASE,
     )
     name = match.group(1).strip() if match else ""
-    generic = r"(?:it|this|that|them|anything|something|everything|now|(?:any|all|my|the|some)\b.*|\w+s)"
-    return None if not name or re.fullmatch(generic, name.lower()) else name
+    generic = r"it|this|that|them|anything|something|everything|now|(?:any|all|my|the|some)\b.*"
+    generic += r"|ads|ad ?sets|campaigns|creatives"
+    return None if not name or re.fullmatch(f"(?:{generic})", name.lower()) else name
 
 
 def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | None:
