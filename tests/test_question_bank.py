@@ -185,6 +185,15 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("roas in may", "metric", {"current": ("2026-05-01", "2026-05-31"), "previous": ("2026-04-01", "2026-04-30")}),
     ("cpa may 2026", "metric", {"kpi": "cpa", "current": ("2026-05-01", "2026-05-31")}),
     ("how much did I make yesterday", "metric", {"kpi": "purchase_value", "current": YESTERDAY}),
+    ("How did we do yesterday?", "metric", {"kpi": "roas", "current": YESTERDAY}),
+    ("how much money did I make from ads this week", "metric", {"kpi": "purchase_value", "current": THIS_WEEK}),
+    ("cost per add to cart", "metric", {"kpi": "cost_per_result"}),
+    (
+        "What did I spend on Facebook yesterday?",
+        "metric",
+        {"kpi": "spend", "segment": {"publisher_platform": "facebook"}},
+    ),
+    ("What's the CTR on my retargeting campaign", "metric", {"kpi": "ctr", "level": "campaign"}),
     # ---------------------------------------------------------------- compare
     (
         "Compare this week to last week",
@@ -225,6 +234,7 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
         "compare",
         {"current": ("2026-11-17", "2026-11-23"), "previous": ("2026-11-10", "2026-11-16")},
     ),
+    ("Is my CPA getting worse?", "compare", {"kpi": "cpa", "current": LAST_7, "previous": PREVIOUS_7}),
     ("is ROAS up or down this week", "compare", {"kpi": "roas", "current": THIS_WEEK}),
     ("comapre roas this month vs last month", "compare", {"kpi": "roas", "current": THIS_MONTH, "previous": OCTOBER}),
     ("how did my campaigns change last week", "compare", {"level": "campaign", "current": LAST_WEEK}),
@@ -266,6 +276,11 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
         "which campaign spent the most yesterday",
         "rank",
         {"kpi": "spend", "level": "campaign", "n": 1, "order": "top", "current": YESTERDAY},
+    ),
+    (
+        "Which campaign made the most money last month?",
+        "rank",
+        {"kpi": "purchase_value", "level": "campaign", "n": 1, "order": "top", "current": OCTOBER},
     ),
     ("which ads spent the least", "rank", {"kpi": "spend", "order": "worst", "n": 5}),
     ("best performing creatives", "rank", {"level": "ad", "n": 5, "order": "top"}),
@@ -435,6 +450,7 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("which region has the best roas", "breakdown", {"dimension": "region"}),
     ("cpa by gender last month", "breakdown", {"kpi": "cpa", "dimension": "gender", "current": OCTOBER}),
     ("men vs women", "breakdown", {"dimension": "gender"}),
+    ("which placement works best", "breakdown", {"dimension": "placement", "order": "top"}),
     ("which age group converts best", "breakdown", {"dimension": "age"}),
     ("ctr per placement", "breakdown", {"kpi": "ctr", "dimension": "placement"}),
     ("spend split by country", "breakdown", {"kpi": "spend", "dimension": "country"}),

@@ -39,7 +39,7 @@ KPI_WORDS = (
     (
         "cost_per_result",
         r"cost per (?:result|lead|install|registration|sign ?up|message|conversation|landing page view)s?"
-        r"|\bcpr\b|\bcpl\b",
+        r"|cost per (?:add to cart|checkout|initiated checkout)s?|\bcpr\b|\bcpl\b",
     ),
     ("mer", r"\bmer\b|marketing efficiency|blended roas"),
     ("roas", r"\broas\b"),
@@ -65,7 +65,8 @@ KPI_WORDS = (
     (
         "purchase_value",
         r"\bpurchase value\b|\bconversion value\b|\bsales\b|\brevenue\b|\bincome\b"
-        r"|\bhow much (?:did i|have i) (?:make|made|earn)",
+        r"|\bhow much (?:money )?(?:did i|have i|did we|have we) (?:make|made|earn)"
+        r"|\b(?:made|make|making|earned|brought in|bring in|brings in) (?:the )?(?:most |least )?money\b",
     ),
     ("purchases", r"\bpurchases?\b|\bconversions?\b|\bbuyers\b"),
     ("results", r"\bresults?\b|\bleads?\b"),
@@ -119,7 +120,7 @@ WHY = (
 COMPARE = (
     r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bchang\w*|\bdifference\b"
     r"|\bthan (?:last|the|yesterday|previous|before)\b|\bimprov\w*|\bup or down\b|\bgo(?:ne)? (?:up|down)\b"
-    r"|\bwent (?:up|down)\b|\bincreas\w*|\bdecreas\w*"
+    r"|\bwent (?:up|down)\b|\bincreas\w*|\bdecreas\w*|\bgetting (?:worse|better|cheaper|more expensive)\b"
 )
 TREND = (
     r"\btrend\w*|\bover time\b|\bdevelop\w*|\bevolv\w*|\bday by day\b|\bby day\b|\bper day\b|\beach day\b"
@@ -131,7 +132,10 @@ RANK = (
     r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b|\bby (?:platform|campaign|ad set|ad)\b"
 )
 # A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
-METRIC = r"\b(?:doing|performing|performance|going|stats|numbers|summary|overview|results)\b"
+METRIC = (
+    r"\b(?:doing|performing|performance|going|stats|numbers|summary|overview|results)\b"
+    r"|\bhow (?:did|do|are|is|am|were|was) (?:we|i|things|it|everything)\b"
+)
 WORST = r"\b(?:worst|bottom|losers?|losing|weakest|underperform\w*|poorest|poorly|bad|worse)\b"
 HIGH = r"\b(?:highest|most|biggest|largest|maximum|max|priciest|expensive|best)\b"
 LOW = r"\b(?:lowest|least|smallest|cheapest|minimum|min|fewest)\b"
@@ -171,7 +175,8 @@ VOCABULARY = frozenset(
         "there their these those have with from into over under about that than then they them your mine "
         "does done make made earn earned were been being money wasting bleeding boost double down more "
         "less worse better good well anything something everything ready attention focus steps next "
-        "with other same number people reached how are was did one ones named "
+        "with other same number people reached how are was did one ones named cart carts work works worked "
+        "convert converts converting get got getting bring brought making "
         + " ".join((*MONTHS, *WEEKDAYS, *NUMBER_WORDS, ""))
         + re.sub(
             r"\\[a-z]",
