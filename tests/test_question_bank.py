@@ -296,6 +296,12 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("rank my campaigns by cpa", "rank", {"kpi": "cpa", "level": "campaign"}),
     ("which platform has the best roas", "rank", {"level": "platform", "n": 1, "order": "top"}),
     ("spend by platform", "rank", {"level": "platform", "kpi": "spend"}),
+    ("ROAS by campaign", "rank", {"kpi": "roas", "level": "campaign", "n": 5}),
+    (
+        "cpa per ad set last week",
+        "rank",
+        {"kpi": "cpa", "level": "adset", "n": 5, "order": "top", "current": LAST_WEEK},
+    ),
     ("which one is best", "rank", {"n": 1}),
     ("top 5 ads on google", "rank", {"n": 5, "platform": "google_ads"}),
     ("best campain by ctr", "rank", {"level": "campaign", "kpi": "ctr", "n": 1}),
@@ -440,6 +446,11 @@ BANK: list[tuple[str, str, dict[str, object]]] = [
     ("daily spend trend in october", "trend", {"kpi": "spend", "current": OCTOBER}),
     ("how is my frequency trending", "trend", {"kpi": "frequency"}),
     ("graph roas since monday", "trend", {"kpi": "roas", "current": SINCE_MONDAY}),
+    (
+        "cpa trend since october",
+        "trend",
+        {"kpi": "cpa", "current": ("2026-10-01", "2026-11-24"), "previous": ("2026-08-07", "2026-09-30")},
+    ),
     ("how has my campaign cpa evolved", "trend", {"kpi": "cpa", "level": "campaign"}),
     ("trned of roas", "trend", {"kpi": "roas"}),
     # ---------------------------------------------------------------- breakdown

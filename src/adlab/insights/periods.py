@@ -173,7 +173,8 @@ def period_phrases(question: str, kpis_daily: pl.DataFrame) -> list[tuple[int, P
     with the same days of the week / month before; `last month` and a month name (`october`, `in october
     2025`: the latest one on or before the last day) are calendar months compared with the month before;
     `last N days|weeks|months` end on the last day (a month counts 30 days); `since monday` starts on the
-    latest Monday on or before the last day; anything else of N days is compared with the N days before.
+    latest Monday on or before the last day, `since october` on its 1st; anything else of N days is
+    compared with the N days before.
     """
     end = last_day(kpis_daily)
     found: list[tuple[int, Period, Period]] = []
@@ -205,7 +206,10 @@ def period_phrases(question: str, kpis_daily: pl.DataFrame) -> list[tuple[int, P
         month = MONTHS.index(match.group(1)) + 1
         year = int(match.group(2)) if match.group(2) else end.year - (month > end.month)
         start = dt.date(year, month, 1)
-        add(match, month_of(start, end), month_of(month_start(start, 1), end))
+        if question[: match.start()].endswith("since "):
+            add(match, Period(start, end))
+        else:
+            add(match, month_of(start, end), month_of(month_start(start, 1), end))
     for match in re.finditer(rf"\bsince ({'|'.join(WEEKDAYS)})\b", question):
         start = end - dt.timedelta(days=(end.isoweekday() - 1 - WEEKDAYS.index(match.group(1))) % 7)
         add(match, Period(start, end))

@@ -129,7 +129,8 @@ TREND = (
 RANK = (
     r"\b(?:best|top|worst|bottom|highest|lowest|most|least|biggest|smallest|cheapest|winning|winners?|losers?"
     r"|leaders?|ranking|rank|strongest|weakest|underperform\w*|outperform\w*|performers?|leaderboard)\b"
-    r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b|\bby (?:platform|campaign|ad set|ad)\b"
+    r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b"
+    r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative)\b"
 )
 # A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
 METRIC = (
@@ -394,7 +395,11 @@ def count_in(words: str) -> int:
         return number(match.group(1))
     if match := re.search(rf"\b({NUMBER}) {adjectives}{entities}\b", words):
         return number(match.group(1))
-    plural = re.search(r"\b(?:ads|ad sets|campaigns|creatives|videos|platforms|channels|performers|ones)\b", words)
+    plural = re.search(
+        r"\b(?:ads|ad sets|campaigns|creatives|videos|platforms|channels|performers|ones)\b"
+        r"|\b(?:by|per|each|every) (?:ad|ad set|campaign|creative|platform|channel)\b",  # "roas by campaign": all
+        words,
+    )
     singular = re.search(r"\b(?:ad|ad set|campaign|creative|video|platform|channel|one)\b", words)
     return 1 if singular and not plural else 5
 
