@@ -224,6 +224,11 @@ class Intent:
     (is purchase tracking or the funnel broken), `trend` (`kpi` day by day over `periods[0]`), `breakdown`
     (`kpi` by `dimension`: age, gender, placement, platform, region). `text` is the question as the answer
     reads it; `periods` are (current, previous), both relative to the last day in the data.
+
+    `kpi` is one of spend, impressions, reach, frequency, clicks, link_clicks, ctr, cpc, cpm, purchases,
+    purchase_value, roas, cpa, cvr, aov, orders, revenue, mer, hook_rate, hold_rate, results, cost_per_result
+    (`revenue` and `orders` are the store's, `purchase_value` and `purchases` the ads'); `level` is account,
+    platform, campaign, adset or ad; `order` is semantic (top = the good end of the KPI, see parse_question).
     """
 
     kind: str
@@ -236,7 +241,7 @@ class Intent:
     n: int | None = None
     order: str = "top"  # top | worst
     state: str = ""  # fatigued | pause | scale | learning | today
-    platform: str = ""  # meta | google_ads | pinterest, or a publisher platform (instagram, facebook)
+    platform: str = ""  # meta | google_ads | pinterest ("on instagram" is a segment)
     dimension: str = ""  # age | gender | placement | publisher_platform | region | country
 
 
