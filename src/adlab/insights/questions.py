@@ -1,35 +1,197 @@
-"""Reading a question: which family it belongs to (why / best / should I) and the slots its answer needs.
+"""Reading a question: a small grammar of families (`kind`) and the slots each family's answer needs.
 
-`parse_question` turns plain words into an `Intent`: the KPI, level, periods, segment or name the question
-mentions, with the defaults a media buyer means when it says nothing (ROAS, ads, yesterday).
+`parse_question` normalises the words (case, punctuation, everyday synonyms, small typos), picks the family
+from its cue words (in the order `family` tries them) and fills the slots (KPI, level, periods, name, segment, n,
+order, state, platform, dimension) with the defaults a media buyer means when the question says nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from adlab.errors import AdlabError
-from adlab.insights.answer import CAN_ANSWER, quoted
-from adlab.insights.periods import Period, periods_for
+from adlab.insights.answer import LOWER_IS_BETTER, quoted
+from adlab.insights.periods import MONTHS, NUMBER, NUMBER_WORDS, WEEKDAYS, Period, number, periods_in
 from adlab.kpis import result_unit
 
-# The words that name each KPI, in the order they are tried (`ctr` last: "clicks" appears in other KPIs' words).
-KPI_PATTERNS = (
-    ("roas", r"\broas\b|return on ad spend"),
-    ("cpa", r"\bcpa\b|cost per (purchase|acquisition|conversion|result)"),
-    ("cpc", r"\bcpc\b|cost per click"),
-    ("cpm", r"\bcpm\b|cost per (1,?000|thousand|mille)"),
-    ("cvr", r"\bcvr\b|conversion rate"),
-    ("aov", r"\baov\b|order value|basket"),
-    ("hook_rate", r"hook rate"),
-    ("hold_rate", r"hold rate"),
-    ("ctr", r"\bctr\b|click.?through|clicks?\b"),
+# Everyday phrases rewritten to one word before anything else is read.
+SYNONYMS = (
+    (r"return on (?:ad |ads )?spend|return on ads?", "roas"),
+    (r"\b(?:facebook|fb|meta) ads\b|\bads manager\b", "meta"),
+    (r"\bgoogle ads\b|\badwords\b", "google"),
+    (r"\b(?:ad|ads|advertising|marketing) (spend|budget|costs?)\b", "spend"),
+    (r"\b(?:turn|switch|shut) (?:it |them )?(?:off|down)\b|\bkill\b|\bstop\b|\bcut\b", "pause"),
+    (
+        r"\bdouble down(?: on)?\b|\bscale up\b|\bboost\b|\b(?:increase|raise) (?:the )?budgets?(?: on| of| for)?\b",
+        "scale",
+    ),
+    (r"\bput more (?:money|budget|spend) (?:into|in|on|behind)\b|\bspend more on\b|\binvest more in\b", "scale"),
+    (r"\bad ?groups\b|\badsets\b", "ad sets"),
+    (r"\bad ?group\b|\badset\b", "ad set"),
+    (r"\bwhat is\b|\bwhats\b", "what is"),
 )
-DATE = r"\d{4}-\d{2}-\d{2}"
+# The words that name each KPI, in the order they are tried: longer phrases before the words inside them.
+KPI_WORDS = (
+    (
+        "cost_per_result",
+        r"cost per (?:result|lead|install|registration|sign ?up|message|conversation|landing page view)s?"
+        r"|cost per (?:add to cart|checkout|initiated checkout)s?|\bcpr\b|\bcpl\b",
+    ),
+    ("mer", r"\bmer\b|marketing efficiency|blended roas"),
+    ("roas", r"\broas\b"),
+    ("cpa", r"\bcpa\b|\bcac\b|cost (?:per|of an?|for an?) (?:purchase|acquisition|conversion|order|sale|customer)s?"),
+    ("cpc", r"\bcpc\b|(?:cost|price) per (?:link )?click"),
+    ("cpm", r"\bcpm\b|cost per (?:1000|thousand|mille)"),
+    ("cvr", r"\bcvr\b|conversion rate|\bconv rate\b|\bconversion percentage\b"),
+    ("aov", r"\baov\b|order value|basket size|average order\b"),
+    ("hook_rate", r"\bhook rate\b|\bthumb ?stop"),
+    ("hold_rate", r"\bhold rate\b"),
+    ("ctr", r"\bctr\b|click ?through|\bclick rate\b"),
+    ("link_clicks", r"\blink clicks?\b"),
+    ("frequency", r"\bfrequency\b|\bfreq\b"),
+    ("reach", r"\breach\b|\bpeople reached\b"),
+    ("impressions", r"\bimpressions?\b|\bimps\b"),
+    (
+        "revenue",
+        r"\b(?:store|shop|shopify|website|site|total|overall|net) (?:revenue|sales)\b"
+        r"|\b(?:revenue|sales) (?:of|from|in|on) (?:the |my )?(?:store|shop|shopify|website|site)\b",
+    ),
+    ("orders", r"\borders?\b"),
+    ("purchases", r"\bhow many (?:sales|purchases|conversions)\b|\bnumber of sales\b"),
+    (
+        "purchase_value",
+        r"\bpurchase value\b|\bconversion value\b|\bsales\b|\brevenue\b|\bincome\b"
+        r"|\bhow much (?:money )?(?:did i|have i|did we|have we) (?:make|made|earn)"
+        r"|\b(?:made|make|making|earned|brought in|bring in|brings in) (?:the )?(?:most |least )?money\b",
+    ),
+    ("purchases", r"\bpurchases?\b|\bconversions?\b|\bbuyers\b"),
+    ("results", r"\bresults?\b|\bleads?\b"),
+    ("clicks", r"\bclicks?\b"),
+    ("spend", r"\bspend\w*|\bspent\b|\bcosts?\b|\bcost me\b|\bbudget\b|\bpaid\b|\bpay\b"),
+)
+LOWER_IS_BETTER_KPIS = (*LOWER_IS_BETTER, "cost_per_result")
+NOT_OTHER_KPIS = ("cpa", "cost_per_result", "results")
+# Levels in the order they are tried ("ad set" before "ad"); `creative` is the ad.
+LEVEL_WORDS = (
+    ("adset", r"\bad ?sets?\b"),
+    ("campaign", r"\bcampaigns?\b"),
+    ("platform", r"\bplatforms?\b|\bchannels?\b"),
+    ("ad", r"\bads?\b|\bcreatives?\b|\bvideos?\b|\bimages?\b"),
+)
+PLATFORMS = (("meta", r"\bmeta\b"), ("google_ads", r"\bgoogle\b"), ("pinterest", r"\bpinterest\b"))
+DIMENSIONS = (
+    ("age", r"ages?|age groups?|age brackets?|age bands?"),
+    ("gender", r"genders?|sex"),
+    ("placement", r"placements?|positions?"),
+    ("publisher_platform", r"publisher platforms?|apps?"),
+    ("region", r"regions?|cities|city|locations?|areas?"),
+    ("country", r"countries|country|markets?"),
+)
+STATES = (
+    ("learning", r"\blearning\b"),
+    (
+        "fatigued",
+        r"\bfatigue\w*|\btired\b|\bburn(?:ed|t|ing)? ?out\b|\bworn out\b|\bwearing out\b|\bstale\b|\brefresh\w*",
+    ),
+    (
+        "today",
+        r"\bwhat (?:should|do|can|must) i do\b|\bwhat to do\b|\bto ?do\b|\bactions?\b|\bnext steps?\b"
+        r"|\bpriorit\w*|\bneeds? (?:my )?attention\b|\bchecklist\b|\bfocus on\b",
+    ),
+    ("pause", r"\bpause\w*|\blosing money\b|\bwast\w*|\bmoney pits?\b|\bbleeding\b|\bturn off\b"),
+    ("scale", r"\bscal\w*|\bput more\b|\bready to grow\b"),
+)
+# The cue words of each family; `family` tries them in its order, so a question with two cues gets the first.
+TRACKING = (
+    r"\btrack\w*|\bpixel\b|\bcapi\b|conversions api|\bfunnel\b|\bdrop ?offs?\b|\battribution\b"
+    r"|\b(?:purchases|conversions|sales) (?:are |is )?(?:not )?(?:being )?(?:recorded|showing|coming through)"
+)
+ACTION = r"\b(?:pause|scale|refresh|keep|turn off)\b"
+ANY_ENTITY = (
+    r"\b(?:which|what|anything|any|something|everything|all|list|who)\b|\b(?:ads|ad sets|campaigns|creatives)\b"
+)
+WHY = (
+    r"\bwhy\b|\bwhat happened\b|\bwhat changed\b|\bwhat caused\b|\bexplain\w*|\breasons?\b|\bhow come\b|\bwent wrong\b"
+)
+COMPARE = (
+    r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bchang\w*|\bdifference\b"
+    r"|\bthan (?:last|the|yesterday|previous|before)\b|\bimprov\w*|\bup or down\b|\bgo(?:ne)? (?:up|down)\b"
+    r"|\bwent (?:up|down)\b|\bincreas\w*|\bdecreas\w*|\bgetting (?:worse|better|cheaper|more expensive)\b"
+)
+TREND = (
+    r"\btrend\w*|\bover time\b|\bdevelop\w*|\bevolv\w*|\bday by day\b|\bby day\b|\bper day\b|\beach day\b"
+    r"|\bdaily (?:trend|chart|numbers|figures)\b|\bchart\b|\bgraph\b|\bplot\b|\bweek by week\b|\btrajectory\b"
+)
+RANK = (
+    r"\b(?:best|top|worst|bottom|highest|lowest|most|least|biggest|smallest|cheapest|winning|winners?|losers?"
+    r"|leaders?|ranking|rank|strongest|weakest|underperform\w*|outperform\w*|performers?|leaderboard)\b"
+    r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b"
+    r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative)\b"
+)
+# A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
+METRIC = (
+    r"\b(?:doing|performing|performance|going|stats|numbers|summary|overview|results)\b"
+    r"|\bhow (?:did|do|are|is|am|were|was) (?:we|i|things|it|everything)\b"
+)
+WORST = r"\b(?:worst|bottom|losers?|losing|weakest|underperform\w*|poorest|poorly|bad|worse)\b"
+HIGH = r"\b(?:highest|most|biggest|largest|maximum|max|priciest|expensive|best)\b"
+LOW = r"\b(?:lowest|least|smallest|cheapest|minimum|min|fewest)\b"
+# One question per family, for "the three closest questions it can answer".
+EXAMPLES = (
+    "What was my CPA last week?",
+    "Compare ROAS this week to last week",
+    "Top 5 ads by ROAS yesterday",
+    "Which creatives are fatigued?",
+    "Why did my ROAS drop yesterday?",
+    "Should I pause ad '<name>'?",
+    "Which of my ads is performing best with women aged 25-34?",
+    "Is my tracking broken?",
+    "ROAS trend over the last 30 days",
+    "Spend by age last month",
+)
+# The words small typos are corrected to (words of 4+ letters within difflib's 0.8 of one of these, or the
+# same letters in another order): everyday words, and every word the patterns above spell.
+VOCABULARY = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "spend spent spending cost costs budget sales revenue purchase purchases value conversion conversions "
+        "rate cost orders order results result leads impressions reach frequency clicks click link through "
+        "hook hold thumbstop roas mer cpa cpc cpm cvr aov ctr store shop shopify website basket average "
+        "campaign campaigns ad ads adset adsets set sets creative creatives video videos image images platform "
+        "platforms channel channels account overall total blended meta facebook instagram google pinterest "
+        "messenger audience network threads women woman female females ladies men man male males aged "
+        "today yesterday week weeks month months days day last past previous this since between and year "
+        "compare compared versus against change changed changes difference improving improved trend trending "
+        "developed develop evolved chart graph daily best top worst bottom highest lowest most least biggest "
+        "cheapest winning winner winners losing losers performing performance performers strongest weakest "
+        "which what when where should would could pause paused scale scaling refresh keep kill stop turn "
+        "fatigued fatigue tired stale learning still phase actions action priorities today tracking tracked "
+        "track pixel funnel attribution broken working recorded why happened explain reason drop dropped "
+        "fall fell rise rose spike crash breakdown split placement placements region regions country "
+        "countries gender genders location locations doing going much many show tell give summary numbers "
+        "there their these those have with from into over under about that than then they them your mine "
+        "does done make made earn earned were been being money wasting bleeding boost double down more "
+        "less worse better good well anything something everything ready attention focus steps next "
+        "with other same number people reached how are was did one ones named cart carts work works worked "
+        "convert converts converting get got getting bring brought making "
+        + " ".join((*MONTHS, *WEEKDAYS, *NUMBER_WORDS, ""))
+        + re.sub(
+            r"\\[a-z]",
+            " ",
+            " ".join(
+                words
+                for table in (SYNONYMS, KPI_WORDS, LEVEL_WORDS, DIMENSIONS, STATES)
+                for row in table
+                for words in row
+            )
+            + " ".join((TRACKING, ACTION, ANY_ENTITY, WHY, COMPARE, TREND, RANK, METRIC, WORST, HIGH, LOW)),
+        ),
+    )
+)
 GENDER_WORDS = {
     "women": "female",
     "woman": "female",
@@ -48,6 +210,7 @@ PLATFORM_WORDS = {
     "audience network": "audience_network",
     "threads": "threads",
 }
+QUOTED = r"(?:^|(?<=\s))['\"‘“](.+?)['\"’”](?=\s|$|[?.!,])"
 
 
 @dataclass(frozen=True)
@@ -61,6 +224,11 @@ class Intent:
     (is purchase tracking or the funnel broken), `trend` (`kpi` day by day over `periods[0]`), `breakdown`
     (`kpi` by `dimension`: age, gender, placement, platform, region). `text` is the question as the answer
     reads it; `periods` are (current, previous), both relative to the last day in the data.
+
+    `kpi` is one of spend, impressions, reach, frequency, clicks, link_clicks, ctr, cpc, cpm, purchases,
+    purchase_value, roas, cpa, cvr, aov, orders, revenue, mer, hook_rate, hold_rate, results, cost_per_result
+    (`revenue` and `orders` are the store's, `purchase_value` and `purchases` the ads'); `level` is account,
+    platform, campaign, adset or ad; `order` is semantic (top = the good end of the KPI, see parse_question).
     """
 
     kind: str
@@ -73,107 +241,241 @@ class Intent:
     n: int | None = None
     order: str = "top"  # top | worst
     state: str = ""  # fatigued | pause | scale | learning | today
-    platform: str = ""  # meta | google_ads | pinterest, or a publisher platform (instagram, facebook)
+    platform: str = ""  # meta | google_ads | pinterest ("on instagram" is a segment)
     dimension: str = ""  # age | gender | placement | publisher_platform | region | country
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
-    """The intent of one question (see CAN_ANSWER); relative periods count from the data's last day.
+    """The intent of one question; relative periods count from the last day in the data (`periods_in`).
+
+    Families, tried in this order (`family`): tracking, verdict (pause / scale / refresh / keep one named
+    entity, quoted or not), why, state (learning, fatigued, today, pause or scale without a name),
+    breakdown (`by age`, `which region`), compare, trend, best (a rank word and a segment), rank, metric.
+    Defaults where the question says nothing: KPI ROAS; periods the last day vs the day before for why,
+    the last 30 days for trend, else the last 7 days ending on the last day vs the 7 before (verdict keeps
+    none, best none unless a period is named); level account for metric / compare / trend / breakdown /
+    tracking unless a campaign, ad set or platform is named, ad for rank / best / state, only what is named
+    for why and verdict; n as said (`top 5`, `three campaigns`), else 1 for a singular level (`best ad`) and
+    5 otherwise. `order` is semantic: `top` is the good end in the KPI's good direction, so `lowest CPA` is
+    top and `highest CPA` worst; for KPIs without one (spend, reach, clicks ...) top is the highest.
 
     Raises:
-        AdlabError: a verdict question names no entity, or the question is not one of the families adlab answers.
+        AdlabError: the question fits none of the families; the message ends with the three closest it can answer.
     """
     text = " ".join(question.split())
     lower = text.lower()
-    if re.search(r"\bshould i\b|\b(pause|scale|kill|turn off|stop)\b", lower) and not lower.startswith("why"):
-        name = name_in(text)
-        if not name:
-            raise AdlabError("which campaign, ad set or ad? Put its name in quotes. " + CAN_ANSWER)
-        return Intent("verdict", text, level=named_level(lower, name), name=name)
-    if re.search(r"\bwhy\b|what happened|what changed|explain", lower):
-        return Intent("why", lower, kpi_in(lower), periods=periods_in(lower, kpis_daily))
-    if re.search(r"\b(best|top|worst|which|winning|performing)\b", lower):
-        return Intent("best", lower, kpi_in(lower), level_in(lower), segment=segment_in(lower))
-    raise AdlabError(f"I cannot answer {quoted(text)} yet. " + CAN_ANSWER)
+    name = quoted_name(text)
+    words = normalise(re.sub(QUOTED, " the named one ", text) if name else text)
+    kind, state = family(words, text, name)
+    if kind == "verdict":
+        name = name or unquoted_name(text) or ""
+        return Intent("verdict", text, kpi_in(words), level=named_level(lower, name), name=name)
+    if kind == "why":
+        return Intent("why", lower, kpi_in(words), level_in(words), periods=periods_in(words, kpis_daily))
+    kpi, segment, level = kpi_in(words), segment_in(words), level_in(words)
+    periods = periods_in(words, kpis_daily, "last_30_days" if kind == "trend" else "last_7_days")
+    if kind == "best":
+        named = periods if period_named(words) else None
+        n, order = count_in(words), order_in(words, kpi)
+        return Intent("best", lower, kpi, level or "ad", periods=named, segment=segment, n=n, order=order)
+    if name:
+        level = named_level(lower, name)
+    elif kind in ("rank", "state"):
+        level = level or "ad"
+    elif level not in ("campaign", "adset", "platform"):
+        level = "account"  # "how are my ads doing" asks about the account
+    return Intent(
+        kind,
+        text,
+        kpi,
+        level,
+        name or "",
+        periods,
+        segment,
+        n=count_in(words) if kind == "rank" else None,
+        order=order_in(words, kpi),
+        state=state,
+        platform=platform_in(words),
+        dimension=dimension_in(words) if kind == "breakdown" else "",
+    )
 
 
-def kpi_in(question: str, default: str = "roas") -> str:
-    """The first KPI the (lower-case) question names."""
-    for kpi, pattern in KPI_PATTERNS:
-        if re.search(pattern, question):
+def family(words: str, text: str, name: str | None) -> tuple[str, str]:
+    """(kind, state) of a normalised question; `text` is the question as asked, `name` its quoted name.
+
+    Raises:
+        AdlabError: the question fits none of the families.
+    """
+    if re.search(TRACKING, words):
+        return "tracking", ""
+    acts = re.search(ACTION, words) and not re.search(WHY, words)
+    if acts and (name or (not re.search(ANY_ENTITY, words) and unquoted_name(text))):
+        return "verdict", ""
+    if re.search(WHY, words):
+        return "why", ""
+    for state, pattern in STATES:
+        if re.search(pattern, words):
+            return "state", state
+    checks = (
+        ("breakdown", bool(dimension_in(words))),
+        ("compare", bool(re.search(COMPARE, words))),
+        ("trend", bool(re.search(TREND, words))),
+        ("best" if segment_in(words) else "rank", bool(re.search(RANK, words))),
+        ("metric", bool(re.search(METRIC, words)) or kpi_in(words, "") != ""),
+    )
+    for kind, matches in checks:
+        if matches:
+            return kind, ""
+    raise AdlabError(cannot_answer(text))
+
+
+def cannot_answer(text: str) -> str:
+    """One line: the question cannot be answered, and the three example questions closest to it."""
+    examples = {example.lower(): example for example in EXAMPLES}
+    closest = difflib.get_close_matches(text.lower(), list(examples), n=3, cutoff=0)
+    return f"I cannot answer {quoted(text)} yet. I can answer: " + "; ".join(f'"{examples[q]}"' for q in closest)
+
+
+def normalise(question: str) -> str:
+    """Lower case, words only (hyphens kept between digits: `25-34`, dates), typos fixed, SYNONYMS applied."""
+    lower = question.lower().replace("’", "'").replace("‘", "'")
+    lower = re.sub(r"(?<=[a-z])'s\b", " is", lower)
+    lower = re.sub(r"n't\b", " not", lower)
+    lower = re.sub(r"[^a-z0-9+\- ]", " ", lower)
+    lower = re.sub(r"(?<![0-9])-|-(?![0-9])", " ", lower)
+    text = " ".join(corrected(word) for word in lower.split())
+    for pattern, word in SYNONYMS:
+        text = re.sub(pattern, word, text)
+    return text
+
+
+def corrected(word: str) -> str:
+    """The VOCABULARY word a word of 4+ letters was meant to be (`froquency` -> `frequency`), else the word."""
+    if len(word) < 4 or not word.isalpha() or word in VOCABULARY:
+        return word
+    match = difflib.get_close_matches(word, VOCABULARY, n=1, cutoff=0.8)
+    swapped = [known for known in VOCABULARY if sorted(known) == sorted(word)]
+    return match[0] if match else swapped[0] if swapped else word
+
+
+def kpi_in(words: str, default: str = "roas") -> str:
+    """The KPI a normalised question names first in KPI_WORDS' order."""
+    for kpi, pattern in KPI_WORDS:
+        if re.search(pattern, words):
             return kpi
     return default
 
 
-def level_in(question: str, default: str = "ad") -> str:
-    """The level the question ranks: ad sets, campaigns or ads."""
-    if re.search(r"\bad ?sets?\b", question):
-        return "adset"
-    if re.search(r"\bcampaigns?\b", question):
-        return "campaign"
-    if re.search(r"\b(ads?|creatives?)\b", question):
-        return "ad"
-    return default
+def level_in(words: str) -> str | None:
+    """The level a normalised question names: adset, campaign, platform or ad (`creative` is the ad)."""
+    for level, pattern in LEVEL_WORDS:
+        if re.search(pattern, words):
+            return level
+    return None
+
+
+def platform_in(words: str) -> str:
+    """The ad platform a question filters on (`meta`, `google_ads`, `pinterest`), else empty."""
+    return next((platform for platform, pattern in PLATFORMS if re.search(pattern, words)), "")
+
+
+def dimension_in(words: str) -> str:
+    """The breakdown a question asks for (`roas by age`, `which region`, `men vs women`), else empty."""
+    for dimension, pattern in DIMENSIONS:
+        if re.search(rf"\b(?:by|per|across|each|every|which|what|split|break ?down|breakdown|best|top)(?: \w+)?"
+                     rf" (?:{pattern})\b", words):  # fmt: skip
+            return dimension
+    if re.search(r"\b(?:men|women|males?|females?) (?:vs|or|versus) (?:men|women|males?|females?)\b", words):
+        return "gender"
+    if re.search(r"\b(?:facebook|instagram) (?:vs|or|versus) (?:facebook|instagram)\b", words):
+        return "publisher_platform"
+    return ""
+
+
+def count_in(words: str) -> int:
+    """How many entities a ranking lists: the number said, 1 for a singular level (`best ad`), else 5."""
+    adjectives = r"(?:(?:best|worst|top|bottom|highest|lowest|winning|losing|strongest|weakest|performing) )*"
+    entities = r"(?:ads?|ad sets?|campaigns?|creatives?|videos?|platforms?|performers|ones)"
+    if match := re.search(rf"\b(?:top|best|worst|bottom|highest|lowest|strongest|weakest) ({NUMBER})\b", words):
+        return number(match.group(1))
+    if match := re.search(rf"\b({NUMBER}) {adjectives}{entities}\b", words):
+        return number(match.group(1))
+    plural = re.search(
+        r"\b(?:ads|ad sets|campaigns|creatives|videos|platforms|channels|performers|ones)\b"
+        r"|\b(?:by|per|each|every) (?:ad|ad set|campaign|creative|platform|channel)\b",  # "roas by campaign": all
+        words,
+    )
+    singular = re.search(r"\b(?:ad|ad set|campaign|creative|video|platform|channel|one)\b", words)
+    return 1 if singular and not plural else 5
+
+
+def order_in(words: str, kpi: str) -> str:
+    """`top` or `worst`, in the KPI's good direction: `lowest cpa` is top, `lowest roas` worst."""
+    if re.search(WORST, words):
+        return "worst"
+    if re.search(HIGH, words):
+        return "worst" if kpi in LOWER_IS_BETTER_KPIS else "top"
+    if re.search(LOW, words):
+        return "top" if kpi in LOWER_IS_BETTER_KPIS else "worst"
+    return "top"
+
+
+def period_named(words: str) -> bool:
+    """Whether a normalised question names a period (a date, `yesterday`, `last week`, `october` ...)."""
+    months = "|".join(month for month in MONTHS if month != "may")
+    return bool(
+        re.search(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b(?:today|yesterday|week|month|year|days|since|{months}|in may)\b", words)
+    )
 
 
 def named_level(lower: str, name: str) -> str | None:
-    """The level a verdict question gives its name (`my 'Summer Sale' ad set`); None when it says none."""
+    """The level a question gives its name (`my 'Summer Sale' ad set`); None when it says none."""
     tail = lower[lower.find(name.lower()) + len(name) :] if name.lower() in lower else lower
     if re.search(r"\bad ?set\b", tail) or re.search(r"\bad ?set\b", lower[: lower.find(name.lower())][-12:]):
         return "adset"
     if re.search(r"\bcampaign\b", tail):
         return "campaign"
-    if re.search(r"^\s*(ad|creative)\b", tail):
+    if re.search(r"^\W*(ad|creative)\b", tail):
         return "ad"
     return None
 
 
-def periods_in(question: str, kpis_daily: pl.DataFrame) -> tuple[Period, Period]:
-    """(current, previous): dates in the question, `last N days`, `last week`, else yesterday."""
-    dates = [dt.date.fromisoformat(text) for text in re.findall(DATE, question)]
-    if len(dates) >= 4:
-        return Period(*sorted(dates[2:4])), Period(*sorted(dates[0:2]))
-    if len(dates) in (2, 3):
-        current = Period(*sorted(dates[:2]))
-        return current, Period(current.start - dt.timedelta(days=current.days), current.start - dt.timedelta(days=1))
-    if len(dates) == 1:
-        return Period(dates[0], dates[0]), Period(dates[0] - dt.timedelta(days=1), dates[0] - dt.timedelta(days=1))
-    if match := re.search(r"(?:last|past) (\d+) days", question):
-        return periods_for(kpis_daily, "days", int(match.group(1)))
-    if re.search(r"\b(last|this|past) week\b|\bweek\b", question):
-        return periods_for(kpis_daily, "last_week")
-    return periods_for(kpis_daily, "yesterday")
-
-
-def segment_in(question: str) -> dict[str, str]:
-    """The audience the question names: gender, age band, platform (`women aged 25-34 on instagram`)."""
+def segment_in(words: str) -> dict[str, str]:
+    """The audience a question names: gender, age band, publisher platform (`women aged 25-34 on instagram`)."""
     segment: dict[str, str] = {}
     for word, gender in GENDER_WORDS.items():
-        if re.search(rf"\b{word}\b", question):
+        if re.search(rf"\b{word}\b", words):
             segment["gender"] = gender
             break
-    if match := re.search(r"\b(\d{2})\s*(?:-|–|to)\s*(\d{2})\b", question):
+    if match := re.search(r"\b(13|18|25|35|45|55)\s*(?:-|to)\s*(17|24|34|44|54|64)\b", words):
         segment["age"] = f"{match.group(1)}-{match.group(2)}"
-    elif match := re.search(r"\b(65)\s*\+|\bover 65\b", question):
+    elif re.search(r"\b65\s*\+|\bover 65\b|\b65 (?:and|or) (?:over|older|up)\b", words):
         segment["age"] = "65+"
     for word, platform in PLATFORM_WORDS.items():
-        if re.search(rf"\b(on|in|via) {word}\b", question):
+        if re.search(rf"\b(on|in|via) {word}\b", words):
             segment["publisher_platform"] = platform
     return segment
 
 
-def name_in(question: str) -> str | None:
-    """The campaign, ad set or ad name a verdict question gives: in quotes, else after `pause` / `scale` ..."""
-    if match := re.search(r"['\"‘’“”](.+?)['\"‘’“”](?:\s|$|\?|\.)", question + " "):
-        return match.group(1).strip()
-    if match := re.search(
-        r"\b(?:pause|scale|stop|kill|turn off|keep|boost|increase|cut)\s+(?:my |the )?(.+?)"
-        r"(?:\s+(?:ad ?set|campaign|ad|creative))?\s*[?.!]*$",
+def quoted_name(question: str) -> str | None:
+    """The name a question gives in quotes (`pause 'Summer Sale'`)."""
+    match = re.search(QUOTED, question)
+    return match.group(1).strip() if match else None
+
+
+def unquoted_name(question: str) -> str | None:
+    """The name after pause / kill / scale ... in a question as asked (`kill Summer Sale?` -> `Summer Sale`)."""
+    match = re.search(
+        r"\b(?:pause|scale(?: up)?|stop|kill|turn off|switch off|shut off|keep|boost|double down on|cut|refresh)"
+        r"\s+(?:my |the |this |that |our )?(?:(?:ad ?set|campaign|ad|creative)\s+)?(.+?)"
+        r"(?:\s+(?:ad ?set|campaign|ad|creative))?(?:\s+(?:now|today|yet|already))?\s*[?.!]*$",
         question,
         re.IGNORECASE,
-    ):
-        return match.group(1).strip()
-    return None
+    )
+    name = match.group(1).strip() if match else ""
+    generic = r"it|this|that|them|anything|something|everything|now|(?:any|all|my|the|some)\b.*"
+    generic += r"|ads|ad ?sets|campaigns|creatives"
+    return None if not name or re.fullmatch(f"(?:{generic})", name.lower()) else name
 
 
 def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | None:
@@ -195,5 +497,5 @@ def result_type_in(question: str, results_daily: pl.DataFrame | None) -> str | N
 
 
 def other_kpi_in(question: str) -> bool:
-    """Whether the question names a KPI other than CPA (whose words include `cost per result`)."""
-    return any(re.search(pattern, question) for name, pattern in KPI_PATTERNS if name != "cpa")
+    """Whether the question names a KPI other than CPA and results (whose words include `cost per result`)."""
+    return any(re.search(pattern, question) for kpi, pattern in KPI_WORDS if kpi not in NOT_OTHER_KPIS)
