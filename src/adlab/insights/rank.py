@@ -28,6 +28,7 @@ from adlab.insights.answer import (
 from adlab.insights.lookup import figure_word, is_ratio, scoped, unknown_reason, value_text, when_text
 from adlab.insights.periods import in_period, periods_for
 from adlab.insights.questions import Intent
+from adlab.insights.segments import best_for_segment
 from adlab.kpis import KPI_FRACTIONS, rollup
 from adlab.schema import AD_METRICS
 
@@ -61,6 +62,11 @@ def rank(intent: Intent, workspace: Workspace) -> Answer:
     wanted = "best" if intent.order == "top" else "worst"
     by = f"by {figure_word(kpi)}" + (f" in {label}" if label else "")
     if rolled.height == 0 or rolled[kpi].null_count() == rolled.height:
+        if kpi in PURCHASE_KPIS and workspace.results_daily is not None and workspace.results_daily.height:
+            # No purchases exported: rank by cost per result of the main result type, as "best" questions do.
+            return best_for_segment(
+                kpis_daily, workspace.ad_insights, {}, workspace.params, level, kpi, currency, workspace.results_daily
+            )
         totals = rollup(days.with_columns(pl.lit(1).alias("_all")), ["_all"])
         row: Row = totals.row(0, named=True) if totals.height else {}
         row["rows"] = days.height
