@@ -106,3 +106,25 @@ def test_which_campaign_should_i_scale_names_what_is_judged(project):
     line = first_line(project, "which campaign should I scale")
     assert line.startswith("Scale ")
     assert "campaigns" not in line.split(":")[0]  # recommendations judge ad sets and ads, and say so
+
+
+def ad_roas(exports: Path, ad: str, first: dt.date, last: dt.date) -> float:
+    spend = value = 0.0
+    with (exports / "meta_ads_daily_ad_level.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Ad name"] == ad and first <= dt.date.fromisoformat(row["Day"]) <= last:
+                spend += float(row["Amount spent (USD)"] or 0)
+                value += float(row["Purchases conversion value"] or 0)
+    return value / spend
+
+
+def test_two_named_ads_side_by_side_last_week(project, exports):
+    winner, tired = demo.WINNER_AD, demo.FATIGUE_AD
+    line = first_line(project, f"compare '{winner}' and '{tired}' last week")
+    week = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+    assert line.startswith("ROAS last week (2026-W47")
+    assert (
+        f"ad '{winner}' {ad_roas(exports, winner, *week):.2f} vs ad '{tired}' {ad_roas(exports, tired, *week):.2f}"
+        in line
+    )
+    assert line.endswith(f"'{winner}' is better.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, lookup, rank, states, tracking
+from adlab.insights import breakdown, lookup, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -68,12 +68,19 @@ def answer_best(intent: Intent, workspace: Workspace) -> Answer:
     return with_notes(answer, best_notes(answer, workspace, intent.kpi, intent.segment))
 
 
+def answer_compare(intent: Intent, workspace: Workspace) -> Answer:
+    """Two periods of one KPI (lookup.compare), or two named entities side by side (versus)."""
+    if intent.other:
+        return versus.compare_entities(intent, workspace)
+    return lookup.compare(intent, workspace)
+
+
 ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "verdict": answer_verdict,
     "why": answer_why,
     "best": answer_best,
     "metric": lookup.metric,
-    "compare": lookup.compare,
+    "compare": answer_compare,
     "trend": lookup.trend,
     "rank": rank.rank,
     "state": states.state,

@@ -243,6 +243,7 @@ class Intent:
     state: str = ""  # fatigued | pause | scale | learning | today
     platform: str = ""  # meta | google_ads | pinterest ("on instagram" is a segment)
     dimension: str = ""  # age | gender | placement | publisher_platform | region | country
+    other: str = ""  # the second named entity of a comparison ("'A' vs 'B'")
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
@@ -266,6 +267,11 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
     lower = text.lower()
     name = quoted_name(text)
     words = normalise(re.sub(QUOTED, " the named one ", text) if name else text)
+    names = re.findall(QUOTED, text)
+    if len(names) >= 2 and not re.search(WHY, words):  # "'A' vs 'B'", "compare 'A' and 'B' last week"
+        level = named_level(lower, names[0])
+        periods = periods_in(words, kpis_daily) if period_named(words) else None
+        return Intent("compare", text, kpi_in(words), level, names[0], periods, other=names[1])
     kind, state = family(words, text, name)
     if kind == "verdict":
         name = name or unquoted_name(text) or ""
