@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -43,3 +45,14 @@ def test_adlab_ask_gives_the_answer_the_command_line_gives(project):
 def test_adlab_ask_outside_a_project_says_so_in_one_line(tmp_path):
     with pytest.raises(AdlabError, match="no adlab project"):
         adlab.ask("What was my ROAS?", tmp_path)
+
+
+def test_an_answer_over_dates_draws_its_line_and_a_ranking_draws_none():
+    trend = pl.DataFrame(
+        {"start": [dt.date(2026, 11, 22), dt.date(2026, 11, 23), dt.date(2026, 11, 24)], "roas": [2.0, 1.5, 0.9]}
+    )
+    figure = Answer("ROAS is falling.", [], {"trend": trend}).chart()
+    assert list(figure.data[0].y) == [2.0, 1.5, 0.9]
+    assert list(figure.data[0].x) == [dt.date(2026, 11, 22), dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
+    ranked = pl.DataFrame({"ad": ["A", "B"], "roas": [3.0, 1.5]})
+    assert Answer("Ad 'A' wins.", [], {"ranked": ranked}).chart() is None

@@ -62,6 +62,28 @@ class Answer:
         rows = [(name, float(value)) for name, value in _numbers(self.data) if value is not None]
         return pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.Float64}, orient="row")
 
+    def chart(self) -> Any:
+        """A line chart of the figures when they run over dates (a trend), else None (a plotly Figure)."""
+        table = self.figures
+        dates = [name for name, dtype in table.schema.items() if dtype == pl.Date]
+        values = [name for name, dtype in table.schema.items() if dtype.is_numeric()]
+        if len(dates) != 1 or len(values) != 1 or table.height < 2:
+            return None
+        import plotly.graph_objects as go  # only where a chart is drawn
+
+        figure = go.Figure(go.Scatter(x=table[dates[0]].to_list(), y=table[values[0]].to_list(), mode="lines+markers"))
+        figure.update_layout(height=260, margin={"l": 40, "r": 10, "t": 10, "b": 30}, template="plotly_white")
+        return figure
+
+    def _ipython_display_(self) -> None:
+        """In a notebook: the words and the table (`_repr_html_`), then the chart where one helps."""
+        from IPython.display import HTML, display
+
+        # IPython.display has no annotations: the two calls are untyped.
+        display(HTML(self._repr_html_()))  # type: ignore[no-untyped-call]
+        if (figure := self.chart()) is not None:
+            display(figure)  # type: ignore[no-untyped-call]
+
     def _repr_html_(self) -> str:
         """In a notebook: the headline in bold, the evidence as a list, then the first rows of `figures`."""
         evidence = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
