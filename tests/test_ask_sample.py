@@ -128,3 +128,28 @@ def test_two_named_ads_side_by_side_last_week(project, exports):
         in line
     )
     assert line.endswith(f"'{winner}' is better.")
+
+
+def roas_by_format(exports: Path, first: dt.date, last: dt.date) -> dict[str, float]:
+    """ROAS per ad format, the format read off each ad name the way the demo names them (`VID | ...`, `IMG_...`)."""
+    words = {"VID": "video", "IMG": "image", "CAR": "carousel"}
+    spend: dict[str, float] = {}
+    value: dict[str, float] = {}
+    with (exports / "meta_ads_daily_ad_level.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["Ad name"]
+            head = name.split(" | ")[0] if " | " in name else name.split("_")[0]
+            if head in words and first <= dt.date.fromisoformat(row["Day"]) <= last:
+                spend[words[head]] = spend.get(words[head], 0.0) + float(row["Amount spent (USD)"] or 0)
+                value[words[head]] = value.get(words[head], 0.0) + float(row["Purchases conversion value"] or 0)
+    return {fmt: value[fmt] / spend[fmt] for fmt in spend}
+
+
+def test_formats_ranked_by_roas_last_week(project, exports):
+    line = first_line(project, "which format had the best roas last week")
+    assert line.startswith("Your formats by ROAS last week (2026-W47")
+    expected = roas_by_format(exports, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+    for fmt, roas in expected.items():
+        assert f"'{fmt}' {roas:.2f}" in line
+    best = max(expected, key=expected.__getitem__)
+    assert line.index(f"'{best}'") < min(line.index(f"'{fmt}'") for fmt in expected if fmt != best)

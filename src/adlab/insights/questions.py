@@ -80,8 +80,13 @@ LEVEL_WORDS = (
     ("adset", r"\bad ?sets?\b"),
     ("campaign", r"\bcampaigns?\b"),
     ("platform", r"\bplatforms?\b|\bchannels?\b"),
+    # Creative attributes parsed from ad names (params.yaml creatives.naming): rank formats, hooks, concepts.
+    ("format", r"\bformats?\b"),
+    ("hook", r"\bhooks?\b(?! rates?)"),
+    ("concept", r"\bconcepts?\b|\bangles?\b"),
     ("ad", r"\bads?\b|\bcreatives?\b|\bvideos?\b|\bimages?\b"),
 )
+ATTRIBUTE_LEVELS = ("format", "hook", "concept")
 PLATFORMS = (("meta", r"\bmeta\b"), ("google_ads", r"\bgoogle\b"), ("pinterest", r"\bpinterest\b"))
 DIMENSIONS = (
     ("age", r"ages?|age groups?|age brackets?|age bands?"),
@@ -129,8 +134,8 @@ TREND = (
 RANK = (
     r"\b(?:best|top|worst|bottom|highest|lowest|most|least|biggest|smallest|cheapest|winning|winners?|losers?"
     r"|leaders?|ranking|rank|strongest|weakest|underperform\w*|outperform\w*|performers?|leaderboard)\b"
-    r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?)\b"
-    r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative)\b"
+    r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?|formats?|hooks?|concepts?|angles?)\b"
+    r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative|format|hook|concept|angle)\b"
 )
 # A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
 METRIC = (
@@ -288,7 +293,9 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
         level = named_level(lower, name)
     elif kind in ("rank", "state"):
         level = level or "ad"
-    elif level not in ("campaign", "adset", "platform"):
+    elif kind != "rank" and level in ATTRIBUTE_LEVELS:
+        level = "account"  # formats and hooks are ranked, not looked up
+    elif level not in ("campaign", "adset", "platform", *ATTRIBUTE_LEVELS):
         level = "account"  # "how are my ads doing" asks about the account
     return Intent(
         kind,

@@ -25,9 +25,10 @@ from adlab.insights.answer import (
     quoted,
     several_accounts,
 )
+from adlab.insights.attributes import rank_attribute
 from adlab.insights.lookup import figure_word, is_ratio, scoped, unknown_reason, value_text, when_text
 from adlab.insights.periods import in_period, periods_for
-from adlab.insights.questions import Intent
+from adlab.insights.questions import ATTRIBUTE_LEVELS, Intent
 from adlab.insights.segments import best_for_segment
 from adlab.kpis import KPI_FRACTIONS, rollup
 from adlab.schema import AD_METRICS
@@ -46,6 +47,8 @@ def rank(intent: Intent, workspace: Workspace) -> Answer:
     Raises:
         AdlabError: the figure is not one an entity has (store figures are the whole shop's).
     """
+    if intent.level in ATTRIBUTE_LEVELS:
+        return rank_attribute(intent, workspace)
     kpis_daily, currency, kpi = workspace.kpis_daily, workspace.currency, intent.kpi
     if kpi not in KPI_FRACTIONS and kpi not in AD_METRICS:
         raise AdlabError(
