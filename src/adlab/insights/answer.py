@@ -29,11 +29,11 @@ TABLE_ROWS = 15  # rows of an answer's table shown in a notebook
 LEVEL_WORDS = {"campaign": "campaign", "adset": "ad set", "ad": "ad"}
 LOWER_IS_BETTER = ("cpa", "cpc", "cpm")
 PURCHASE_KPIS = ("roas", "cpa", "cvr", "aov")
+# Said after an answer the data cannot give: what else can be asked (questions.py reads every family).
 CAN_ANSWER = (
-    'I can answer: "Why did my ROAS drop yesterday?" (also CPA, CTR, CPM, CVR, AOV; yesterday, last week, '
-    'last 7 days, or between two dates), "Which of my ads is performing best with women aged 25-34?" '
-    '(ads, ad sets or campaigns; a segment or "on Instagram"; "by CTR"), and "Should I pause my \'<name>\' '
-    'ad set?" (pause or scale a campaign, ad set or ad).'
+    "I can answer figures, comparisons, rankings, what to pause / scale / refresh, why a KPI moved, tracking, "
+    'trends and breakdowns, e.g. "What was my CPA last week?", "Why did my ROAS drop yesterday?", '
+    '"Which of my ads is performing best with women aged 25-34?", "Should I pause my \'<name>\' ad set?".'
 )
 
 

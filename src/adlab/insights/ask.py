@@ -19,7 +19,7 @@ from adlab.insights.why import explain_any
 
 
 def ask(question: str, workspace: Workspace) -> Answer:
-    """Answer one question in plain words (see CAN_ANSWER).
+    """Answer one question in plain words (the families of questions.parse_question).
 
     Raises:
         AdlabError: the question is not one of the families adlab answers, or the data cannot answer it.

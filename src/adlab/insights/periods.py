@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import cast
 
 import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.insights.answer import Row
-from adlab.kpis import complete_weeks, rollup, week_bounds
+from adlab.kpis import complete_weeks, date_span, rollup, week_bounds
 
 
 @dataclass(frozen=True)
@@ -50,12 +49,12 @@ def last_day(kpis_daily: pl.DataFrame) -> dt.date:
 
 def first_date(frame: pl.DataFrame) -> dt.date:
     """The earliest `date` of a frame with rows."""
-    return cast(dt.date, frame["date"].min())
+    return date_span(frame["date"])[0]
 
 
 def last_date(frame: pl.DataFrame) -> dt.date:
     """The latest `date` of a frame with rows."""
-    return cast(dt.date, frame["date"].max())
+    return date_span(frame["date"])[1]
 
 
 def periods_for(kpis_daily: pl.DataFrame, when: str = "yesterday", days: int | None = None) -> tuple[Period, Period]:

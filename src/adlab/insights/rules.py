@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scipy.special import gammainc, gammaincc
 
-from adlab.display import MISSING, count_text
+from adlab.display import MISSING, count_text, fmt_decimal
 from adlab.insights.answer import Row
 from adlab.kpis import breakeven_roas, result_unit
 from adlab.params import Params
@@ -167,7 +167,7 @@ def judge_results(
         )
     cost = spend / results if results else None
     if share is not None and share >= 0.9:
-        shown = MISSING if cost is None else f"{cost:,.2f}"
+        shown = fmt_decimal(cost)
         return Judgement(
             "keep",
             f"it is {share:.0%} of the account's spend on {kind}, so its cost per {unit} "
@@ -199,7 +199,7 @@ def judge_results(
         return Judgement(
             "wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)", None, figures
         )
-    shown = MISSING if cost is None else f"{cost:,.2f}"
+    shown = fmt_decimal(cost)
     return Judgement(
         "keep",
         f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and not credibly below it",
