@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from adlab import io, stage
-from adlab.creatives import ad_fatigue, compute_creative_kpis, creative_attributes, metadata_by_ad
+from adlab import accounts, cluster, io, partitions, stage
+from adlab.creatives import SORT_KEYS, account_creatives, metadata_by_ad
+
+STAGE = partitions.Stage("creatives", account_creatives, SORT_KEYS)
 
 
 def main(
     kpis_daily: Annotated[Path, stage.path("kpis_daily.parquet from the kpis stage")],
     out: Annotated[Path, stage.path("creatives.parquet to write")],
+    partitions_dir: Annotated[Path, stage.path("folder of the per-account partitions (kept between runs)")],
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     params = settings.creatives
@@ -20,11 +23,17 @@ def main(
     if params.metadata_file:
         path = Path(params.metadata_file)
         metadata = metadata_by_ad(io.read_tables(path)[0].frame, path)
-    attributes = creative_attributes(daily["ad"].drop_nulls().unique().to_list(), params.naming_rules, metadata)
-    fatigue = ad_fatigue(daily, params.fatigue_min_days, params.fatigue_ctr_drop, params.fatigue_frequency_rise)
-    creatives = compute_creative_kpis(daily, attributes, fatigue, settings.kpis.hold_rate_base)
+    creatives = partitions.run_by_account(
+        STAGE,
+        {"kpis_daily": daily},
+        lambda account: (params, settings.kpis.hold_rate_base, metadata),
+        partitions_dir,
+        lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
+    )["creatives"]
+    if len(accounts.names(daily)) < 2:  # one account: no account column, as for a single store
+        creatives = creatives.drop("account", strict=False)
     io.write_parquet(creatives, out)
-    print(f"creatives: {creatives.height} creatives, {fatigue.filter('fatigued').height} fatigued ad(s)")
+    print(f"creatives: {creatives.height} creatives, {creatives['fatigued'].sum()} fatigued creative(s)")
 
 
 if __name__ == "__main__":

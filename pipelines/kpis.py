@@ -7,21 +7,20 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-from adlab import io, stage
+from adlab import cluster, io, partitions, stage
 from adlab.display import MISSING, kpi_text, money_text
 from adlab.kpis import (
     build_period_summary,
     build_summary,
-    compute_kpis_daily,
-    compute_kpis_period,
-    compute_kpis_weekly,
-    compute_results_daily,
     results_summary,
     sessions_daily,
     store_daily,
     store_daily_from_sales,
     window_results_summary,
 )
+from adlab.kpis.by_account import SORT_KEYS, account_kpis
+
+STAGE = partitions.Stage("kpis", account_kpis, SORT_KEYS)
 
 
 def main(
@@ -29,15 +28,21 @@ def main(
     inputs: Annotated[Path, stage.path("inputs.json written by ingest")],
     out_dir: Annotated[Path, stage.path("folder for the KPI tables")],
     summary: Annotated[Path, stage.path("metrics JSON to write")],
+    partitions_dir: Annotated[Path, stage.path("folder of the per-account partitions (kept between runs)")],
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     params = settings.kpis
     ad_insights = io.read_parquet(interim / "ad_insights.parquet")
     orders = io.read_parquet(interim / "orders.parquet")
-    kpis_daily = compute_kpis_daily(ad_insights, params.hold_rate_base)
-    kpis_weekly = compute_kpis_weekly(kpis_daily, params.hold_rate_base)
-    results_daily = compute_results_daily(ad_insights)
-    kpis_period = compute_kpis_period(ad_insights, params.hold_rate_base)
+    tables = partitions.run_by_account(
+        STAGE,
+        {"ad_insights": ad_insights},
+        lambda account: params.hold_rate_base,
+        partitions_dir,
+        lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
+    )
+    kpis_daily, kpis_weekly = tables["kpis_daily"], tables["kpis_weekly"]
+    results_daily, kpis_period = tables["results_daily"], tables["kpis_period"]
     store_sales = io.read_parquet(interim / "store_sales.parquet")
     # The orders export is the store's truth; Shopify Analytics sales stand in without one.
     store = (

@@ -8,10 +8,19 @@ from typing import Annotated
 
 import polars as pl
 
-from adlab import io, stage
+from adlab import cluster, io, partitions, stage
 from adlab.data_warnings import check_currencies, run_warnings
-from adlab.quality import TABLE_COLUMNS, ledger_after_validation, merge_quarantine, validate_table
+from adlab.quality import (
+    TABLE_COLUMNS,
+    VALIDATED_OUTPUTS,
+    ledger_after_validation,
+    merge_checks,
+    merge_quarantine,
+    validate_account,
+)
 from adlab.report.quality_page import render_quality
+
+STAGE = partitions.Stage("validate", validate_account, VALIDATED_OUTPUTS)
 
 
 def main(
@@ -19,6 +28,7 @@ def main(
     out_dir: Annotated[Path, stage.path("folder for the validated tables")],
     quarantine_dir: Annotated[Path, stage.path("folder for quarantined rows")],
     quality_report: Annotated[Path, stage.path("HTML quality report to write")],
+    partitions_dir: Annotated[Path, stage.path("folder of the per-account partitions (kept between runs)")],
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     params = settings.validate
@@ -28,16 +38,22 @@ def main(
     ledger = io.read_parquet(ingested / "ledger.parquet")
     tables = {table: io.read_parquet(ingested / f"{table}.parquet") for table in TABLE_COLUMNS}
     check_currencies(tables)
-    all_checks = []
-    for table, frame in tables.items():
-        result = validate_table(frame, table, min_date, max_date)
-        io.write_parquet(result.table, out_dir / f"{table}.parquet")
+    validated = partitions.run_by_account(
+        STAGE,
+        tables,
+        lambda account: (min_date, max_date),
+        partitions_dir,
+        lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
+    )
+    quarantined = validated["quarantined_rows"].group_by("source_file", maintain_order=True).agg(pl.col("rows").sum())
+    ledger = ledger_after_validation(ledger, dict(quarantined.iter_rows()))
+    for table in tables:
+        kept, failed = validated[table], validated[f"quarantine_{table}"]
+        io.write_parquet(kept, out_dir / f"{table}.parquet")
         set_aside = io.read_parquet(ingested / f"quarantine_{table}.parquet")
-        io.write_parquet(merge_quarantine(set_aside, result.quarantine), quarantine_dir / f"{table}.parquet")
-        ledger = ledger_after_validation(ledger, result.quarantined_rows)
-        all_checks.append(result.checks)
-        print(f"validate: {table}: {result.table.height} rows kept, {result.quarantine.height} quarantined")
-    checks = pl.concat(all_checks)
+        io.write_parquet(merge_quarantine(set_aside, failed), quarantine_dir / f"{table}.parquet")
+        print(f"validate: {table}: {kept.height} rows kept, {failed.height} quarantined")
+    checks = merge_checks(validated["checks"])
     warnings = run_warnings(io.read_parquet(ingested / "warnings.parquet"), tables)
     io.write_parquet(ledger, out_dir / "ledger.parquet")
     io.write_parquet(checks, out_dir / "checks.parquet")

@@ -15,6 +15,7 @@ from scipy.special import ndtr
 
 from adlab.errors import AdlabError
 from adlab.kpis import KPI_FRACTIONS, ratio, rollup
+from adlab.params import CreativesParams
 from adlab.schema import ENTITY
 
 # Format codes seen in ad names, mapped to one word per format.
@@ -278,8 +279,11 @@ def compute_creative_kpis(
     attributes: pl.DataFrame,
     fatigue: pl.DataFrame,
     hold_rate_base: str = "video_3s_plays",
+    *,
+    keep_account: bool = False,
 ) -> pl.DataFrame:
-    """One row per creative (ad name), per (account, ad name) when kpis_daily holds several accounts:
+    """One row per creative (ad name), per (account, ad name) when kpis_daily holds several accounts (or
+    `keep_account`):
     attributes, summed metrics, KPIs, share of spend, days live, fatigue.
 
     `ads` counts the ads running the creative, `days_live` the days with
@@ -293,7 +297,7 @@ def compute_creative_kpis(
     # Attributes no ad name carries (e.g. `objective` without `Conv - ...` names) are left out.
     names = [name for name in attributes.columns if name != "ad" and attributes[name].is_not_null().any()]
     total_spend = kpis_daily["spend"].sum() or 0.0
-    by = ["account", "ad"] if kpis_daily["account"].n_unique() > 1 else ["ad"]
+    by = ["account", "ad"] if keep_account or kpis_daily["account"].n_unique() > 1 else ["ad"]
     extent = kpis_daily.group_by(by).agg(
         pl.struct(ENTITY).n_unique().alias("ads"),
         pl.col("date").filter(pl.col("impressions") > 0).n_unique().alias("days_live"),
@@ -348,3 +352,21 @@ def attribute_table(creatives: pl.DataFrame, attribute: str, hold_rate_base: str
         )
         .sort("spend", attribute, descending=[True, False], nulls_last=True)
     )
+
+
+# The creatives stage's combined rows, like compute_creative_kpis's: by creative, then account.
+SORT_KEYS: dict[str, tuple[str, ...]] = {"creatives": ("creative", "account")}
+
+
+def account_creatives(
+    account: str | None, inputs: dict[str, pl.DataFrame], settings: tuple[CreativesParams, str, pl.DataFrame | None]
+) -> dict[str, pl.DataFrame]:
+    """The creatives stage's work for one account (what a Dask worker runs): its kpis_daily -> creatives.
+
+    `settings`: the creatives settings, kpis.hold_rate_base and the metadata table (None without one).
+    """
+    params, hold_rate_base, metadata = settings
+    daily = inputs["kpis_daily"]
+    attributes = creative_attributes(daily["ad"].drop_nulls().unique().to_list(), params.naming_rules, metadata)
+    fatigue = ad_fatigue(daily, params.fatigue_min_days, params.fatigue_ctr_drop, params.fatigue_frequency_rise)
+    return {"creatives": compute_creative_kpis(daily, attributes, fatigue, hold_rate_base, keep_account=True)}

@@ -81,6 +81,13 @@ class RecommendParams:
 
 
 @dataclass(frozen=True)
+class ClusterParams:
+    scheduler: str = ""  # tcp://host:port of a running Dask scheduler; ADLAB_SCHEDULER overrides it
+    workers: int = 0  # local Dask workers when the work is large (0: one per core); ADLAB_WORKERS overrides it
+    in_process_rows: int = 200_000  # below this many input rows (or with one account) work runs in-process
+
+
+@dataclass(frozen=True)
 class Params:
     ingest: IngestParams = field(default_factory=IngestParams)
     validate: ValidateParams = field(default_factory=ValidateParams)
@@ -89,6 +96,7 @@ class Params:
     report: ReportParams = field(default_factory=ReportParams)
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
 
 
 def _section(cls: type, values: Any, name: str, source: Path) -> Any:
@@ -124,6 +132,8 @@ def validate(params: Params, source: Path) -> Params:
         problems.append("`targets.gross_margin` must be a fraction in (0, 1], e.g. 0.45")
     if params.recommend.result_cost_multiple < 1:
         problems.append("`recommend.result_cost_multiple` must be at least 1, e.g. 1.5")
+    if params.cluster.workers < 0 or params.cluster.in_process_rows < 0:
+        problems.append("`cluster.workers` and `cluster.in_process_rows` must be 0 or more")
     if params.report.weeks < 1:
         problems.append("`report.weeks` must be at least 1")
     if params.kpis.hold_rate_base not in ("video_3s_plays", "impressions"):

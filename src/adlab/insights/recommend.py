@@ -51,6 +51,8 @@ def recommendations(
     params: Params,
     fatigue: pl.DataFrame | None = None,
     results_daily: pl.DataFrame | None = None,
+    *,
+    keep_account: bool = False,
 ) -> pl.DataFrame:
     """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
 
@@ -60,12 +62,12 @@ def recommendations(
     ad set, ad. An entity whose purchases are unknown is judged by the cost per result of its main result
     type in `results_daily` (judge_results); `result_type`, `results` and `cost_per_result` say which.
     Each entity is judged against its own account's AOV and cost per result; with several accounts an
-    `account` column (second) says whose entity it is, with one it is left out. An ad set and its only ad
-    that got the same call are one decision, in one row (one_row_per_decision).
+    `account` column (second) says whose entity it is, with one it is left out (kept with `keep_account`).
+    An ad set and its only ad that got the same call are one decision, in one row (one_row_per_decision).
     """
-    several = several_accounts(kpis_daily)
+    several = keep_account or several_accounts(kpis_daily)
     if kpis_daily.height == 0:
-        return pl.DataFrame(schema=SCHEMA).drop("account")
+        return pl.DataFrame(schema=SCHEMA) if keep_account else pl.DataFrame(schema=SCHEMA).drop("account")
     period = window_ending(last_day(kpis_daily), params.recommend.lookback_days)
     window = kpis_daily.filter(in_period(period))
     account_aov, account_results = _account_benchmarks(window, results_daily, period)
@@ -255,3 +257,25 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     )
+
+
+# The recommend stage's combined rows, like `recommendations`'s.
+SORT_KEYS: dict[str, tuple[str, ...]] = {"recommendations": ("level", "account", "campaign", "adset", "ad")}
+
+
+def account_recommendations(
+    account: str | None, inputs: dict[str, pl.DataFrame], params: Params
+) -> dict[str, pl.DataFrame]:
+    """The recommend stage's work for one account (what a Dask worker runs), with that account's settings:
+    its kpis_daily (and results_daily, when given) -> its recommendations, `account` column kept."""
+    from adlab.creatives import ad_fatigue  # the creatives module reads no recommendation: no cycle at run time
+
+    daily = inputs["kpis_daily"]
+    fatigue = ad_fatigue(
+        daily,
+        params.creatives.fatigue_min_days,
+        params.creatives.fatigue_ctr_drop,
+        params.creatives.fatigue_frequency_rise,
+    )
+    table = recommendations(daily, params, fatigue, inputs.get("results_daily"), keep_account=True)
+    return {"recommendations": table}

@@ -1,0 +1,159 @@
+"""Where a stage's work by account runs: in this process, on a local Dask cluster, or on an existing one.
+
+- `ADLAB_SCHEDULER=tcp://host:port` (or `cluster.scheduler` in params.yaml): the Dask cluster at that address.
+  Its workers must see the project folder at the same path (they read and write the partitions).
+- Otherwise one account, or less than `cluster.in_process_rows` input rows, runs here: no start-up cost.
+- Otherwise a `LocalCluster` of `cluster.workers` processes (`ADLAB_WORKERS`; 0 = one per core), one task
+  at a time each, polars' threads shared out between them.
+
+Results come back in the order of the work items whatever finishes first, so outputs never depend on the
+number of workers; progress is printed as accounts done / total.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from adlab.errors import AdlabError
+from adlab.params import ClusterParams
+
+SCHEDULER_ENV = "ADLAB_SCHEDULER"
+WORKERS_ENV = "ADLAB_WORKERS"
+# Tasks per worker: enough to even out accounts of different sizes, few enough to keep the overhead small.
+TASKS_PER_WORKER = 4
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where work runs: `address` of an existing scheduler, else `workers` local processes (0: this process)."""
+
+    address: str | None = None
+    workers: int = 0
+
+    @property
+    def in_process(self) -> bool:
+        return self.address is None and self.workers == 0
+
+    def describe(self) -> str:
+        if self.address:
+            return f"on the Dask cluster at {self.address}"
+        if self.workers:
+            return f"on a local Dask cluster of {self.workers} worker(s)"
+        return "in this process"
+
+
+def choose(accounts: int, rows: int, settings: ClusterParams) -> Where:
+    """Where `accounts` accounts of `rows` input rows in all are worked on (see the module docstring).
+
+    Raises:
+        AdlabError: ADLAB_WORKERS is not a whole number.
+    """
+    address = os.environ.get(SCHEDULER_ENV, "").strip() or settings.scheduler.strip()
+    if address:
+        return Where(address=address)
+    try:
+        asked = int(os.environ.get(WORKERS_ENV, "").strip() or settings.workers)
+    except ValueError:
+        raise AdlabError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r} should be a number of workers, e.g. 2") from None
+    if accounts <= 1 or (not asked and rows < settings.in_process_rows):
+        return Where()
+    return Where(workers=asked or os.cpu_count() or 1)
+
+
+def batches(sizes: Sequence[int], parts: int) -> list[list[int]]:
+    """Indexes of `sizes` dealt into at most `parts` groups of about equal total size (largest first, each to
+    the lightest group), each group in index order; groups in order of their first index."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(parts, len(sizes))))]
+    loads = [0] * len(groups)
+    for index in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += max(1, sizes[index])
+    return sorted((sorted(group) for group in groups if group), key=lambda group: group[0])
+
+
+def run(
+    work: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    sizes: Sequence[int],
+    where: Where,
+    *,
+    label: str,
+) -> list[Result]:
+    """`work` over `items` in batches (one result per item, in the order of `items`), `where` says.
+
+    `work` is a module-level function taking a list of items: it is what a Dask worker runs.
+    """
+    if not items:
+        return []
+    if where.in_process:
+        return work(list(items))
+    with client_for(where) as client:
+        workers = len(client.scheduler_info(n_workers=-1)["workers"]) or 1
+        groups = batches(sizes, workers * TASKS_PER_WORKER)
+        print(f"{label}: {len(items)} account(s) in {len(groups)} task(s) {where.describe()}", file=sys.stderr)
+        gathered: list[Result] = _gather(client, work, items, groups, label=label)
+        return gathered
+
+
+def _gather(client: Any, work: Callable[..., Any], items: Sequence[Any], groups: list[list[int]], *, label: str) -> Any:
+    from distributed import as_completed
+
+    started = time.perf_counter()
+    futures = {}
+    for group in groups:
+        [data] = client.scatter([[items[i] for i in group]], hash=False)
+        futures[client.submit(work, data, pure=False)] = group
+    results: list[Any] = [None] * len(items)
+    done = 0
+    step = max(1, len(items) // 10)
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        group = futures[future]
+        for index, result in zip(group, future.result(), strict=True):
+            results[index] = result
+        before, done = done, done + len(group)
+        if done == len(items) or done // step > before // step:
+            elapsed = time.perf_counter() - started
+            print(f"{label}: accounts {done}/{len(items)} done ({elapsed:.1f}s)", file=sys.stderr, flush=True)
+    return results
+
+
+@contextlib.contextmanager
+def client_for(where: Where) -> Iterator[Any]:
+    """A Dask client on the cluster `where` names, or on a local cluster started (and stopped) for it."""
+    from distributed import Client, LocalCluster
+
+    if where.address:
+        with Client(where.address, timeout="30s") as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    cores = os.cpu_count() or 1
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=where.workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0" if _has_dashboard() else None,
+        silence_logs=logging.ERROR,
+        # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
+        env={"POLARS_MAX_THREADS": str(max(1, cores // where.workers))},
+    )
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        if cluster.dashboard_link and _has_dashboard():
+            print(f"Dask dashboard: {cluster.dashboard_link}", file=sys.stderr)
+        yield client
+
+
+def _has_dashboard() -> bool:
+    """The Dask dashboard needs bokeh, which adlab does not install: without it, no dashboard is started."""
+    return importlib.util.find_spec("bokeh") is not None

@@ -1,0 +1,184 @@
+"""A stage's work split by account: each account's rows -> its output tables, kept as partitions.
+
+Each account's outputs land in `<folder>/<table>/account=<name>/part-0.parquet` (hive style:
+`pl.read_parquet("<folder>/<table>")` reads them as one table, `account` included);
+`<folder>/manifest.json` holds the digest of each account's inputs, settings and code, so an account
+whose digest did not change is not recomputed. The work runs where `cluster.choose` says; the combined
+tables are the partitions in account order, sorted by each table's key, so they are the same bytes
+whatever ran them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from adlab import accounts, cluster, io
+
+MANIFEST = "manifest.json"
+PART = "part-0.parquet"
+PACKAGE = Path(__file__).resolve().parent
+
+# What a stage does for one account: (account, its input tables, its settings) -> output tables by name.
+Compute = Callable[[str | None, dict[str, pl.DataFrame], Any], dict[str, pl.DataFrame]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage's work by account: its name, the function it runs per account, and its outputs' sort keys."""
+
+    name: str
+    compute: Compute
+    sort_keys: Mapping[str, Sequence[str]]  # output table -> the columns its combined rows are sorted by
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(self.sort_keys)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One account's work, as it travels to a worker."""
+
+    compute: Compute
+    account: str | None
+    inputs: dict[str, pl.DataFrame]
+    settings: Any
+    folder: Path
+
+
+def run_tasks(tasks: Sequence[Task]) -> list[dict[str, int]]:
+    """Compute and write each task's outputs (what a Dask worker runs); their row counts, in task order."""
+    counts = []
+    for task in tasks:
+        outputs = task.compute(task.account, task.inputs, task.settings)
+        for name, frame in outputs.items():
+            io.write_parquet(frame, place(task.folder, name, task.account))
+        counts.append({name: frame.height for name, frame in outputs.items()})
+    return counts
+
+
+def run_by_account(
+    stage: Stage,
+    inputs: Mapping[str, pl.DataFrame],
+    settings_for: Callable[[str | None], Any],
+    folder: Path,
+    where: Callable[[int, int], cluster.Where],
+) -> dict[str, pl.DataFrame]:
+    """`stage.compute` for every account of `inputs` (recomputing only the accounts whose digest changed),
+    then its outputs over all accounts.
+
+    `where(accounts, rows)` says where the accounts to compute run (`cluster.choose` with the settings).
+    """
+    parts = {name: accounts.split(frame) for name, frame in inputs.items()}
+    owners = _accounts(parts)
+    if not owners:  # no rows at all: the outputs' empty shapes, nothing to keep
+        return stage.compute(None, dict(inputs), settings_for(None))
+    manifest_path = folder / MANIFEST
+    manifest = _read_manifest(manifest_path)
+    empty = {name: frame.clear() for name, frame in inputs.items()}
+    tasks, digests = [], {}
+    for account in owners:
+        own = {name: parts[name].get(account, empty[name]) for name in inputs}
+        settings = settings_for(account)
+        key = _key(account)
+        digests[key] = _digest(stage.name, own, settings)
+        written = all(place(folder, name, account).exists() for name in stage.outputs)
+        if manifest.get(key) != digests[key] or not written:
+            tasks.append(Task(stage.compute, account, own, settings, folder))
+    _remove_others(folder, stage.outputs, {_key(account) for account in owners})
+    manifest = {key: digest for key, digest in manifest.items() if key in digests}
+    sizes = [sum(frame.height for frame in task.inputs.values()) for task in tasks]
+    skipped = len(owners) - len(tasks)
+    print(
+        f"{stage.name}: {len(owners)} account(s): {skipped} up to date, {len(tasks)} to compute",
+        flush=True,
+    )
+    if tasks:
+        cluster.run(run_tasks, tasks, sizes, where(len(tasks), sum(sizes)), label=stage.name)
+        for task in tasks:
+            manifest[_key(task.account)] = digests[_key(task.account)]
+        io.write_json(dict(sorted(manifest.items())), manifest_path)
+    return {name: combined(folder, owners, name, keys) for name, keys in stage.sort_keys.items()}
+
+
+def place(folder: Path, table: str, account: str | None) -> Path:
+    """The file of one account's part of an output table."""
+    return accounts.partition(folder / table, account) / PART
+
+
+def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Sequence[str]) -> pl.DataFrame:
+    """One output table over all accounts: their partitions in account order, sorted by `keys`."""
+    frames = [io.read_parquet(place(folder, table, account)) for account in owners]
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    return frame.sort(list(keys), nulls_last=True, maintain_order=True) if keys else frame
+
+
+def _accounts(parts: Mapping[str, Mapping[str | None, pl.DataFrame]]) -> list[str | None]:
+    """Every account with a row in some input, named ones sorted, the default account last."""
+    found = {account for split in parts.values() for account, frame in split.items() if frame.height}
+    named: list[str | None] = [*sorted(account for account in found if account is not None)]
+    return [*named, None] if None in found else named
+
+
+def _key(account: str | None) -> str:
+    return accounts.partition(Path(), account).name
+
+
+def _digest(stage: str, inputs: Mapping[str, pl.DataFrame], settings: Any) -> str:
+    """The digest of one account's work: the stage, the code, the settings and every input row."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{stage}\n{code_version()}\n".encode())
+    _add(digest, settings)
+    for name in sorted(inputs):
+        frame = inputs[name]
+        digest.update(f"{name}:{frame.height}:{frame.schema!r}\n".encode())
+        if frame.height:
+            digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _add(digest: Any, value: Any) -> None:
+    """Add a settings value to `digest`: tables by their rows (their repr is cut short), the rest by repr."""
+    if isinstance(value, pl.DataFrame):
+        digest.update(f"frame:{value.height}:{value.schema!r}\n".encode())
+        digest.update(value.hash_rows(seed=0).to_numpy().tobytes())
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _add(digest, item)
+    else:
+        digest.update(f"{value!r}\n".encode())
+
+
+@cache
+def code_version() -> str:
+    """A digest of adlab's code and of the polars that runs it: any change recomputes every account."""
+    digest = hashlib.blake2b(pl.__version__.encode(), digest_size=16)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(key): str(value) for key, value in manifest.items()} if isinstance(manifest, dict) else {}
+
+
+def _remove_others(folder: Path, tables: Sequence[str], keep: set[str]) -> None:
+    """Drop the partitions of accounts the inputs no longer hold."""
+    for table in tables:
+        for part in (folder / table).glob("account=*"):
+            if part.name not in keep:
+                shutil.rmtree(part)
