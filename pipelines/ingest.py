@@ -8,8 +8,11 @@ from typing import Annotated
 
 import polars as pl
 
-from adlab import io, stage
-from adlab.ingest import choose_inputs, ingest
+from adlab import cluster, io, stage
+from adlab.ingest import account_folder, choose_inputs, ingest, merge_reads, parse_each
+
+# About how many bytes of export make one ad row: sizes the work before any file is read.
+BYTES_PER_ROW = 500
 
 
 def main(
@@ -20,7 +23,14 @@ def main(
     root = Path.cwd()
     files, is_sample = choose_inputs(root / params.raw_dir, root / params.sample_dir)
     raw_dir = None if is_sample else root / params.raw_dir
-    result = ingest(files, root, io.read_or_create_salt(root / params.salt_file), raw_dir)
+    salt = io.read_or_create_salt(root / params.salt_file)
+    # Files are parsed apart (on a Dask cluster when there are many accounts), then de-duplicated together.
+    sizes = [path.stat().st_size for path in files]
+    folders = {account_folder(path, raw_dir) for path in files}
+    where = cluster.choose(len(folders), sum(sizes) // BYTES_PER_ROW, settings.cluster)
+    items = [(path, root, salt, raw_dir) for path in files]
+    read = merge_reads(cluster.run(parse_each, items, sizes, where, label="ingest", unit="files"))
+    result = ingest(files, root, salt, raw_dir, read)
     for message in result.warnings.filter(pl.col("check") == "not_readable")["message"]:
         print(f"adlab: warning: {message}", file=sys.stderr)
 

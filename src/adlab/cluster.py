@@ -90,6 +90,7 @@ def run(
     where: Where,
     *,
     label: str,
+    unit: str = "accounts",
 ) -> list[Result]:
     """`work` over `items` in batches (one result per item, in the order of `items`), `where` says.
 
@@ -102,8 +103,8 @@ def run(
     with client_for(where) as client:
         workers = len(client.scheduler_info(n_workers=-1)["workers"]) or 1
         groups = batches(sizes, workers * TASKS_PER_WORKER)
-        print(f"{label}: {len(items)} account(s) in {len(groups)} task(s) {where.describe()}", file=sys.stderr)
-        gathered: list[Result] = _gather(client, work, items, groups, label=label)
+        print(f"{label}: {len(items)} {unit} in {len(groups)} task(s) {where.describe()}", file=sys.stderr)
+        gathered: list[Result] = _gather(client, work, items, groups, label=f"{label}: {unit}")
         return gathered
 
 
@@ -125,7 +126,7 @@ def _gather(client: Any, work: Callable[..., Any], items: Sequence[Any], groups:
         before, done = done, done + len(group)
         if done == len(items) or done // step > before // step:
             elapsed = time.perf_counter() - started
-            print(f"{label}: accounts {done}/{len(items)} done ({elapsed:.1f}s)", file=sys.stderr, flush=True)
+            print(f"{label} {done}/{len(items)} done ({elapsed:.1f}s)", file=sys.stderr, flush=True)
     return results
 
 

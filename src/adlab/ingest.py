@@ -8,6 +8,7 @@ quarantined.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -228,17 +229,20 @@ def account_folder(path: Path, raw_dir: Path | None) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def ingest(files: list[Path], root: Path, salt: str, raw_dir: Path | None = None) -> Ingested:
+def ingest(
+    files: list[Path], root: Path, salt: str, raw_dir: Path | None = None, read: FilesRead | None = None
+) -> Ingested:
     """Parse every file into canonical tables with a balanced ledger.
 
     Rows without an `Account name` / `Account ID` take their account from the file's first
     folder under `raw_dir` (none for the embedded sample), see `fill_accounts`. Files that cannot be used are
-    listed together: as warnings when other files can be used, else in one error.
+    listed together: as warnings when other files can be used, else in one error. `read`: the files already
+    parsed (`parse_each`, e.g. on a Dask cluster, then `merge_reads`).
 
     Raises:
         AdlabError: no file can be used; names every file and why.
     """
-    read = _parse_files(files, root, salt, raw_dir)
+    read = read or _parse_files(files, root, salt, raw_dir)
     parsed = read.parsed
     unused = read.unused + _unusable_warnings(read.unusable, parsed)
     fill_accounts(parsed, read.folders)
@@ -285,6 +289,24 @@ def _parse_files(files: list[Path], root: Path, salt: str, raw_dir: Path | None)
             else:
                 unused.extend(result.warnings)
     return FilesRead(parsed, rows_in, folders, unused, unusable)
+
+
+def parse_each(items: Sequence[tuple[Path, Path, str, Path | None]]) -> list[FilesRead]:
+    """What each file of `items` (path, project root, salt, raw_dir) gives, file by file (what a Dask worker
+    runs for the ingest stage)."""
+    return [_parse_files([path], root, salt, raw_dir) for path, root, salt, raw_dir in items]
+
+
+def merge_reads(reads: Sequence[FilesRead]) -> FilesRead:
+    """The files read one by one (`parse_each`), as if read together in that order."""
+    merged = FilesRead({}, {}, {}, [], [])
+    for read in reads:
+        merged.parsed.update(read.parsed)
+        merged.rows_in.update(read.rows_in)
+        merged.folders.update(read.folders)
+        merged.unused += read.unused
+        merged.unusable += read.unusable
+    return merged
 
 
 def _unusable_warnings(unusable: list[tuple[str, str]], parsed: dict[str, Parsed]) -> list[dict[str, str]]:
