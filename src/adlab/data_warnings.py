@@ -76,7 +76,8 @@ def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
 def account_currencies(tables: dict[str, pl.DataFrame]) -> dict[str | None, str | None]:
     """account -> the currency of its money (None where no export states it), every account of `tables`.
 
-    After check_currencies each account has at most one; this gives the first, in the order of `tables`.
+    Each account's currency, once check_currencies has made sure it has only one; the accounts in
+    accounts.names order.
     """
     owners = pl.concat(
         [pl.DataFrame(schema={"account": pl.String})]
