@@ -106,9 +106,11 @@ def gate_amount(amount_usd: float, currency: str | None) -> float:
     return round_significant(amount_usd * rate)
 
 
-def cpa_target_note(target_cpa: float, currency: str | None) -> str | None:
+def cpa_target_note(target_cpa: float, currency: str | None, setting: str = "targets.cpa") -> str | None:
     """One plain sentence when a CPA target cannot be meant in the account currency; None when it is plausible.
 
+    Judged per account with that account's target and currency; `setting` is where the sentence tells to
+    set it (`params.account_setting(account, "targets.cpa")`: an account's own entry in params.yaml).
     Nothing is said for an unknown currency (no export named it, or it is not in `UNITS_PER_USD`).
     """
     rate = units_per_usd(currency)
@@ -123,12 +125,12 @@ def cpa_target_note(target_cpa: float, currency: str | None) -> str | None:
     said = f"Your CPA target is {amount_text(target_cpa, code)}{in_dollars}"
     if in_usd < MIN_CPA_USD and MIN_CPA_USD <= target_cpa <= MAX_CPA_USD:
         return (
-            f"{said}, which looks like a USD amount: set `targets.cpa` in params.yaml to about "
+            f"{said}, which looks like a USD amount: set `{setting}` in params.yaml to about "
             f"{amount_text(target_cpa * rate, code)} ({uses})."
         )
     where = "less" if in_usd < MIN_CPA_USD else "far more"
     return (
         f"{said}, {where} than a purchase costs, so it looks like an amount in another currency: set "
-        f"`targets.cpa` in params.yaml to your cost per purchase target in {code}, e.g. about "
+        f"`{setting}` in params.yaml to your cost per purchase target in {code}, e.g. about "
         f"{amount_text(TYPICAL_CPA_USD * rate, code)} ({uses})."
     )

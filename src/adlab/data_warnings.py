@@ -1,12 +1,15 @@
 """Warnings about the data that do not stop the run (mixed attribution settings, files without a currency), the
-run's warnings table that quality.html lists, and the one currency rule that does stop it (ads and store in
-different currencies).
+run's warnings table that quality.html lists, and the one currency rule that does stop it (one account's ads
+and store in different currencies); accounts may each have their own currency.
 """
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
+from adlab.accounts import names
 from adlab.errors import AdlabError
 from adlab.schema import WARNINGS
 
@@ -49,25 +52,73 @@ def attribution_warnings(ad_insights: pl.DataFrame, shown: int = 3) -> list[dict
 
 
 def check_currencies(tables: dict[str, pl.DataFrame]) -> None:
-    """Ad spend and store revenue must be in one currency, else MER and ROAS mix money.
+    """Each account's ad spend and store revenue must be in one currency, else its MER and ROAS mix money.
+
+    Accounts may each have their own (a EUR shop and a USD shop): no figure adds money of two accounts.
 
     Raises:
-        AdlabError: naming each table's currency and a file it came from.
+        AdlabError: for the first account (accounts.names order) with several currencies, naming it, each
+            currency and a table and file it came from.
     """
-    found = {
-        table: frame.lazy()
+    sources = currency_sources(tables)
+    for (account,), found in sources.group_by("account", maintain_order=True):
+        if found.height < 2:
+            continue
+        listing = "; ".join(f"{currency} in {table} ({source})" for _, currency, table, source in found.iter_rows())
+        if account is None:
+            raise AdlabError(f"exports in several currencies ({listing}); keep one store and account currency.")
+        raise AdlabError(
+            f"account {json.dumps(account, ensure_ascii=False)} has exports in several currencies ({listing}); "
+            "keep one currency per account, its ads' and its store's."
+        )
+
+
+def account_currencies(tables: dict[str, pl.DataFrame]) -> dict[str | None, str | None]:
+    """account -> the currency of its money (None where no export states it), every account of `tables`.
+
+    Each account's currency, once check_currencies has made sure it has only one; the accounts in
+    accounts.names order.
+    """
+    owners = pl.concat(
+        [pl.DataFrame(schema={"account": pl.String})]
+        + [_owner(frame).select(pl.col("account").cast(pl.String)) for frame in tables.values()]
+    )
+    first = currency_sources(tables).unique("account", keep="first", maintain_order=True)
+    found = dict(zip(first["account"], first["currency"], strict=True))
+    return {account: found.get(account) for account in names(owners)}
+
+
+def currency_sources(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per (account, currency) of the tables' money: the first table holding it and a file of it there.
+
+    Rows in accounts.names order (named accounts sorted, the default account last), then by currency.
+    """
+    found = [
+        _owner(frame)
+        .lazy()
+        .select(pl.col("account", "currency", "source_file").cast(pl.String))
         .filter(pl.col("currency").is_not_null())
-        .select("currency", "source_file")
-        .head(1)
-        .collect()
-        .rows()
-        for table, frame in tables.items()
+        .group_by("account", "currency")
+        .agg(pl.col("source_file").min())
+        .with_columns(pl.lit(order).alias("order"), pl.lit(table).alias("table"))
+        for order, (table, frame) in enumerate(tables.items())
         if "currency" in frame.columns
-    }
-    seen = {rows[0][0]: (table, rows[0][1]) for table, rows in found.items() if rows}
-    if len(seen) > 1:
-        listing = "; ".join(f"{currency} in {table} ({source})" for currency, (table, source) in sorted(seen.items()))
-        raise AdlabError(f"exports in several currencies ({listing}); keep one store and account currency.")
+    ]
+    schema = {"account": pl.String, "currency": pl.String, "table": pl.String, "source_file": pl.String}
+    if not found:
+        return pl.DataFrame(schema=schema)
+    return (
+        pl.concat(found)
+        .sort("account", "currency", "order", nulls_last=True)
+        .unique(["account", "currency"], keep="first", maintain_order=True)
+        .select(*schema)
+        .collect()
+    )
+
+
+def _owner(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its `account` column; a frame without one holds the default account's rows."""
+    return frame if "account" in frame.columns else frame.with_columns(pl.lit(None, pl.String).alias("account"))
 
 
 CURRENCY_UNKNOWN = "currency_unknown"
@@ -83,24 +134,23 @@ def unknown_currency_warnings(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """One warning (WARNINGS columns) per source file with rows whose currency is unknown, sorted by file.
 
     Such amounts are never silently taken for another currency: the warning says which currency the other
-    files give (and so the totals they are added to), or that none does.
+    files of the same account give (and so the totals they are added to), or that none does.
     """
-    known = sorted(
-        {
-            currency
-            for frame in tables.values()
-            if "currency" in frame.columns
-            for currency in frame["currency"].drop_nulls().unique().to_list()
-        }
-    )
+    sources = currency_sources(tables)
     rows = []
     for table, frame in tables.items():
         # Shopify Analytics sales stand in for the store only without an orders export.
         if table not in CURRENCY_SOURCES or (table == "store_sales" and tables.get("orders", frame.clear()).height):
             continue
-        unknown = frame.filter(pl.col("currency").is_null()) if "currency" in frame.columns else frame
-        files = unknown["source_file"].drop_nulls().unique().sort().to_list()
-        for source in files:
+        unknown = _owner(frame.filter(pl.col("currency").is_null()) if "currency" in frame.columns else frame)
+        per_file = (
+            unknown.filter(pl.col("source_file").is_not_null())
+            .group_by("source_file")
+            .agg(pl.col("account").unique())
+            .sort("source_file")
+        )
+        for source, owners in per_file.iter_rows():
+            known = sorted(set(sources.filter(pl.col("account").is_in(owners, nulls_equal=True))["currency"]))
             consequence = (
                 f"its amounts are added to the {known[0]} amounts of the other exports as if they were {known[0]}; "
                 f"check that this file is in {known[0]}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +83,11 @@ class RecommendParams:
     answer_days: int = 30
 
 
+# The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
+# top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
+ACCOUNT_SECTIONS: tuple[str, ...] = ("targets",)
+
+
 @dataclass(frozen=True)
 class ClusterParams:
     scheduler: str = ""  # tcp://host:port of a running Dask scheduler; ADLAB_SCHEDULER overrides it
@@ -97,16 +105,39 @@ class Params:
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
+    # Account name -> section -> the settings that account gives itself (only those it gives).
+    accounts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def for_account(self, account: str | None) -> Params:
+        """The settings of one account: its overrides laid over the top-level sections.
+
+        The default account (None) and accounts without overrides get the top-level settings. The result
+        holds no `accounts` of its own: it is that account's settings alone, so a digest of it changes only
+        when they do.
+        """
+        overrides = self.accounts.get(account, {}) if account is not None else {}
+        merged = {section: dataclasses.replace(getattr(self, section), **given) for section, given in overrides.items()}
+        return dataclasses.replace(self, accounts={}, **merged)
 
 
-def _section(cls: type, values: Any, name: str, source: Path) -> Any:
-    """Build one section, checking names and types against the dataclass defaults."""
+def account_setting(account: str | None, setting: str) -> str:
+    """Where a setting of `account` lives in params.yaml: `targets.cpa`, or `accounts."Nordic Knitwear".targets.cpa`."""
+    return setting if account is None else f"{_account_key(account)}.{setting}"
+
+
+def _account_key(account: str) -> str:
+    """`accounts."Nordic Knitwear"`: an account's entry in params.yaml, its name quoted as YAML would take it."""
+    return f"accounts.{json.dumps(account, ensure_ascii=False)}"
+
+
+def _checked(cls: type, values: Any, name: str, source: Path) -> dict[str, Any]:
+    """The settings given for section `name`, names and types checked against the dataclass defaults."""
     if values is None:
-        return cls()
+        return {}
     if not isinstance(values, dict):
         raise AdlabError(f"{source}: section `{name}` must be a mapping of settings.")
     known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(known))
+    unknown = [key for key in values if key not in known]
     if unknown:
         raise AdlabError(f"{source}: `{name}.{unknown[0]}` is not a setting; known: {', '.join(known)}.")
     defaults = cls()
@@ -118,20 +149,47 @@ def _section(cls: type, values: Any, name: str, source: Path) -> Any:
         if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
             raise AdlabError(f"{source}: `{name}.{key}` = {value!r} should be a {expected.__name__}.")
         checked[key] = value
-    return cls(**checked)
+    return checked
+
+
+def _section(cls: type, values: Any, name: str, source: Path) -> Any:
+    """Build one section: the settings given, defaults for the rest."""
+    return cls(**_checked(cls, values, name, source))
+
+
+def _accounts(values: Any, source: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """The `accounts` section: per account name, the settings it overrides, checked like their sections."""
+    example = 'e.g. accounts: {"Nordic Knitwear": {targets: {roas: 3.0}}}'
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise AdlabError(f"{source}: section `accounts` must map account names to their settings, {example}.")
+    overrides: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, sections in values.items():
+        # An account ID written unquoted (123456789:) reads as a number; the account column holds text.
+        if isinstance(name, bool) or not isinstance(name, str | int):
+            raise AdlabError(f"{source}: `accounts` key {name!r} should be an account name, {example}.")
+        where = _account_key(str(name))
+        if sections is None:
+            sections = {}
+        if not isinstance(sections, dict):
+            raise AdlabError(f"{source}: `{where}` must be a mapping of sections, e.g. targets: {{roas: 3.0}}.")
+        unknown = [section for section in sections if section not in ACCOUNT_SECTIONS]
+        if unknown:
+            raise AdlabError(
+                f"{source}: `{where}.{unknown[0]}` is not a section an account can override; "
+                f"known: {', '.join(ACCOUNT_SECTIONS)}."
+            )
+        overrides[str(name)] = {
+            section: _checked(type(getattr(Params(), section)), given, f"{where}.{section}", source)
+            for section, given in sections.items()
+        }
+    return overrides
 
 
 def validate(params: Params, source: Path) -> Params:
     """Check value ranges; raise one clear line for the first wrong value."""
-    problems = []
-    if params.targets.roas <= 0:
-        problems.append("`targets.roas` must be > 0")
-    if params.targets.cpa <= 0:
-        problems.append("`targets.cpa` must be > 0")
-    if not 0 < params.targets.gross_margin <= 1:
-        problems.append("`targets.gross_margin` must be a fraction in (0, 1], e.g. 0.45")
-    if params.recommend.result_cost_multiple < 1:
-        problems.append("`recommend.result_cost_multiple` must be at least 1, e.g. 1.5")
+    problems = _targets_problems(params.targets)
     if params.cluster.workers < 0 or params.cluster.in_process_rows < 0:
         problems.append("`cluster.workers` and `cluster.in_process_rows` must be 0 or more")
     if params.report.weeks < 1:
@@ -146,9 +204,26 @@ def validate(params: Params, source: Path) -> Params:
     except ValueError:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
     problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
+    # An account's merged settings follow the same rules; its own lines name its overrides.
+    for account, overrides in params.accounts.items():
+        merged = params.for_account(account)
+        for section in overrides:
+            problems += _SECTION_PROBLEMS[section](getattr(merged, section), account_setting(account, section))
     if problems:
         raise AdlabError(f"{source}: {problems[0]}.")
     return params
+
+
+def _targets_problems(targets: TargetsParams, name: str = "targets") -> list[str]:
+    """What is wrong in a `targets` section (`name`: where it lives), first problem first."""
+    problems = []
+    if targets.roas <= 0:
+        problems.append(f"`{name}.roas` must be > 0")
+    if targets.cpa <= 0:
+        problems.append(f"`{name}.cpa` must be > 0")
+    if not 0 < targets.gross_margin <= 1:
+        problems.append(f"`{name}.gross_margin` must be a fraction in (0, 1], e.g. 0.45")
+    return problems
 
 
 def _creatives_problems(creatives: CreativesParams) -> list[str]:
@@ -175,22 +250,31 @@ def _creatives_problems(creatives: CreativesParams) -> list[str]:
     return problems
 
 
-def _recommend_problems(recommend: RecommendParams) -> list[str]:
-    """What is wrong in the `recommend` section, first problem first."""
+def _recommend_problems(recommend: RecommendParams, name: str = "recommend") -> list[str]:
+    """What is wrong in a `recommend` section (`name`: where it lives), first problem first."""
     problems = []
+    if recommend.result_cost_multiple < 1:
+        problems.append(f"`{name}.result_cost_multiple` must be at least 1, e.g. 1.5")
     if recommend.lookback_days < 1 or recommend.answer_days < 1:
-        problems.append("`recommend.lookback_days` and `recommend.answer_days` must be at least 1")
+        problems.append(f"`{name}.lookback_days` and `{name}.answer_days` must be at least 1")
     if recommend.stop_loss_cpa_multiple <= 0:
-        problems.append("`recommend.stop_loss_cpa_multiple` must be > 0, e.g. 3")
+        problems.append(f"`{name}.stop_loss_cpa_multiple` must be > 0, e.g. 3")
     if recommend.min_purchases < 1 or recommend.segment_min_purchases < 0:
-        problems.append("`recommend.min_purchases` must be at least 1 and `segment_min_purchases` at least 0")
+        problems.append(f"`{name}.min_purchases` must be at least 1 and `segment_min_purchases` at least 0")
     if not 0.5 <= recommend.confidence < 1:
-        problems.append("`recommend.confidence` must be a probability in [0.5, 1), e.g. 0.9")
+        problems.append(f"`{name}.confidence` must be a probability in [0.5, 1), e.g. 0.9")
     if not 0 < recommend.max_budget_step <= 1:
-        problems.append("`recommend.max_budget_step` must be a fraction in (0, 1], e.g. 0.2")
+        problems.append(f"`{name}.max_budget_step` must be a fraction in (0, 1], e.g. 0.2")
     if recommend.segment_min_spend < 0:
-        problems.append("`recommend.segment_min_spend` must be >= 0")
+        problems.append(f"`{name}.segment_min_spend` must be >= 0")
     return problems
+
+
+# The range rules of each section an account may override (ACCOUNT_SECTIONS), given where the section lives.
+_SECTION_PROBLEMS: dict[str, Callable[[Any, str], list[str]]] = {
+    "targets": _targets_problems,
+    "recommend": _recommend_problems,
+}
 
 
 def load_params(path: Path) -> Params:
@@ -209,5 +293,32 @@ def load_params(path: Path) -> Params:
     unknown = sorted(set(raw) - set(sections))
     if unknown:
         raise AdlabError(f"{path}: `{unknown[0]}` is not a section; known: {', '.join(sections)}.")
-    built = {name: _section(type(getattr(Params(), name)), raw.get(name), name, path) for name in sections}
-    return validate(Params(**built), path)
+    built = {
+        name: _section(type(getattr(Params(), name)), raw.get(name), name, path)
+        for name in sections
+        if name != "accounts"
+    }
+    return validate(Params(**built, accounts=_accounts(raw.get("accounts"), path)), path)
+
+
+def check_accounts(params: Params, accounts: Sequence[str | None], source: Path) -> None:
+    """Every account `accounts:` in params.yaml names must be one of the data's `accounts`.
+
+    Raises:
+        AdlabError: naming the first unknown account, the data's accounts and the closest of them.
+    """
+    named = [account for account in accounts if account is not None]
+    shown = 10
+    listing = ", ".join(named[:shown]) + (f", ... ({len(named)} in all)" if len(named) > shown else "")
+    for account in params.accounts:
+        if account in named:
+            continue
+        where = _account_key(account)
+        if not named:
+            raise AdlabError(
+                f"{source}: {where} names no account in the data, which holds only the default account "
+                "(no `Account name` or `Account ID` column, no data/raw/<account>/ folders)."
+            )
+        close = difflib.get_close_matches(account, named, n=1)
+        hint = f" (did you mean {json.dumps(close[0], ensure_ascii=False)}?)" if close else "."
+        raise AdlabError(f"{source}: {where} names no account in the data; the accounts are: {listing}{hint}")

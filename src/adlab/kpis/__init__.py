@@ -1,7 +1,7 @@
 """KPIs: every formula written once, and the tables and figures built from it (sum first, divide last).
 
 Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public API, its parts are
-    formulas   the KPI ratios (KPI_FRACTIONS, kpi_exprs, cost per result, the log split, break-even ROAS)
+    formulas   the KPI ratios (KPI_FRACTIONS, kpi_exprs, MER, cost per result, the log split, break-even ROAS)
     views      which ad rows count, so that nothing is counted twice (one level, breakdown, attribution)
     rollups    sums and KPIs at any grain: rollup, kpis_daily, kpis_weekly, breakdown roll-ups
     results    results per result type (leads, conversations, purchases, ...) and cost per result
@@ -9,7 +9,7 @@ Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public AP
     periods    account, store and MER figures of a span of days or a reporting window
     windows    reporting-window exports (no `Day` column): kpis_period and its figures
     store      store orders and revenue, sessions, new vs returning customers
-    summary    metrics/summary.json
+    summary    metrics/summary.json, of one account or a portfolio of accounts
 
 A new KPI is one entry in `formulas.KPI_FRACTIONS` (numerator, denominator, scale of summed columns):
 kpis_daily, kpis_weekly, kpis_period and every roll-up compute it from there. A new summed column
@@ -54,7 +54,7 @@ from adlab.kpis.rollups import (
     sum_metrics_of,
 )
 from adlab.kpis.store import customer_split, sessions_daily, store_daily, store_daily_from_sales, store_figures
-from adlab.kpis.summary import build_period_summary, build_summary
+from adlab.kpis.summary import build_period_summary, build_summary, portfolio_summary
 from adlab.kpis.views import LEVEL_RANK, breakdown_view, finest_level, totals_view
 from adlab.kpis.weeks import add_week, complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
 from adlab.kpis.windows import (
@@ -96,6 +96,7 @@ __all__ = [
     "latest_week",
     "log_split",
     "period_figures",
+    "portfolio_summary",
     "ratio",
     "report_windows",
     "reporting_dates",

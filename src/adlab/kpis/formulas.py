@@ -31,6 +31,12 @@ KPI_FRACTIONS: dict[str, tuple[str, str, float]] = {
     "hold_rate": ("thruplays", "video_3s_plays", 1.0),
 }
 
+# The store's KPIs of a period's sums: MER (store revenue per ad spend) and store conversion rate.
+STORE_FRACTIONS: dict[str, tuple[str, str, float]] = {
+    "mer": ("revenue", "spend", 1.0),
+    "store_cvr": ("orders", "sessions", 1.0),
+}
+
 # ROAS = (1000 / cpm) x ctr x cvr x aov, CPA = (cpm / 1000) / (ctr x cvr), CPC = (cpm / 1000) / ctr exactly,
 # so a change in their log is the sum of these powers times the log changes of the factors.
 KPI_FACTORS: dict[str, dict[str, int]] = {
