@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from adlab import cluster, io, partitions, stage
+import polars as pl
+
+from adlab import accounts, cluster, io, partitions, stage
+from adlab.data_warnings import account_currencies
 from adlab.display import MISSING, kpi_text, money_text
 from adlab.kpis import (
     build_period_summary,
     build_summary,
+    portfolio_summary,
     results_summary,
     sessions_daily,
     store_daily,
@@ -75,6 +79,10 @@ def main(
     else:
         metrics["results"] = results_summary(results_daily, metrics["week"])
         metrics["previous"]["results"] = results_summary(results_daily, metrics["previous"]["week"])
+    owners = accounts.names(pl.concat(frame.select("account") for frame in (ad_insights, orders, store_sales)))
+    if len(owners) > 1 and not by_window:
+        interim_tables = {"ad_insights": ad_insights, "orders": orders, "store_sales": store_sales}
+        metrics = accounts_summary(metrics, interim_tables, kpis_daily, results_daily, interim, owners)
     io.write_parquet(kpis_daily, out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, out_dir / "results_daily.parquet")
@@ -87,6 +95,43 @@ def main(
         f"spend {money_text(metrics['spend'], currency)}, ROAS {kpi_text('roas', metrics['roas'], currency)}, "
         f"store revenue {money_text(metrics['revenue'], None)}"
     )
+
+
+def accounts_summary(
+    metrics: dict[str, Any],
+    tables: dict[str, pl.DataFrame],
+    kpis_daily: pl.DataFrame,
+    results_daily: pl.DataFrame,
+    interim: Path,
+    owners: list[str | None],
+) -> dict[str, Any]:
+    """Several accounts: each one's summary for the week `metrics` reports, and the portfolio's figures from
+    them (no money summed across currencies); the row ledger stays the one of every file."""
+    currencies = account_currencies(tables)
+    ledger = io.read_parquet(interim / "ledger.parquet")
+    sessions = io.read_parquet(interim / "sessions.parquet")
+    per_account = {}
+    for account in owners:
+        own = {name: accounts.rows_of(frame, account) for name, frame in tables.items()}
+        orders, sales = own["orders"], own["store_sales"]
+        store = store_daily(orders) if orders.height else store_daily_from_sales(sales) if sales.height else None
+        files = {file for frame in own.values() for file in frame["source_file"].drop_nulls().unique().to_list()}
+        summary = build_summary(
+            accounts.rows_of(kpis_daily, account),
+            store,
+            ledger.filter(pl.col("source_file").is_in(sorted(files))),
+            currencies.get(account),
+            metrics["data_source"],
+            sessions_daily(accounts.rows_of(sessions, account)),
+            week=metrics["week"],
+        )
+        own_results = accounts.rows_of(results_daily, account)
+        summary["results"] = results_summary(own_results, summary["week"])
+        summary["previous"]["results"] = results_summary(own_results, summary["previous"]["week"])
+        per_account[account] = summary
+    portfolio = portfolio_summary(per_account)
+    portfolio["rows"] = metrics["rows"]  # every file's rows, also those of files no account kept a row of
+    return portfolio
 
 
 if __name__ == "__main__":

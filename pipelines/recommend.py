@@ -8,6 +8,7 @@ from typing import Annotated
 from adlab import accounts, cluster, io, partitions, stage
 from adlab.insights import neutralise_formulas
 from adlab.insights.recommend import SORT_KEYS, account_recommendations
+from adlab.params import check_accounts
 
 STAGE = partitions.Stage("recommend", account_recommendations, SORT_KEYS)
 
@@ -22,13 +23,14 @@ def main(
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     daily = io.read_parquet(kpis_daily)
+    check_accounts(settings, accounts.names(daily), Path("params.yaml"))
     inputs = {"kpis_daily": daily}
     if results_daily:
         inputs["results_daily"] = io.read_parquet(results_daily)
     table = partitions.run_by_account(
         STAGE,
         inputs,
-        lambda account: settings,
+        settings.for_account,
         partitions_dir,
         lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
     )["recommendations"]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from adlab import stage
 from adlab.report.build import ReportPaths, build_reports
+from adlab.report.per_account import build_account_reports, owners
 
 NONE = Path("")  # a stage the pipeline does not have
 
@@ -30,6 +31,9 @@ def main(
         "notebooks/weekly_report.ipynb"
     ),
     out_dir: Annotated[Path, stage.path("folder for index.html and weekly/")] = Path("reports"),
+    partitions_dir: Annotated[Path, stage.path("folder for each account's page inputs")] = Path(
+        "data/partitions/report"
+    ),
     settings: stage.Settings = stage.PARAMS_YAML,
 ) -> None:
     paths = ReportPaths(
@@ -51,6 +55,9 @@ def main(
         daily_plot=daily_plot,
     )
     build_reports(paths, settings)
+    names = owners(paths)
+    if len(names) > 1:  # each account its own pages under reports/<account>/, and the portfolio
+        build_account_reports(paths, settings.for_account, names, partitions_dir)
 
 
 if __name__ == "__main__":

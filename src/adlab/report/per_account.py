@@ -1,0 +1,130 @@
+"""Pages per account: with several accounts, each gets its own index and weekly pages under
+`reports/<slug>/` (accounts.slugs), built from its own rows with its own settings and currency, and
+`reports/index.html` becomes the portfolio of all of them.
+
+Each account's inputs are written once per run to `data/partitions/report/account=<name>/` (its rows of
+every table the pages read), so the weekly notebook reads one account's tables as it reads a single store's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from adlab import accounts, io
+from adlab.insights import neutralise_formulas
+from adlab.params import Params
+from adlab.report import build
+from adlab.report.frames import read_optional, read_recommendations, read_summary
+
+# The tables a weekly page reads, by ReportPaths field.
+PARQUET_INPUTS = (
+    "kpis_daily",
+    "kpis_weekly",
+    "results_daily",
+    "kpis_period",
+    "orders",
+    "store_sales",
+    "sessions",
+    "ad_insights",
+    "creatives",
+)
+SOURCES = ("ad_insights", "orders", "store_sales", "sessions")
+
+
+def owners(paths: build.ReportPaths) -> list[str | None]:
+    """The accounts with ad or store rows (accounts.names order)."""
+    found: set[str | None] = set()
+    for field in SOURCES:
+        frame = read_optional(getattr(paths, field))
+        if frame is not None and "account" in frame.columns:
+            found |= set(frame["account"].unique().to_list())
+    named: list[str | None] = [*sorted(account for account in found if account is not None)]
+    return [*named, None] if None in found else named
+
+
+def build_account_reports(
+    paths: build.ReportPaths,
+    settings_for: Callable[[str | None], Params],
+    names: list[str | None],
+    work_dir: Path,
+) -> dict[str | None, Path]:
+    """Each account's pages under `<out_dir>/<slug>/`; the folders of accounts no longer in the data go.
+    Returns account -> its folder."""
+    folders = {account: paths.out_dir / slug for account, slug in accounts.slugs(names).items()}
+    _remove_other_folders(paths.out_dir, set(folders.values()))
+    tables = {field: read_optional(getattr(paths, field)) for field in PARQUET_INPUTS}
+    recommendations = read_recommendations(paths.recommendations)
+    ledger, warnings = read_optional(paths.ledger), read_optional(paths.warnings)
+    summary = read_summary(paths.summary)
+    for account, folder in folders.items():
+        own = accounts.partition(work_dir, account)
+        account_paths = _write_inputs(paths, tables, recommendations, ledger, warnings, account, own)
+        currency = _currency(tables, account)
+        io.write_json({"currency": currency, "data_source": summary.get("data_source", "raw")}, own / "summary.json")
+        print(f"report: {accounts.label(account)} -> {folder}", flush=True)
+        build.build_reports(
+            dataclasses.replace(
+                account_paths, summary=own / "summary.json", out_dir=folder, daily_plot=own / "account_daily.csv"
+            ),
+            settings_for(account),
+        )
+    return folders
+
+
+def _write_inputs(
+    paths: build.ReportPaths,
+    tables: dict[str, pl.DataFrame | None],
+    recommendations: pl.DataFrame | None,
+    ledger: pl.DataFrame | None,
+    warnings: pl.DataFrame | None,
+    account: str | None,
+    folder: Path,
+) -> build.ReportPaths:
+    """Write one account's rows of every input to `folder`; the ReportPaths that read them."""
+    changes: dict[str, Path] = {}
+    files: set[str] = set()
+    for field, frame in tables.items():
+        if frame is None:
+            continue
+        own = accounts.rows_of(frame, account)
+        if field in SOURCES:
+            files |= set(own["source_file"].drop_nulls().unique().to_list())
+        if field == "creatives" and "account" in own.columns:
+            own = own.drop("account")
+        changes[field] = folder / f"{field}.parquet"
+        io.write_parquet(own, changes[field])
+    if recommendations is not None:
+        own = accounts.rows_of(recommendations, account).drop("account", strict=False)
+        changes["recommendations"] = folder / "recommendations.csv"
+        io.write_text(neutralise_formulas(own).write_csv(), changes["recommendations"])
+    for field, frame in (("ledger", ledger), ("warnings", warnings)):
+        if frame is not None:
+            changes[field] = folder / f"{field}.parquet"
+            io.write_parquet(frame.filter(pl.col("source_file").is_in(sorted(files))), changes[field])
+    return dataclasses.replace(paths, **changes)
+
+
+def _currency(tables: dict[str, pl.DataFrame | None], account: str | None) -> str:
+    """The account's currency: the first its ad rows, else its orders, name ('' when none does)."""
+    for field in ("ad_insights", "orders"):
+        frame = tables.get(field)
+        if frame is not None and "currency" in frame.columns:
+            known = accounts.rows_of(frame, account)["currency"].drop_nulls()
+            if known.len():
+                return str(known.first())
+    return ""
+
+
+def _remove_other_folders(out_dir: Path, keep: set[Path]) -> None:
+    """Account folders (those holding a weekly/ of pages) of accounts the data no longer holds."""
+    if not out_dir.is_dir():
+        return
+    for folder in out_dir.iterdir():
+        if folder.is_dir() and folder.name != "weekly" and (folder / "weekly").is_dir() and folder not in keep:
+            shutil.rmtree(folder)
+            print(f"report: removed {folder} (no longer an account in the data)")
