@@ -80,7 +80,10 @@ def run_by_account(
     """
     parts = {name: accounts.split(frame) for name, frame in inputs.items()}
     owners = _accounts(parts)
+    folder.mkdir(parents=True, exist_ok=True)  # a stage output, even when there is nothing to keep
     if not owners:  # no rows at all: the outputs' empty shapes, nothing to keep
+        _remove_others(folder, stage.outputs, set())
+        io.write_json({}, folder / MANIFEST)
         return stage.compute(None, dict(inputs), settings_for(None))
     manifest_path = folder / MANIFEST
     manifest = _read_manifest(manifest_path)
