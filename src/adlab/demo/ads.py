@@ -79,6 +79,15 @@ SPEND_WEEKDAY = np.array([1.00, 1.00, 0.98, 0.99, 1.02, 1.03, 1.00])
 CVR_WEEKDAY = np.array([1.00, 1.02, 1.00, 0.99, 0.97, 0.95, 1.03])
 
 
+Q4_CPM_RISE = 0.20  # CPMs are this much higher on the last day than before late October
+
+
+def q4_ramp(day: np.ndarray) -> np.ndarray:
+    """Per period day: 0 until 2026-10-26, then rising evenly to 1 on the last day (Q4 ahead of Black Friday)."""
+    ramp: np.ndarray = np.clip((day - period_day("2026-10-26")) / 29, 0, 1)
+    return ramp
+
+
 def _no_effect() -> np.ndarray:
     return np.ones(N_DAYS)
 
@@ -123,8 +132,8 @@ def simulate_ad_days(
     story = col["story"][:, None]
     fatigue = (story == "fatigue") & live
     # Budgets rise from late October ahead of Black Friday; CPMs rise with Q4 competition.
-    budget = (1.0 + 0.18 * np.clip((day - period_day("2026-10-26")) / 29, 0, 1)) * effects.spend
-    season_cpm = (1.0 + 0.20 * np.clip((day - period_day("2026-10-26")) / 29, 0, 1)) * effects.cpm
+    budget = (1.0 + 0.18 * q4_ramp(day)) * effects.spend
+    season_cpm = (1.0 + Q4_CPM_RISE * q4_ramp(day)) * effects.cpm
     # A newly launched ad spends less while it exits the learning phase.
     learning = np.where((col["start"][:, None] > 0) & (age < 3), 0.55 + 0.15 * np.maximum(age, 0), 1.0)
     sigma = col["noise"][:, None]

@@ -9,7 +9,7 @@ def money(cents: pl.Expr, decimals: int = 2) -> pl.Expr:
     """An amount in integer minor units (>= 0) as `12.34` (`1234` in a currency without decimals, e.g. yen)."""
     if decimals == 0:
         return cents.cast(pl.String)
-    unit = 10**decimals
+    unit: int = 10**decimals
     return (cents // unit).cast(pl.String) + "." + (cents % unit).cast(pl.String).str.zfill(decimals)
 
 
