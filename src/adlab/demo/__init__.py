@@ -118,7 +118,7 @@ from adlab.demo.account import (
 )
 from adlab.demo.ads import META_AD_LEVEL_FILE, META_AD_LEVEL_HEADER
 from adlab.demo.cli import main
-from adlab.demo.portfolio import plan_accounts, write_account, write_accounts
+from adlab.demo.portfolio import AccountPlan, AccountTruth, plan_accounts, write_account, write_accounts
 from adlab.demo.segments import META_AGE_GENDER_FILE, META_AGE_GENDER_HEADER
 from adlab.demo.shopify import ORDERS_FILE, SHOPIFY_ORDERS_HEADER
 from adlab.demo.write import write_sample
@@ -150,6 +150,8 @@ __all__ = [
     "WINNER_AD",
     "WINNER_ADSET",
     "WINNER_CAMPAIGN",
+    "AccountPlan",
+    "AccountTruth",
     "main",
     "plan_accounts",
     "write_account",
