@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 ROWS ?= 1000000
+ACCOUNTS ?= 20
+OUT ?= data/raw
+TRUTH ?= data/accounts-demo-truth.json
 # The Python code that lint, format and the pre-commit hooks look after.
 CODE := src pipelines tests bench dev
 
@@ -13,10 +16,10 @@ export DVC_NO_ANALYTICS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab lint format format-check typecheck sample bench clean
+.PHONY: help setup report test lab lint format format-check typecheck sample accounts-demo bench clean
 
 help:  ## Show this list of targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "adlab needs Python 3.11+"'
@@ -52,6 +55,9 @@ typecheck: $(STAMP)  ## Check types with mypy (src/adlab and pipelines/; setting
 
 sample: $(STAMP)  ## Regenerate the embedded sample exports in data/sample/
 	$(BIN)/python -m adlab.demo --out data/sample
+
+accounts-demo: $(STAMP)  ## Write ACCOUNTS made-up shops (default 20) into OUT/<shop>/ (default data/raw), truth in TRUTH
+	$(BIN)/python -m adlab.demo --accounts $(ACCOUNTS) --out $(OUT) --truth $(TRUTH)
 
 bench: $(STAMP)  ## Time the data stages on ROWS Meta rows (default 1000000) -> bench/results.json
 	$(BIN)/python bench/run.py --rows $(ROWS)

@@ -85,7 +85,11 @@ Modules, in the order a run uses them:
 * `segments`: the age x gender breakdown and its export.
 * `store`: the store's time zone, catalogue and customers; `orders`: the orders that follow Meta's sales.
 * `shopify`: the Shopify orders export.
-* `write`: `write_sample` (one seed, one generator, all three files, written in chunks) and `main`.
+* `money`: the currencies accounts bill in (amounts in minor units; JPY without decimals).
+* `write`: `write_sample` (one seed, one generator, all three files, written in chunks).
+* `portfolio`: `write_accounts`, N shops for an agency, each in its own folder with its own currency,
+  size and story, and the truth of what was planted (`python -m adlab.demo --accounts N`).
+* `cli`: `main`, the command line of both.
 """
 
 from __future__ import annotations
@@ -113,9 +117,11 @@ from adlab.demo.account import (
     WINNER_CAMPAIGN,
 )
 from adlab.demo.ads import META_AD_LEVEL_FILE, META_AD_LEVEL_HEADER
+from adlab.demo.cli import main
+from adlab.demo.portfolio import AccountPlan, AccountTruth, plan_accounts, write_account, write_accounts
 from adlab.demo.segments import META_AGE_GENDER_FILE, META_AGE_GENDER_HEADER
 from adlab.demo.shopify import ORDERS_FILE, SHOPIFY_ORDERS_HEADER
-from adlab.demo.write import main, write_sample
+from adlab.demo.write import write_sample
 
 __all__ = [
     "AGES",
@@ -144,6 +150,11 @@ __all__ = [
     "WINNER_AD",
     "WINNER_ADSET",
     "WINNER_CAMPAIGN",
+    "AccountPlan",
+    "AccountTruth",
     "main",
+    "plan_accounts",
+    "write_account",
+    "write_accounts",
     "write_sample",
 ]

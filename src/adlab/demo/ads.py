@@ -1,23 +1,26 @@
 """Meta ad-level delivery: each ad's daily spend, impressions, funnel and video plays, and the Ads Manager export.
 
 `simulate_ad_days` plants the winner, the burning ad, the fatiguing creative and the last-day story
-(checkout break or CPM spike); `meta_ad_level_table` writes its rows as Ads Manager's ad-level daily export.
+(checkout break or CPM spike), plus any day-by-day effects of a portfolio account's story (`DayEffects`);
+`meta_ad_level_table` writes its rows as Ads Manager's ad-level daily export, in the account's currency.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from adlab.demo.account import CHECKOUT_PROBLEM_DAY, CPM_SPIKE, N_DAYS, START, period_day
 from adlab.demo.draws import binomial, lognormal
+from adlab.demo.money import USD, Currency
 from adlab.demo.text import count_or_empty, money, ratio
 
 META_AD_LEVEL_FILE = "meta_ads_daily_ad_level.csv"
 
-META_AD_LEVEL_HEADER: tuple[str, ...] = (
+_HEADER_IN_USD: tuple[str, ...] = (
     "Campaign name",
     "Ad set name",
     "Ad name",
@@ -59,6 +62,14 @@ META_AD_LEVEL_HEADER: tuple[str, ...] = (
     "Reporting ends",
 )
 
+
+def meta_ad_level_header(currency: str = "USD") -> tuple[str, ...]:
+    """The ad-level export's header for an account billed in `currency` (`Amount spent (EUR)`, ...)."""
+    return tuple(name.replace("(USD)", f"({currency})") for name in _HEADER_IN_USD)
+
+
+META_AD_LEVEL_HEADER = meta_ad_level_header()
+
 ATTRIBUTION = "7-day click or 1-day view"
 OBJECTIVE = "OUTCOME_SALES"
 RESULT_TYPE = "Website purchases"
@@ -68,18 +79,49 @@ SPEND_WEEKDAY = np.array([1.00, 1.00, 0.98, 0.99, 1.02, 1.03, 1.00])
 CVR_WEEKDAY = np.array([1.00, 1.02, 1.00, 0.99, 0.97, 0.95, 1.03])
 
 
+Q4_CPM_RISE = 0.20  # CPMs are this much higher on the last day than before late October
+
+
+def q4_ramp(day: np.ndarray) -> np.ndarray:
+    """Per period day: 0 until 2026-10-26, then rising evenly to 1 on the last day (Q4 ahead of Black Friday)."""
+    ramp: np.ndarray = np.clip((day - period_day("2026-10-26")) / 29, 0, 1)
+    return ramp
+
+
+def _no_effect() -> np.ndarray:
+    return np.ones(N_DAYS)
+
+
+@dataclass(frozen=True)
+class DayEffects:
+    """Multipliers a story puts on every ad of an account, one per day of the period (1: no effect)."""
+
+    spend: np.ndarray = field(default_factory=_no_effect)  # budgets
+    cpm: np.ndarray = field(default_factory=_no_effect)  # cost per 1,000 impressions
+    cvr: np.ndarray = field(default_factory=_no_effect)  # purchases per link click
+
+
 def simulate_ad_days(
-    rng: np.random.Generator, ads: pl.DataFrame, last_day_story: str = "checkout_break"
+    rng: np.random.Generator,
+    ads: pl.DataFrame,
+    last_day_story: str | None = "checkout_break",
+    effects: DayEffects | None = None,
+    currency: Currency = USD,
 ) -> pl.DataFrame:
     """Daily delivery and results of every ad on its live days (rows with impressions only).
 
     Args:
         rng: the generator all draws come from, in a fixed order.
-        ads: the table from `ads_table`.
+        ads: the table from `ads_table` (budgets, CPMs and order values in `currency`).
+        last_day_story: `checkout_break`, `cpm_spike` or None (no last-day event).
+        effects: day-by-day multipliers of a portfolio account's story.
+        currency: the account's currency; spend and value are counted in its minor units.
 
     Returns:
-        One row per (ad, day) with integer metrics (spend and value in cents).
+        One row per (ad, day) with integer metrics (spend and value in minor units: cents, or whole yen).
     """
+    effects = effects or DayEffects()
+    minor = currency.minor
     n_ads = ads.height
     day = np.arange(N_DAYS)
     shape = (n_ads, N_DAYS)
@@ -90,19 +132,19 @@ def simulate_ad_days(
     story = col["story"][:, None]
     fatigue = (story == "fatigue") & live
     # Budgets rise from late October ahead of Black Friday; CPMs rise with Q4 competition.
-    budget = 1.0 + 0.18 * np.clip((day - period_day("2026-10-26")) / 29, 0, 1)
-    season_cpm = 1.0 + 0.20 * np.clip((day - period_day("2026-10-26")) / 29, 0, 1)
+    budget = (1.0 + 0.18 * q4_ramp(day)) * effects.spend
+    season_cpm = (1.0 + Q4_CPM_RISE * q4_ramp(day)) * effects.cpm
     # A newly launched ad spends less while it exits the learning phase.
     learning = np.where((col["start"][:, None] > 0) & (age < 3), 0.55 + 0.15 * np.maximum(age, 0), 1.0)
     sigma = col["noise"][:, None]
 
     spend = col["spend"][:, None] * budget * SPEND_WEEKDAY[weekday] * learning * lognormal(rng, sigma, shape)
-    spend_cents = np.where(live, np.round(spend * 100), 0).astype(np.int64)
+    spend_cents = np.where(live, np.round(spend * minor), 0).astype(np.int64)
     cpm = col["cpm"][:, None] * season_cpm * lognormal(rng, 0.05, shape)
     last_day = day[None, :] == (CHECKOUT_PROBLEM_DAY - START).days
     if last_day_story == "cpm_spike":
         cpm = np.where(last_day, cpm * CPM_SPIKE, cpm)
-    impressions = np.round(spend_cents / 100 / cpm * 1000).astype(np.int64)
+    impressions = np.round(spend_cents / minor / cpm * 1000).astype(np.int64)
     # Fatigue: the same small audience sees the creative ever more often and clicks ever less.
     weeks_live = np.clip(age, 0, None) / 7
     frequency = np.where(fatigue, 1.2 + 1.3 * np.clip(weeks_live / 5, 0, 1.05), col["frequency"][:, None])
@@ -117,13 +159,17 @@ def simulate_ad_days(
     broken = col["checkout_problem"][:, None] & last_day & (last_day_story == "checkout_break")
     completion = np.where(broken, 0.62 * 0.1, completion)
     completion = np.where(story == "burning", 0.0, completion)
-    cvr = col["cvr"][:, None] * CVR_WEEKDAY[weekday] * lognormal(rng, np.where(story == "winner", 0.05, 0.08), shape)
+    cvr = (
+        col["cvr"][:, None]
+        * (CVR_WEEKDAY[weekday] * effects.cvr)
+        * lognormal(rng, np.where(story == "winner", 0.05, 0.08), shape)
+    )
     checkouts = binomial(rng, landing_page_views, cvr / (col["lpv_rate"][:, None] * 0.62))
     purchases = binomial(rng, checkouts, completion)
     adds_to_cart = checkouts + binomial(rng, landing_page_views - checkouts, 0.07)
     aov = col["aov"][:, None] * lognormal(rng, 0.03, shape)
     value = rng.gamma(np.maximum(purchases, 1) * 20.0, aov / 20.0) * (purchases > 0)
-    value_cents = np.round(value * 100).astype(np.int64)
+    value_cents = np.round(value * minor).astype(np.int64)
 
     is_video = col["is_video"][:, None]
     seconds = col["video_seconds"][:, None]
@@ -187,9 +233,10 @@ def simulate_ad_days(
     )
 
 
-def meta_ad_level_table(ad_days: pl.DataFrame) -> pl.DataFrame:
-    """The Ads Manager ad-level daily export as text columns, in `META_AD_LEVEL_HEADER` order."""
-    spend = pl.col("spend_cents") / 100
+def meta_ad_level_table(ad_days: pl.DataFrame, currency: Currency = USD) -> pl.DataFrame:
+    """The Ads Manager ad-level daily export as text columns, in `meta_ad_level_header(currency)` order."""
+    spend = pl.col("spend_cents") / currency.minor
+    code, decimals = currency.code, currency.decimals
     day = pl.col("day").dt.strftime("%Y-%m-%d")
     video = pl.col("is_video")
     columns = {
@@ -207,22 +254,22 @@ def meta_ad_level_table(ad_days: pl.DataFrame) -> pl.DataFrame:
         "Result type": pl.lit(RESULT_TYPE),
         "Results": count_or_empty(pl.col("purchases")),
         "Cost per result": ratio(spend, pl.col("purchases")),
-        "Amount spent (USD)": money(pl.col("spend_cents")),
+        f"Amount spent ({code})": money(pl.col("spend_cents"), decimals),
         "Impressions": pl.col("impressions").cast(pl.String),
         "Reach": pl.col("reach").cast(pl.String),
         "Frequency": ratio(pl.col("impressions"), pl.col("reach")),
-        "CPM (cost per 1,000 impressions) (USD)": ratio(spend, pl.col("impressions"), 1000.0),
+        f"CPM (cost per 1,000 impressions) ({code})": ratio(spend, pl.col("impressions"), 1000.0),
         "Clicks (all)": pl.col("clicks").cast(pl.String),
         "CTR (all)": ratio(pl.col("clicks"), pl.col("impressions"), 100.0),
         "Link clicks": count_or_empty(pl.col("link_clicks")),
         "CTR (link click-through rate)": ratio(pl.col("link_clicks"), pl.col("impressions"), 100.0),
-        "CPC (cost per link click) (USD)": ratio(spend, pl.col("link_clicks")),
+        f"CPC (cost per link click) ({code})": ratio(spend, pl.col("link_clicks")),
         "Landing page views": count_or_empty(pl.col("landing_page_views")),
         "Adds to cart": count_or_empty(pl.col("adds_to_cart")),
         "Checkouts initiated": count_or_empty(pl.col("checkouts")),
         "Purchases": count_or_empty(pl.col("purchases")),
-        "Purchases conversion value": pl.when(pl.col("value_cents") > 0).then(money(pl.col("value_cents"))),
-        "Cost per purchase (USD)": ratio(spend, pl.col("purchases")),
+        "Purchases conversion value": pl.when(pl.col("value_cents") > 0).then(money(pl.col("value_cents"), decimals)),
+        f"Cost per purchase ({code})": ratio(spend, pl.col("purchases")),
         "Purchase ROAS (return on ad spend)": ratio(pl.col("value_cents"), pl.col("spend_cents")),
         "3-second video plays": pl.when(video).then(count_or_empty(pl.col("video_3s"))),
         "ThruPlays": pl.when(video).then(count_or_empty(pl.col("thruplays"))),

@@ -13,6 +13,7 @@ import polars as pl
 
 from adlab.demo.account import LAST, N_DAYS, START, period_day
 from adlab.demo.draws import split_exact
+from adlab.demo.money import USD, Currency
 from adlab.demo.store import PRODUCTS, STORE_TZ, pick, pick_variants, simulate_customers, variant_catalog
 
 # The orders export is taken the morning after the period (store time).
@@ -80,6 +81,8 @@ ORDER_HOUR_WEIGHTS = np.array(
 # A normal day's store revenue is this multiple of Meta-attributed (7-day click / 1-day view) value.
 STORE_TO_META_RATIO = (1.58, 1.83)
 NET_PER_ORDER = 142.0  # typical store revenue per order, USD; sizes the pool of candidate orders
+# Shipping, in USD cents: standard, express, and the order subtotal from which standard shipping is free.
+STANDARD_SHIPPING, EXPRESS_SHIPPING, FREE_SHIPPING_FROM = 695, 1495, 7500
 
 
 def _local_time(day: pl.Expr, seconds: pl.Expr) -> pl.Expr:
@@ -97,12 +100,13 @@ class OrdersData:
     customers: pl.DataFrame
 
 
-def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> OrdersData:
+def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray, currency: Currency = USD) -> OrdersData:
     """Store orders that follow Meta's daily sales, with customers, discounts, taxes, refunds and cancellations.
 
     Args:
         rng: the generator all draws come from.
-        meta_value_by_day: Meta-attributed purchase value per day of the period, USD.
+        meta_value_by_day: Meta-attributed purchase value per day of the period, in `currency`.
+        currency: the store's currency; prices, shipping and every amount are in its minor units.
 
     Returns:
         Orders (numbers, flags, customer indices, timestamps), line items in export order, and customers.
@@ -111,8 +115,9 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     # Meta's trailing 7-day sales: a one-day Meta glitch only costs the store the Meta sales it loses.
     # Candidate orders are drawn per day and kept until the day's revenue reaches that target.
     trailing = np.array([meta_value_by_day[max(0, d - 7) : max(d, 1)].mean() for d in range(N_DAYS)])
-    target = (meta_value_by_day + (rng.uniform(*STORE_TO_META_RATIO, N_DAYS) - 1) * trailing) * 100
-    candidates = np.ceil(1.5 * target / (NET_PER_ORDER * 100) + 10).astype(np.int64)
+    target = (meta_value_by_day + (rng.uniform(*STORE_TO_META_RATIO, N_DAYS) - 1) * trailing) * currency.minor
+    net_per_order = NET_PER_ORDER * currency.per_usd * currency.minor
+    candidates = np.ceil(1.5 * target / net_per_order + 10).astype(np.int64)
     day = np.repeat(np.arange(N_DAYS), candidates)
     n = len(day)
     repeat = rng.uniform(0, 1, n) < 0.25  # a quarter of orders come from a returning customer
@@ -125,7 +130,7 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     line_order = np.repeat(np.arange(n), n_lines)
     position = np.arange(len(line_order)) - (np.cumsum(n_lines) - n_lines)[line_order]
     products = (first_product[line_order] + position * step[line_order]) % len(PRODUCTS)
-    catalog = variant_catalog()
+    catalog = variant_catalog(currency)
     variant = pick_variants(rng, catalog, products)
     quantity = rng.choice(3, len(line_order), p=[0.82, 0.14, 0.04]) + 1
     line_cents = catalog["price"][variant] * quantity
@@ -144,7 +149,9 @@ def simulate_orders(rng: np.random.Generator, meta_value_by_day: np.ndarray) -> 
     line_discount = split_exact(discount, line_weights)[line_order, position]
     subtotal = gross - discount
     express = rng.uniform(0, 1, n) < 0.07
-    shipping = np.where(express, 1495, np.where(subtotal >= 7500, 0, 695))
+    free = subtotal >= currency.from_usd_cents(FREE_SHIPPING_FROM)
+    standard = currency.from_usd_cents(STANDARD_SHIPPING)
+    shipping = np.where(express, currency.from_usd_cents(EXPRESS_SHIPPING), np.where(free, 0, standard))
 
     # Payment outcome; refunds need time, so recent orders are rarely refunded.
     settle = np.clip((N_DAYS - day) / 12, 0, 1)

@@ -12,11 +12,12 @@ import polars as pl
 from adlab.demo.account import AGES, FEMALE_25_34_AD, GENDERS, N_DAYS
 from adlab.demo.ads import ATTRIBUTION
 from adlab.demo.draws import lognormal, multinomial, split_exact
+from adlab.demo.money import USD, Currency
 from adlab.demo.text import count_or_empty, money, ratio
 
 META_AGE_GENDER_FILE = "meta_ads_daily_age_gender.csv"
 
-META_AGE_GENDER_HEADER: tuple[str, ...] = (
+_HEADER_IN_USD: tuple[str, ...] = (
     "Campaign name",
     "Ad set name",
     "Ad name",
@@ -35,6 +36,14 @@ META_AGE_GENDER_HEADER: tuple[str, ...] = (
     "Reporting starts",
     "Reporting ends",
 )
+
+
+def meta_age_gender_header(currency: str = "USD") -> tuple[str, ...]:
+    """The age x gender export's header for an account billed in `currency`."""
+    return tuple(name.replace("(USD)", f"({currency})") for name in _HEADER_IN_USD)
+
+
+META_AGE_GENDER_HEADER = meta_age_gender_header()
 
 # The breakdown covers the last 4 ISO weeks + 2 days: 6 weeks would not fit the sample's 5 MB budget.
 BREAKDOWN_DAYS = 30
@@ -141,8 +150,8 @@ def simulate_age_gender(
     return long.sort("row", "segment")
 
 
-def age_gender_text(segments: pl.DataFrame) -> pl.DataFrame:
-    """Age x Gender rows as the Ads Manager breakdown export's text columns."""
+def age_gender_text(segments: pl.DataFrame, currency: Currency = USD) -> pl.DataFrame:
+    """Age x Gender rows as the Ads Manager breakdown export's text columns, amounts in `currency`."""
     day = pl.col("day").dt.strftime("%Y-%m-%d")
     columns = {
         "Campaign name": pl.col("campaign"),
@@ -151,13 +160,15 @@ def age_gender_text(segments: pl.DataFrame) -> pl.DataFrame:
         "Day": day,
         "Age": pl.col("age"),
         "Gender": pl.col("gender"),
-        "Amount spent (USD)": money(pl.col("spend_cents")),
+        f"Amount spent ({currency.code})": money(pl.col("spend_cents"), currency.decimals),
         "Impressions": pl.col("impressions").cast(pl.String),
         "Reach": pl.col("reach").cast(pl.String),
         "Clicks (all)": pl.col("clicks").cast(pl.String),
         "Link clicks": count_or_empty(pl.col("link_clicks")),
         "Purchases": count_or_empty(pl.col("purchases")),
-        "Purchases conversion value": pl.when(pl.col("value_cents") > 0).then(money(pl.col("value_cents"))),
+        "Purchases conversion value": pl.when(pl.col("value_cents") > 0).then(
+            money(pl.col("value_cents"), currency.decimals)
+        ),
         "Purchase ROAS (return on ad spend)": ratio(pl.col("value_cents"), pl.col("spend_cents")),
         "Attribution setting": pl.lit(ATTRIBUTION),
         "Reporting starts": day,

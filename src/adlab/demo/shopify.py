@@ -6,6 +6,7 @@ from typing import cast
 
 import polars as pl
 
+from adlab.demo.money import USD, Currency
 from adlab.demo.orders import OrdersData
 from adlab.demo.store import STORE_TZ
 from adlab.demo.text import decimal, money
@@ -100,8 +101,12 @@ def _shopify_time(ts: pl.Expr) -> pl.Expr:
     return ts.dt.convert_time_zone(STORE_TZ).dt.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def _order_columns() -> dict[str, pl.Expr]:
+def _order_columns(currency: Currency) -> dict[str, pl.Expr]:
     """The order-level export columns, over an orders frame joined with billing (`b_`) and recipient (`r_`)."""
+
+    def amount(cents: pl.Expr) -> pl.Expr:
+        return money(cents, currency.decimals)
+
     gift = pl.col("gift")
     ship = {
         part: pl.when(gift).then(pl.col(f"r_{part}")).otherwise(pl.col(f"b_{part}"))
@@ -134,13 +139,13 @@ def _order_columns() -> dict[str, pl.Expr]:
         .otherwise(pl.lit("unfulfilled")),
         "Fulfilled at": pl.when(pl.col("fulfilled_flag")).then(_shopify_time(pl.col("fulfilled"))),
         "Accepts Marketing": pl.when(pl.col("b_accepts_marketing")).then(pl.lit("yes")).otherwise(pl.lit("no")),
-        "Currency": pl.lit("USD"),
-        "Subtotal": money(pl.col("subtotal")),
-        "Shipping": money(pl.col("shipping")),
-        "Taxes": money(pl.col("tax1") + pl.col("tax2")),
-        "Total": money(pl.col("total")),
+        "Currency": pl.lit(currency.code),
+        "Subtotal": amount(pl.col("subtotal")),
+        "Shipping": amount(pl.col("shipping")),
+        "Taxes": amount(pl.col("tax1") + pl.col("tax2")),
+        "Total": amount(pl.col("total")),
         "Discount Code": pl.col("code"),
-        "Discount Amount": money(pl.col("discount")),
+        "Discount Amount": amount(pl.col("discount")),
         "Shipping Method": pl.col("method"),
         "Created at": _shopify_time(pl.col("created")),
         "Billing Name": pl.col("b_name"),
@@ -168,8 +173,8 @@ def _order_columns() -> dict[str, pl.Expr]:
         "Cancelled at": pl.when(pl.col("cancelled_flag")).then(_shopify_time(pl.col("cancelled"))),
         "Payment Method": pl.col("payment"),
         "Payment Reference": pl.when(paid).then(reference),
-        "Refunded Amount": money(pl.col("refund")),
-        "Outstanding Balance": pl.lit("0.00"),
+        "Refunded Amount": amount(pl.col("refund")),
+        "Outstanding Balance": pl.lit(f"{0:.{currency.decimals}f}"),
         "Id": pl.col("order_id").cast(pl.String),
         "Tags": tags,
         "Risk Level": pl.col("risk"),
@@ -177,11 +182,11 @@ def _order_columns() -> dict[str, pl.Expr]:
         "Tax 1 Name": pl.when(pl.col("b_state_rate") > 0).then(
             pl.col("b_state") + " State Tax " + decimal(pl.col("b_state_rate")) + "%"
         ),
-        "Tax 1 Value": pl.when(pl.col("b_state_rate") > 0).then(money(pl.col("tax1"))),
+        "Tax 1 Value": pl.when(pl.col("b_state_rate") > 0).then(amount(pl.col("tax1"))),
         "Tax 2 Name": pl.when(pl.col("b_local_rate") > 0).then(
             pl.col("b_local_tax") + " " + decimal(pl.col("b_local_rate")) + "%"
         ),
-        "Tax 2 Value": pl.when(pl.col("b_local_rate") > 0).then(money(pl.col("tax2"))),
+        "Tax 2 Value": pl.when(pl.col("b_local_rate") > 0).then(amount(pl.col("tax2"))),
         "Phone": pl.when(pl.col("order_phone")).then(pl.col("b_phone")),
         "Billing Province Name": pl.col("b_state_name"),
         "Shipping Province Name": ship["state_name"],
@@ -190,20 +195,24 @@ def _order_columns() -> dict[str, pl.Expr]:
     }
 
 
-LINE_COLUMNS: dict[str, pl.Expr] = {
-    "Lineitem quantity": pl.col("quantity").cast(pl.String),
-    "Lineitem name": pl.col("line_name"),
-    "Lineitem price": money(pl.col("price")),
-    "Lineitem compare at price": pl.when(pl.col("compare") > 0).then(money(pl.col("compare"))),
-    "Lineitem sku": pl.col("sku"),
-    "Lineitem requires shipping": pl.lit("true"),
-    "Lineitem taxable": pl.lit("true"),
-    "Lineitem fulfillment status": pl.when(pl.col("fulfilled_flag"))
-    .then(pl.lit("fulfilled"))
-    .otherwise(pl.lit("pending")),
-    "Vendor": pl.col("vendor"),
-    "Lineitem discount": money(pl.col("line_discount")),
-}
+def _line_columns(decimals: int) -> dict[str, pl.Expr]:
+    """The line item export columns, amounts with `decimals` digits after the point."""
+    return {
+        "Lineitem quantity": pl.col("quantity").cast(pl.String),
+        "Lineitem name": pl.col("line_name"),
+        "Lineitem price": money(pl.col("price"), decimals),
+        "Lineitem compare at price": pl.when(pl.col("compare") > 0).then(money(pl.col("compare"), decimals)),
+        "Lineitem sku": pl.col("sku"),
+        "Lineitem requires shipping": pl.lit("true"),
+        "Lineitem taxable": pl.lit("true"),
+        "Lineitem fulfillment status": pl.when(pl.col("fulfilled_flag"))
+        .then(pl.lit("fulfilled"))
+        .otherwise(pl.lit("pending")),
+        "Vendor": pl.col("vendor"),
+        "Lineitem discount": money(pl.col("line_discount"), decimals),
+    }
+
+
 BILLING_FIELDS = (
     "email",
     "name",
@@ -223,13 +232,16 @@ BILLING_FIELDS = (
 RECIPIENT_FIELDS = ("name", "address1", "unit", "city", "zip", "state", "state_name", "phone")
 
 
-def shopify_export_rows(data: OrdersData, start: int = 0, stop: int | None = None) -> pl.DataFrame:
+def shopify_export_rows(
+    data: OrdersData, start: int = 0, stop: int | None = None, currency: Currency = USD
+) -> pl.DataFrame:
     """Rows [start, stop) of the Shopify orders export as text columns in `SHOPIFY_ORDERS_HEADER` order.
 
     Args:
         data: the simulated orders.
         start: first export row (0 = first line of the newest order).
         stop: end of the row range (default: the last row).
+        currency: the store's currency (the orders' amounts are in its minor units).
 
     Returns:
         One text row per line item; order-level columns filled on each order's first line only.
@@ -250,7 +262,8 @@ def shopify_export_rows(data: OrdersData, start: int = 0, stop: int | None = Non
         ],
         how="horizontal",
     )
-    order_columns = _order_columns()
+    order_columns = _order_columns(currency)
+    line_columns = _line_columns(currency.decimals)
     order_text = orders.select([expr.cast(pl.String).alias(name) for name, expr in order_columns.items()])
     # The order's fields go on its first line only; later lines carry the line item alone.
     first_line = lines.select(
@@ -261,8 +274,8 @@ def shopify_export_rows(data: OrdersData, start: int = 0, stop: int | None = Non
     for column in SHOPIFY_ORDERS_HEADER:
         if column == "Name":
             columns.append(("#" + (pl.col("order") + 1001).cast(pl.String)).alias(column))
-        elif column in LINE_COLUMNS:
-            columns.append(LINE_COLUMNS[column].alias(column))
+        elif column in line_columns:
+            columns.append(line_columns[column].alias(column))
         else:
             columns.append(pl.lit(None, pl.String).alias(column))
     return lines.select(columns).with_columns(on_first_line.get_columns())

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from adlab.demo.money import USD, Currency
+
 STORE_TZ = "America/New_York"
 
 # The catalogue: (title, SKU code, price, compare-at price or 0, vendor, sized apparel?, colours, popularity).
@@ -423,8 +425,11 @@ STATES: tuple[tuple[str, str, float, tuple[tuple[str, str, str, str, float], ...
 )
 
 
-def variant_catalog() -> dict[str, np.ndarray]:
-    """Every sellable variant: product index, line item name, SKU, price and compare-at (cents), weight."""
+def variant_catalog(currency: Currency = USD) -> dict[str, np.ndarray]:
+    """Every sellable variant: product index, line item name, SKU, price and compare-at (minor units), weight.
+
+    Prices are whole amounts of `currency`, about the USD list price at the rough rate.
+    """
     product, names, skus, price, compare, vendor, weight = [], [], [], [], [], [], []
     for index, (title, code, unit, was, brand, sized, colours, _popularity) in enumerate(PRODUCTS):
         sizes = SIZES if sized else (("S", "M", "L") if code == "LBT" else ("",))
@@ -435,8 +440,8 @@ def variant_catalog() -> dict[str, np.ndarray]:
                 product.append(index)
                 names.append(f"{title} - {variant}" if variant else title)
                 skus.append("-".join(part for part in ("LL", code, colour[:3].upper(), size) if part))
-                price.append(round(unit * 100))
-                compare.append(round(was * 100))
+                price.append(round(unit * currency.per_usd) * currency.minor)
+                compare.append(round(was * currency.per_usd) * currency.minor)
                 vendor.append(brand)
                 weight.append(size_weight / max(len(colours), 1))
     return {

@@ -5,9 +5,12 @@ from __future__ import annotations
 import polars as pl
 
 
-def money(cents: pl.Expr) -> pl.Expr:
-    """Integer cents (>= 0) as `12.34`."""
-    return (cents // 100).cast(pl.String) + "." + (cents % 100).cast(pl.String).str.zfill(2)
+def money(cents: pl.Expr, decimals: int = 2) -> pl.Expr:
+    """An amount in integer minor units (>= 0) as `12.34` (`1234` in a currency without decimals, e.g. yen)."""
+    if decimals == 0:
+        return cents.cast(pl.String)
+    unit: int = 10**decimals
+    return (cents // unit).cast(pl.String) + "." + (cents % unit).cast(pl.String).str.zfill(decimals)
 
 
 def decimal(value: pl.Expr) -> pl.Expr:

@@ -1,10 +1,9 @@
-"""Write the demo store's exports (Meta ad level, age x gender, Shopify orders) into a folder."""
+"""Write the demo store's exports (Meta ad level, age x gender, Shopify orders) into a folder, in chunks."""
 
 from __future__ import annotations
 
-import argparse
 import codecs
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from adlab.io import atomic_path
 CHUNK_ROWS = 250_000  # rows formatted and written at a time (bounds memory at large scales)
 
 
-def _write_csv(path: Path, parts: Iterable[pl.DataFrame], bom: bool) -> None:
+def write_csv(path: Path, parts: Iterable[pl.DataFrame], bom: bool) -> None:
     """Write text frames as one CSV (header from the first part), atomically."""
     with atomic_path(path) as tmp, tmp.open("wb") as handle:
         if bom:
@@ -30,7 +29,7 @@ def _write_csv(path: Path, parts: Iterable[pl.DataFrame], bom: bool) -> None:
     path.chmod(0o644)
 
 
-def _row_chunks(rows: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
+def row_chunks(rows: int, size: int = CHUNK_ROWS) -> list[tuple[int, int]]:
     """[start, stop) row ranges covering `rows` rows (one empty range when there are none)."""
     return [(start, min(start + size, rows)) for start in range(0, max(rows, 1), size)]
 
@@ -71,26 +70,12 @@ def write_sample(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / META_AD_LEVEL_FILE]
-    _write_csv(
-        paths[0], (meta_ad_level_table(ad_days.slice(a, b - a)) for a, b in _row_chunks(ad_days.height)), bom=True
-    )
+    write_csv(paths[0], (meta_ad_level_table(ad_days.slice(a, b - a)) for a, b in row_chunks(ad_days.height)), bom=True)
     if segments is not None:
         paths.append(out_dir / META_AGE_GENDER_FILE)
-        _write_csv(
-            paths[-1], (age_gender_text(segments.slice(a, b - a)) for a, b in _row_chunks(segments.height)), bom=True
+        write_csv(
+            paths[-1], (age_gender_text(segments.slice(a, b - a)) for a, b in row_chunks(segments.height)), bom=True
         )
     paths.append(out_dir / ORDERS_FILE)
-    _write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in _row_chunks(orders.lines.height)), bom=False)
+    write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in row_chunks(orders.lines.height)), bom=False)
     return paths
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m adlab.demo [--out data/sample] [--seed 7] [--scale 1.0]`."""
-    parser = argparse.ArgumentParser(prog="python -m adlab.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder")
-    parser.add_argument("--seed", type=int, default=7, help="random seed")
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies ads, campaigns and orders")
-    args = parser.parse_args(argv)
-    for path in write_sample(args.out, seed=args.seed, scale=args.scale):
-        print(path)
-    return 0
