@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from adlab import accounts
-from adlab.display import MISSING, MONEY_COLUMNS
+from adlab.display import MISSING, MONEY_COLUMNS, money_text
 from adlab.errors import AdlabError
 from adlab.insights.answer import Answer, Workspace, quoted
 from adlab.insights.lookup import before_text, figure_word, value_text, when_text
@@ -69,6 +69,7 @@ def portfolio(intent: Intent, workspace: Workspace) -> Answer:
         (previous.start, previous.end),
         currencies=currencies_of(workspace),
         before_words=than,
+        amounts=money_text,
     )
     if len(rows) < 2:
         return one_account(rows, when, than)

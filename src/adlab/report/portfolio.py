@@ -52,13 +52,15 @@ def portfolio_rows(
     targets: Mapping[str | None, TargetsParams],
     week: str,
     *,
-    currency: str = "",
+    currency: str | Mapping[str | None, str | None] = "",
 ) -> list[dict[str, Any]]:
     """One row per account (accounts.names order) for ISO `week` and the week before: see account_rows.
 
     Args:
-        kpis_daily: one row per (date, ad) with an `account` column; with a `currency` column, each account's
-            amounts are in its own currency, else in `currency` (the summary's: the one currency of the exports).
+        kpis_daily: one row per (date, ad) with an `account` column. Each account's amounts are in the currency
+            of its rows' `currency` column when kpis_daily has one; else in `currency`: account -> its currency
+            (e.g. the accounts' currencies in metrics/summary.json), or one code for every account (the
+            exports' one currency); empty: unknown, amounts without a currency sign.
         store: store orders and revenue per day (kpis.store_daily) with an `account` column; a table without
             one is the store of a single account. None without store data (MER unknown).
         recommendations: data/processed/recommendations.csv (report.frames.read_recommendations); None before
@@ -87,6 +89,7 @@ def account_rows(
     *,
     currencies: Mapping[str | None, str | None],
     before_words: str = "the week before",
+    amounts: Callable[[Any, str], str] = fmt_money,
 ) -> list[dict[str, Any]]:
     """One row per account (accounts.names order) over the days `current`, compared with `previous`.
 
@@ -97,6 +100,8 @@ def account_rows(
     the account's targets and of each change); `targets` (roas, breakeven_roas, cpa); `calls` (pause, scale,
     refresh counts, None without recommendations); `reasons` (why it needs attention, in words) and
     `attention`. Every ratio is a ratio of the account's sums over the period, never an average of days.
+    The reasons write amounts with `amounts(value, currency)`: display.fmt_money on pages (`$60.00`),
+    display.money_text in sentences (`60.00 USD`).
     """
     names = accounts.names(kpis_daily)
     several = len(names) > 1
@@ -108,7 +113,6 @@ def account_rows(
         breakeven = kpis.breakeven_roas(goals.gross_margin)
         figures, earlier = now[account], before[account]
         change = {name: relative_change(figures.get(name), earlier.get(name)) for name in FIGURES}
-        money = functools.partial(fmt_money, currency=currencies.get(account) or "")
         calls = call_counts(recommendations, account, several=several)
         row = {
             "account": account,
@@ -121,7 +125,7 @@ def account_rows(
             "targets": {"roas": goals.roas, "breakeven_roas": breakeven, "cpa": goals.cpa},
             "calls": calls,
         }
-        row["reasons"] = attention_reasons(row, money, before_words)
+        row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
         rows.append(row)
     return rows
@@ -201,7 +205,9 @@ def figure_tones(
     return tones
 
 
-def attention_reasons(row: Mapping[str, Any], money: Callable[[Any], str], before_words: str) -> list[str]:
+def attention_reasons(
+    row: Mapping[str, Any], before_words: str = "the week before", amounts: Callable[[Any, str], str] = fmt_money
+) -> list[str]:
     """Why an account needs attention, in words, most urgent first; empty when nothing does.
 
     Flags: purchases went to 0 while link clicks held (tracking), ROAS fell by ROAS_DROP or more on the period
@@ -230,26 +236,36 @@ def attention_reasons(row: Mapping[str, Any], money: Callable[[Any], str], befor
         )
     if roas is not None and roas < goals["breakeven_roas"]:
         reasons.append(f"ROAS {fmt_roas(roas)} is below break-even {fmt_roas(goals['breakeven_roas'])}")
-    cpa = number(row.get("cpa"))
+    cpa, currency = number(row.get("cpa")), row["currency"] or ""
     if cpa is not None and cpa >= goals["cpa"] * (1 + CPA_OVER):
-        reasons.append(f"CPA {money(cpa)} is {cpa / goals['cpa'] - 1:.0%} above the {money(goals['cpa'])} target")
+        reasons.append(
+            f"CPA {amounts(cpa, currency)} is {cpa / goals['cpa'] - 1:.0%} above the {amounts(goals['cpa'], currency)} "
+            "target"
+        )
     if pauses := row["calls"].get("pause"):
         reasons.append(f"{pauses} stop-loss call{'s' if pauses > 1 else ''} to pause")
     return reasons
 
 
-def account_currencies(frame: pl.DataFrame | None, default: str = "") -> dict[str | None, str | None]:
-    """account -> the currency of its amounts: the most common of its rows' `currency` (first by name on a tie)
-    where `frame` has that column, else `default` (None when empty) for every account of `frame`."""
+def account_currencies(
+    frame: pl.DataFrame | None, default: str | Mapping[str | None, str | None] = ""
+) -> dict[str | None, str | None]:
+    """account -> the currency of its amounts, every account of `frame`: the most common of its rows' `currency`
+    (first by name on a tie) where `frame` has that column, else `default`'s (account -> currency, or one code
+    for all; None where empty or absent)."""
     if frame is None:
         return {}
+
+    def fallback(account: str | None) -> str | None:
+        return (default.get(account) if isinstance(default, Mapping) else default) or None
+
     if "currency" not in frame.columns:
-        return dict.fromkeys(accounts.names(frame), default or None)
+        return {account: fallback(account) for account in accounts.names(frame)}
     chosen: dict[str | None, str | None] = {}
     for account, rows in accounts.split(frame).items():
         counts = rows["currency"].drop_nulls().value_counts(sort=False)
         ordered = counts.sort(["count", "currency"], descending=[True, False]) if counts.height else counts
-        chosen[account] = ordered["currency"][0] if ordered.height else (default or None)
+        chosen[account] = ordered["currency"][0] if ordered.height else fallback(account)
     return chosen
 
 
