@@ -236,18 +236,27 @@ def test_render_portfolio_puts_flagged_accounts_first_and_marks_them(tmp_path: P
     assert body.index(">Alpine Goods<") < body.index(">Coastal Co<") < body.index(">Beta Shop<")
     assert body.count('<tr class="flagged"') == 2
     assert '<tr class="flagged" data-order="0"><td data-sort="alpine goods"><a href="alpine-goods/index.html">' in body
-    assert "⚑ ROAS fell 61% on the week before (3.10x → 1.20x); ROAS 1.20x is below break-even 2.00x" in body
+    assert (
+        '<td class="reasons bad" data-sort="2"><div>⚑ ROAS fell 61% on the week before (3.10x → 1.20x)</div>'
+        "<div>⚑ ROAS 1.20x is below break-even 2.00x</div></td>"
+    ) in body
+    assert '<tr data-order="2"><td data-sort="beta shop">' in body
     assert "2 of 3 accounts need attention: Alpine Goods, Coastal Co." in html
 
 
 def test_render_portfolio_columns_sort_on_raw_values_with_an_inline_script(tmp_path: Path) -> None:
     html = page(tmp_path, portfolio_rows(KPIS, None, None, {}, WEEK, currency="USD"))
-    assert html.count("<th data-sort-type=") == 15
-    assert '<th data-sort-type="num" data-column="5" tabindex="0" title="Sort by ROAS" class="num">ROAS</th>' in html
-    # Alpine Goods' ROAS cell: shown as 1.20x, sorted by 1.2; its change sorts by 1.2 / 3.1 - 1.
-    assert '<td class="num bad" data-sort="1.2">1.20x</td>' in html
-    assert f'data-sort="{1.2 / 3.1 - 1:.10g}">▼ 61.3%</td>' in html
-    assert '<td class="num" data-sort="">–</td>' in html  # MER unknown: sorted last, shown as –
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert head.count("<th data-sort-type=") == 10
+    assert head.count('data-key="sort"') == 10  # every column
+    assert head.count('data-key="sort-change"') == 5  # spend, purchase value, ROAS, CPA, MER
+    # Alpine Goods' ROAS: shown 1.20x and sorted by 1.2; its change, 1.2 / 3.1 - 1, sorted by its raw value.
+    assert (
+        f'<td class="num bad" data-sort="1.2" data-sort-change="{1.2 / 3.1 - 1:.10g}">1.20x'
+        '<div class="chg bad">▼ 61.3%</div></td>'
+    ) in html
+    # MER unknown (no store export): empty sort keys sort it last, and it shows –.
+    assert '<td class="num" data-sort="" data-sort-change="">–<div class="chg neutral">–</div></td>' in html
     assert "<script>" in html
     assert "addEventListener" in html
     assert "http" not in html  # offline: nothing from a CDN
@@ -279,8 +288,8 @@ def test_render_portfolio_amounts_in_each_accounts_currency_and_no_totals_across
     html = page(tmp_path, portfolio_rows(as_kpis_daily(records(currencies=currencies)), None, None, {}, WEEK))
     assert "Totals are per account because the accounts&#x27; currencies differ (EUR, USD)." in html
     assert "All accounts:" not in html
-    assert '<td class="num" data-sort="700">€700.00</td>' in html  # Alpine Goods' W47 spend
-    assert '<td class="num" data-sort="1400">$1,400.00</td>' in html  # Beta Shop's
+    assert '<td class="num" data-sort="700" data-sort-change="0">€700.00' in html  # Alpine Goods' W47 spend
+    assert '<td class="num" data-sort="1400" data-sort-change="0">$1,400.00' in html  # Beta Shop's
 
 
 def test_render_portfolio_escapes_account_names_and_shows_the_sample_banner(tmp_path: Path) -> None:
@@ -294,6 +303,48 @@ def test_render_portfolio_escapes_account_names_and_shows_the_sample_banner(tmp_
     assert hostile not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Sample data." in html
+
+
+@pytest.mark.slow
+def test_render_portfolio_sorts_in_a_browser(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.is_file():
+        pytest.skip(f"{chromium} not found: install Debian's chromium to run browser tests")
+    out = render_portfolio(
+        portfolio_rows(KPIS, None, None, {}, WEEK, currency="USD"),
+        tmp_path / "index.html",
+        week=WEEK,
+        sample_data=False,
+        links=LINKS,
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
+        try:
+            tab = browser.new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(out.as_uri())
+
+            def names() -> list[str]:
+                return tab.eval_on_selector_all(
+                    "#portfolio tbody td:first-child > a", "cells => cells.map(c => c.textContent)"
+                )
+
+            assert names() == ["Alpine Goods", "Coastal Co", "Beta Shop"]  # needs attention first
+            roas, roas_change = "th:nth-child(5) button[data-key=sort]", "th:nth-child(5) button[data-key=sort-change]"
+            tab.click(roas)  # ROAS 3.15, 2.50, 1.20: largest first
+            assert names() == ["Beta Shop", "Coastal Co", "Alpine Goods"]
+            tab.click(roas)
+            assert names() == ["Alpine Goods", "Coastal Co", "Beta Shop"]
+            tab.click(roas_change)  # +5%, 0%, -61%
+            assert names() == ["Beta Shop", "Coastal Co", "Alpine Goods"]
+            tab.focus("th:nth-child(6) button[data-key=sort]")  # CPA 60.00, 20.00, 16.67, by keyboard
+            tab.keyboard.press("Enter")
+            assert names() == ["Coastal Co", "Alpine Goods", "Beta Shop"]
+            assert errors == []
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------------------------------------ ask

@@ -18,7 +18,6 @@ import polars as pl
 
 from adlab import accounts, io, kpis
 from adlab.display import (
-    MISSING,
     cpa_tone,
     fmt_change,
     fmt_int,
@@ -298,24 +297,18 @@ def ratio_of(numerator: float | None, denominator: float | None) -> float | None
 
 # ---------------------------------------------------------------------------------------------------- the page
 
-# The table's columns: header text, what a click sorts by (`num`: the raw figure, `text`: the name) and what it
-# holds, for the header's tooltip.
+# The table's columns after the account's name: header text, what they hold (for a header's tooltip), and
+# whether each cell also shows its change on the week before (a second sort key, the header's `±`).
 HEAD = (
-    ("Account", "text", "account name"),
-    ("Spend", "num", "spend"),
-    ("±", "num", "change in spend"),
-    ("Purchase value", "num", "purchase value"),
-    ("±", "num", "change in purchase value"),
-    ("ROAS", "num", "ROAS"),
-    ("±", "num", "change in ROAS"),
-    ("CPA", "num", "CPA"),
-    ("±", "num", "change in CPA"),
-    ("MER", "num", "MER"),
-    ("±", "num", "change in MER"),
-    ("Pause", "num", "pause calls"),
-    ("Scale", "num", "scale calls"),
-    ("Refresh", "num", "refresh-creative calls"),
-    ("Needs attention", "num", "needs attention (flagged first)"),
+    ("Needs attention", "needs attention (most reasons first)", False),
+    ("Spend", "spend", True),
+    ("Purchase value", "purchase value", True),
+    ("ROAS", "ROAS", True),
+    ("CPA", "CPA", True),
+    ("MER", "MER", True),
+    ("Pause", "pause calls", False),
+    ("Scale", "scale calls", False),
+    ("Refresh", "refresh-creative calls", False),
 )
 
 
@@ -350,10 +343,8 @@ def render_portfolio(
         + "."
         if flagged
         else "No account needs attention this week.",
-        head=[
-            {"text": text, "type": kind, "title": title, "css": "num" if kind == "num" and text != HEAD[-1][0] else ""}
-            for text, kind, title in HEAD
-        ],
+        flagged=bool(flagged),
+        head=[{"text": text, "title": title, "change": change} for text, title, change in HEAD],
         rows=[table_row(row, links.get(row["account"], ("", ""))) for row in ordered],
     )
     io.write_text(page, out)
@@ -379,8 +370,9 @@ def totals_line(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def table_row(row: Mapping[str, Any], link: tuple[str, str]) -> dict[str, Any]:
-    """One account as the template lays it out: its name and links, then each cell's text, tone and raw value
-    (`sort`, what a click on the column header sorts by; None sorts last)."""
+    """One account as the template lays it out: its name and links, what needs attention, then each figure's
+    text, tone and raw value (`sort`: what a click on the column header sorts by, empty when unknown so it
+    sorts last) with its change on the week before (`change`, the same for the header's `±`)."""
     money = functools.partial(fmt_money, currency=row["currency"] or "")
     formats: dict[str, Callable[[Any], str]] = {
         "spend": money,
@@ -391,30 +383,24 @@ def table_row(row: Mapping[str, Any], link: tuple[str, str]) -> dict[str, Any]:
     }
     cells = []
     for name, format_value in formats.items():
-        tone = row["tones"].get(name) if name in ("roas", "cpa", "mer") else None
-        cells.append(_cell(format_value(row.get(name)), number(row.get(name)), tone))
         moved = row["change"].get(name)
-        cells.append(_cell(fmt_change(moved), moved, row["tones"].get(f"{name}_change")))
+        cell = _cell(format_value(row.get(name)), row.get(name), row["tones"].get(name))
+        cells.append({**cell, "change": _cell(fmt_change(moved), moved, row["tones"].get(f"{name}_change"))})
     for name in CALLS:
         count = row["calls"].get(name)
-        cells.append(_cell(fmt_int(count), count, "bad" if name == "pause" and count else None))
+        cells.append({**_cell(fmt_int(count), count, "bad" if name == "pause" and count else None), "change": None})
     return {
         "label": row["label"],
         "account_sort": row["label"].casefold(),
         "index_href": link[0],
         "week_href": link[1],
         "currency": row["currency"] or "currency unknown",
-        "flagged": row["attention"],
-        "reason": "; ".join(row["reasons"]) or MISSING,
+        "reasons": row["reasons"],
         "cells": cells,
     }
 
 
 def _cell(text: str, sort: Any, tone: str | None) -> dict[str, Any]:
-    """A figure cell: its text, its CSS class and the raw value it sorts by (empty: unknown, sorted last)."""
+    """A figure: its text, its tone (a CSS class, or empty) and the raw value it sorts by (empty: unknown)."""
     value = number(sort)
-    return {
-        "text": text,
-        "css": " ".join(css for css in ("num", tone) if css),
-        "sort": "" if value is None else format(value, ".10g"),
-    }
+    return {"text": text, "tone": tone or "", "sort": "" if value is None else format(value, ".10g")}
