@@ -359,8 +359,9 @@ WORKSPACE = Workspace(KPIS, None, Params(), "USD")
         ("Which account spent the most last week?", "rank", "spend", "", 1),
         ("rank my accounts by CPA", "rank", "cpa", "", None),
         ("how are my accounts doing?", "overview", "roas", "", None),
-        ("which client improved most", "change", "roas", "up", 1),
-        ("which clients improved most", "change", "roas", "up", None),
+        ("which account improved most", "change", "roas", "up", 1),
+        ("have any of my accounts improved", "change", "roas", "up", None),
+        ("roas by account", "rank", "roas", "", None),
         ("top 2 accounts by roas", "rank", "roas", "", 2),
     ],
 )
@@ -375,6 +376,7 @@ def test_parse_question_portfolio_questions(question: str, view: str, kpi: str, 
 def test_parse_question_without_accounts_keeps_its_family() -> None:
     assert parse_question("What was my CPA last week?", KPIS).kind == "metric"
     assert parse_question("Top 5 ads by ROAS yesterday", KPIS).kind == "rank"
+    assert parse_question("What is my ROAS at an account level?", KPIS).kind == "metric"
 
 
 def test_ask_which_accounts_roas_fell_most_names_it_with_the_week_and_change() -> None:

@@ -138,7 +138,7 @@ RANK = (
     r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative|format|hook|concept|angle)\b"
 )
 # A question about the accounts side by side ("which account's ROAS fell most", "rank my accounts by CPA").
-ACCOUNTS = r"\b(?:accounts|clients)\b|\b(?:which|what|each|every|per|by|across|one|an|any) (?:account|client)\b"
+ACCOUNTS = r"\baccounts\b|\b(?:which|what|each|every|per|by|across) account\b"
 # How a KPI moved, for "which account's ROAS fell most": down, up, or either way.
 MOVED = (
     ("down", r"\b(?:drop\w*|fell|fall\w*|declin\w*|decreas\w*|went down|gone down|worsen\w*|crash\w*)\b"),
@@ -165,7 +165,6 @@ EXAMPLES = (
     "Is my tracking broken?",
     "ROAS trend over the last 30 days",
     "Spend by age last month",
-    "Which account's ROAS dropped most last week?",
 )
 # The words small typos are corrected to (words of 4+ letters within difflib's 0.8 of one of these, or the
 # same letters in another order): everyday words, and every word the patterns above spell.
@@ -378,7 +377,7 @@ def portfolio_intent(text: str, words: str, kpis_daily: pl.DataFrame) -> Intent:
         rf"\b(?:top|best|worst|bottom|highest|lowest|first|last) ({NUMBER})\b|\b({NUMBER}) accounts\b", words
     )
     n = number(next(group for group in said.groups() if group)) if said else None
-    if n is None and re.search(r"\b(?:which|what) (?:account|client)\b|\b(?:one|an) account\b", words):
+    if n is None and re.search(r"\b(?:which|what) account\b", words):
         n = 1
     return Intent(
         "portfolio",
