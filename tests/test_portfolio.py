@@ -168,6 +168,10 @@ def test_portfolio_rows_count_each_accounts_calls_and_flag_pause_calls() -> None
     assert rows["Beta Shop"]["reasons"] == ["2 stop-loss calls to pause"]
     unknown = rows_by_account(portfolio_rows(KPIS, None, None, {}, WEEK, currency="USD"))
     assert unknown["Beta Shop"]["calls"] == {"pause": None, "scale": None, "refresh": None}
+    # One account: recommendations.csv has no account column, and every call is that account's.
+    one = KPIS.filter(pl.col("account") == "Beta Shop")
+    [row] = portfolio_rows(one, None, calls.drop("account"), {}, WEEK, currency="USD")
+    assert row["calls"] == {"pause": 2, "scale": 1, "refresh": 1}
 
 
 def test_portfolio_rows_flag_purchases_gone_while_clicks_held_as_tracking() -> None:

@@ -103,7 +103,7 @@ def account_rows(
     display.money_text in sentences (`60.00 USD`).
     """
     names = accounts.names(kpis_daily)
-    several = len(names) > 1
+    calls = call_counts(recommendations, names)
     now = account_figures(kpis_daily, store, *current)
     before = account_figures(kpis_daily, store, *previous)
     rows = []
@@ -112,7 +112,6 @@ def account_rows(
         breakeven = kpis.breakeven_roas(goals.gross_margin)
         figures, earlier = now[account], before[account]
         change = {name: relative_change(figures.get(name), earlier.get(name)) for name in FIGURES}
-        calls = call_counts(recommendations, account, several=several)
         row = {
             "account": account,
             "label": accounts.label(account),
@@ -122,7 +121,7 @@ def account_rows(
             "change": change,
             "tones": figure_tones(figures, change, goals),
             "targets": {"roas": goals.roas, "breakeven_roas": breakeven, "cpa": goals.cpa},
-            "calls": calls,
+            "calls": calls[account],
         }
         row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
@@ -174,13 +173,22 @@ def store_revenue(
     )
 
 
-def call_counts(recommendations: pl.DataFrame | None, account: str | None, *, several: bool) -> dict[str, int | None]:
-    """How many pause, scale and refresh-creative calls recommendations.csv makes on the account's ad sets and
-    ads; None each without the table (or, with several accounts, a table that does not say whose rows are)."""
-    if recommendations is None or (several and "account" not in recommendations.columns):
-        return dict.fromkeys(CALLS)
-    actions = accounts.rows_of(recommendations, account)["action"]
-    return {name: int((actions == action).sum()) for name, action in CALLS.items()}
+def call_counts(
+    recommendations: pl.DataFrame | None, names: Sequence[str | None]
+) -> dict[str | None, dict[str, int | None]]:
+    """account -> how many pause, scale and refresh-creative calls recommendations.csv makes on its ad sets and
+    ads. A table without `account` holds the only account's calls; without the table (or with several accounts
+    and a table that does not say whose rows are), each count is unknown (None)."""
+    if recommendations is None or not names or (len(names) > 1 and "account" not in recommendations.columns):
+        return {account: dict.fromkeys(CALLS) for account in names}
+    owned = (
+        recommendations
+        if "account" in recommendations.columns
+        else recommendations.with_columns(pl.lit(names[0], pl.String).alias("account"))
+    )
+    counted = owned.group_by("account", "action").len()
+    found = {(account, action): count for account, action, count in counted.iter_rows()}
+    return {account: {name: found.get((account, action), 0) for name, action in CALLS.items()} for account in names}
 
 
 def figure_tones(
@@ -260,12 +268,15 @@ def account_currencies(
 
     if "currency" not in frame.columns:
         return {account: fallback(account) for account in accounts.names(frame)}
-    chosen: dict[str | None, str | None] = {}
-    for account, rows in accounts.split(frame).items():
-        counts = rows["currency"].drop_nulls().value_counts(sort=False)
-        ordered = counts.sort(["count", "currency"], descending=[True, False]) if counts.height else counts
-        chosen[account] = ordered["currency"][0] if ordered.height else fallback(account)
-    return chosen
+    counts = (
+        frame.filter(pl.col("currency").is_not_null())
+        .group_by("account", "currency")
+        .len()
+        .sort(["account", "len", "currency"], descending=[False, True, False], nulls_last=True)
+        .unique("account", keep="first", maintain_order=True)
+    )
+    found = dict(zip(counts["account"], counts["currency"], strict=True))
+    return {account: found.get(account) or fallback(account) for account in accounts.names(frame)}
 
 
 def totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
