@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from adlab import accounts, creatives, io, kpis
+from adlab import creatives, io, kpis
 from adlab.errors import AdlabError
 from adlab.insights import Answer, Workspace
 from adlab.insights import ask as answer
@@ -86,12 +86,15 @@ def _store_daily(interim: Path) -> pl.DataFrame | None:
     for name, daily in (("orders", kpis.store_daily), ("store_sales", kpis.store_daily_from_sales)):
         path = interim / f"{name}.parquet"
         if path.exists() and (table := io.read_parquet(path)).height:
+            if "account" not in table.columns:
+                return daily(table)
+            parts = table.partition_by("account", as_dict=True, maintain_order=True)  # one pass, not one per account
             return pl.concat(
                 [
                     daily(rows).with_columns(pl.lit(owner, pl.String).alias("account"))
-                    for owner, rows in accounts.split(table).items()
+                    for (owner,), rows in parts.items()
                 ]
-            )
+            ).sort("account", "date", nulls_last=True)
     return None
 
 
