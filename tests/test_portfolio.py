@@ -566,3 +566,13 @@ def test_portfolio_page_of_the_project_flags_the_planted_drop(project: Path, tmp
     assert not any(reason.startswith("ROAS fell") for reason in rows_by_account(rows)["Beta Shop"]["reasons"])
     html = page(tmp_path, rows)
     assert '<tr class="flagged" data-order="0"><td data-sort="alpine goods">' in html
+
+
+def test_notebook_ask_takes_an_account_too(project: Path) -> None:
+    spend = export_sums(project, "Beta Shop", W47[0], W47[-1])["spend"]
+    answer = workbench.ask("How much did I spend last week?", project, account="beta shop")
+    assert answer.headline.startswith(f"You spent {spend:,.2f} USD last week (2026-W47, 16-22 Nov)")
+    overview = workbench.ask("How are my accounts doing?", project)
+    alpine = overview.figures.row(0, named=True)
+    assert alpine["account"] == "Alpine Goods"
+    assert alpine["reason"].startswith("ROAS fell ")  # the planted drop
