@@ -409,6 +409,12 @@ def test_ask_spent_most_across_currencies_compares_within_each_currency() -> Non
         "them (last week (2026-W47, 16-22 Nov)): in EUR, Alpine Goods spent the most (700.00 EUR); in USD, "
         "Beta Shop spent the most (1,400.00 USD)."
     )
+    # Each currency ranked on its own: Beta Shop 1,400 before Coastal Co 420, both USD.
+    assert [line.split(":")[0] for line in answer.lines] == [
+        "EUR 1. Alpine Goods",
+        "USD 1. Beta Shop",
+        "USD 2. Coastal Co",
+    ]
     # ROAS has no currency: every account ranks together.
     assert ask("which account has the highest ROAS last week", workspace).headline.startswith(
         "Beta Shop had the highest ROAS last week (2026-W47, 16-22 Nov): 3.15"

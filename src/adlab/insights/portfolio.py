@@ -153,7 +153,12 @@ def ranked(intent: Intent, rows: list[dict[str, Any]], when: str, than: str, cur
         key=lambda row: -row[kpi] if high_first else row[kpi],  # stable: accounts.names order on a tie
     )
     unknown = [row for row in rows if row.get(kpi) is None]
-    data = {"accounts": accounts_table(known + unknown), "period": current}
+    per_currency = kpi in MONEY and several_currencies(rows)
+    groups = currency_groups(known) if per_currency else {None: known}
+    data = {
+        "accounts": accounts_table([row for group in groups.values() for row in group] + unknown),
+        "period": current,
+    }
     if not known:
         return Answer(f"No account has a {word} {when}, so they cannot be ranked by it.", [], data)
     n = intent.n or len(rows)
@@ -166,8 +171,7 @@ def ranked(intent: Intent, rows: list[dict[str, Any]], when: str, than: str, cur
             f"{i}. {row['label']} {value_text(kpi, row[kpi], row['currency'])}" for i, row in enumerate(group[:n], 1)
         )
 
-    if kpi in MONEY and several_currencies(rows):
-        groups = currency_groups(known)
+    if per_currency:
         headline = (
             f"{word[0].upper()}{word[1:]} is in each account's own currency, so accounts are compared within each "
             f"currency, never across them ({when}): "
@@ -186,9 +190,10 @@ def ranked(intent: Intent, rows: list[dict[str, Any]], when: str, than: str, cur
         order = "highest first" if high_first else "lowest first"
         headline = f"Your accounts by {word} {when} ({order}): {listed(known, '; ')}."
     lines = [
-        f"{i}. {row['label']}: {word} {value_text(kpi, row[kpi], row['currency'])}{change_words(kpi, row, than)}; "
-        f"{figures_text(row, kpi)}."
-        for i, row in enumerate(known, 1)
+        f"{f'{currency} ' if per_currency else ''}{i}. {row['label']}: {word} "
+        f"{value_text(kpi, row[kpi], row['currency'])}{change_words(kpi, row, than)}; {figures_text(row, kpi)}."
+        for currency, group in groups.items()
+        for i, row in enumerate(group, 1)
     ]
     if unknown:
         lines.append(f"No {word} {when} (left out): {', '.join(row['label'] for row in unknown)}.")
