@@ -107,24 +107,35 @@ def _change_text(value: float | None, before: float | None) -> str:
     return "" if change is None or value is None else f"  ({change:+.1%} vs previous week)"
 
 
-def load_workspace() -> insights.Workspace:
-    """The project's tables and settings, as the answers read them (workbench.load_workspace)."""
-    return workbench.load_workspace(project())
+def load_workspace(account: str | None = None) -> insights.Workspace:
+    """The project's tables and settings, as the answers read them (workbench.load_workspace); with `account`,
+    that account's rows only."""
+    return workbench.load_workspace(project(), account)
 
 
-def _answer(build: Callable[[insights.Workspace], insights.Answer]) -> None:
+def _answer(build: Callable[[insights.Workspace], insights.Answer], account: str | None = None) -> None:
     """Print an answer; a question the data cannot answer is one line on stderr and exit code 1."""
     try:
-        answer = build(load_workspace())
+        answer = build(load_workspace(account))
     except AdlabError as err:
         _fail(err)
     typer.echo(answer.text())
 
 
 @app.command()
-def ask(question: Annotated[str, typer.Argument(help='e.g. "Why did my ROAS drop yesterday?"')]) -> None:
-    """Answer a question about your ads in plain words, with numbers (why / best / should I pause)."""
-    _answer(lambda workspace: insights.ask(question, workspace))
+def ask(
+    question: Annotated[str, typer.Argument(help='e.g. "Why did my ROAS drop yesterday?"')],
+    account: Annotated[
+        str | None,
+        typer.Option(
+            "--account",
+            help="answer about this account only (its name as in data/raw/<account>/ or the exports); without it, "
+            '"how are my accounts doing?" compares them',
+        ),
+    ] = None,
+) -> None:
+    """Answer a question about your ads in plain words, with numbers (why / best / should I pause / which account)."""
+    _answer(lambda workspace: insights.ask(question, workspace), account)
 
 
 def _period(text: str | None, option: str) -> insights.Period | None:

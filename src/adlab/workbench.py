@@ -2,12 +2,14 @@
 
     from adlab import ask
     ask("Why did my ROAS drop yesterday?")   # shows the answer and its figures; .figures is a polars frame
+    ask("How are my accounts doing?")        # several accounts side by side; ask(..., account="client_a") for one
 
 The same answers as `adlab ask "..."` on the command line, from the tables the last `dvc repro` wrote.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +18,9 @@ from adlab import creatives, io, kpis
 from adlab.errors import AdlabError
 from adlab.insights import Answer, Workspace
 from adlab.insights import ask as answer
+from adlab.insights.portfolio import account_workspace
 from adlab.params import Params, load_params
+from adlab.report.frames import read_recommendations
 
 
 def find_project(start: Path) -> Path:
@@ -31,11 +35,12 @@ def find_project(start: Path) -> Path:
     raise AdlabError(f"no adlab project (a folder with dvc.yaml) at or above {start}; use --project DIR.")
 
 
-def load_workspace(root: Path) -> Workspace:
-    """The project's KPIs, breakdown rows, settings and fatigue, as the answers read them.
+def load_workspace(root: Path, account: str | None = None) -> Workspace:
+    """The project's KPIs, breakdown rows, store days, recommendations, settings and fatigue, as the answers read
+    them; with `account`, only that account's rows (insights.portfolio.account_workspace).
 
     Raises:
-        AdlabError: the pipeline has not run yet, or params.yaml is wrong.
+        AdlabError: the pipeline has not run yet, params.yaml is wrong, or no account is called `account`.
     """
     params = load_params(root / "params.yaml") if (root / "params.yaml").exists() else Params()
     kpis_path = root / "data" / "processed" / "kpis_daily.parquet"
@@ -55,31 +60,53 @@ def load_workspace(root: Path) -> Workspace:
     currency = None
     if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
         currency = str(first)
+    workspace = Workspace(
+        kpis_daily,
+        ad_insights,
+        params,
+        currency,
+        None,
+        results_daily,
+        _store_daily(root / "data" / "interim"),
+        read_recommendations(root / "data" / "processed" / "recommendations.csv"),
+    )
+    if account is not None:
+        workspace = account_workspace(workspace, account)
     settings = params.creatives
     fatigue = creatives.ad_fatigue(
-        kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
+        workspace.kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
     )
-    return Workspace(
-        kpis_daily, ad_insights, params, currency, fatigue, results_daily, _store_daily(root / "data" / "interim")
-    )
+    return dataclasses.replace(workspace, fatigue=fatigue)
 
 
 def _store_daily(interim: Path) -> pl.DataFrame | None:
-    """Store orders and revenue per day: from the orders table, else Shopify sales; None without either."""
+    """Store orders and revenue per day and account (`account` last): from the orders table, else Shopify sales;
+    None without either."""
     # The orders export is the store's truth; Shopify Analytics sales stand in without one.
     for name, daily in (("orders", kpis.store_daily), ("store_sales", kpis.store_daily_from_sales)):
         path = interim / f"{name}.parquet"
         if path.exists() and (table := io.read_parquet(path)).height:
-            return daily(table)
+            if "account" not in table.columns:
+                return daily(table)
+            parts = table.partition_by("account", as_dict=True, maintain_order=True)  # one pass, not one per account
+            return pl.concat(
+                [
+                    daily(rows).with_columns(pl.lit(owner, pl.String).alias("account"))
+                    for (owner,), rows in parts.items()
+                ]
+            ).sort("account", "date", nulls_last=True)
     return None
 
 
-def ask(question: str, project: str | Path | None = None) -> Answer:
+def ask(question: str, project: str | Path | None = None, account: str | None = None) -> Answer:
     """Answer one question from the project's tables (the nearest folder with dvc.yaml at or above `project`,
-    default the working folder, so a notebook in notebooks/ finds its project).
+    default the working folder, so a notebook in notebooks/ finds its project); with `account`, about that
+    account only. Without it, on data of several accounts, "which account's ROAS fell most last week?" and
+    "how are my accounts doing?" compare the accounts.
 
     Raises:
-        AdlabError: no project, the pipeline has not run, or the question cannot be answered from the data.
+        AdlabError: no project, the pipeline has not run, no account is called `account`, or the question cannot
+            be answered from the data.
     """
     root = find_project(Path(project).resolve() if project is not None else Path.cwd())
-    return answer(question, load_workspace(root))
+    return answer(question, load_workspace(root, account))

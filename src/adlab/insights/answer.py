@@ -121,6 +121,7 @@ class Workspace:
     store: pl.DataFrame | None = (
         None  # store orders and revenue per day (kpis.store_daily); None without a store export
     )
+    recommendations: pl.DataFrame | None = None  # data/processed/recommendations.csv; None before the stage
 
 
 def with_notes(answer: Answer, notes: list[str]) -> Answer:

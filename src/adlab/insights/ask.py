@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, lookup, rank, states, tracking, versus
+from adlab.insights import breakdown, lookup, portfolio, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -86,4 +86,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "state": states.state,
     "tracking": tracking.tracking,
     "breakdown": breakdown.breakdown,
+    "portfolio": portfolio.portfolio,
 }

@@ -15,7 +15,7 @@ import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.insights.answer import LOWER_IS_BETTER, quoted
-from adlab.insights.periods import MONTHS, NUMBER, NUMBER_WORDS, WEEKDAYS, Period, number, periods_in
+from adlab.insights.periods import MONTHS, NUMBER, NUMBER_WORDS, WEEKDAYS, Period, number, periods_for, periods_in
 from adlab.kpis import result_unit
 
 # Everyday phrases rewritten to one word before anything else is read.
@@ -137,6 +137,14 @@ RANK = (
     r"|\bwhich (?:one|ads?|ad sets?|campaigns?|creatives?|platforms?|formats?|hooks?|concepts?|angles?)\b"
     r"|\b(?:by|per|each) (?:platform|campaign|ad set|ad|creative|format|hook|concept|angle)\b"
 )
+# A question about the accounts side by side ("which account's ROAS fell most", "rank my accounts by CPA").
+ACCOUNTS = r"\baccounts\b|\b(?:which|what|each|every|per|by|across) account\b"
+# How a KPI moved, for "which account's ROAS fell most": down, up, or either way.
+MOVED = (
+    ("down", r"\b(?:drop\w*|fell|fall\w*|declin\w*|decreas\w*|went down|gone down|worsen\w*|crash\w*)\b"),
+    ("up", r"\b(?:rose|rise\w*|rising|grew|grow\w*|increas\w*|improv\w*|went up|gone up|jump\w*|climb\w*)\b"),
+    ("", r"\b(?:chang\w*|mov(?:ed|es|ing)?)\b"),
+)
 # A question with no KPI is a metric question only when it asks how things go ("how are my ads doing").
 METRIC = (
     r"\b(?:doing|performing|performance|going|stats|numbers|summary|overview|results)\b"
@@ -193,7 +201,8 @@ VOCABULARY = frozenset(
                 for row in table
                 for words in row
             )
-            + " ".join((TRACKING, ACTION, ANY_ENTITY, WHY, COMPARE, TREND, RANK, METRIC, WORST, HIGH, LOW)),
+            + " ".join((TRACKING, ACTION, ANY_ENTITY, WHY, COMPARE, TREND, RANK, METRIC, WORST, HIGH, LOW, ACCOUNTS))
+            + " ".join(pattern for _, pattern in MOVED),
         ),
     )
 )
@@ -227,8 +236,10 @@ class Intent:
     fatigued, pause, scale, learning or today's actions), `why` (why did `kpi` move between `periods`),
     `verdict` (should I pause / scale `name`), `best` (which `level` wins for `segment` by `kpi`), `tracking`
     (is purchase tracking or the funnel broken), `trend` (`kpi` day by day over `periods[0]`), `breakdown`
-    (`kpi` by `dimension`: age, gender, placement, platform, region). `text` is the question as the answer
-    reads it; `periods` are (current, previous), both relative to the last day in the data.
+    (`kpi` by `dimension`: age, gender, placement, platform, region), `portfolio` (the accounts side by side:
+    `view` overview, rank by `kpi`, or change: whose `kpi` moved most, `movement` down, up or either way). `text`
+    is the question as the answer reads it; `periods` are (current, previous), both relative to the last day in
+    the data.
 
     `kpi` is one of spend, impressions, reach, frequency, clicks, link_clicks, ctr, cpc, cpm, purchases,
     purchase_value, roas, cpa, cvr, aov, orders, revenue, mer, hook_rate, hold_rate, results, cost_per_result
@@ -249,13 +260,16 @@ class Intent:
     platform: str = ""  # meta | google_ads | pinterest ("on instagram" is a segment)
     dimension: str = ""  # age | gender | placement | publisher_platform | region | country
     other: str = ""  # the second named entity of a comparison ("'A' vs 'B'")
+    view: str = ""  # overview | rank | change: what a portfolio question asks of the accounts
+    movement: str = ""  # down | up | "" (either way): how the KPI of a portfolio `change` question moved
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
     """The intent of one question; relative periods count from the last day in the data (`periods_in`).
 
     Families, tried in this order (`family`): tracking, verdict (pause / scale / refresh / keep one named
-    entity, quoted or not), why, state (learning, fatigued, today, pause or scale without a name),
+    entity, quoted or not), why, portfolio (the accounts side by side: `accounts`, `which account`, see
+    portfolio_intent), state (learning, fatigued, today, pause or scale without a name),
     breakdown (`by age`, `which region`), compare, trend, best (a rank word and a segment), rank, metric.
     Defaults where the question says nothing: KPI ROAS; periods the last day vs the day before for why,
     the last 30 days for trend, else the last 7 days ending on the last day vs the 7 before (verdict keeps
@@ -283,6 +297,8 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
         return Intent("verdict", text, kpi_in(words), level=named_level(lower, name), name=name)
     if kind == "why":
         return Intent("why", lower, kpi_in(words), level_in(words), periods=periods_in(words, kpis_daily))
+    if kind == "portfolio":
+        return portfolio_intent(text, words, kpis_daily)
     kpi, segment, level = kpi_in(words), segment_in(words), level_in(words)
     periods = periods_in(words, kpis_daily, "last_30_days" if kind == "trend" else "last_7_days")
     if kind == "best":
@@ -326,6 +342,8 @@ def family(words: str, text: str, name: str | None) -> tuple[str, str]:
         return "verdict", ""
     if re.search(WHY, words):
         return "why", ""
+    if re.search(ACCOUNTS, words):
+        return "portfolio", ""
     for state, pattern in STATES:
         if re.search(pattern, words):
             return "state", state
@@ -340,6 +358,38 @@ def family(words: str, text: str, name: str | None) -> tuple[str, str]:
         if matches:
             return kind, ""
     raise AdlabError(cannot_answer(text))
+
+
+def portfolio_intent(text: str, words: str, kpis_daily: pl.DataFrame) -> Intent:
+    """The intent of a question about the accounts side by side; its periods default to the latest complete
+    week and the week before (periods_for's `last_week`).
+
+    `change` when it asks how a KPI moved (`fell most`, `improved`, `changed`), `rank` when it ranks or names a
+    KPI (`which account spent the most`, `rank my accounts by CPA`), else `overview` (`how are my accounts
+    doing`). `n`: the number said, 1 for `which account`, else every account (None).
+    """
+    periods = periods_in(words, kpis_daily) if period_named(words) else periods_for(kpis_daily, "last_week")
+    kpi = kpi_in(words)
+    moved = next(((direction, found) for direction, pattern in MOVED if (found := re.search(pattern, words))), None)
+    named_kpi = kpi_in(words, "") != ""
+    view = "change" if moved else "rank" if re.search(RANK, words) or named_kpi else "overview"
+    said = re.search(
+        rf"\b(?:top|best|worst|bottom|highest|lowest|first|last) ({NUMBER})\b|\b({NUMBER}) accounts\b", words
+    )
+    n = number(next(group for group in said.groups() if group)) if said else None
+    if n is None and re.search(r"\b(?:which|what) account\b", words):
+        n = 1
+    return Intent(
+        "portfolio",
+        text,
+        kpi,
+        "account",
+        periods=periods,
+        n=n,
+        order=order_in(words, kpi),
+        view=view,
+        movement=moved[0] if moved else "",
+    )
 
 
 def cannot_answer(text: str) -> str:
