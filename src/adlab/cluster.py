@@ -16,6 +16,7 @@ import contextlib
 import importlib.util
 import logging
 import os
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -105,6 +106,7 @@ def run(
         groups = batches(sizes, workers * TASKS_PER_WORKER)
         print(f"{label}: {len(items)} {unit} in {len(groups)} task(s) {where.describe()}", file=sys.stderr)
         gathered: list[Result] = _gather(client, work, items, groups, label=f"{label}: {unit}")
+        print_peak_memory(client, label=label)
         return gathered
 
 
@@ -128,6 +130,23 @@ def _gather(client: Any, work: Callable[..., Any], items: Sequence[Any], groups:
             elapsed = time.perf_counter() - started
             print(f"{label} {done}/{len(items)} done ({elapsed:.1f}s)", file=sys.stderr, flush=True)
     return results
+
+
+def print_peak_memory(client: Any, *, label: str) -> int:
+    """Print `<label>: workers' peak memory <max> MB` (the largest peak RSS of the client's workers) to stderr
+    and return that many MB (0 without workers).
+
+    A worker's peak is over its whole life: on an existing cluster it may come from earlier work.
+    """
+    peaks: dict[str, int] = client.run(_peak_rss_kb)
+    largest = max(peaks.values(), default=0) // 1024
+    print(f"{label}: workers' peak memory {largest} MB", file=sys.stderr, flush=True)
+    return largest
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory in KB (what Linux's ru_maxrss counts in); run on each worker."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 @contextlib.contextmanager
