@@ -7,7 +7,7 @@ from typing import Annotated
 
 from adlab import stage
 from adlab.report.build import ReportPaths, build_reports
-from adlab.report.per_account import build_account_reports, owners
+from adlab.report.per_account import build_account_reports, owners, write_portfolio
 
 NONE = Path("")  # a stage the pipeline does not have
 
@@ -57,7 +57,8 @@ def main(
     build_reports(paths, settings)
     names = owners(paths)
     if len(names) > 1:  # each account its own pages under reports/<account>/, and the portfolio
-        build_account_reports(paths, settings.for_account, names, partitions_dir)
+        folders = build_account_reports(paths, settings.for_account, names, partitions_dir)
+        write_portfolio(paths, settings.for_account, folders)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from adlab import accounts, io
 from adlab.insights import neutralise_formulas
 from adlab.params import Params
 from adlab.report import build
-from adlab.report.frames import read_optional, read_recommendations, read_summary
+from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_store, read_summary
+from adlab.report.portfolio import portfolio_rows, render_portfolio
 
 # The tables a weekly page reads, by ReportPaths field.
 PARQUET_INPUTS = (
@@ -128,3 +129,37 @@ def _remove_other_folders(out_dir: Path, keep: set[Path]) -> None:
         if folder.is_dir() and folder.name != "weekly" and (folder / "weekly").is_dir() and folder not in keep:
             shutil.rmtree(folder)
             print(f"report: removed {folder} (no longer an account in the data)")
+
+
+def write_portfolio(
+    paths: build.ReportPaths,
+    settings_for: Callable[[str | None], Params],
+    folders: dict[str | None, Path],
+) -> Path | None:
+    """`<out_dir>/index.html` as the portfolio of the accounts of `folders` for the summary's week (the latest
+    complete one), each row linking to the account's index and page of that week."""
+    summary = read_summary(paths.summary)
+    week = summary.get("week")
+    if not week:
+        return None
+    own = summary.get("accounts") or {}
+    currencies = {
+        account: (own.get("default" if account is None else account) or {}).get("currency") for account in folders
+    }
+    rows = portfolio_rows(
+        read_kpis(paths.kpis_daily),
+        read_store(paths.orders, paths.store_sales),
+        read_recommendations(paths.recommendations),
+        {account: settings_for(account).targets for account in folders},
+        week,
+        currency=currencies,
+    )
+    links = {
+        account: (f"{folder.name}/index.html", f"{folder.name}/weekly/{week}.html")
+        for account, folder in folders.items()
+    }
+    out = render_portfolio(
+        rows, paths.out_dir / "index.html", week=week, sample_data=summary.get("data_source") == "sample", links=links
+    )
+    print(f"report: wrote {out} (the portfolio of {len(folders)} accounts)")
+    return out
