@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from adlab import accounts, io
+from adlab import accounts, io, kpis
 from adlab.insights import neutralise_formulas
 from adlab.params import Params
 from adlab.report import build
-from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_store, read_summary
+from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_summary
 from adlab.report.portfolio import portfolio_rows, render_portfolio
 
 # The tables a weekly page reads, by ReportPaths field.
@@ -110,6 +110,23 @@ def _write_inputs(
     return dataclasses.replace(paths, **changes)
 
 
+def store_by_account(paths: build.ReportPaths, names: list[str | None]) -> pl.DataFrame | None:
+    """The store's orders and revenue per (account, day): each account's orders, else its Analytics sales."""
+    orders, sales = read_optional(paths.orders), read_optional(paths.store_sales)
+    days = []
+    for account in names:
+        own_orders = accounts.rows_of(orders, account) if orders is not None else None
+        own_sales = accounts.rows_of(sales, account) if sales is not None else None
+        if own_orders is not None and own_orders.height:
+            store = kpis.store_daily(own_orders)
+        elif own_sales is not None and own_sales.height:
+            store = kpis.store_daily_from_sales(own_sales)
+        else:
+            continue
+        days.append(store.with_columns(pl.lit(account, pl.String).alias("account")))
+    return pl.concat(days, how="diagonal_relaxed") if days else None
+
+
 def _currency(tables: dict[str, pl.DataFrame | None], account: str | None) -> str:
     """The account's currency: the first its ad rows, else its orders, name ('' when none does)."""
     for field in ("ad_insights", "orders"):
@@ -148,7 +165,7 @@ def write_portfolio(
     }
     rows = portfolio_rows(
         read_kpis(paths.kpis_daily),
-        read_store(paths.orders, paths.store_sales),
+        store_by_account(paths, list(folders)),
         read_recommendations(paths.recommendations),
         {account: settings_for(account).targets for account in folders},
         week,

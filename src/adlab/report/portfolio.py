@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from adlab import accounts, io, kpis
+from adlab.currency import cpa_target_note
 from adlab.display import (
     cpa_tone,
     fmt_change,
@@ -42,6 +43,7 @@ CALLS = {"pause": "pause", "scale": "scale", "refresh": "refresh_creative"}
 ROAS_DROP = 0.25  # ROAS fell by this fraction or more on the period before
 CPA_OVER = 0.5  # CPA this fraction or more above the account's target
 CLICKS_HELD = 0.5  # purchases went to 0 while link clicks kept at least this share of the period before's
+SILENT_DAYS = 2  # the latest days of an account's data without a purchase, after a week with purchases every day
 
 
 def portfolio_rows(
@@ -123,6 +125,7 @@ def account_rows(
             "targets": {"roas": goals.roas, "breakeven_roas": breakeven, "cpa": goals.cpa},
             "calls": calls[account],
         }
+        row["silent"] = silent_days(accounts.rows_of(kpis_daily, account))
         row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
         rows.append(row)
@@ -217,9 +220,11 @@ def attention_reasons(
 ) -> list[str]:
     """Why an account needs attention, in words, most urgent first; empty when nothing does.
 
-    Flags: purchases went to 0 while link clicks held (tracking), ROAS fell by ROAS_DROP or more on the period
-    before, ROAS below break-even (1 / gross margin), CPA at least CPA_OVER above the target, pause
-    (stop-loss) calls in recommendations.csv.
+    Flags: purchases went to 0 while link clicks held (tracking), over the period or over the latest days of
+    the data (`silent`), ROAS fell by ROAS_DROP or more on the period before, ROAS below break-even
+    (1 / gross margin), CPA at least CPA_OVER above the target (when the target is an amount plausible in the
+    account's currency: a default of 40 says nothing of a JPY account). Pause calls are counted beside, not
+    flagged: most accounts have an ad to stop; the account-level figures say whether it matters.
     """
     before, goals = row["before"], row["targets"]
     reasons = []
@@ -236,6 +241,13 @@ def attention_reasons(
             f"no purchase recorded on {fmt_int(clicks)} link clicks ({fmt_int(purchases_before)} purchases on "
             f"{fmt_int(clicks_before)} {before_words}): check tracking"
         )
+    if silent := row.get("silent"):
+        reasons.append(
+            f"no purchase recorded since {silent['since']:%a} {silent['since'].day} {silent['since']:%b} "
+            f"({silent['days']} days, "
+            f"{fmt_int(silent['link_clicks'])} link clicks) after {fmt_int(silent['purchases_before'])} purchases "
+            "the 7 days before: check tracking"
+        )
     roas, fell = number(row.get("roas")), row["change"].get("roas")
     if fell is not None and fell <= -ROAS_DROP:
         reasons.append(
@@ -244,14 +256,42 @@ def attention_reasons(
     if roas is not None and roas < goals["breakeven_roas"]:
         reasons.append(f"ROAS {fmt_roas(roas)} is below break-even {fmt_roas(goals['breakeven_roas'])}")
     cpa, currency = number(row.get("cpa")), row["currency"] or ""
-    if cpa is not None and cpa >= goals["cpa"] * (1 + CPA_OVER):
+    plausible = cpa_target_note(goals["cpa"], currency or None) is None
+    if cpa is not None and plausible and cpa >= goals["cpa"] * (1 + CPA_OVER):
         reasons.append(
             f"CPA {amounts(cpa, currency)} is {cpa / goals['cpa'] - 1:.0%} above the {amounts(goals['cpa'], currency)} "
             "target"
         )
-    if pauses := row["calls"].get("pause"):
-        reasons.append(f"{pauses} stop-loss call{'s' if pauses > 1 else ''} to pause")
     return reasons
+
+
+def silent_days(daily: pl.DataFrame) -> dict[str, Any] | None:
+    """The latest days of one account's data without a purchase, when they are SILENT_DAYS or more, the 7
+    days before had a purchase every day and link clicks held (CLICKS_HELD of the daily average before):
+    `since` (first silent day), `days`, `link_clicks` and `purchases_before`. None otherwise (also when
+    purchases are unknown: not exported is not zero)."""
+    if daily.is_empty() or daily["purchases"].null_count() == daily.height:
+        return None
+    days = (
+        daily.group_by("date").agg(pl.col("purchases").sum(), pl.col("link_clicks").sum()).sort("date", descending=True)
+    )
+    with_purchases = days.filter(pl.col("purchases") > 0)
+    if with_purchases.is_empty():
+        return None
+    last_sale = with_purchases["date"][0]
+    silent = days.filter(pl.col("date") > last_sale)
+    before = days.filter(pl.col("date").is_between(last_sale - dt.timedelta(days=6), last_sale))
+    if silent.height < SILENT_DAYS or before.height < 7 or before["purchases"].min() == 0:
+        return None
+    clicks, clicks_before = float(silent["link_clicks"].sum()), float(before["link_clicks"].sum())
+    if not clicks_before or clicks / silent.height < CLICKS_HELD * clicks_before / 7:
+        return None
+    return {
+        "since": silent["date"].min(),
+        "days": silent.height,
+        "link_clicks": clicks,
+        "purchases_before": before["purchases"].sum(),
+    }
 
 
 def account_currencies(
