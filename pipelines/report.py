@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from adlab import stage
+from adlab import cluster, stage
 from adlab.report.build import ReportPaths, build_reports
 from adlab.report.per_account import build_account_reports, owners, write_portfolio
 
@@ -57,7 +57,14 @@ def main(
     build_reports(paths, settings)
     names = owners(paths)
     if len(names) > 1:  # each account its own pages under reports/<account>/, and the portfolio
-        folders = build_account_reports(paths, settings.for_account, names, partitions_dir)
+        # Pages of many accounts render on the Dask cluster (cluster settings), counted as 2,000 rows a page.
+        folders = build_account_reports(
+            paths,
+            settings.for_account,
+            names,
+            partitions_dir,
+            lambda accounts, pages: cluster.choose(accounts, pages * 2_000, settings.cluster),
+        )
         write_portfolio(paths, settings.for_account, folders)
 
 

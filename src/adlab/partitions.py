@@ -80,6 +80,7 @@ def run_by_account(
     """
     parts = {name: accounts.split(frame) for name, frame in inputs.items()}
     owners = _accounts(parts)
+    folder = folder.absolute()  # workers of a cluster may start elsewhere: they are told where, in full
     folder.mkdir(parents=True, exist_ok=True)  # a stage output, even when there is nothing to keep
     if not owners:  # no rows at all: the outputs' empty shapes, nothing to keep
         _remove_others(folder, stage.outputs, set())

@@ -86,8 +86,8 @@ def portfolio(intent: Intent, workspace: Workspace) -> Answer:
 
 
 def account_targets(params: Params, names: Sequence[str | None]) -> dict[str | None, TargetsParams]:
-    """Each account's targets: the settings' targets for every account."""
-    return dict.fromkeys(names, params.targets)
+    """Each account's targets: the settings' targets with the account's own overrides (params.yaml `accounts:`)."""
+    return {name: params.for_account(name).targets for name in names}
 
 
 def currencies_of(workspace: Workspace) -> dict[str | None, str | None]:
@@ -404,4 +404,5 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         results_daily=of(workspace.results_daily),
         store=of(workspace.store),
         recommendations=of(workspace.recommendations),
+        params=workspace.params.for_account(account),  # its own targets (params.yaml `accounts:`)
     )

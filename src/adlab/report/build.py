@@ -88,15 +88,16 @@ class ReportPaths:
         return self.out_dir / "weekly"
 
 
-def build_reports(paths: ReportPaths, settings: Params) -> None:
+def build_reports(paths: ReportPaths, settings: Params, pending: list[PendingPages] | None = None) -> None:
     """Write the weekly pages that are missing or out of date, the index and the daily series; for ad data
-    without days (only reporting windows), the window pages instead."""
+    without days (only reporting windows), the window pages instead. With `pending`, the weekly pages to
+    render are added to it instead (render_pending renders those of many accounts together)."""
     kpis_daily = read_kpis(paths.kpis_daily)
     kpis_period = read_optional(paths.kpis_period)
     if kpis_daily.is_empty() and kpis_period is not None and not kpis_period.is_empty():
         build_window_reports(paths, settings, kpis_period)
     else:
-        build_weekly_reports(paths, settings, kpis_daily)
+        build_weekly_reports(paths, settings, kpis_daily, pending)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,7 +129,9 @@ class PageInputs:
         )
 
 
-def build_weekly_reports(paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame) -> None:
+def build_weekly_reports(
+    paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame, pending: list[PendingPages] | None = None
+) -> None:
     """The weekly pages that changed, the daily series and the index of every week."""
     store = read_store(paths.orders, paths.store_sales)  # as the weekly pages: orders, else Analytics sales
     # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
@@ -151,7 +154,7 @@ def build_weekly_reports(paths: ReportPaths, settings: Params, kpis_daily: pl.Da
     values = page_settings(settings, currency, sample_data, outputs_week=resolve_week("latest", days))
     code = code_version(paths.notebook)
     digests = {week: week_digest(week, kpis_daily, inputs, values, code) for week in weeks}
-    update_weekly_pages(paths, digests, notebook_parameters(paths, values, inputs))
+    update_weekly_pages(paths, digests, notebook_parameters(paths, values, inputs), pending)
     io.write_text(daily_plot_csv(kpis.account_daily(kpis_daily, store)), paths.daily_plot)
     first_day, last_day = kpis.date_span(days["date"])
     complete = kpis.complete_weeks(last_day, first_day)
@@ -228,9 +231,25 @@ def week_digest(week: str, kpis_daily: pl.DataFrame, inputs: PageInputs, values:
     )
 
 
-def update_weekly_pages(paths: ReportPaths, digests: Mapping[str, str], parameters: Mapping[str, Any]) -> None:
-    """Make reports/weekly/ hold exactly the pages of `digests` (week -> input digest), rendering the stale ones,
-    and its manifest their digests."""
+@dataclasses.dataclass(frozen=True)
+class PendingPages:
+    """Stale weekly pages of one folder, rendered later with those of other accounts (render_pending)."""
+
+    weeks: list[str]
+    parameters: Mapping[str, Any]
+    paths: ReportPaths
+    digests: Mapping[str, str]
+    manifest: dict[str, str]  # the folder's up-to-date pages; each rendered week's digest joins it
+
+
+def update_weekly_pages(
+    paths: ReportPaths,
+    digests: Mapping[str, str],
+    parameters: Mapping[str, Any],
+    pending: list[PendingPages] | None = None,
+) -> None:
+    """Make reports/weekly/ hold exactly the pages of `digests` (week -> input digest), rendering the stale ones
+    (or adding them to `pending`), and its manifest their digests."""
     manifest_path = paths.weekly_dir / MANIFEST
     manifest = read_manifest(manifest_path)
     stale = stale_weeks(digests, manifest, paths.weekly_dir)
@@ -243,7 +262,9 @@ def update_weekly_pages(paths: ReportPaths, digests: Mapping[str, str], paramete
         + (f" ({', '.join(stale)})" if stale else ""),
         flush=True,
     )
-    if stale:
+    if stale and pending is not None:
+        pending.append(PendingPages(stale, parameters, paths, digests, manifest))
+    elif stale:
         render_weeks(stale, parameters, paths, digests, manifest)
     write_manifest(manifest, manifest_path)
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from adlab import accounts, io, kpis
+from adlab import accounts, cluster, io, kpis
 from adlab.insights import neutralise_formulas
 from adlab.params import Params
 from adlab.report import build
 from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_summary
+from adlab.report.incremental import MANIFEST, write_manifest
 from adlab.report.portfolio import portfolio_rows, render_portfolio
+from adlab.report.render import render_week
 
 # The tables a weekly page reads, by ReportPaths field.
 PARQUET_INPUTS = (
@@ -53,6 +56,7 @@ def build_account_reports(
     settings_for: Callable[[str | None], Params],
     names: list[str | None],
     work_dir: Path,
+    where: Callable[[int, int], cluster.Where],
 ) -> dict[str | None, Path]:
     """Each account's pages under `<out_dir>/<slug>/`; the folders of accounts no longer in the data go.
     Returns account -> its folder."""
@@ -62,6 +66,7 @@ def build_account_reports(
     recommendations = read_recommendations(paths.recommendations)
     ledger, warnings = read_optional(paths.ledger), read_optional(paths.warnings)
     summary = read_summary(paths.summary)
+    pending: list[build.PendingPages] = []
     for account, folder in folders.items():
         own = accounts.partition(work_dir, account)
         account_paths = _write_inputs(paths, tables, recommendations, ledger, warnings, account, own)
@@ -73,8 +78,46 @@ def build_account_reports(
                 account_paths, summary=own / "summary.json", out_dir=folder, daily_plot=own / "account_daily.csv"
             ),
             settings_for(account),
+            pending,
         )
+    render_pending(pending, where)
     return folders
+
+
+def render_pending(pending: list[build.PendingPages], where: Callable[[int, int], cluster.Where]) -> None:
+    """Render the stale pages of every account together: on the Dask cluster when `where(accounts, pages)` says
+    so, else two at a time here; each folder's manifest then holds its rendered pages."""
+    jobs = [
+        (week, item.parameters, item.paths.weekly_dir / f"{week}.html", item.paths.notebook)
+        for item in pending
+        for week in item.weeks
+    ]
+    if not jobs:
+        return
+    chosen = where(len(pending), len(jobs))
+    print(f"report: {len(jobs)} page(s) of {len(pending)} account(s) to render {chosen.describe()}", flush=True)
+    if chosen.in_process:
+        for item in pending:
+            build.render_weeks(item.weeks, item.parameters, item.paths, item.digests, item.manifest)
+    else:
+        cluster.run(render_pages, jobs, [1] * len(jobs), chosen, label="report", unit="pages")
+        for item in pending:
+            item.manifest.update({week: item.digests[week] for week in item.weeks})
+    for item in pending:
+        write_manifest(item.manifest, item.paths.weekly_dir / MANIFEST)
+
+
+def _absolute(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Notebook parameters with every path in full (an empty path stays empty: a table the run has not)."""
+    return {
+        name: value.absolute() if isinstance(value, Path) and str(value) not in ("", ".") else value
+        for name, value in parameters.items()
+    }
+
+
+def render_pages(jobs: Sequence[tuple[str, Mapping[str, Any], Path, Path]]) -> list[Path]:
+    """Render weekly pages (week, notebook parameters, page, notebook): what a Dask worker runs."""
+    return [render_week(week, parameters, out, notebook=notebook) for week, parameters, out, notebook in jobs]
 
 
 def _write_inputs(
