@@ -163,8 +163,9 @@ def client_for(where: Where) -> Iterator[Any]:
         n_workers=where.workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=":0" if _has_dashboard() else None,
-        silence_logs=logging.ERROR,
+        dashboard_address=":0",  # any free port: never "port 8787 is already in use"
+        # Shutting down, workers may log a closed connection mid-heartbeat: noise, not news for the user.
+        silence_logs=logging.CRITICAL,
         # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
         env={"POLARS_MAX_THREADS": str(max(1, cores // where.workers))},
     )

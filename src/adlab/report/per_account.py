@@ -95,8 +95,8 @@ def render_pending(pending: list[build.PendingPages], where: Callable[[int, int]
     if not jobs:
         return
     chosen = where(len(pending), len(jobs))
-    print(f"report: {len(jobs)} page(s) of {len(pending)} account(s) to render {chosen.describe()}", flush=True)
     if chosen.in_process:
+        print(f"report: {len(jobs)} page(s) of {len(pending)} account(s) to render, two at a time", flush=True)
         for item in pending:
             build.render_weeks(item.weeks, item.parameters, item.paths, item.digests, item.manifest)
     else:
