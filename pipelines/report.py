@@ -7,7 +7,7 @@ from typing import Annotated
 
 from adlab import cluster, stage
 from adlab.report.build import ReportPaths, build_reports
-from adlab.report.per_account import build_account_reports, owners, write_portfolio
+from adlab.report.per_account import build_account_reports, owners, several_currencies, write_portfolio
 
 NONE = Path("")  # a stage the pipeline does not have
 
@@ -54,8 +54,10 @@ def main(
         out_dir=out_dir,
         daily_plot=daily_plot,
     )
-    build_reports(paths, settings)
     names = owners(paths)
+    mixed = len(names) > 1 and several_currencies(paths)
+    if not mixed:  # pages of all the data: a single store's, or every account's money in one currency
+        build_reports(paths, settings)
     if len(names) > 1:  # each account its own pages under reports/<account>/, and the portfolio
         # Pages of many accounts render on the Dask cluster (cluster settings), counted as 2,000 rows a page.
         folders = build_account_reports(
@@ -65,7 +67,7 @@ def main(
             partitions_dir,
             lambda accounts, pages: cluster.choose(accounts, pages * 2_000, settings.cluster),
         )
-        write_portfolio(paths, settings.for_account, folders)
+        write_portfolio(paths, settings.for_account, folders, mixed_currencies=mixed, weeks=settings.report.weeks)
 
 
 if __name__ == "__main__":

@@ -456,8 +456,13 @@ def test_dvc_repro_two_accounts_same_names_end_to_end(tmp_path: Path) -> None:
     assert "Sales (client_a)" in page
     assert "Sales (client_b)" in page
     assert "client_b › Sales" in page  # a recommendation card's path
+    # Several accounts: the index is the portfolio, linking to each account's own pages.
     index = (project / "reports" / "index.html").read_text()
-    assert "2 accounts: client_a, client_b. Every figure is their sum" in index
+    assert "Accounts side by side" in index
+    assert 'href="client_a/index.html"' in index and 'href="client_b/weekly/2026-W46.html"' in index
+    own = (project / "reports" / "client_a" / "weekly" / "2026-W46.html").read_text()
+    assert "client_b" not in own and "2 accounts" not in own  # one account's page: its rows only
+    assert (project / "reports" / "client_b" / "index.html").is_file()
 
 
 def test_period_page_html_two_accounts_line_and_campaigns_apart() -> None:

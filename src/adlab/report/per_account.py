@@ -9,6 +9,7 @@ every table the pages read), so the weekly notebook reads one account's tables a
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from adlab.insights import neutralise_formulas
 from adlab.params import Params
 from adlab.report import build
 from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_summary
-from adlab.report.incremental import MANIFEST, write_manifest
+from adlab.report.incremental import MANIFEST, remove_other_pages, write_manifest
 from adlab.report.portfolio import portfolio_rows, render_portfolio
 from adlab.report.render import render_week
 
@@ -87,8 +88,14 @@ def build_account_reports(
 def render_pending(pending: list[build.PendingPages], where: Callable[[int, int], cluster.Where]) -> None:
     """Render the stale pages of every account together: on the Dask cluster when `where(accounts, pages)` says
     so, else two at a time here; each folder's manifest then holds its rendered pages."""
+    # Paths in full: the workers of a cluster may run in another folder.
     jobs = [
-        (week, item.parameters, item.paths.weekly_dir / f"{week}.html", item.paths.notebook)
+        (
+            week,
+            _absolute(item.parameters),
+            (item.paths.weekly_dir / f"{week}.html").absolute(),
+            item.paths.notebook.absolute(),
+        )
         for item in pending
         for week in item.weeks
     ]
@@ -195,9 +202,16 @@ def write_portfolio(
     paths: build.ReportPaths,
     settings_for: Callable[[str | None], Params],
     folders: dict[str | None, Path],
+    *,
+    mixed_currencies: bool = False,
+    weeks: int = 1,
 ) -> Path | None:
     """`<out_dir>/index.html` as the portfolio of the accounts of `folders` for the summary's week (the latest
-    complete one), each row linking to the account's index and page of that week."""
+    complete one), each row linking to the account's index and page of that week.
+
+    With `mixed_currencies` (no all-accounts page can add their money up), `<out_dir>/weekly/<week>.html` of
+    the latest `weeks` complete weeks are the portfolio of that week instead; other pages there go.
+    """
     summary = read_summary(paths.summary)
     week = summary.get("week")
     if not week:
@@ -206,20 +220,37 @@ def write_portfolio(
     currencies = {
         account: (own.get("default" if account is None else account) or {}).get("currency") for account in folders
     }
-    rows = portfolio_rows(
-        read_kpis(paths.kpis_daily),
-        store_by_account(paths, list(folders)),
-        read_recommendations(paths.recommendations),
-        {account: settings_for(account).targets for account in folders},
-        week,
-        currency=currencies,
-    )
-    links = {
-        account: (f"{folder.name}/index.html", f"{folder.name}/weekly/{week}.html")
-        for account, folder in folders.items()
-    }
-    out = render_portfolio(
-        rows, paths.out_dir / "index.html", week=week, sample_data=summary.get("data_source") == "sample", links=links
-    )
+    kpis_daily = read_kpis(paths.kpis_daily)
+    store = store_by_account(paths, list(folders))
+    recommendations = read_recommendations(paths.recommendations)
+    targets = {account: settings_for(account).targets for account in folders}
+    sample_data = summary.get("data_source") == "sample"
+
+    def page(shown: str, out: Path, prefix: str) -> Path:
+        rows = portfolio_rows(kpis_daily, store, recommendations, targets, shown, currency=currencies)
+        links = {
+            account: (f"{prefix}{folder.name}/index.html", f"{prefix}{folder.name}/weekly/{shown}.html")
+            for account, folder in folders.items()
+        }
+        return render_portfolio(rows, out, week=shown, sample_data=sample_data, links=links, root=prefix)
+
+    out = page(week, paths.out_dir / "index.html", "")
     print(f"report: wrote {out} (the portfolio of {len(folders)} accounts)")
+    if mixed_currencies:
+        shown = [kpis.iso_week(kpis.week_bounds(week)[0] - dt.timedelta(days=7 * back)) for back in range(weeks)]
+        for gone in remove_other_pages(paths.weekly_dir, [f"{name}.html" for name in shown]):
+            print(f"report: removed {gone}")
+        for name in shown:
+            print(
+                f"report: wrote {page(name, paths.weekly_dir / f'{name}.html', '../')} (accounts in several currencies)"
+            )
+        write_manifest({}, paths.weekly_dir / MANIFEST)  # no all-accounts page is up to date
+        no_days = kpis_daily.head(0)
+        io.write_text(build.daily_plot_csv(kpis.account_daily(no_days, None)), paths.daily_plot)
     return out
+
+
+def several_currencies(paths: build.ReportPaths) -> bool:
+    """Whether the accounts' money is in more than one currency (metrics/summary.json's accounts)."""
+    own = read_summary(paths.summary).get("accounts") or {}
+    return len({summary.get("currency") for summary in own.values()}) > 1

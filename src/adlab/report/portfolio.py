@@ -370,6 +370,7 @@ def render_portfolio(
     week: str,
     sample_data: bool,
     links: Mapping[str | None, tuple[str, str]],
+    root: str = "",
 ) -> Path:
     """Write the portfolio page: one row per account (portfolio_rows), flagged ones first, sortable by any column.
 
@@ -397,6 +398,8 @@ def render_portfolio(
         flagged=bool(flagged),
         head=[{"text": text, "title": title, "change": change} for text, title, change in HEAD],
         rows=[table_row(row, links.get(row["account"], ("", ""))) for row in ordered],
+        # From reports/weekly/ (a week's portfolio), the other pages are one folder up.
+        nav=[(f"{root}quality.html", "Data quality")] + ([(f"{root}index.html", "Latest week")] if root else []),
     )
     io.write_text(page, out)
     return out
