@@ -227,7 +227,7 @@ def test_two_dask_workers_give_the_same_bytes_as_one_process(scheduler: str, tmp
     stages = partitioned_stages()
     assert {"validate", "kpis", "creatives", "recommend"} <= set(stages)
     for name in stages:
-        assert f"{name}: {everyone} account(s) in " in err
+        assert f"{name}: {everyone} accounts in " in err
         assert f"{name}: accounts {everyone}/{everyone} done" in err, err
         assert f"{name}: workers' peak memory " in err
     assert f"on the Dask cluster at {scheduler}" in err
