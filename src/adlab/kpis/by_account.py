@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from adlab.kpis.results import RESULTS_KEY, compute_results_daily
+from adlab.data_warnings import account_currencies
+from adlab.kpis.results import RESULTS_KEY, compute_results_daily, results_summary
 from adlab.kpis.rollups import compute_kpis_daily, compute_kpis_weekly
+from adlab.kpis.store import sessions_daily, store_daily, store_daily_from_sales
+from adlab.kpis.summary import build_summary
 from adlab.kpis.windows import WINDOW_KEYS, compute_kpis_period
 from adlab.schema import ENTITY
 
@@ -17,16 +22,60 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "kpis_weekly": ("week", "platform_source", *ENTITY),
     "results_daily": ("date", "platform_source", *ENTITY, RESULTS_KEY),
     "kpis_period": (*WINDOW_KEYS, "platform_source", *ENTITY),
+    "summary": (),
 }
 
 
-def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], hold_rate_base: Any) -> dict[str, pl.DataFrame]:
-    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows."""
-    ad_insights = inputs["ad_insights"]
-    daily = compute_kpis_daily(ad_insights, hold_rate_base)
+@dataclass(frozen=True)
+class KpisSettings:
+    """What the kpis stage computes an account with: the hold-rate base, and for its summary the week the
+    portfolio reports (None: no dated data) and where the data came from (raw or sample)."""
+
+    hold_rate_base: str
+    week: str | None
+    data_source: str
+
+
+def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings: Any) -> dict[str, pl.DataFrame]:
+    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows, and its
+    metrics/summary.json figures for `settings.week` (JSON in the one row of `summary`).
+
+    `inputs`: the account's rows of ad_insights, orders, store_sales, sessions and of the ledger (the files
+    its rows came from).
+    """
+    ad_insights, base = inputs["ad_insights"], settings.hold_rate_base
+    daily = compute_kpis_daily(ad_insights, base)
+    results = compute_results_daily(ad_insights)
+    orders, sales = inputs["orders"], inputs["store_sales"]
+    store = store_daily(orders) if orders.height else store_daily_from_sales(sales) if sales.height else None
+    money = {"ad_insights": ad_insights, "orders": orders, "store_sales": sales}
+    summary = build_summary(
+        daily,
+        store,
+        inputs["ledger"].drop("account"),
+        account_currencies(money).get(account),
+        settings.data_source,
+        sessions_daily(inputs["sessions"]),
+        week=settings.week,
+    )
+    summary["results"] = results_summary(results, summary["week"])
+    summary["previous"]["results"] = results_summary(results, summary["previous"]["week"])
     return {
         "kpis_daily": daily,
-        "kpis_weekly": compute_kpis_weekly(daily, hold_rate_base),
-        "results_daily": compute_results_daily(ad_insights),
-        "kpis_period": compute_kpis_period(ad_insights, hold_rate_base),
+        "kpis_weekly": compute_kpis_weekly(daily, base),
+        "results_daily": results,
+        "kpis_period": compute_kpis_period(ad_insights, base),
+        "summary": pl.DataFrame(
+            {"account": [account], "summary": [json.dumps(summary)]},
+            schema={"account": pl.String, "summary": pl.String},
+        ),
     }
+
+
+def ledger_by_account(ledger: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The ledger with each file's account (a file with rows of several accounts once per account), so that
+    it splits by account like the tables."""
+    owners = pl.concat([frame.select("account", "source_file") for frame in tables.values()]).unique(
+        maintain_order=True
+    )
+    return owners.join(ledger, on="source_file", how="inner", maintain_order="right").select("account", *ledger.columns)
