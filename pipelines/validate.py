@@ -10,17 +10,12 @@ import polars as pl
 
 from adlab import cluster, io, partitions, stage
 from adlab.data_warnings import check_currencies, run_warnings
-from adlab.quality import (
-    TABLE_COLUMNS,
-    VALIDATED_OUTPUTS,
-    ledger_after_validation,
-    merge_checks,
-    merge_quarantine,
-    validate_account,
-)
+from adlab.quality import TABLE_COLUMNS, ledger_after_validation, merge_quarantine
+from adlab.quality_accounts import VALIDATED_OUTPUTS, merge_checks, validate_accounts
 from adlab.report.quality_page import render_quality
 
-STAGE = partitions.Stage("validate", validate_account, VALIDATED_OUTPUTS)
+# GX has a cost per validation: a task's accounts are validated in one pass (quality_accounts).
+STAGE = partitions.Stage("validate", None, VALIDATED_OUTPUTS, many=validate_accounts)
 
 
 def main(

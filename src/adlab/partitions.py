@@ -29,6 +29,9 @@ PACKAGE = Path(__file__).resolve().parent
 
 # What a stage does for one account: (account, its input tables, its settings) -> output tables by name.
 Compute = Callable[[str | None, dict[str, pl.DataFrame], Any], dict[str, pl.DataFrame]]
+# The same for several accounts of the same settings at once (accounts, their input tables, the settings),
+# each account's outputs exactly what Compute gives it: for work with a cost per call (GX's validations).
+ComputeMany = Callable[[Sequence[str | None], Sequence[dict[str, pl.DataFrame]], Any], list[dict[str, pl.DataFrame]]]
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,9 @@ class Stage:
     """One stage's work by account: its name, the function it runs per account, and its outputs' sort keys."""
 
     name: str
-    compute: Compute
+    compute: Compute | None
     sort_keys: Mapping[str, Sequence[str]]  # output table -> the columns its combined rows are sorted by
+    many: ComputeMany | None = None  # given: the accounts of a task are computed together
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -48,22 +52,44 @@ class Stage:
 class Task:
     """One account's work, as it travels to a worker."""
 
-    compute: Compute
+    compute: Compute | None
     account: str | None
     inputs: dict[str, pl.DataFrame]
     settings: Any
     folder: Path
+    many: ComputeMany | None = None
 
 
 def run_tasks(tasks: Sequence[Task]) -> list[dict[str, int]]:
-    """Compute and write each task's outputs (what a Dask worker runs); their row counts, in task order."""
+    """Compute and write each task's outputs (what a Dask worker runs); their row counts, in task order.
+
+    Tasks of a stage with `many` and the same settings are computed together."""
     counts = []
-    for task in tasks:
-        outputs = task.compute(task.account, task.inputs, task.settings)
-        for name, frame in outputs.items():
-            io.write_parquet(frame, place(task.folder, name, task.account))
-        counts.append({name: frame.height for name, frame in outputs.items()})
+    start = 0
+    while start < len(tasks):
+        first = tasks[start]
+        end = start + 1
+        while (
+            first.many and end < len(tasks) and tasks[end].many is first.many and tasks[end].settings == first.settings
+        ):
+            end += 1
+        group = tasks[start:end]
+        if first.many:
+            results = first.many([task.account for task in group], [task.inputs for task in group], first.settings)
+        else:
+            results = [_compute(task) for task in group]
+        for task, outputs in zip(group, results, strict=True):
+            for name, frame in outputs.items():
+                io.write_parquet(frame, place(task.folder, name, task.account))
+            counts.append({name: frame.height for name, frame in outputs.items()})
+        start = end
     return counts
+
+
+def _compute(task: Task) -> dict[str, pl.DataFrame]:
+    if task.compute is None:
+        raise RuntimeError("a task without a compute function")  # a stage defines compute or many
+    return task.compute(task.account, task.inputs, task.settings)
 
 
 def run_by_account(
@@ -85,7 +111,7 @@ def run_by_account(
     if not owners:  # no rows at all: the outputs' empty shapes, nothing to keep
         _remove_others(folder, stage.outputs, set())
         io.write_json({}, folder / MANIFEST)
-        return stage.compute(None, dict(inputs), settings_for(None))
+        return _compute_here(stage, dict(inputs), settings_for(None))
     manifest_path = folder / MANIFEST
     manifest = _read_manifest(manifest_path)
     empty = {name: frame.clear() for name, frame in inputs.items()}
@@ -97,7 +123,7 @@ def run_by_account(
         digests[key] = _digest(stage.name, own, settings)
         written = all(place(folder, name, account).exists() for name in stage.outputs)
         if manifest.get(key) != digests[key] or not written:
-            tasks.append(Task(stage.compute, account, own, settings, folder))
+            tasks.append(Task(stage.compute, account, own, settings, folder, stage.many))
     _remove_others(folder, stage.outputs, {_key(account) for account in owners})
     manifest = {key: digest for key, digest in manifest.items() if key in digests}
     sizes = [sum(frame.height for frame in task.inputs.values()) for task in tasks]
@@ -117,6 +143,13 @@ def run_by_account(
 def place(folder: Path, table: str, account: str | None) -> Path:
     """The file of one account's part of an output table."""
     return accounts.partition(folder / table, account) / PART
+
+
+def _compute_here(stage: Stage, inputs: dict[str, pl.DataFrame], settings: Any) -> dict[str, pl.DataFrame]:
+    """The stage's outputs of `inputs` as one (default) account, in this process."""
+    if stage.many is not None:
+        return stage.many([None], [inputs], settings)[0]
+    return _compute(Task(stage.compute, None, inputs, settings, Path()))
 
 
 def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Sequence[str]) -> pl.DataFrame:

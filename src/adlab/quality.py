@@ -430,6 +430,9 @@ class Validated:
     quarantined_rows: dict[str, int]
 
 
+Outcome = tuple[Rule, bool, list[int], Any]  # a rule, its success, the failing row positions, GX's observation
+
+
 def validate_table(frame: pl.DataFrame, table: str, min_date: dt.date, max_date: dt.date) -> Validated:
     """Check one ingested table; failing rows leave it for quarantine with their reasons.
 
@@ -439,7 +442,16 @@ def validate_table(frame: pl.DataFrame, table: str, min_date: dt.date, max_date:
     check_dtypes(frame, TABLE_COLUMNS[table], table)
     body = frame.drop(INPUT_ROWS)
     rules = rules_for(table, min_date, max_date)
-    outcomes = run_suite(body, table, rules) if body.height else []
+    return validated(frame, table, run_suite(body, table, rules) if body.height else [])
+
+
+def validated(frame: pl.DataFrame, table: str, outcomes: list[Outcome]) -> Validated:
+    """The checks, kept rows and quarantined rows of `frame` (with its ledger weights) from the rules' outcomes.
+
+    Raises:
+        AdlabError: a table-level rule failed.
+    """
+    body = frame.drop(INPUT_ROWS)
     checks = []
     for rule, success, indexes, observed in outcomes:
         column = rule.kwargs.get("column") or rule.kwargs.get("column_A") or ""
@@ -511,50 +523,3 @@ def _stop(frame: pl.DataFrame, table: str, rule: Rule, observed: Any) -> None:
         listing = "; ".join(f"{currency} in {source}" for currency, source in per_file)
         raise AdlabError(f"{table}: exports in several currencies ({listing}); keep one account currency in data/raw/.")
     raise AdlabError(f"{table}: {rule.expectation} failed (observed {observed}).")
-
-
-# The validate stage's outputs per account: each table, its quarantined rows, the checks and the input rows
-# quarantined per file. Tables are sorted by keys that start with the account: the partitions in account
-# order are the combined rows (no sort).
-VALIDATED_OUTPUTS: dict[str, tuple[str, ...]] = {
-    **{table: () for table in TABLE_COLUMNS},
-    **{f"quarantine_{table}": () for table in TABLE_COLUMNS},
-    "checks": (),
-    "quarantined_rows": (),
-}
-
-
-def validate_account(
-    account: str | None, tables: dict[str, pl.DataFrame], dates: tuple[dt.date, dt.date]
-) -> dict[str, pl.DataFrame]:
-    """The validate stage's work for one account (what a Dask worker runs): `validate_table` on each of its
-    tables, its rules (one currency, unique keys) judged within the account.
-
-    Raises:
-        AdlabError: a table-level failure, naming the table and a file.
-    """
-    outputs: dict[str, pl.DataFrame] = {}
-    checks, counts = [], []
-    for table, frame in tables.items():
-        result = validate_table(frame, table, *dates)
-        outputs[table], outputs[f"quarantine_{table}"] = result.table, result.quarantine
-        checks.append(result.checks)
-        counts += list(result.quarantined_rows.items())
-    outputs["checks"] = pl.concat(checks)
-    outputs["quarantined_rows"] = pl.DataFrame(
-        counts, schema={"source_file": pl.String, "rows": pl.Int64}, orient="row"
-    )
-    return outputs
-
-
-def merge_checks(checks: pl.DataFrame) -> pl.DataFrame:
-    """One row per (table, check, column) from the checks of several accounts: a check succeeds when it did on
-    every account, its failing rows add up; tables in the order of TABLE_COLUMNS."""
-    rank = {table: index for index, table in enumerate(TABLE_COLUMNS)}
-    return (
-        checks.group_by("table", "check", "column", maintain_order=True)
-        .agg(pl.col("success").all(), pl.col("unexpected_count").sum(), pl.col("details").first())
-        .sort(pl.col("table").replace_strict(rank, default=len(rank), return_dtype=pl.Int64), maintain_order=True)
-        .select(list(CHECKS))
-        .cast(dict(CHECKS.items()))
-    )
