@@ -16,7 +16,7 @@ export DVC_NO_ANALYTICS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab lint format format-check typecheck sample accounts-demo bench clean
+.PHONY: help setup report test lab lint format format-check typecheck sample accounts-demo bench bench-accounts clean
 
 help:  ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -61,3 +61,7 @@ accounts-demo: $(STAMP)  ## Write ACCOUNTS made-up shops (default 20) into OUT/<
 
 bench: $(STAMP)  ## Time the data stages on ROWS Meta rows (default 1000000) -> bench/results.json
 	$(BIN)/python bench/run.py --rows $(ROWS)
+
+# 200 accounts unless ACCOUNTS is given (its default of 20 is accounts-demo's).
+bench-accounts: $(STAMP)  ## Time the data stages on ACCOUNTS shops (default 200) on 1 and 2 Dask workers -> bench/accounts.json
+	$(BIN)/python bench/accounts.py --accounts $(if $(filter file,$(origin ACCOUNTS)),200,$(ACCOUNTS)) --rows $(ROWS)

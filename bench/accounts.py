@@ -1,0 +1,254 @@
+"""Benchmark the data stages over many accounts on one and on two Dask workers.
+
+`python bench/accounts.py --accounts 200 --rows 1000000` (or `make bench-accounts ACCOUNTS=200`) generates
+ACCOUNTS shops of different sizes, about ROWS Meta ad-level rows in all, one folder each under data/raw/,
+then runs each data stage of dvc.yaml (all but `report`) as DVC runs it, twice from clean outputs and
+partitions: with ADLAB_WORKERS=1 and with ADLAB_WORKERS=2 (a local Dask cluster of that many worker
+processes, whatever the size). It writes bench/accounts.json:
+
+* `accounts`, `rows` (Meta ad-level rows generated);
+* `wall_s` {"1": s, "2": s}: the sum over the data stages of each stage's wall time (its own command line,
+  interpreter start-up, imports and cluster start-up included), and `stages` {"1": {stage: s}, "2": ...};
+* `per_account_s` = wall_s["1"] / accounts, `ratio` = wall_s["2"] / wall_s["1"];
+* `peak_rss_mb_per_worker` {"1": MB, "2": MB}: the largest `<stage>: workers' peak memory <MB> MB` line;
+* `on_workers_s`: per stage, the seconds from its first task sent to its last result (the progress line
+  `<stage>: accounts N/N done (<s>s)`); the rest of a stage's wall time runs in the stage's own process;
+* `cpu_s`: CPU seconds of the stage processes, of their Dask workers and of every other process on the
+  machine meanwhile (psutil): on a shared machine, what the others took is what the workers did not get;
+* `same_outputs`: whether both runs wrote the same bytes (they must: results never depend on the workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+import yaml
+from run import AD_ROWS_PER_SCALE, ORDERS_SHARE, ROOT, count_lines, stage_commands, stage_env
+
+BENCH = Path(__file__).resolve().parent
+WORKERS = (1, 2)
+DATA_OUTPUTS = ("data/interim", "data/processed", "data/quarantine", "data/partitions", "metrics")
+CLEARED = (*DATA_OUTPUTS, "reports")  # removed before each run (validate also writes reports/quality.html)
+PEAK = re.compile(r"^(\w+): workers' peak memory (\d+) MB$", re.MULTILINE)
+# The last progress line of a stage's mapped work: its seconds from the first task sent to the last result.
+MAPPED = re.compile(r"^\w+: \w+ (\d+)/\1 done \(([\d.]+)s\)$", re.MULTILINE)
+DATA_VERSION = 1  # bump when the generated inputs change
+POLL_SECONDS = 0.05
+
+
+def generate(accounts: int, rows: int, folder: Path, seed: int) -> list[Path]:
+    """About `rows` Meta ad-level rows over `accounts` shops, one folder each; reused when already generated.
+
+    Returns the Meta ad-level files. Uses `python -m adlab.demo --accounts` (each shop its own name,
+    currency, size and story) when the package has it, else the sample generator once per shop.
+    """
+    stamp = folder / "inputs.json"
+    wanted = {"accounts": accounts, "rows": rows, "seed": seed, "orders_share": ORDERS_SHARE}
+    wanted["version"] = DATA_VERSION
+    if stamp.exists() and json.loads(stamp.read_text())["wanted"] == wanted:
+        return sorted(folder.glob("*/meta_ads_daily_ad_level.csv"))
+    shutil.rmtree(folder, ignore_errors=True)
+    if importlib.util.find_spec("adlab.demo.portfolio"):
+        arguments = ["--accounts", str(accounts), "--rows", str(rows), "--seed", str(seed), "--no-breakdowns"]
+        arguments += ["--orders-share", str(ORDERS_SHARE), "--out", str(folder)]
+        subprocess.run([sys.executable, "-m", "adlab.demo", *arguments], check=True, stdout=subprocess.DEVNULL)
+    else:
+        write_shops(accounts, rows, folder, seed)
+    stamp.write_text(json.dumps({"wanted": wanted}))
+    return sorted(folder.glob("*/meta_ads_daily_ad_level.csv"))
+
+
+def write_shops(accounts: int, rows: int, folder: Path, seed: int) -> None:
+    """The sample store `accounts` times, each its own seed and a size drawn around rows / accounts
+    (log-normal: a few big shops, many small ones; at least one account copy of 1,302 rows each)."""
+    from adlab.demo import write_sample
+
+    weights = np.random.default_rng(seed).lognormal(0.0, 0.75, accounts)
+    copies = max(accounts, round(rows / AD_ROWS_PER_SCALE)) * weights / weights.sum()
+    for index, share in enumerate(copies):
+        write_sample(
+            folder / f"shop-{index + 1:04d}",
+            seed=seed * 100_003 + index,
+            scale=max(1, round(float(share))),
+            breakdowns=False,
+            orders_share=ORDERS_SHARE,
+        )
+
+
+def scratch_project(folder: Path, raw_dir: Path) -> Path:
+    """A project folder running the repo's pipelines on the shops of `raw_dir` (files linked, not copied)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in ("pipelines", "notebooks"):
+        (folder / name).symlink_to(ROOT / name)
+    for path in sorted(raw_dir.glob("*/*.csv")):
+        link = folder / "data" / "raw" / path.parent.name / path.name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path.resolve())
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    params["ingest"].update(raw_dir="data/raw", sample_dir="data/raw", salt_file=".adlab/salt")
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    return folder
+
+
+@dataclass
+class StageRun:
+    """What one stage took: wall seconds, the part on the workers, CPU seconds, the workers' peak memory."""
+
+    seconds: float
+    on_workers_s: float  # from the first task sent to the last result (0: it ran in its own process)
+    peak_mb: int | None  # the `workers' peak memory` line; None without workers
+    cpu_stage_s: float  # the stage process's own CPU (all its threads)
+    cpu_workers_s: float  # its children's: the Dask worker processes
+    cpu_others_s: float  # every other process on the machine meanwhile (other work sharing the cores)
+
+
+def run_stage(command: list[str], project: Path, env: dict[str, str]) -> StageRun:
+    """Run one stage to completion, polling the CPU time of its children (the Dask workers, psutil)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        machine = psutil.cpu_times()
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=err)
+        stage = psutil.Process(process.pid)
+        workers: dict[int, float] = {}
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            with contextlib.suppress(psutil.Error):  # a worker may end while being read
+                for worker in stage.children(recursive=True):
+                    times = worker.cpu_times()
+                    workers[worker.pid] = times.user + times.system
+            time.sleep(POLL_SECONDS)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        busy = _busy(psutil.cpu_times()) - _busy(machine)
+        err.seek(0)
+        text = err.read().decode("utf-8", errors="replace")
+        if process.returncode != 0:
+            out.seek(0)
+            raise SystemExit(f"bench: `{' '.join(command)}` failed in {project}:\n{out.read().decode()}\n{text}")
+    peaks = [int(mb) for _, mb in PEAK.findall(text)]
+    # wait4 gives the stage's CPU with that of the children it waited for (the workers); polling, theirs alone.
+    everything, on_workers = usage.ru_utime + usage.ru_stime, sum(workers.values())
+    return StageRun(
+        seconds=seconds,
+        on_workers_s=sum(float(elapsed) for _, elapsed in MAPPED.findall(text)),
+        peak_mb=max(peaks) if peaks else None,
+        cpu_stage_s=max(0.0, everything - on_workers),
+        cpu_workers_s=on_workers,
+        cpu_others_s=max(0.0, busy - everything),
+    )
+
+
+def _busy(times: Any) -> float:
+    """CPU seconds the machine spent not idle."""
+    return float(sum(times)) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def outputs_digest(project: Path) -> str:
+    """One digest of every data output file (path and bytes)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in DATA_OUTPUTS:
+        for path in sorted((project / name).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def measure(project: Path, workers: int) -> tuple[dict[str, StageRun], str]:
+    """Every data stage from clean outputs on `workers` local Dask workers; the outputs' digest."""
+    for name in CLEARED:
+        shutil.rmtree(project / name, ignore_errors=True)
+    env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
+    env.pop("ADLAB_SCHEDULER", None)
+    stages = {}
+    for name, command in stage_commands(ROOT / "dvc.yaml").items():
+        run = stages[name] = run_stage(command, project, env)
+        where = f"{run.on_workers_s:6.1f} s on workers (peak {run.peak_mb} MB)" if run.peak_mb else "in-process"
+        print(
+            f"  {workers} worker(s): {name:<10} {run.seconds:6.1f} s, {where}; CPU s: stage {run.cpu_stage_s:.1f}, "
+            f"workers {run.cpu_workers_s:.1f}, other processes {run.cpu_others_s:.1f}",
+            flush=True,
+        )
+    return stages, outputs_digest(project)
+
+
+def figures(accounts: int, rows: int, runs: dict[int, tuple[dict[str, StageRun], str]]) -> dict[str, Any]:
+    """bench/accounts.json."""
+    wall = {
+        str(workers): round(sum(run.seconds for run in stages.values()), 2) for workers, (stages, _) in runs.items()
+    }
+
+    def each(field: str) -> dict[str, dict[str, float]]:
+        return {
+            str(workers): {name: round(getattr(run, field), 2) for name, run in stages.items()}
+            for workers, (stages, _) in runs.items()
+        }
+
+    return {
+        "accounts": accounts,
+        "rows": rows,
+        "wall_s": wall,
+        "stages": each("seconds"),
+        "per_account_s": round(wall["1"] / accounts, 3),
+        "peak_rss_mb_per_worker": {
+            str(workers): max((run.peak_mb or 0 for run in stages.values()), default=0)
+            for workers, (stages, _) in runs.items()
+        },
+        "ratio": round(wall["2"] / wall["1"], 3),
+        "on_workers_s": each("on_workers_s"),
+        "cpu_s": {
+            str(workers): {
+                "stages": round(sum(run.cpu_stage_s for run in stages.values()), 1),
+                "workers": round(sum(run.cpu_workers_s for run in stages.values()), 1),
+                "other_processes": round(sum(run.cpu_others_s for run in stages.values()), 1),
+            }
+            for workers, (stages, _) in runs.items()
+        },
+        "same_outputs": len({digest for _, digest in runs.values()}) == 1,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=200, help="shops to generate")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="Meta ad-level rows of all shops together")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the generator")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="scratch folder (gitignored)")
+    parser.add_argument("--results", type=Path, default=BENCH / "accounts.json", help="figures to write")
+    args = parser.parse_args(argv)
+
+    data = args.out / f"accounts_{args.accounts}_rows_{args.rows}"
+    started = time.perf_counter()
+    files = generate(args.accounts, args.rows, data / "raw", args.seed)
+    rows = sum(count_lines(path) for path in files)
+    print(f"{len(files)} accounts, {rows:,} ad rows ({time.perf_counter() - started:.0f} s to generate or find)")
+    project = scratch_project(data / "project", data / "raw")
+    runs = {workers: measure(project, workers) for workers in WORKERS}
+    summary = figures(len(files), rows, runs)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+    print(f"wrote {args.results}")
+    return 0 if summary["same_outputs"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
