@@ -1,10 +1,10 @@
 """The pipeline on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on 127.0.0.1 run
 the data stages for 20 generated accounts, and every output is the same bytes as the in-process run.
 
-The data stages (every stage of dvc.yaml but `report`, which renders pages) run as DVC runs them: each
-`cmd`, in order, in a project copy; once with ADLAB_SCHEDULER naming the cluster and once without it
-(20 small accounts stay under `cluster.in_process_rows`, so they run in the stage's own process). Then one
-account's export changes and only that account is computed again.
+Every stage runs as DVC runs it (each `cmd` of dvc.yaml, in order, in a project copy; one week of pages per
+account), once with ADLAB_SCHEDULER naming the cluster and once without it (20 small accounts stay under
+`cluster.in_process_rows`, so they run in the stage's own process). Then one account's export changes and
+only that account is computed again by the data stages (the report is left out there: pages take time).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent
 NAMES = ["Acme EU", "Bäckerei Müller", "Café & Co", *(f"shop-{index:02d}" for index in range(3, 20))]
 QUARANTINED = {"shop-05", "Café & Co"}  # each gets one row dated 1926: the validate stage quarantines it
 CHANGED = "shop-07"  # its export changes for the incremental run
-OUTPUTS = ("data/interim", "data/processed", "data/quarantine", "data/partitions", "metrics/summary.json")
+OUTPUTS = ("data/interim", "data/processed", "data/quarantine", "data/partitions", "metrics/summary.json", "reports")
 
 START_SECONDS = 60
 STAGE_SECONDS = 300
@@ -78,10 +78,13 @@ def change_spend(path: Path) -> None:
 
 
 def make_project(dest: Path, raw: Path) -> Path:
-    """A project copy on the generated accounts, with the same salt as the other copy (customer hashes)."""
+    """A project copy on the generated accounts, one week of pages, the same salt as the other copy."""
     project = copy_project(dest)
     shutil.rmtree(project / "data" / "raw")
     shutil.copytree(raw, project / "data" / "raw")
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["report"]["weeks"], params["report"]["extra_weeks"] = 1, []
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     (project / ".adlab").mkdir()
     (project / ".adlab" / "salt").write_text(SALT + "\n")
     return project
@@ -100,11 +103,11 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def stage_commands() -> dict[str, list[str]]:
-    """The data stages of dvc.yaml in order, each as the argument list DVC would run."""
+def stage_commands(report: bool) -> dict[str, list[str]]:
+    """The stages of dvc.yaml in order (`report` too when asked), each as the argument list DVC would run."""
     commands = {}
     for name, stage in yaml.safe_load((PROJECT / "dvc.yaml").read_text())["stages"].items():
-        if name == "report":
+        if name == "report" and not report:
             continue
         words = shlex.split(stage["cmd"])
         commands[name] = [sys.executable if words[0] == "python" else words[0], *words[1:]]
@@ -117,10 +120,10 @@ def partitioned_stages() -> list[str]:
     return [name for name, stage in stages.items() if "--partitions-dir" in stage["cmd"]]
 
 
-def run_stages(project: Path, env: dict[str, str]) -> tuple[str, str]:
-    """Run every stage in `project`; their stdout and stderr, each joined."""
+def run_stages(project: Path, env: dict[str, str], *, report: bool = True) -> tuple[str, str]:
+    """Run every stage in `project` (but the report when told); their stdout and stderr, each joined."""
     out, err = [], []
-    for name, command in stage_commands().items():
+    for name, command in stage_commands(report).items():
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=STAGE_SECONDS)
         assert done.returncode == 0, f"stage {name} failed:\n{done.stdout}\n{done.stderr}"
         out.append(done.stdout)
@@ -129,7 +132,7 @@ def run_stages(project: Path, env: dict[str, str]) -> tuple[str, str]:
 
 
 def output_files(project: Path) -> dict[str, bytes]:
-    """Every output file of the data stages, by its path in the project."""
+    """Every output file of the stages (pages included), by its path in the project."""
     files = {}
     for name in OUTPUTS:
         path = project / name
@@ -233,6 +236,7 @@ def test_two_dask_workers_give_the_same_bytes_as_one_process(scheduler: str, tmp
         assert f"{name}: accounts {everyone}/{everyone} done" in err, err
         assert f"{name}: workers' peak memory " in err
     assert f"on the Dask cluster at {scheduler}" in err
+    assert f"report: pages {everyone}/{everyone} done" in err  # one week of each account's pages
 
     out, err = run_stages(local, environment())
     assert "Dask" not in err  # small accounts: in the stage's own process, no cluster
@@ -247,13 +251,13 @@ def test_two_dask_workers_give_the_same_bytes_as_one_process(scheduler: str, tmp
     before = part_times(cluster)
     for project in (cluster, local):
         change_spend(project / "data" / "raw" / CHANGED / "meta_ads_daily_ad_level.csv")
-    out, err = run_stages(cluster, environment(ADLAB_SCHEDULER=scheduler))
+    out, err = run_stages(cluster, environment(ADLAB_SCHEDULER=scheduler), report=False)
     for name in stages:
         assert f"{name}: {everyone} account(s): {everyone - 1} up to date, 1 to compute" in out, out
         assert f"{name}: accounts 1/1 done" in err
     rewritten = {path for path, mtime in part_times(cluster).items() if before[path] != mtime}
     assert rewritten, "the changed account's partitions are written again"
     assert all(f"/account={CHANGED}/" in path for path in rewritten), rewritten
-    out, _ = run_stages(local, environment())
+    out, _ = run_stages(local, environment(), report=False)
     assert f"validate: {everyone} account(s): {everyone - 1} up to date, 1 to compute" in out
     assert_same_outputs(cluster, local)
