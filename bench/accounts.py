@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -39,10 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import psutil
 import yaml
-from run import AD_ROWS_PER_SCALE, ORDERS_SHARE, ROOT, count_lines, stage_commands, stage_env
+from run import ORDERS_SHARE, ROOT, count_lines, stage_commands, stage_env
 
 BENCH = Path(__file__).resolve().parent
 WORKERS = (1, 2)
@@ -51,15 +49,15 @@ CLEARED = (*DATA_OUTPUTS, "reports")  # removed before each run (validate also w
 PEAK = re.compile(r"^(\w+): workers' peak memory (\d+) MB$", re.MULTILINE)
 # The last progress line of a stage's mapped work: its seconds from the first task sent to the last result.
 MAPPED = re.compile(r"^\w+: \w+ (\d+)/\1 done \(([\d.]+)s\)$", re.MULTILINE)
-DATA_VERSION = 1  # bump when the generated inputs change
+DATA_VERSION = 2  # bump when the generated inputs change
 POLL_SECONDS = 0.05
 
 
 def generate(accounts: int, rows: int, folder: Path, seed: int) -> list[Path]:
-    """About `rows` Meta ad-level rows over `accounts` shops, one folder each; reused when already generated.
+    """About `rows` Meta ad-level rows over `accounts` shops, one folder each (`python -m adlab.demo --accounts`:
+    each shop its own name, currency, size and story); reused when already generated.
 
-    Returns the Meta ad-level files. Uses `python -m adlab.demo --accounts` (each shop its own name,
-    currency, size and story) when the package has it, else the sample generator once per shop.
+    Returns the Meta ad-level files.
     """
     stamp = folder / "inputs.json"
     wanted = {"accounts": accounts, "rows": rows, "seed": seed, "orders_share": ORDERS_SHARE}
@@ -67,31 +65,11 @@ def generate(accounts: int, rows: int, folder: Path, seed: int) -> list[Path]:
     if stamp.exists() and json.loads(stamp.read_text())["wanted"] == wanted:
         return sorted(folder.glob("*/meta_ads_daily_ad_level.csv"))
     shutil.rmtree(folder, ignore_errors=True)
-    if importlib.util.find_spec("adlab.demo.portfolio"):
-        arguments = ["--accounts", str(accounts), "--rows", str(rows), "--seed", str(seed), "--no-breakdowns"]
-        arguments += ["--orders-share", str(ORDERS_SHARE), "--out", str(folder)]
-        subprocess.run([sys.executable, "-m", "adlab.demo", *arguments], check=True, stdout=subprocess.DEVNULL)
-    else:
-        write_shops(accounts, rows, folder, seed)
+    arguments = ["--accounts", str(accounts), "--rows", str(rows), "--seed", str(seed), "--no-breakdowns"]
+    arguments += ["--orders-share", str(ORDERS_SHARE), "--out", str(folder)]
+    subprocess.run([sys.executable, "-m", "adlab.demo", *arguments], check=True, stdout=subprocess.DEVNULL)
     stamp.write_text(json.dumps({"wanted": wanted}))
     return sorted(folder.glob("*/meta_ads_daily_ad_level.csv"))
-
-
-def write_shops(accounts: int, rows: int, folder: Path, seed: int) -> None:
-    """The sample store `accounts` times, each its own seed and a size drawn around rows / accounts
-    (log-normal: a few big shops, many small ones; at least one account copy of 1,302 rows each)."""
-    from adlab.demo import write_sample
-
-    weights = np.random.default_rng(seed).lognormal(0.0, 0.75, accounts)
-    copies = max(accounts, round(rows / AD_ROWS_PER_SCALE)) * weights / weights.sum()
-    for index, share in enumerate(copies):
-        write_sample(
-            folder / f"shop-{index + 1:04d}",
-            seed=seed * 100_003 + index,
-            scale=max(1, round(float(share))),
-            breakdowns=False,
-            orders_share=ORDERS_SHARE,
-        )
 
 
 def scratch_project(folder: Path, raw_dir: Path) -> Path:
