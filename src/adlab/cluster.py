@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from adlab.errors import AdlabError
@@ -145,8 +146,20 @@ def print_peak_memory(client: Any, *, label: str) -> int:
 
 
 def _peak_rss_kb() -> int:
-    """This process's peak resident memory in KB (what Linux's ru_maxrss counts in); run on each worker."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident memory in KB; run on each worker.
+
+    On Linux, VmHWM of /proc/self/status: ru_maxrss also keeps the peak of the process that started this one
+    (a local cluster's workers are spawned by the stage process, so they would show its memory as theirs).
+    """
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii").splitlines()
+    except OSError:
+        status = []
+    for line in status:
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KB elsewhere
 
 
 @contextlib.contextmanager
