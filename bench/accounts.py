@@ -17,6 +17,10 @@ processes, whatever the size). It writes bench/accounts.json:
   machine meanwhile (psutil): on a shared machine, what the others took is what the workers did not get;
 * `same_outputs`: whether every run wrote the same bytes (they must: results never depend on the workers).
 
+`--standing` starts one local Dask cluster per worker count for all the stages (what an agency runs: a
+cluster that outlives the stages, named by ADLAB_SCHEDULER), instead of a cluster started by each stage;
+its workers' CPU then counts under "other processes". `mode` in the JSON says which.
+
 `--repeat R` runs each worker count R times, alternating, and keeps the fastest run of each (the machine
 may be shared: see `cpu_s.other_processes`).
 """
@@ -153,12 +157,23 @@ def outputs_digest(project: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(project: Path, workers: int) -> tuple[dict[str, StageRun], str]:
-    """Every data stage from clean outputs on `workers` local Dask workers; the outputs' digest."""
+def measure(project: Path, workers: int, standing: bool = False) -> tuple[dict[str, StageRun], str]:
+    """Every data stage from clean outputs on `workers` local Dask workers (started by each stage, or with
+    `standing` one cluster for all of them); the outputs' digest."""
+    with contextlib.ExitStack() as stack:
+        env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
+        env.pop("ADLAB_SCHEDULER", None)
+        if standing:
+            from adlab.cluster import Where, client_for
+
+            client = stack.enter_context(client_for(Where(workers=workers)))
+            env["ADLAB_SCHEDULER"] = client.scheduler.address
+        return _measure(project, workers, env)
+
+
+def _measure(project: Path, workers: int, env: dict[str, str]) -> tuple[dict[str, StageRun], str]:
     for name in CLEARED:
         shutil.rmtree(project / name, ignore_errors=True)
-    env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
-    env.pop("ADLAB_SCHEDULER", None)
     stages = {}
     for name, command in stage_commands(ROOT / "dvc.yaml").items():
         run = stages[name] = run_stage(command, project, env)
@@ -219,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="scratch folder (gitignored)")
     parser.add_argument("--results", type=Path, default=BENCH / "accounts.json", help="figures to write")
     parser.add_argument("--repeat", type=int, default=1, help="runs per worker count, alternating; the fastest counts")
+    parser.add_argument("--standing", action="store_true", help="one Dask cluster for all stages (ADLAB_SCHEDULER)")
     args = parser.parse_args(argv)
 
     data = args.out / f"accounts_{args.accounts}_rows_{args.rows}"
@@ -231,12 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     digests = set()
     for _ in range(args.repeat):
         for workers in WORKERS:
-            stages, digest = measure(project, workers)
+            stages, digest = measure(project, workers, args.standing)
             digests.add(digest)
             if workers not in runs or total(stages) < total(runs[workers][0]):
                 runs[workers] = stages, digest
     summary = figures(len(files), rows, runs)
     summary["same_outputs"] = len(digests) == 1
+    summary["mode"] = "one standing cluster for all stages" if args.standing else "a cluster started by each stage"
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
