@@ -604,3 +604,12 @@ def test_silent_days_flag_a_tracking_break_on_the_latest_days_only_when_clicks_h
     # One silent day is not yet a break; unknown purchases are never zero.
     assert silent_days(daily.head(8)) is None
     assert silent_days(daily.with_columns(pl.lit(None, pl.Int64).alias("purchases"))) is None
+
+
+def test_an_account_with_a_store_and_no_ads_gets_a_row_with_unknown_ad_figures() -> None:
+    rows = rows_by_account(portfolio_rows(KPIS, None, None, {}, WEEK, currency="USD", also=["Corner Shop"]))
+    corner = rows["Corner Shop"]
+    assert corner["spend"] is None
+    assert corner["roas"] is None
+    assert corner["reasons"] == []
+    assert list(rows)[-1] == "Corner Shop"  # after the accounts with ads

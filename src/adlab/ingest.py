@@ -338,7 +338,9 @@ def _table_rows(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(one table's kept rows sorted by key, its rows duplicated within their file); adds each file's counts."""
     rows = (
-        pl.concat([parsed[label].rows for label in labels])
+        # Files of one table may count their input rows in different integer types (a GA4 and a Shopify
+        # sessions export): the common supertype.
+        pl.concat([parsed[label].rows for label in labels], how="vertical_relaxed")
         if labels
         else empty(columns).with_columns(pl.lit(1, pl.Int64).alias(INPUT_ROWS))
     )

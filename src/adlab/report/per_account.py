@@ -227,7 +227,9 @@ def write_portfolio(
     sample_data = summary.get("data_source") == "sample"
 
     def page(shown: str, out: Path, prefix: str) -> Path:
-        rows = portfolio_rows(kpis_daily, store, recommendations, targets, shown, currency=currencies)
+        rows = portfolio_rows(
+            kpis_daily, store, recommendations, targets, shown, currency=currencies, also=list(folders)
+        )
         links = {
             account: (f"{prefix}{folder.name}/index.html", f"{prefix}{folder.name}/weekly/{shown}.html")
             for account, folder in folders.items()

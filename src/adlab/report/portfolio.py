@@ -54,8 +54,10 @@ def portfolio_rows(
     week: str,
     *,
     currency: str | Mapping[str | None, str | None] = "",
+    also: Sequence[str | None] = (),
 ) -> list[dict[str, Any]]:
     """One row per account (accounts.names order) for ISO `week` and the week before: see account_rows.
+    `also`: accounts without ad rows (a store alone) that get a row too, their ad figures unknown.
 
     Args:
         kpis_daily: one row per (date, ad) with an `account` column. Each account's amounts are in the currency
@@ -77,6 +79,7 @@ def portfolio_rows(
         kpis.week_bounds(week),
         kpis.week_bounds(previous_week(week)),
         currencies=account_currencies(kpis_daily, currency),
+        also=also,
     )
 
 
@@ -91,6 +94,7 @@ def account_rows(
     currencies: Mapping[str | None, str | None],
     before_words: str = "the week before",
     amounts: Callable[[Any, str], str] = fmt_money,
+    also: Sequence[str | None] = (),
 ) -> list[dict[str, Any]]:
     """One row per account (accounts.names order) over the days `current`, compared with `previous`.
 
@@ -104,7 +108,8 @@ def account_rows(
     The reasons write amounts with `amounts(value, currency)`: display.fmt_money on pages (`$60.00`),
     display.money_text in sentences (`60.00 USD`).
     """
-    names = accounts.names(kpis_daily)
+    with_ads = accounts.names(kpis_daily)
+    names = with_ads + [account for account in also if account not in with_ads]
     calls = call_counts(recommendations, names)
     now = account_figures(kpis_daily, store, *current)
     before = account_figures(kpis_daily, store, *previous)
@@ -112,7 +117,8 @@ def account_rows(
     for account in names:
         goals = targets.get(account, TargetsParams())
         breakeven = kpis.breakeven_roas(goals.gross_margin)
-        figures, earlier = now[account], before[account]
+        unknown = dict.fromkeys((*FIGURES, "purchases", "link_clicks", "revenue"))  # an account without ads
+        figures, earlier = now.get(account, unknown), before.get(account, unknown)
         change = {name: relative_change(figures.get(name), earlier.get(name)) for name in FIGURES}
         row = {
             "account": account,
