@@ -217,6 +217,18 @@ def test_ingest_ledger_counts_every_csv_row_once(real_data, name, kind, table):
     assert not result.warnings.filter(pl.col("check") != "same_names").height, result.warnings
 
 
+def test_ingest_two_stores_sessions_side_by_side_keeps_every_row(real_data):
+    """A Shopify visitors report and a GA4 download in two account folders: one sessions table of both."""
+    paths = [real_data / COCOON_VISITORS, real_data / GA4_TRAFFIC]
+    result = ingest(paths, real_data, "test-salt", real_data)
+    sessions = result.tables["sessions"]
+    assert sorted(sessions["account"].unique().to_list()) == ["cocoon_au", "monfrere_us"]
+    assert result.ledger["rows_in"].sum() == sum(
+        csv_data_rows(real_data, name) for name in (COCOON_VISITORS, GA4_TRAFFIC)
+    )
+    assert result.ledger["kept"].sum() == sessions["_input_rows"].sum()
+
+
 # ---------------------------------------------------------------- ad platforms, per ISO week
 
 
