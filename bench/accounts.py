@@ -2,9 +2,10 @@
 
 `python bench/accounts.py --accounts 200 --rows 1000000` (or `make bench-accounts ACCOUNTS=200`) generates
 ACCOUNTS shops of different sizes, about ROWS Meta ad-level rows in all, one folder each under data/raw/,
-then runs each data stage of dvc.yaml (all but `report`) as DVC runs it, twice from clean outputs and
-partitions: with ADLAB_WORKERS=1 and with ADLAB_WORKERS=2 (a local Dask cluster of that many worker
-processes, whatever the size). It writes bench/accounts.json:
+then runs each data stage of dvc.yaml (all but `report`) as DVC runs it, in pipeline order, each from clean
+partitions (every account computed) with ADLAB_WORKERS=1 and with ADLAB_WORKERS=2 (a local Dask cluster of
+that many worker processes, whatever the size), alternating, `--repeat` times each (default 2), keeping
+the fastest run of each stage and worker count. It writes bench/accounts.json:
 
 * `accounts`, `rows` (Meta ad-level rows generated);
 * `wall_s` {"1": s, "2": s}: the sum over the data stages of each stage's wall time (its own command line,
@@ -13,16 +14,10 @@ processes, whatever the size). It writes bench/accounts.json:
 * `peak_rss_mb_per_worker` {"1": MB, "2": MB}: the largest `<stage>: workers' peak memory <MB> MB` line;
 * `on_workers_s`: per stage, the seconds from its first task sent to its last result (the progress line
   `<stage>: accounts N/N done (<s>s)`); the rest of a stage's wall time runs in the stage's own process;
-* `cpu_s`: CPU seconds of the stage processes, of their Dask workers and of every other process on the
-  machine meanwhile (psutil): on a shared machine, what the others took is what the workers did not get;
-* `same_outputs`: whether every run wrote the same bytes (they must: results never depend on the workers).
-
-`--standing` starts one local Dask cluster per worker count for all the stages (what an agency runs: a
-cluster that outlives the stages, named by ADLAB_SCHEDULER), instead of a cluster started by each stage;
-its workers' CPU then counts under "other processes". `mode` in the JSON says which.
-
-`--repeat R` runs each worker count R times, alternating, and keeps the fastest run of each (the machine
-may be shared: see `cpu_s.other_processes`).
+* `cpu_s`: {"stages"|"workers"|"other_processes": {"1": s, "2": s}}, CPU seconds of the kept runs' stage
+  processes, of their Dask workers and of every other process on the machine meanwhile (psutil): on a
+  shared machine, what the others took is what the workers did not get;
+* `same_outputs`: whether every run of a stage wrote the same bytes (they must, whatever the workers).
 """
 
 from __future__ import annotations
@@ -157,49 +152,52 @@ def outputs_digest(project: Path) -> str:
     return digest.hexdigest()
 
 
-def measure(project: Path, workers: int, standing: bool = False) -> tuple[dict[str, StageRun], str]:
-    """Every data stage from clean outputs on `workers` local Dask workers (started by each stage, or with
-    `standing` one cluster for all of them); the outputs' digest."""
-    with contextlib.ExitStack() as stack:
-        env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
-        env.pop("ADLAB_SCHEDULER", None)
-        if standing:
-            from adlab.cluster import Where, client_for
-
-            client = stack.enter_context(client_for(Where(workers=workers)))
-            env["ADLAB_SCHEDULER"] = client.scheduler.address
-        return _measure(project, workers, env)
-
-
-def _measure(project: Path, workers: int, env: dict[str, str]) -> tuple[dict[str, StageRun], str]:
+def measure(project: Path, repeat: int) -> tuple[dict[int, dict[str, StageRun]], bool]:
+    """Every data stage, in pipeline order, from clean outputs: each run `repeat` times on 1 and on 2 workers,
+    alternating, the fastest run of each kept (the runs of one stage lie minutes apart at most, so a machine
+    busy for a while spoils fewer of them). Also whether every run of a stage wrote the same bytes."""
     for name in CLEARED:
         shutil.rmtree(project / name, ignore_errors=True)
-    stages = {}
+    best: dict[int, dict[str, StageRun]] = {workers: {} for workers in WORKERS}
+    same = True
     for name, command in stage_commands(ROOT / "dvc.yaml").items():
-        run = stages[name] = run_stage(command, project, env)
-        where = f"{run.on_workers_s:6.1f} s on workers (peak {run.peak_mb} MB)" if run.peak_mb else "in-process"
-        print(
-            f"  {workers} worker(s): {name:<10} {run.seconds:6.1f} s, {where}; CPU s: stage {run.cpu_stage_s:.1f}, "
-            f"workers {run.cpu_workers_s:.1f}, other processes {run.cpu_others_s:.1f}",
-            flush=True,
-        )
-    return stages, outputs_digest(project)
+        digests = set()
+        for _ in range(repeat):
+            for workers in WORKERS:
+                shutil.rmtree(project / "data" / "partitions" / name, ignore_errors=True)  # every account computed
+                env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
+                env.pop("ADLAB_SCHEDULER", None)
+                run = run_stage(command, project, env)
+                digests.add(outputs_digest(project))
+                if name not in best[workers] or run.seconds < best[workers][name].seconds:
+                    best[workers][name] = run
+                print(f"  {workers} worker(s): {name:<10} {describe(run)}", flush=True)
+        same = same and len(digests) == 1
+    return best, same
 
 
-def total(stages: dict[str, StageRun]) -> float:
-    return sum(run.seconds for run in stages.values())
+def describe(run: StageRun) -> str:
+    where = f"{run.on_workers_s:6.1f} s on workers (peak {run.peak_mb} MB)" if run.peak_mb else "in-process"
+    return (
+        f"{run.seconds:6.1f} s, {where}; CPU s: stage {run.cpu_stage_s:.1f}, workers {run.cpu_workers_s:.1f}, "
+        f"other processes {run.cpu_others_s:.1f}"
+    )
 
 
-def figures(accounts: int, rows: int, runs: dict[int, tuple[dict[str, StageRun], str]]) -> dict[str, Any]:
+def figures(accounts: int, rows: int, best: dict[int, dict[str, StageRun]], same: bool) -> dict[str, Any]:
     """bench/accounts.json."""
-    wall = {
-        str(workers): round(sum(run.seconds for run in stages.values()), 2) for workers, (stages, _) in runs.items()
-    }
+    wall = {str(workers): round(sum(run.seconds for run in stages.values()), 2) for workers, stages in best.items()}
 
     def each(field: str) -> dict[str, dict[str, float]]:
         return {
             str(workers): {name: round(getattr(run, field), 2) for name, run in stages.items()}
-            for workers, (stages, _) in runs.items()
+            for workers, stages in best.items()
+        }
+
+    def cpu(field: str) -> dict[str, float]:
+        return {
+            str(workers): round(sum(getattr(run, field) for run in stages.values()), 1)
+            for workers, stages in best.items()
         }
 
     return {
@@ -210,19 +208,16 @@ def figures(accounts: int, rows: int, runs: dict[int, tuple[dict[str, StageRun],
         "per_account_s": round(wall["1"] / accounts, 3),
         "peak_rss_mb_per_worker": {
             str(workers): max((run.peak_mb or 0 for run in stages.values()), default=0)
-            for workers, (stages, _) in runs.items()
+            for workers, stages in best.items()
         },
         "ratio": round(wall["2"] / wall["1"], 3),
         "on_workers_s": each("on_workers_s"),
         "cpu_s": {
-            str(workers): {
-                "stages": round(sum(run.cpu_stage_s for run in stages.values()), 1),
-                "workers": round(sum(run.cpu_workers_s for run in stages.values()), 1),
-                "other_processes": round(sum(run.cpu_others_s for run in stages.values()), 1),
-            }
-            for workers, (stages, _) in runs.items()
+            "stages": cpu("cpu_stage_s"),
+            "workers": cpu("cpu_workers_s"),
+            "other_processes": cpu("cpu_others_s"),
         },
-        "same_outputs": len({digest for _, digest in runs.values()}) == 1,
+        "same_outputs": same,
     }
 
 
@@ -233,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="seed of the generator")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="scratch folder (gitignored)")
     parser.add_argument("--results", type=Path, default=BENCH / "accounts.json", help="figures to write")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per worker count, alternating; the fastest counts")
-    parser.add_argument("--standing", action="store_true", help="one Dask cluster for all stages (ADLAB_SCHEDULER)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each stage per worker count (fastest kept)")
     args = parser.parse_args(argv)
 
     data = args.out / f"accounts_{args.accounts}_rows_{args.rows}"
@@ -243,17 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(count_lines(path) for path in files)
     print(f"{len(files)} accounts, {rows:,} ad rows ({time.perf_counter() - started:.0f} s to generate or find)")
     project = scratch_project(data / "project", data / "raw")
-    runs: dict[int, tuple[dict[str, StageRun], str]] = {}
-    digests = set()
-    for _ in range(args.repeat):
-        for workers in WORKERS:
-            stages, digest = measure(project, workers, args.standing)
-            digests.add(digest)
-            if workers not in runs or total(stages) < total(runs[workers][0]):
-                runs[workers] = stages, digest
-    summary = figures(len(files), rows, runs)
-    summary["same_outputs"] = len(digests) == 1
-    summary["mode"] = "one standing cluster for all stages" if args.standing else "a cluster started by each stage"
+    summary = figures(len(files), rows, *measure(project, args.repeat))
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
