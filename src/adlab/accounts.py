@@ -27,9 +27,14 @@ def names(frame: pl.DataFrame) -> list[str | None]:
     """The accounts of `frame`'s rows, sorted, the default account (null) last; [None] without the column."""
     if "account" not in frame.columns:
         return [None]
-    owners = frame["account"].unique()
-    named: list[str | None] = sorted(owners.drop_nulls().to_list())
-    return [*named, None] if owners.null_count() else named
+    return ordered(frame["account"].unique().to_list())
+
+
+def ordered(found: Iterable[str | None]) -> list[str | None]:
+    """Accounts in the order pages and tables list them: named ones sorted, the default account (None) last."""
+    found = set(found)
+    named: list[str | None] = [*sorted(account for account in found if account is not None)]
+    return [*named, None] if None in found else named
 
 
 def label(account: str | None) -> str:

@@ -162,8 +162,7 @@ def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Seque
 def _accounts(parts: Mapping[str, Mapping[str | None, pl.DataFrame]]) -> list[str | None]:
     """Every account with a row in some input, named ones sorted, the default account last."""
     found = {account for split in parts.values() for account, frame in split.items() if frame.height}
-    named: list[str | None] = [*sorted(account for account in found if account is not None)]
-    return [*named, None] if None in found else named
+    return accounts.ordered(found)
 
 
 def _key(account: str | None) -> str:

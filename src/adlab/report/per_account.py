@@ -48,8 +48,7 @@ def owners(paths: build.ReportPaths) -> list[str | None]:
         frame = read_optional(getattr(paths, field))
         if frame is not None and "account" in frame.columns:
             found |= set(frame["account"].unique().to_list())
-    named: list[str | None] = [*sorted(account for account in found if account is not None)]
-    return [*named, None] if None in found else named
+    return accounts.ordered(found)
 
 
 def build_account_reports(
