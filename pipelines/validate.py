@@ -15,7 +15,8 @@ from adlab.quality_accounts import VALIDATED_OUTPUTS, merge_checks, validate_acc
 from adlab.report.quality_page import render_quality
 
 # GX has a cost per validation: a task's accounts are validated in one pass (quality_accounts).
-STAGE = partitions.Stage("validate", None, VALIDATED_OUTPUTS, many=validate_accounts)
+# One task per worker: each task pays one great-expectations pass per table, whatever its accounts.
+STAGE = partitions.Stage("validate", None, VALIDATED_OUTPUTS, many=validate_accounts, tasks_per_worker=1)
 
 
 def main(

@@ -31,6 +31,8 @@ SCHEDULER_ENV = "ADLAB_SCHEDULER"
 WORKERS_ENV = "ADLAB_WORKERS"
 # Tasks per worker: enough to even out accounts of different sizes, few enough to keep the overhead small.
 TASKS_PER_WORKER = 4
+# A task's rows at most (more tasks than TASKS_PER_WORKER when needed): what one worker holds at once.
+MAX_TASK_ROWS = 2_000_000
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -70,7 +72,7 @@ def choose(accounts: int, rows: int, settings: ClusterParams) -> Where:
         raise AdlabError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r} should be a number of workers, e.g. 2") from None
     if accounts <= 1 or (not asked and rows < settings.in_process_rows):
         return Where()
-    return Where(workers=asked or os.cpu_count() or 1)
+    return Where(workers=asked or len(os.sched_getaffinity(0)))
 
 
 def batches(sizes: Sequence[int], parts: int) -> list[list[int]]:
@@ -93,8 +95,11 @@ def run(
     *,
     label: str,
     unit: str = "accounts",
+    tasks_per_worker: int = TASKS_PER_WORKER,
 ) -> list[Result]:
-    """`work` over `items` in batches (one result per item, in the order of `items`), `where` says.
+    """`work` over `items` in batches (one result per item, in the order of `items`), `where` says: about
+    `tasks_per_worker` batches per worker of about equal total size, more when one would exceed
+    MAX_TASK_ROWS.
 
     `work` is a module-level function taking a list of items: it is what a Dask worker runs.
     """
@@ -104,7 +109,7 @@ def run(
         return work(list(items))
     with client_for(where) as client:
         workers = len(client.scheduler_info(n_workers=-1)["workers"]) or 1
-        groups = batches(sizes, workers * TASKS_PER_WORKER)
+        groups = batches(sizes, max(workers * tasks_per_worker, -(-sum(sizes) // MAX_TASK_ROWS)))
         print(f"{label}: {len(items)} {unit} in {len(groups)} task(s) {where.describe()}", file=sys.stderr)
         gathered: list[Result] = _gather(client, work, items, groups, label=f"{label}: {unit}")
         print_peak_memory(client, label=label)
@@ -171,7 +176,7 @@ def client_for(where: Where) -> Iterator[Any]:
         with Client(where.address, timeout="30s") as client:  # type: ignore[no-untyped-call]
             yield client
         return
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0))
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=where.workers,
         threads_per_worker=1,

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from adlab import accounts, cluster, io
 MANIFEST = "manifest.json"
 PART = "part-0.parquet"
 PACKAGE = Path(__file__).resolve().parent
+ROW_GROUP = 20_000  # rows per row group of the inputs sent to workers as files
 
 # What a stage does for one account: (account, its input tables, its settings) -> output tables by name.
 Compute = Callable[[str | None, dict[str, pl.DataFrame], Any], dict[str, pl.DataFrame]]
@@ -42,6 +46,8 @@ class Stage:
     compute: Compute | None
     sort_keys: Mapping[str, Sequence[str]]  # output table -> the columns its combined rows are sorted by
     many: ComputeMany | None = None  # given: the accounts of a task are computed together
+    # Tasks per worker: several balance uneven accounts; one suits work with a cost per task (GX's passes).
+    tasks_per_worker: int = cluster.TASKS_PER_WORKER
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -50,7 +56,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class Task:
-    """One account's work, as it travels to a worker."""
+    """One account's work, as it travels to a worker: its input tables, or the files holding every account's
+    inputs (`sources`, read on the worker: pickling the rows in this process and sending them costs more)."""
 
     compute: Compute | None
     account: str | None
@@ -58,12 +65,14 @@ class Task:
     settings: Any
     folder: Path
     many: ComputeMany | None = None
+    sources: tuple[tuple[str, Path], ...] = ()  # (input table, parquet file of all accounts' rows)
 
 
 def run_tasks(tasks: Sequence[Task]) -> list[dict[str, int]]:
     """Compute and write each task's outputs (what a Dask worker runs); their row counts, in task order.
 
     Tasks of a stage with `many` and the same settings are computed together."""
+    tasks = _with_inputs(tasks)
     counts = []
     start = 0
     while start < len(tasks):
@@ -84,6 +93,30 @@ def run_tasks(tasks: Sequence[Task]) -> list[dict[str, int]]:
             counts.append({name: frame.height for name, frame in outputs.items()})
         start = end
     return counts
+
+
+def _with_inputs(tasks: Sequence[Task]) -> list[Task]:
+    """`tasks` with their input tables: those sent as files are read once for all the tasks' accounts."""
+    sources = {source for task in tasks for source in task.sources}
+    if not sources:
+        return list(tasks)
+    wanted = [task.account for task in tasks if task.sources]
+    named = [account for account in wanted if account is not None]
+    keep = pl.col("account").is_in(named)
+    if None in wanted:
+        keep = keep | pl.col("account").is_null()
+    parts: dict[str, tuple[dict[str | None, pl.DataFrame], pl.DataFrame]] = {}  # table -> (by account, empty)
+    for name, path in sorted(sources):
+        rows = pl.scan_parquet(path)
+        if "account" in rows.collect_schema().names():
+            rows = rows.filter(keep)
+        frame = rows.collect()  # the rows keep their order: the parts are those split in the stage's process
+        parts[name] = (accounts.split(frame), frame.clear())
+
+    def own(task: Task) -> dict[str, pl.DataFrame]:
+        return {name: parts[name][0].get(task.account, parts[name][1]) for name, _ in task.sources}
+
+    return [replace(task, sources=(), inputs=own(task)) if task.sources else task for task in tasks]
 
 
 def _compute(task: Task) -> dict[str, pl.DataFrame]:
@@ -133,11 +166,39 @@ def run_by_account(
         flush=True,
     )
     if tasks:
-        cluster.run(run_tasks, tasks, sizes, where(len(tasks), sum(sizes)), label=stage.name)
+        chosen = where(len(tasks), sum(sizes))
+        with _sent_as_files(tasks, inputs, folder, chosen) as sent:
+            cluster.run(run_tasks, sent, sizes, chosen, label=stage.name, tasks_per_worker=stage.tasks_per_worker)
         for task in tasks:
             manifest[_key(task.account)] = digests[_key(task.account)]
         io.write_json(dict(sorted(manifest.items())), manifest_path)
     return {name: combined(folder, owners, name, keys) for name, keys in stage.sort_keys.items()}
+
+
+@contextmanager
+def _sent_as_files(
+    tasks: list[Task], inputs: Mapping[str, pl.DataFrame], folder: Path, where: cluster.Where
+) -> Iterator[list[Task]]:
+    """`tasks` as they travel: in this process, as they are; to workers, with their inputs written once to
+    parquet files under `folder` (which workers must reach, like the partitions they write), removed after.
+
+    The files are uncompressed, in small row groups: a worker reading its accounts skips the row groups of
+    others (inputs come sorted by account).
+    """
+    if where.in_process:
+        yield tasks
+        return
+    scratch = folder / f".inputs-{os.getpid()}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        sources = []
+        for name, frame in inputs.items():
+            path = scratch / f"{name}.parquet"
+            frame.write_parquet(path, compression="uncompressed", row_group_size=ROW_GROUP, statistics=True)
+            sources.append((name, path))
+        yield [replace(task, inputs={}, sources=tuple(sources)) for task in tasks]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def place(folder: Path, table: str, account: str | None) -> Path:
@@ -154,7 +215,9 @@ def _compute_here(stage: Stage, inputs: dict[str, pl.DataFrame], settings: Any) 
 
 def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Sequence[str]) -> pl.DataFrame:
     """One output table over all accounts: their partitions in account order, sorted by `keys`."""
-    frames = [io.read_parquet(place(folder, table, account)) for account in owners]
+    paths = [place(folder, table, account) for account in owners]
+    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:  # polars reads without holding the GIL
+        frames = list(pool.map(io.read_parquet, paths))
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     return frame.sort(list(keys), nulls_last=True, maintain_order=True) if keys else frame
 
