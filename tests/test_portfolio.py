@@ -218,6 +218,18 @@ def test_portfolio_rows_an_account_new_this_week_has_no_change() -> None:
     assert not newcomer["attention"]
 
 
+def test_portfolio_rows_flag_an_account_whose_export_ends_before_the_week() -> None:
+    # Dormant Co's data stops on Wed 11 Nov (3 days of W46): W47 is unknown for it, not 0, and it says so.
+    days = {**DAYS, "Dormant Co": ([(10.0, 30.0, 1, 10)] * 3, [])}
+    rows = rows_by_account(portfolio_rows(as_kpis_daily(records(days)), None, None, {}, WEEK, currency="USD"))
+    dormant = rows["Dormant Co"]
+    assert dormant["spend"] is None
+    assert dormant["roas"] is None
+    assert dormant["attention"]
+    assert dormant["reasons"] == ["no ad data for this period: the export ends Wed 11 Nov 2026; export it again"]
+    assert not rows["Beta Shop"]["attention"]
+
+
 # ------------------------------------------------------------------------------------------------ the page
 
 LINKS = {

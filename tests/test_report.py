@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from adlab import kpis
-from adlab.display import fmt_change, fmt_money, fmt_pct, fmt_roas, relative_change
+from adlab.display import fmt_change, fmt_money, fmt_pct, fmt_roas, money_text, relative_change
 from adlab.report.frames import (
     ads_without_purchase,
     best_and_worst_ads,
@@ -56,6 +56,13 @@ def test_fmt_money_uses_symbol_or_code_and_dash_for_missing():
     assert fmt_money(-5, "USD") == "-$5.00"
     assert fmt_money(15000.4, "IDR") == "15,000 IDR"
     assert fmt_money(None, "USD") == "–"
+
+
+def test_money_text_in_answers_keeps_minor_units_only_where_the_currency_has_them():
+    assert money_text(3701858.4, "JPY") == "3,701,858 JPY"
+    assert money_text(1528.454, "USD") == "1,528.45 USD"
+    assert money_text(12.5, None) == "12.50"
+    assert money_text(None, "JPY") == "–"
 
 
 def test_fmt_pct_shows_fraction_as_percent_with_two_decimals():

@@ -187,8 +187,11 @@ def column_formats(currency: str) -> dict[str, Callable[[Any], str]]:
 
 
 def money_text(value: float | None, currency: str | None) -> str:
-    """`1,234.56 USD`; `–` for no value."""
-    return MISSING if value is None else f"{value:,.2f} {currency or ''}".rstrip()
+    """`1,234.56 USD`, `123,457 JPY` (currencies without minor units get none); `–` for no value."""
+    if value is None:
+        return MISSING
+    places = 0 if (currency or "").upper() in ZERO_DECIMAL_CURRENCIES else 2
+    return f"{value:,.{places}f} {currency or ''}".rstrip()
 
 
 def count_text(value: float | None) -> str:

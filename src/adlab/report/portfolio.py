@@ -131,7 +131,10 @@ def account_rows(
             "targets": {"roas": goals.roas, "breakeven_roas": breakeven, "cpa": goals.cpa},
             "calls": calls[account],
         }
-        row["silent"] = silent_days(accounts.rows_of(kpis_daily, account))
+        own = accounts.rows_of(kpis_daily, account)
+        row["silent"] = silent_days(own)
+        # Ad data that stops before the period: the export is stale, the figures of the period unknown.
+        row["ends"] = own["date"].max() if own.height and own["date"].max() < current[0] else None
         row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
         rows.append(row)
@@ -226,14 +229,19 @@ def attention_reasons(
 ) -> list[str]:
     """Why an account needs attention, in words, most urgent first; empty when nothing does.
 
-    Flags: purchases went to 0 while link clicks held (tracking), over the period or over the latest days of
-    the data (`silent`), ROAS fell by ROAS_DROP or more on the period before, ROAS below break-even
-    (1 / gross margin), CPA at least CPA_OVER above the target (when the target is an amount plausible in the
+    Flags: the account's ad data ends before the period (`ends`: a stale export), purchases went to 0 while
+    link clicks held (tracking), over the period or over the latest days of the data (`silent`), ROAS fell by
+    ROAS_DROP or more on the period before, ROAS below break-even (1 / gross margin), CPA at least CPA_OVER
+    above the target (when the target is an amount plausible in the
     account's currency: a default of 40 says nothing of a JPY account). Pause calls are counted beside, not
     flagged: most accounts have an ad to stop; the account-level figures say whether it matters.
     """
     before, goals = row["before"], row["targets"]
     reasons = []
+    if ends := row.get("ends"):
+        reasons.append(
+            f"no ad data for this period: the export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again"
+        )
     clicks, clicks_before = number(row.get("link_clicks")), number(before.get("link_clicks"))
     purchases_before = number(before.get("purchases"))
     if (
