@@ -134,7 +134,8 @@ def account_rows(
         own = accounts.rows_of(kpis_daily, account)
         row["silent"] = silent_days(own)
         # Ad data that stops before the period: the export is stale, the figures of the period unknown.
-        row["ends"] = own["date"].max() if own.height and own["date"].max() < current[0] else None
+        last: dt.date | None = own["date"].max() if own.height else None  # type: ignore[assignment]
+        row["ends"] = last if last is not None and last < current[0] else None
         row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
         rows.append(row)
