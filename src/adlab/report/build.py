@@ -276,23 +276,33 @@ def render_weeks(
     digests: Mapping[str, str],
     manifest: dict[str, str],
 ) -> None:
-    """Render `weeks` WORKERS at a time, adding each finished week's digest to `manifest` and writing it, so a
-    failed run keeps the pages it finished."""
+    """Render `weeks` of one folder WORKERS at a time (render_all)."""
+    render_all([PendingPages(list(weeks), parameters, paths, digests, manifest)])
+
+
+def render_all(pending: Sequence[PendingPages]) -> None:
+    """Render the stale weeks of every folder in `pending` WORKERS at a time in one pool, adding each finished
+    week's digest to its folder's manifest and writing it, so a failed run keeps the pages it finished."""
+    jobs = [(item, week) for item in pending for week in item.weeks]
+    if not jobs:
+        return
     started = time.perf_counter()
     # Fresh interpreters (spawn): forking a process that already runs polars' thread pool can hang.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(WORKERS, len(weeks)), mp_context=context) as pool:
-        jobs = {
-            pool.submit(_timed_render, week, parameters, paths.weekly_dir / f"{week}.html", paths.notebook): week
-            for week in weeks
+    with ProcessPoolExecutor(max_workers=min(WORKERS, len(jobs)), mp_context=context) as pool:
+        futures = {
+            pool.submit(
+                _timed_render, week, item.parameters, item.paths.weekly_dir / f"{week}.html", item.paths.notebook
+            ): (item, week)
+            for item, week in jobs
         }
-        for done, job in enumerate(as_completed(jobs), start=1):
-            week = jobs[job]
-            path, seconds = job.result()
-            manifest[week] = digests[week]
-            write_manifest(manifest, paths.weekly_dir / MANIFEST)
-            print(f"report: [{done}/{len(weeks)}] {week} rendered in {seconds:.1f}s -> {path}", flush=True)
-    print(f"report: rendered {len(weeks)} week(s) in {time.perf_counter() - started:.1f}s")
+        for done, future in enumerate(as_completed(futures), start=1):
+            item, week = futures[future]
+            path, seconds = future.result()
+            item.manifest[week] = item.digests[week]
+            write_manifest(item.manifest, item.paths.weekly_dir / MANIFEST)
+            print(f"report: [{done}/{len(jobs)}] {week} rendered in {seconds:.1f}s -> {path}", flush=True)
+    print(f"report: rendered {len(jobs)} week(s) in {time.perf_counter() - started:.1f}s")
 
 
 def _timed_render(week: str, parameters: Mapping[str, Any], out_html: Path, notebook: Path) -> tuple[Path, float]:

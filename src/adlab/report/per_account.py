@@ -103,8 +103,7 @@ def render_pending(pending: list[build.PendingPages], where: Callable[[int, int]
     chosen = where(len(pending), len(jobs))
     if chosen.in_process:
         print(f"report: {len(jobs)} page(s) of {len(pending)} account(s) to render, two at a time", flush=True)
-        for item in pending:
-            build.render_weeks(item.weeks, item.parameters, item.paths, item.digests, item.manifest)
+        build.render_all(pending)
     else:
         cluster.run(render_pages, jobs, [1] * len(jobs), chosen, label="report", unit="pages")
         for item in pending:
