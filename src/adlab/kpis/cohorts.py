@@ -151,6 +151,24 @@ def _spend_by_month(spend_daily: pl.DataFrame | pl.LazyFrame | None) -> pl.LazyF
     )
 
 
+def combine_accounts(cohorts: pl.DataFrame) -> pl.DataFrame:
+    """The cohorts of several accounts (in one currency) added up per (cohort, month), `account` null: a customer
+    of two shops counts in each. A month's new-customer spend is known when every account's is."""
+    spend = pl.col("new_customer_spend")
+    return (
+        cohorts.group_by("cohort", "month")
+        .agg(
+            pl.col("customers").sum(),
+            pl.when(spend.null_count() == 0).then(spend.sum()).alias("new_customer_spend"),
+            *(pl.col(name).sum() for name in COHORT_SUMS),
+        )
+        .with_columns(pl.col(name).round(SUM_DECIMALS) for name in MONEY_SUMS)
+        .with_columns(cohort_exprs())
+        .pipe(conform, COHORTS)
+        .sort(COHORTS_KEY, nulls_last=True)
+    )
+
+
 def cohort_matrix(cohorts: pl.DataFrame, value: str = "revenue_per_customer") -> pl.DataFrame:
     """One row per (account, cohort), one column per month since first order (`0`, `1`, ...): `value` of that
     cohort through that month; null where the month has not elapsed (the heatmap's grid)."""
@@ -280,7 +298,7 @@ def order_history(orders: pl.DataFrame | pl.LazyFrame | None) -> OrderHistory:
     ).collect()
     row = totals.row(0, named=True)
     open_month, newest = None, 0
-    if through is not None and through != _month_end(through):
+    if through is not None and through != month_end(through):
         open_month = through.replace(day=1)
         newest = (
             counted.filter(pl.col("customer_key").is_not_null())
@@ -303,7 +321,8 @@ def order_history(orders: pl.DataFrame | pl.LazyFrame | None) -> OrderHistory:
     )
 
 
-def _month_end(day: dt.date) -> dt.date:
+def month_end(day: dt.date) -> dt.date:
+    """The last day of a date's month."""
     following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
 
