@@ -42,56 +42,7 @@ from adlab.kpis import (
     payback_month,
 )
 from adlab.schema import ORDERS, conform
-
-D = dt.date
-MARGIN = 0.5
-
-
-def orders_frame(extra: dict[str, list[object]] | None = None) -> pl.DataFrame:
-    rows = {
-        "order_id": [f"#{n}" for n in range(1, 11)],
-        "date": [
-            D(2026, 1, 10),
-            D(2026, 1, 20),
-            D(2026, 2, 5),
-            D(2026, 2, 14),
-            D(2026, 2, 20),
-            D(2026, 2, 25),
-            D(2026, 3, 3),
-            D(2026, 3, 15),
-            D(2026, 3, 18),
-            D(2026, 3, 20),
-        ],
-        "customer_key": ["A", "B", "A", "C", "D", None, "E", "A", "F", "B"],
-        "total": [100.0, 60.0, 50.0, 80.0, 30.0, 70.0, 90.0, 10.0, 20.0, 40.0],
-        "refunded": [0.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-        "financial_status": [
-            "paid",
-            "partially_refunded",
-            "paid",
-            "paid",
-            "paid",
-            "paid",
-            "voided",
-            "paid",
-            "paid",
-            "paid",
-        ],
-        "cancelled": [False, False, False, True, False, False, False, False, False, False],
-    }
-    frame = conform(pl.DataFrame(rows), ORDERS)
-    return frame.with_columns(pl.Series(name, values) for name, values in (extra or {}).items())
-
-
-def spend_frame() -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "account": [None] * 5,
-            "date": [D(2026, 1, 1), D(2026, 1, 31), D(2026, 2, 10), D(2026, 2, 28), D(2026, 3, 5)],
-            "spend": [50.0, 30.0, 12.0, 8.0, 100.0],
-        },
-        schema={"account": pl.String, "date": pl.Date, "spend": pl.Float64},
-    )
+from cohort_fixture import MARGIN, D, orders_frame, spend_frame
 
 
 def rows_by_key(cohorts: pl.DataFrame) -> dict[tuple[dt.date, int], dict[str, object]]:

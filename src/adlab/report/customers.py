@@ -11,13 +11,13 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Any
 
 import polars as pl
 
 from adlab import charts, kpis
-from adlab.display import fmt_int, fmt_money, fmt_pct, fmt_roas, month_text, share_text
-from adlab.kpis.cohorts import SUMMARY_MONTHS, AcquisitionCost, OrderHistory, month_end
+from adlab.display import fmt_int, fmt_money, fmt_pct, fmt_roas, month_text
+from adlab.insights.customers import date_text, history_notes, month_span, payback_text, payback_words
+from adlab.kpis.cohorts import SUMMARY_MONTHS, AcquisitionCost, OrderHistory
 from adlab.report.html import (
     PlotlyEmbed,
     Tile,
@@ -114,7 +114,7 @@ def header_html(history: OrderHistory, currency: str, sample_data: bool) -> str:
     """The title block: the order history's dates, the account currency and the links to the other pages."""
     meta = [f"Account currency {esc(currency)}" if currency else "Currency unknown"] if history.orders else []
     if history.first_order is not None and history.through is not None:
-        meta.append(f"orders {esc(day_text(history.first_order))} – {esc(day_text(history.through))}")
+        meta.append(f"orders {esc(date_text(history.first_order))} – {esc(date_text(history.through))}")
     nav = ' <span class="nav"><a href="index.html">All weeks</a><a href="quality.html">Data quality</a></span>'
     return (
         '<header class="report-header"><div class="eyebrow">Customers</div>'
@@ -123,18 +123,13 @@ def header_html(history: OrderHistory, currency: str, sample_data: bool) -> str:
     )
 
 
-def day_text(day: dt.date) -> str:
-    """`31 Aug 2026`."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def empty_note(history: OrderHistory) -> str:
     """The one line of a page without cohorts: no orders naming a customer, or no month of them over yet."""
     first, last = history.first_order, history.through
     if not history.has_customers or first is None or last is None or history.open_month is None:
         return NO_CUSTOMERS
     return (
-        f"No month of the order history has ended yet (orders {day_text(first)} – {day_text(last)}): the first "
+        f"No month of the order history has ended yet (orders {date_text(first)} – {date_text(last)}): the first "
         f"cohort appears when {month_text(history.open_month)} ends."
     )
 
@@ -203,88 +198,6 @@ def ltv_cac_tone(value: float | None) -> str | None:
     if value is None:
         return None
     return "good" if value >= HEALTHY_LTV_CAC else "warn" if value >= 1.0 else "bad"
-
-
-def month_span(first: Any, last: Any) -> str:
-    """`Aug 2026 – Oct 2026`, or one month."""
-    return month_text(first) if first == last else f"{month_text(first)} – {month_text(last)}"
-
-
-def payback_text(month: int | None, cpa: float | None) -> str:
-    """`M0` (within the first order's month), `M2`; `not yet`; `–` when the CPA is unknown."""
-    if cpa is None:
-        return "–"
-    return "not yet" if month is None else f"M{month}"
-
-
-def payback_words(month: int) -> str:
-    """When gross profit per customer reaches the CPA, in words: `in the first order's month`, `2 months after`."""
-    if month == 0:
-        return "in the first order's month"
-    return f"{month} month{'s' if month > 1 else ''} after the first order's month"
-
-
-def history_notes(
-    cohorts: pl.DataFrame,
-    history: OrderHistory,
-    gross_margin: float,
-    cost: AcquisitionCost,
-    ad_days: tuple[dt.date, dt.date] | None,
-    accounts: Sequence[Any],
-) -> list[str]:
-    """What the figures rest on: how far back the orders go, a first cohort cut short, the month in progress,
-    orders without a customer, how gross profit was found, which months have a CPA, accounts added up."""
-    notes = []
-    if history.first_order is not None and history.through is not None:
-        notes.append(
-            f"The orders run from {day_text(history.first_order)} to {day_text(history.through)}: a customer whose "
-            f"first order came before {day_text(history.first_order)} counts as new here. Export all orders "
-            "(not a date range) for the whole history."
-        )
-        if history.first_order.day > 1:
-            days = (month_end(history.first_order) - history.first_order).days + 1
-            notes.append(
-                f"The {month_text(history.first_order)} cohort holds only the customers of its last {days} day(s): "
-                "the orders start inside that month."
-            )
-    if history.open_month is not None:
-        notes.append(
-            f"{month_text(history.open_month)} is not over ({fmt_int(history.open_month_customers)} new customers "
-            "so far): its cohort, and every cohort's figures for that month, appear when it ends."
-        )
-    if history.orders_without_customer:
-        share = history.revenue_without_customer / history.revenue if history.revenue else None
-        notes.append(
-            f"{fmt_int(history.orders_without_customer)} order(s) ({share_text(share)} of store revenue) have no "
-            "customer (no e-mail) and are left out."
-        )
-    latest = kpis.cohort_overview(cohorts)
-    revenue, at_margin = float(latest["revenue"].sum()), float(latest["revenue_at_margin"].sum())
-    margin = f"{gross_margin:.0%}"
-    if revenue and at_margin >= revenue:
-        notes.append(
-            f"Gross profit estimated at the {margin} margin setting (`targets.gross_margin`): net revenue x {margin}."
-        )
-    elif at_margin > 0:
-        notes.append(
-            f"Gross profit from product costs; {share_text(at_margin / revenue)} of revenue had no cost and is "
-            f"estimated at the {margin} margin setting (`targets.gross_margin`)."
-        )
-    else:
-        notes.append("Gross profit from product costs.")
-    if not cost.cohorts:
-        ads = (
-            f"the ad data runs from {day_text(ad_days[0])} to {day_text(ad_days[1])}"
-            if ad_days
-            else "there is no daily ad data (an Ads Manager export by Day)"
-        )
-        notes.append(
-            "New-customer CPA, payback and LTV:CAC need the ad spend of a whole month of first orders, and "
-            f"{ads}: they are unknown, not 0."
-        )
-    if len(accounts) > 1:
-        notes.append(f"{len(accounts)} accounts added up: a customer of two shops counts in each.")
-    return notes
 
 
 def cohort_table_html(cohorts: pl.DataFrame, curve: pl.DataFrame, cost: AcquisitionCost, currency: str) -> str:
