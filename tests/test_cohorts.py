@@ -107,19 +107,23 @@ def test_cohort_matrix_leaves_months_not_elapsed_null() -> None:
 def test_ltv_curve_acquisition_cost_and_payback_of_all_cohorts_together() -> None:
     cohorts = cohort_table(orders_frame(), spend_frame(), gross_margin=MARGIN)
     curve = ltv_curve(cohorts)
-    # Month 0: Jan and Feb, 3 customers, revenue 140 + 30 = 170 (56.67 each), gross profit 85 (28.33 each).
-    # Month 1: Jan only, 2 customers, revenue 190 (95 each), gross profit 95 (47.5 each).
-    assert curve.select("month", "cohorts", "customers", "revenue", "gross_profit").rows() == [
-        (0, 2, 3, 170.0, 85.0),
-        (1, 1, 2, 190.0, 95.0),
+    # M0: Jan and Feb, 3 customers, revenue 140 + 30 = 170 (56.67 each), gross profit 85 (28.33 each).
+    # M1 adds what Jan (the one cohort that has lived it, 2 customers) brought in that month: A's 50 (25 each,
+    # gross profit 12.50 each) and 1 repeat customer: 56.67 + 25 = 81.67, 28.33 + 12.50 = 40.83, 0 + 1 / 2.
+    assert curve.select(
+        "month", "cohorts", "customers", "revenue_added", "gross_profit_added", "repeat_added"
+    ).rows() == [
+        (0, 2, 3, 170.0, 85.0, 0),
+        (1, 1, 2, 50.0, 25.0, 1),
     ]
-    assert curve["revenue_per_customer"].to_list() == pytest.approx([170 / 3, 95.0])
-    assert curve["gross_profit_per_customer"].to_list() == pytest.approx([85 / 3, 47.5])
+    assert curve["revenue_per_customer"].to_list() == pytest.approx([170 / 3, 170 / 3 + 25])
+    assert curve["gross_profit_per_customer"].to_list() == pytest.approx([85 / 3, 85 / 3 + 12.5])
+    assert curve["repeat_rate"].to_list() == [0.0, 0.5]
     # New-customer CPA of both months together: (80 + 20) / (2 + 1) = 33.33.
     cost = acquisition_cost(cohorts)
     assert (cost.spend, cost.customers, cost.cohorts) == (100.0, 3, (D(2026, 1, 1), D(2026, 2, 1)))
     assert cost.cpa == pytest.approx(100 / 3)
-    # 28.33 < 33.33 in month 0; 47.5 >= 33.33 in month 1.
+    # 28.33 < 33.33 in M0; 40.83 >= 33.33 in M1.
     assert payback_month(curve, cost.cpa) == 1
     assert payback_month(curve, 50.0) is None  # never reached yet
     assert payback_month(curve, None) is None  # CPA unknown
@@ -146,14 +150,14 @@ def test_customers_summary_reports_ltv_payback_and_ltv_cac() -> None:
         "orders_without_customer": 1,
         "gross_profit_at_margin": 1.0,
         "new_customer_cpa": pytest.approx(33.333333),  # 100 / 3
-        "ltv_1m": 95.0,  # month 1: the Jan cohort only
+        "ltv_1m": pytest.approx(81.666667),  # 170 / 3 in M0, + 50 / 2 from Jan in M1
         "ltv_3m": None,
         "ltv_12m": None,
-        "ltv_gross_profit_1m": 47.5,
+        "ltv_gross_profit_1m": pytest.approx(40.833333),
         "ltv_gross_profit_3m": None,
         "ltv_gross_profit_12m": None,
         "payback_months": 1,
-        "ltv_cac_1m": pytest.approx(1.425),  # 47.5 / 33.33
+        "ltv_cac_1m": pytest.approx(1.225),  # 40.83 / 33.33
         "ltv_cac_3m": None,
         "ltv_cac_12m": None,
     }

@@ -69,8 +69,9 @@ def test_customers_page_tiles_notes_and_charts() -> None:
     html = page(orders_frame(), spend_frame())
     text = visible_text(html)
     assert "Customers 3 in 2 monthly cohort(s), Jan 2026 – Feb 2026" in text
-    # LTV 1 month on: M1 of the average customer (Jan only): 95, gross profit 47.50; no cohort reached M3 or M12.
-    assert "LTV, 1 month on $95.00 gross profit $47.50 · 2 customers" in text
+    # LTV 1 month on: the average customer's M1: 170 / 3 + 50 / 2 = 81.67, gross profit 40.83 (its M1 from Jan's 2
+    # customers); no cohort reached M3 or M12.
+    assert "LTV, 1 month on $81.67 gross profit $40.83 · M1 from 2 customers" in text
     assert "LTV, 3 months on – no cohort is 3 months on yet" in text
     assert "New-customer CPA $33.33 ad spend / new customers, Jan 2026 – Feb 2026" in text
     assert "The orders run from 10 Jan 2026 to 20 Mar 2026" in text

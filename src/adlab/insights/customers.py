@@ -3,8 +3,8 @@ from the monthly first-order cohorts (kpis.cohorts); and the sentences about tho
 page shows too (how far back the orders go, what is left out, how gross profit was found).
 
 Months count from the month of the first order (M0) and a month counts once it is over. The average customer
-is every cohort that has reached a month, weighed by its customers; the new-customer CPA is ad spend / new
-customers over the months the ad data covers from first to last day.
+(kpis.ltv_curve) adds up, month by month, what the cohorts that have lived each month brought in per customer;
+the new-customer CPA is ad spend / new customers over the months the ad data covers from first to last day.
 """
 
 from __future__ import annotations
@@ -102,13 +102,22 @@ def lifetime_value(cohorts: pl.DataFrame, currency: str | None) -> Answer:
     at = {int(row["month"]): row for row in curve.iter_rows(named=True)}
     month = max((m for m in SUMMARY_MONTHS if m in at), default=max(at))
     row = at[month]
+    later = f" (each later month by the cohorts that have lived it; M{month}: {cohorts_text(row)})" if month else ""
     headline = (
         f"A customer brings in {money_text(row['revenue_per_customer'], currency)} of revenue "
-        f"({money_text(row['gross_profit_per_customer'], currency)} of gross profit) {by_month(month)}: every "
-        f"cohort that has reached it, {cohorts_text(row)}."
+        f"({money_text(row['gross_profit_per_customer'], currency)} of gross profit) {by_month(month)}, going by "
+        f"the {customers_count(at[0]['customers'])} of {month_span(at[0]['first_cohort'], at[0]['last_cohort'])}"
+        f"{later}."
     )
     steps = "; ".join(
-        f"M{m} {money_text(at[m]['revenue_per_customer'], currency)} ({cohorts_text(at[m])})" for m in sorted(at)
+        f"M{m} {money_text(at[m]['revenue_per_customer'], currency)} "
+        + (
+            f"({cohorts_text(at[m])})"
+            if m == 0
+            else f"(+{money_text(at[m]['revenue_per_customer'] - at[m - 1]['revenue_per_customer'], currency)} "
+            f"from {cohorts_text(at[m])})"
+        )
+        for m in sorted(at)
     )
     overview = cohort_overview(cohorts).sort("cohort", descending=True).head(LATEST_COHORTS)
     latest = "; ".join(
@@ -165,8 +174,8 @@ def payback(cohorts: pl.DataFrame, currency: str | None) -> Answer:
     lines = [
         f"LTV:CAC {fmt_roas(ratio)} by M{month} (gross profit per customer / new-customer CPA; 3x or more is healthy).",
         f"By cohort, newest first: {by_cohort}.",
-        "The average customer is every cohort that has reached each month, weighed by its customers; the CPA is "
-        "that of the months the ad data covers from first to last day.",
+        "The average customer adds up, month by month, what the cohorts that have lived each month brought in per "
+        "customer (M0: every cohort); the CPA is that of the months the ad data covers from first to last day.",
     ]
     data = {"payback_month": paid, "new_customer_cpa": cost.cpa, "ltv_cac": ratio, "month": month, "curve": curve}
     return Answer(headline, lines, data)

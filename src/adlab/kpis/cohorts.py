@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from adlab.kpis.formulas import COHORT_FRACTIONS, cohort_exprs, ratio
+from adlab.kpis.formulas import cohort_exprs, ratio
 from adlab.kpis.rollups import SUM_DECIMALS, rounded
 from adlab.kpis.store import counts_as_sale, net_revenue
 from adlab.schema import COHORTS, COHORTS_KEY, conform
@@ -211,25 +211,38 @@ def cohort_overview(cohorts: pl.DataFrame) -> pl.DataFrame:
 
 
 def ltv_curve(cohorts: pl.DataFrame) -> pl.DataFrame:
-    """One row per month since first order: the cohorts that month has elapsed for (`cohorts`, the first and
-    the last), their customers and sums, and the per-customer ratios of those sums (every cohort weighs by its
-    customers). Later months rest on fewer, older cohorts."""
+    """One row per month since first order: the average customer, as the cohorts together show it.
+
+    Each month adds what the customers of the cohorts that have lived it brought in that month, per customer
+    (`revenue_added` / `customers` of those cohorts, and the same for gross profit and customers ordering a
+    second time), and the curve is those additions summed up to the month: M0 rests on every cohort, a later
+    month's addition on the older cohorts that have reached it. So the curve never falls because the cohorts
+    behind a month change, and each cohort weighs by its customers. `cohorts`, `first_cohort`, `last_cohort`
+    and `customers` say which cohorts a month's addition rests on.
+    """
+    added = {"revenue": "revenue_added", "gross_profit": "gross_profit_added", "repeat_customers": "repeat_added"}
+    ratios = {
+        "revenue_added": "revenue_per_customer",
+        "gross_profit_added": "gross_profit_per_customer",
+        "repeat_added": "repeat_rate",
+    }
     return (
-        cohorts.group_by("month")
+        cohorts.sort("account", "cohort", "month", nulls_last=True)
+        .with_columns(
+            (pl.col(name) - pl.col(name).shift(1, fill_value=0).over("account", "cohort")).alias(alias)
+            for name, alias in added.items()
+        )
+        .group_by("month")
         .agg(
             pl.len().alias("cohorts"),
             pl.col("cohort").min().alias("first_cohort"),
             pl.col("cohort").max().alias("last_cohort"),
             pl.col("customers").sum(),
-            *(pl.col(name).sum() for name in COHORT_SUMS),
-        )
-        .with_columns(pl.col(name).round(SUM_DECIMALS) for name in ("revenue", "gross_profit", "revenue_at_margin"))
-        .with_columns(
-            ratio(num, den, scale).alias(name)
-            for name, (num, den, scale) in COHORT_FRACTIONS.items()
-            if den == "customers" and num in COHORT_SUMS
+            *(pl.col(alias).sum() for alias in added.values()),
         )
         .sort("month")
+        .with_columns(pl.col("revenue_added", "gross_profit_added").round(SUM_DECIMALS))
+        .with_columns(ratio(num, "customers").cum_sum().round(SUM_DECIMALS).alias(name) for num, name in ratios.items())
     )
 
 
@@ -329,9 +342,9 @@ def month_end(day: dt.date) -> dt.date:
 
 def customers_summary(cohorts: pl.DataFrame, history: OrderHistory) -> dict[str, Any]:
     """metrics/summary.json's `customers`: how far the order history reaches, the cohorts' customers, the
-    new-customer CPA, the LTV (net revenue and gross profit per customer) 1, 3 and 12 months after the first
-    order's month over every cohort that month has elapsed for, the payback month of that average curve against
-    the CPA, and LTV:CAC at those months. Unknown figures are null."""
+    new-customer CPA, the LTV of the average customer (ltv_curve: net revenue and gross profit per customer) 1, 3
+    and 12 months after the first order's month, the payback month of that curve against the CPA, and LTV:CAC at
+    those months. Unknown figures are null (a month no cohort has reached)."""
     curve = ltv_curve(cohorts)
     cost = acquisition_cost(cohorts)
     at = {int(row["month"]): row for row in curve.iter_rows(named=True)}

@@ -82,9 +82,9 @@ def customers_page_html(
         "<h2>LTV curves</h2>",
         note_html(
             "Gross profit per customer as the months go by: a thin line per cohort (the latest "
-            f"{MAX_CURVES}), the thick line every cohort together (each month over the cohorts that have lived it, "
-            "weighed by their customers). Where a line crosses the dashed new-customer CPA, those customers have "
-            "paid for their acquisition."
+            f"{MAX_CURVES}), the thick line the average customer (M0 from every cohort, then each month adding what "
+            "the cohorts that have lived it brought in per customer). Where a line crosses the dashed new-customer "
+            "CPA, those customers have paid for their acquisition."
         ),
         figure_html(
             charts.fig_ltv_curves(cohorts, curve, currency, cpa=cost.cpa, max_cohorts=MAX_CURVES), "ltv-curves"
@@ -162,10 +162,12 @@ def glance_tiles(cohorts: pl.DataFrame, curve: pl.DataFrame, cost: AcquisitionCo
             Tile(
                 label=f"LTV, {month} month{'s' if month > 1 else ''} on",
                 value=money(row["revenue_per_customer"]) if row else money(None),
-                note=f"gross profit {money(row['gross_profit_per_customer'])} · {fmt_int(row['customers'])} customers"
+                note=f"gross profit {money(row['gross_profit_per_customer'])} · M{month} from "
+                f"{fmt_int(row['customers'])} customers"
                 if row
                 else f"no cohort is {month} month{'s' if month > 1 else ''} on yet",
-                hint=f"Net revenue per customer up to M{month}, every cohort that has reached it",
+                hint=f"Net revenue per customer up to M{month} of the average customer: M0 from every cohort, each "
+                "later month from the cohorts that have lived it",
             )
         )
     paid = kpis.payback_month(curve, cost.cpa)
