@@ -431,7 +431,7 @@ def fig_cohort_heatmap(cohorts: pl.DataFrame, currency: str) -> go.Figure:
         )
     fig = go.Figure(traces)
     fig.update_layout(
-        xaxis={"side": "top", "title": {"text": "Months since the first order (M0: the month of the first order)"}},
+        xaxis={"side": "top", "title": {"text": "Months since the first order"}},
         yaxis={"autorange": "reversed", "type": "category"},
         updatemenus=[
             {

@@ -211,12 +211,13 @@ def cohort_table_html(cohorts: pl.DataFrame, curve: pl.DataFrame, cost: Acquisit
         "customers",
         "new_customer_spend",
         "new_customer_cpa",
-        pl.format("M{}", "months").alias("months"),
+        "months",
         "revenue_per_customer",
         "gross_profit_per_customer",
         "repeat_rate",
         pl.struct("payback_month", "new_customer_cpa")
         .map_elements(lambda row: payback_text(row["payback_month"], row["new_customer_cpa"]), return_dtype=pl.String)
+        .cast(pl.Categorical)  # a short label: laid out as a figure, not as a name
         .alias("payback"),
         "ltv_cac",
     )
@@ -245,6 +246,7 @@ def cohort_table_html(cohorts: pl.DataFrame, curve: pl.DataFrame, cost: Acquisit
             "gross_profit_per_customer": money,
             "repeat_rate": functools.partial(fmt_pct, decimals=1),
             "ltv_cac": fmt_roas,
+            "months": lambda month: month if isinstance(month, str) else f"M{month}",
         },
         labels={
             "cohort": "First order in",
