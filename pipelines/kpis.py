@@ -99,9 +99,9 @@ def main(
             account: json.loads(text) for account, text in tables["summary"].select("account", "summary").iter_rows()
         }
         metrics = {**portfolio_summary(per_account), "rows": metrics["rows"]}  # the rows of every file
-    # The customers of every account's cohorts together (each account's own are in its summary); money only
-    # adds up within one currency.
-    one_currency = len({summary.get("currency") for summary in metrics.get("accounts", {}).values()}) <= 1
+    # The customers of every account's cohorts together (each account's own are in its summary); the orders'
+    # money only adds up within one currency.
+    one_currency = orders["currency"].drop_nulls().n_unique() <= 1
     metrics["customers"] = customers_summary(tables["cohorts"], order_history(orders)) if one_currency else None
     io.write_parquet(kpis_daily, out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, out_dir / "kpis_weekly.parquet")
