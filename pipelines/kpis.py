@@ -1,5 +1,5 @@
 """Stage `kpis`: daily, weekly and reporting-window KPIs per (campaign, ad set, ad), daily results per
-result type, and metrics/summary.json."""
+result type, customer cohorts, and metrics/summary.json."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from adlab.display import MISSING, kpi_text, money_text
 from adlab.kpis import (
     build_period_summary,
     build_summary,
+    customers_summary,
     latest_week,
+    order_history,
     portfolio_summary,
     reporting_dates,
     results_summary,
@@ -56,7 +58,9 @@ def main(
     tables = partitions.run_by_account(
         STAGE,
         {**sources, "ledger": ledger_by_account(ledger, sources)},
-        lambda account: KpisSettings(params.hold_rate_base, week, data_source),
+        lambda account: KpisSettings(
+            params.hold_rate_base, week, data_source, settings.for_account(account).targets.gross_margin
+        ),
         partitions_dir,
         lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
     )
@@ -95,10 +99,15 @@ def main(
             account: json.loads(text) for account, text in tables["summary"].select("account", "summary").iter_rows()
         }
         metrics = {**portfolio_summary(per_account), "rows": metrics["rows"]}  # the rows of every file
+    # The customers of every account's cohorts together (each account's own are in its summary); the orders'
+    # money only adds up within one currency.
+    one_currency = orders["currency"].drop_nulls().n_unique() <= 1
+    metrics["customers"] = customers_summary(tables["cohorts"], order_history(orders)) if one_currency else None
     io.write_parquet(kpis_daily, out_dir / "kpis_daily.parquet")
     io.write_parquet(kpis_weekly, out_dir / "kpis_weekly.parquet")
     io.write_parquet(results_daily, out_dir / "results_daily.parquet")
     io.write_parquet(kpis_period, out_dir / "kpis_period.parquet")
+    io.write_parquet(tables["cohorts"], out_dir / "cohorts.parquet")
     io.write_json(metrics, summary)
     period = metrics["period"] if by_window else metrics["week"] or MISSING
     print(

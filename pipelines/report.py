@@ -1,4 +1,5 @@
-"""Stage `report`: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, then the index."""
+"""Stage `report`: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, then the index and
+the customers page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from typing import Annotated
 
 from adlab import cluster, stage
 from adlab.report.build import ReportPaths, build_reports
-from adlab.report.per_account import build_account_reports, owners, several_currencies, write_portfolio
+from adlab.report.per_account import (
+    build_account_reports,
+    owners,
+    several_currencies,
+    write_accounts_customers_page,
+    write_portfolio,
+)
 
 NONE = Path("")  # a stage the pipeline does not have
 
@@ -27,6 +34,7 @@ def main(
     kpis_period: Annotated[Path, stage.path("kpis_period.parquet (exports without days: a page per window)")] = NONE,
     recommendations: Annotated[Path, stage.path("recommendations.csv from the recommend stage")] = NONE,
     creatives: Annotated[Path, stage.path("creatives.parquet from the creatives stage")] = NONE,
+    cohorts: Annotated[Path, stage.path("cohorts.parquet from the kpis stage (customers.html)")] = NONE,
     notebook: Annotated[Path, stage.path("papermill template of the weekly page")] = Path(
         "notebooks/weekly_report.ipynb"
     ),
@@ -53,6 +61,7 @@ def main(
         notebook=notebook,
         out_dir=out_dir,
         daily_plot=daily_plot,
+        cohorts=cohorts,
     )
     names = owners(paths)
     mixed = len(names) > 1 and several_currencies(paths)
@@ -68,6 +77,8 @@ def main(
             lambda accounts, pages: cluster.choose(accounts, pages * 2_000, settings.cluster),
         )
         write_portfolio(paths, settings.for_account, folders, mixed_currencies=mixed, weeks=settings.report.weeks)
+        if mixed:  # no customers page of all the accounts: it leads to each account's own
+            write_accounts_customers_page(paths, folders)
 
 
 if __name__ == "__main__":

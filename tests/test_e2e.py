@@ -60,12 +60,28 @@ def test_dvc_repro_writes_tables_quarantine_and_reports(project):
     quarantine = pl.read_parquet(project / "data" / "quarantine" / "ad_insights.parquet")
     assert sorted(quarantine["reason"].to_list()) == ["`Day` is not a date", "spend is negative"]
     assert set(quarantine["source_row"].to_list()) == {4, 5}
-    for page in ("index.html", "quality.html", "weekly/2026-W47.html", "weekly/2026-W46.html"):
+    for page in ("index.html", "quality.html", "customers.html", "weekly/2026-W47.html", "weekly/2026-W46.html"):
         assert (project / "reports" / page).is_file(), page
     html = (project / "reports" / "weekly" / "2026-W47.html").read_text()
     assert "sample data" not in html.lower()
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_dvc_repro_customers_page_and_summary_say_no_month_is_over_yet(project):
+    # The fixture's orders run from 10 to 23 November 2026: no month has ended, so there is no cohort yet.
+    customers = json.loads((project / "metrics" / "summary.json").read_text())["customers"]
+    assert (customers["first_order"], customers["through"]) == ("2026-11-10", "2026-11-23")
+    assert (customers["cohorts"], customers["customers"], customers["ltv_1m"], customers["payback_months"]) == (
+        0,
+        0,
+        None,
+        None,
+    )
+    page = (project / "reports" / "customers.html").read_text()
+    assert "No month of the order history has ended yet (orders 10 Nov 2026 – 23 Nov 2026)" in page
+    assert 'href="customers.html"' in (project / "reports" / "index.html").read_text()
+    assert 'href="../customers.html"' in (project / "reports" / "weekly" / "2026-W47.html").read_text()
 
 
 def test_dvc_repro_our_own_markup_is_never_shown_as_text(project):

@@ -368,3 +368,152 @@ def fig_age_gender_heatmap(
     )
     fig.update_layout(xaxis={"side": "top"}, yaxis={"autorange": "reversed", "type": "category"})
     return _style(fig, 80 + 42 * max(len(ages), 1))
+
+
+def fig_cohort_heatmap(cohorts: pl.DataFrame, currency: str) -> go.Figure:
+    """Cohorts (rows, oldest on top) by months since first order (columns): cumulative gross profit per customer,
+    with a button for revenue per customer. A cell whose gross profit has reached the cohort's new-customer CPA
+    carries a ✓; months not yet elapsed stay blank (unknown, not 0).
+
+    Args:
+        cohorts: kpis.cohort_table of one account (or of accounts added up in one currency).
+    """
+    prefix, suffix = money_affixes(currency)
+    frame = _rounded(cohorts)
+    names = [display.month_text(day) for day in sorted(set(frame["cohort"].to_list()))]
+    months = list(range(frame.select(pl.col("month").max()).item() + 1)) if frame.height else []
+    cells = {(display.month_text(row["cohort"]), row["month"]): row for row in frame.iter_rows(named=True)}
+    traces: list[go.Heatmap] = []
+    for value, title in (("gross_profit_per_customer", "Gross profit"), ("revenue_per_customer", "Revenue")):
+        z, text, custom = [], [], []
+        for name in names:
+            row_z, row_text, row_custom = [], [], []
+            for month in months:
+                cell = cells.get((name, month))
+                amount = None if cell is None else cell[value]
+                paid = cell is not None and cell["ltv_cac"] is not None and cell["ltv_cac"] >= 1.0
+                row_z.append(amount)
+                row_text.append(
+                    "" if cell is None else display.fmt_money(amount, currency, decimals=0) + (" ✓" if paid else "")
+                )
+                row_custom.append(
+                    ["", "", ""]
+                    if cell is None
+                    else [
+                        display.fmt_int(cell["customers"]),
+                        display.fmt_pct(cell["repeat_rate"], 0),
+                        display.fmt_money(cell["new_customer_cpa"], currency, decimals=0),
+                    ]
+                )
+            z.append(row_z)
+            text.append(row_text)
+            custom.append(row_custom)
+        traces.append(
+            go.Heatmap(
+                z=z,
+                x=[f"M{month}" for month in months],
+                y=names,
+                text=text,
+                texttemplate="%{text}",
+                customdata=custom,
+                colorscale=[[0.0, "#f1f3f5"], [1.0, COLOURS["spend"]]],
+                colorbar={"title": {"text": f"{title} / customer"}, "thickness": 12},
+                hovertemplate=(
+                    f"%{{y}} · %{{x}}<br>{title} per customer {prefix}%{{z:,.2f}}{suffix}<br>"
+                    "%{customdata[0]} customers · %{customdata[1]} ordered again · new-customer CPA %{customdata[2]}"
+                    "<extra></extra>"
+                ),
+                xgap=2,
+                ygap=2,
+                name=title,
+                visible=not traces,
+            )
+        )
+    fig = go.Figure(traces)
+    fig.update_layout(
+        xaxis={"side": "top", "title": {"text": "Months since the first order"}},
+        yaxis={"autorange": "reversed", "type": "category"},
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "right",
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": 6},
+                "showactive": True,
+                "buttons": [
+                    {"label": "Gross profit per customer", "method": "restyle", "args": [{"visible": [True, False]}]},
+                    {"label": "Revenue per customer", "method": "restyle", "args": [{"visible": [False, True]}]},
+                ],
+            }
+        ],
+    )
+    fig = _style(fig, 140 + 34 * max(len(names), 1))
+    return fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 48})
+
+
+def fig_ltv_curves(
+    cohorts: pl.DataFrame, curve: pl.DataFrame, currency: str, *, cpa: float | None = None, max_cohorts: int = 12
+) -> go.Figure:
+    """Cumulative gross profit per customer by months since first order: one thin line per cohort (the latest
+    `max_cohorts`), the average of every cohort as a thick line, and the new-customer CPA as a dashed line
+    (where a line crosses it, that cohort has paid for its acquisition).
+
+    Args:
+        cohorts: kpis.cohort_table rows.
+        curve: kpis.ltv_curve(cohorts), the average customer.
+        cpa: the new-customer CPA to draw (kpis.acquisition_cost); None: not drawn.
+    """
+    prefix, suffix = money_affixes(currency)
+    hover = f"%{{fullData.name}} · M%{{x}}<br>{prefix}%{{y:,.2f}}{suffix} gross profit per customer<extra></extra>"
+    fig = go.Figure()
+    shown = sorted(set(cohorts["cohort"].to_list()))[-max_cohorts:]
+    for day in shown:
+        rows = _rounded(cohorts.filter(pl.col("cohort") == day).sort("month"))
+        fig.add_scatter(
+            x=rows["month"].to_list(),
+            y=rows["gross_profit_per_customer"].to_list(),
+            name=display.month_text(day),
+            mode="lines+markers",
+            line={"width": 1.2},
+            marker={"size": 5},
+            opacity=0.75,
+            hovertemplate=hover,
+        )
+    if curve.height:
+        average = _rounded(curve)
+        fig.add_scatter(
+            x=average["month"].to_list(),
+            y=average["gross_profit_per_customer"].to_list(),
+            name="All cohorts",
+            mode="lines+markers",
+            line={"width": 3.5, "color": COLOURS["revenue"]},
+            customdata=[[count] for count in average["customers"].to_list()],
+            hovertemplate=(
+                f"All cohorts · M%{{x}}<br>{prefix}%{{y:,.2f}}{suffix} gross profit per customer "
+                "(%{customdata[0]:,} customers)<extra></extra>"
+            ),
+        )
+    if cpa is not None:
+        fig.add_hline(
+            y=round(cpa, 6),
+            line={"color": COLOURS["bad"], "dash": "dash", "width": 1.2},
+            annotation_text=f"new-customer CPA {display.fmt_money(cpa, currency)}",
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": COLOURS["bad"]},
+            annotation_bgcolor="rgba(255, 255, 255, 0.8)",
+        )
+    fig.update_layout(
+        xaxis={"title": {"text": "Months since the first order"}, "dtick": 1, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": f"Gross profit per customer ({label(currency)})" if currency else "Gross profit"},
+            "tickprefix": prefix,
+            "ticksuffix": suffix,
+            "rangemode": "tozero",
+            "separatethousands": True,
+        },
+        hovermode="closest",
+    )
+    return _style(fig, 380)

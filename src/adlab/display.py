@@ -211,6 +211,11 @@ def share_text(value: float | None) -> str:
     return MISSING if value is None else f"{value:.0%}"
 
 
+def month_text(day: Any) -> str:
+    """A calendar month, `Sep 2026` (a customer cohort); `–` for no date."""
+    return MISSING if day is None else f"{day:%b %Y}"
+
+
 def kpi_text(kpi: str, value: float | None, currency: str | None) -> str:
     """A KPI as users read it: ROAS `2.35`, rates `1.31%`, money with the currency code."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

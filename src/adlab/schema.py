@@ -142,6 +142,27 @@ STORE_SALES_KEY: tuple[str, ...] = ("account", "date")
 # Store orders that never count as sales.
 EXCLUDED_FINANCIAL_STATUSES: tuple[str, ...] = ("voided",)
 
+# Customer cohorts (data/processed/cohorts.parquet): one row per (account, first-order month, month since it),
+# only for months that have fully elapsed in the order history. Money and counts are cumulative through `month`.
+COHORTS: dict[str, pl.DataType] = {
+    "account": pl.String(),
+    "cohort": pl.Date(),  # first day of the calendar month of the customers' first counted order
+    "month": pl.Int32(),  # calendar months since that month (0: the first order's month)
+    "customers": pl.Int64(),  # customers whose first counted order is in `cohort`
+    "new_customer_spend": pl.Float64(),  # ad spend (all platforms) in the cohort month; null unless ads cover it all
+    "orders": pl.Int64(),
+    "repeat_customers": pl.Int64(),  # customers of the cohort with a second counted order by the end of `month`
+    "revenue": pl.Float64(),  # net revenue (total - refunded)
+    "gross_profit": pl.Float64(),
+    "revenue_at_margin": pl.Float64(),  # revenue whose gross profit is estimated at targets.gross_margin
+    "revenue_per_customer": pl.Float64(),
+    "gross_profit_per_customer": pl.Float64(),
+    "new_customer_cpa": pl.Float64(),
+    "repeat_rate": pl.Float64(),
+    "ltv_cac": pl.Float64(),
+}
+COHORTS_KEY: tuple[str, ...] = ("account", "cohort", "month")
+
 # Every canonical table of data/interim: its columns and its key.
 TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
     "ad_insights": (AD_INSIGHTS, AD_INSIGHTS_KEY),

@@ -36,8 +36,8 @@ def find_project(start: Path) -> Path:
 
 
 def load_workspace(root: Path, account: str | None = None) -> Workspace:
-    """The project's KPIs, breakdown rows, store days, recommendations, settings and fatigue, as the answers read
-    them; with `account`, only that account's rows (insights.portfolio.account_workspace).
+    """The project's KPIs, breakdown rows, store days and orders, customer cohorts, recommendations, settings and
+    fatigue, as the answers read them; with `account`, only that account's rows (insights.portfolio.account_workspace).
 
     Raises:
         AdlabError: the pipeline has not run yet, params.yaml is wrong, or no account is called `account`.
@@ -69,6 +69,8 @@ def load_workspace(root: Path, account: str | None = None) -> Workspace:
         results_daily,
         _store_daily(root / "data" / "interim"),
         read_recommendations(root / "data" / "processed" / "recommendations.csv"),
+        _read_if_there(root / "data" / "interim" / "orders.parquet"),
+        _read_if_there(root / "data" / "processed" / "cohorts.parquet"),
     )
     if account is not None:
         workspace = account_workspace(workspace, account)
@@ -77,6 +79,11 @@ def load_workspace(root: Path, account: str | None = None) -> Workspace:
         workspace.kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
     )
     return dataclasses.replace(workspace, fatigue=fatigue)
+
+
+def _read_if_there(path: Path) -> pl.DataFrame | None:
+    """A table of the pipeline, or None before the stage that writes it has run."""
+    return io.read_parquet(path) if path.exists() else None
 
 
 def _store_daily(interim: Path) -> pl.DataFrame | None:

@@ -7,6 +7,7 @@
 - `verdicts`: should I pause or scale one named entity; `recommend`: this week's action for every ad set
   and ad; both judge with the decision rules of `rules` (posteriors, stop-loss, scale, fatigue).
 - `ab`: A/B readout of two ads; `notes`: what a total rests on (attribution settings, CPA target).
+- `customers`: what a customer is worth over time (LTV) and when a new customer pays back (monthly cohorts).
 - `portfolio`: several accounts side by side (whose KPI moved most, accounts ranked, how they are doing), and
   one account's rows for `adlab ask --account`.
 - Shared: `answer` (Workspace in, Answer out, how entities are named), `periods` (the days compared),

@@ -122,6 +122,8 @@ class Workspace:
         None  # store orders and revenue per day (kpis.store_daily); None without a store export
     )
     recommendations: pl.DataFrame | None = None  # data/processed/recommendations.csv; None before the stage
+    orders: pl.DataFrame | None = None  # the orders table (data/interim/orders.parquet); None without a store export
+    cohorts: pl.DataFrame | None = None  # customer cohorts (kpis.cohort_table); None: computed from `orders`
 
 
 def with_notes(answer: Answer, notes: list[str]) -> Answer:

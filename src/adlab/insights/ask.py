@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, lookup, portfolio, rank, states, tracking, versus
+from adlab.insights import breakdown, customers, lookup, portfolio, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
-from adlab.insights.questions import Intent, parse_question
+from adlab.insights.questions import Intent, customers_intent, parse_question
 from adlab.insights.segments import best_for_segment
 from adlab.insights.verdicts import verdict
 from adlab.insights.why import explain_any
@@ -24,8 +24,11 @@ def ask(question: str, workspace: Workspace) -> Answer:
     Raises:
         AdlabError: the question is not one of the families adlab answers, or the data cannot answer it.
     """
-    last_day(workspace.kpis_daily)
-    intent = parse_question(question, workspace.kpis_daily)
+    # LTV and payback come from the orders: they need no ad data.
+    intent = customers_intent(question)
+    if intent is None:
+        last_day(workspace.kpis_daily)
+        intent = parse_question(question, workspace.kpis_daily)
     return ANSWERS[intent.kind](intent, workspace)
 
 
@@ -87,4 +90,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "tracking": tracking.tracking,
     "breakdown": breakdown.breakdown,
     "portfolio": portfolio.portfolio,
+    "customers": customers.customers,
 }

@@ -404,5 +404,7 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         results_daily=of(workspace.results_daily),
         store=of(workspace.store),
         recommendations=of(workspace.recommendations),
+        orders=of(workspace.orders),
+        cohorts=of(workspace.cohorts),
         params=workspace.params.for_account(account),  # its own targets (params.yaml `accounts:`)
     )

@@ -153,6 +153,18 @@ METRIC = (
 WORST = r"\b(?:worst|bottom|losers?|losing|weakest|underperform\w*|poorest|poorly|bad|worse)\b"
 HIGH = r"\b(?:highest|most|biggest|largest|maximum|max|priciest|expensive|best)\b"
 LOW = r"\b(?:lowest|least|smallest|cheapest|minimum|min|fewest)\b"
+# Questions about customers' lifetime value (LTV) and when a new customer pays back what it cost: the cohorts'
+# family, read before every other (`pays back` would otherwise ask for spend, `cac` for the CPA).
+PAYBACK = (
+    r"\bpay(?:s|ing)? (?:it |itself |themselves |me |us )?back\b|\bpaid (?:it |itself )?back\b|\bpayback\b"
+    r"|\bpay (?:for )?(?:itself|themselves)\b|\brecoup\w*|\bbreak(?:s)? even on (?:a |new |my )?customers?\b"
+    r"|\bltv (?:to |vs |versus |over )?cac\b|\bcac payback\b|\bearn (?:it |its cost |their cost )?back\b"
+)
+LTV = (
+    r"\bltv\b|\bclv\b|\bcltv\b|\blife ?time value\b|\bcustomer value\b|\bvalue of a (?:new )?customer\b"
+    r"|\bcustomers? (?:is |are )?worth\b|\bworth of a customer\b|\bcohorts?\b|\brepeat (?:customers?|purchases?"
+    r"|rate|buyers?|orders?)\b|\breturning customers?\b|\bcome back\b"
+)
 # One question per family, for "the three closest questions it can answer".
 EXAMPLES = (
     "What was my CPA last week?",
@@ -165,6 +177,8 @@ EXAMPLES = (
     "Is my tracking broken?",
     "ROAS trend over the last 30 days",
     "Spend by age last month",
+    "What's my LTV?",
+    "How long until a new customer pays back?",
 )
 # The words small typos are corrected to (words of 4+ letters within difflib's 0.8 of one of these, or the
 # same letters in another order): everyday words, and every word the patterns above spell.
@@ -190,7 +204,8 @@ VOCABULARY = frozenset(
         "does done make made earn earned were been being money wasting bleeding boost double down more "
         "less worse better good well anything something everything ready attention focus steps next "
         "with other same number people reached how are was did one ones named cart carts work works worked "
-        "convert converts converting get got getting bring brought making "
+        "convert converts converting get got getting bring brought making ltv lifetime payback cohort cohorts "
+        "customer customers worth recoup repeat returning "
         + " ".join((*MONTHS, *WEEKDAYS, *NUMBER_WORDS, ""))
         + re.sub(
             r"\\[a-z]",
@@ -237,7 +252,8 @@ class Intent:
     `verdict` (should I pause / scale `name`), `best` (which `level` wins for `segment` by `kpi`), `tracking`
     (is purchase tracking or the funnel broken), `trend` (`kpi` day by day over `periods[0]`), `breakdown`
     (`kpi` by `dimension`: age, gender, placement, platform, region), `portfolio` (the accounts side by side:
-    `view` overview, rank by `kpi`, or change: whose `kpi` moved most, `movement` down, up or either way). `text`
+    `view` overview, rank by `kpi`, or change: whose `kpi` moved most, `movement` down, up or either way),
+    `customers` (the customers' lifetime value, `view` ltv, or when a new customer pays back, `view` payback). `text`
     is the question as the answer reads it; `periods` are (current, previous), both relative to the last day in
     the data.
 
@@ -260,17 +276,18 @@ class Intent:
     platform: str = ""  # meta | google_ads | pinterest ("on instagram" is a segment)
     dimension: str = ""  # age | gender | placement | publisher_platform | region | country
     other: str = ""  # the second named entity of a comparison ("'A' vs 'B'")
-    view: str = ""  # overview | rank | change: what a portfolio question asks of the accounts
+    view: str = ""  # overview | rank | change (a portfolio question); ltv | payback (a customers question)
     movement: str = ""  # down | up | "" (either way): how the KPI of a portfolio `change` question moved
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
     """The intent of one question; relative periods count from the last day in the data (`periods_in`).
 
-    Families, tried in this order (`family`): tracking, verdict (pause / scale / refresh / keep one named
-    entity, quoted or not), why, portfolio (the accounts side by side: `accounts`, `which account`, see
-    portfolio_intent), state (learning, fatigued, today, pause or scale without a name),
-    breakdown (`by age`, `which region`), compare, trend, best (a rank word and a segment), rank, metric.
+    Families, tried in this order (customers_intent, then `family`): customers (LTV, payback), tracking,
+    verdict (pause / scale / refresh / keep one named entity, quoted or not), why, portfolio (the accounts side
+    by side: `accounts`, `which account`, see portfolio_intent), state (learning, fatigued, today, pause or
+    scale without a name), breakdown (`by age`, `which region`), compare, trend, best (a rank word and a
+    segment), rank, metric.
     Defaults where the question says nothing: KPI ROAS; periods the last day vs the day before for why,
     the last 30 days for trend, else the last 7 days ending on the last day vs the 7 before (verdict keeps
     none, best none unless a period is named); level account for metric / compare / trend / breakdown /
@@ -282,6 +299,8 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
     Raises:
         AdlabError: the question fits none of the families; the message ends with the three closest it can answer.
     """
+    if (customers := customers_intent(question)) is not None:
+        return customers
     text = " ".join(question.split())
     lower = text.lower()
     name = quoted_name(text)
@@ -327,6 +346,19 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
         platform=platform_in(words),
         dimension=dimension_in(words) if kind == "breakdown" else "",
     )
+
+
+def customers_intent(question: str) -> Intent | None:
+    """The intent of a question about customers' lifetime value (`what's my LTV`, `what is a customer worth`) or
+    payback (`how long until a new customer pays back`, `LTV:CAC`); None for any other question. Needs no ad
+    data, so `ask` reads it before anything else."""
+    text = " ".join(question.split())
+    words = normalise(text)
+    if re.search(PAYBACK, words):
+        return Intent("customers", text, view="payback")
+    if re.search(LTV, words):
+        return Intent("customers", text, view="ltv")
+    return None
 
 
 def family(words: str, text: str, name: str | None) -> tuple[str, str]:

@@ -9,6 +9,7 @@ Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public AP
     periods    account, store and MER figures of a span of days or a reporting window
     windows    reporting-window exports (no `Day` column): kpis_period and its figures
     store      store orders and revenue, sessions, new vs returning customers
+    cohorts    customers by first-order month: the LTV curve, new-customer CPA, payback month, LTV:CAC
     summary    metrics/summary.json, of one account or a portfolio of accounts
 
 A new KPI is one entry in `formulas.KPI_FRACTIONS` (numerator, denominator, scale of summed columns):
@@ -18,11 +19,27 @@ goes in `schema.AD_METRICS`; how a KPI is shown (label, format) goes in `adlab.d
 
 from __future__ import annotations
 
+from adlab.kpis.cohorts import (
+    AcquisitionCost,
+    OrderHistory,
+    acquisition_cost,
+    cohort_matrix,
+    cohort_overview,
+    cohort_table,
+    combine_accounts,
+    customers_summary,
+    daily_spend,
+    ltv_curve,
+    order_history,
+    payback_month,
+)
 from adlab.kpis.formulas import (
+    COHORT_FRACTIONS,
     KPI_FACTORS,
     KPI_FRACTIONS,
     RESULT_FRACTIONS,
     breakeven_roas,
+    cohort_exprs,
     kpi_exprs,
     log_split,
     ratio,
@@ -53,7 +70,15 @@ from adlab.kpis.rollups import (
     sum_metrics,
     sum_metrics_of,
 )
-from adlab.kpis.store import customer_split, sessions_daily, store_daily, store_daily_from_sales, store_figures
+from adlab.kpis.store import (
+    counts_as_sale,
+    customer_split,
+    net_revenue,
+    sessions_daily,
+    store_daily,
+    store_daily_from_sales,
+    store_figures,
+)
 from adlab.kpis.summary import build_period_summary, build_summary, portfolio_summary
 from adlab.kpis.views import LEVEL_RANK, breakdown_view, finest_level, totals_view
 from adlab.kpis.weeks import add_week, complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
@@ -71,23 +96,35 @@ from adlab.kpis.windows import (
 )
 
 __all__ = [
+    "COHORT_FRACTIONS",
     "KPI_FACTORS",
     "KPI_FRACTIONS",
     "LEVEL_RANK",
     "RESULT_FRACTIONS",
+    "AcquisitionCost",
+    "OrderHistory",
     "account_daily",
+    "acquisition_cost",
     "add_week",
     "breakdown_rollup",
     "breakdown_view",
     "breakeven_roas",
     "build_period_summary",
     "build_summary",
+    "cohort_exprs",
+    "cohort_matrix",
+    "cohort_overview",
+    "cohort_table",
+    "combine_accounts",
     "complete_weeks",
     "compute_kpis_daily",
     "compute_kpis_period",
     "compute_kpis_weekly",
     "compute_results_daily",
+    "counts_as_sale",
     "customer_split",
+    "customers_summary",
+    "daily_spend",
     "date_span",
     "finest_level",
     "is_purchase_type",
@@ -95,6 +132,10 @@ __all__ = [
     "kpi_exprs",
     "latest_week",
     "log_split",
+    "ltv_curve",
+    "net_revenue",
+    "order_history",
+    "payback_month",
     "period_figures",
     "portfolio_summary",
     "ratio",

@@ -9,12 +9,13 @@ from typing import Any
 import polars as pl
 
 from adlab.data_warnings import account_currencies
+from adlab.kpis.cohorts import cohort_table, customers_summary, daily_spend, order_history
 from adlab.kpis.results import RESULTS_KEY, compute_results_daily, results_summary
 from adlab.kpis.rollups import compute_kpis_daily, compute_kpis_weekly
 from adlab.kpis.store import sessions_daily, store_daily, store_daily_from_sales
 from adlab.kpis.summary import build_summary
 from adlab.kpis.windows import WINDOW_KEYS, compute_kpis_period
-from adlab.schema import ENTITY
+from adlab.schema import COHORTS_KEY, ENTITY
 
 # Each KPI table's key: the combined rows of all accounts are sorted by it (one row per key).
 SORT_KEYS: dict[str, tuple[str, ...]] = {
@@ -22,6 +23,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "kpis_weekly": ("week", "platform_source", *ENTITY),
     "results_daily": ("date", "platform_source", *ENTITY, RESULTS_KEY),
     "kpis_period": (*WINDOW_KEYS, "platform_source", *ENTITY),
+    "cohorts": COHORTS_KEY,
     "summary": (),
 }
 
@@ -29,16 +31,19 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class KpisSettings:
     """What the kpis stage computes an account with: the hold-rate base, and for its summary the week the
-    portfolio reports (None: no dated data) and where the data came from (raw or sample)."""
+    portfolio reports (None: no dated data) and where the data came from (raw or sample); its gross margin
+    (`targets.gross_margin`) for the gross profit of orders without product costs (customer cohorts)."""
 
     hold_rate_base: str
     week: str | None
     data_source: str
+    gross_margin: float = 0.5
 
 
 def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings: Any) -> dict[str, pl.DataFrame]:
-    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows, and its
-    metrics/summary.json figures for `settings.week` (JSON in the one row of `summary`).
+    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows, its customer
+    cohorts (kpis.cohort_table of its orders and ad spend), and its metrics/summary.json figures for
+    `settings.week` (JSON in the one row of `summary`).
 
     `inputs`: the account's rows of ad_insights, orders, store_sales, sessions and of the ledger (the files
     its rows came from).
@@ -60,11 +65,14 @@ def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings:
     )
     summary["results"] = results_summary(results, summary["week"])
     summary["previous"]["results"] = results_summary(results, summary["previous"]["week"])
+    cohorts = cohort_table(orders, daily_spend(daily), gross_margin=settings.gross_margin)
+    summary["customers"] = customers_summary(cohorts, order_history(orders))
     return {
         "kpis_daily": daily,
         "kpis_weekly": compute_kpis_weekly(daily, base),
         "results_daily": results,
         "kpis_period": compute_kpis_period(ad_insights, base),
+        "cohorts": cohorts,
         "summary": pl.DataFrame(
             {"account": [account], "summary": [json.dumps(summary)]},
             schema={"account": pl.String, "summary": pl.String},

@@ -37,6 +37,17 @@ STORE_FRACTIONS: dict[str, tuple[str, str, float]] = {
     "store_cvr": ("orders", "sessions", 1.0),
 }
 
+# Customer cohorts (kpis.cohorts), of a cohort's sums through a month since first order: what a customer brought
+# in, what a new customer cost (the cohort month's ad spend / its new customers), how many came back, and the
+# gross profit per unit of acquisition spend (LTV:CAC = gross profit per customer / new-customer CPA).
+COHORT_FRACTIONS: dict[str, tuple[str, str, float]] = {
+    "revenue_per_customer": ("revenue", "customers", 1.0),
+    "gross_profit_per_customer": ("gross_profit", "customers", 1.0),
+    "new_customer_cpa": ("new_customer_spend", "customers", 1.0),
+    "repeat_rate": ("repeat_customers", "customers", 1.0),
+    "ltv_cac": ("gross_profit", "new_customer_spend", 1.0),
+}
+
 # ROAS = (1000 / cpm) x ctr x cvr x aov, CPA = (cpm / 1000) / (ctr x cvr), CPC = (cpm / 1000) / ctr exactly,
 # so a change in their log is the sum of these powers times the log changes of the factors.
 KPI_FACTORS: dict[str, dict[str, int]] = {
@@ -76,6 +87,11 @@ RESULT_FRACTIONS: dict[str, tuple[str, str, float]] = {"cost_per_result": ("spen
 def result_exprs() -> list[pl.Expr]:
     """The per-result-type ratios (cost per result), each named for what it is."""
     return [ratio(num, den, scale).alias(name) for name, (num, den, scale) in RESULT_FRACTIONS.items()]
+
+
+def cohort_exprs() -> list[pl.Expr]:
+    """The per-customer ratios of COHORT_FRACTIONS, each named for what it is."""
+    return [ratio(num, den, scale).alias(name) for name, (num, den, scale) in COHORT_FRACTIONS.items()]
 
 
 def breakeven_roas(gross_margin: float) -> float:

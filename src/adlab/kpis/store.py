@@ -14,6 +14,16 @@ from adlab.kpis.rollups import sum_metrics_of
 from adlab.schema import EXCLUDED_FINANCIAL_STATUSES
 
 
+def counts_as_sale() -> pl.Expr:
+    """Whether an order counts in store orders and revenue: neither cancelled nor voided."""
+    return ~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES)
+
+
+def net_revenue() -> pl.Expr:
+    """An order's store revenue: its total less what was refunded."""
+    return pl.col("total") - pl.col("refunded").fill_null(0.0)
+
+
 def store_daily(orders: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """One row per order date: store orders and revenue.
 
@@ -22,11 +32,11 @@ def store_daily(orders: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """
     return (
         orders.lazy()
-        .filter(~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES))
+        .filter(counts_as_sale())
         .group_by("date")
         .agg(
             pl.len().alias("orders"),
-            (pl.col("total") - pl.col("refunded").fill_null(0.0)).sum().alias("revenue"),
+            net_revenue().sum().alias("revenue"),
             pl.col("is_new_customer").sum().alias("new_customer_orders"),
             pl.col("units").sum().alias("units"),
         )
@@ -97,9 +107,9 @@ def customer_split(orders: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.
     return (
         orders.lazy()
         .filter(pl.col("date").is_between(start, end))
-        .filter(~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES))
+        .filter(counts_as_sale())
         .group_by(kind.alias("customer"))
-        .agg(pl.len().alias("orders"), (pl.col("total") - pl.col("refunded").fill_null(0.0)).sum().alias("revenue"))
+        .agg(pl.len().alias("orders"), net_revenue().sum().alias("revenue"))
         .with_columns(ratio("revenue", "orders").alias("store_aov"))
         .sort(pl.col("customer").replace_strict({"new": 0, "returning": 1, "unknown": 2}, return_dtype=pl.Int8))
         .collect()

@@ -15,6 +15,7 @@ Import the module you need (`from adlab.report import frames, html`); this packa
   their pages.
 - `index`, `quality_page`: reports/index.html and reports/quality.html, laid out by the Jinja templates of
   templates/pages/ through `templating`.
+- `customers`: reports/customers.html, the customer cohorts (LTV heatmap and curves, payback, LTV:CAC).
 
 A new section of the weekly page is a module in `weekly/` (a function that takes frames and settings and
 returns HTML, every string from a file escaped) and a markdown heading plus a code cell in the notebook that

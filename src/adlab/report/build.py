@@ -22,6 +22,7 @@ import polars as pl
 from adlab import io, kpis
 from adlab.errors import AdlabError
 from adlab.params import Params
+from adlab.report.customers import customers_page_html
 from adlab.report.frames import (
     account_names,
     read_kpis,
@@ -47,6 +48,7 @@ from adlab.report.incremental import (
 from adlab.report.index import render_index, week_pointer_html, window_summaries, windows_index_html
 from adlab.report.render import render_week
 from adlab.report.window import period_page_html, window_stem
+from adlab.schema import COHORTS, empty
 
 # Each week runs its own kernel; the machines this runs on have 2 cores.
 WORKERS = 2
@@ -80,8 +82,9 @@ class ReportPaths:
     creatives: Path
     summary: Path
     notebook: Path
-    out_dir: Path  # index.html and weekly/
+    out_dir: Path  # index.html, customers.html and weekly/
     daily_plot: Path  # account_daily.csv
+    cohorts: Path = Path("")  # cohorts.parquet of the kpis stage (empty: computed here from the orders)
 
     @property
     def weekly_dir(self) -> Path:
@@ -132,7 +135,7 @@ class PageInputs:
 def build_weekly_reports(
     paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame, pending: list[PendingPages] | None = None
 ) -> None:
-    """The weekly pages that changed, the daily series and the index of every week."""
+    """The weekly pages that changed, the daily series, the index of every week and the customers page."""
     store = read_store(paths.orders, paths.store_sales)  # as the weekly pages: orders, else Analytics sales
     # A store without ads gets weekly pages of its sales; the ad sections name the export that would fill them.
     days = week_days(kpis_daily, store)
@@ -173,6 +176,35 @@ def build_weekly_reports(
         accounts=account_names(kpis_daily),
     )
     print(f"report: wrote {index}")
+    write_customers_page(paths, settings, kpis_daily, currency=currency, sample_data=sample_data)
+
+
+def write_customers_page(
+    paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame, *, currency: str, sample_data: bool
+) -> Path:
+    """Write `<out_dir>/customers.html`: the customer cohorts of the kpis stage (computed from the orders and ad
+    spend when its table is absent)."""
+    orders = read_optional(paths.orders)
+    cohorts = read_optional(paths.cohorts)
+    margin = settings.targets.gross_margin
+    if cohorts is None:
+        cohorts = (
+            kpis.cohort_table(orders, kpis.daily_spend(kpis_daily), gross_margin=margin)
+            if orders is not None
+            else empty(COHORTS)
+        )
+    out = paths.out_dir / "customers.html"
+    page = customers_page_html(
+        cohorts,
+        kpis.order_history(orders),
+        currency=currency,
+        gross_margin=margin,
+        sample_data=sample_data,
+        ad_days=kpis.date_span(kpis_daily["date"]) if kpis_daily.height else None,
+    )
+    io.write_text(page, out)
+    print(f"report: wrote {out}")
+    return out
 
 
 def page_settings(settings: Params, currency: str, sample_data: bool, *, outputs_week: str) -> dict[str, Any]:
@@ -323,7 +355,7 @@ def daily_plot_csv(account_daily: pl.DataFrame) -> str:
 
 def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.DataFrame) -> None:
     """Ad data without days: one page per reporting window, the summary week's page pointing to its window,
-    and an index of the windows. Weekly pages of earlier runs go, so the folder matches the index."""
+    an index of the windows and the customers page. Weekly pages of earlier runs go, so the folder matches the index."""
     summary = read_summary(paths.summary)
     currency = summary.get("currency") or "USD"
     sample_data = summary.get("data_source") == "sample"
@@ -365,6 +397,7 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
         index,
     )
     print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
+    write_customers_page(paths, settings, read_kpis(paths.kpis_daily), currency=currency, sample_data=sample_data)
 
 
 def window_pages(

@@ -21,6 +21,7 @@ from adlab import accounts, cluster, io, kpis
 from adlab.insights import neutralise_formulas
 from adlab.params import Params
 from adlab.report import build
+from adlab.report.customers import accounts_page_html
 from adlab.report.frames import read_kpis, read_optional, read_recommendations, read_summary
 from adlab.report.incremental import MANIFEST, remove_other_pages, write_manifest
 from adlab.report.portfolio import portfolio_rows, render_portfolio
@@ -37,6 +38,7 @@ PARQUET_INPUTS = (
     "sessions",
     "ad_insights",
     "creatives",
+    "cohorts",
 )
 SOURCES = ("ad_insights", "orders", "store_sales", "sessions")
 
@@ -247,6 +249,16 @@ def write_portfolio(
         write_manifest({}, paths.weekly_dir / MANIFEST)  # no all-accounts page is up to date
         no_days = kpis_daily.head(0)
         io.write_text(build.daily_plot_csv(kpis.account_daily(no_days, None)), paths.daily_plot)
+    return out
+
+
+def write_accounts_customers_page(paths: build.ReportPaths, folders: dict[str | None, Path]) -> Path:
+    """`<out_dir>/customers.html` of accounts in several currencies: a link to each account's own page."""
+    sample_data = read_summary(paths.summary).get("data_source") == "sample"
+    links = [(accounts.label(account), f"{folder.name}/customers.html") for account, folder in folders.items()]
+    out = paths.out_dir / "customers.html"
+    io.write_text(accounts_page_html(links, sample_data=sample_data), out)
+    print(f"report: wrote {out} (accounts in several currencies: a link to each account's customers)")
     return out
 
 

@@ -162,7 +162,10 @@ def header_html(
     """The window page's title block: its dates, length, links, the other windows and the sample-data banner."""
     days = (end - start).days + 1
     meta = [f"Account currency {esc(currency)}", f"{days:,} days", "one row per entity for the whole window"]
-    nav = ' <span class="nav"><a href="../index.html">All reports</a><a href="../quality.html">Data quality</a></span>'
+    nav = (
+        ' <span class="nav"><a href="../index.html">All reports</a><a href="../customers.html">Customers</a>'
+        '<a href="../quality.html">Data quality</a></span>'
+    )
     other = ""
     if others:
         links = ", ".join(f'<a href="{window_stem(*w)}.html">{esc(fmt_window(*w))}</a>' for w in others)

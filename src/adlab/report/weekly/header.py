@@ -61,7 +61,10 @@ def page_header_html(
     meta = [f"Account currency {esc(currency)}" if currency else "Currency unknown"]
     if data_through is not None:
         meta.append(f"data through {data_through:%a %d %b %Y}")
-    nav = ' <span class="nav"><a href="../index.html">All weeks</a><a href="../quality.html">Data quality</a></span>'
+    nav = (
+        ' <span class="nav"><a href="../index.html">All weeks</a><a href="../customers.html">Customers</a>'
+        '<a href="../quality.html">Data quality</a></span>'
+    )
     coverage = currency_line_html(currency, currency_warnings)
     if ads and days_with_data < 7:
         coverage += info_html(f"Only {days_with_data} of the 7 days of this week have ad data, so totals are partial.")
