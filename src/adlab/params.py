@@ -84,6 +84,16 @@ class RecommendParams:
     answer_days: int = 30
 
 
+@dataclass(frozen=True)
+class BudgetParams:
+    level: str = "adset"  # where budgets are moved: campaign or adset
+    fit_days: int = 56  # response curves are fitted on the last this many days
+    min_days: int = 14  # an entity with fewer days of spend and purchase value in them is still learning...
+    min_purchases: int = 20  # ...or with fewer purchases in them
+    interval: float = 0.9  # the expected gain's interval (bootstrap over days)
+    bootstrap: int = 200  # bootstrap resamples of the days
+
+
 # The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
 # top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
 ACCOUNT_SECTIONS: tuple[str, ...] = ("targets", "tactics")
@@ -105,6 +115,7 @@ class Params:
     report: ReportParams = field(default_factory=ReportParams)
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
+    budget: BudgetParams = field(default_factory=BudgetParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
     # Tactic name -> the thresholds params.yaml gives it (only those); adlab.tactics.tactics_of resolves the rest.
     tactics: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -233,7 +244,7 @@ def validate(params: Params, source: Path) -> Params:
     except ValueError:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
     problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
-    problems += tactics_module.problems(tactics_module.tactics_of(params))
+    problems += tactics_module.problems(tactics_module.tactics_of(params)) + _budget_problems(params.budget)
     # An account's merged settings follow the same rules; its own lines name its overrides.
     for account, overrides in params.accounts.items():
         merged = params.for_account(account)
@@ -301,6 +312,22 @@ def _recommend_problems(recommend: RecommendParams, name: str = "recommend") -> 
         problems.append(f"`{name}.max_budget_step` must be a fraction in (0, 1], e.g. 0.2")
     if recommend.segment_min_spend < 0:
         problems.append(f"`{name}.segment_min_spend` must be >= 0")
+    return problems
+
+
+def _budget_problems(budget: BudgetParams) -> list[str]:
+    """What is wrong in the `budget` section, first problem first."""
+    problems = []
+    if budget.level not in ("campaign", "adset"):
+        problems.append("`budget.level` must be campaign or adset")
+    if budget.min_days < 3 or budget.fit_days < budget.min_days:
+        problems.append("`budget.min_days` must be at least 3 and `budget.fit_days` at least `budget.min_days`")
+    if budget.min_purchases < 0:
+        problems.append("`budget.min_purchases` must be >= 0")
+    if not 0.5 <= budget.interval < 1:
+        problems.append("`budget.interval` must be a probability in [0.5, 1), e.g. 0.9")
+    if budget.bootstrap < 20:
+        problems.append("`budget.bootstrap` must be at least 20, e.g. 200")
     return problems
 
 
