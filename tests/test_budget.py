@@ -10,7 +10,10 @@ import pytest
 
 from adlab.budget import allocate, budget_plan, fit_curves, what_if
 from adlab.errors import AdlabError
+from adlab.insights import Workspace, ask
+from adlab.insights.budget_questions import budget_intent
 from adlab.params import Params
+from adlab.report.budget_page import budget_page_html
 
 START = dt.date(2026, 9, 1)
 DAYS = 56
@@ -106,11 +109,11 @@ def test_budget_plan_leaves_entities_still_learning_alone():
     learner = plan.moves.filter(pl.col("adset") == "S5").row(0, named=True)
     assert learner["status"] == "learning"
     assert learner["spend_after"] == learner["spend_now"]
-    assert learner["learning_reason"] == "10 days with spend and purchase value (< 14)"
+    assert learner["learning_reason"] == "10 days with spend and purchase value, 14 needed"
 
 
 def test_what_if_raise_by_a_share_follows_the_curve():
-    answer = what_if(account(7, PLANTED, noise=0.05), PARAMS, "s0", None, 0.2)
+    answer = what_if(account(7, PLANTED, noise=0.05), PARAMS, "s0", share=0.2)
     assert answer["spend_after"] == pytest.approx(120.0)
     # The true gain of 100 -> 120 on 40 s^0.7 is 40 x (120^0.7 - 100^0.7) = 33.6 a day.
     assert answer["gain"] == pytest.approx(40 * (120**0.7 - 100**0.7), rel=0.15)
@@ -142,3 +145,46 @@ def test_backtest_the_plans_interval_covers_the_true_gain_most_of_the_time(capsy
               f"90% interval covered the true gain in {covered}/{len(seeds)} ({rate:.0%})")  # fmt: skip
     assert toward_winner == len(seeds)
     assert rate >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("question", "view", "name", "change", "change_money", "amount"),
+    [
+        ("Where should I move budget?", "plan", "", None, None, None),
+        ("how should I reallocate my budget of 2,000?", "plan", "", None, None, 2000.0),
+        ("What if I raise 'S0' by 20%?", "what_if", "S0", 0.2, None, None),
+        ("what if I cut 'S1' by 10%", "what_if", "S1", -0.1, None, None),
+        ("What if I lower S1 by $50?", "what_if", "S1", None, -50.0, None),
+        ("what happens if I increase the budget of 'S2' to 300", "what_if", "S2", None, None, 300.0),
+        ("what if I double S3?", "what_if", "S3", 1.0, None, None),
+    ],
+)
+def test_budget_intent_reads_plans_and_what_ifs(question, view, name, change, change_money, amount):
+    intent = budget_intent(question)
+    assert intent is not None
+    assert (intent.kind, intent.view, intent.name) == ("budget", view, name)
+    assert (intent.change, intent.change_money, intent.amount) == (change, change_money, amount)
+
+
+def test_other_questions_are_not_budget_questions():
+    assert budget_intent("Should I pause 'S1'?") is None
+    assert budget_intent("What was my spend last week?") is None
+
+
+def test_ask_where_should_i_move_budget_answers_in_words_and_numbers():
+    frame = account(7, PLANTED)
+    answer = ask("Where should I move budget?", Workspace(frame, None, PARAMS, "USD"))
+    plan = budget_plan(frame, PARAMS)
+    assert answer.headline.startswith("Budget plan for 2026-10-26, ad sets, 870.00 USD a day (unchanged): move ")
+    assert f"expected +{plan.gain:,.2f} USD purchase value a day (90% interval" in answer.headline
+    assert any(line.startswith("Raise ad set 'S0' (campaign 'C'): 100.00 USD -> 120.00 USD a day (+20%, the cap)")
+               for line in answer.lines)  # fmt: skip
+    cut = ask("what if I cut 'S1' by 10%?", Workspace(frame, None, PARAMS, "USD"))
+    assert cut.headline.startswith("Cutting ad set 'S1' (campaign 'C') from 300.00 USD to 270.00 USD a day (-10%)")
+
+
+def test_budget_page_is_offline_and_draws_every_curve():
+    page = budget_page_html(budget_plan(account(7, PLANTED), PARAMS), "USD")
+    assert '<script src="http' not in page
+    assert page.count('"name":"S') == len(PLANTED)
+    assert "None" not in page.split("<script")[0]

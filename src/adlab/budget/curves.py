@@ -60,6 +60,7 @@ class Curves:
 
     level: str
     end: dt.date
+    fit_days: int
     entities: pl.DataFrame
     fit: Fit
     replicates: list[Fit]
@@ -114,9 +115,9 @@ def fit_curves(kpis_daily: pl.DataFrame, params: Params, level: str | None = Non
     entities = entities.with_columns(
         learning.alias("learning"),
         pl.when(pl.col("days") < settings.min_days)
-        .then(pl.format("{} days with spend and purchase value (< {})", "days", pl.lit(settings.min_days)))
+        .then(pl.format("{} days with spend and purchase value, {} needed", "days", pl.lit(settings.min_days)))
         .when(pl.col("purchases").fill_null(0) < settings.min_purchases)
-        .then(pl.format("{} purchases (< {})", pl.col("purchases").fill_null(0), pl.lit(settings.min_purchases)))
+        .then(pl.format("{} purchases, {} needed", pl.col("purchases").fill_null(0), pl.lit(settings.min_purchases)))
         .alias("learning_reason"),
     ).drop("column")
     rng = np.random.default_rng(SEED)
@@ -125,7 +126,7 @@ def fit_curves(kpis_daily: pl.DataFrame, params: Params, level: str | None = Non
         fit_arrays(x, y, usable, rng.multinomial(n_days, np.full(n_days, 1 / n_days)).astype(float))
         for _ in range(settings.bootstrap)
     ]
-    return Curves(level, end, entities, fit_arrays(x, y, usable, np.ones(n_days)), replicates)
+    return Curves(level, end, settings.fit_days, entities, fit_arrays(x, y, usable, np.ones(n_days)), replicates)
 
 
 def fit_arrays(x: FloatArray, y: FloatArray, usable: np.ndarray, weights: FloatArray) -> Fit:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -166,14 +167,21 @@ def allocate(
 
 
 def what_if(
-    kpis_daily: pl.DataFrame, params: Params, entity: str, spend_after: float | None, share: float | None
-) -> dict[str, object]:
+    kpis_daily: pl.DataFrame,
+    params: Params,
+    entity: str,
+    *,
+    spend_after: float | None = None,
+    share: float | None = None,
+    change: float | None = None,
+) -> dict[str, Any]:
     """What moving one campaign or ad set's daily spend would do: its curve's value, marginal ROAS and gain.
 
-    `spend_after` is the new daily spend, or `share` the change as a fraction of its spend on the last day
-    (+0.2 for "raise by 20%"). Returns its names, `spend_now`, `spend_after`, `value_now`, `value_after`, `gain`
-    with `gain_low`/`gain_high` (bootstrap percentiles at `budget.interval`), marginal ROAS before and after, its
-    exponent, and whether it is still learning or beyond its fitted range.
+    The new daily spend is `spend_after`, or its spend on the last day changed by `share` (+0.2 for "raise by
+    20%") or by `change` in money (-50 for "cut by 50"). Returns its names, `spend_now`, `spend_after`,
+    `value_now`, `value_after`, `gain` with `gain_low`/`gain_high` (bootstrap percentiles at `budget.interval`),
+    marginal ROAS before and after, its curve (`a`, `b`), whether it is still learning and the spends it was
+    fitted on (`low`, `high`).
 
     Raises:
         AdlabError: no such entity at the plan's level, or it did not spend on the last day.
@@ -198,7 +206,7 @@ def what_if(
     now = float(row["spend_now"])
     if now <= 0:
         raise AdlabError(f"'{names[i]}' did not spend on {curves.end}: there is no spend to raise or cut.")
-    after = spend_after if spend_after is not None else now * (1 + (share or 0.0))
+    after = spend_after if spend_after is not None else now + change if change is not None else now * (1 + (share or 0))
     if after < 0:
         raise AdlabError(f"a daily spend cannot be below 0 ({after:,.2f} asked for '{names[i]}').")
 
@@ -224,6 +232,7 @@ def what_if(
         "interval": params.budget.interval,
         "marginal_roas_now": float(fit.a[i] * fit.b[i] * now ** (fit.b[i] - 1)),
         "marginal_roas_after": float(fit.a[i] * fit.b[i] * after ** (fit.b[i] - 1)) if after > 0 else None,
+        "a": float(fit.a[i]),
         "b": float(fit.b[i]),
         "b_raw": None if math.isnan(fit.b_raw[i]) else float(fit.b_raw[i]),
         "b_account": fit.b_account,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, lookup, portfolio, rank, states, tracking, versus
+from adlab.insights import breakdown, budget_answers, lookup, portfolio, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
+from adlab.insights.budget_questions import budget_intent
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
 from adlab.insights.questions import Intent, parse_question
@@ -25,7 +26,8 @@ def ask(question: str, workspace: Workspace) -> Answer:
         AdlabError: the question is not one of the families adlab answers, or the data cannot answer it.
     """
     last_day(workspace.kpis_daily)
-    intent = parse_question(question, workspace.kpis_daily)
+    # Budget questions are read first, on the words as asked: the grammar's synonyms would make "cut 'X'" a verdict.
+    intent = budget_intent(question) or parse_question(question, workspace.kpis_daily)
     return ANSWERS[intent.kind](intent, workspace)
 
 
@@ -87,4 +89,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "tracking": tracking.tracking,
     "breakdown": breakdown.breakdown,
     "portfolio": portfolio.portfolio,
+    "budget": budget_answers.budget,
 }
