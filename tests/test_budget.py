@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -10,9 +12,12 @@ import pytest
 
 from adlab.budget import allocate, budget_plan, fit_curves, what_if
 from adlab.errors import AdlabError
+from adlab.ingest import ingest
 from adlab.insights import Workspace, ask
 from adlab.insights.budget_questions import budget_intent
-from adlab.params import Params
+from adlab.kpis import compute_kpis_daily
+from adlab.params import BudgetParams, Params
+from adlab.quality import validate_table
 from adlab.report.budget_page import budget_page_html
 
 START = dt.date(2026, 9, 1)
@@ -188,3 +193,26 @@ def test_budget_page_is_offline_and_draws_every_curve():
     assert '<script src="http' not in page
     assert page.count('"name":"S') == len(PLANTED)
     assert "None" not in page.split("<script")[0]
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "monfrere_us" / "meta"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real exports in ../shared/data/real are absent")
+def test_budget_plan_on_a_real_meta_export_keeps_exponents_in_range_and_the_total(tmp_path):
+    path = REAL / "Meta Daily MONFRERE-Ads-Jan-1-2026-Mar-15-2026.csv"
+    ads = validate_table(
+        ingest([path], REAL, "salt").tables["ad_insights"], "ad_insights", dt.date(2004, 1, 1), dt.date(2100, 1, 1)
+    )
+    daily = compute_kpis_daily(ads.table)
+    for level in ("campaign", "adset"):
+        plan = budget_plan(daily, dataclasses.replace(PARAMS, budget=BudgetParams(level=level)))
+        fitted = plan.moves.filter(pl.col("b").is_not_null())["b"]
+        assert ((fitted > 0) & (fitted < 1)).all()
+        assert round(plan.moves["spend_after"].sum() * 100) == round(plan.moves["spend_now"].sum() * 100)
+        moved = plan.moves.filter(pl.col("status") == "moved")
+        assert (moved["change"].abs() <= 0.2 * moved["spend_now"] + 0.005).all()
+    # By campaign: the catalogue campaign (marginal ROAS 0.88) gives to the creatives campaign (1.55).
+    plan = budget_plan(daily, dataclasses.replace(PARAMS, budget=BudgetParams(level="campaign")))
+    changes = dict(zip(plan.moves["campaign"], plan.moves["change"], strict=True))
+    assert changes["MF_SALES_CATALOGUE"] < 0 < changes["MF_SALES_CREATIVES"]

@@ -101,6 +101,12 @@ def fit_curves(kpis_daily: pl.DataFrame, params: Params, level: str | None = Non
         .sort(keys, nulls_last=True)
         .with_row_index("column")
     )
+    if entities.height == 0:
+        words = "ad set" if level == "adset" else "campaign"
+        raise AdlabError(
+            f"no {words} spent in the {settings.fit_days} days to {end}: an export without {words} names (account "
+            f"level) has nothing to move budget between; export by {words}, or set budget.level."
+        )
     dates = pl.date_range(start, end, eager=True).alias("date").to_frame()
     grid = dates.join(entities.select(*keys, "column"), how="cross").join(
         daily, on=["date", *keys], how="left", nulls_equal=True

@@ -43,9 +43,10 @@ def plan_answer(plan: Plan, currency: str | None) -> Answer:
         f"expected {signed_money_text(plan.gain, currency)} purchase value a day ({interval})."
     )
     if moved.height == 0:
-        headline = (
-            f"Budget plan for {plan.curves.end}, {words}, {total}: nothing worth moving (the curves' marginal ROAS "
-            "is already about equal, or no entity is free to move)."
+        headline = f"Budget plan for {plan.curves.end}, {words}, {total}: nothing to move, " + (
+            f"every one of the {words} that spent is still learning or was off on the last day."
+            if not (moves["status"] == "moved").any()
+            else "their curves' marginal ROAS is already about equal within the caps."
         )
     lines = [_move_line(row, level, plan.step, currency) for row in moved.iter_rows(named=True)]
     learning = moves.filter(pl.col("status") == "learning")
