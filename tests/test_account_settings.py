@@ -94,7 +94,8 @@ def test_project_params_keep_an_empty_accounts_section_that_dvc_reads():
         ),
         (
             'accounts:\n  "Nordic Knitwear":\n    report: {weeks: 2}\n',
-            r"`accounts\.\"Nordic Knitwear\"\.report` is not a section an account can override; known: targets\.$",
+            r"`accounts\.\"Nordic Knitwear\"\.report` is not a section an account can override; "
+            r"known: targets, tactics\.$",
         ),
         (
             'accounts:\n  "Nordic Knitwear":\n    targets: {cpa: 0}\n',

@@ -194,6 +194,13 @@ def money_text(value: float | None, currency: str | None) -> str:
     return f"{value:,.{places}f} {currency or ''}".rstrip()
 
 
+def signed_money_text(value: float | None, currency: str | None) -> str:
+    """`+1,234.56 USD`, `-5.00 USD` (a change of money, its sign always shown); `–` for no value."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return ("-" if round(value, 2) < 0 else "+") + money_text(abs(value), currency)
+
+
 def count_text(value: float | None) -> str:
     """A count such as purchases, `12`, `2.5` for Meta's fractional counts; `–` where no export has it."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

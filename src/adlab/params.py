@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from adlab import tactics as tactics_module
 from adlab.errors import AdlabError
 from adlab.schema import ISO_WEEK
 
@@ -83,9 +84,19 @@ class RecommendParams:
     answer_days: int = 30
 
 
+@dataclass(frozen=True)
+class BudgetParams:
+    level: str = "adset"  # where budgets are moved: campaign or adset
+    fit_days: int = 56  # response curves are fitted on the last this many days
+    min_days: int = 14  # an entity with fewer days of spend and purchase value in them is still learning...
+    min_purchases: int = 20  # ...or with fewer purchases in them
+    interval: float = 0.9  # the expected gain's interval (bootstrap over days)
+    bootstrap: int = 200  # bootstrap resamples of the days
+
+
 # The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
 # top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
-ACCOUNT_SECTIONS: tuple[str, ...] = ("targets",)
+ACCOUNT_SECTIONS: tuple[str, ...] = ("targets", "tactics")
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,10 @@ class Params:
     report: ReportParams = field(default_factory=ReportParams)
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
+    budget: BudgetParams = field(default_factory=BudgetParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
+    # Tactic name -> the thresholds params.yaml gives it (only those); adlab.tactics.tactics_of resolves the rest.
+    tactics: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Account name -> section -> the settings that account gives itself (only those it gives).
     accounts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -116,7 +130,12 @@ class Params:
         when they do.
         """
         overrides = self.accounts.get(account, {}) if account is not None else {}
-        merged = {section: dataclasses.replace(getattr(self, section), **given) for section, given in overrides.items()}
+        merged: dict[str, Any] = {
+            section: tactics_module.merged(self.tactics, given)
+            if section == "tactics"
+            else dataclasses.replace(getattr(self, section), **given)
+            for section, given in overrides.items()
+        }
         return dataclasses.replace(self, accounts={}, **merged)
 
 
@@ -181,10 +200,31 @@ def _accounts(values: Any, source: Path) -> dict[str, dict[str, dict[str, Any]]]
                 f"known: {', '.join(ACCOUNT_SECTIONS)}."
             )
         overrides[str(name)] = {
-            section: _checked(type(getattr(Params(), section)), given, f"{where}.{section}", source)
+            section: _tactics(given, f"{where}.tactics", source)
+            if section == "tactics"
+            else _checked(type(getattr(Params(), section)), given, f"{where}.{section}", source)
             for section, given in sections.items()
         }
     return overrides
+
+
+def _tactics(values: Any, name: str, source: Path) -> dict[str, dict[str, Any]]:
+    """The `tactics` section (`name`: where it lives): per tactic, the thresholds given, names and types checked."""
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise AdlabError(
+            f"{source}: section `{name}` must map tactics to their thresholds, e.g. stop_loss: {{cpa_multiple: 3}}."
+        )
+    unknown = [tactic for tactic in values if tactic not in tactics_module.TACTICS]
+    if unknown:
+        raise AdlabError(
+            f"{source}: `{name}.{unknown[0]}` is not a tactic; known: {', '.join(tactics_module.TACTICS)}."
+        )
+    return {
+        tactic: _checked(tactics_module.TACTICS[tactic], given, f"{name}.{tactic}", source)
+        for tactic, given in values.items()
+    }
 
 
 def validate(params: Params, source: Path) -> Params:
@@ -204,11 +244,16 @@ def validate(params: Params, source: Path) -> Params:
     except ValueError:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
     problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
+    problems += tactics_module.problems(tactics_module.tactics_of(params)) + _budget_problems(params.budget)
     # An account's merged settings follow the same rules; its own lines name its overrides.
     for account, overrides in params.accounts.items():
         merged = params.for_account(account)
         for section in overrides:
-            problems += _SECTION_PROBLEMS[section](getattr(merged, section), account_setting(account, section))
+            where = account_setting(account, section)
+            if section == "tactics":
+                problems += tactics_module.problems(tactics_module.tactics_of(merged), where)
+            else:
+                problems += _SECTION_PROBLEMS[section](getattr(merged, section), where)
     if problems:
         raise AdlabError(f"{source}: {problems[0]}.")
     return params
@@ -270,6 +315,22 @@ def _recommend_problems(recommend: RecommendParams, name: str = "recommend") -> 
     return problems
 
 
+def _budget_problems(budget: BudgetParams) -> list[str]:
+    """What is wrong in the `budget` section, first problem first."""
+    problems = []
+    if budget.level not in ("campaign", "adset"):
+        problems.append("`budget.level` must be campaign or adset")
+    if budget.min_days < 3 or budget.fit_days < budget.min_days:
+        problems.append("`budget.min_days` must be at least 3 and `budget.fit_days` at least `budget.min_days`")
+    if budget.min_purchases < 0:
+        problems.append("`budget.min_purchases` must be >= 0")
+    if not 0.5 <= budget.interval < 1:
+        problems.append("`budget.interval` must be a probability in [0.5, 1), e.g. 0.9")
+    if budget.bootstrap < 20:
+        problems.append("`budget.bootstrap` must be at least 20, e.g. 200")
+    return problems
+
+
 # The range rules of each section an account may override (ACCOUNT_SECTIONS), given where the section lives.
 _SECTION_PROBLEMS: dict[str, Callable[[Any, str], list[str]]] = {
     "targets": _targets_problems,
@@ -296,9 +357,10 @@ def load_params(path: Path) -> Params:
     built = {
         name: _section(type(getattr(Params(), name)), raw.get(name), name, path)
         for name in sections
-        if name != "accounts"
+        if name not in ("accounts", "tactics")
     }
-    return validate(Params(**built, accounts=_accounts(raw.get("accounts"), path)), path)
+    tactics = _tactics(raw.get("tactics"), "tactics", path)
+    return validate(Params(**built, tactics=tactics, accounts=_accounts(raw.get("accounts"), path)), path)
 
 
 def check_accounts(params: Params, accounts: Sequence[str | None], source: Path) -> None:

@@ -21,6 +21,7 @@ from adlab.insights import ask as answer
 from adlab.insights.portfolio import account_workspace
 from adlab.params import Params, load_params
 from adlab.report.frames import read_recommendations
+from adlab.tactics import tactics_of
 
 
 def find_project(start: Path) -> Path:
@@ -74,10 +75,8 @@ def load_workspace(root: Path, account: str | None = None) -> Workspace:
     )
     if account is not None:
         workspace = account_workspace(workspace, account)
-    settings = params.creatives
-    fatigue = creatives.ad_fatigue(
-        workspace.kpis_daily, settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise
-    )
+    refresh = tactics_of(params).refresh_fatigued  # the thresholds recommendations.csv judged fatigue with
+    fatigue = creatives.ad_fatigue(workspace.kpis_daily, refresh.min_days, refresh.ctr_drop, refresh.frequency_rise)
     return dataclasses.replace(workspace, fatigue=fatigue)
 
 

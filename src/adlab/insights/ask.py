@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, customers, lookup, portfolio, rank, states, tracking, versus
+from adlab.insights import breakdown, budget_answers, customers, lookup, portfolio, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
+from adlab.insights.budget_questions import budget_intent
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
 from adlab.insights.questions import Intent, customers_intent, parse_question
@@ -28,7 +29,8 @@ def ask(question: str, workspace: Workspace) -> Answer:
     intent = customers_intent(question)
     if intent is None:
         last_day(workspace.kpis_daily)
-        intent = parse_question(question, workspace.kpis_daily)
+        # Budget questions are read on the words as asked: the grammar's synonyms would make "cut 'X'" a verdict.
+        intent = budget_intent(question) or parse_question(question, workspace.kpis_daily)
     return ANSWERS[intent.kind](intent, workspace)
 
 
@@ -91,4 +93,5 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "breakdown": breakdown.breakdown,
     "portfolio": portfolio.portfolio,
     "customers": customers.customers,
+    "budget": budget_answers.budget,
 }

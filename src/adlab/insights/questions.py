@@ -278,6 +278,9 @@ class Intent:
     other: str = ""  # the second named entity of a comparison ("'A' vs 'B'")
     view: str = ""  # overview | rank | change (a portfolio question); ltv | payback (a customers question)
     movement: str = ""  # down | up | "" (either way): how the KPI of a portfolio `change` question moved
+    amount: float | None = None  # budget: the daily budget of a plan, or a what-if's new daily spend
+    change: float | None = None  # budget: a what-if's change as a share of today's spend (+0.2: raise by 20%)
+    change_money: float | None = None  # budget: a what-if's change in money a day (-50: cut by 50)
 
 
 def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:

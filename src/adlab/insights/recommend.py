@@ -11,12 +11,14 @@ from typing import Any
 import polars as pl
 
 from adlab.insights.answer import LEVELS, Row, quoted, several_accounts
+from adlab.insights.lifecycle import paused_winners, steady_decliners
 from adlab.insights.periods import Period, in_period, last_day, totals_of, window_ending
 from adlab.insights.results import by_results, main_results, results_in
 from adlab.insights.rules import Judgement, judge, judge_results
 from adlab.kpis import ratio, rollup
 from adlab.params import Params
 from adlab.schema import ENTITY
+from adlab.tactics import tactics_of
 
 SCHEMA = {
     "level": pl.String,
@@ -43,6 +45,7 @@ SCHEMA = {
     "result_type": pl.String,
     "results": pl.Float64,
     "cost_per_result": pl.Float64,
+    "tactic": pl.String,
 }
 
 
@@ -56,11 +59,15 @@ def recommendations(
 ) -> pl.DataFrame:
     """One row per ad set and ad that spent in the last `recommend.lookback_days` days: action, reason, evidence.
 
-    `action` is pause, scale, refresh_creative, keep or wait; `confidence` is
-    the posterior probability behind it; `budget_change` the suggested step
-    (+max_budget_step for scale, -1 for pause). Rows sorted by level, account, campaign,
-    ad set, ad. An entity whose purchases are unknown is judged by the cost per result of its main result
-    type in `results_daily` (judge_results); `result_type`, `results` and `cost_per_result` say which.
+    `action` is pause, scale, refresh_creative, revive, sunset, keep or wait; `tactic` the tactic of params.yaml
+    that made it (stop_loss, scale_winner, refresh_fatigued, revive_paused_winner, sunset_decliner; null for
+    keep and wait); `confidence` is the posterior probability behind it; `budget_change` the suggested step
+    (+scale_winner.budget_step for scale, -sunset_decliner.budget_step for sunset, -1 for pause, null for
+    revive: back on at its former daily spend). An entity that spent nothing in the window gets a row only
+    when it is a paused past winner (lifecycle.paused_winners), judged on its own last days of delivery.
+    Rows sorted by level, account, campaign, ad set, ad. An entity whose purchases are unknown is judged by the
+    cost per result of its main result type in `results_daily` (judge_results); `result_type`, `results` and
+    `cost_per_result` say which.
     Each entity is judged against its own account's AOV and cost per result; with several accounts an
     `account` column (second) says whose entity it is, with one it is left out (kept with `keep_account`).
     An ad set and its only ad that got the same call are one decision, in one row (one_row_per_decision).
@@ -79,7 +86,13 @@ def recommendations(
     )
     rows = []
     for level in ("adset", "ad"):
-        rows += _level_rows(window, level, period, params, results_daily, account_aov, account_results, fatigue_by_ad)
+        decliners = steady_decliners(kpis_daily, level, period.end, params)
+        rows += _level_rows(
+            window, level, period, params, results_daily, account_aov, account_results, fatigue_by_ad, decliners
+        )
+        for totals, call, delivery in paused_winners(kpis_daily, level, period, params, account_aov):
+            names = {k: totals[k] for k in LEVELS[level]}
+            rows.append(_row(level, names, totals, call, None, None, delivery, params))
     table = pl.DataFrame(one_row_per_decision(rows), schema=SCHEMA).sort(
         "level", "account", "campaign", "adset", "ad", nulls_last=True
     )
@@ -111,8 +124,10 @@ def _level_rows(
     account_aov: dict[Any, float | None],
     account_results: dict[Any, pl.DataFrame],
     fatigue_by_ad: dict[tuple[Any, ...], Row],
+    decliners: dict[tuple[Any, ...], Judgement],
 ) -> list[Row]:
-    """The recommendation rows of every entity at `level` (ad set or ad) that spent in the window."""
+    """The recommendation rows of every entity at `level` (ad set or ad) that spent in the window; an entity kept
+    by the window rules gets its sunset call when it is in `decliners`."""
     keys = list(LEVELS[level])
     # One roll-up (and one frequency pass) per level; then each entity's row is judged on its own.
     frequencies = _frequencies(window, keys) if level == "ad" else {}
@@ -129,6 +144,8 @@ def _level_rows(
         main = main if by_results(totals.get("purchases"), main) else None
         fatigue_row = fatigue_by_ad.get(key) if level == "ad" else None
         verdict = _judge_entity(totals, frequency, main, fatigue_row, account_aov, account_results, params)
+        if verdict.action == "keep" and key in decliners:  # neither a loser nor a winner, but steadily sliding
+            verdict = decliners[key]
         rows.append(_row(level, dict(zip(keys, key, strict=True)), totals, verdict, frequency, main, period, params))
     return rows
 
@@ -204,11 +221,7 @@ def _row(
         "action": verdict.action,
         "reason": verdict.reason,
         "confidence": None if verdict.confidence is None else round(verdict.confidence, 4),
-        "budget_change": params.recommend.max_budget_step
-        if verdict.action == "scale"
-        else -1.0
-        if verdict.action == "pause"
-        else 0.0,
+        "budget_change": _budget_change(verdict.action, params),
         "spend": round(totals["spend"], 2),
         "purchases": totals.get("purchases"),
         "purchase_value": None if totals.get("purchase_value") is None else round(totals["purchase_value"], 2),
@@ -223,7 +236,15 @@ def _row(
         "cost_per_result": None
         if main is None or main["cost_per_result"] is None
         else round(main["cost_per_result"], 6),
+        "tactic": verdict.tactic,
     }
+
+
+def _budget_change(action: str, params: Params) -> float | None:
+    """The suggested budget step of a call, as a share of its budget; null for revive (back on, not a step)."""
+    tactics = tactics_of(params)
+    steps = {"scale": tactics.scale_winner.budget_step, "sunset": -tactics.sunset_decliner.budget_step, "pause": -1.0}
+    return None if action == "revive" else steps.get(action, 0.0)
 
 
 def _frequencies(frame: pl.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], float | None]:
@@ -271,11 +292,7 @@ def account_recommendations(
     from adlab.creatives import ad_fatigue  # the creatives module reads no recommendation: no cycle at run time
 
     daily = inputs["kpis_daily"]
-    fatigue = ad_fatigue(
-        daily,
-        params.creatives.fatigue_min_days,
-        params.creatives.fatigue_ctr_drop,
-        params.creatives.fatigue_frequency_rise,
-    )
+    refresh = tactics_of(params).refresh_fatigued
+    fatigue = ad_fatigue(daily, refresh.min_days, refresh.ctr_drop, refresh.frequency_rise)
     table = recommendations(daily, params, fatigue, inputs.get("results_daily"), keep_account=True)
     return {"recommendations": table}

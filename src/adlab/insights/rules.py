@@ -15,6 +15,7 @@ from adlab.display import MISSING, count_text, fmt_decimal
 from adlab.insights.answer import Row
 from adlab.kpis import breakeven_roas, result_unit
 from adlab.params import Params
+from adlab.tactics import tactics_of
 
 ACTIONS = {"pause": "Pause", "scale": "Scale", "keep": "Keep", "refresh_creative": "Refresh creative", "wait": "Wait"}
 
@@ -49,6 +50,7 @@ class Judgement:
     reason: str
     confidence: float | None
     figures: Row
+    tactic: str | None = None  # the tactic of params.yaml `tactics:` that made the call; None for keep and wait
 
 
 def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov: float | None = None) -> Judgement:
@@ -57,9 +59,10 @@ def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov:
     Order: stop-loss without a purchase (spend >= k x target CPA) -> refresh
     creative (fatigue) -> stop-loss on ROAS (credibly below break-even) ->
     scale (ROAS credibly above target with enough purchases) -> wait (too
-    little data) -> keep.
+    little data) -> keep. Each rule is a tactic of params.yaml (`tactics:`), skipped when not enabled.
     """
-    targets, settings = params.targets, params.recommend
+    targets, tactics = params.targets, tactics_of(params)
+    stop, scale = tactics.stop_loss, tactics.scale_winner
     spend = figures.get("spend") or 0.0
     if figures.get("purchases") is None:
         return Judgement(
@@ -81,33 +84,42 @@ def judge(figures: Row, params: Params, fatigue: Row | None = None, account_aov:
         else 1 - p
     )
     figures = {**figures, "p_roas_above_target": above, "p_roas_below_breakeven": below}
-    stop_loss = settings.stop_loss_cpa_multiple * targets.cpa
-    if purchases == 0 and spend >= stop_loss:
+    stop_loss = stop.cpa_multiple * targets.cpa
+    if stop.enabled and purchases == 0 and spend >= stop_loss:
         return Judgement(
             "pause",
-            f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x target CPA "
-            f"{targets.cpa:g}) without a single purchase",
+            f"spent {spend:,.2f} (>= {stop.cpa_multiple:g} x target CPA {targets.cpa:g}) without a single purchase",
             prob_cpa_above(targets.cpa, 0, spend),
             figures,
+            "stop_loss",
         )
-    if fatigue and fatigue.get("fatigued"):
+    if tactics.refresh_fatigued.enabled and fatigue and fatigue.get("fatigued"):
         # Fatigue explains a falling ROAS: a new creative is the fix, not switching the audience off.
         return Judgement(
-            "refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}", fatigue.get("p_ctr_fell"), figures
+            "refresh_creative",
+            f"creative fatigue: {fatigue['fatigue_evidence']}",
+            fatigue.get("p_ctr_fell"),
+            figures,
+            "refresh_fatigued",
         )
-    if purchases > 0 and below is not None and below >= settings.confidence:
+    if stop.enabled and purchases > 0 and below is not None and below >= stop.confidence:
         return Judgement(
-            "pause", f"ROAS {value / spend:.2f} is credibly below break-even {breakeven:.2f}", below, figures
+            "pause",
+            f"ROAS {value / spend:.2f} is credibly below break-even {breakeven:.2f}",
+            below,
+            figures,
+            "stop_loss",
         )
-    if purchases >= settings.min_purchases and above is not None and above >= settings.confidence:
+    if scale.enabled and purchases >= scale.min_purchases and above is not None and above >= scale.confidence:
         return Judgement(
             "scale",
             f"ROAS {value / spend:.2f} is credibly above target {targets.roas:g} on "
-            f"{purchases} purchases; raise the budget by at most {settings.max_budget_step:.0%}",
+            f"{purchases} purchases; raise the budget by at most {scale.budget_step:.0%}",
             above,
             figures,
+            "scale_winner",
         )
-    if purchases < settings.min_purchases and spend < stop_loss:
+    if purchases < scale.min_purchases and spend < stop_loss:
         return Judgement(
             "wait",
             f"too little data so far ({purchases} purchases on {spend:,.2f} spend)",
@@ -139,7 +151,8 @@ def judge_results(
     cost per result) -> refresh creative -> pause (credibly above result_cost_multiple x the account's) ->
     scale (credibly below the account's, with enough results) -> wait -> keep.
     """
-    settings = params.recommend
+    tactics = tactics_of(params)
+    stop, scale = tactics.stop_loss, tactics.scale_winner
     spend, results = figures.get("spend") or 0.0, figures.get("results") or 0.0
     kind = figures.get("result_type") or "results"
     unit = result_unit(kind)
@@ -147,23 +160,27 @@ def judge_results(
         return Judgement(
             "wait", f"the account had no {kind} in these days to compare cost per {unit} with", None, figures
         )
-    stop_loss = settings.stop_loss_cpa_multiple * benchmark
-    ceiling = settings.result_cost_multiple * benchmark
+    stop_loss = stop.cpa_multiple * benchmark
+    ceiling = stop.result_cost_multiple * benchmark
     p_above = prob_cpa_above(ceiling, results, spend)
     p_below = None if (p := prob_cpa_above(benchmark, results, spend)) is None else 1 - p
     figures = {**figures, "benchmark": benchmark, "p_cost_above_ceiling": p_above, "p_cost_below_account": p_below}
     versus = f"the account's {benchmark:,.2f}"
-    if results == 0 and spend >= stop_loss:
+    if stop.enabled and results == 0 and spend >= stop_loss:
         return Judgement(
             "pause",
-            f"spent {spend:,.2f} (>= {settings.stop_loss_cpa_multiple:g} x {versus} per {unit}) "
-            f"without a single {unit}",
+            f"spent {spend:,.2f} (>= {stop.cpa_multiple:g} x {versus} per {unit}) without a single {unit}",
             prob_cpa_above(benchmark, 0, spend),
             figures,
+            "stop_loss",
         )
-    if fatigue and fatigue.get("fatigued"):
+    if tactics.refresh_fatigued.enabled and fatigue and fatigue.get("fatigued"):
         return Judgement(
-            "refresh_creative", f"creative fatigue: {fatigue['fatigue_evidence']}", fatigue.get("p_ctr_fell"), figures
+            "refresh_creative",
+            f"creative fatigue: {fatigue['fatigue_evidence']}",
+            fatigue.get("p_ctr_fell"),
+            figures,
+            "refresh_fatigued",
         )
     cost = spend / results if results else None
     if share is not None and share >= 0.9:
@@ -175,34 +192,37 @@ def judge_results(
             None,
             figures,
         )
-    if cost is not None and p_above is not None and p_above >= settings.confidence:
+    if stop.enabled and cost is not None and p_above is not None and p_above >= stop.confidence:
         return Judgement(
             "pause",
-            f"cost per {unit} {cost:,.2f} is credibly above {settings.result_cost_multiple:g} x {versus}",
+            f"cost per {unit} {cost:,.2f} is credibly above {stop.result_cost_multiple:g} x {versus}",
             p_above,
             figures,
+            "stop_loss",
         )
     if (
-        cost is not None
-        and results >= settings.min_purchases
+        scale.enabled
+        and cost is not None
+        and results >= scale.min_purchases
         and p_below is not None
-        and p_below >= settings.confidence
+        and p_below >= scale.confidence
     ):
         return Judgement(
             "scale",
             f"cost per {unit} {cost:,.2f} is credibly below {versus} on {count_text(results)} "
-            f"{kind}; raise the budget by at most {settings.max_budget_step:.0%}",
+            f"{kind}; raise the budget by at most {scale.budget_step:.0%}",
             p_below,
             figures,
+            "scale_winner",
         )
-    if results < settings.min_purchases and spend < stop_loss:
+    if results < scale.min_purchases and spend < stop_loss:
         return Judgement(
             "wait", f"too little data so far ({count_text(results)} {kind} on {spend:,.2f} spend)", None, figures
         )
     shown = fmt_decimal(cost)
     return Judgement(
         "keep",
-        f"cost per {unit} {shown} is within {settings.result_cost_multiple:g} x {versus} and not credibly below it",
+        f"cost per {unit} {shown} is within {stop.result_cost_multiple:g} x {versus} and not credibly below it",
         None,
         figures,
     )

@@ -25,7 +25,9 @@ ACTION_ORDER = {
     "pause": 0,
     "refresh-creative": 1,
     "refresh": 1,
+    "sunset": 1,
     "scale": 2,
+    "revive": 2,
     "still-learning": 3,
     "learning": 3,
 }
@@ -37,13 +39,13 @@ def _action_key(action: Any) -> str:
 
 
 def action_tone(action: Any) -> str:
-    """good for scale, bad for stop-loss or pause, warn for refresh, neutral for the rest."""
+    """good for scale or revive, bad for stop-loss or pause, warn for refresh or sunset, neutral for the rest."""
     key = _action_key(action)
     if "stop" in key or "pause" in key:
         return "bad"
-    if "scale" in key:
+    if "scale" in key or "revive" in key:
         return "good"
-    return "warn" if "refresh" in key or "fatigue" in key else "neutral"
+    return "warn" if "refresh" in key or "fatigue" in key or "sunset" in key else "neutral"
 
 
 def recommendations_html(
