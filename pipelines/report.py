@@ -12,6 +12,7 @@ from adlab.report.per_account import (
     build_account_reports,
     owners,
     several_currencies,
+    write_accounts_budget_page,
     write_accounts_customers_page,
     write_portfolio,
 )
@@ -79,6 +80,7 @@ def main(
         write_portfolio(paths, settings.for_account, folders, mixed_currencies=mixed, weeks=settings.report.weeks)
         if mixed:  # no customers page of all the accounts: it leads to each account's own
             write_accounts_customers_page(paths, folders)
+        write_accounts_budget_page(paths, folders)  # budgets move within an account
 
 
 if __name__ == "__main__":

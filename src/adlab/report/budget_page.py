@@ -58,6 +58,25 @@ def budget_page_html(plan: Plan, currency: str | None, sample_data: bool = False
     return page_html(f"Budget plan {plan.curves.end}", body)
 
 
+def budget_unavailable_html(reason: str, sample_data: bool = False) -> str:
+    """The page when no plan can be made (several accounts, no purchase value, every entity still learning):
+    the reason in one line."""
+    banner = '<p class="note">Sample data: a made-up store.</p>' if sample_data else ""
+    return page_html("Budget plan", f"<h1>Budget plan</h1>{banner}<p>No plan: {esc(reason)}</p>")
+
+
+def accounts_budget_html(links: list[tuple[str, str]], sample_data: bool = False) -> str:
+    """The budget page of several accounts: budgets move within an account, so one link to each account's plan,
+    given as (account name, link)."""
+    banner = '<p class="note">Sample data: a made-up store.</p>' if sample_data else ""
+    items = "".join(f'<li><a href="{esc(href)}">{esc(name)}</a></li>' for name, href in links)
+    return page_html(
+        "Budget plan",
+        f"<h1>Budget plan</h1>{banner}<p>Budgets move between the campaigns and ad sets of one account, so each "
+        f"account has its own plan:</p><ul>{items}</ul>",
+    )
+
+
 def fig_response_curves(plan: Plan, currency: str | None) -> Any:
     """One line per entity with a curve: value = a spend^b over its fitted range and the plan's spend."""
     import plotly.graph_objects as go  # only where a chart is drawn

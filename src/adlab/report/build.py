@@ -177,6 +177,7 @@ def build_weekly_reports(
     )
     print(f"report: wrote {index}")
     write_customers_page(paths, settings, kpis_daily, currency=currency, sample_data=sample_data)
+    write_budget_page(paths, settings, kpis_daily, currency=currency, sample_data=sample_data)
 
 
 def write_customers_page(
@@ -202,6 +203,24 @@ def write_customers_page(
         sample_data=sample_data,
         ad_days=kpis.date_span(kpis_daily["date"]) if kpis_daily.height else None,
     )
+    io.write_text(page, out)
+    print(f"report: wrote {out}")
+    return out
+
+
+def write_budget_page(
+    paths: ReportPaths, settings: Params, kpis_daily: pl.DataFrame, *, currency: str, sample_data: bool
+) -> Path:
+    """Write `<out_dir>/budget.html`: the budget plan for the latest day (adlab.budget), or the one-line reason
+    there is none."""
+    from adlab.budget import budget_plan
+    from adlab.report.budget_page import budget_page_html, budget_unavailable_html
+
+    out = paths.out_dir / "budget.html"
+    try:
+        page = budget_page_html(budget_plan(kpis_daily, settings), currency or None, sample_data)
+    except AdlabError as error:
+        page = budget_unavailable_html(str(error), sample_data)
     io.write_text(page, out)
     print(f"report: wrote {out}")
     return out
@@ -398,6 +417,7 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
     )
     print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
     write_customers_page(paths, settings, read_kpis(paths.kpis_daily), currency=currency, sample_data=sample_data)
+    write_budget_page(paths, settings, read_kpis(paths.kpis_daily), currency=currency, sample_data=sample_data)
 
 
 def window_pages(

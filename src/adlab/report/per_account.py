@@ -262,6 +262,18 @@ def write_accounts_customers_page(paths: build.ReportPaths, folders: dict[str | 
     return out
 
 
+def write_accounts_budget_page(paths: build.ReportPaths, folders: dict[str | None, Path]) -> Path:
+    """`<out_dir>/budget.html` of several accounts: a link to each account's own plan."""
+    from adlab.report.budget_page import accounts_budget_html
+
+    sample_data = read_summary(paths.summary).get("data_source") == "sample"
+    links = [(accounts.label(account), f"{folder.name}/budget.html") for account, folder in folders.items()]
+    out = paths.out_dir / "budget.html"
+    io.write_text(accounts_budget_html(links, sample_data=sample_data), out)
+    print(f"report: wrote {out} (a link to each account's budget plan)")
+    return out
+
+
 def several_currencies(paths: build.ReportPaths) -> bool:
     """Whether the accounts' money is in more than one currency (metrics/summary.json's accounts)."""
     own = read_summary(paths.summary).get("accounts") or {}
