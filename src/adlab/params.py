@@ -83,6 +83,16 @@ class RecommendParams:
     answer_days: int = 30
 
 
+@dataclass(frozen=True)
+class AuditParams:
+    baseline_days: int = 14  # the audited day is judged against the entity's own days just before it
+    min_baseline_days: int = 7  # fewer baseline days with spend: the entity is still learning (not judged)
+    fdr: float = 0.1  # Benjamini-Hochberg false discovery rate over all tests of an account's day
+    clicks_hold: float = 0.5  # a tracking break needs clicks (or checkouts) at least this share of their usual day
+    overspend: float = 0.5  # pacing: spend this share above the daily budget (or 2x this above the usual day)
+    underdelivery: float = 0.5  # pacing: spend this share below the daily budget or the usual day
+
+
 # The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
 # top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
 ACCOUNT_SECTIONS: tuple[str, ...] = ("targets",)
@@ -104,6 +114,7 @@ class Params:
     report: ReportParams = field(default_factory=ReportParams)
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
+    audit: AuditParams = field(default_factory=AuditParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
     # Account name -> section -> the settings that account gives itself (only those it gives).
     accounts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -204,6 +215,7 @@ def validate(params: Params, source: Path) -> Params:
     except ValueError:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
     problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
+    problems += _audit_problems(params.audit)
     # An account's merged settings follow the same rules; its own lines name its overrides.
     for account, overrides in params.accounts.items():
         merged = params.for_account(account)
@@ -267,6 +279,20 @@ def _recommend_problems(recommend: RecommendParams, name: str = "recommend") -> 
         problems.append(f"`{name}.max_budget_step` must be a fraction in (0, 1], e.g. 0.2")
     if recommend.segment_min_spend < 0:
         problems.append(f"`{name}.segment_min_spend` must be >= 0")
+    return problems
+
+
+def _audit_problems(audit: AuditParams) -> list[str]:
+    """What is wrong in the `audit` section, first problem first."""
+    problems = []
+    if audit.baseline_days < 3 or not 2 <= audit.min_baseline_days <= audit.baseline_days:
+        problems.append("`audit.baseline_days` must be at least 3 and `audit.min_baseline_days` in 2..baseline_days")
+    if not 0 < audit.fdr < 1:
+        problems.append("`audit.fdr` must be a fraction in (0, 1), e.g. 0.1")
+    if not 0 < audit.clicks_hold <= 1 or not 0 < audit.underdelivery < 1 or audit.overspend <= 0:
+        problems.append(
+            "`audit.clicks_hold` and `audit.underdelivery` must be fractions in (0, 1) and `audit.overspend` > 0"
+        )
     return problems
 
 

@@ -46,7 +46,11 @@ def budget_exprs(columns: dict[str, str], decimal_comma: bool = False) -> list[p
     campaign's amount when exported, else a null amount at level `campaign`.
     """
     if not columns:
-        return [pl.lit(None, dtype).alias(name) for name, dtype in (("budget", pl.Float64), *_TEXTS)]
+        return [
+            pl.lit(None, pl.Float64).alias("budget"),
+            pl.lit(None, pl.String).alias("budget_type"),
+            pl.lit(None, pl.String).alias("budget_level"),
+        ]
     absent = pl.lit(None, pl.Float64)
     adset = (
         parse_number(parsed_column(columns["adset_budget"], "text"), decimal_comma)
@@ -75,5 +79,3 @@ def budget_exprs(columns: dict[str, str], decimal_comma: bool = False) -> list[p
         pl.when(on_adset).then(pl.lit("adset")).when(on_campaign).then(pl.lit("campaign")).alias("budget_level"),
     ]
 
-
-_TEXTS: tuple[tuple[str, pl.DataType], ...] = (("budget_type", pl.String()), ("budget_level", pl.String()))
