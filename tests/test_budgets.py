@@ -55,7 +55,9 @@ def test_budget_columns_campaign_budget_amount_used_under_campaign_budget(tmp_pa
 def test_budget_columns_absent_are_null(tmp_path: Path) -> None:
     header = "Day,Campaign name,Ad name,Amount spent (USD),Impressions"
     rows = _rows(tmp_path, ["2026-03-01,C1,A1,5.00,100"], header)
-    assert rows[0]["budget"] is None and rows[0]["budget_level"] is None and rows[0]["spend"] == 5.0
+    assert rows[0]["budget"] is None
+    assert rows[0]["budget_level"] is None
+    assert rows[0]["spend"] == 5.0
 
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "monfrere_us" / "meta"

@@ -88,6 +88,7 @@ class AuditParams:
     baseline_days: int = 14  # the audited day is judged against the entity's own days just before it
     min_baseline_days: int = 7  # fewer baseline days with spend: the entity is still learning (not judged)
     fdr: float = 0.1  # Benjamini-Hochberg false discovery rate over all tests of an account's day
+    min_change: float = 0.2  # a significant rate change smaller than this share is not worth a morning's look
     clicks_hold: float = 0.5  # a tracking break needs clicks (or checkouts) at least this share of their usual day
     overspend: float = 0.5  # pacing: spend this share above the daily budget (or 2x this above the usual day)
     underdelivery: float = 0.5  # pacing: spend this share below the daily budget or the usual day
@@ -287,6 +288,8 @@ def _audit_problems(audit: AuditParams) -> list[str]:
     problems = []
     if audit.baseline_days < 3 or not 2 <= audit.min_baseline_days <= audit.baseline_days:
         problems.append("`audit.baseline_days` must be at least 3 and `audit.min_baseline_days` in 2..baseline_days")
+    if not 0 <= audit.min_change < 1:
+        problems.append("`audit.min_change` must be a fraction in [0, 1), e.g. 0.2")
     if not 0 < audit.fdr < 1:
         problems.append("`audit.fdr` must be a fraction in (0, 1), e.g. 0.1")
     if not 0 < audit.clicks_hold <= 1 or not 0 < audit.underdelivery < 1 or audit.overspend <= 0:

@@ -5,10 +5,10 @@ Order of work: roll the day and its baseline up per account, campaign, ad set an
 entities still learning (too few baseline days with spend: said as such, not judged); test every rate of every
 judged entity and the tracking checks (`changes`), then adjust all of an account's p-values of the day together
 (Benjamini-Hochberg, `audit.fdr`), so that of the changes called, about that share at most are chance; add
-pacing (`pacing`) and the rules' calls (`calls`). One cause shows at one level: a child that carries half or
-more of its parent's money at stake keeps the item (the parent is named under it), else the parent keeps it and
-names its children; a tracking break keeps the coarsest level. Items that are new today rank first, by money at
-stake; standing calls (a stop-loss or a winner that already held yesterday) follow, by money at stake.
+pacing (`pacing`) and the rules' calls (`calls`). One cause shows at one level: flagged children that carry half
+or more of their parent's money at stake keep their items (the largest names the parent), else the parent keeps it and
+names its children; a tracking break keeps the coarsest level and the changes it explains. Items that are new
+today rank first, losses by money at stake, then gains; standing calls (a stop-loss or a winner that already held yesterday) follow, by money at stake.
 Accounts are never pooled: tests, q-values and targets are each account's own.
 """
 
@@ -29,7 +29,7 @@ from adlab.audit.stats import with_q
 from adlab.errors import AdlabError
 
 LEVEL_ORDER = {"account": 0, "campaign": 1, "adset": 2, "ad": 3}
-# A child carrying at least this share of its parent's money at stake is where the cause is.
+# Flagged children carrying at least this share of their parent's money at stake are where the causes are.
 EXPLAINS = 0.5
 
 ITEMS_SCHEMA: dict[str, pl.DataType] = {
@@ -119,7 +119,11 @@ def audit_day(
     tests = with_q(tests.with_columns(pl.col("account").fill_null("")), "account").with_columns(
         pl.col("account").replace("", None)
     )
-    flagged = tests.filter(pl.col("q") <= settings.fdr)
+    # Significant and large enough to matter: the rate moved by `min_change` or more (tracking breaks always do).
+    moved = (
+        (pl.col("count_t") / pl.col("exposure_t")) / (pl.col("count_0") / pl.col("exposure_0")) - 1
+    ).abs() >= settings.min_change
+    flagged = tests.filter((pl.col("q") <= settings.fdr) & ((pl.col("kind") == "tracking") | moved))
     targets = _targets(kpis_daily, settings) if targets is None else targets
     budgets = budgets_on(ad_insights, day)
     judged_levels = judged.filter(pl.col("level").is_in(list(LEVELS)))
@@ -193,9 +197,31 @@ def _test_items(flagged: pl.DataFrame) -> list[dict[str, Any]]:
                 }
             )
         )
-    # A tracking break explains the same entity's purchase-rate changes: one item.
-    broken = {_key(item) for item in items if item["kind"] == "tracking"}
-    return [item for item in items if item["kind"] != "change" or _key(item) not in broken]
+    return _explained_by_breaks(items)
+
+
+def _explained_by_breaks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items without the changes a tracking break explains: those of the broken entity and of the entities above
+    it whose loss the break carries half or more of (named under the break instead)."""
+    breaks = [item for item in items if item["kind"] == "tracking"]
+    kept = []
+    for item in items:
+        cause = next(
+            (
+                broken
+                for broken in breaks
+                if item["kind"] == "change"
+                and LEVEL_ORDER[broken["level"]] >= LEVEL_ORDER[item["level"]]
+                and all(broken[name] == item[name] for name in LEVELS[item["level"]])
+                and (broken["level"] == item["level"] or abs(broken["money"]) >= EXPLAINS * abs(item["money"] or 0))
+            ),
+            None,
+        )
+        if cause is None:
+            kept.append(item)
+        elif cause["level"] != item["level"]:
+            cause["also"] = "; ".join(filter(None, [cause.get("also"), _label(item)]))
+    return kept
 
 
 def _pacing_items(rows: pl.DataFrame) -> list[dict[str, Any]]:
@@ -250,9 +276,9 @@ def _label(item: dict[str, Any]) -> str:
 def _folded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One cause at one level (see the module docstring): folded items are dropped, their labels kept in `also`.
 
-    A parent with exactly one flagged child carrying half or more of its money at stake gives way to that child
-    (the cause is there); with several flagged children, or one small one, the cause is shared: the parent
-    keeps the item and names them. A tracking break always stays at the coarsest level; a stop-loss on an ad
+    A parent whose flagged children carry half or more of its money at stake together gives way to them (the
+    causes are there; the largest child names the parent); otherwise the cause is spread over children too small
+    to call one by one: the parent keeps the item and names the flagged ones. A tracking break always stays at the coarsest level; a stop-loss on an ad
     set and its one losing ad is one call, on the ad.
     """
     dropped: set[int] = set()
@@ -277,12 +303,9 @@ def _folded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not kids:
                 continue
             size = abs(items[parent]["money"] or 0)
-            child = kids[0]
-            if (
-                len(kids) == 1
-                and not kind.startswith("tracking")
-                and abs(items[child]["money"] or 0) >= EXPLAINS * size
-            ):
+            child = max(kids, key=lambda i: abs(items[i]["money"] or 0))
+            explained = sum(abs(items[i]["money"] or 0) for i in kids)
+            if not kind.startswith("tracking") and explained >= EXPLAINS * size:
                 dropped.add(parent)
                 also.setdefault(child, []).extend([_label(items[parent]), *also.get(parent, [])])
             else:
@@ -291,7 +314,7 @@ def _folded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     label for i in kids for label in (_label(items[i]), *also.get(i, []))
                 )
     return [
-        {**item, "also": "; ".join(also[index]) if index in also else None}
+        {**item, "also": "; ".join(filter(None, [item.get("also"), *also.get(index, [])])) or None}
         for index, item in enumerate(items)
         if index not in dropped
     ]
@@ -303,6 +326,7 @@ def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         items,
         key=lambda item: (
             not item["new"],
+            (item["money"] or 0) < 0,
             -abs(item["money"] or 0),
             item["account"] or "",
             *(str(item[name] or "") for name in KEYS[1:]),

@@ -21,6 +21,7 @@ class AuditSettings:
     baseline_days: int = 14
     min_baseline_days: int = 7
     fdr: float = 0.1
+    min_change: float = 0.2
     clicks_hold: float = 0.5
     overspend: float = 0.5
     underdelivery: float = 0.5
@@ -45,6 +46,7 @@ class AuditSettings:
             baseline_days=audit.baseline_days,
             min_baseline_days=audit.min_baseline_days,
             fdr=audit.fdr,
+            min_change=audit.min_change,
             clicks_hold=audit.clicks_hold,
             overspend=audit.overspend,
             underdelivery=audit.underdelivery,
