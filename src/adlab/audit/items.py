@@ -5,10 +5,11 @@ Order of work: roll the day and its baseline up per account, campaign, ad set an
 entities still learning (too few baseline days with spend: said as such, not judged); test every rate of every
 judged entity and the tracking checks (`changes`), then adjust all of an account's p-values of the day together
 (Benjamini-Hochberg, `audit.fdr`), so that of the changes called, about that share at most are chance; add
-pacing (`pacing`) and the rules' calls (`calls`). One cause shows at one level: flagged children that carry half
-or more of their parent's money at stake keep their items (the largest names the parent), else the parent keeps it and
-names its children; a tracking break keeps the coarsest level and the changes it explains. Items that are new
-today rank first, losses by money at stake, then gains; standing calls (a stop-loss or a winner that already held yesterday) follow, by money at stake.
+pacing (`pacing`) and the rules' calls (`calls`). One cause shows at one level: flagged children that carry
+half or more of their parent's money at stake keep their items (the largest names the parent), else the parent
+keeps it and names its children; a tracking break keeps the coarsest level and the changes it explains. Items
+new today rank first, losses by money at stake, then gains; standing calls (a stop-loss or a winner that
+already held yesterday) follow, by money at stake.
 Accounts are never pooled: tests, q-values and targets are each account's own.
 """
 
@@ -278,8 +279,8 @@ def _folded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     A parent whose flagged children carry half or more of its money at stake together gives way to them (the
     causes are there; the largest child names the parent); otherwise the cause is spread over children too small
-    to call one by one: the parent keeps the item and names the flagged ones. A tracking break always stays at the coarsest level; a stop-loss on an ad
-    set and its one losing ad is one call, on the ad.
+    to call one by one: the parent keeps the item and names the flagged ones. A tracking break always stays at the
+    coarsest level; a stop-loss on an ad set and its one losing ad is one call, on the ad.
     """
     dropped: set[int] = set()
     also: dict[int, list[str]] = {}
