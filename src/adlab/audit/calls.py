@@ -48,7 +48,7 @@ def _window_sums(kpis_daily: pl.LazyFrame, day: dt.date, days: int, level: str) 
     before = pl.col("date") < day
     keys = list(LEVELS[level])
     return (
-        kpis_daily.filter(pl.col("date").is_between(start, day))
+        kpis_daily.filter(pl.col("date").is_between(start, day) & pl.col(level).is_not_null())
         .group_by(keys)
         .agg(
             pl.col("spend").filter(pl.col("date") == day).sum().alias("spend_t"),

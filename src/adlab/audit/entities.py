@@ -55,8 +55,10 @@ def entity_days(kpis_daily: pl.DataFrame | pl.LazyFrame, day: dt.date, baseline_
         .with_columns(pl.col(name).cast(pl.Categorical) for name in KEYS)
         .cache()
     )
+    # An export at campaign level has no ad set or ad: its finer "entities" would repeat the campaign (no name).
     parts = [
-        window.group_by([*keys, "date"])
+        window.filter(pl.col(level).is_not_null() if level != "account" else pl.lit(True))
+        .group_by([*keys, "date"])
         .agg(_known_sum(name) for name in SUMS)
         .with_columns(
             pl.lit(level).alias("level"),

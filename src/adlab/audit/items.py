@@ -204,17 +204,20 @@ def _test_items(flagged: pl.DataFrame) -> list[dict[str, Any]]:
 def _explained_by_breaks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items without the changes a tracking break explains: those of the broken entity and of the entities above
     it whose loss the break carries half or more of (named under the break instead)."""
-    breaks = [item for item in items if item["kind"] == "tracking"]
+    # Each break under its own entity and every entity above it: a change finds its breaks in one look-up.
+    breaks: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for broken in (item for item in items if item["kind"] == "tracking"):
+        for level in LEVELS:
+            if LEVEL_ORDER[level] <= LEVEL_ORDER[broken["level"]]:
+                breaks.setdefault((level, *(broken[name] for name in LEVELS[level])), []).append(broken)
     kept = []
     for item in items:
+        candidates = breaks.get((item["level"], *_names(item)), []) if item["kind"] == "change" else []
         cause = next(
             (
                 broken
-                for broken in breaks
-                if item["kind"] == "change"
-                and LEVEL_ORDER[broken["level"]] >= LEVEL_ORDER[item["level"]]
-                and all(broken[name] == item[name] for name in LEVELS[item["level"]])
-                and (broken["level"] == item["level"] or abs(broken["money"]) >= EXPLAINS * abs(item["money"] or 0))
+                for broken in candidates
+                if broken["level"] == item["level"] or abs(broken["money"]) >= EXPLAINS * abs(item["money"] or 0)
             ),
             None,
         )
