@@ -166,7 +166,8 @@ def item_lines(item: dict[str, Any], currency: str | None, days: int, several: b
             action = "pause it" if kind == "stop_loss" else "refresh the creative (new hook or format)"
     lines = [f"{item['rank']}. {head}.", *[f"   {line}" for line in body if line]]
     if item["also"]:
-        lines.append(f"   Also moves: {item['also']}.")
+        folded = "Also moves" if kind in ("change", "tracking", "store", "pacing") else "Same call covers"
+        lines.append(f"   {folded}: {item['also']}.")
     lines.append(f"   Action: {action}.")
     return lines
 
