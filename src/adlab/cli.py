@@ -239,5 +239,30 @@ def verdict(
     _answer(build)
 
 
+@app.command()
+def audit(
+    account: Annotated[
+        str | None, typer.Option("--account", help="audit this account only (its name, any case, or report folder)")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="audit this earlier day (YYYY-MM-DD) instead of the last in the data")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="show the N items with the most money at stake", min=1)] = 20,
+) -> None:
+    """What changed on the last day in the data against each entity's own baseline, ranked by money at stake."""
+    from adlab.audit.project import audit_project  # imported here: the other commands do not need it
+    from adlab.audit.text import audit_lines
+
+    try:
+        try:
+            day = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise AdlabError(f"--date {date!r} is not a date such as 2026-11-24.") from None
+        result, currencies = audit_project(project(), account, day)
+    except AdlabError as err:
+        _fail(err)
+    typer.echo("\n".join(audit_lines(result, currencies, top)))
+
+
 if __name__ == "__main__":
     app()

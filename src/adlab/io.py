@@ -479,6 +479,13 @@ def read_parquet(path: Path) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
+def read_parquet_columns(path: Path, columns: list[str]) -> pl.DataFrame:
+    """Read the named columns of a parquet file written by a stage (those it has), without the others."""
+    scan = pl.scan_parquet(path)
+    names = scan.collect_schema().names()
+    return scan.select([name for name in columns if name in names]).collect()
+
+
 def write_json(data: Any, path: Path) -> None:
     """Write JSON atomically, keys in a stable order."""
     write_text(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n", path)

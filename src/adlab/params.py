@@ -94,6 +94,17 @@ class BudgetParams:
     bootstrap: int = 200  # bootstrap resamples of the days
 
 
+@dataclass(frozen=True)
+class AuditParams:
+    baseline_days: int = 14  # the audited day is judged against the entity's own days just before it
+    min_baseline_days: int = 7  # fewer baseline days with spend: the entity is still learning (not judged)
+    fdr: float = 0.1  # Benjamini-Hochberg false discovery rate over all tests of an account's day
+    min_change: float = 0.2  # a significant rate change smaller than this share is not worth a morning's look
+    clicks_hold: float = 0.5  # a tracking break needs clicks (or checkouts) at least this share of their usual day
+    overspend: float = 0.5  # pacing: spend this share above the daily budget (or 2x this above the usual day)
+    underdelivery: float = 0.5  # pacing: spend this share below the daily budget or the usual day
+
+
 # The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
 # top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
 ACCOUNT_SECTIONS: tuple[str, ...] = ("targets", "tactics")
@@ -116,6 +127,7 @@ class Params:
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
     budget: BudgetParams = field(default_factory=BudgetParams)
+    audit: AuditParams = field(default_factory=AuditParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
     # Tactic name -> the thresholds params.yaml gives it (only those); adlab.tactics.tactics_of resolves the rest.
     tactics: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -245,6 +257,7 @@ def validate(params: Params, source: Path) -> Params:
         problems.append("`validate.min_date` must be a date such as 2004-01-01")
     problems += _creatives_problems(params.creatives) + _recommend_problems(params.recommend)
     problems += tactics_module.problems(tactics_module.tactics_of(params)) + _budget_problems(params.budget)
+    problems += _audit_problems(params.audit)
     # An account's merged settings follow the same rules; its own lines name its overrides.
     for account, overrides in params.accounts.items():
         merged = params.for_account(account)
@@ -328,6 +341,22 @@ def _budget_problems(budget: BudgetParams) -> list[str]:
         problems.append("`budget.interval` must be a probability in [0.5, 1), e.g. 0.9")
     if budget.bootstrap < 20:
         problems.append("`budget.bootstrap` must be at least 20, e.g. 200")
+    return problems
+
+
+def _audit_problems(audit: AuditParams) -> list[str]:
+    """What is wrong in the `audit` section, first problem first."""
+    problems = []
+    if audit.baseline_days < 3 or not 2 <= audit.min_baseline_days <= audit.baseline_days:
+        problems.append("`audit.baseline_days` must be at least 3 and `audit.min_baseline_days` in 2..baseline_days")
+    if not 0 <= audit.min_change < 1:
+        problems.append("`audit.min_change` must be a fraction in [0, 1), e.g. 0.2")
+    if not 0 < audit.fdr < 1:
+        problems.append("`audit.fdr` must be a fraction in (0, 1), e.g. 0.1")
+    if not 0 < audit.clicks_hold <= 1 or not 0 < audit.underdelivery < 1 or audit.overspend <= 0:
+        problems.append(
+            "`audit.clicks_hold` and `audit.underdelivery` must be fractions in (0, 1) and `audit.overspend` > 0"
+        )
     return problems
 
 

@@ -59,6 +59,12 @@ AD_INSIGHTS: dict[str, pl.DataType] = {
     # Reach is not additive across days, ads or breakdowns: it is never summed.
     "reach": pl.Int64(),
     **{name: dtype for name, dtype in AD_METRICS.items() if name not in ("spend", "impressions")},
+    # The budget the export shows for the row's ad set or campaign (as set when exported, not the day's): its
+    # amount (null under `Using campaign budget` without a campaign amount), daily | lifetime, and adset | campaign.
+    # Never summed; null when the export has no budget columns.
+    "budget": pl.Float64(),
+    "budget_type": pl.String(),
+    "budget_level": pl.String(),
     "source_file": pl.String(),
     "source_row": pl.Int64(),
 }

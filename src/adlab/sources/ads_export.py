@@ -20,6 +20,7 @@ from adlab.io import RawTable
 from adlab.quality import row_failures
 from adlab.schema import AD_INSIGHTS, AD_INSIGHTS_KEY, AD_METRICS, BREAKDOWN_DIMS, INPUT_ROWS, conform
 from adlab.sources import locale
+from adlab.sources.budgets import budget_exprs
 from adlab.sources.common import (
     find_column,
     first_failure,
@@ -77,6 +78,8 @@ class AdsExport:
     result_actions: dict[str, str] = field(default_factory=dict)
     # A results column named for its type (normalised header -> type) types its rows without a Result type column.
     typed_results: dict[str, str] = field(default_factory=dict)
+    # Budget columns (`budgets.BUDGET_COLUMNS` keys -> header aliases), read as written, never a reason to set aside.
+    budgets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -173,14 +176,15 @@ def _breakdown(columns: dict[str, str]) -> str:
 def parse_ads(raw: RawTable, source_file: str, spec: AdsExport) -> Parsed:
     """Canonical `ad_insights` rows of one ads export; bad rows quarantined with a reason."""
     found = _find_columns(raw.header, source_file, spec)
-    raw = raw.project([*found.columns.values(), *found.number_sources])
+    raw = raw.project([*found.columns.values(), *found.number_sources, *found.budgets.values()])
     date_source, window_source = _date_sources(found.columns, source_file)
     frame, needs_check = _read_cells(raw, found, date_source, window_source)
     text = _texts(found.columns, spec)
     numbers = _numbers(frame, found, text, spec)
     reason = _reason(found, numbers, date_source, needs_check)
     frame, totals_rows, quarantine = _set_aside(raw, frame, reason, found, date_source)
-    rows = _canonical_rows(frame, found, (date_source, window_source), text, numbers, spec, source_file)
+    budget = budget_exprs(found.budgets, bool(locale.conventions(raw)["decimal_comma"]))
+    rows = _canonical_rows(frame, found, (date_source, window_source), text, numbers, spec, source_file, budget)
     rows, quarantine = _set_aside_shared(raw, rows, quarantine)
     rows, merged = merge_same_named(rows)
     warnings = _file_warnings(raw.header, totals_rows, rows, found, merged, source_file)
@@ -205,6 +209,7 @@ class FoundColumns:
     spend_header: str
     header_currency: str | None  # the currency the spend header names, if any
     chosen: PurchaseColumns
+    budgets: dict[str, str] = field(default_factory=dict)  # budget columns by `budgets.BUDGET_COLUMNS` key
 
     @property
     def number_sources(self) -> list[str]:
@@ -228,7 +233,8 @@ def _find_columns(header: list[str], source_file: str, spec: AdsExport) -> Found
     metrics.update(
         {name: column for name, column in (("purchases", chosen.count), ("purchase_value", chosen.value)) if column}
     )
-    return FoundColumns(columns, metrics, spend_header, header_currency, chosen)
+    budgets = {name: col for name, aliases in spec.budgets.items() if (col := find_column(header, aliases))}
+    return FoundColumns(columns, metrics, spend_header, header_currency, chosen, budgets)
 
 
 def _date_sources(columns: dict[str, str], source_file: str) -> tuple[str, str | None]:
@@ -251,7 +257,11 @@ def _read_cells(
     columns = found.columns
     date_sources = [c for c in (date_source, window_source, columns.get("reporting_ends")) if c]
     frame, needs_check = with_parsed(
-        raw.cells, found.number_sources, date_sources, columns.values(), **locale.conventions(raw)
+        raw.cells,
+        found.number_sources,
+        date_sources,
+        [*columns.values(), *found.budgets.values()],
+        **locale.conventions(raw),
     )
     if raw.language:
         values = {name: columns[name] for name in locale.VALUE_FIELDS if name in columns}
@@ -378,6 +388,7 @@ def _canonical_rows(
     numbers: dict[str, pl.Expr],
     spec: AdsExport,
     source_file: str,
+    budget: list[pl.Expr],
 ) -> pl.DataFrame:
     """The good rows (neither the totals row nor set aside) in `ad_insights` columns, before `conform`."""
     columns, metrics = found.columns, found.metrics
@@ -411,6 +422,7 @@ def _canonical_rows(
             numbers[n].round(0).cast(pl.Int64, strict=False).alias(n) if n in integer_metrics else numbers[n].alias(n)
             for n in numbers
         ],
+        *budget,
         pl.lit(source_file).alias("source_file"),
         pl.col("source_row"),
         GOOD.alias("_good"),

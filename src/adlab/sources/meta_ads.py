@@ -11,6 +11,7 @@ import re
 
 from adlab.io import RawTable
 from adlab.sources.ads_export import AdsExport, PurchaseFamily, detect_ads, parse_ads
+from adlab.sources.budgets import BUDGET_COLUMNS
 from adlab.sources.kind import Detection, Parsed
 
 KIND = "meta_ads"
@@ -169,6 +170,7 @@ META = AdsExport(
     needs_name=False,
     result_actions=RESULT_ACTIONS,
     typed_results=TYPED_RESULTS,
+    budgets=BUDGET_COLUMNS,
 )
 
 
