@@ -78,4 +78,3 @@ def budget_exprs(columns: dict[str, str], decimal_comma: bool = False) -> list[p
         .alias("budget_type"),
         pl.when(on_adset).then(pl.lit("adset")).when(on_campaign).then(pl.lit("campaign")).alias("budget_level"),
     ]
-
