@@ -14,6 +14,7 @@ from adlab.budget import allocate, budget_plan, fit_curves, what_if
 from adlab.errors import AdlabError
 from adlab.ingest import ingest
 from adlab.insights import Workspace, ask
+from adlab.insights.budget_answers import plan_answer
 from adlab.insights.budget_questions import budget_intent
 from adlab.kpis import compute_kpis_daily
 from adlab.params import BudgetParams, Params
@@ -186,6 +187,22 @@ def test_ask_where_should_i_move_budget_answers_in_words_and_numbers():
                for line in answer.lines)  # fmt: skip
     cut = ask("what if I cut 'S1' by 10%?", Workspace(frame, None, PARAMS, "USD"))
     assert cut.headline.startswith("Cutting ad set 'S1' (campaign 'C') from 300.00 USD to 270.00 USD a day (-10%)")
+
+
+def test_plan_answer_says_when_moved_entities_stay_below_break_even_at_the_margin():
+    plan = budget_plan(account(7, PLANTED), PARAMS)
+    moved = plan.moves.filter(pl.col("status") == "moved")
+    # Against a break-even above every marginal ROAS after the plan, each moved entity is named as losing money;
+    # against one below them all, no line says so; without a break-even (no margin known), nothing either.
+    above = float(moved["marginal_roas_after"].max()) + 1
+    below = float(moved["marginal_roas_after"].min()) / 2
+    line = [
+        text for text in plan_answer(plan, "USD", above).lines if "below break-even" in text or "break-even" in text
+    ]
+    assert line
+    assert line[0].startswith(f"After the plan, {moved.height} of the {moved.height} ad sets moved still earn less")
+    assert not [text for text in plan_answer(plan, "USD", below).lines if "break-even" in text]
+    assert not [text for text in plan_answer(plan, "USD").lines if "break-even" in text]
 
 
 def test_budget_page_is_offline_and_draws_every_curve():

@@ -14,17 +14,24 @@ from adlab.budget import Plan, budget_plan, what_if
 from adlab.display import fmt_decimal, money_text, signed_money_text
 from adlab.insights.answer import LEVEL_WORDS, Answer, Workspace, entity_label
 from adlab.insights.questions import Intent
+from adlab.kpis.formulas import breakeven_roas
 
 
 def budget(intent: Intent, workspace: Workspace) -> Answer:
     """The budget plan (`view` plan) or a what-if on one campaign or ad set (`view` what_if)."""
     if intent.view == "what_if":
         return what_if_answer(intent, workspace)
-    return plan_answer(budget_plan(workspace.kpis_daily, workspace.params, intent.amount), workspace.currency)
+    return plan_answer(
+        budget_plan(workspace.kpis_daily, workspace.params, intent.amount),
+        workspace.currency,
+        breakeven_roas(workspace.params.targets.gross_margin),
+    )
 
 
-def plan_answer(plan: Plan, currency: str | None) -> Answer:
-    """Where to move budget: the moves, largest first, the expected gain with its interval, and who is left alone."""
+def plan_answer(plan: Plan, currency: str | None, breakeven: float | None = None) -> Answer:
+    """Where to move budget: the moves, largest first, the expected gain with its interval, who is left alone, and
+    (given the break-even ROAS, 1 / gross margin) which moved entities still lose money on their last unit of spend:
+    the plan keeps the total, so a marginal ROAS below break-even after it says the total itself is too high."""
     level = plan.curves.level
     words = LEVEL_WORDS[level] + "s"
     moves = plan.moves
@@ -64,6 +71,14 @@ def plan_answer(plan: Plan, currency: str | None) -> Answer:
             f"Not spending on {plan.curves.end}, left off: "
             + "; ".join(entity_label(level, row) for row in off.iter_rows(named=True))
             + "."
+        )
+    losing = moves.filter(pl.col("status") == "moved", pl.col("marginal_roas_after") < (breakeven or 0.0))
+    if breakeven is not None and losing.height:
+        lines.append(
+            f"After the plan, {losing.height} of the {moves.filter(pl.col('status') == 'moved').height} {words} "
+            f"moved still earn less than break-even on their last unit of spend "
+            f"(marginal ROAS below {fmt_decimal(breakeven)} = 1 / gross margin). The plan keeps the total; by these "
+            "curves, spend past break-even loses money, so a lower total budget would likely earn more profit."
         )
     lines.append(_method_line(plan.curves.fit.b_account, plan, level))
     return Answer(

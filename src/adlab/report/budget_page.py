@@ -29,9 +29,18 @@ SHOWN = {
 }
 
 
-def budget_page_html(plan: Plan, currency: str | None, sample_data: bool = False) -> str:
-    """The whole page: the plan in words, the moves as a table, and the curves with today's and the plan's spend."""
-    answer = plan_answer(plan, currency)
+NAV = (
+    '<p class="meta"><span class="nav"><a href="index.html">All weeks</a><a href="customers.html">Customers</a>'
+    '<a href="quality.html">Data quality</a></span></p>'
+)
+
+
+def budget_page_html(
+    plan: Plan, currency: str | None, sample_data: bool = False, breakeven: float | None = None
+) -> str:
+    """The whole page: the plan in words, the moves as a table, and the curves with today's and the plan's spend.
+    `breakeven`: the break-even ROAS (1 / gross margin) the plan's marginal ROAS is read against."""
+    answer = plan_answer(plan, currency, breakeven)
     money = {
         name: (lambda value: fmt_money(value, currency or ""))
         for name in ("spend_now", "spend_after", "change", "gain")
@@ -43,7 +52,7 @@ def budget_page_html(plan: Plan, currency: str | None, sample_data: bool = False
     shown = plan.moves.select([name for name in SHOWN if name in plan.moves.columns])
     banner = '<p class="note">Sample data: a made-up store.</p>' if sample_data else ""
     body = (
-        f"<h1>Budget plan for {esc(plan.curves.end)}</h1>{banner}"
+        f"<h1>Budget plan for {esc(plan.curves.end)}</h1>{NAV}{banner}"
         f"<p><strong>{esc(answer.headline)}</strong></p>"
         "<ul>"
         + "".join(f"<li>{esc(line)}</li>" for line in answer.lines)
@@ -62,7 +71,7 @@ def budget_unavailable_html(reason: str, sample_data: bool = False) -> str:
     """The page when no plan can be made (several accounts, no purchase value, every entity still learning):
     the reason in one line."""
     banner = '<p class="note">Sample data: a made-up store.</p>' if sample_data else ""
-    return page_html("Budget plan", f"<h1>Budget plan</h1>{banner}<p>No plan: {esc(reason)}</p>")
+    return page_html("Budget plan", f"<h1>Budget plan</h1>{NAV}{banner}<p>No plan: {esc(reason)}</p>")
 
 
 def accounts_budget_html(links: list[tuple[str, str]], sample_data: bool = False) -> str:

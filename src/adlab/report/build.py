@@ -218,7 +218,8 @@ def write_budget_page(
 
     out = paths.out_dir / "budget.html"
     try:
-        page = budget_page_html(budget_plan(kpis_daily, settings), currency or None, sample_data)
+        breakeven = kpis.breakeven_roas(settings.targets.gross_margin)
+        page = budget_page_html(budget_plan(kpis_daily, settings), currency or None, sample_data, breakeven)
     except AdlabError as error:
         page = budget_unavailable_html(str(error), sample_data)
     io.write_text(page, out)
