@@ -9,6 +9,8 @@ Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public AP
     periods    account, store and MER figures of a span of days or a reporting window
     windows    reporting-window exports (no `Day` column): kpis_period and its figures
     store      store orders and revenue, sessions, new vs returning customers
+    profit     each order's cost of goods, fees, shipping and gross profit; profit and new-customer figures per
+               day, week and product (POAS, contribution after ads, ncROAS, new-customer CPA)
     summary    metrics/summary.json, of one account or a portfolio of accounts
 
 A new KPI is one entry in `formulas.KPI_FRACTIONS` (numerator, denominator, scale of summed columns):
@@ -21,10 +23,13 @@ from __future__ import annotations
 from adlab.kpis.formulas import (
     KPI_FACTORS,
     KPI_FRACTIONS,
+    PROFIT_DIFFERENCES,
+    PROFIT_FRACTIONS,
     RESULT_FRACTIONS,
     breakeven_roas,
     kpi_exprs,
     log_split,
+    profit_exprs,
     ratio,
     result_exprs,
 )
@@ -35,6 +40,19 @@ from adlab.kpis.periods import (
     store_covers,
     store_spans,
     window_figures,
+)
+from adlab.kpis.profit import (
+    ProfitSettings,
+    first_order_date,
+    first_order_day,
+    line_costs,
+    order_profit,
+    orders_with_profit,
+    product_profit,
+    profit_daily,
+    profit_figures,
+    profit_rollup,
+    profit_weekly,
 )
 from adlab.kpis.results import (
     compute_results_daily,
@@ -74,7 +92,10 @@ __all__ = [
     "KPI_FACTORS",
     "KPI_FRACTIONS",
     "LEVEL_RANK",
+    "PROFIT_DIFFERENCES",
+    "PROFIT_FRACTIONS",
     "RESULT_FRACTIONS",
+    "ProfitSettings",
     "account_daily",
     "add_week",
     "breakdown_rollup",
@@ -90,13 +111,24 @@ __all__ = [
     "customer_split",
     "date_span",
     "finest_level",
+    "first_order_date",
+    "first_order_day",
     "is_purchase_type",
     "iso_week",
     "kpi_exprs",
     "latest_week",
+    "line_costs",
     "log_split",
+    "order_profit",
+    "orders_with_profit",
     "period_figures",
     "portfolio_summary",
+    "product_profit",
+    "profit_daily",
+    "profit_exprs",
+    "profit_figures",
+    "profit_rollup",
+    "profit_weekly",
     "ratio",
     "report_windows",
     "reporting_dates",
