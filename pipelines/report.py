@@ -27,6 +27,8 @@ def main(
     kpis_period: Annotated[Path, stage.path("kpis_period.parquet (exports without days: a page per window)")] = NONE,
     recommendations: Annotated[Path, stage.path("recommendations.csv from the recommend stage")] = NONE,
     creatives: Annotated[Path, stage.path("creatives.parquet from the creatives stage")] = NONE,
+    profit_daily: Annotated[Path, stage.path("profit_daily.parquet from the kpis stage (profit per day)")] = NONE,
+    profit_products: Annotated[Path, stage.path("profit_products.parquet from the kpis stage")] = NONE,
     notebook: Annotated[Path, stage.path("papermill template of the weekly page")] = Path(
         "notebooks/weekly_report.ipynb"
     ),
@@ -53,6 +55,8 @@ def main(
         notebook=notebook,
         out_dir=out_dir,
         daily_plot=daily_plot,
+        profit_daily=profit_daily,
+        profit_products=profit_products,
     )
     names = owners(paths)
     mixed = len(names) > 1 and several_currencies(paths)

@@ -37,6 +37,8 @@ PARQUET_INPUTS = (
     "sessions",
     "ad_insights",
     "creatives",
+    "profit_daily",
+    "profit_products",
 )
 SOURCES = ("ad_insights", "orders", "store_sales", "sessions")
 
