@@ -36,8 +36,8 @@ def find_project(start: Path) -> Path:
 
 
 def load_workspace(root: Path, account: str | None = None) -> Workspace:
-    """The project's KPIs, breakdown rows, store days, recommendations, settings and fatigue, as the answers read
-    them; with `account`, only that account's rows (insights.portfolio.account_workspace).
+    """The project's KPIs, breakdown rows, store and profit days, recommendations, settings and fatigue, as the
+    answers read them; with `account`, only that account's rows (insights.portfolio.account_workspace).
 
     Raises:
         AdlabError: the pipeline has not run yet, params.yaml is wrong, or no account is called `account`.
@@ -69,6 +69,7 @@ def load_workspace(root: Path, account: str | None = None) -> Workspace:
         results_daily,
         _store_daily(root / "data" / "interim"),
         read_recommendations(root / "data" / "processed" / "recommendations.csv"),
+        _profit_daily(root / "data" / "processed" / "profit_daily.parquet"),
     )
     if account is not None:
         workspace = account_workspace(workspace, account)
@@ -96,6 +97,12 @@ def _store_daily(interim: Path) -> pl.DataFrame | None:
                 ]
             ).sort("account", "date", nulls_last=True)
     return None
+
+
+def _profit_daily(path: Path) -> pl.DataFrame | None:
+    """Profit and new customers per day and account (kpis stage); None before it ran or without orders."""
+    profit = io.read_parquet(path) if path.exists() else None
+    return profit if profit is not None and profit.height else None
 
 
 def ask(question: str, project: str | Path | None = None, account: str | None = None) -> Answer:

@@ -110,7 +110,8 @@ def _numbers(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float | 
 
 @dataclass(frozen=True)
 class Workspace:
-    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue."""
+    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue, store and
+    profit days."""
 
     kpis_daily: pl.DataFrame
     ad_insights: pl.DataFrame | None
@@ -122,6 +123,7 @@ class Workspace:
         None  # store orders and revenue per day (kpis.store_daily); None without a store export
     )
     recommendations: pl.DataFrame | None = None  # data/processed/recommendations.csv; None before the stage
+    profit: pl.DataFrame | None = None  # profit and new customers per day (kpis.profit_daily); None without orders
 
 
 def with_notes(answer: Answer, notes: list[str]) -> Answer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, lookup, portfolio, rank, states, tracking, versus
+from adlab.insights import breakdown, lookup, portfolio, profit, rank, states, tracking, versus
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -80,6 +80,7 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "why": answer_why,
     "best": answer_best,
     "metric": lookup.metric,
+    "profit": profit.profit,
     "compare": answer_compare,
     "trend": lookup.trend,
     "rank": rank.rank,

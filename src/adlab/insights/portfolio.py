@@ -404,5 +404,6 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         results_daily=of(workspace.results_daily),
         store=of(workspace.store),
         recommendations=of(workspace.recommendations),
+        profit=of(workspace.profit),
         params=workspace.params.for_account(account),  # its own targets (params.yaml `accounts:`)
     )
