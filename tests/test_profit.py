@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from adlab.errors import AdlabError
 from adlab.ingest import ingest
 from adlab.kpis import (
     ProfitSettings,
@@ -24,6 +25,7 @@ from adlab.kpis import (
     profit_weekly,
 )
 from adlab.kpis.by_account import KpisSettings, account_kpis
+from adlab.params import load_params
 from adlab.schema import AD_INSIGHTS, LEDGER, conform, empty
 from adlab.sources.shopify_orders import mark_new_customers
 
@@ -442,3 +444,36 @@ def test_stage_files_are_named_in_dvc_yaml():
     assert {"data/processed/profit_daily.parquet", "data/processed/profit_weekly.parquet"} <= set(outs)
     assert "data/interim/order_lines.parquet" in stages["kpis"]["deps"]
     assert {"profit", "targets.gross_margin", "accounts"} <= set(stages["kpis"]["params"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("profit: {payment_fee_rate: 1.5}\n", r"`profit\.payment_fee_rate` must be a fraction in \[0, 1\)"),
+        ("profit: {payment_fee_fixed: -1}\n", r"`profit\.payment_fee_fixed` must be >= 0"),
+        ("profit: {shipping_cost: 3}\n", r"`profit\.shipping_cost` is not a setting; known: payment_fee_rate"),
+        ("profit: {payment_fee_rate: high}\n", r"`profit\.payment_fee_rate` = 'high' should be a float"),
+        (
+            'accounts:\n  "Shop A":\n    profit: {shipping_cost_per_order: -2}\n',
+            r"`accounts\.\"Shop A\"\.profit\.shipping_cost_per_order` must be >= 0",
+        ),
+    ],
+)
+def test_load_params_wrong_profit_setting_is_one_line(tmp_path, text, message):
+    path = tmp_path / "params.yaml"
+    path.write_text(text)
+    with pytest.raises(AdlabError, match=message) as error:
+        load_params(path)
+    assert "\n" not in str(error.value)
+
+
+def test_load_params_profit_settings_per_account(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "targets: {gross_margin: 0.6}\nprofit: {payment_fee_rate: 0.02, shipping_cost_per_order: 4}\n"
+        'accounts:\n  "Shop A":\n    profit: {payment_fee_fixed: 2500}\n    targets: {gross_margin: 0.4}\n'
+    )
+    params = load_params(path)
+    assert ProfitSettings.of(params) == ProfitSettings(0.6, 0.02, 0.30, 4.0)  # fixed fee: the default 0.30
+    # Shop A's own fixed fee and margin over the top-level rate and shipping.
+    assert ProfitSettings.of(params.for_account("Shop A")) == ProfitSettings(0.4, 0.02, 2500.0, 4.0)
