@@ -90,12 +90,13 @@ def parse(raw: RawTable, source_file: str, salt: str = "") -> Parsed:
         .otherwise(pl.col("reason"))
         .alias("reason"),
         (1 + pl.when(first_usable).then(images).otherwise(0)).cast(pl.Int64).alias(INPUT_ROWS),
+        # Later variant rows leave the title empty: the product's title is that of its first row with one.
+        text["title"].drop_nulls().first().over("_handle").alias("_product"),
     )
     options = [text[name] for name in OPTIONS if name in text]
     costs = rows.filter(pl.col("_variant") & pl.col("reason").is_null()).select(
         (text["sku"] if "sku" in text else pl.lit(None, pl.String)).alias("sku"),
-        # Later variant rows leave the title empty: the product's title is its first row's.
-        text["title"].drop_nulls().first().over("_handle").alias("product"),
+        pl.col("_product").alias("product"),
         variant_title(options).alias("variant") if options else pl.lit(None, pl.String).alias("variant"),
         cost.alias("unit_cost"),
         pl.lit(KIND).alias("source"),
