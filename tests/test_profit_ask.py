@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
+from adlab.cli import app
 from adlab.errors import AdlabError
 from adlab.insights import Workspace, ask
 from adlab.insights.questions import parse_question
@@ -183,3 +186,28 @@ def test_ask_compare_and_trend_of_profit_figures(workspace):
 def test_ask_a_campaign_profit_is_not_answered_as_zero(workspace):
     with pytest.raises(AdlabError):
         ask("what was the profit of campaign 'Nope' last week", workspace)
+
+
+def test_adlab_summary_prints_the_profit_lines_when_known(tmp_path):
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n")
+    (tmp_path / "metrics").mkdir()
+    figures = {
+        "week": "2026-W47",
+        "currency": "USD",
+        "gross_profit": 840.0,
+        "contribution_after_ads": 140.0,
+        "poas": 1.2,
+        "ncroas": 1.5,
+        "new_customer_cpa": 50.0,
+        "cost_fallback_share": 0.2,
+        "first_order_date": "2026-08-31",
+        "previous": {"poas": 0.8},
+    }
+    (tmp_path / "metrics" / "summary.json").write_text(json.dumps(figures))
+    output = CliRunner().invoke(app, ["--project", str(tmp_path), "summary"]).output
+    assert "Profit after ads 140.00 USD" in output
+    assert "POAS            1.20x  (+50.0% vs previous week)" in output  # 1.2 against 0.8
+    assert "At margin setting 20.00%" in output
+    assert "judged on orders since 2026-08-31" in output
+    (tmp_path / "metrics" / "summary.json").write_text(json.dumps({"week": "2026-W47", "gross_profit": None}))
+    assert "POAS" not in CliRunner().invoke(app, ["--project", str(tmp_path), "summary"]).output
