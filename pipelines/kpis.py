@@ -1,5 +1,5 @@
 """Stage `kpis`: daily, weekly and reporting-window KPIs per (campaign, ad set, ad), daily results per
-result type, customer cohorts, and metrics/summary.json."""
+result type, customer cohorts, profit per day, week and product, and metrics/summary.json."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from adlab.kpis import (
     window_results_summary,
 )
 from adlab.kpis.by_account import SORT_KEYS, KpisSettings, account_kpis, ledger_by_account
+from adlab.kpis.profit import ProfitSettings, first_order_date
 
 STAGE = partitions.Stage("kpis", account_kpis, SORT_KEYS)
 
@@ -46,6 +47,8 @@ def main(
     store_sales = io.read_parquet(interim / "store_sales.parquet")
     sessions = io.read_parquet(interim / "sessions.parquet")
     ledger = io.read_parquet(interim / "ledger.parquet")
+    # What the orders sold and what it cost, for profit (kpis.profit).
+    costs = {name: io.read_parquet(interim / f"{name}.parquet") for name in ("order_lines", "unit_costs")}
     data_source = io.read_json(inputs)["data_source"]
     sources = {"ad_insights": ad_insights, "orders": orders, "store_sales": store_sales, "sessions": sessions}
     # The orders export is the store's truth; Shopify Analytics sales stand in without one.
@@ -57,15 +60,16 @@ def main(
     week = latest_week(reporting_dates(ad_days, store))[0]
     tables = partitions.run_by_account(
         STAGE,
-        {**sources, "ledger": ledger_by_account(ledger, sources)},
+        {**sources, **costs, "ledger": ledger_by_account(ledger, {**sources, "unit_costs": costs["unit_costs"]})},
         lambda account: KpisSettings(
-            params.hold_rate_base, week, data_source, settings.for_account(account).targets.gross_margin
+            params.hold_rate_base, week, data_source, ProfitSettings.of(settings.for_account(account))
         ),
         partitions_dir,
         lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
     )
     kpis_daily, kpis_weekly = tables["kpis_daily"], tables["kpis_weekly"]
     results_daily, kpis_period = tables["results_daily"], tables["kpis_period"]
+    profit_daily = tables["profit_daily"]
     # The account currency; a store without ads takes its orders' (check_currencies made sure they agree).
     currency = next(
         (
@@ -84,6 +88,8 @@ def main(
         currency,
         data_source,
         sessions_daily(sessions),
+        profit=profit_daily,
+        first_order=first_order_date(orders),
     )
     # Results by type (leads, messaging conversations, ...), never one sum: what an account without purchases has.
     if by_window:
@@ -108,6 +114,8 @@ def main(
     io.write_parquet(results_daily, out_dir / "results_daily.parquet")
     io.write_parquet(kpis_period, out_dir / "kpis_period.parquet")
     io.write_parquet(tables["cohorts"], out_dir / "cohorts.parquet")
+    for name in ("profit_daily", "profit_weekly", "profit_products"):
+        io.write_parquet(tables[name], out_dir / f"{name}.parquet")
     io.write_json(metrics, summary)
     period = metrics["period"] if by_window else metrics["week"] or MISSING
     print(

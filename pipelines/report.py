@@ -36,6 +36,8 @@ def main(
     recommendations: Annotated[Path, stage.path("recommendations.csv from the recommend stage")] = NONE,
     creatives: Annotated[Path, stage.path("creatives.parquet from the creatives stage")] = NONE,
     cohorts: Annotated[Path, stage.path("cohorts.parquet from the kpis stage (customers.html)")] = NONE,
+    profit_daily: Annotated[Path, stage.path("profit_daily.parquet from the kpis stage (profit per day)")] = NONE,
+    profit_products: Annotated[Path, stage.path("profit_products.parquet from the kpis stage")] = NONE,
     notebook: Annotated[Path, stage.path("papermill template of the weekly page")] = Path(
         "notebooks/weekly_report.ipynb"
     ),
@@ -63,6 +65,8 @@ def main(
         out_dir=out_dir,
         daily_plot=daily_plot,
         cohorts=cohorts,
+        profit_daily=profit_daily,
+        profit_products=profit_products,
     )
     names = owners(paths)
     mixed = len(names) > 1 and several_currencies(paths)

@@ -13,6 +13,7 @@ from adlab.data_warnings import check_currencies, run_warnings
 from adlab.quality import TABLE_COLUMNS, ledger_after_validation, merge_quarantine
 from adlab.quality_accounts import VALIDATED_OUTPUTS, merge_checks, validate_accounts
 from adlab.report.quality_page import render_quality
+from adlab.schema import COST_TABLES
 
 # GX has a cost per validation: a task's accounts are validated in one pass (quality_accounts).
 # One task per worker: each task pays one great-expectations pass per table, whatever its accounts.
@@ -49,6 +50,13 @@ def main(
         set_aside = io.read_parquet(ingested / f"quarantine_{table}.parquet")
         io.write_parquet(merge_quarantine(set_aside, failed), quarantine_dir / f"{table}.parquet")
         print(f"validate: {table}: {kept.height} rows kept, {failed.height} quarantined")
+    # Order lines and unit costs have no suite of their own: the lines of an order set aside go with it.
+    kept_orders = validated["orders"].select("account", "order_id", "source_file")
+    lines = io.read_parquet(ingested / "order_lines.parquet")
+    lines = lines.join(kept_orders, on=["account", "order_id", "source_file"], how="semi", nulls_equal=True)
+    io.write_parquet(lines.sort(list(COST_TABLES["order_lines"][1]), nulls_last=True), out_dir / "order_lines.parquet")
+    io.write_parquet(io.read_parquet(ingested / "unit_costs.parquet"), out_dir / "unit_costs.parquet")
+    io.write_parquet(io.read_parquet(ingested / "quarantine_unit_costs.parquet"), quarantine_dir / "unit_costs.parquet")
     checks = merge_checks(validated["checks"])
     warnings = run_warnings(io.read_parquet(ingested / "warnings.parquet"), tables)
     io.write_parquet(ledger, out_dir / "ledger.parquet")

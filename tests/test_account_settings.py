@@ -15,6 +15,7 @@ from adlab.currency import cpa_target_note
 from adlab.data_warnings import account_currencies, check_currencies, unknown_currency_warnings
 from adlab.errors import AdlabError
 from adlab.kpis import build_summary, compute_kpis_daily, portfolio_summary
+from adlab.kpis.summary import PROFIT_KEYS
 from adlab.params import Params, TargetsParams, account_setting, check_accounts, load_params
 from adlab.schema import AD_INSIGHTS, LEDGER, conform
 
@@ -95,7 +96,7 @@ def test_project_params_keep_an_empty_accounts_section_that_dvc_reads():
         (
             'accounts:\n  "Nordic Knitwear":\n    report: {weeks: 2}\n',
             r"`accounts\.\"Nordic Knitwear\"\.report` is not a section an account can override; "
-            r"known: targets, tactics\.$",
+            r"known: targets, tactics, profit\.$",
         ),
         (
             'accounts:\n  "Nordic Knitwear":\n    targets: {cpa: 0}\n',
@@ -214,13 +215,14 @@ def test_unknown_currency_warning_names_the_currency_of_the_files_own_account():
 def summary(**given: Any) -> dict[str, Any]:
     """A build_summary-shaped dict for W47 with the figures given; the rest null."""
     keys = ("spend", "purchase_value", "purchases", "impressions", "link_clicks", "roas", "cpa", "ctr", "cpm")
-    keys += ("cvr", "aov", "orders", "revenue", "mer", "sessions", "store_cvr")
+    keys += ("cvr", "aov", "orders", "revenue", "mer", "sessions", "store_cvr", *PROFIT_KEYS)
     figures = {key: given.pop(key, None) for key in keys}
     return {
         "week": "2026-W47",
         "week_complete": True,
         "currency": "EUR",
         **figures,
+        "first_order_date": given.pop("first_order_date", None),
         "previous": {"week": "2026-W46", **dict.fromkeys(keys), "results": []},
         "rows": {"in": 0, "kept": 0, "replaced": 0, "totals": 0, "quarantined": 0},
         "by_platform": {},

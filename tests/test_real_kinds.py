@@ -508,7 +508,6 @@ def test_ingest_ga4_tables_without_sessions_by_date_are_listed_as_not_used(real_
         ("monfrere_us/shopify/Shopify 2025 YTD - Customer behavior.csv", "Shopify Analytics report by month or week"),
         ("monfrere_us/shopify/Shopify 2025 YTD - Visitors Over Time.csv", "Shopify Analytics report by month or week"),
         ("monfrere_us/shopify/Shopify 2025 YTD - New vs returning customers.csv", "Shopify Analytics customers report"),
-        ("shopify_products_demo_mit/Product-data.csv", "Shopify products export"),
         ("ga4_bq_sample_items/ga4_sample.csv", "GA4 BigQuery item-level extract"),
         ("kaggle_kag_conversion/KAG_conversion_data.csv", "ad performance table without dates"),
     ],

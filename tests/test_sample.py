@@ -179,7 +179,12 @@ def iso_week(day: str) -> str:
 
 def test_write_sample_is_byte_identical_across_runs(sample_dir: Path, tmp_path: Path) -> None:
     again = sample.write_sample(tmp_path)
-    assert [p.name for p in again] == [sample.META_AD_LEVEL_FILE, sample.META_AGE_GENDER_FILE, sample.ORDERS_FILE]
+    assert [p.name for p in again] == [
+        sample.META_AD_LEVEL_FILE,
+        sample.META_AGE_GENDER_FILE,
+        sample.ORDERS_FILE,
+        sample.PRODUCTS_FILE,
+    ]
     for path in again:
         assert path.read_bytes() == (sample_dir / path.name).read_bytes(), path.name
 
@@ -343,6 +348,22 @@ def test_orders_export_is_newest_first_in_the_store_time_zone(order_rows: list[d
     assert heads[0]["Created at"][:10] == LAST_DAY
 
 
+def test_products_export_costs_most_skus_the_orders_sell(sample_dir: Path, order_rows: list[dict[str, str]]) -> None:
+    products = read_rows(sample_dir / sample.PRODUCTS_FILE)
+    variants = {row["Variant SKU"]: row for row in products if row["Variant SKU"]}
+    sold = {row["Lineitem sku"] for row in order_rows}
+    assert sold <= set(variants)  # every line item's SKU is a variant of the export
+    without = {row["Variant SKU"].split("-")[1] for row in variants.values() if not row["Cost per item"]}
+    assert without == {"SSM", "TRS", "CWB"}  # three products never got a cost: the margin setting covers them
+    for row in variants.values():
+        if row["Cost per item"]:
+            share = float(row["Cost per item"]) / float(row["Variant Price"])
+            assert 0.27 < share < 0.43
+    # Later variant rows leave the title empty and share the handle; image-only rows carry no SKU.
+    assert [row["Title"] for row in products[:2]] == ["Linen Button-Down Shirt", ""]
+    assert any(not row["Variant SKU"] and row["Image Src"] for row in products)
+
+
 def test_orders_export_has_repeat_customers_and_realistic_contacts(order_rows: list[dict[str, str]]) -> None:
     heads = [row for row in order_rows if row["Financial Status"]]
     seen: set[str] = set()
@@ -482,7 +503,7 @@ def test_write_sample_scale_multiplies_ads_and_orders(ad_rows: list[dict[str, st
 def test_main_writes_the_sample_where_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert sample.main(["--out", str(tmp_path / "out"), "--seed", "3"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [sample.META_AD_LEVEL_FILE, sample.META_AGE_GENDER_FILE, sample.ORDERS_FILE]
+        [sample.META_AD_LEVEL_FILE, sample.META_AGE_GENDER_FILE, sample.ORDERS_FILE, sample.PRODUCTS_FILE]
     )
     assert sample.ORDERS_FILE in capsys.readouterr().out
 

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from adlab import insights, kpis, workbench
-from adlab.display import LABELS, fmt_pct, fmt_roas, money_text, relative_change, whole_text
+from adlab.display import LABELS, MISSING, fmt_pct, fmt_roas, money_text, relative_change, whole_text
 from adlab.errors import AdlabError
 
 app = typer.Typer(help="adlab: reproducible advertising analytics on your own exports.", no_args_is_help=True)
@@ -92,6 +92,12 @@ def summary() -> None:
     ):
         value, before = figures.get(key), figures.get("previous", {}).get(key)
         lines.append(f"  {LABELS[key]:<15} {shown[kind](value)}{_change_text(value, before)}")
+    # Profit figures where an orders export gave them (kpis.profit), and how far back new customers are judged.
+    if figures.get("gross_profit") is not None:
+        for key, kind in PROFIT_LINES:
+            value, before = figures.get(key), figures.get("previous", {}).get(key)
+            lines.append(f"  {LABELS[key]:<15} {shown[kind](value)}{_change_text(value, before)}")
+        lines.append(f"  New customers are judged on orders since {figures.get('first_order_date') or MISSING}.")
     before_results = {row["result_type"]: row for row in figures.get("previous", {}).get("results", [])}
     for row in figures.get("results", []):  # one line per result type: types are never added up
         cost, before = row.get("cost_per_result"), before_results.get(row["result_type"], {}).get("cost_per_result")
@@ -100,6 +106,16 @@ def summary() -> None:
             f"{kpis.result_unit(row['result_type'])}{_change_text(cost, before)}"
         )
     typer.echo("\n".join(lines))
+
+
+PROFIT_LINES = (
+    ("gross_profit", "money"),
+    ("contribution_after_ads", "money"),
+    ("poas", "x"),
+    ("ncroas", "x"),
+    ("new_customer_cpa", "money"),
+    ("cost_fallback_share", "pct"),
+)
 
 
 def _change_text(value: float | None, before: float | None) -> str:

@@ -48,6 +48,23 @@ LABELS = {
     "mer": "MER",
     "week": "Week",
     "dates": "Dates",
+    "product": "Product",
+    "units": "Units",
+    "gross_profit": "Gross profit",
+    "contribution_after_ads": "Profit after ads",
+    "poas": "POAS",
+    "ncroas": "ncROAS",
+    "new_customers": "New customers",
+    "new_customer_cpa": "New-customer CPA",
+    "new_customer_revenue": "New-customer revenue",
+    "cogs": "Cost of goods",
+    "fees": "Payment fees",
+    "shipping_cost": "Shipping cost",
+    "product_revenue": "Revenue",
+    "product_cogs": "Cost of goods",
+    "product_gross_profit": "Gross profit",
+    "product_margin": "Margin",
+    "cost_fallback_share": "At margin setting",
 }
 PLATFORM_NAMES = {"meta": "Meta", "google_ads": "Google Ads", "pinterest": "Pinterest"}
 # KPI names inside sentences (answers, notes).
@@ -62,8 +79,28 @@ KPI_WORDS = {
     "hook_rate": "hook rate",
     "hold_rate": "hold rate",
     "ctr_all": "CTR (all)",
+    "poas": "POAS",
+    "ncroas": "ncROAS",
+    "new_customer_cpa": "new-customer CPA",
+    "breakeven_roas_actual": "break-even ROAS at your actual margin",
+    "gross_margin_actual": "gross margin",
+    "cost_fallback_share": "share of product sales costed at the margin setting",
 }
-MONEY_COLUMNS = ("spend", "purchase_value", "cpa", "cpc", "cpm", "aov", "revenue", "store_aov")
+# Profit figures that are amounts of money (kpis.profit).
+PROFIT_MONEY = (
+    "gross_profit",
+    "contribution_after_ads",
+    "net_revenue",
+    "cogs",
+    "fees",
+    "shipping_cost",
+    "new_customer_revenue",
+    "new_customer_cpa",
+    "product_revenue",
+    "product_cogs",
+    "product_gross_profit",
+)
+MONEY_COLUMNS = ("spend", "purchase_value", "cpa", "cpc", "cpm", "aov", "revenue", "store_aov", *PROFIT_MONEY)
 COUNT_COLUMNS = (
     "impressions",
     "clicks",
@@ -74,6 +111,7 @@ COUNT_COLUMNS = (
     "purchases",
     "orders",
     "units",
+    "new_customers",
     "days",
     "rows_in",
     "kept",
@@ -82,10 +120,21 @@ COUNT_COLUMNS = (
     "quarantined",
     "unexpected_count",
 )
-PERCENT_COLUMNS = ("ctr", "ctr_all", "cvr", "hook_rate", "hold_rate", "share_of_spend", "new_customer_share")
-RATIO_COLUMNS = ("roas", "mer")
-MONEY_KPIS = ("cpa", "cpc", "cpm", "aov")
-PERCENT_KPIS = ("ctr", "cvr", "ctr_all", "hook_rate", "hold_rate")
+PERCENT_COLUMNS = (
+    "ctr",
+    "ctr_all",
+    "cvr",
+    "hook_rate",
+    "hold_rate",
+    "share_of_spend",
+    "new_customer_share",
+    "gross_margin_actual",
+    "product_margin",
+    "cost_fallback_share",
+)
+RATIO_COLUMNS = ("roas", "mer", "poas", "ncroas", "breakeven_roas_actual")
+MONEY_KPIS = ("cpa", "cpc", "cpm", "aov", "new_customer_cpa")
+PERCENT_KPIS = ("ctr", "cvr", "ctr_all", "hook_rate", "hold_rate", "gross_margin_actual", "cost_fallback_share")
 
 # Colours of the tones (report.css uses the same) and of the series in charts.
 COLOURS = {

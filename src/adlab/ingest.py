@@ -17,7 +17,7 @@ import polars as pl
 
 from adlab.errors import AdlabError
 from adlab.io import DeferredReadError, RawTable, list_exports, read_tables
-from adlab.schema import ENTITY_IDS, INPUT_ROWS, LEDGER, TABLES, WARNINGS, empty
+from adlab.schema import COST_TABLES, ENTITY_IDS, INPUT_ROWS, LEDGER, ORDER_LINES, TABLES, WARNINGS, empty
 from adlab.sources import KINDS, Parsed, other, shopify_orders
 from adlab.sources.locale import localize
 
@@ -146,6 +146,9 @@ def fill_accounts(parsed: dict[str, Parsed], folders: dict[str, str | None]) -> 
         account = next(iter(accounts)) if len(accounts) == 1 else folder
         if account is not None and "account" in result.rows.columns:
             result.rows = result.rows.with_columns(pl.col("account").fill_null(account))
+            result.side = {
+                name: side.with_columns(pl.col("account").fill_null(account)) for name, side in result.side.items()
+            }
 
 
 def _file_order(parsed: dict[str, Parsed]) -> dict[str, int]:
@@ -249,11 +252,26 @@ def ingest(
 
     ranks = _file_order(parsed)
     tables, quarantine, counts = {}, {}, {label: {"kept": 0, "replaced": 0, "dup": 0} for label in parsed}
-    for table, (columns, key) in TABLES.items():
+    for table, (columns, key) in {**TABLES, "unit_costs": COST_TABLES["unit_costs"]}.items():
         labels = [label for label, p in parsed.items() if p.table == table]
         tables[table], within = _table_rows(table, columns, key, parsed, labels, ranks, counts)
         quarantine[table] = _table_quarantine(parsed, labels, within)
+    tables["unit_costs"] = tables["unit_costs"].drop(INPUT_ROWS)  # no later stage counts its rows again
+    tables["order_lines"] = _order_lines(parsed, tables["orders"])
     return Ingested(tables, quarantine, _ledger(parsed, read.rows_in, counts), _warnings_frame(parsed, unused))
+
+
+def _order_lines(parsed: dict[str, Parsed], orders: pl.DataFrame) -> pl.DataFrame:
+    """The line items of the orders kept: those of the file each order was kept from, sorted by their key."""
+    parts = [result.side.pop("order_lines") for result in parsed.values() if "order_lines" in result.side]
+    if not parts:
+        return empty(ORDER_LINES)
+    lines = pl.concat(parts, how="vertical_relaxed")
+    kept = orders.select("account", "order_id", "source_file")
+    # A re-exported order keeps the lines of the export it was kept from (the newest), never both exports' lines.
+    return lines.join(kept, on=["account", "order_id", "source_file"], how="semi", nulls_equal=True).sort(
+        list(COST_TABLES["order_lines"][1]), nulls_last=True
+    )
 
 
 @dataclass

@@ -44,6 +44,13 @@ class TargetsParams:
 
 
 @dataclass(frozen=True)
+class ProfitParams:
+    payment_fee_rate: float = 0.029  # the payment provider's share of each order's total
+    payment_fee_fixed: float = 0.30  # plus this amount per paid order, in the account currency
+    shipping_cost_per_order: float = 0.0  # what the store pays to ship an order (an export's shipping cost column wins)
+
+
+@dataclass(frozen=True)
 class ReportParams:
     weeks: int = 8
     extra_weeks: list[str] = field(default_factory=list)
@@ -107,7 +114,7 @@ class AuditParams:
 
 # The sections an account may override in `accounts: {<name>: {<section>: {...}}}`: each is checked like the
 # top-level section and laid over it (`Params.for_account`). Letting accounts override another is one name here.
-ACCOUNT_SECTIONS: tuple[str, ...] = ("targets", "tactics")
+ACCOUNT_SECTIONS: tuple[str, ...] = ("targets", "tactics", "profit")
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,7 @@ class Params:
     validate: ValidateParams = field(default_factory=ValidateParams)
     kpis: KpisParams = field(default_factory=KpisParams)
     targets: TargetsParams = field(default_factory=TargetsParams)
+    profit: ProfitParams = field(default_factory=ProfitParams)
     report: ReportParams = field(default_factory=ReportParams)
     creatives: CreativesParams = field(default_factory=CreativesParams)
     recommend: RecommendParams = field(default_factory=RecommendParams)
@@ -241,7 +249,7 @@ def _tactics(values: Any, name: str, source: Path) -> dict[str, dict[str, Any]]:
 
 def validate(params: Params, source: Path) -> Params:
     """Check value ranges; raise one clear line for the first wrong value."""
-    problems = _targets_problems(params.targets)
+    problems = _targets_problems(params.targets) + _profit_problems(params.profit)
     if params.cluster.workers < 0 or params.cluster.in_process_rows < 0:
         problems.append("`cluster.workers` and `cluster.in_process_rows` must be 0 or more")
     if params.report.weeks < 1:
@@ -281,6 +289,18 @@ def _targets_problems(targets: TargetsParams, name: str = "targets") -> list[str
         problems.append(f"`{name}.cpa` must be > 0")
     if not 0 < targets.gross_margin <= 1:
         problems.append(f"`{name}.gross_margin` must be a fraction in (0, 1], e.g. 0.45")
+    return problems
+
+
+def _profit_problems(profit: ProfitParams, name: str = "profit") -> list[str]:
+    """What is wrong in a `profit` section (`name`: where it lives), first problem first."""
+    problems = []
+    if not 0 <= profit.payment_fee_rate < 1:
+        problems.append(f"`{name}.payment_fee_rate` must be a fraction in [0, 1), e.g. 0.029 for 2.9%")
+    if profit.payment_fee_fixed < 0:
+        problems.append(f"`{name}.payment_fee_fixed` must be >= 0, e.g. 0.30 (in the account currency)")
+    if profit.shipping_cost_per_order < 0:
+        problems.append(f"`{name}.shipping_cost_per_order` must be >= 0 (0: shipping you pay is not counted)")
     return problems
 
 
@@ -363,6 +383,7 @@ def _audit_problems(audit: AuditParams) -> list[str]:
 # The range rules of each section an account may override (ACCOUNT_SECTIONS), given where the section lives.
 _SECTION_PROBLEMS: dict[str, Callable[[Any, str], list[str]]] = {
     "targets": _targets_problems,
+    "profit": _profit_problems,
     "recommend": _recommend_problems,
 }
 

@@ -114,6 +114,39 @@ ORDERS: dict[str, pl.DataType] = {
 ORDERS_KEY: tuple[str, ...] = ("account", "order_id")
 ORDER_MONEY: tuple[str, ...] = ("subtotal", "discounts", "shipping", "taxes", "total", "refunded")
 
+# One row per line item of a Shopify orders export (the orders above, line by line): what was sold, for the cost of
+# goods. Order-level fields stay in `orders`; `order_shipping_cost` is the order's shipping cost where the export
+# has such a column, on its first line only (as the export writes order fields), else null.
+ORDER_LINES: dict[str, pl.DataType] = {
+    "account": pl.String(),
+    "order_id": pl.String(),
+    "line": pl.Int64(),  # 1, 2, ... within the order, in export order
+    "date": pl.Date(),
+    "sku": pl.String(),
+    "product": pl.String(),  # `Lineitem name` as written: the product title, ` - ` and the variant title
+    "variant": pl.String(),  # the variant title where the export has its own column, else null
+    "quantity": pl.Int64(),
+    "unit_price": pl.Float64(),
+    "line_discount": pl.Float64(),  # null when the export has no `Lineitem discount`
+    "order_shipping_cost": pl.Float64(),
+    "source_file": pl.String(),
+    "source_row": pl.Int64(),
+}
+ORDER_LINES_KEY: tuple[str, ...] = ("account", "order_id", "line")
+
+# One row per product variant with its unit cost, from a Shopify products export (`Cost per item`) or a costs CSV
+# (`sku,unit_cost`); `unit_cost` is null where the variant has none (its lines then use targets.gross_margin).
+UNIT_COSTS: dict[str, pl.DataType] = {
+    "account": pl.String(),
+    "sku": pl.String(),
+    "product": pl.String(),  # the product title (a products export's `Title`, carried to its later variant rows)
+    "variant": pl.String(),  # the option values joined by ` / ` as Shopify names variants; null for a default one
+    "unit_cost": pl.Float64(),
+    "source": pl.String(),  # shopify_products | costs_csv
+    "source_file": pl.String(),
+}
+UNIT_COSTS_KEY: tuple[str, ...] = ("account", "source", "sku", "product", "variant")
+
 # Web sessions by day or week, from GA4 downloads or Shopify Analytics sessions reports.
 SESSIONS: dict[str, pl.DataType] = {
     "account": pl.String(),
@@ -175,6 +208,12 @@ TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
     "orders": (ORDERS, ORDERS_KEY),
     "sessions": (SESSIONS, SESSIONS_KEY),
     "store_sales": (STORE_SALES, STORE_SALES_KEY),
+}
+# Tables ingest writes beside those, which the validate stage passes on without a suite of their own: order lines
+# (each order is checked in `orders`; the lines of an order set aside go with it) and unit costs.
+COST_TABLES: dict[str, tuple[dict[str, pl.DataType], tuple[str, ...]]] = {
+    "order_lines": (ORDER_LINES, ORDER_LINES_KEY),
+    "unit_costs": (UNIT_COSTS, UNIT_COSTS_KEY),
 }
 
 # The grain of kpis_daily / kpis_weekly (with the date or week and platform_source): two accounts'

@@ -37,8 +37,9 @@ def find_project(start: Path) -> Path:
 
 
 def load_workspace(root: Path, account: str | None = None) -> Workspace:
-    """The project's KPIs, breakdown rows, store days and orders, customer cohorts, recommendations, settings and
-    fatigue, as the answers read them; with `account`, only that account's rows (insights.portfolio.account_workspace).
+    """The project's KPIs, breakdown rows, store days and orders, customer cohorts, profit days, recommendations,
+    settings and fatigue, as the answers read them; with `account`, only that account's rows
+    (insights.portfolio.account_workspace).
 
     Raises:
         AdlabError: the pipeline has not run yet, params.yaml is wrong, or no account is called `account`.
@@ -72,6 +73,7 @@ def load_workspace(root: Path, account: str | None = None) -> Workspace:
         read_recommendations(root / "data" / "processed" / "recommendations.csv"),
         _read_if_there(root / "data" / "interim" / "orders.parquet"),
         _read_if_there(root / "data" / "processed" / "cohorts.parquet"),
+        _profit_daily(root / "data" / "processed" / "profit_daily.parquet"),
     )
     if account is not None:
         workspace = account_workspace(workspace, account)
@@ -102,6 +104,12 @@ def _store_daily(interim: Path) -> pl.DataFrame | None:
                 ]
             ).sort("account", "date", nulls_last=True)
     return None
+
+
+def _profit_daily(path: Path) -> pl.DataFrame | None:
+    """Profit and new customers per day and account (kpis stage); None before it ran or without orders."""
+    profit = io.read_parquet(path) if path.exists() else None
+    return profit if profit is not None and profit.height else None
 
 
 def ask(question: str, project: str | Path | None = None, account: str | None = None) -> Answer:

@@ -4,7 +4,7 @@ This package writes `data/sample/`, the exports a new project runs on before the
 tool for `make sample` (`python -m adlab.demo --out data/sample`), the tests and the benchmark
 (`bench/run.py`); the runtime library never imports it. `make sample` regenerates `data/sample/` byte for byte.
 
-`write_sample` writes three files, in the formats the real tools write:
+`write_sample` writes four files, in the formats the real tools write:
 
 * `meta_ads_daily_ad_level.csv`: Ads Manager export, ad level, one row per ad
   per day with impressions, UTF-8 with BOM, USD, attribution `7-day click or
@@ -23,6 +23,12 @@ tool for `make sample` (`python -m adlab.demo --out data/sample`), the tests and
   e-mails (example.com/.net/.org), addresses and phones (555 exchange) are fake.
   Store revenue is each day's Meta-attributed value plus other channels worth
   0.58-0.83x Meta's trailing 7-day value (about 1.7x Meta on a normal day).
+* `products_export.csv`: Shopify admin products export (classic 48 columns, one
+  row per variant, later variant rows without a title, a few extra image rows)
+  whose `Variant SKU` matches the orders' `Lineitem sku`; `Cost per item` is
+  28-42% of the price by product, empty for three products (`Silk Scarf
+  "Meadow"`, `Trail Runner Sock Bundle`, `Canvas Weekender Bag`), whose sales
+  are costed at the gross-margin setting.
 
 Period: 2026-08-31 (Mon) .. 2026-11-24 (Tue): ISO weeks 2026-W36 .. 2026-W47
 plus two days of W48. At scale 1 the account has 4 campaigns, 10 ad sets and
@@ -84,9 +90,9 @@ Modules, in the order a run uses them:
 * `ads`: daily delivery of each ad and the Meta ad-level export.
 * `segments`: the age x gender breakdown and its export.
 * `store`: the store's time zone, catalogue and customers; `orders`: the orders that follow Meta's sales.
-* `shopify`: the Shopify orders export.
+* `shopify`: the Shopify orders export; `products`: the Shopify products export with unit costs.
 * `money`: the currencies accounts bill in (amounts in minor units; JPY without decimals).
-* `write`: `write_sample` (one seed, one generator, all three files, written in chunks).
+* `write`: `write_sample` (one seed, one generator, all four files, written in chunks).
 * `portfolio`: `write_accounts`, N shops for an agency, each in its own folder with its own currency,
   size and story, and the truth of what was planted (`python -m adlab.demo --accounts N`).
 * `cli`: `main`, the command line of both.
@@ -119,6 +125,7 @@ from adlab.demo.account import (
 from adlab.demo.ads import META_AD_LEVEL_FILE, META_AD_LEVEL_HEADER
 from adlab.demo.cli import main
 from adlab.demo.portfolio import AccountPlan, AccountTruth, plan_accounts, write_account, write_accounts
+from adlab.demo.products import PRODUCTS_FILE, SHOPIFY_PRODUCTS_HEADER
 from adlab.demo.segments import META_AGE_GENDER_FILE, META_AGE_GENDER_HEADER
 from adlab.demo.shopify import ORDERS_FILE, SHOPIFY_ORDERS_HEADER
 from adlab.demo.write import write_sample
@@ -143,7 +150,9 @@ __all__ = [
     "META_AGE_GENDER_FILE",
     "META_AGE_GENDER_HEADER",
     "ORDERS_FILE",
+    "PRODUCTS_FILE",
     "SHOPIFY_ORDERS_HEADER",
+    "SHOPIFY_PRODUCTS_HEADER",
     "STORIES",
     "SUMMER_SALE_ADSET",
     "SUMMER_SALE_CAMPAIGN",

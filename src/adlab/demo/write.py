@@ -1,4 +1,4 @@
-"""Write the demo store's exports (Meta ad level, age x gender, Shopify orders) into a folder, in chunks."""
+"""Write the demo store's exports (Meta ad level, age x gender, Shopify orders and products) into a folder."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import polars as pl
 from adlab.demo.account import CPM_SPIKE_SEGMENT_WINNER, FEMALE_25_34_AD, N_DAYS, STORIES, ads_table
 from adlab.demo.ads import META_AD_LEVEL_FILE, meta_ad_level_table, simulate_ad_days
 from adlab.demo.orders import simulate_orders
+from adlab.demo.products import PRODUCTS_FILE, products_export_rows
 from adlab.demo.segments import META_AGE_GENDER_FILE, age_gender_text, simulate_age_gender
 from adlab.demo.shopify import ORDERS_FILE, shopify_export_rows
 from adlab.io import atomic_path
@@ -41,8 +42,9 @@ def write_sample(
     breakdowns: bool = True,
     orders_share: float = 1.0,
     story: str = "checkout_break",
+    products: bool = True,
 ) -> list[Path]:
-    """Write the three sample exports into `out_dir`.
+    """Write the four sample exports into `out_dir`.
 
     Args:
         out_dir: folder to write into (created if missing).
@@ -51,9 +53,11 @@ def write_sample(
         breakdowns: also write the age x gender file (the benchmark needs only ad-level rows and orders).
         orders_share: the store's orders as a share of the default, e.g. 0.2 for a fifth of the order lines.
         story: the last-day cause and segment winner planted: `checkout_break` (default) or `cpm_spike`.
+        products: also write the Shopify products export with each variant's `Cost per item`.
 
     Returns:
-        The paths of the Meta ad-level, Meta age x gender (when written) and Shopify orders files.
+        The paths of the Meta ad-level, Meta age x gender (when written), Shopify orders and Shopify products
+        (when written) files.
     """
     if story not in STORIES:
         raise ValueError(f"story must be one of {', '.join(STORIES)}, not {story!r}")
@@ -78,4 +82,7 @@ def write_sample(
         )
     paths.append(out_dir / ORDERS_FILE)
     write_csv(paths[-1], (shopify_export_rows(orders, a, b) for a, b in row_chunks(orders.lines.height)), bom=False)
+    if products:
+        paths.append(out_dir / PRODUCTS_FILE)
+        write_csv(paths[-1], [products_export_rows()], bom=False)
     return paths

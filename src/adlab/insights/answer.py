@@ -110,7 +110,8 @@ def _numbers(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float | 
 
 @dataclass(frozen=True)
 class Workspace:
-    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue."""
+    """What the answers read: KPIs per (date, ad), the breakdown rows, settings, currency, fatigue, store and
+    profit days."""
 
     kpis_daily: pl.DataFrame
     ad_insights: pl.DataFrame | None
@@ -124,6 +125,7 @@ class Workspace:
     recommendations: pl.DataFrame | None = None  # data/processed/recommendations.csv; None before the stage
     orders: pl.DataFrame | None = None  # the orders table (data/interim/orders.parquet); None without a store export
     cohorts: pl.DataFrame | None = None  # customer cohorts (kpis.cohort_table); None: computed from `orders`
+    profit: pl.DataFrame | None = None  # profit and new customers per day (kpis.profit_daily); None without orders
 
 
 def with_notes(answer: Answer, notes: list[str]) -> Answer:

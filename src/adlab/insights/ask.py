@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adlab.insights import breakdown, budget_answers, customers, lookup, portfolio, rank, states, tracking, versus
+from adlab.insights import (
+    breakdown,
+    budget_answers,
+    customers,
+    lookup,
+    portfolio,
+    profit,
+    rank,
+    states,
+    tracking,
+    versus,
+)
 from adlab.insights.answer import Answer, Workspace, with_notes
 from adlab.insights.budget_questions import budget_intent
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
@@ -85,6 +96,7 @@ ANSWERS: dict[str, Callable[[Intent, Workspace], Answer]] = {
     "why": answer_why,
     "best": answer_best,
     "metric": lookup.metric,
+    "profit": profit.profit,
     "compare": answer_compare,
     "trend": lookup.trend,
     "rank": rank.rank,

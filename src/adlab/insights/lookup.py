@@ -16,12 +16,37 @@ from adlab.errors import AdlabError
 from adlab.insights.answer import LEVEL_WORDS, Answer, Row, Workspace, find_entity, quoted, several_accounts
 from adlab.insights.periods import Period, first_date, in_period, last_day, periods_for
 from adlab.insights.questions import Intent
-from adlab.kpis import KPI_FRACTIONS, complete_weeks, iso_week, period_figures, results_by_type, rollup
+from adlab.kpis import (
+    KPI_FRACTIONS,
+    PROFIT_FRACTIONS,
+    complete_weeks,
+    iso_week,
+    period_figures,
+    profit_figures,
+    results_by_type,
+    rollup,
+)
 from adlab.kpis.results import RESULTS_KEY, result_unit
 from adlab.schema import AD_METRICS
 
 # Figures of the store export (orders table or Shopify sales), not of the ad exports.
 STORE_FIGURES = ("orders", "revenue", "mer")
+# Profit and new-customer figures of the orders export (kpis.profit_figures), the whole store's.
+PROFIT_FIGURES = (
+    "gross_profit",
+    "contribution_after_ads",
+    "poas",
+    "breakeven_roas_actual",
+    "gross_margin_actual",
+    "ncroas",
+    "new_customer_cpa",
+    "new_customers",
+    "new_customer_revenue",
+    "cogs",
+    "cost_fallback_share",
+)
+# The sums behind them that an answer shows (what gross profit is made of).
+PROFIT_PARTS = ("net_revenue", "fees", "shipping_cost", "product_sales", "margin_fallback_sales")
 RESULT_FIGURES = ("results", "cost_per_result")
 FIGURE_WORDS = {
     **KPI_WORDS,
@@ -40,6 +65,13 @@ FIGURE_WORDS = {
     "mer": "MER",
     "results": "results",
     "cost_per_result": "cost per result",
+    "gross_profit": "gross profit",
+    "contribution_after_ads": "profit after ad spend",
+    "new_customers": "new customers",
+    "new_customer_revenue": "new-customer revenue",
+    "cogs": "cost of goods",
+    "margin_fallback_sales": "product sales costed at the margin setting",
+    "product_sales": "product sales",
 }
 # Ratio figures whose fraction is not in KPI_FRACTIONS (KPI_FRACTIONS holds the ad KPIs).
 OTHER_FRACTIONS = {
@@ -56,7 +88,7 @@ def figure_word(kpi: str) -> str:
 
 def is_ratio(kpi: str) -> bool:
     """Whether the figure is a ratio of sums (ROAS, CPA, MER, ...) rather than a sum (spend, purchases)."""
-    return kpi in KPI_FRACTIONS or kpi in OTHER_FRACTIONS
+    return kpi in KPI_FRACTIONS or kpi in OTHER_FRACTIONS or kpi in PROFIT_FRACTIONS
 
 
 def value_text(kpi: str, value: float | None, currency: str | None) -> str:
@@ -163,6 +195,11 @@ def figures_of(frame: pl.DataFrame, period: Period, workspace: Workspace, whole_
         row.update({name: store[name] for name in STORE_FIGURES})
     else:
         row.update(dict.fromkeys(STORE_FIGURES))
+    profit = profit_figures(workspace.profit if whole_account else None, period.start, period.end, row.get("spend"))
+    row.update({name: profit[name] for name in (*PROFIT_FIGURES, *PROFIT_PARTS)})
+    if row.get("revenue") is None:  # the same orders' revenue (total - refunded), where no store table was read
+        row["revenue"] = profit["revenue"]
+    row["store_orders_known"] = profit["orders"] is not None
     main = results_by_type(workspace.results_daily, period.start, period.end).head(1)
     if main.height and not (frame.height < workspace.kpis_daily.height):
         result = main.row(0, named=True)
@@ -182,13 +219,37 @@ def unknown_reason(kpi: str, row: Row, workspace: Workspace, whole_account: bool
         if workspace.store is None:
             return "there is no store export (orders table or Shopify sales) in data/raw/"
         return f"the store export does not cover {when}"
+    if kpi in PROFIT_FIGURES and (reason := profit_unknown_reason(workspace, whole_account, when, row)):
+        return reason
     if kpi in RESULT_FIGURES:
         return "results are counted for the whole account only, from the exports' result columns"
-    num, den = KPI_FRACTIONS[kpi][:2] if kpi in KPI_FRACTIONS else OTHER_FRACTIONS.get(kpi, (kpi, kpi))
+    num, den = _fraction(kpi) or (kpi, kpi)
     for column in dict.fromkeys((num, den)):
         if row.get(column) is None:
             return f"the ad export has no {figure_word(column)} column"
     return f"there were no {figure_word(den)} {when}, so there is nothing to divide by"
+
+
+def profit_unknown_reason(workspace: Workspace, whole_account: bool, when: str, row: Row) -> str:
+    """Why a profit figure is unknown, when the orders are (no orders export, a campaign's question, no orders
+    in the period); empty when the orders are known and the figure's own fraction says why."""
+    if not whole_account:
+        return "profit is the whole store's (every order), not one campaign's or platform's"
+    if workspace.profit is None:
+        return "there is no Shopify orders export in data/raw/ to take revenue and costs from"
+    if not row.get("store_orders_known"):
+        return f"the orders export does not cover {when}"
+    if row.get("spend") is None:
+        return f"there is no ad data {when}"
+    return ""
+
+
+def _fraction(kpi: str) -> tuple[str, str] | None:
+    """(numerator, denominator) of a ratio figure; None for a sum."""
+    for fractions in (KPI_FRACTIONS, OTHER_FRACTIONS, PROFIT_FRACTIONS):
+        if kpi in fractions:
+            return fractions[kpi][0], fractions[kpi][1]
+    return None
 
 
 def change_clause(kpi: str, now: float | None, before: float | None, than: str, currency: str | None) -> str:
@@ -225,7 +286,7 @@ def evidence_line(row: Row, when: str, currency: str | None) -> str:
 
 def fraction_line(kpi: str, row: Row, currency: str | None) -> str | None:
     """`CPA = spend / purchases = 1,516.50 USD / 30.` for a ratio, so the figure traces to its sums."""
-    num, den = KPI_FRACTIONS[kpi][:2] if kpi in KPI_FRACTIONS else OTHER_FRACTIONS.get(kpi, ("", ""))
+    num, den = _fraction(kpi) or ("", "")
     if not num or kpi == "frequency":
         return None
     scale = " x 1,000" if kpi == "cpm" else ""

@@ -406,5 +406,6 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         recommendations=of(workspace.recommendations),
         orders=of(workspace.orders),
         cohorts=of(workspace.cohorts),
+        profit=of(workspace.profit),
         params=workspace.params.for_account(account),  # its own targets (params.yaml `accounts:`)
     )

@@ -35,7 +35,24 @@ SYNONYMS = (
     (r"\bwhat is\b|\bwhats\b", "what is"),
 )
 # The words that name each KPI, in the order they are tried: longer phrases before the words inside them.
+# Profit and new-customer figures (answered by insights.profit) come first: "new customer CPA" is not CPA.
+PROFIT_WORDS = (
+    (
+        "new_customer_cpa",
+        r"\bnew customer (?:cpa|cac|acquisition cost)\b|\bcost (?:per|of an?|for an?|to acquire an?) new customers?\b"
+        r"|\bnc ?cpa\b",
+    ),
+    ("ncroas", r"\bnc ?roas\b|\bnew customer roas\b"),
+    ("new_customer_revenue", r"\bnew customer (?:revenue|sales)\b|\b(?:revenue|sales) from new customers\b"),
+    ("new_customers", r"\bnew customers?\b|\bfirst time (?:customers|buyers)\b"),
+    ("poas", r"\bpoas\b|\bprofit on (?:ad )?spend\b"),  # SYNONYMS read "ad spend" as "spend"
+    ("breakeven_roas_actual", r"\bbreak ?even\b"),
+    ("gross_margin_actual", r"\b(?:gross |profit |actual )?margins?\b"),
+    ("gross_profit", r"\bgross profit\b|\bprofit before ads\b"),
+    ("contribution_after_ads", r"\bprofit\w*|\bcontribution\b|\bbottom line\b"),
+)
 KPI_WORDS = (
+    *PROFIT_WORDS,
     (
         "cost_per_result",
         r"cost per (?:result|lead|install|registration|sign ?up|message|conversation|landing page view)s?"
@@ -73,7 +90,8 @@ KPI_WORDS = (
     ("clicks", r"\bclicks?\b"),
     ("spend", r"\bspend\w*|\bspent\b|\bcosts?\b|\bcost me\b|\bbudget\b|\bpaid\b|\bpay\b"),
 )
-LOWER_IS_BETTER_KPIS = (*LOWER_IS_BETTER, "cost_per_result")
+PROFIT_KPIS = tuple(kpi for kpi, _ in PROFIT_WORDS)
+LOWER_IS_BETTER_KPIS = (*LOWER_IS_BETTER, "cost_per_result", "new_customer_cpa")
 NOT_OTHER_KPIS = ("cpa", "cost_per_result", "results")
 # Levels in the order they are tried ("ad set" before "ad"); `creative` is the ad.
 LEVEL_WORDS = (
@@ -168,6 +186,7 @@ LTV = (
 # One question per family, for "the three closest questions it can answer".
 EXAMPLES = (
     "What was my CPA last week?",
+    "What was my profit last week?",
     "Compare ROAS this week to last week",
     "Top 5 ads by ROAS yesterday",
     "Which creatives are fatigued?",
@@ -246,7 +265,9 @@ QUOTED = r"(?:^|(?<=\s))['\"‘“](.+?)['\"’”](?=\s|$|[?.!,])"
 class Intent:
     """What a question asks: its family (`kind`) and the slots the answer needs.
 
-    Families: `metric` (what was `kpi` over `periods[0]`), `compare` (`kpi` over `periods[0]` vs `periods[1]`),
+    Families: `metric` (what was `kpi` over `periods[0]`), `profit` (a profit or new-customer figure of the whole
+    store over `periods[0]`: profit after ads, gross profit, POAS, margin, break-even ROAS, new customers,
+    ncROAS, new-customer CPA), `compare` (`kpi` over `periods[0]` vs `periods[1]`),
     `rank` (the top or worst `n` at `level` by `kpi` over `periods[0]`), `state` (the entities in `state`:
     fatigued, pause, scale, learning or today's actions), `why` (why did `kpi` move between `periods`),
     `verdict` (should I pause / scale `name`), `best` (which `level` wins for `segment` by `kpi`), `tracking`
@@ -258,7 +279,8 @@ class Intent:
     the data.
 
     `kpi` is one of spend, impressions, reach, frequency, clicks, link_clicks, ctr, cpc, cpm, purchases,
-    purchase_value, roas, cpa, cvr, aov, orders, revenue, mer, hook_rate, hold_rate, results, cost_per_result
+    purchase_value, roas, cpa, cvr, aov, orders, revenue, mer, hook_rate, hold_rate, results, cost_per_result,
+    or a profit figure (PROFIT_KPIS: `contribution_after_ads` is what "profit" means)
     (`revenue` and `orders` are the store's, `purchase_value` and `purchases` the ads'); `level` is account,
     platform, campaign, adset or ad; `order` is semantic (top = the good end of the KPI, see parse_question).
     """
@@ -312,21 +334,27 @@ def parse_question(question: str, kpis_daily: pl.DataFrame) -> Intent:
     if len(names) >= 2 and not re.search(WHY, words):  # "'A' vs 'B'", "compare 'A' and 'B' last week"
         level = named_level(lower, names[0])
         periods = periods_in(words, kpis_daily) if period_named(words) else None
-        return Intent("compare", text, kpi_in(words), level, names[0], periods, other=names[1])
+        return Intent("compare", text, ad_kpi_in(words), level, names[0], periods, other=names[1])
     kind, state = family(words, text, name)
     if kind == "verdict":
         name = name or unquoted_name(text) or ""
-        return Intent("verdict", text, kpi_in(words), level=named_level(lower, name), name=name)
+        return Intent("verdict", text, ad_kpi_in(words), level=named_level(lower, name), name=name)
+    if kind == "why" and kpi_in(words) in PROFIT_KPIS:  # how a profit figure moved: the two periods side by side
+        return Intent("compare", text, kpi_in(words), "account", periods=periods_in(words, kpis_daily, "last_7_days"))
     if kind == "why":
         return Intent("why", lower, kpi_in(words), level_in(words), periods=periods_in(words, kpis_daily))
     if kind == "portfolio":
         return portfolio_intent(text, words, kpis_daily)
-    kpi, segment, level = kpi_in(words), segment_in(words), level_in(words)
+    # Profit figures are the whole store's, by day: rankings, states and breakdowns of ads read the ad KPIs.
+    kpi = kpi_in(words) if kind in ("metric", "compare", "trend") else ad_kpi_in(words)
+    segment, level = segment_in(words), level_in(words)
     periods = periods_in(words, kpis_daily, "last_30_days" if kind == "trend" else "last_7_days")
     if kind == "best":
         named = periods if period_named(words) else None
         n, order = count_in(words), order_in(words, kpi)
         return Intent("best", lower, kpi, level or "ad", periods=named, segment=segment, n=n, order=order)
+    if kind == "metric" and kpi in PROFIT_KPIS and not name and not platform_in(words):
+        return Intent("profit", text, kpi, "account", periods=periods)
     if name:
         level = named_level(lower, name)
     elif kind in ("rank", "state"):
@@ -404,7 +432,7 @@ def portfolio_intent(text: str, words: str, kpis_daily: pl.DataFrame) -> Intent:
     doing`). `n`: the number said, 1 for `which account`, else every account (None).
     """
     periods = periods_in(words, kpis_daily) if period_named(words) else periods_for(kpis_daily, "last_week")
-    kpi = kpi_in(words)
+    kpi = ad_kpi_in(words)
     moved = next(((direction, found) for direction, pattern in MOVED if (found := re.search(pattern, words))), None)
     named_kpi = kpi_in(words, "") != ""
     view = "change" if moved else "rank" if re.search(RANK, words) or named_kpi else "overview"
@@ -462,6 +490,11 @@ def kpi_in(words: str, default: str = "roas") -> str:
         if re.search(pattern, words):
             return kpi
     return default
+
+
+def ad_kpi_in(words: str, default: str = "roas") -> str:
+    """kpi_in among the ad and store KPIs only (a question ranking ads or accounts reads them, not profit)."""
+    return next((kpi for kpi, pattern in KPI_WORDS[len(PROFIT_WORDS) :] if re.search(pattern, words)), default)
 
 
 def level_in(words: str) -> str | None:

@@ -10,6 +10,8 @@ Used as `from adlab import kpis; kpis.rollup(...)`; this module is the public AP
     windows    reporting-window exports (no `Day` column): kpis_period and its figures
     store      store orders and revenue, sessions, new vs returning customers
     cohorts    customers by first-order month: the LTV curve, new-customer CPA, payback month, LTV:CAC
+    profit     each order's cost of goods, fees, shipping and gross profit; profit and new-customer figures per
+               day, week and product (POAS, contribution after ads, ncROAS, new-customer CPA)
     summary    metrics/summary.json, of one account or a portfolio of accounts
 
 A new KPI is one entry in `formulas.KPI_FRACTIONS` (numerator, denominator, scale of summed columns):
@@ -37,11 +39,14 @@ from adlab.kpis.formulas import (
     COHORT_FRACTIONS,
     KPI_FACTORS,
     KPI_FRACTIONS,
+    PROFIT_DIFFERENCES,
+    PROFIT_FRACTIONS,
     RESULT_FRACTIONS,
     breakeven_roas,
     cohort_exprs,
     kpi_exprs,
     log_split,
+    profit_exprs,
     ratio,
     result_exprs,
 )
@@ -52,6 +57,19 @@ from adlab.kpis.periods import (
     store_covers,
     store_spans,
     window_figures,
+)
+from adlab.kpis.profit import (
+    ProfitSettings,
+    first_order_date,
+    first_order_day,
+    line_costs,
+    order_profit,
+    orders_with_profit,
+    product_profit,
+    profit_daily,
+    profit_figures,
+    profit_rollup,
+    profit_weekly,
 )
 from adlab.kpis.results import (
     compute_results_daily,
@@ -100,9 +118,12 @@ __all__ = [
     "KPI_FACTORS",
     "KPI_FRACTIONS",
     "LEVEL_RANK",
+    "PROFIT_DIFFERENCES",
+    "PROFIT_FRACTIONS",
     "RESULT_FRACTIONS",
     "AcquisitionCost",
     "OrderHistory",
+    "ProfitSettings",
     "account_daily",
     "acquisition_cost",
     "add_week",
@@ -127,17 +148,28 @@ __all__ = [
     "daily_spend",
     "date_span",
     "finest_level",
+    "first_order_date",
+    "first_order_day",
     "is_purchase_type",
     "iso_week",
     "kpi_exprs",
     "latest_week",
+    "line_costs",
     "log_split",
     "ltv_curve",
     "net_revenue",
     "order_history",
+    "order_profit",
+    "orders_with_profit",
     "payback_month",
     "period_figures",
     "portfolio_summary",
+    "product_profit",
+    "profit_daily",
+    "profit_exprs",
+    "profit_figures",
+    "profit_rollup",
+    "profit_weekly",
     "ratio",
     "report_windows",
     "reporting_dates",

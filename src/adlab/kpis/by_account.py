@@ -10,6 +10,15 @@ import polars as pl
 
 from adlab.data_warnings import account_currencies
 from adlab.kpis.cohorts import cohort_table, customers_summary, daily_spend, order_history
+from adlab.kpis.profit import (
+    ProfitSettings,
+    first_order_date,
+    line_costs,
+    orders_with_profit,
+    product_profit,
+    profit_daily,
+    profit_weekly,
+)
 from adlab.kpis.results import RESULTS_KEY, compute_results_daily, results_summary
 from adlab.kpis.rollups import compute_kpis_daily, compute_kpis_weekly
 from adlab.kpis.store import sessions_daily, store_daily, store_daily_from_sales
@@ -24,29 +33,33 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "results_daily": ("date", "platform_source", *ENTITY, RESULTS_KEY),
     "kpis_period": (*WINDOW_KEYS, "platform_source", *ENTITY),
     "cohorts": COHORTS_KEY,
+    "profit_daily": ("date", "account"),
+    "profit_weekly": ("week", "account"),
+    "profit_products": ("week", "account", "product"),
     "summary": (),
 }
 
 
 @dataclass(frozen=True)
 class KpisSettings:
-    """What the kpis stage computes an account with: the hold-rate base, and for its summary the week the
-    portfolio reports (None: no dated data) and where the data came from (raw or sample); its gross margin
-    (`targets.gross_margin`) for the gross profit of orders without product costs (customer cohorts)."""
+    """What the kpis stage computes an account with: the hold-rate base, for its summary the week the
+    portfolio reports (None: no dated data) and where the data came from (raw or sample), and its profit
+    settings (gross margin, payment fees, shipping cost), which also give its customer cohorts' gross profit."""
 
     hold_rate_base: str
     week: str | None
     data_source: str
-    gross_margin: float = 0.5
+    profit: ProfitSettings
 
 
 def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings: Any) -> dict[str, pl.DataFrame]:
-    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows, its customer
-    cohorts (kpis.cohort_table of its orders and ad spend), and its metrics/summary.json figures for
-    `settings.week` (JSON in the one row of `summary`).
+    """kpis_daily, kpis_weekly, results_daily and kpis_period of one account's `ad_insights` rows; profit_daily,
+    profit_weekly and profit_products of its orders, order lines and unit costs (kpis.profit); its customer
+    cohorts (kpis.cohort_table of those orders' gross profit and its ad spend); and its metrics/summary.json
+    figures for `settings.week` (JSON in the one row of `summary`).
 
-    `inputs`: the account's rows of ad_insights, orders, store_sales, sessions and of the ledger (the files
-    its rows came from).
+    `inputs`: the account's rows of ad_insights, orders, order_lines, unit_costs, store_sales, sessions and of the
+    ledger (the files its rows came from).
     """
     ad_insights, base = inputs["ad_insights"], settings.hold_rate_base
     daily = compute_kpis_daily(ad_insights, base)
@@ -54,6 +67,9 @@ def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings:
     orders, sales = inputs["orders"], inputs["store_sales"]
     store = store_daily(orders) if orders.height else store_daily_from_sales(sales) if sales.height else None
     money = {"ad_insights": ad_insights, "orders": orders, "store_sales": sales}
+    costed = line_costs(inputs["order_lines"], inputs["unit_costs"], settings.profit.gross_margin)
+    profits = orders_with_profit(orders, costed, settings.profit)
+    by_day = profit_daily(profits, daily, account)
     summary = build_summary(
         daily,
         store,
@@ -62,10 +78,19 @@ def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings:
         settings.data_source,
         sessions_daily(inputs["sessions"]),
         week=settings.week,
+        profit=by_day,
+        first_order=first_order_date(orders),
     )
     summary["results"] = results_summary(results, summary["week"])
     summary["previous"]["results"] = results_summary(results, summary["previous"]["week"])
-    cohorts = cohort_table(orders, daily_spend(daily), gross_margin=settings.gross_margin)
+    # Cohorts over the orders that count, with their gross profit; the history runs to the last order of any kind.
+    through = orders["date"].max() if orders.height else None
+    cohorts = cohort_table(
+        profits,
+        daily_spend(daily),
+        gross_margin=settings.profit.gross_margin,
+        through=through,  # type: ignore[arg-type]
+    )
     summary["customers"] = customers_summary(cohorts, order_history(orders))
     return {
         "kpis_daily": daily,
@@ -73,6 +98,9 @@ def account_kpis(account: str | None, inputs: dict[str, pl.DataFrame], settings:
         "results_daily": results,
         "kpis_period": compute_kpis_period(ad_insights, base),
         "cohorts": cohorts,
+        "profit_daily": by_day,
+        "profit_weekly": profit_weekly(by_day),
+        "profit_products": product_profit(profits, costed),
         "summary": pl.DataFrame(
             {"account": [account], "summary": [json.dumps(summary)]},
             schema={"account": pl.String, "summary": pl.String},

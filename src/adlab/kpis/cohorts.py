@@ -78,7 +78,19 @@ def cohort_table(
     has_profit = "gross_profit" in frame.collect_schema().names()
     estimated = net_revenue() * gross_margin
     profit = pl.coalesce(pl.col("gross_profit"), estimated) if has_profit else estimated
-    at_margin = pl.col("gross_profit").is_null() if has_profit else pl.lit(True)
+    # Revenue whose gross profit rests on the margin setting: all of it without profit figures; with them (kpis.
+    # order_profit), each order's share of product sales costed at the margin (all of it for an order without lines).
+    names = frame.collect_schema().names()
+    if has_profit and "margin_fallback_sales" in names:
+        share = (
+            pl.when(pl.col("product_sales") > 0)
+            .then(pl.col("margin_fallback_sales") / pl.col("product_sales"))
+            .otherwise(1.0)
+        )
+        margin_revenue = pl.when(pl.col("gross_profit").is_null()).then(net_revenue()).otherwise(net_revenue() * share)
+    else:
+        at_margin = pl.col("gross_profit").is_null() if has_profit else pl.lit(True)
+        margin_revenue = pl.when(at_margin).then(net_revenue()).otherwise(0.0)
     counted = frame.filter(counts_as_sale() & pl.col("customer_key").is_not_null())
     customers = counted.group_by("account", "customer_key").agg(
         month_number(pl.col("date").min()).alias("cohort_month"),
@@ -102,7 +114,7 @@ def cohort_table(
             pl.len().cast(pl.Int64).alias("orders"),
             net_revenue().sum().alias("revenue"),
             profit.sum().alias("gross_profit"),
-            net_revenue().filter(at_margin).sum().alias("revenue_at_margin"),
+            margin_revenue.sum().alias("revenue_at_margin"),
         )
         # Parallel float sums differ in their last bits from run to run; the cumulative sums start from rounded ones.
         .with_columns(pl.col(name).round(SUM_DECIMALS) for name in ("revenue", "gross_profit", "revenue_at_margin"))

@@ -1,7 +1,8 @@
 """KPI formulas, each written once: a ratio of summed columns, as a polars expression (sum first, divide last).
 
 Fractions, not percents; a zero or null denominator gives null. Every table and roll-up takes its KPIs
-from `kpi_exprs` (ad KPIs) or `result_exprs` (cost per result).
+from `kpi_exprs` (ad KPIs), `result_exprs` (cost per result) or `profit_exprs` (gross profit after ads, POAS,
+new-customer figures), and an order's profit from the per-order formulas below them.
 """
 
 from __future__ import annotations
@@ -97,3 +98,59 @@ def cohort_exprs() -> list[pl.Expr]:
 def breakeven_roas(gross_margin: float) -> float:
     """The ROAS at which ads pay for the goods they sell: 1 / gross margin (the margin is a setting)."""
     return 1.0 / gross_margin
+
+
+# ---------------------------------------------------------------------------------------------------- profit
+# Per order (kpis.profit.order_profit): a refund gives back its share of the order, so revenue, tax and cost of
+# goods shrink by refunded / total (a full refund returns every unit; Shopify exports no returned quantity per
+# line); payment fees are charged on the total and are not given back.
+
+
+def refund_share() -> pl.Expr:
+    """refunded / total of an order, in [0, 1]; a total of 0 counts as fully refunded when its status says so."""
+    status_refunded = (pl.col("financial_status") == "refunded").fill_null(False).cast(pl.Float64)
+    share = (pl.col("refunded").fill_null(0.0) / pl.col("total")).clip(0.0, 1.0)
+    return pl.when(pl.col("total") > 0).then(share).otherwise(status_refunded)
+
+
+def net_revenue() -> pl.Expr:
+    """Store revenue (total - refunded) without the sales tax it holds: (total - taxes) x (1 - refund share)."""
+    return (pl.col("total") - pl.col("taxes").fill_null(0.0)) * (1.0 - pl.col("refund_share"))
+
+
+def payment_fees(rate: float, fixed: float) -> pl.Expr:
+    """rate x total + fixed, for an order that was paid (total > 0); refunds do not give fees back."""
+    return pl.when(pl.col("total") > 0).then(pl.col("total") * rate + fixed).otherwise(0.0)
+
+
+def gross_profit() -> pl.Expr:
+    """net revenue - cost of goods - payment fees - shipping cost."""
+    return pl.col("net_revenue") - pl.col("cogs") - pl.col("fees") - pl.col("shipping_cost")
+
+
+# Profit KPIs of summed columns (any grain: day, week, account, portfolio), as (numerator, denominator, scale).
+# Break-even ROAS at the actual margin is revenue / gross profit (1 / actual margin): MER at or above it means
+# the ads' days made money after ad spend, since contribution = gross profit - spend >= 0 exactly then.
+PROFIT_FRACTIONS: dict[str, tuple[str, str, float]] = {
+    "poas": ("gross_profit", "spend", 1.0),
+    "breakeven_roas_actual": ("revenue", "gross_profit", 1.0),
+    "gross_margin_actual": ("gross_profit", "revenue", 1.0),
+    "ncroas": ("new_customer_revenue", "spend", 1.0),
+    "new_customer_cpa": ("spend", "new_customers", 1.0),
+    "cost_fallback_share": ("margin_fallback_sales", "product_sales", 1.0),
+}
+# Differences of summed columns: contribution after ads = gross profit - ad spend (unknown when either is).
+PROFIT_DIFFERENCES: dict[str, tuple[str, str]] = {"contribution_after_ads": ("gross_profit", "spend")}
+
+
+def difference(first: str, second: str) -> pl.Expr:
+    """first - second of the summed columns; null where either is null."""
+    return pl.col(first) - pl.col(second)
+
+
+def profit_exprs() -> list[pl.Expr]:
+    """The profit KPIs of PROFIT_DIFFERENCES and PROFIT_FRACTIONS, each named for what it is."""
+    return [
+        *(difference(first, second).alias(name) for name, (first, second) in PROFIT_DIFFERENCES.items()),
+        *(ratio(num, den, scale).alias(name) for name, (num, den, scale) in PROFIT_FRACTIONS.items()),
+    ]

@@ -10,8 +10,16 @@ from typing import Any
 
 import polars as pl
 
-from adlab.kpis.formulas import KPI_FRACTIONS, RESULT_FRACTIONS, STORE_FRACTIONS, ratio
-from adlab.kpis.periods import Figures, period_figures, spend_by_platform, window_figures
+from adlab.kpis.formulas import (
+    KPI_FRACTIONS,
+    PROFIT_DIFFERENCES,
+    PROFIT_FRACTIONS,
+    RESULT_FRACTIONS,
+    STORE_FRACTIONS,
+    ratio,
+)
+from adlab.kpis.periods import Figures, period_figures, spend_by_platform, store_spans, window_figures
+from adlab.kpis.profit import profit_figures
 from adlab.kpis.results import RESULTS_KEY
 from adlab.kpis.rollups import rounded
 from adlab.kpis.weeks import complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
@@ -35,6 +43,19 @@ SUMMARY_KEYS = (
     "sessions",
     "store_cvr",
 )
+# Profit and new-customer figures (kpis.profit; null without an orders export): sums, then their KPIs.
+PROFIT_SUMMED = (
+    "net_revenue",
+    "cogs",
+    "fees",
+    "shipping_cost",
+    "gross_profit",
+    "product_sales",
+    "margin_fallback_sales",
+    "new_customers",
+    "new_customer_revenue",
+)
+PROFIT_KEYS = (*PROFIT_SUMMED, *PROFIT_DIFFERENCES, *PROFIT_FRACTIONS)
 
 
 def build_summary(
@@ -45,6 +66,8 @@ def build_summary(
     data_source: str,
     sessions: pl.DataFrame | None = None,
     week: str | None = None,
+    profit: pl.DataFrame | None = None,
+    first_order: dt.date | None = None,
 ) -> dict[str, Any]:
     """metrics/summary.json: the latest complete ISO week, the week before, and the row ledger.
 
@@ -54,6 +77,8 @@ def build_summary(
     metric is null; with no dated data at all, so is the week. A given `week`
     (e.g. the portfolio's, so that every account reports the same one) is
     reported instead, `week_complete` saying whether these rows cover it.
+    With `profit` (kpis.profit_daily), the profit and new-customer figures (PROFIT_KEYS) of the same weeks
+    and `first_order_date`, how far back the orders (and so new vs returning customers) go.
     """
     dates = reporting_dates(kpis_daily, store)
     if week is None:
@@ -65,15 +90,34 @@ def build_summary(
             complete = week in complete_weeks(last_day, first_day)
     if week is None:
         empty: Figures = {key: None for key in SUMMARY_KEYS}
-        return _summary(None, complete, currency, empty, None, empty, ledger, {}, data_source)
+        return _summary(None, complete, currency, empty, None, empty, ledger, {}, data_source, first_order)
     monday, sunday = week_bounds(week)
     previous_monday = monday - dt.timedelta(days=7)
     current = period_figures(kpis_daily, store, monday, sunday, sessions)
     previous = period_figures(kpis_daily, store, previous_monday, previous_monday + dt.timedelta(days=6), sessions)
+    # POAS and the contribution divide by the spend ROAS and MER divide by.
+    current |= _profit_part(profit_figures(profit, monday, sunday, current["spend"]))
+    previous |= _profit_part(
+        profit_figures(profit, previous_monday, previous_monday + dt.timedelta(days=6), previous["spend"])
+    )
     by_platform = spend_by_platform(kpis_daily, monday, sunday)
     return _summary(
-        week, complete, currency, current, iso_week(previous_monday), previous, ledger, by_platform, data_source
+        week,
+        complete,
+        currency,
+        current,
+        iso_week(previous_monday),
+        previous,
+        ledger,
+        by_platform,
+        data_source,
+        first_order,
     )
+
+
+def _profit_part(figures: dict[str, float | int | None]) -> Figures:
+    """The PROFIT_KEYS of kpis.profit_figures."""
+    return {key: figures[key] for key in PROFIT_KEYS}
 
 
 def _summary(
@@ -86,6 +130,7 @@ def _summary(
     ledger: pl.DataFrame,
     by_platform: dict[str, dict[str, float | None]],
     data_source: str,
+    first_order: dt.date | None = None,
 ) -> dict[str, Any]:
     """The summary.json mapping, every contract key present (null where unknown)."""
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
@@ -93,8 +138,12 @@ def _summary(
         "week": week,
         "week_complete": complete,
         "currency": currency,
-        **{key: rounded(current[key]) for key in SUMMARY_KEYS},
-        "previous": {"week": previous_week, **{key: rounded(previous[key]) for key in SUMMARY_KEYS}},
+        **{key: rounded(current.get(key)) for key in (*SUMMARY_KEYS, *PROFIT_KEYS)},
+        "first_order_date": None if first_order is None else first_order.isoformat(),
+        "previous": {
+            "week": previous_week,
+            **{key: rounded(previous.get(key)) for key in (*SUMMARY_KEYS, *PROFIT_KEYS)},
+        },
         "rows": {
             "in": int(totals["rows_in"] or 0),
             "kept": int(totals["kept"] or 0),
@@ -114,6 +163,8 @@ def build_period_summary(
     currency: str | None,
     data_source: str,
     sessions: pl.DataFrame | None = None,
+    profit: pl.DataFrame | None = None,
+    first_order: dt.date | None = None,
 ) -> dict[str, Any]:
     """metrics/summary.json when the ad data has no days: the figures of the latest reporting window.
 
@@ -123,6 +174,9 @@ def build_period_summary(
     """
     start, end = report_windows(kpis_period)[0]
     current = window_figures(kpis_period, store, start, end, sessions)
+    # Profit over the window only where the orders span it, as store figures (store_spans).
+    spanned = profit if store_spans(profit, start, end) else None
+    current |= _profit_part(profit_figures(spanned, start, end, current["spend"]))
     totals = ledger.select(pl.col("rows_in", "kept", "replaced", "totals", "quarantined").sum()).row(0, named=True)
     rows = window_kpis(kpis_period, start, end)
     return {
@@ -130,8 +184,9 @@ def build_period_summary(
         "week_complete": False,
         "period": {"start": start.isoformat(), "end": end.isoformat(), "days": (end - start).days + 1},
         "currency": currency,
-        **{key: rounded(current[key]) for key in SUMMARY_KEYS},
-        "previous": {"week": iso_week(end - dt.timedelta(days=7)), **dict.fromkeys(SUMMARY_KEYS)},
+        **{key: rounded(current[key]) for key in (*SUMMARY_KEYS, *PROFIT_KEYS)},
+        "first_order_date": None if first_order is None else first_order.isoformat(),
+        "previous": {"week": iso_week(end - dt.timedelta(days=7)), **dict.fromkeys((*SUMMARY_KEYS, *PROFIT_KEYS))},
         "rows": {
             key: int(totals[name] or 0)
             for key, name in (
@@ -154,7 +209,7 @@ SUMMARY_FRACTIONS = {
     **STORE_FRACTIONS,
 }
 # Amounts of money: never added across currencies (every ratio with one of them is then null too).
-MONEY_SUMS = ("spend", "purchase_value", "revenue")
+MONEY_SUMS = ("spend", "purchase_value", "revenue", *(key for key in PROFIT_SUMMED if key != "new_customers"))
 LEDGER_KEYS = ("in", "kept", "replaced", "totals", "quarantined")
 # The default account's key in the portfolio summary's `accounts` (its report folder's name, accounts.slug).
 DEFAULT_KEY = "default"
@@ -191,6 +246,10 @@ def portfolio_summary(per_account: Mapping[str | None, dict[str, Any]]) -> dict[
         **({"period": label[1]} if label[1] is not None else {}),
         "currency": next(iter(currencies)) if len(currencies) == 1 else None,
         **_figures(aligned, one_currency),
+        # New customers of every account are judged from at least this day on (the latest account's first order).
+        "first_order_date": max(
+            (summary["first_order_date"] for summary in summaries if summary.get("first_order_date")), default=None
+        ),
         "previous": {
             "week": chosen["previous"]["week"] if chosen is not None else None,
             **_figures(previous, one_currency),
@@ -219,10 +278,16 @@ def _label(summary: Mapping[str, Any]) -> tuple[str | None, Any]:
 
 
 def _figures(parts: Sequence[Part], one_currency: bool) -> dict[str, Any]:
-    """The SUMMARY_KEYS of the parts together: sums, then the KPIs of the sums."""
-    sums = {name: _sum_of(parts, name, one_currency) for name in SUMMARY_SUMS}
-    figures = {**sums, **_ratios(sums, SUMMARY_FRACTIONS)}
-    return {key: rounded(figures[key]) for key in SUMMARY_KEYS}
+    """The SUMMARY_KEYS and PROFIT_KEYS of the parts together: sums, then the KPIs of the sums."""
+    sums = {name: _sum_of(parts, name, one_currency) for name in (*SUMMARY_SUMS, *PROFIT_SUMMED)}
+    differences = {name: _difference(sums[first], sums[second]) for name, (first, second) in PROFIT_DIFFERENCES.items()}
+    figures = {**sums, **_ratios(sums, {**SUMMARY_FRACTIONS, **PROFIT_FRACTIONS}), **differences}
+    return {key: rounded(figures[key]) for key in (*SUMMARY_KEYS, *PROFIT_KEYS)}
+
+
+def _difference(first: float | int | None, second: float | int | None) -> float | None:
+    """first - second; unknown when either is."""
+    return None if first is None or second is None else float(first - second)
 
 
 def _results(parts: Sequence[Part], one_currency: bool) -> list[dict[str, Any]]:
@@ -258,7 +323,7 @@ def _sum_of(parts: Sequence[Part], key: str, one_currency: bool) -> float | int 
     """`key` added up over the parts; unknown for money in several currencies."""
     if key in MONEY_SUMS and not one_currency:
         return None
-    return _total([None if part is None else part[key] for part in parts])
+    return _total([None if part is None else part.get(key) for part in parts])
 
 
 def _total(values: Sequence[Any]) -> float | int | None:

@@ -85,6 +85,8 @@ class ReportPaths:
     out_dir: Path  # index.html, customers.html and weekly/
     daily_plot: Path  # account_daily.csv
     cohorts: Path = Path("")  # cohorts.parquet of the kpis stage (empty: computed here from the orders)
+    profit_daily: Path = Path("")  # profit and new-customer figures per day (kpis.profit_daily)
+    profit_products: Path = Path("")  # profit per (week, product)
 
     @property
     def weekly_dir(self) -> Path:
@@ -116,6 +118,8 @@ class PageInputs:
     store_sales: pl.DataFrame | None
     sessions: pl.DataFrame | None
     results_daily: pl.DataFrame | None
+    profit_daily: pl.DataFrame | None = None
+    profit_products: pl.DataFrame | None = None
 
     @classmethod
     def read(cls, paths: ReportPaths) -> PageInputs:
@@ -129,6 +133,8 @@ class PageInputs:
             store_sales=read_optional(paths.store_sales),
             sessions=read_optional(paths.sessions),
             results_daily=read_optional(paths.results_daily),
+            profit_daily=read_optional(paths.profit_daily),
+            profit_products=read_optional(paths.profit_products),
         )
 
 
@@ -258,6 +264,8 @@ def notebook_parameters(paths: ReportPaths, values: Mapping[str, Any], inputs: P
         "warnings_path": paths.warnings,
         "recommendations_path": paths.recommendations if inputs.recommendations is not None else "",
         "creatives_path": paths.creatives if inputs.creatives is not None else "",
+        "profit_daily_path": paths.profit_daily if inputs.profit_daily is not None else "",
+        "profit_products_path": paths.profit_products if inputs.profit_products is not None else "",
         "trend_weeks": TREND_WEEKS,
         **values,
     }
@@ -280,6 +288,8 @@ def week_digest(week: str, kpis_daily: pl.DataFrame, inputs: PageInputs, values:
         store_sales=inputs.store_sales,
         sessions=inputs.sessions,
         results_daily=inputs.results_daily,
+        profit_daily=inputs.profit_daily,
+        profit_products=inputs.profit_products,
     )
 
 

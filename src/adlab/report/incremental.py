@@ -180,12 +180,15 @@ def week_fingerprint(
     store_sales: pl.DataFrame | None = None,
     sessions: pl.DataFrame | None = None,
     results_daily: pl.DataFrame | None = None,
+    profit_daily: pl.DataFrame | None = None,
+    profit_products: pl.DataFrame | None = None,
 ) -> str:
     """A digest of every input the page of `week` shows: when it is unchanged the page needs no re-render.
 
     Covers the week's trend window of kpis_daily and orders, the week's ad rows (breakdowns, source files),
-    the ledger and warnings of those files, the recommendations and creatives shown on this page, the
-    settings (targets, currency, ...) and the code version.
+    the ledger and warnings of those files, the recommendations and creatives shown on this page, the week and
+    the week before of profit_daily (and its first order day) and the week's products, the settings (targets,
+    currency, ...) and the code version.
     """
     first, last = week_window(week, trend_weeks)
     start, end = kpis.week_bounds(week)
@@ -209,6 +212,9 @@ def week_fingerprint(
         "recommendations_exist": recommendations is not None,
         "creatives": _frame_digest(shown_for_week(creatives, week, for_week)),
         "creatives_exist": creatives is not None,
+        "profit_daily": _frame_digest(between(profit_daily, start - dt.timedelta(days=7), end)),
+        "first_order": str(None if profit_daily is None else kpis.first_order_day(profit_daily)),
+        "profit_products": _frame_digest(shown_for_week(profit_products, week, week)),
         "settings": {k: str(v) for k, v in sorted(settings.items()) if k != "stage_outputs_week"},
         "trend_weeks": trend_weeks,
         "code": code,

@@ -39,6 +39,8 @@ PARQUET_INPUTS = (
     "ad_insights",
     "creatives",
     "cohorts",
+    "profit_daily",
+    "profit_products",
 )
 SOURCES = ("ad_insights", "orders", "store_sales", "sessions")
 

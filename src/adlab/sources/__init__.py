@@ -16,10 +16,31 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from adlab.sources import ga4, google_ads, meta_ads, other, pinterest_ads, shopify_analytics, shopify_orders
+from adlab.sources import (
+    ga4,
+    google_ads,
+    meta_ads,
+    other,
+    pinterest_ads,
+    shopify_analytics,
+    shopify_orders,
+    shopify_products,
+    unit_costs,
+)
 from adlab.sources.kind import Detection, Parsed
 
-# Detection order breaks ties: specific kinds first, "known but not used" last.
-KINDS: tuple[ModuleType, ...] = (meta_ads, google_ads, pinterest_ads, shopify_orders, shopify_analytics, ga4, other)
+# Detection order breaks ties: specific kinds first, "known but not used" last (a products export with
+# `Cost per item` is read for its costs; one without is listed as not used).
+KINDS: tuple[ModuleType, ...] = (
+    meta_ads,
+    google_ads,
+    pinterest_ads,
+    shopify_orders,
+    shopify_analytics,
+    ga4,
+    shopify_products,
+    unit_costs,
+    other,
+)
 
 __all__ = ["KINDS", "Detection", "Parsed"]

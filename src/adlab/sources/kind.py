@@ -18,7 +18,7 @@ class Detection:
 
 @dataclass
 class Parsed:
-    """What one file gave: canonical rows, quarantined rows, totals rows excluded, warnings."""
+    """What one file gave: canonical rows, quarantined rows, totals rows excluded, warnings, side tables."""
 
     kind: str
     table: str
@@ -28,3 +28,5 @@ class Parsed:
     warnings: list[dict[str, str]] = field(default_factory=list)
     window_end: object = None  # the latest date the export covers (newest re-export wins)
     columns_used: str = ""  # which source columns became which metrics, where a file had a choice
+    # Tables beside `rows` whose input rows `rows` already counts in the ledger (an orders export's line items).
+    side: dict[str, pl.DataFrame] = field(default_factory=dict)

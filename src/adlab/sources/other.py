@@ -1,4 +1,4 @@
-"""Exports adlab recognises but does not use (catalogue, inventory, monthly or customer summaries).
+"""Exports adlab recognises but does not use (inventory, monthly or customer summaries, products without costs).
 
 They are listed in the quality report as not used instead of stopping the run.
 """
@@ -13,7 +13,8 @@ from adlab.sources.kind import Detection, Parsed
 
 KIND = "not_used"
 KNOWN: dict[str, tuple[tuple[str, ...], ...]] = {
-    "Shopify products export": (("handle",), ("variant sku", "variant price")),
+    # With `Cost per item` it is read for unit costs (shopify_products); without, it holds nothing to cost with.
+    "Shopify products export without `Cost per item`": (("handle",), ("variant sku", "variant price")),
     "Shopify inventory export": (("handle",), ("on hand (current)", "available (not editable)", "sku")),
     "Shopify Analytics report by month or week": (
         ("month", "week"),

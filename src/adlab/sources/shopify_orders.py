@@ -1,4 +1,4 @@
-"""Shopify admin orders export -> `orders` rows (one per order).
+"""Shopify admin orders export -> `orders` rows (one per order) and `order_lines` (one per line item).
 
 The export has ONE ROW PER LINE ITEM; order-level fields (Total, Financial
 Status, Refunded Amount, Cancelled at...) are filled on the order's first row
@@ -13,7 +13,7 @@ import hashlib
 import polars as pl
 
 from adlab.io import RawTable
-from adlab.schema import INPUT_ROWS, ORDERS, conform
+from adlab.schema import EXCLUDED_FINANCIAL_STATUSES, INPUT_ROWS, ORDER_LINES, ORDERS, conform
 from adlab.sources.common import (
     detect_by_aliases,
     find_column,
@@ -44,9 +44,20 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "quantity": ("lineitem quantity",),
     "refunded": ("refunded amount",),
     "cancelled_at": ("cancelled at",),
+    # What each line sold, for the cost of goods (order_lines).
+    "sku": ("lineitem sku",),
+    "product": ("lineitem name",),
+    "variant": ("lineitem variant title", "lineitem variant"),
+    "unit_price": ("lineitem price",),
+    "line_discount": ("lineitem discount",),
+    # What the store paid to ship the order, in exports (or apps) that carry it; `Shipping` is what the customer paid.
+    "shipping_cost": ("shipping cost", "shipping costs", "shipping label cost", "fulfillment cost"),
 }
 REQUIRED = ("order_id", "financial_status", "total", "created_at", "quantity")
 MONEY = ("subtotal", "shipping", "taxes", "total", "discounts", "refunded")
+# Amounts of each line (checked on every line) and of the order beyond MONEY (checked on its first line).
+LINE_MONEY = ("unit_price", "line_discount")
+ORDER_COST = ("shipping_cost",)
 # `2026-11-24 19:46:45 -0500`; older exports write `2026-11-24 19:46:45 -05:00`.
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
 
@@ -104,8 +115,9 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     cols = {name: col for name, aliases in COLUMNS.items() if (col := find_column(raw.header, aliases))}
     raw = raw.project(list(cols.values()))
     text = {name: null_if_token(col) for name, col in cols.items()}
-    amounts = [cols[m] for m in MONEY if m in cols]
-    frame, needs_check = with_parsed(raw.cells, [*amounts, cols["quantity"]])
+    amounts = [cols[m] for m in (*MONEY, *ORDER_COST) if m in cols]
+    line_amounts = [cols[m] for m in LINE_MONEY if m in cols]
+    frame, needs_check = with_parsed(raw.cells, [*amounts, *line_amounts, cols["quantity"]])
     created_at = parsed_timestamps(frame, cols["created_at"])
     lines = frame.with_columns(
         row_numbers(raw),
@@ -118,6 +130,7 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
     row_checks = [
         ("`Name` is empty", pl.col("_order").is_null()),
         (f"`{cols['quantity']}` is not a number", unparsed_check(cols["quantity"], "number", needs_check)),
+        *[(f"`{c}` is not a number", unparsed_check(c, "number", needs_check)) for c in line_amounts],
         *[(message, pl.col("_order_row") & failed) for message, failed in money_checks],
         (
             f"`{cols['created_at']}` is not a timestamp with offset",
@@ -149,8 +162,8 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
             .drop("_failed", "_no_first", "_twice")
         )
     # Only the columns read below are filtered: filtering every text column would copy the export.
-    parsed = [parsed_column(c, "number") for c in [*amounts, cols["quantity"]]]
-    used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", *cols.values(), *parsed]))
+    parsed = [parsed_column(c, "number") for c in [*amounts, *line_amounts, cols["quantity"]]]
+    used = list(dict.fromkeys(["_order", "_order_row", "_created_at", "reason", "source_row", *cols.values(), *parsed]))
     good = lines.select(used).filter(pl.col("reason").is_null())
     per_order = good.group_by("_order").agg(
         pl.len().alias("line_items"),
@@ -184,7 +197,35 @@ def parse(raw: RawTable, source_file: str, salt: str) -> Parsed:
         # Quarantined lines keep their values, minus personal data.
         quarantine=quarantine.drop(personal).with_columns(pl.lit(source_file).alias("source_file")),
         window_end=window_end,
+        side={"order_lines": _order_lines(good, cols, text, orders.select("order_id", "date"), source_file)},
     )
+
+
+def _order_lines(
+    good: pl.DataFrame, cols: dict[str, str], text: dict[str, pl.Expr], dates: pl.DataFrame, source_file: str
+) -> pl.DataFrame:
+    """`order_lines` of the orders kept: each line item with its SKU, name, quantity and prices, in export order."""
+
+    def number(name: str) -> pl.Expr:
+        return pl.col(parsed_column(cols[name], "number")) if name in cols else pl.lit(None, pl.Float64)
+
+    def words(name: str) -> pl.Expr:
+        return text[name] if name in text else pl.lit(None, pl.String)
+
+    lines = good.select(
+        pl.col("_order").alias("order_id"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("_order").alias("line"),
+        words("sku").alias("sku"),
+        words("product").alias("product"),
+        words("variant").alias("variant"),
+        number("quantity").round(0).cast(pl.Int64).alias("quantity"),
+        number("unit_price").alias("unit_price"),
+        number("line_discount").alias("line_discount"),
+        pl.when(pl.col("_order_row")).then(number("shipping_cost")).alias("order_shipping_cost"),
+        pl.lit(source_file).alias("source_file"),
+        "source_row",
+    )
+    return conform(lines.join(dates, on="order_id", how="left", maintain_order="left"), ORDER_LINES)
 
 
 PERSONAL_WORDS = (
@@ -213,6 +254,14 @@ def _is_personal(column: str) -> bool:
 
 
 def mark_new_customers(orders: pl.DataFrame) -> pl.DataFrame:
-    """`is_new_customer`: the order is the customer's first in the data (by time); null without a customer."""
-    first = pl.col("created_at").rank("ordinal").over("account", "customer_key") == 1
+    """`is_new_customer`: the order is the customer's first counted order in the data (by time, over every
+    export of the account); null without a customer.
+
+    A cancelled or voided order never counts (DESIGN's store rule), so it is nobody's first order (False): the
+    customer's next order that counts is their first. A refunded order did count when it was placed.
+    """
+    counts = ~pl.col("cancelled") & ~pl.col("financial_status").is_in(EXCLUDED_FINANCIAL_STATUSES).fill_null(False)
+    # Orders that do not count rank after every order that does, so rank 1 is the first counted order.
+    order = pl.struct((~counts).alias("_excluded"), "created_at", "order_id")
+    first = counts & (order.rank("ordinal").over("account", "customer_key") == 1)
     return orders.with_columns(pl.when(pl.col("customer_key").is_not_null()).then(first).alias("is_new_customer"))

@@ -1,4 +1,4 @@
-"""The headline tiles of a weekly page (ads and store), coloured against the targets."""
+"""The headline tiles of a weekly page (ads, store and profit), coloured against the targets and break-even."""
 
 from __future__ import annotations
 
@@ -56,6 +56,15 @@ STORE_HEADLINE = (
     _Figure("new_customer_share", "New customers", "pct", 0, "Share of orders from first-time customers"),
     _Figure("sessions", "Sessions", "int", 1, "Web sessions (GA4 or Shopify), same days"),
     _Figure("store_cvr", "Store conversion", "pct", 1, "Store orders / sessions"),
+)
+
+
+PROFIT_HEADLINE = (
+    _Figure("gross_profit", "Gross profit", "money", 1, "Net revenue - cost of goods - payment fees - shipping"),
+    _Figure("contribution_after_ads", "Profit after ads", "money", 1, "Gross profit - ad spend"),
+    _Figure("poas", "POAS", "roas", 1, "Gross profit / ad spend (profit on ad spend)"),
+    _Figure("ncroas", "ncROAS", "roas", 1, "Revenue of new customers' first orders / ad spend"),
+    _Figure("new_customer_cpa", "New-customer CPA", "money", -1, "Ad spend / new customers"),
 )
 
 
@@ -189,3 +198,44 @@ def store_tiles(
         if current.get(f.key) is not None or f.key == "revenue" or (f.key == "mer" and current.get("spend") is not None)
     ]
     return _tiles(shown, current, previous, currency, previous_label, targets)
+
+
+def profit_tiles(
+    current: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    currency: str,
+    *,
+    previous_label: str = "last week",
+) -> list[Tile]:
+    """Profit tiles (gross profit, profit after ads, POAS, ncROAS, new-customer CPA) with week-over-week change.
+
+    `current` / `previous` hold the figures of kpis.profit_figures. Against break-even: profit after ads is red
+    below 0 and POAS below 1 (the ads cost more than the gross profit of the week's orders), gross profit red
+    below 0; ncROAS is amber below the break-even ROAS at the week's actual margin (new customers' first orders
+    alone do not pay for the ads; what they buy later may).
+    """
+    gross, contribution, poas, ncroas, breakeven = (
+        number(current.get(key))
+        for key in ("gross_profit", "contribution_after_ads", "poas", "ncroas", "breakeven_roas_actual")
+    )
+    spend = _format("money", current.get("spend"), currency)
+    targets: dict[str, tuple[str | None, str]] = {
+        "gross_profit": (None if gross is None else ("bad" if gross < 0 else None), _margin_note(current)),
+        "contribution_after_ads": (
+            None if contribution is None else ("good" if contribution >= 0 else "bad"),
+            f"after {spend} ad spend" if current.get("spend") is not None else "needs ad spend",
+        ),
+        "poas": (None if poas is None else ("good" if poas >= 1 else "bad"), f"break-even {fmt_roas(1.0)}"),
+        "ncroas": (
+            None if ncroas is None or breakeven is None else ("good" if ncroas >= breakeven else "warn"),
+            f"break-even {fmt_roas(breakeven)}" if breakeven is not None else "",
+        ),
+        "new_customer_cpa": (None, f"{fmt_int(current.get('new_customers'))} new customers"),
+    }
+    return _tiles(PROFIT_HEADLINE, current, previous, currency, previous_label, targets)
+
+
+def _margin_note(figures: Mapping[str, Any]) -> str:
+    """`margin 38.2%`: gross profit / store revenue; empty when unknown."""
+    margin = number(figures.get("gross_margin_actual"))
+    return "" if margin is None else f"margin {fmt_pct(margin, 1)}"
