@@ -72,6 +72,25 @@ def test_cohort_table_sums_net_revenue_and_gross_profit_cumulatively() -> None:
     assert [jan0["revenue_at_margin"], jan1["revenue_at_margin"], feb0["revenue_at_margin"]] == [140.0, 190.0, 30.0]
 
 
+def test_cohort_table_takes_each_orders_gross_profit_and_its_share_costed_at_the_margin() -> None:
+    # Per-order profit figures as kpis.order_profit gives them (orders #1..#10): gross profit, product sales and
+    # the product sales costed at the margin setting. #2: half its product sales at the margin; #3: none;
+    # #5: no lines (product sales 0): all of it rests on the margin; the others all at the margin.
+    extra = {
+        "gross_profit": [30.0, 10.0, 20.0, 0.0, 12.0, 0.0, 0.0, 3.0, 8.0, 16.0],
+        "product_sales": [100.0, 60.0, 50.0, 80.0, 0.0, 70.0, 90.0, 10.0, 20.0, 40.0],
+        "margin_fallback_sales": [100.0, 30.0, 0.0, 80.0, 0.0, 70.0, 90.0, 10.0, 20.0, 40.0],
+    }
+    rows = rows_by_key(cohort_table(orders_frame(extra), spend_frame(), gross_margin=MARGIN))
+    jan0, jan1, feb0 = rows[D(2026, 1, 1), 0], rows[D(2026, 1, 1), 1], rows[D(2026, 2, 1), 0]
+    # Jan month 0: gross profit 30 + 10 = 40 (not 140 x 0.5); at the margin: #1 all of 100, #2 half of its net
+    # revenue 40 = 20: 120. Month 1 adds #3: gross profit 60, nothing more at the margin.
+    assert (jan0["gross_profit"], jan0["revenue_at_margin"]) == (40.0, 120.0)
+    assert (jan1["gross_profit"], jan1["revenue_at_margin"]) == (60.0, 120.0)
+    # Feb: #5 without lines, gross profit 12 given, its 30 of revenue all at the margin.
+    assert (feb0["gross_profit"], feb0["revenue_at_margin"]) == (12.0, 30.0)
+
+
 def test_cohort_table_per_customer_ltv_repeat_rate_cpa_and_ltv_cac() -> None:
     rows = rows_by_key(cohort_table(orders_frame(), spend_frame(), gross_margin=MARGIN))
     jan0, jan1, feb0 = rows[D(2026, 1, 1), 0], rows[D(2026, 1, 1), 1], rows[D(2026, 2, 1), 0]
