@@ -34,7 +34,7 @@ def main(
     for message in result.warnings.filter(pl.col("check") == "not_readable")["message"]:
         print(f"adlab: warning: {message}", file=sys.stderr)
 
-    for table, frame in result.tables.items():
+    for table, frame in {**result.tables, **result.costs}.items():
         io.write_parquet(frame, out_dir / f"{table}.parquet")
     for table, frame in result.quarantine.items():
         io.write_parquet(frame, out_dir / f"quarantine_{table}.parquet")

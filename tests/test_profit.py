@@ -83,7 +83,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
         (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         files.append(folder / name)
     result = ingest(files, folder, "salt")
-    return {**result.tables, "ledger": result.ledger}
+    return {**result.tables, **result.costs, "ledger": result.ledger}
 
 
 def by_order(frame: pl.DataFrame, column: str) -> dict[str, float]:
@@ -157,7 +157,7 @@ def test_mark_new_customers_skips_a_cancelled_first_order():
 def test_ingest_quarantines_a_bad_cost_and_a_bad_line_price(tmp_path):
     (tmp_path / "costs.csv").write_text("sku,unit_cost\nA,1.50\nB,n/a\nC,-2\n,3\n")
     result = ingest([tmp_path / "costs.csv"], tmp_path, "salt")
-    assert result.tables["unit_costs"]["sku"].to_list() == ["A"]
+    assert result.costs["unit_costs"]["sku"].to_list() == ["A"]
     # `n/a` is a no-data token: the cost is empty.
     assert result.quarantine["unit_costs"]["reason"].to_list() == [
         "`unit_cost` is empty",
@@ -172,7 +172,7 @@ def test_ingest_quarantines_a_bad_cost_and_a_bad_line_price(tmp_path):
     )
     result = ingest([orders], tmp_path, "salt")
     assert result.tables["orders"].is_empty()
-    assert result.tables["order_lines"].is_empty()
+    assert result.costs["order_lines"].is_empty()
     assert result.quarantine["orders"]["reason"].to_list() == ["`Lineitem price` is not a number"]
 
 

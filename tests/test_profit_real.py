@@ -20,7 +20,7 @@ SETTINGS = ProfitSettings(gross_margin=0.5, payment_fee_rate=0.029, payment_fee_
 def test_real_products_export_gives_a_variant_row_each_with_the_title_carried(real_data, tmp_path):
     path = real_data / PRODUCTS
     result = ingest([path], real_data, "salt")
-    costs = result.tables["unit_costs"]
+    costs = result.costs["unit_costs"]
     assert costs.height == 21  # 20 products, the gloves in two colours
     gloves = costs.filter(costs["product"] == "Gardening Gloves").sort("variant")
     assert gloves["variant"].to_list() == ["Green", "Yellow"]  # the yellow row leaves Title empty
@@ -63,8 +63,8 @@ def test_real_orders_profit_equals_our_own_computation_from_the_csv(real_data, t
     costs_csv.write_text("sku,unit_cost\n" + "".join(f"{sku},{cost}\n" for sku, cost in costs.items()))
 
     result = ingest([path, costs_csv], tmp_path, "salt")
-    assert result.tables["order_lines"].height == sum(len(order["lines"]) for order in orders.values())
-    profits = order_profit(result.tables["orders"], result.tables["order_lines"], result.tables["unit_costs"], SETTINGS)
+    assert result.costs["order_lines"].height == sum(len(order["lines"]) for order in orders.values())
+    profits = order_profit(result.tables["orders"], result.costs["order_lines"], result.costs["unit_costs"], SETTINGS)
 
     # Our own reading: orders neither cancelled nor voided; a refund returns its share of revenue, tax and goods.
     counted = {name: o for name, o in orders.items() if not o["cancelled"] and o["status"] != "voided"}

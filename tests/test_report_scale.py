@@ -35,6 +35,7 @@ from adlab.report.weekly import (
     campaigns,
     creatives,
     header,
+    profit,
     quality,
     recommendations,
     results,
@@ -54,6 +55,8 @@ ledger = frames.read_optional(ledger_path)
 quality_warnings = frames.read_optional(warnings_path)
 recommendations_csv = frames.read_recommendations(recommendations_path)
 creatives_table = frames.read_optional(creatives_path)
+profit_daily = frames.read_optional(profit_daily_path)
+profit_products = frames.read_optional(profit_products_path)
 week = frames.resolve_week(week, kpis_daily)
 outputs_week = frames.resolve_week(stage_outputs_week, kpis_daily)
 start, end = kpis.week_bounds(week)

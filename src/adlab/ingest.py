@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -24,12 +24,15 @@ from adlab.sources.locale import localize
 
 @dataclass
 class Ingested:
-    """The canonical tables, their quarantined rows, the per-file ledger and warnings."""
+    """The canonical tables (each validated later), their quarantined rows, the per-file ledger and warnings,
+    and the tables that cost the store's goods (`costs`: order_lines, unit_costs; quarantined unit costs are in
+    `quarantine`)."""
 
     tables: dict[str, pl.DataFrame]
     quarantine: dict[str, pl.DataFrame]
     ledger: pl.DataFrame
     warnings: pl.DataFrame
+    costs: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 def choose_inputs(raw_dir: Path, sample_dir: Path) -> tuple[list[Path], bool]:
@@ -256,9 +259,12 @@ def ingest(
         labels = [label for label, p in parsed.items() if p.table == table]
         tables[table], within = _table_rows(table, columns, key, parsed, labels, ranks, counts)
         quarantine[table] = _table_quarantine(parsed, labels, within)
-    tables["unit_costs"] = tables["unit_costs"].drop(INPUT_ROWS)  # no later stage counts its rows again
-    tables["order_lines"] = _order_lines(parsed, tables["orders"])
-    return Ingested(tables, quarantine, _ledger(parsed, read.rows_in, counts), _warnings_frame(parsed, unused))
+    costs = {
+        "order_lines": _order_lines(parsed, tables["orders"]),
+        "unit_costs": tables.pop("unit_costs").drop(INPUT_ROWS),  # no later stage counts its rows again
+    }
+    ledger = _ledger(parsed, read.rows_in, counts)
+    return Ingested(tables, quarantine, ledger, _warnings_frame(parsed, unused), costs)
 
 
 def _order_lines(parsed: dict[str, Parsed], orders: pl.DataFrame) -> pl.DataFrame:
