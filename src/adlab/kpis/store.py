@@ -10,7 +10,7 @@ import datetime as dt
 import polars as pl
 
 from adlab.kpis.formulas import ratio
-from adlab.kpis.rollups import sum_metrics_of
+from adlab.kpis.rollups import SUM_DECIMALS, sum_metrics_of
 from adlab.schema import EXCLUDED_FINANCIAL_STATUSES
 
 
@@ -36,7 +36,7 @@ def store_daily(orders: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         .group_by("date")
         .agg(
             pl.len().alias("orders"),
-            net_revenue().sum().alias("revenue"),
+            net_revenue().sum().round(SUM_DECIMALS).alias("revenue"),
             pl.col("is_new_customer").sum().alias("new_customer_orders"),
             pl.col("units").sum().alias("units"),
         )
@@ -109,7 +109,9 @@ def customer_split(orders: pl.DataFrame | pl.LazyFrame, start: dt.date, end: dt.
         .filter(pl.col("date").is_between(start, end))
         .filter(counts_as_sale())
         .group_by(kind.alias("customer"))
-        .agg(pl.len().alias("orders"), net_revenue().sum().alias("revenue"))
+        # Rounded before the ratio: a parallel float sum differs in its last bits with the thread count, and an
+        # AOV on a half cent would then print either way (133.76 on one worker, 133.77 on another).
+        .agg(pl.len().alias("orders"), net_revenue().sum().round(SUM_DECIMALS).alias("revenue"))
         .with_columns(ratio("revenue", "orders").alias("store_aov"))
         .sort(pl.col("customer").replace_strict({"new": 0, "returning": 1, "unknown": 2}, return_dtype=pl.Int8))
         .collect()
