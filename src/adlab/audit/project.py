@@ -69,10 +69,12 @@ def audit_project(
     budgets = io.read_parquet_columns(insights_path, BUDGET_COLUMNS) if insights_path.exists() else None
     orders_path = root / "data" / "interim" / "orders.parquet"
     orders = io.read_parquet_columns(orders_path, ORDER_COLUMNS) if orders_path.exists() else None
+    own = params  # one account's audit judges with that account's own tactics
     if account is not None:
         from adlab.insights.portfolio import find_account  # the account names as `adlab ask --account` reads them
 
         owner = find_account(kpis_daily, account)
+        own = params.for_account(owner)
         kpis_daily = accounts.rows_of(kpis_daily, owner)
         budgets = None if budgets is None else accounts.rows_of(budgets, owner)
         orders = None if orders is None else accounts.rows_of(orders, owner)
@@ -81,7 +83,7 @@ def audit_project(
     if budgets is not None and "currency" in budgets.columns:
         firsts = budgets.group_by("account").agg(pl.col("currency").drop_nulls().first())
         currencies = dict(zip(firsts["account"].to_list(), firsts["currency"].to_list(), strict=True))
-    settings = AuditSettings.from_params(params)
+    settings = AuditSettings.from_params(own)
     targets = account_targets(params, kpis_daily["account"].unique().to_list())
     audit = audit_day(kpis_daily, settings, day, targets=targets, ad_insights=budgets, store_days=store)
     return audit, currencies

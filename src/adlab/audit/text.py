@@ -160,7 +160,7 @@ def item_lines(item: dict[str, Any], currency: str | None, days: int, several: b
         body = [f"Rule: {item['rule']}{confidence}.", f"Evidence: {evidence}."]
         if kind == "scale":
             body.append(f"At stake: about {stake} of purchase value a day from the step at the current ROAS.")
-            action = "raise the budget by at most the step in recommend.max_budget_step"
+            action = "raise the budget by at most the step in tactics.scale_winner.budget_step"
         else:
             body.append(f"At stake: {stake} of spend a day.")
             action = "pause it" if kind == "stop_loss" else "refresh the creative (new hook or format)"
