@@ -163,7 +163,8 @@ def test_only_the_latest_weekly_page_carries_the_audit_and_only_it_rerenders_whe
         for item in pending:
             for week in item.weeks:
                 given = item.parameters
-                section = audit_section_html(week, given["audit_week"], given["audit_day"], given["audit_items"])
+                items = given["audit_items"].splitlines()
+                section = audit_section_html(week, given["audit_week"], given["audit_day"], items)
                 item.paths.weekly_dir.mkdir(parents=True, exist_ok=True)
                 (item.paths.weekly_dir / f"{week}.html").write_text(section or "no audit", encoding="utf-8")
                 item.manifest[week] = item.digests[week]

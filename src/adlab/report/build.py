@@ -236,7 +236,7 @@ def write_audit(
 ) -> dict[str, Any]:
     """Write `<out_dir>/audit.html`: the daily audit of the latest day (adlab.audit), or the one-line reason there
     is none. Returns the notebook's audit parameters: `audit_week` (`week`, whose page leads with the audit; ""
-    without an audit), `audit_day` and `audit_items` (its top items, one line each)."""
+    without an audit), `audit_day` and `audit_items` (its top items, one per line)."""
     from adlab.audit.project import AuditTables
     from adlab.report.audit_page import project_audit, top_lines, write_audit_page
 
@@ -246,8 +246,9 @@ def write_audit(
         paths.out_dir / "audit.html", audit, currencies, reason, fdr=settings.audit.fdr, sample_data=sample_data
     )
     if audit is None:
-        return {"audit_week": "", "audit_day": "", "audit_items": []}
-    return {"audit_week": week, "audit_day": str(audit.day), "audit_items": top_lines(audit, currencies)}
+        return {"audit_week": "", "audit_day": "", "audit_items": ""}
+    lines = [" ".join(line.splitlines()) for line in top_lines(audit, currencies)]  # a name may hold a line break
+    return {"audit_week": week, "audit_day": str(audit.day), "audit_items": "\n".join(lines)}
 
 
 def page_settings(settings: Params, currency: str, sample_data: bool, *, outputs_week: str) -> dict[str, Any]:
