@@ -1,5 +1,5 @@
-"""Stage `report`: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, then the index and
-the customers page."""
+"""Stage `report`: one HTML page per ISO week, re-rendering only the weeks whose inputs changed, then the index, the
+customers page, the budget plan and the daily audit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from adlab.report.per_account import (
     build_account_reports,
     owners,
     several_currencies,
+    write_accounts_audit_page,
     write_accounts_budget_page,
     write_accounts_customers_page,
     write_portfolio,
@@ -85,6 +86,7 @@ def main(
         if mixed:  # no customers page of all the accounts: it leads to each account's own
             write_accounts_customers_page(paths, folders)
         write_accounts_budget_page(paths, folders)  # budgets move within an account
+        write_accounts_audit_page(paths, settings.for_account, folders)  # each account audited on its own
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ WHOLE_TABLES_SETUP = """
 from adlab import charts, kpis
 from adlab.report import frames, html
 from adlab.report.weekly import (
+    audit,
     breakdowns,
     campaigns,
     creatives,

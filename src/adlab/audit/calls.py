@@ -1,14 +1,16 @@
 """The standing calls the audit repeats each morning, with the rules of the weekly recommendations.
 
-* stop-loss (`insights.rules.judge`): an ad set or ad still spending that spent `stop_loss_cpa_multiple` x the
-  target CPA over the last `lookback_days` without a purchase, or whose ROAS is credibly below break-even
+Each call is a named tactic of params.yaml `tactics:` (`tactics.tactics_of`), skipped when not enabled:
+* stop_loss (`insights.rules.judge`): an ad set or ad still spending that spent `cpa_multiple` x the target
+  CPA over the last `lookback_days` without a purchase, or whose ROAS is credibly below break-even
   (posterior probability >= `confidence`, Gamma posterior of purchases per unit spend, Jeffreys prior);
-* scale a winner (`judge`): an ad set with `min_purchases` or more whose ROAS is credibly above target;
-  raise its budget by at most `max_budget_step`;
-* fatigue onset (`creatives.ad_fatigue`): an ad that became fatigued on the audited day (CTR of its last 7
-  days live `fatigue_ctr_drop` below its first 7 while frequency rose `fatigue_frequency_rise`).
+* scale_winner (`judge`): an ad set with `min_purchases` or more whose ROAS is credibly above target
+  (posterior >= `confidence`); raise its budget by at most `budget_step`;
+* refresh_fatigued (`creatives.ad_fatigue`): an ad that became fatigued on the audited day (CTR of its last 7
+  days live `ctr_drop` below its first 7 while frequency rose `frequency_rise`, after `min_days` live).
 
-Computed for every entity at once; `new` says the call first held on the audited day.
+Computed for every entity at once; `new` says the call first held on the audited day; `rule` names the tactic,
+its threshold and the setting that holds it.
 """
 
 from __future__ import annotations
@@ -86,8 +88,9 @@ def rule_calls(kpis_daily: pl.DataFrame, day: dt.date, settings: AuditSettings, 
     )
     if sums.is_empty():
         return pl.DataFrame(schema=CALLS_SCHEMA)
+    stop, scale = settings.tactics.stop_loss, settings.tactics.scale_winner
     col = {name: sums[name].to_numpy().astype(float) for name in sums.columns if name.endswith(("_w", "_p", "_roas"))}
-    limit = settings.stop_loss_cpa_multiple * sums["target_cpa"].to_numpy()
+    limit = stop.cpa_multiple * sums["target_cpa"].to_numpy()
     below = {
         tag: 1 - _p_roas(col["breakeven_roas"], *(col[f"{n}_{tag}"] for n in ("purchases", "purchase_value", "spend")))
         for tag in ("w", "p")
@@ -96,25 +99,29 @@ def rule_calls(kpis_daily: pl.DataFrame, day: dt.date, settings: AuditSettings, 
         tag: _p_roas(col["target_roas"], *(col[f"{n}_{tag}"] for n in ("purchases", "purchase_value", "spend")))
         for tag in ("w", "p")
     }
-    no_sale = {tag: (col[f"purchases_{tag}"] == 0) & (col[f"spend_{tag}"] >= limit) for tag in ("w", "p")}
+    no_sale = {
+        tag: stop.enabled & (col[f"purchases_{tag}"] == 0) & (col[f"spend_{tag}"] >= limit) for tag in ("w", "p")
+    }
     losing = {
-        tag: (col[f"purchases_{tag}"] > 0) & (np.nan_to_num(below[tag]) >= settings.confidence) for tag in ("w", "p")
+        tag: stop.enabled & (col[f"purchases_{tag}"] > 0) & (np.nan_to_num(below[tag]) >= stop.confidence)
+        for tag in ("w", "p")
     }
     winning = {
-        tag: (col[f"purchases_{tag}"] >= settings.min_purchases) & (np.nan_to_num(above[tag]) >= settings.confidence)
+        tag: scale.enabled
+        & (col[f"purchases_{tag}"] >= scale.min_purchases)
+        & (np.nan_to_num(above[tag]) >= scale.confidence)
         for tag in ("w", "p")
     }
     is_adset = (sums["level"] == "adset").to_numpy()
     kind = np.where(no_sale["w"] | losing["w"], "stop_loss", np.where(winning["w"] & is_adset, "scale", ""))
     rule = np.where(
         no_sale["w"],
-        f"stop-loss: no purchase after {settings.stop_loss_cpa_multiple:g} x target CPA "
-        "(recommend.stop_loss_cpa_multiple)",
+        f"tactic stop_loss: no purchase after {stop.cpa_multiple:g} x target CPA (tactics.stop_loss.cpa_multiple)",
         np.where(
             losing["w"],
-            f"stop-loss: ROAS credibly below break-even (P >= {settings.confidence:g}, recommend.confidence)",
-            f"scale a winner: ROAS credibly above target on {settings.min_purchases}+ purchases "
-            "(recommend.min_purchases)",
+            f"tactic stop_loss: ROAS credibly below break-even at {stop.confidence:.0%} (tactics.stop_loss.confidence)",
+            f"tactic scale_winner: ROAS credibly above target at {scale.confidence:.0%} on {scale.min_purchases}+ "
+            "purchases (tactics.scale_winner)",
         ),
     )
     new = np.where(no_sale["w"], ~no_sale["p"], np.where(losing["w"], ~losing["p"], ~winning["p"]))
@@ -126,7 +133,7 @@ def rule_calls(kpis_daily: pl.DataFrame, day: dt.date, settings: AuditSettings, 
     with np.errstate(divide="ignore", invalid="ignore"):
         roas = np.where(col["spend_w"] > 0, col["purchase_value_w"] / col["spend_w"], np.nan)
     spend_t = sums["spend_t"].to_numpy().astype(float)
-    money = np.where(kind == "scale", settings.max_budget_step * spend_t * np.nan_to_num(roas), spend_t)
+    money = np.where(kind == "scale", scale.budget_step * spend_t * np.nan_to_num(roas), spend_t)
     return (
         sums.select("level", *KEYS)
         .with_columns(
@@ -152,7 +159,10 @@ def fatigue_onsets(kpis_daily: pl.DataFrame, day: dt.date, settings: AuditSettin
     history = kpis_daily.lazy().filter(pl.col("date") <= day).join(live, on=list(ENTITY), nulls_equal=True).collect()
     if history.is_empty():
         return pl.DataFrame(schema=CALLS_SCHEMA)
-    args = (settings.fatigue_min_days, settings.fatigue_ctr_drop, settings.fatigue_frequency_rise)
+    refresh = settings.tactics.refresh_fatigued
+    if not refresh.enabled:
+        return pl.DataFrame(schema=CALLS_SCHEMA)
+    args = (refresh.min_days, refresh.ctr_drop, refresh.frequency_rise)
     now = ad_fatigue(history, *args).filter(pl.col("fatigued"))
     if now.is_empty():
         return pl.DataFrame(schema=CALLS_SCHEMA)
@@ -171,8 +181,8 @@ def fatigue_onsets(kpis_daily: pl.DataFrame, day: dt.date, settings: AuditSettin
             *KEYS,
             pl.lit("fatigue").alias("kind"),
             pl.lit(
-                f"refresh a fatigued creative: CTR {settings.fatigue_ctr_drop:.0%}+ down while frequency "
-                f"{settings.fatigue_frequency_rise:.0%}+ up (creatives.fatigue_*)"
+                f"tactic refresh_fatigued: CTR {refresh.ctr_drop:.0%}+ down while frequency "
+                f"{refresh.frequency_rise:.0%}+ up (tactics.refresh_fatigued)"
             ).alias("rule"),
             pl.lit(True).alias("new"),
             "spend_t",

@@ -1,17 +1,31 @@
 """The thresholds the daily audit judges with, in one frozen record read from params.
 
 The audit's own settings come from `audit:`; the calls it shares with the weekly recommendations
-(stop-loss, scale a winner, creative fatigue) read the thresholds those rules use (`targets`,
-`recommend`, `creatives`), so one call never has two thresholds. When the rules become named tactics
-in params.yaml, `AuditSettings.from_params` is the one place to point at them.
+(stop-loss, scale a winner, refresh a fatigued creative) are the named tactics of `tactics:` as
+`tactics.tactics_of` resolves them (falling back on the older `recommend` and `creatives` keys), and the
+targets come from `targets`, so one call never has two thresholds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from adlab.kpis import breakeven_roas
 from adlab.params import Params
+from adlab.tactics import (
+    RefreshFatigued,
+    RevivePausedWinner,
+    ScaleWinner,
+    StopLoss,
+    SunsetDecliner,
+    Tactics,
+    tactics_of,
+)
+
+
+def default_tactics() -> Tactics:
+    """Every tactic at its default thresholds (those of a params.yaml without `tactics:`)."""
+    return Tactics(StopLoss(), ScaleWinner(), RefreshFatigued(), RevivePausedWinner(), SunsetDecliner())
 
 
 @dataclass(frozen=True)
@@ -30,18 +44,12 @@ class AuditSettings:
     target_roas: float = 2.5
     target_cpa: float = 40.0
     breakeven_roas: float = 2.0
-    stop_loss_cpa_multiple: float = 3.0
-    min_purchases: int = 10
-    confidence: float = 0.9
-    max_budget_step: float = 0.2
-    fatigue_min_days: int = 14
-    fatigue_ctr_drop: float = 0.25
-    fatigue_frequency_rise: float = 0.2
+    tactics: Tactics = field(default_factory=default_tactics)
 
     @classmethod
     def from_params(cls, params: Params) -> AuditSettings:
         """The audit settings of one account's `params` (`Params.for_account` gives an account's own)."""
-        audit, recommend, targets, creatives = params.audit, params.recommend, params.targets, params.creatives
+        audit, targets = params.audit, params.targets
         return cls(
             baseline_days=audit.baseline_days,
             min_baseline_days=audit.min_baseline_days,
@@ -50,15 +58,9 @@ class AuditSettings:
             clicks_hold=audit.clicks_hold,
             overspend=audit.overspend,
             underdelivery=audit.underdelivery,
-            lookback_days=recommend.lookback_days,
+            lookback_days=params.recommend.lookback_days,
             target_roas=targets.roas,
             target_cpa=targets.cpa,
             breakeven_roas=breakeven_roas(targets.gross_margin),
-            stop_loss_cpa_multiple=recommend.stop_loss_cpa_multiple,
-            min_purchases=recommend.min_purchases,
-            confidence=recommend.confidence,
-            max_budget_step=recommend.max_budget_step,
-            fatigue_min_days=creatives.fatigue_min_days,
-            fatigue_ctr_drop=creatives.fatigue_ctr_drop,
-            fatigue_frequency_rise=creatives.fatigue_frequency_rise,
+            tactics=tactics_of(params),
         )

@@ -45,6 +45,8 @@ ACTIONS = {
     "purchases_per_order": "the platform's purchases no longer match store orders: check the pixel / Conversions "
     "API de-duplication and the store's order feed",
 }
+# The tactic of params.yaml `tactics:` behind each kind of standing call.
+TACTICS = {"stop_loss": "stop_loss", "scale": "scale_winner", "fatigue": "refresh_fatigued"}
 GAIN_ACTION = "better than usual: check it is real (tracking counting twice?) before scaling on one day"
 
 
@@ -160,7 +162,7 @@ def item_lines(item: dict[str, Any], currency: str | None, days: int, several: b
         body = [f"Rule: {item['rule']}{confidence}.", f"Evidence: {evidence}."]
         if kind == "scale":
             body.append(f"At stake: about {stake} of purchase value a day from the step at the current ROAS.")
-            action = "raise the budget by at most the step in recommend.max_budget_step"
+            action = "raise the budget by at most the step in tactics.scale_winner.budget_step"
         else:
             body.append(f"At stake: {stake} of spend a day.")
             action = "pause it" if kind == "stop_loss" else "refresh the creative (new hook or format)"
@@ -206,3 +208,28 @@ def audit_lines(
             f"e.g. {names}."
         )
     return lines
+
+
+def baseline_days(audit: Audit) -> int:
+    """How many days the audit's baseline covers."""
+    start, end = audit.baseline
+    return (end - start).days + 1
+
+
+def item_summary(item: dict[str, Any], currency: str | None, days: int, several: bool = False) -> str:
+    """One item in one line: rank, where and what (item_lines' headline), the money at stake and q when tested."""
+    head = item_lines(item, currency, days, several)[0].removesuffix(".")
+    money = item["money"]
+    stake = money_text(abs(money) if money is not None else None, currency)
+    tactic = f" · tactic {TACTICS[item['kind']]}" if item["kind"] in TACTICS else ""
+    q = "" if item["q"] is None else f" · q = {item['q']:.2g}"
+    return f"{head} · {stake} at stake{q}{tactic}."
+
+
+def summary_lines(audit: Audit, currencies: Mapping[str | None, str | None] | None = None, top: int = 3) -> list[str]:
+    """The audit's `top` items, one line each (item_summary); empty when nothing was called."""
+    several = audit.items["account"].n_unique() > 1
+    return [
+        item_summary(item, (currencies or {}).get(item["account"]), baseline_days(audit), several)
+        for item in audit.items.head(top).iter_rows(named=True)
+    ]

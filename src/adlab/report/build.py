@@ -162,8 +162,13 @@ def build_weekly_reports(
     inputs = PageInputs.read(paths)
     values = page_settings(settings, currency, sample_data, outputs_week=resolve_week("latest", days))
     code = code_version(paths.notebook)
-    digests = {week: week_digest(week, kpis_daily, inputs, values, code) for week in weeks}
-    update_weekly_pages(paths, digests, notebook_parameters(paths, values, inputs), pending)
+    # The latest page (weeks[0]) leads with the audit's top items: its digest covers them, the others' does not.
+    audit = write_audit(paths, settings, currency=currency, sample_data=sample_data, week=weeks[0])
+    digests = {
+        week: week_digest(week, kpis_daily, inputs, {**values, **audit} if week == weeks[0] else values, code)
+        for week in weeks
+    }
+    update_weekly_pages(paths, digests, {**notebook_parameters(paths, values, inputs), **audit}, pending)
     io.write_text(daily_plot_csv(kpis.account_daily(kpis_daily, store)), paths.daily_plot)
     first_day, last_day = kpis.date_span(days["date"])
     complete = kpis.complete_weeks(last_day, first_day)
@@ -231,6 +236,26 @@ def write_budget_page(
     io.write_text(page, out)
     print(f"report: wrote {out}")
     return out
+
+
+def write_audit(
+    paths: ReportPaths, settings: Params, *, currency: str, sample_data: bool, week: str = ""
+) -> dict[str, Any]:
+    """Write `<out_dir>/audit.html`: the daily audit of the latest day (adlab.audit), or the one-line reason there
+    is none. Returns the notebook's audit parameters: `audit_week` (`week`, whose page leads with the audit; ""
+    without an audit), `audit_day` and `audit_items` (its top items, one per line)."""
+    from adlab.audit.project import AuditTables
+    from adlab.report.audit_page import project_audit, top_lines, write_audit_page
+
+    tables = AuditTables.read(paths.kpis_daily, paths.ad_insights, paths.orders)
+    audit, currencies, reason = project_audit(tables, settings, currency or None)
+    write_audit_page(
+        paths.out_dir / "audit.html", audit, currencies, reason, fdr=settings.audit.fdr, sample_data=sample_data
+    )
+    if audit is None:
+        return {"audit_week": "", "audit_day": "", "audit_items": ""}
+    lines = [" ".join(line.splitlines()) for line in top_lines(audit, currencies)]  # a name may hold a line break
+    return {"audit_week": week, "audit_day": str(audit.day), "audit_items": "\n".join(lines)}
 
 
 def page_settings(settings: Params, currency: str, sample_data: bool, *, outputs_week: str) -> dict[str, Any]:
@@ -429,6 +454,7 @@ def build_window_reports(paths: ReportPaths, settings: Params, kpis_period: pl.D
     print(f"report: {len(windows)} reporting window(s), no days in the ad data; wrote {index}")
     write_customers_page(paths, settings, read_kpis(paths.kpis_daily), currency=currency, sample_data=sample_data)
     write_budget_page(paths, settings, read_kpis(paths.kpis_daily), currency=currency, sample_data=sample_data)
+    write_audit(paths, settings, currency=currency, sample_data=sample_data)  # the audit needs days: says so
 
 
 def window_pages(

@@ -280,3 +280,25 @@ def several_currencies(paths: build.ReportPaths) -> bool:
     """Whether the accounts' money is in more than one currency (metrics/summary.json's accounts)."""
     own = read_summary(paths.summary).get("accounts") or {}
     return len({summary.get("currency") for summary in own.values()}) > 1
+
+
+def write_accounts_audit_page(
+    paths: build.ReportPaths, settings_for: Callable[[str | None], Params], folders: dict[str | None, Path]
+) -> Path:
+    """`<out_dir>/audit.html` of several accounts: each account's top items (its own audit, with its own settings)
+    and a link to its audit page."""
+    from adlab.audit.project import AuditTables
+    from adlab.report.audit_page import accounts_audit_html, project_audit, top_lines
+
+    summary = read_summary(paths.summary)
+    own = summary.get("accounts") or {}
+    tables = AuditTables.read(paths.kpis_daily, paths.ad_insights, paths.orders)
+    rows = []
+    for account, folder in folders.items():
+        currency = (own.get("default" if account is None else account) or {}).get("currency")
+        audit, currencies, reason = project_audit(tables.of_account(account), settings_for(account), currency)
+        rows.append((accounts.label(account), f"{folder.name}/audit.html", reason, top_lines(audit, currencies)))
+    out = paths.out_dir / "audit.html"
+    io.write_text(accounts_audit_html(rows, sample_data=summary.get("data_source") == "sample"), out)
+    print(f"report: wrote {out} (each account's top audit items, a link to each account's audit)")
+    return out

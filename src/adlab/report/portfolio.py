@@ -414,7 +414,12 @@ def render_portfolio(
         head=[{"text": text, "title": title, "change": change} for text, title, change in HEAD],
         rows=[table_row(row, links.get(row["account"], ("", ""))) for row in ordered],
         # From reports/weekly/ (a week's portfolio), the other pages are one folder up.
-        nav=[(f"{root}customers.html", "Customers"), (f"{root}quality.html", "Data quality")]
+        nav=[
+            (f"{root}customers.html", "Customers"),
+            (f"{root}budget.html", "Budget plan"),
+            (f"{root}audit.html", "Audit"),
+            (f"{root}quality.html", "Data quality"),
+        ]
         + ([(f"{root}index.html", "Latest week")] if root else []),
     )
     io.write_text(page, out)

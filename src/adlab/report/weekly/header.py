@@ -63,7 +63,8 @@ def page_header_html(
         meta.append(f"data through {data_through:%a %d %b %Y}")
     nav = (
         ' <span class="nav"><a href="../index.html">All weeks</a><a href="../customers.html">Customers</a>'
-        '<a href="../budget.html">Budget plan</a><a href="../quality.html">Data quality</a></span>'
+        '<a href="../budget.html">Budget plan</a><a href="../audit.html">Audit</a>'
+        '<a href="../quality.html">Data quality</a></span>'
     )
     coverage = currency_line_html(currency, currency_warnings)
     if ads and days_with_data < 7:
