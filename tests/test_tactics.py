@@ -11,6 +11,7 @@ import pytest
 from adlab.errors import AdlabError
 from adlab.insights import recommendations
 from adlab.params import Params, load_params
+from adlab.report.weekly.recommendations import recommendations_html
 from adlab.schema import AD_METRICS
 from adlab.tactics import tactics_of
 
@@ -92,6 +93,13 @@ def test_a_disabled_stop_loss_makes_no_stop_loss_call():
     assert on.select("level", "action", "tactic").rows() == [("ad", "pause", "stop_loss")]
     off = recommendations(frame, Params(tactics={"stop_loss": {"enabled": False}}))
     assert off.select("level", "action", "tactic").rows() == [("ad", "keep", None)]
+
+
+def test_the_weekly_card_names_the_tactic_of_the_call():
+    # The same 130 spent without a purchase: the card of the pause names tactic stop_loss beside its confidence.
+    frame = kpis_daily([{"date": DAY, "adset": "S", "ad": "A", "spend": 130.0, "purchases": 0, "purchase_value": 0.0}])
+    page = recommendations_html(recommendations(frame, Params()), "2026-W48", "USD", for_week="2026-W48")
+    assert "tactic <code>stop_loss</code>" in page
 
 
 def test_a_paused_past_winner_gets_a_revive_row():

@@ -51,7 +51,8 @@ def action_tone(action: Any) -> str:
 def recommendations_html(
     recommendations: pl.DataFrame | None, week: str, currency: str, *, for_week: str, limit: int = 12
 ) -> str:
-    """ "What to do this week": one card per recommendation (action, entity, reason, evidence, confidence).
+    """ "What to do this week": one card per recommendation (action, entity, reason, evidence, confidence and the
+    tactic that made it).
 
     Args:
         recommendations: data/processed/recommendations.csv (level, entity, campaign, adset, action, reason,
@@ -93,6 +94,8 @@ def recommendations_html(
             if confidence is not None
             else MISSING
         )
+        # The named rule (params.yaml `tactics:`) that made the call, so its thresholds can be found and changed.
+        tactic = f" · tactic <code>{esc(row['tactic'])}</code>" if row.get("tactic") else ""
         cards.append(
             f'<article class="rec rec-{tone}"><div class="rec-head"><span class="pill {tone}">'
             f'{esc(row.get("action"))}</span> <span class="rec-level">{esc(row.get("level"))}</span> '
@@ -100,7 +103,7 @@ def recommendations_html(
             + (f'<div class="rec-where">{where}</div>' if where else "")
             + f'<p class="rec-reason">{esc(row.get("reason"))}</p>'
             f'<div class="rec-evidence">{evidence}</div>'
-            f'<div class="rec-confidence">Confidence {confidence_text}</div></article>'
+            f'<div class="rec-confidence">Confidence {confidence_text}{tactic}</div></article>'
         )
     more = ranked.height - limit
     extra = note_html(f"{more} more in data/processed/recommendations.csv.") if more > 0 else ""
