@@ -19,7 +19,7 @@ from adlab.kpis.formulas import (
     ratio,
 )
 from adlab.kpis.periods import Figures, period_figures, spend_by_platform, store_spans, window_figures
-from adlab.kpis.profit import profit_figures
+from adlab.kpis.profit import PROFIT_SUMS, profit_figures
 from adlab.kpis.results import RESULTS_KEY
 from adlab.kpis.rollups import rounded
 from adlab.kpis.weeks import complete_weeks, date_span, iso_week, latest_week, reporting_dates, week_bounds
@@ -43,18 +43,9 @@ SUMMARY_KEYS = (
     "sessions",
     "store_cvr",
 )
-# Profit and new-customer figures (kpis.profit; null without an orders export): sums, then their KPIs.
-PROFIT_SUMMED = (
-    "net_revenue",
-    "cogs",
-    "fees",
-    "shipping_cost",
-    "gross_profit",
-    "product_sales",
-    "margin_fallback_sales",
-    "new_customers",
-    "new_customer_revenue",
-)
+# Profit and new-customer figures (kpis.profit; null without an orders export): sums, then their KPIs. Orders,
+# revenue and spend are among the summary's own keys.
+PROFIT_SUMMED = tuple(key for key in PROFIT_SUMS if key not in ("orders", "revenue", "spend"))
 PROFIT_KEYS = (*PROFIT_SUMMED, *PROFIT_DIFFERENCES, *PROFIT_FRACTIONS)
 
 
