@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from adlab.insights.questions import QUOTED, Intent, quoted_name
+from adlab.insights.questions import Intent, quoted_name
+from adlab.insights.vocabulary import QUOTED
 
 PLAN = (
     r"\bwhere (?:should|do|can|could|would) (?:i|we) (?:move|put|shift|spend|allocate|send)\b"

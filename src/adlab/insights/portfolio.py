@@ -22,7 +22,8 @@ from adlab.errors import AdlabError
 from adlab.insights.answer import Answer, Workspace, quoted
 from adlab.insights.lookup import before_text, figure_word, value_text, when_text
 from adlab.insights.periods import Period, periods_for
-from adlab.insights.questions import LOWER_IS_BETTER_KPIS, Intent
+from adlab.insights.questions import Intent
+from adlab.insights.vocabulary import LOWER_IS_BETTER_KPIS
 from adlab.params import Params, TargetsParams
 from adlab.report.portfolio import account_currencies, account_rows, totals
 

@@ -28,8 +28,9 @@ from adlab.insights.answer import (
 from adlab.insights.attributes import rank_attribute
 from adlab.insights.lookup import figure_word, is_ratio, scoped, unknown_reason, value_text, when_text
 from adlab.insights.periods import in_period, periods_for
-from adlab.insights.questions import ATTRIBUTE_LEVELS, Intent
+from adlab.insights.questions import Intent
 from adlab.insights.segments import best_for_segment
+from adlab.insights.vocabulary import ATTRIBUTE_LEVELS
 from adlab.kpis import KPI_FRACTIONS, rollup
 from adlab.schema import AD_METRICS
 
