@@ -8,6 +8,8 @@ customer has revenue 170 / 3 = 56.67 and gross profit 85 / 3 = 28.33 in M0 (Jan 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
@@ -17,6 +19,7 @@ from adlab.insights.ask import ask
 from adlab.insights.portfolio import account_workspace
 from adlab.insights.questions import customers_intent, parse_question
 from adlab.params import Params
+from adlab.schema import ORDERS, conform
 from cohort_fixture import orders_frame, spend_frame
 
 
@@ -150,3 +153,45 @@ def test_ltv_answer_for_one_account_reads_its_rows_only() -> None:
     together = ask("what's my LTV", both)
     assert together.data["revenue_per_customer"] == pytest.approx(530 / 6 + 150 / 4)
     assert "2 accounts added up" in together.text()
+
+
+def test_a_shop_without_ads_is_an_account_to_ask_about() -> None:
+    # North has ads and orders; South only orders (a Shopify store whose ads are not exported): --account South
+    # answers its LTV from its own orders, at double the amounts (M0 120, M1 170 as above), in its currency.
+    north = orders_frame().with_columns(pl.lit("north").alias("account"))
+    south = orders_frame().with_columns(
+        pl.lit("South").alias("account"), pl.col("total") * 2, pl.lit("GBP").alias("currency")
+    )
+    both = workspace(
+        orders=pl.concat([north, south]), kpis_daily=spend_frame().with_columns(pl.lit("north").alias("account"))
+    )
+    own = account_workspace(both, "south")
+    assert own.currency == "GBP"
+    assert ask("what's my LTV", own).data["revenue_per_customer"] == 170.0
+    with pytest.raises(AdlabError, match="Accounts: 'South', 'north'"):
+        account_workspace(both, "west")
+
+
+def test_ltv_answer_over_years_lists_the_milestone_months() -> None:
+    # One customer ordering 100 on the 10th of every month for 40 months (Jan 2023 .. Apr 2026): months 0..38
+    # have ended by the last order; the line lists M0, 1, 2, 3, 6, 9, 12, 18, 24, 36 and the last (M38), each
+    # step since the month shown before it: M6 is 700 per customer, 300 more than M3's 400.
+    months = range(40)
+    orders = conform(
+        pl.DataFrame(
+            {
+                "order_id": [f"#{m}" for m in months],
+                "date": [dt.date(2023 + m // 12, m % 12 + 1, 10) for m in months],
+                "customer_key": ["A"] * 40,
+                "total": [100.0] * 40,
+                "refunded": [0.0] * 40,
+                "financial_status": ["paid"] * 40,
+                "cancelled": [False] * 40,
+            }
+        ),
+        ORDERS,
+    )
+    line = ask("what's my LTV", workspace(orders=orders)).lines[0]
+    shown = [part.split(" ")[0] for part in line.split("month): ", 1)[1].split("; ")]
+    assert shown == ["M0", "M1", "M2", "M3", "M6", "M9", "M12", "M18", "M24", "M36", "M38"]
+    assert "M6 700.00 USD (+300.00 USD since M3 from" in line

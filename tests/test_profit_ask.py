@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -169,6 +170,9 @@ def test_ask_profit_without_orders_is_unknown_not_zero(workspace):
         "Your profit after ad spend last week (2026-W46, 9-15 Nov) is unknown: there is no Shopify orders export in "
         "data/raw/ to take revenue and costs from."
     )
+    # An account without orders beside accounts with them: its profit rows are none, the same reason.
+    no_orders = ask("What was my profit last week?", dataclasses.replace(workspace, profit=workspace.profit.clear()))
+    assert no_orders.headline == answer.headline
     before = ask("what's my POAS between 2026-10-01 and 2026-10-07", workspace)
     assert "is unknown" in before.headline
 

@@ -95,6 +95,10 @@ def _orders_currency(orders: pl.DataFrame | None) -> str | None:
     return str(known.first()) if known is not None and known.len() else None
 
 
+# The months since the first order an LTV answer lists when the history is long.
+MILESTONES = (0, 1, 2, 3, 6, 9, 12, 18, 24, 36, 48, 60)
+
+
 def lifetime_value(cohorts: pl.DataFrame, currency: str | None) -> Answer:
     """What a customer brings in by months since the first order: the longest of 12, 3 and 1 months (else the
     longest the cohorts have) in the headline, every month and the latest cohorts in the evidence."""
@@ -109,15 +113,19 @@ def lifetime_value(cohorts: pl.DataFrame, currency: str | None) -> Answer:
         f"the {customers_count(at[0]['customers'])} of {month_span(at[0]['first_cohort'], at[0]['last_cohort'])}"
         f"{later}."
     )
+    # Every month while they are few; past that the milestones (and the last month), so years of history stay
+    # one readable line.
+    shown = sorted(m for m in at if len(at) <= len(MILESTONES) or m in MILESTONES or m == max(at))
     steps = "; ".join(
         f"M{m} {money_text(at[m]['revenue_per_customer'], currency)} "
         + (
             f"({cohorts_text(at[m])})"
             if m == 0
-            else f"(+{money_text(at[m]['revenue_per_customer'] - at[m - 1]['revenue_per_customer'], currency)} "
-            f"from {cohorts_text(at[m])})"
+            else f"(+{money_text(at[m]['revenue_per_customer'] - at[before]['revenue_per_customer'], currency)} "
+            + ("" if before == m - 1 else f"since M{before} ")
+            + f"from {cohorts_text(at[m])})"
         )
-        for m in sorted(at)
+        for before, m in zip([0, *shown], shown, strict=False)
     )
     overview = cohort_overview(cohorts).sort("cohort", descending=True).head(LATEST_COHORTS)
     latest = "; ".join(

@@ -235,7 +235,7 @@ def profit_unknown_reason(workspace: Workspace, whole_account: bool, when: str, 
     in the period); empty when the orders are known and the figure's own fraction says why."""
     if not whole_account:
         return "profit is the whole store's (every order), not one campaign's or platform's"
-    if workspace.profit is None:
+    if workspace.profit is None or workspace.profit.is_empty():  # empty: other accounts have orders, not this one
         return "there is no Shopify orders export in data/raw/ to take revenue and costs from"
     if not row.get("store_orders_known"):
         return f"the orders export does not cover {when}"

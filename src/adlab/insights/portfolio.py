@@ -361,14 +361,16 @@ def accounts_table(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- one account
 
 
-def find_account(kpis_daily: pl.DataFrame, name: str) -> str | None:
+def find_account(kpis_daily: pl.DataFrame, name: str, *others: pl.DataFrame | None) -> str | None:
     """The account of the data called `name` (any case), or whose report folder is `name` (`reports/<slug>/`,
-    accounts.slugs); the default account is `default`.
+    accounts.slugs); the default account is `default`. `others`: more tables whose accounts count too (a
+    store's orders: a shop without ads is an account as well).
 
     Raises:
         AdlabError: no account has that name; the line lists the accounts, with the closest name.
     """
-    names = accounts.names(kpis_daily)
+    tables = [kpis_daily, *(frame for frame in others if frame is not None and frame.height)]
+    names = accounts.ordered({account for frame in tables for account in accounts.names(frame)})
     by_name = {accounts.label(account).casefold(): account for account in names}
     for account, folder in accounts.slugs(names).items():
         by_name.setdefault(folder, account)
@@ -387,15 +389,17 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
     Raises:
         AdlabError: no account has that name (find_account).
     """
-    account = find_account(workspace.kpis_daily, name)
+    account = find_account(workspace.kpis_daily, name, workspace.orders, workspace.store)
 
     def of(frame: pl.DataFrame | None) -> pl.DataFrame | None:
         return None if frame is None else accounts.rows_of(frame, account)
 
     ad_insights = of(workspace.ad_insights)
     currency = workspace.currency
-    if ad_insights is not None and (first := ad_insights["currency"].drop_nulls().first()) is not None:
-        currency = str(first)
+    for rows in (ad_insights, of(workspace.orders)):  # a shop without ads bills in its orders' currency
+        if rows is not None and "currency" in rows.columns and (first := rows["currency"].drop_nulls().first()):
+            currency = str(first)
+            break
     return replace(
         workspace,
         kpis_daily=accounts.rows_of(workspace.kpis_daily, account),
