@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from adlab import accounts, cluster, io, partitions, stage
-from adlab.creatives import SORT_KEYS, account_creatives, metadata_by_ad
+from adlab.creatives import SORT_KEYS, account_creatives, creatives_settings, metadata_by_ad
 
 STAGE = partitions.Stage("creatives", account_creatives, SORT_KEYS)
 
@@ -26,7 +26,7 @@ def main(
     creatives = partitions.run_by_account(
         STAGE,
         {"kpis_daily": daily},
-        lambda account: (params, settings.kpis.hold_rate_base, metadata),
+        lambda account: (creatives_settings(settings, account), settings.kpis.hold_rate_base, metadata),
         partitions_dir,
         lambda accounts, rows: cluster.choose(accounts, rows, settings.cluster),
     )["creatives"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from adlab.creatives import creatives_settings
 from adlab.errors import AdlabError
 from adlab.insights import recommendations
 from adlab.params import Params, load_params
@@ -100,6 +101,24 @@ def test_the_weekly_card_names_the_tactic_of_the_call():
     frame = kpis_daily([{"date": DAY, "adset": "S", "ad": "A", "spend": 130.0, "purchases": 0, "purchase_value": 0.0}])
     page = recommendations_html(recommendations(frame, Params()), "2026-W48", "USD", for_week="2026-W48")
     assert "tactic <code>stop_loss</code>" in page
+
+
+def test_the_creatives_stage_takes_fatigue_thresholds_from_each_accounts_refresh_fatigued_tactic(tmp_path):
+    # Older keys: creatives.fatigue_min_days 10; the tactic says 21 at the top and 9 for account "B".
+    params = load_params(
+        write(
+            tmp_path,
+            "creatives: {fatigue_min_days: 10, fatigue_ctr_drop: 0.3}\n"
+            "tactics: {refresh_fatigued: {min_days: 21}}\n"
+            "accounts: {B: {tactics: {refresh_fatigued: {min_days: 9, frequency_rise: 0.5}}}}\n",
+        )
+    )
+    top, own = creatives_settings(params, None), creatives_settings(params, "B")
+    assert (top.fatigue_min_days, top.fatigue_ctr_drop, top.fatigue_frequency_rise) == (21, 0.3, 0.2)
+    assert (own.fatigue_min_days, own.fatigue_ctr_drop, own.fatigue_frequency_rise) == (9, 0.3, 0.5)
+    # Without tactics: the older keys, as before.
+    plain = creatives_settings(load_params(write(tmp_path, "creatives: {fatigue_min_days: 10}\n")), None)
+    assert plain.fatigue_min_days == 10
 
 
 def test_a_paused_past_winner_gets_a_revive_row():

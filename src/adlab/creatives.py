@@ -7,6 +7,7 @@ from an optional metadata table that overrides them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from scipy.special import ndtr
 
 from adlab.errors import AdlabError
 from adlab.kpis import KPI_FRACTIONS, ratio, rollup
-from adlab.params import CreativesParams
+from adlab.params import CreativesParams, Params
 from adlab.schema import ENTITY
 
 # Format codes seen in ad names, mapped to one word per format.
@@ -351,6 +352,20 @@ def attribute_table(creatives: pl.DataFrame, attribute: str, hold_rate_base: str
             (pl.col("spend") / total_spend if total_spend > 0 else pl.lit(None, pl.Float64)).alias("share_of_spend"),
         )
         .sort("spend", attribute, descending=[True, False], nulls_last=True)
+    )
+
+
+def creatives_settings(settings: Params, account: str | None) -> CreativesParams:
+    """The creatives settings of one account, its fatigue thresholds those of its tactic refresh_fatigued
+    (params.yaml `tactics:` over `creatives.fatigue_*`, the account's own under `accounts:`)."""
+    from adlab.tactics import tactics_of
+
+    fatigue = tactics_of(settings.for_account(account)).refresh_fatigued
+    return dataclasses.replace(
+        settings.creatives,
+        fatigue_min_days=fatigue.min_days,
+        fatigue_ctr_drop=fatigue.ctr_drop,
+        fatigue_frequency_rise=fatigue.frequency_rise,
     )
 
 
