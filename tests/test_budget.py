@@ -126,6 +126,17 @@ def test_what_if_raise_by_a_share_follows_the_curve():
     assert answer["gain_low"] <= answer["gain"] <= answer["gain_high"]
 
 
+def test_budget_plan_of_a_campaign_level_export_moves_money_between_campaigns():
+    # The planted account as a campaign-level export: S0..S4 are campaigns, no ad set named.
+    frame = account(7, PLANTED).with_columns(pl.col("adset").alias("campaign"), pl.lit(None, pl.String).alias("adset"))
+    plan = budget_plan(frame, PARAMS)
+    assert plan.curves.level == "campaign"
+    moves = {row["campaign"]: row["change"] for row in plan.moves.iter_rows(named=True)}
+    assert moves["S0"] > 0
+    assert moves["S1"] < 0
+    assert sum(moves.values()) == pytest.approx(0.0, abs=0.005)
+
+
 def test_budget_plan_is_per_account():
     two = pl.concat([account(1, PLANTED[:2]), account(2, PLANTED[:2]).with_columns(pl.lit("B").alias("account"))])
     with pytest.raises(AdlabError, match="budget plans are per account"):

@@ -79,6 +79,8 @@ def fit_curves(kpis_daily: pl.DataFrame, params: Params, level: str | None = Non
         raise AdlabError("budget plans are per account: ask with --account NAME (accounts are never pooled).")
     if kpis_daily.height == 0 or kpis_daily["purchase_value"].drop_nulls().sum() <= 0:
         raise AdlabError("no day with spend and purchase value: a budget plan needs purchases with their value.")
+    if level == "adset" and kpis_daily["adset"].drop_nulls().is_empty():
+        level = "campaign"  # a campaign-level export: budgets move between its campaigns
     keys = LEVEL_KEYS[level]
     end = kpis_daily["date"].max()
     assert isinstance(end, dt.date)
