@@ -167,3 +167,16 @@ def test_audit_backtest_quiet_day_raises_nothing_new() -> None:
     audit = audit_day(daily, AuditSettings(), dt.date(2026, 11, 24))
     anomalies = audit.items.filter(pl.col("new") & pl.col("kind").is_in(ANOMALY_KINDS))
     assert anomalies.height <= 1, anomalies
+
+
+def test_audit_ranks_lost_value_before_spend_off_plan() -> None:
+    # Seed 5 plants an overspend whose spend off plan (twice the usual day) is more money than the CTR collapse
+    # and the tracking break lose: the losses still come first, the overspend right after them and still flagged.
+    daily, plants = _planted(5)
+    items = audit_day(daily, AuditSettings()).items
+    kinds = items["kind"].to_list()
+    assert set(kinds[:2]) == {"change", "tracking"}
+    pacing = items.filter(pl.col("kind") == "pacing")
+    assert pacing.height >= 1
+    assert pacing["adset"][0] == plants["pacing"]["adset"]
+    assert pacing["money"][0] > max(abs(value) for value in items["money"].head(2).to_list())

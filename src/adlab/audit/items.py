@@ -8,8 +8,8 @@ judged entity and the tracking checks (`changes`), then adjust all of an account
 pacing (`pacing`) and the rules' calls (`calls`). One cause shows at one level: flagged children that carry
 half or more of their parent's money at stake keep their items (the largest names the parent), else the parent
 keeps it and names its children; a tracking break keeps the coarsest level and the changes it explains. Items
-new today rank first, losses by money at stake, then gains; standing calls (a stop-loss or a winner that
-already held yesterday) follow, by money at stake.
+new today rank first: losses of purchase value by money at stake, then pacing (spend off plan), then gains;
+standing calls (a stop-loss or a winner that already held yesterday) follow in the same order.
 Accounts are never pooled: tests, q-values and targets are each account's own.
 """
 
@@ -325,12 +325,17 @@ def _folded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """New items first, then standing calls, each by money at stake (largest first); ties by name."""
+    """New items first, then standing calls; within each, losses before pacing before gains, each by money at
+    stake (largest first); ties by name.
+
+    Pacing comes after the losses because its money is spend off plan, not value lost: an ad set spending three
+    times its usual day with its returns in proportion has not lost what a collapsed conversion rate has.
+    """
     ordered = sorted(
         items,
         key=lambda item: (
             not item["new"],
-            (item["money"] or 0) < 0,
+            2 if (item["money"] or 0) < 0 else 1 if item["kind"] == "pacing" else 0,
             -abs(item["money"] or 0),
             item["account"] or "",
             *(str(item[name] or "") for name in KEYS[1:]),
