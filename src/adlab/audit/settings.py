@@ -8,56 +8,44 @@ targets come from `targets`, so one call never has two thresholds.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from adlab.kpis import breakeven_roas
-from adlab.params import Params
-from adlab.tactics import (
-    RefreshFatigued,
-    RevivePausedWinner,
-    ScaleWinner,
-    StopLoss,
-    SunsetDecliner,
-    Tactics,
-    tactics_of,
-)
+from adlab.params import AuditParams, Params, RecommendParams, TargetsParams
+from adlab.tactics import Tactics, tactics_of
 
 
 def default_tactics() -> Tactics:
     """Every tactic at its default thresholds (those of a params.yaml without `tactics:`)."""
-    return Tactics(StopLoss(), ScaleWinner(), RefreshFatigued(), RevivePausedWinner(), SunsetDecliner())
+    return tactics_of(Params())
 
 
 @dataclass(frozen=True)
 class AuditSettings:
     """Everything the audit of one account's day reads from its settings."""
 
-    baseline_days: int = 14
-    min_baseline_days: int = 7
-    fdr: float = 0.1
-    min_change: float = 0.2
-    clicks_hold: float = 0.5
-    overspend: float = 0.5
-    underdelivery: float = 0.5
+    # The `audit:` settings (params.AuditParams), with its defaults.
+    baseline_days: int = AuditParams.baseline_days
+    min_baseline_days: int = AuditParams.min_baseline_days
+    fdr: float = AuditParams.fdr
+    min_change: float = AuditParams.min_change
+    clicks_hold: float = AuditParams.clicks_hold
+    overspend: float = AuditParams.overspend
+    underdelivery: float = AuditParams.underdelivery
     # The rules shared with `insights.rules` (stop-loss, scale) and `creatives.ad_fatigue` (fatigue).
-    lookback_days: int = 14
-    target_roas: float = 2.5
-    target_cpa: float = 40.0
-    breakeven_roas: float = 2.0
+    lookback_days: int = RecommendParams.lookback_days
+    target_roas: float = TargetsParams.roas
+    target_cpa: float = TargetsParams.cpa
+    breakeven_roas: float = breakeven_roas(TargetsParams.gross_margin)
     tactics: Tactics = field(default_factory=default_tactics)
 
     @classmethod
     def from_params(cls, params: Params) -> AuditSettings:
         """The audit settings of one account's `params` (`Params.for_account` gives an account's own)."""
-        audit, targets = params.audit, params.targets
+        targets = params.targets
         return cls(
-            baseline_days=audit.baseline_days,
-            min_baseline_days=audit.min_baseline_days,
-            fdr=audit.fdr,
-            min_change=audit.min_change,
-            clicks_hold=audit.clicks_hold,
-            overspend=audit.overspend,
-            underdelivery=audit.underdelivery,
+            **dataclasses.asdict(params.audit),
             lookback_days=params.recommend.lookback_days,
             target_roas=targets.roas,
             target_cpa=targets.cpa,

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 import polars as pl
 import polars.selectors as cs
 
-from adlab.kpis.formulas import gross_profit, net_revenue, payment_fees, profit_exprs, ratio, refund_share
+from adlab.kpis.formulas import (
+    PROFIT_DIFFERENCES,
+    PROFIT_FRACTIONS,
+    gross_profit,
+    net_revenue,
+    payment_fees,
+    profit_exprs,
+    ratio,
+    refund_share,
+)
 from adlab.kpis.rollups import SUM_DECIMALS, sum_metrics_of
 from adlab.kpis.weeks import add_week
 from adlab.params import Params
@@ -42,27 +51,10 @@ PROFIT_SUMS = (
     "new_customer_revenue",
     "spend",
 )
-PROFIT_KPIS = (
-    "contribution_after_ads",
-    "poas",
-    "breakeven_roas_actual",
-    "gross_margin_actual",
-    "ncroas",
-    "new_customer_cpa",
-    "cost_fallback_share",
-)
+PROFIT_KPIS = (*PROFIT_DIFFERENCES, *PROFIT_FRACTIONS)
 COUNTS = ("orders", "new_customers")
 # The sums of order_profit's columns (the others: counts, new-customer revenue and spend).
-ORDER_SUMS = (
-    "revenue",
-    "net_revenue",
-    "cogs",
-    "fees",
-    "shipping_cost",
-    "gross_profit",
-    "product_sales",
-    "margin_fallback_sales",
-)
+ORDER_SUMS = tuple(name for name in PROFIT_SUMS if name not in (*COUNTS, "new_customer_revenue", "spend"))
 
 
 @dataclass(frozen=True)
