@@ -2,10 +2,11 @@
 
 `python bench/accounts.py --accounts 200 --rows 1000000` (or `make bench-accounts ACCOUNTS=200`) generates
 ACCOUNTS shops of different sizes, about ROWS Meta ad-level rows in all, one folder each under data/raw/,
-then runs each data stage of dvc.yaml (all but `report`) as DVC runs it, in pipeline order, each from clean
-partitions (every account computed) with ADLAB_WORKERS=1 and with ADLAB_WORKERS=2 (a local Dask cluster of
-that many worker processes, whatever the size), alternating, `--repeat` times each (default 2), keeping
-the fastest run of each stage and worker count. It writes bench/accounts.json:
+then runs the data stages of dvc.yaml (all but `report`) as DVC runs them, in pipeline order from clean
+outputs (every account computed): a pass with ADLAB_WORKERS=1, then one with ADLAB_WORKERS=2 (a local Dask
+cluster of that many worker processes, whatever the size, started by the pass's first stage and used by the
+next ones), `--repeat` times (default 2), keeping the fastest run of each stage and worker count. It writes
+bench/accounts.json:
 
 * `accounts`, `rows` (Meta ad-level rows generated);
 * `wall_s` {"1": s, "2": s}: the sum over the data stages of each stage's wall time (its own command line,
@@ -104,17 +105,20 @@ def run_stage(command: list[str], project: Path, env: dict[str, str]) -> StageRu
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         machine = psutil.cpu_times()
         start = time.perf_counter()
+        before = {worker.pid: _cpu(worker) for worker in standing_clusters(project)}  # left by the last stage
         process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=err)
         stage = psutil.Process(process.pid)
-        workers: dict[int, float] = {}
+        children: dict[int, float] = {}  # the stage's own workers: wait4 counts them in the stage's usage
+        others: dict[int, float] = {}  # a standing cluster's (adlab.standing): not the stage's children
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             with contextlib.suppress(psutil.Error):  # a worker may end while being read
                 for worker in stage.children(recursive=True):
-                    times = worker.cpu_times()
-                    workers[worker.pid] = times.user + times.system
+                    children[worker.pid] = _cpu(worker)
+                for worker in standing_clusters(project):
+                    others[worker.pid] = _cpu(worker) - before.get(worker.pid, 0.0)
             time.sleep(POLL_SECONDS)
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
@@ -125,8 +129,8 @@ def run_stage(command: list[str], project: Path, env: dict[str, str]) -> StageRu
             out.seek(0)
             raise SystemExit(f"bench: `{' '.join(command)}` failed in {project}:\n{out.read().decode()}\n{text}")
     peaks = [int(mb) for _, mb in PEAK.findall(text)]
-    # wait4 gives the stage's CPU with that of the children it waited for (the workers); polling, theirs alone.
-    everything, on_workers = usage.ru_utime + usage.ru_stime, sum(workers.values())
+    everything = usage.ru_utime + usage.ru_stime + sum(others.values())
+    on_workers = sum(cpu for pid, cpu in children.items() if pid not in others) + sum(others.values())
     return StageRun(
         seconds=seconds,
         on_workers_s=sum(float(elapsed) for _, elapsed in MAPPED.findall(text)),
@@ -135,6 +139,22 @@ def run_stage(command: list[str], project: Path, env: dict[str, str]) -> StageRu
         cpu_workers_s=on_workers,
         cpu_others_s=max(0.0, busy - everything),
     )
+
+
+def standing_clusters(project: Path) -> list[psutil.Process]:
+    """The processes of the local clusters standing for `project`'s stages (adlab.standing and its workers,
+    found by the pids their state files name)."""
+    found = []
+    for state in (project / ".adlab" / "cluster").glob("local-*.json"):
+        with contextlib.suppress(OSError, ValueError, KeyError, psutil.Error):
+            daemon = psutil.Process(int(json.loads(state.read_text())["pid"]))
+            found += [daemon, *daemon.children(recursive=True)]
+    return found
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
 
 
 def _busy(times: Any) -> float:
@@ -153,27 +173,33 @@ def outputs_digest(project: Path) -> str:
 
 
 def measure(project: Path, repeat: int) -> tuple[dict[int, dict[str, StageRun]], bool]:
-    """Every data stage, in pipeline order, from clean outputs: each run `repeat` times on 1 and on 2 workers,
-    alternating, the fastest run of each kept (the runs of one stage lie minutes apart at most, so a machine
-    busy for a while spoils fewer of them). Also whether every run of a stage wrote the same bytes."""
-    for name in CLEARED:
-        shutil.rmtree(project / name, ignore_errors=True)
+    """Every data stage, in pipeline order, from clean outputs, as `dvc repro` runs them: a pass on 1 worker,
+    then one on 2, `repeat` times, the fastest run of each stage and worker count kept. Each pass starts with
+    no local cluster running, so its first stage pays the cluster's start and the later ones use it
+    (`cluster.keep_alive`). Also whether every run of a stage wrote the same bytes."""
     best: dict[int, dict[str, StageRun]] = {workers: {} for workers in WORKERS}
-    same = True
-    for name, command in stage_commands(ROOT / "dvc.yaml").items():
-        digests = set()
-        for _ in range(repeat):
-            for workers in WORKERS:
-                shutil.rmtree(project / "data" / "partitions" / name, ignore_errors=True)  # every account computed
-                env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
-                env.pop("ADLAB_SCHEDULER", None)
+    digests: dict[str, set[str]] = {}
+    commands = stage_commands(ROOT / "dvc.yaml")
+    for _ in range(repeat):
+        for workers in WORKERS:
+            stop_clusters(project)
+            for name in CLEARED:
+                shutil.rmtree(project / name, ignore_errors=True)  # every account of every stage computed
+            env = {**stage_env(), "ADLAB_WORKERS": str(workers)}
+            env.pop("ADLAB_SCHEDULER", None)
+            for name, command in commands.items():
                 run = run_stage(command, project, env)
-                digests.add(outputs_digest(project))
+                digests.setdefault(name, set()).add(outputs_digest(project))
                 if name not in best[workers] or run.seconds < best[workers][name].seconds:
                     best[workers][name] = run
                 print(f"  {workers} worker(s): {name:<10} {describe(run)}", flush=True)
-        same = same and len(digests) == 1
-    return best, same
+    stop_clusters(project)
+    return best, all(len(seen) == 1 for seen in digests.values())
+
+
+def stop_clusters(project: Path) -> None:
+    """Stop the local clusters the stages left running in `project` (adlab.standing)."""
+    subprocess.run([sys.executable, "-c", "from adlab import standing; standing.stop()"], cwd=project, check=True)
 
 
 def describe(run: StageRun) -> str:

@@ -57,3 +57,21 @@ def test_bench_run_writes_every_figure_of_the_issue(tmp_path: Path) -> None:
     assert figures["pipeline_s"] == pytest.approx(sum(figures["stages"].values()), abs=0.05)
     assert "data stages, total" in done.stdout
     assert figures["answers_s"]["Why did my ROAS drop yesterday?"] is not None  # answered, and timed
+
+
+def test_bench_accounts_writes_its_figures_and_leaves_no_cluster_running(tmp_path: Path) -> None:
+    """Three small shops, one pass on 1 worker and one on 2: every key of issue 14, the same bytes from both,
+    the workers' CPU counted (a standing cluster's workers are not the stage's children), no cluster left."""
+    results, out = tmp_path / "accounts.json", tmp_path / "out"
+    command = [sys.executable, str(BENCH.parent / "accounts.py"), "--accounts", "3", "--rows", "3000"]
+    command += ["--repeat", "1", "--out", str(out), "--results", str(results)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads(results.read_text())
+    assert {"accounts", "rows", "wall_s", "per_account_s", "peak_rss_mb_per_worker"} <= set(figures)
+    assert figures["accounts"] == 3
+    assert figures["same_outputs"] is True
+    assert set(figures["wall_s"]) == {"1", "2"}
+    assert all(seconds > 0 for seconds in figures["wall_s"].values())
+    assert all(figures["cpu_s"]["workers"][workers] > 0 for workers in ("1", "2"))
+    assert not list(out.glob("*/project/.adlab/cluster/local-*.json"))

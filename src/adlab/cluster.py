@@ -4,7 +4,8 @@
   Its workers must see the project folder at the same path (they read and write the partitions).
 - Otherwise one account, or less than `cluster.in_process_rows` input rows, runs here: no start-up cost.
 - Otherwise a `LocalCluster` of `cluster.workers` processes (`ADLAB_WORKERS`; 0 = one per core), one task
-  at a time each, polars' threads shared out between them.
+  at a time each, polars' threads shared out between them. With `cluster.keep_alive` seconds (the default),
+  it outlives the stage for the next stages of the run (`adlab.standing`); with 0 each stage starts its own.
 
 Results come back in the order of the work items whatever finishes first, so outputs never depend on the
 number of workers; progress is printed as accounts done / total.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from adlab import standing
 from adlab.errors import AdlabError
 from adlab.params import ClusterParams
 
@@ -44,6 +46,7 @@ class Where:
 
     address: str | None = None
     workers: int = 0
+    keep_alive: float = 0.0  # seconds a local cluster stays up for the next stage (0: stopped with this one)
 
     @property
     def in_process(self) -> bool:
@@ -72,7 +75,7 @@ def choose(accounts: int, rows: int, settings: ClusterParams) -> Where:
         raise AdlabError(f"{WORKERS_ENV}={os.environ[WORKERS_ENV]!r} should be a number of workers, e.g. 2") from None
     if accounts <= 1 or (not asked and rows < settings.in_process_rows):
         return Where()
-    return Where(workers=asked or len(os.sched_getaffinity(0)))
+    return Where(workers=asked or len(os.sched_getaffinity(0)), keep_alive=settings.keep_alive)
 
 
 def batches(sizes: Sequence[int], parts: int) -> list[list[int]]:
@@ -176,7 +179,12 @@ def client_for(where: Where) -> Iterator[Any]:
         with Client(where.address, timeout="30s") as client:  # type: ignore[no-untyped-call]
             yield client
         return
-    cores = len(os.sched_getaffinity(0))
+    # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
+    polars_threads = max(1, len(os.sched_getaffinity(0)) // where.workers)
+    if where.keep_alive > 0:
+        with standing.client(where.workers, polars_threads, where.keep_alive) as client:
+            yield client
+        return
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=where.workers,
         threads_per_worker=1,
@@ -184,8 +192,7 @@ def client_for(where: Where) -> Iterator[Any]:
         dashboard_address=":0",  # any free port: never "port 8787 is already in use"
         # Shutting down, workers may log a closed connection mid-heartbeat: noise, not news for the user.
         silence_logs=logging.CRITICAL,
-        # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
-        env={"POLARS_MAX_THREADS": str(max(1, cores // where.workers))},
+        env={"POLARS_MAX_THREADS": str(polars_threads)},
     )
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         if cluster.dashboard_link and _has_dashboard():

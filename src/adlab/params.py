@@ -122,6 +122,7 @@ class ClusterParams:
     scheduler: str = ""  # tcp://host:port of a running Dask scheduler; ADLAB_SCHEDULER overrides it
     workers: int = 0  # local Dask workers when the work is large (0: one per core); ADLAB_WORKERS overrides it
     in_process_rows: int = 200_000  # below this many input rows (or with one account) work runs in-process
+    keep_alive: float = 60.0  # seconds a local cluster outlives its stage for the next one (0: each its own)
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,8 @@ def _tactics(values: Any, name: str, source: Path) -> dict[str, dict[str, Any]]:
 def validate(params: Params, source: Path) -> Params:
     """Check value ranges; raise one clear line for the first wrong value."""
     problems = _targets_problems(params.targets) + _profit_problems(params.profit)
-    if params.cluster.workers < 0 or params.cluster.in_process_rows < 0:
-        problems.append("`cluster.workers` and `cluster.in_process_rows` must be 0 or more")
+    if params.cluster.workers < 0 or params.cluster.in_process_rows < 0 or params.cluster.keep_alive < 0:
+        problems.append("`cluster.workers`, `cluster.in_process_rows` and `cluster.keep_alive` must be 0 or more")
     if params.report.weeks < 1:
         problems.append("`report.weeks` must be at least 1")
     if params.kpis.hold_rate_base not in ("video_3s_plays", "impressions"):
