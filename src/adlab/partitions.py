@@ -137,8 +137,8 @@ def run_by_account(
 
     `where(accounts, rows)` says where the accounts to compute run (`cluster.choose` with the settings).
     """
-    parts = {name: accounts.split(frame) for name, frame in inputs.items()}
-    owners = _accounts(parts)
+    rows = {name: _rows_by_account(frame) for name, frame in inputs.items()}
+    owners = accounts.ordered({account for by_account in rows.values() for account in by_account})
     folder = folder.absolute()  # workers of a cluster may start elsewhere: they are told where, in full
     folder.mkdir(parents=True, exist_ok=True)  # a stage output, even when there is nothing to keep
     if not owners:  # no rows at all: the outputs' empty shapes, nothing to keep
@@ -147,19 +147,19 @@ def run_by_account(
         return _compute_here(stage, dict(inputs), settings_for(None))
     manifest_path = folder / MANIFEST
     manifest = _read_manifest(manifest_path)
-    empty = {name: frame.clear() for name, frame in inputs.items()}
-    tasks, digests = [], {}
+    schemas = {name: frame.schema for name, frame in inputs.items()}
+    tasks, digests, sizes = [], {}, []
     for account in owners:
-        own = {name: parts[name].get(account, empty[name]) for name in inputs}
+        own = {name: by_account.get(account, (0, b"")) for name, by_account in rows.items()}
         settings = settings_for(account)
         key = _key(account)
-        digests[key] = _digest(stage.name, own, settings)
+        digests[key] = _digest(stage.name, own, schemas, settings)
         written = all(place(folder, name, account).exists() for name in stage.outputs)
         if manifest.get(key) != digests[key] or not written:
-            tasks.append(Task(stage.compute, account, own, settings, folder, stage.many))
+            tasks.append(Task(stage.compute, account, {}, settings, folder, stage.many))
+            sizes.append(sum(height for height, _ in own.values()))
     _remove_others(folder, stage.outputs, {_key(account) for account in owners})
     manifest = {key: digest for key, digest in manifest.items() if key in digests}
-    sizes = [sum(frame.height for frame in task.inputs.values()) for task in tasks]
     skipped = len(owners) - len(tasks)
     print(
         f"{stage.name}: {len(owners)} account(s): {skipped} up to date, {len(tasks)} to compute",
@@ -179,14 +179,19 @@ def run_by_account(
 def _sent_as_files(
     tasks: list[Task], inputs: Mapping[str, pl.DataFrame], folder: Path, where: cluster.Where
 ) -> Iterator[list[Task]]:
-    """`tasks` as they travel: in this process, as they are; to workers, with their inputs written once to
-    parquet files under `folder` (which workers must reach, like the partitions they write), removed after.
+    """`tasks` (without their rows yet) as they travel: in this process, with their accounts' rows of `inputs`;
+    to workers, with `inputs` written once to parquet files under `folder` (which workers must reach, like the
+    partitions they write), removed after.
 
     The files are uncompressed, in small row groups: a worker reading its accounts skips the row groups of
     others (inputs come sorted by account).
     """
-    if where.in_process:
-        yield tasks
+    if where.in_process:  # each task its account's rows (an account without rows in a table gets it empty)
+        parts = {name: accounts.split(frame) for name, frame in inputs.items()}
+        yield [
+            replace(task, inputs={name: parts[name].get(task.account, frame.clear()) for name, frame in inputs.items()})
+            for task in tasks
+        ]
         return
     scratch = folder / f".inputs-{os.getpid()}"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -225,26 +230,31 @@ def combined(folder: Path, owners: Sequence[str | None], table: str, keys: Seque
     return frame.sort(list(keys), nulls_last=True, maintain_order=True) if keys else frame
 
 
-def _accounts(parts: Mapping[str, Mapping[str | None, pl.DataFrame]]) -> list[str | None]:
-    """Every account with a row in some input, named ones sorted, the default account last."""
-    found = {account for split in parts.values() for account, frame in split.items() if frame.height}
-    return accounts.ordered(found)
+def _rows_by_account(frame: pl.DataFrame) -> dict[str | None, tuple[int, bytes]]:
+    """Each account's rows of `frame` as its digest sees them: how many, and each row's hash in row order
+    (one hash over the whole table, then split: the table itself is not split by account for this)."""
+    hashes = frame.hash_rows(seed=0)
+    if "account" not in frame.columns:
+        return {None: (frame.height, hashes.to_numpy().tobytes())} if frame.height else {}
+    keyed = pl.DataFrame({"account": frame["account"], "hash": hashes})
+    parts = keyed.partition_by("account", as_dict=True, maintain_order=True)
+    return {key[0]: (part.height, part["hash"].to_numpy().tobytes()) for key, part in parts.items()}
 
 
 def _key(account: str | None) -> str:
     return accounts.partition(Path(), account).name
 
 
-def _digest(stage: str, inputs: Mapping[str, pl.DataFrame], settings: Any) -> str:
-    """The digest of one account's work: the stage, the code, the settings and every input row."""
+def _digest(stage: str, rows: Mapping[str, tuple[int, bytes]], schemas: Mapping[str, pl.Schema], settings: Any) -> str:
+    """The digest of one account's work: the stage, the code, the settings and every input row (`rows`: per
+    input table, the account's row count and row hashes)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{stage}\n{code_version()}\n".encode())
     _add(digest, settings)
-    for name in sorted(inputs):
-        frame = inputs[name]
-        digest.update(f"{name}:{frame.height}:{frame.schema!r}\n".encode())
-        if frame.height:
-            digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    for name in sorted(rows):
+        height, hashes = rows[name]
+        digest.update(f"{name}:{height}:{schemas[name]!r}\n".encode())
+        digest.update(hashes)
     return digest.hexdigest()
 
 
