@@ -114,3 +114,20 @@ def test_combined_widens_a_first_account_whose_column_is_all_null(tmp_path: Path
 
     assert frame.schema == pl.Schema({"spend": pl.Float64})
     assert frame["spend"].to_list() == [None, 2.5]
+
+
+def test_tables_a_task_returns_travel_as_files_and_come_back_whole(tmp_path: Path) -> None:
+    """A task's result as the stage gets it from a worker: a big table goes through a file (removed once read),
+    a small one inside the pickle; both come back equal, in their places."""
+    big = pl.DataFrame({"n": range(200_000), "name": [f"ad {i % 97}" for i in range(200_000)]})
+    small = pl.DataFrame({"spend": [1.5, None]})
+    assert big.estimated_size() >= cluster.FILE_BYTES > small.estimated_size()
+
+    blob = cluster._tables_as_files(list, tmp_path, [("a", {"big": big, "small": small}), ("b", None)])
+
+    assert len(list(tmp_path.iterdir())) == 1  # the big table's file
+    [(name, tables), other] = cluster._from_files(blob)
+    assert (name, other) == ("a", ("b", None))
+    assert_frame_equal(tables["big"], big)
+    assert_frame_equal(tables["small"], small)
+    assert list(tmp_path.iterdir()) == []
