@@ -163,13 +163,20 @@ def _busy(times: Any) -> float:
 
 
 def outputs_digest(project: Path) -> str:
-    """One digest of every data output file (path and bytes)."""
+    """One digest of every data output file (path and bytes); the digest of each file is kept in
+    `<project>/../digests/<digest>.txt` to find the file that differs when two runs do."""
     digest = hashlib.blake2b(digest_size=16)
+    lines = []
     for name in DATA_OUTPUTS:
         for path in sorted((project / name).rglob("*")):
             if path.is_file():
-                digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+                relative = path.relative_to(project).as_posix()
+                digest.update(relative.encode() + b"\0" + path.read_bytes())
+                lines.append(f"{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}  {relative}")
+    found = digest.hexdigest()
+    (project.parent / "digests").mkdir(exist_ok=True)
+    (project.parent / "digests" / f"{found}.txt").write_text("\n".join(lines) + "\n")
+    return found
 
 
 def measure(project: Path, repeat: int) -> tuple[dict[int, dict[str, StageRun]], bool]:
@@ -194,7 +201,10 @@ def measure(project: Path, repeat: int) -> tuple[dict[int, dict[str, StageRun]],
                     best[workers][name] = run
                 print(f"  {workers} worker(s): {name:<10} {describe(run)}", flush=True)
     stop_clusters(project)
-    return best, all(len(seen) == 1 for seen in digests.values())
+    differ = [name for name, seen in digests.items() if len(seen) > 1]
+    if differ:
+        print(f"  outputs differ between runs after: {', '.join(differ)}", flush=True)
+    return best, not differ
 
 
 def stop_clusters(project: Path) -> None:
