@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from adlab.errors import AdlabError
 from adlab.params import ClusterParams, Params, validate
 
 ITEMS = [("a", 3), ("b", 1), ("c", 2)]
+THREADS = len(os.sched_getaffinity(0))  # polars threads of a one-worker cluster: every core
 
 
 @pytest.fixture
@@ -87,7 +90,7 @@ def test_a_state_file_naming_no_standing_cluster_starts_a_new_one_and_stops_noth
     path.parent.mkdir(parents=True)
     # A pid beyond any the kernel hands out, or this test's own (it must not be stopped).
     pid = os.getpid() + 10_000_000 if whose == "a process gone" else os.getpid()
-    path.write_text(json.dumps({"pid": pid, "address": "tcp://127.0.0.1:9", "key": standing.key(1, 2)}))
+    path.write_text(json.dumps({"pid": pid, "address": "tcp://127.0.0.1:9", "key": standing.key(1, THREADS)}))
 
     assert cluster.run(list, ITEMS, [1, 1, 1], cluster.Where(workers=1, keep_alive=60), label="stage") == ITEMS
     assert facts(1)["pid"] not in (pid, None)
@@ -105,3 +108,23 @@ def test_keep_alive_comes_from_the_settings_and_must_not_be_negative(monkeypatch
     assert cluster.choose(3, 10**6, ClusterParams(keep_alive=0)).keep_alive == 0
     with pytest.raises(AdlabError, match="keep_alive"):
         validate(Params(cluster=ClusterParams(keep_alive=-1)), Path("params.yaml"))
+
+
+def test_a_cluster_that_stopped_listening_is_replaced(project: Path) -> None:
+    """The state names a live process that looks like this project's cluster but no scheduler answers at its
+    address: the stage stops that process and starts a cluster that works."""
+    path = standing.state_path(1)
+    path.parent.mkdir(parents=True)
+    code = "import time; time.sleep(120)"
+    silent = subprocess.Popen([sys.executable, "-c", code, "adlab.standing", str(path)])
+    try:
+        path.write_text(
+            json.dumps({"pid": silent.pid, "address": "tcp://127.0.0.1:9", "key": standing.key(1, THREADS)})
+        )
+
+        assert cluster.run(list, ITEMS, [1, 1, 1], cluster.Where(workers=1, keep_alive=60), label="stage") == ITEMS
+        assert facts(1)["pid"] != silent.pid
+        assert silent.wait(timeout=10) is not None  # stopped
+    finally:
+        silent.kill()
+        silent.wait()

@@ -57,9 +57,14 @@ def client(workers: int, polars_threads: int, keep_alive: float) -> Iterator[Any
     wanted = key(workers, polars_threads)
     with _locked(state.with_suffix(".lock")):
         address = _running(state, wanted)
-        if address is None:
+        try:
+            connected = Client(address, timeout="10s") if address else None  # type: ignore[no-untyped-call]
+        except OSError:  # it stopped between the look and the call (TimeoutError is an OSError): a new one
+            connected = None
+        if connected is None:
+            _stop(state)
             address = _start(state, wanted, workers, polars_threads, keep_alive)
-        connected = Client(address, timeout="30s")  # type: ignore[no-untyped-call]
+            connected = Client(address, timeout="30s")  # type: ignore[no-untyped-call]
     with connected:
         connected.wait_for_workers(workers, timeout=START_SECONDS)
         yield connected
