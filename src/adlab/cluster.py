@@ -233,8 +233,9 @@ def _peak_rss_kb() -> int:
 
 @contextlib.contextmanager
 def client_for(where: Where) -> Iterator[Any]:
-    """A Dask client on the cluster `where` names, or on a local cluster started (and stopped) for it."""
-    from distributed import Client, LocalCluster
+    """A Dask client on the cluster `where` names, or on a local cluster: standing for the next stages
+    (`adlab.standing`) or started and stopped for this one."""
+    from distributed import Client
 
     if where.address:
         with Client(where.address, timeout="30s") as client:  # type: ignore[no-untyped-call]
@@ -242,12 +243,23 @@ def client_for(where: Where) -> Iterator[Any]:
         return
     # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
     polars_threads = max(1, len(os.sched_getaffinity(0)) // where.workers)
-    if where.keep_alive > 0:
-        with standing.client(where.workers, polars_threads, where.keep_alive) as client:
-            yield client
-        return
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=where.workers,
+    with contextlib.ExitStack() as stack:
+        if where.keep_alive > 0:
+            client = stack.enter_context(standing.client(where.workers, polars_threads, where.keep_alive))
+        else:
+            cluster = stack.enter_context(local_cluster(where.workers, polars_threads))
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        if client.dashboard_link and _has_dashboard():
+            print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
+        yield client
+
+
+def local_cluster(workers: int, polars_threads: int) -> Any:
+    """A `LocalCluster` of `workers` processes, one task at a time each, each with `polars_threads` threads."""
+    from distributed import LocalCluster
+
+    return LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers,
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",  # any free port: never "port 8787 is already in use"
@@ -255,10 +267,6 @@ def client_for(where: Where) -> Iterator[Any]:
         silence_logs=logging.CRITICAL,
         env={"POLARS_MAX_THREADS": str(polars_threads)},
     )
-    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-        if cluster.dashboard_link and _has_dashboard():
-            print(f"Dask dashboard: {cluster.dashboard_link}", file=sys.stderr)
-        yield client
 
 
 def _has_dashboard() -> bool:

@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import fcntl
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -192,7 +191,7 @@ def _locked(path: Path, *, wait: bool = True) -> Iterator[bool]:
 def serve(state: Path, wanted: str, workers: int, polars_threads: int, keep_alive: float) -> None:
     """Run a local cluster until no client has used it for `keep_alive` seconds, SIGTERM comes, or `state`
     no longer names this process; say where it listens in `state` (written whole, then renamed)."""
-    from distributed import LocalCluster
+    from adlab.cluster import local_cluster  # imported here: adlab.cluster imports this module
 
     stopping = False
 
@@ -201,15 +200,7 @@ def serve(state: Path, wanted: str, workers: int, polars_threads: int, keep_aliv
         stopping = True
 
     signal.signal(signal.SIGTERM, on_term)
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.CRITICAL,
-        # Polars sizes its thread pool when imported: the workers share the cores instead of each taking all.
-        env={"POLARS_MAX_THREADS": str(polars_threads)},
-    )
+    cluster = local_cluster(workers, polars_threads)
     with cluster:
         scheduler = cluster.scheduler
         facts = {"pid": os.getpid(), "address": cluster.scheduler_address, "key": wanted, "workers": workers}

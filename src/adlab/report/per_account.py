@@ -256,23 +256,37 @@ def write_portfolio(
 
 def write_accounts_customers_page(paths: build.ReportPaths, folders: dict[str | None, Path]) -> Path:
     """`<out_dir>/customers.html` of accounts in several currencies: a link to each account's own page."""
-    sample_data = read_summary(paths.summary).get("data_source") == "sample"
-    links = [(accounts.label(account), f"{folder.name}/customers.html") for account, folder in folders.items()]
-    out = paths.out_dir / "customers.html"
-    io.write_text(accounts_page_html(links, sample_data=sample_data), out)
-    print(f"report: wrote {out} (accounts in several currencies: a link to each account's customers)")
-    return out
+    return _write_links_page(
+        paths,
+        folders,
+        "customers.html",
+        accounts_page_html,
+        "accounts in several currencies: a link to each account's customers",
+    )
 
 
 def write_accounts_budget_page(paths: build.ReportPaths, folders: dict[str | None, Path]) -> Path:
     """`<out_dir>/budget.html` of several accounts: a link to each account's own plan."""
     from adlab.report.budget_page import accounts_budget_html
 
+    return _write_links_page(
+        paths, folders, "budget.html", accounts_budget_html, "a link to each account's budget plan"
+    )
+
+
+def _write_links_page(
+    paths: build.ReportPaths,
+    folders: dict[str | None, Path],
+    name: str,
+    render: Callable[..., str],
+    what: str,
+) -> Path:
+    """`<out_dir>/<name>`: `render(links, sample_data=...)` of a link to each account's own `<name>`."""
     sample_data = read_summary(paths.summary).get("data_source") == "sample"
-    links = [(accounts.label(account), f"{folder.name}/budget.html") for account, folder in folders.items()]
-    out = paths.out_dir / "budget.html"
-    io.write_text(accounts_budget_html(links, sample_data=sample_data), out)
-    print(f"report: wrote {out} (a link to each account's budget plan)")
+    links = [(accounts.label(account), f"{folder.name}/{name}") for account, folder in folders.items()]
+    out = paths.out_dir / name
+    io.write_text(render(links, sample_data=sample_data), out)
+    print(f"report: wrote {out} ({what})")
     return out
 
 
