@@ -29,7 +29,8 @@ def main(
     folders = {account_folder(path, raw_dir) for path in files}
     where = cluster.choose(len(folders), sum(sizes) // BYTES_PER_ROW, settings.cluster)
     items = [(path, root, salt, raw_dir) for path in files]
-    read = merge_reads(cluster.run(parse_each, items, sizes, where, label="ingest", unit="files"))
+    rows = [size // BYTES_PER_ROW for size in sizes]  # tasks are sized in rows (cluster.MAX_TASK_ROWS)
+    read = merge_reads(cluster.run(parse_each, items, rows, where, label="ingest", unit="files"))
     result = ingest(files, root, salt, raw_dir, read)
     for message in result.warnings.filter(pl.col("check") == "not_readable")["message"]:
         print(f"adlab: warning: {message}", file=sys.stderr)
