@@ -1,6 +1,8 @@
 import datetime as dt
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -9,6 +11,8 @@ import pytest
 
 from adlab import kpis
 from adlab.display import fmt_change, fmt_money, fmt_pct, fmt_roas, money_text, relative_change
+from adlab.errors import AdlabError
+from adlab.report import render
 from adlab.report.frames import (
     ads_without_purchase,
     best_and_worst_ads,
@@ -408,6 +412,64 @@ def test_render_week_writes_one_offline_page_with_escaped_names(tmp_path, week_i
     assert "Age and Gender, report by Day" in page
     assert "Platform and Placement" in page
     assert 'href="../quality.html"' in page
+
+
+def test_pages_rendered_in_one_kept_kernel_equal_pages_each_in_a_new_kernel(tmp_path, week_inputs):
+    """A process keeps one kernel for its pages; a page rendered after another week's page in that kernel is
+    byte for byte the page a new kernel gives."""
+    render._KERNELS.shutdown()  # this page in a new kernel
+    alone = render_week("2026-W47", week_inputs, tmp_path / "alone.html", notebook=NOTEBOOK).read_bytes()
+    kernel = render._KERNELS.get(render.kernel_name(), NOTEBOOK.parent)
+    render_week("2026-W46", week_inputs, tmp_path / "other.html", notebook=NOTEBOOK)
+    after = render_week("2026-W47", week_inputs, tmp_path / "after.html", notebook=NOTEBOOK).read_bytes()
+    assert render._KERNELS.get(render.kernel_name(), NOTEBOOK.parent) is kernel  # the same kernel all along
+    assert after == alone
+    assert (tmp_path / "other.html").read_bytes() != alone
+
+
+def notebook_file(folder: Path, name: str, *sources: str) -> Path:
+    """A notebook of code cells, the first one tagged `parameters` (as papermill wants)."""
+    cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    cells[0].metadata["tags"] = ["parameters"]
+    book = nbformat.v4.new_notebook(cells=cells)
+    book.metadata["kernelspec"] = {"name": render.kernel_name(), "display_name": "adlab", "language": "python"}
+    path = folder / name
+    nbformat.write(book, path)
+    return path
+
+
+def test_a_kept_kernel_gives_each_page_an_empty_namespace_and_a_failed_page_a_new_kernel(tmp_path):
+    sets = notebook_file(tmp_path, "sets.ipynb", "week = ''", "leaked = 'the page before'")
+    reads = notebook_file(
+        tmp_path, "reads.ipynb", "week = ''", "from IPython.display import HTML\nHTML(f'<p>{\"leaked\" in dir()}</p>')"
+    )
+    fails = notebook_file(tmp_path, "fails.ipynb", "week = ''", "raise ValueError('bad week')")
+    render_week("2026-W47", {}, tmp_path / "sets.html", notebook=sets)
+    kernel = render._KERNELS.get(render.kernel_name(), tmp_path)
+    page = render_week("2026-W47", {}, tmp_path / "reads.html", notebook=reads).read_text(encoding="utf-8")
+    assert "<p>False</p>" in page  # the variable of the page before is gone
+    assert render._KERNELS.get(render.kernel_name(), tmp_path) is kernel
+    with pytest.raises(
+        AdlabError,
+        match=r"fails.ipynb: the report for 2026-W47 failed in the cell `raise ValueError\('bad week'\)`: "
+        r"ValueError: bad week",
+    ):
+        render_week("2026-W47", {}, tmp_path / "fails.html", notebook=fails)
+    assert not kernel.is_alive()  # replaced: the next page starts in a new kernel
+    render_week("2026-W47", {}, tmp_path / "again.html", notebook=reads)
+    assert render._KERNELS.get(render.kernel_name(), tmp_path) is not kernel
+
+
+def test_socket_folders_of_ended_processes_are_swept(tmp_path, monkeypatch):
+    child = subprocess.Popen(["true"])
+    child.wait()  # ended and reaped: its pid names no process now
+    monkeypatch.setattr(render.tempfile, "gettempdir", lambda: str(tmp_path))
+    dead, live = tmp_path / f"{render.SOCKETS}{child.pid}-x", tmp_path / f"{render.SOCKETS}{os.getpid()}-y"
+    dead.mkdir()
+    live.mkdir()
+    render._sweep_sockets.__wrapped__()
+    assert not dead.exists()
+    assert live.exists()
 
 
 def recommendation_rows() -> pl.DataFrame:

@@ -50,7 +50,7 @@ from adlab.report.render import render_week
 from adlab.report.window import period_page_html, window_stem
 from adlab.schema import COHORTS, empty
 
-# Each week runs its own kernel; the machines this runs on have 2 cores.
+# Weeks render in this many processes, each keeping one kernel for its pages; the machines here have 2 cores.
 WORKERS = 2
 TREND_WEEKS = 4  # the notebook's default trend_weeks
 

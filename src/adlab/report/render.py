@@ -1,11 +1,23 @@
 """Rendering a weekly page: papermill runs notebooks/weekly_report.ipynb in the `adlab` kernel, nbconvert
-makes one offline HTML file."""
+makes one offline HTML file.
+
+A process that renders several pages keeps one kernel for them (`_Kernels`): starting a kernel and importing
+the notebook's modules took about half of each page's 2 s. Each page starts from an empty namespace
+(`%reset -f` before its first cell), so a page never sees another's variables; after a failed page the kernel
+is replaced. The kernel stops with the process (and on its own when the process is killed: ipykernel watches
+its parent).
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import os
 import re
+import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,21 +34,127 @@ KERNEL = "adlab"
 FALLBACK_KERNEL = "python3"
 
 
-def _kernel_config(socket_dir: str) -> Any:
-    """Kernel settings: a quiet log, and local sockets in `socket_dir` instead of unencrypted TCP where the OS has them.
+# The kernel's own log only tells of its start and stop (jupyter_client interrupts it on shutdown, which it may
+# log as an error); a failing cell reaches us as PapermillExecutionError all the same.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+MAX_KEPT = 2  # kernels a process keeps at most (one per notebook folder and thread; each holds ~100 MB)
+SOCKETS = "adlab-kernel-"  # a kept kernel's socket folder in the temp folder: adlab-kernel-<pid>-<random>
+ENGINE = "adlab-kept-kernel"  # the papermill engine that runs a notebook in the process's kept kernel
 
-    Each render gets its own folder, so kernels started side by side never share a socket.
-    """
-    from traitlets.config import Config
 
-    config = Config()
-    # The kernel's own log only tells of its start and stop (jupyter_client interrupts it on shutdown, which
-    # it may log as an error); a failing cell reaches us as PapermillExecutionError all the same.
-    config.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
-    if os.name == "posix":
-        config.KernelManager.transport = "ipc"
-        config.KernelManager.ip = os.path.join(socket_dir, "kernel")
-    return config
+class _Kernels:
+    """This process's kept kernels: one per (kernel name, folder, thread), so pages rendered side by side in
+    threads never share one; started on first use, replaced when it died or a page failed in it, shut down at
+    exit. Local sockets in a folder of their own instead of unencrypted TCP where the OS has them, so kernels
+    side by side never share a socket."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[str, str, int], tuple[Any, tempfile.TemporaryDirectory[str]]] = {}
+        atexit.register(self.shutdown)
+
+    def get(self, name: str, cwd: Path) -> Any:
+        """The running kernel kept for (name, cwd) in this thread, started when there is none (or it died); the
+        least recently used kernels stop so that at most MAX_KEPT stay."""
+        from jupyter_client.manager import KernelManager
+
+        key = (name, str(cwd), threading.get_ident())
+        with self._lock:
+            kept = self._kept.pop(key, None)
+            if kept is not None and kept[0].is_alive():
+                self._kept[key] = kept  # the most recently used last
+                return kept[0]
+            stale = [kept] if kept is not None else []
+            while len(self._kept) >= MAX_KEPT:
+                stale.append(self._kept.pop(next(iter(self._kept))))
+        for old in stale:
+            _stop(old)
+        _sweep_sockets()
+        sockets = tempfile.TemporaryDirectory(prefix=f"{SOCKETS}{os.getpid()}-")
+        manager = KernelManager(kernel_name=name)
+        if os.name == "posix":
+            manager.transport = "ipc"
+            manager.ip = os.path.join(sockets.name, "kernel")
+        manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
+        with self._lock:
+            self._kept[key] = (manager, sockets)
+        return manager
+
+    def drop(self, name: str, cwd: Path) -> None:
+        """Stop the kernel kept for (name, cwd) in this thread, if any."""
+        with self._lock:
+            kept = self._kept.pop((name, str(cwd), threading.get_ident()), None)
+        if kept is not None:
+            _stop(kept)
+
+    def shutdown(self) -> None:
+        """Stop every kept kernel (at exit)."""
+        with self._lock:
+            kept, self._kept = list(self._kept.values()), {}
+        for each in kept:
+            _stop(each)
+
+
+@functools.cache
+def _sweep_sockets() -> None:
+    """Remove the socket folders of processes that ended without stopping their kernels (a Dask worker is ended
+    without running exit handlers; its kernels stop on their own, their folders stay): once per process."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS}*-*"):
+        pid = folder.name.removeprefix(SOCKETS).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _stop(kept: tuple[Any, tempfile.TemporaryDirectory[str]]) -> None:
+    manager, sockets = kept
+    with contextlib.suppress(Exception):  # a kernel already gone has nothing left to stop
+        manager.shutdown_kernel(now=True)
+    sockets.cleanup()
+
+
+_KERNELS = _Kernels()
+
+
+@functools.cache
+def _register_engine() -> None:
+    """Register ENGINE with papermill: its NBClientEngine, run in a kernel it is given (`km`), which it leaves
+    running; each notebook first resets the kernel's namespace, and the client's channels close after it."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class KeptKernelClient(PapermillNotebookClient):  # type: ignore[misc]
+        def execute(self, **kwargs: Any) -> Any:
+            self.reset_execution_trackers()
+            with self.setup_kernel(**kwargs):
+                try:
+                    self.wait_for_reply(self.kc.execute("%reset -f", silent=True, store_history=False))
+                    self.papermill_execute_cells()
+                    info = self.wait_for_reply(self.kc.kernel_info())
+                    self.nb.metadata["language_info"] = info["content"]["language_info"]
+                    self.set_widgets_metadata()
+                finally:
+                    self.kc.stop_channels()  # the kernel stays; its client's sockets go
+            return self.nb
+
+    class KeptKernelEngine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            start_timeout = kwargs.pop("start_timeout", 60)
+            for unused in ("input_path", "timeout", "startup_timeout", "execution_timeout"):
+                kwargs.pop(unused, None)
+            return KeptKernelClient(nb_man, kernel_name=kernel_name, startup_timeout=start_timeout, **kwargs).execute()
+
+    papermill_engines.register(ENGINE, KeptKernelEngine)
 
 
 def kernel_name() -> str:
@@ -70,21 +188,28 @@ def render_week(week: str, parameters: Mapping[str, Any], out_html: Path, *, not
     values = {
         name: str(Path(value).resolve()) if name.endswith("_path") else value for name, value in parameters.items()
     }
+    name, folder = kernel_name(), notebook.resolve().parent
+    _register_engine()
     try:
-        with tempfile.TemporaryDirectory(prefix="adlab-kernel-") as socket_dir:
-            executed = papermill.execute_notebook(
-                notebook,
-                None,
-                parameters={**values, "week": week},
-                progress_bar=False,
-                cwd=notebook.resolve().parent,
-                config=_kernel_config(socket_dir),
-                kernel_name=kernel_name(),
-            )
-    except papermill.PapermillExecutionError as err:
-        raise AdlabError(
-            f"{notebook}: the report for {week} failed in cell {err.exec_count}: {err.ename}: {err.evalue}"
-        ) from err
+        executed = papermill.execute_notebook(
+            notebook,
+            None,
+            parameters={**values, "week": week},
+            progress_bar=False,
+            engine_name=ENGINE,
+            kernel_name=name,
+            km=_KERNELS.get(name, folder),
+        )
+    except Exception as err:
+        _KERNELS.drop(name, folder)  # the next page starts in a new kernel
+        if isinstance(err, papermill.PapermillExecutionError):
+            # Named by its first line: the kept kernel's execution count runs on from page to page.
+            line = next((text.strip() for text in str(err.source).splitlines() if text.strip()), "")
+            cell = line if len(line) <= 60 else f"{line[:57]}..."
+            raise AdlabError(
+                f"{notebook}: the report for {week} failed in the cell `{cell}`: {err.ename}: {err.evalue}"
+            ) from err
+        raise
     # Code cells without output (parameters, set-up) would leave empty boxes; notes for notebook users go too.
     executed.cells = [
         cell
