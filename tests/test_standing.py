@@ -35,7 +35,7 @@ def facts(workers: int) -> dict[str, object]:
 
 
 def alive(pid: object) -> bool:
-    return standing._alive(pid)
+    return standing.alive(pid)
 
 
 def wait_until(condition: object, seconds: float = 30) -> bool:

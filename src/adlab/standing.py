@@ -111,10 +111,10 @@ def _start(state: Path, wanted: str, workers: int, polars_threads: int, keep_ali
         facts = _read(state)
         if facts.get("pid") == pid and facts.get("address"):
             return str(facts["address"])
-        if not _alive(pid):
+        if not alive(pid):
             break
         time.sleep(0.05)
-    if _alive(pid):
+    if alive(pid):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
     raise AdlabError(f"the local Dask cluster did not start; its log: {os.path.relpath(log)}")
@@ -127,9 +127,9 @@ def _stop(state: Path) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
-        while _alive(pid) and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _alive(pid):
+        if alive(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
     state.unlink(missing_ok=True)
@@ -138,7 +138,7 @@ def _stop(state: Path) -> None:
 def _serves(pid: int, state: Path) -> bool:
     """Whether process `pid` is alive and is the standing cluster of `state` (a pid the kernel gave to another
     process since is never stopped)."""
-    if not _alive(pid):
+    if not alive(pid):
         return False
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -147,7 +147,8 @@ def _serves(pid: int, state: Path) -> bool:
     return b"adlab.standing" in command and os.fsencode(state) in command
 
 
-def _alive(pid: Any) -> bool:
+def alive(pid: Any) -> bool:
+    """Whether `pid` names a running process (not one that ended, nor a zombie)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:

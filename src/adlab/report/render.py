@@ -26,6 +26,7 @@ from typing import Any
 from adlab import io
 from adlab.errors import AdlabError
 from adlab.report.html import TEMPLATE_NAME, TEMPLATES_DIR
+from adlab.standing import alive
 
 # The kernel `make setup` installs into .venv; python3 (this interpreter) where it is not installed.
 KERNEL = "adlab"
@@ -101,18 +102,8 @@ def _sweep_sockets() -> None:
     without running exit handlers; its kernels stop on their own, their folders stay): once per process."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS}*-*"):
         pid = folder.name.removeprefix(SOCKETS).split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _stop(kept: tuple[Any, tempfile.TemporaryDirectory[str]]) -> None:
