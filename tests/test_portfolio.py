@@ -28,6 +28,7 @@ from adlab.insights.questions import parse_question
 from adlab.kpis import compute_kpis_daily
 from adlab.params import Params, TargetsParams
 from adlab.quality import validate_table
+from adlab.report.per_account import week_page
 from adlab.report.portfolio import portfolio_rows, render_portfolio
 from adlab.schema import AD_METRICS
 
@@ -660,3 +661,99 @@ def test_an_account_with_a_store_and_no_ads_gets_a_row_with_unknown_ad_figures()
     assert corner["roas"] is None
     assert corner["reasons"] == []
     assert list(rows)[-1] == "Corner Shop"  # after the accounts with ads
+
+
+def test_a_store_only_account_takes_its_currency_from_the_summary() -> None:
+    # Corner Shop has orders and no ads: no kpis_daily row to read a currency from; metrics/summary.json has it.
+    given = {"Alpine Goods": "USD", "Beta Shop": "USD", "Coastal Co": "USD", "Corner Shop": "GBP"}
+    rows = rows_by_account(portfolio_rows(KPIS, None, None, {}, WEEK, currency=given, also=["Corner Shop"]))
+    assert rows["Corner Shop"]["currency"] == "GBP"
+    assert rows["Alpine Goods"]["currency"] == "USD"
+
+
+def test_portfolio_rows_flag_an_account_whose_store_export_ends_before_the_week() -> None:
+    # Coastal Co's orders stop on Fri 13 Nov (W46); Corner Shop (orders only) on Mon 9 Nov; Beta Shop's run
+    # through W47. Their revenue of W47 is unknown, and the stale store exports are named.
+    store = pl.DataFrame(
+        {
+            "date": W46[:5] + W46[:1] + W46 + W47,
+            "account": ["Coastal Co"] * 5 + ["Corner Shop"] + ["Beta Shop"] * 14,
+            "orders": [1] * 20,
+            "revenue": [50.0] * 20,
+        }
+    )
+    rows = rows_by_account(portfolio_rows(KPIS, store, None, {}, WEEK, currency="USD", also=["Corner Shop"]))
+    assert rows["Coastal Co"]["revenue"] is None
+    assert rows["Coastal Co"]["reasons"][0] == (
+        "no store data for this period: the store export ends Fri 13 Nov 2026; export it again"
+    )
+    assert rows["Corner Shop"]["reasons"] == [
+        "no store data for this period: the store export ends Mon 9 Nov 2026; export it again"
+    ]
+    assert rows["Beta Shop"]["revenue"] == pytest.approx(350.0)
+    assert not rows["Beta Shop"]["attention"]
+
+
+def test_render_portfolio_links_an_account_whose_data_ends_earlier_to_its_latest_page(tmp_path: Path) -> None:
+    links = {**LINKS, "Coastal Co": ("coastal-co/index.html", "coastal-co/weekly/2026-W44.html")}
+    links["Beta Shop"] = ("beta-shop/index.html", "")
+    html = page(tmp_path, portfolio_rows(KPIS, None, None, {}, WEEK, currency="USD"), links)
+    assert '<a href="alpine-goods/weekly/2026-W47.html">this week\'s page</a>' in html
+    assert '<a href="coastal-co/weekly/2026-W44.html">latest page (2026-W44)</a>' in html
+    assert "beta-shop/weekly" not in html
+    assert '<a href="beta-shop/index.html">Beta Shop</a>' in html
+
+
+def test_week_page_is_the_weeks_page_else_the_latest_before_it_else_none(tmp_path: Path) -> None:
+    folder = tmp_path / "coastal-co"
+    (folder / "weekly").mkdir(parents=True)
+    for name in ("2025-W52", "2026-W01", "2026-W09", "manifest"):
+        (folder / "weekly" / f"{name}.html").write_text("x")
+    assert week_page(folder, "2026-W09") == "coastal-co/weekly/2026-W09.html"
+    assert week_page(folder, "2026-W15", "../") == "../coastal-co/weekly/2026-W09.html"
+    assert week_page(folder, "2026-W05") == "coastal-co/weekly/2026-W01.html"  # across the year's end too
+    assert week_page(folder, "2025-W40") == ""
+    assert week_page(tmp_path / "no-pages", "2026-W09") == ""
+
+
+def test_ask_money_of_accounts_in_two_currencies_is_answered_per_currency_never_summed() -> None:
+    currencies = {"Alpine Goods": "EUR", "Beta Shop": "USD", "Coastal Co": "USD"}
+    workspace = Workspace(as_kpis_daily(records(currencies=currencies)), None, Params(), "EUR")
+    answer = ask("How much did I spend last week?", workspace)
+    assert answer.headline.startswith("Your accounts bill in 2 currencies (EUR, USD), so each currency's accounts")
+    # W47 spend: Alpine Goods 50 + 150 + 5 x 100 = 700 EUR; Beta Shop 7 x 200 + Coastal Co 7 x 60 = 1,820 USD
+    # (W46: 7 x 200 + 7 x 40 = 1,680 USD, +8%). Never 2,520 of anything.
+    heads = [line for line in answer.lines if line.startswith("In ")]
+    assert heads == [
+        "In EUR (account 'Alpine Goods'): You spent 700.00 EUR last week (2026-W47, 16-22 Nov), about the same as "
+        "the week before (700.00 EUR).",
+        "In USD (accounts 'Beta Shop', 'Coastal Co'): You spent 1,820.00 USD last week (2026-W47, 16-22 Nov), 8% "
+        "more than the week before (1,680.00 USD).",
+    ]
+    # USD W47 purchase value 7 x 630 + 7 x 150 = 5,460 over 1,820: ROAS 3.00, of the USD accounts alone.
+    usd = answer.lines[answer.lines.index(heads[1]) + 1]
+    assert usd.startswith(
+        "  Last week (2026-W47, 16-22 Nov): spend 1,820.00 USD, 91 purchases, purchase value 5,460.00 USD, ROAS 3.00,"
+    )
+    assert "2,520" not in answer.text()
+    # Comparing the accounts stays one answer across currencies.
+    assert ask("how are my accounts doing?", workspace).headline.startswith("3 accounts last week")
+
+
+def test_ask_an_account_whose_currency_is_unknown_never_takes_another_accounts() -> None:
+    currencies: dict[str, Any] = {"Alpine Goods": "EUR", "Beta Shop": None, "Coastal Co": "USD"}
+    workspace = Workspace(as_kpis_daily(records(currencies=currencies)), None, Params(), "EUR")
+    assert account_workspace(workspace, "Beta Shop").currency is None
+    assert account_workspace(workspace, "Coastal Co").currency == "USD"
+    answer = ask("How much did I spend last week?", workspace)
+    assert "In an unknown currency (account 'Beta Shop'): You spent 1,400.00 last week" in answer.text()
+    assert answer.headline.startswith("Your accounts bill in 3 currencies (EUR, USD, unknown)")
+
+
+def test_ask_a_month_after_the_data_is_unknown_not_a_negative_span() -> None:
+    # The data ends on Sun 22 Nov 2026: December 2026 is a whole month without data.
+    answer = ask("What did I spend in December 2026?", WORKSPACE)
+    assert answer.headline == (
+        "Your spend in December 2026 (1-31 Dec) is unknown: there is no ad data in December 2026 (1-31 Dec) "
+        "(the data runs 2026-11-09 to 2026-11-22)."
+    )

@@ -6,8 +6,10 @@ implausible in the account currency.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from adlab import accounts
+from adlab.errors import AdlabError
 from adlab.insights import (
     breakdown,
     budget_answers,
@@ -20,7 +22,7 @@ from adlab.insights import (
     tracking,
     versus,
 )
-from adlab.insights.answer import Answer, Workspace, with_notes
+from adlab.insights.answer import Answer, Workspace, quoted, with_notes
 from adlab.insights.budget_questions import budget_intent
 from adlab.insights.notes import best_notes, footing_notes, verdict_notes
 from adlab.insights.periods import last_day
@@ -39,10 +41,53 @@ def ask(question: str, workspace: Workspace) -> Answer:
     # LTV and payback come from the orders: they need no ad data.
     intent = customers_intent(question)
     if intent is None:
+        # Accounts in different currencies: each currency answers on its own (the portfolio compares them).
+        if len(groups := portfolio.currency_workspaces(workspace)) > 1 and not is_portfolio(question, workspace):
+            return by_currency(question, groups)
         last_day(workspace.kpis_daily)
         # Budget questions are read on the words as asked: the grammar's synonyms would make "cut 'X'" a verdict.
         intent = budget_intent(question) or parse_question(question, workspace.kpis_daily)
+    elif len(groups := portfolio.currency_workspaces(workspace)) > 1:
+        return by_currency(question, groups)
     return ANSWERS[intent.kind](intent, workspace)
+
+
+def is_portfolio(question: str, workspace: Workspace) -> bool:
+    """Whether the question compares the accounts (`which account ...`, `how are my accounts doing`)."""
+    try:
+        return budget_intent(question) is None and parse_question(question, workspace.kpis_daily).kind == "portfolio"
+    except AdlabError:
+        return False
+
+
+def by_currency(question: str, groups: Mapping[str | None, Workspace]) -> Answer:
+    """The question answered for each currency's accounts on their own (portfolio.currency_workspaces): money in
+    different currencies never adds up. A currency whose accounts cannot answer says why in a line; when none
+    can, the first reason is the error.
+
+    Raises:
+        AdlabError: no currency's accounts can answer the question.
+    """
+    codes = [code or "unknown" for code in groups]
+    lines, data, failures = [], {}, []
+    for code, workspace in groups.items():
+        owners = ", ".join(quoted(accounts.label(account)) for account in portfolio.workspace_accounts(workspace))
+        head = f"In {code or 'an unknown currency'} (account{'s' if ',' in owners else ''} {owners}):"
+        try:
+            answer = ask(question, workspace)
+        except AdlabError as error:  # its first sentence: the rest suggests questions, said once is enough
+            failures.append(f"{head} {str(error).split('. ', 1)[0].rstrip('.')}.")
+            continue
+        lines += [f"{head} {answer.headline}", *(f"  {line}" for line in answer.lines)]
+        data[code or "unknown"] = answer.data
+    if not data:
+        raise AdlabError(" ".join(failures))
+    headline = (
+        f"Your accounts bill in {len(groups)} currencies ({', '.join(codes)}), so each currency's accounts are "
+        "answered on their own: amounts in different currencies never add up (--account NAME answers for one "
+        'account; "how are my accounts doing?" compares them all).'
+    )
+    return Answer(headline, [*lines, *failures], {"by_currency": data})
 
 
 def answer_verdict(intent: Intent, workspace: Workspace) -> Answer:

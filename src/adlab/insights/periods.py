@@ -147,8 +147,10 @@ def month_start(day: dt.date, back: int = 0) -> dt.date:
 
 
 def month_of(start: dt.date, last: dt.date) -> Period:
-    """The calendar month starting on `start`, cut at `last` (the last day in the data)."""
-    return Period(start, min(month_start(start, -1) - dt.timedelta(days=1), last))
+    """The calendar month starting on `start`, cut at `last` (the last day in the data); whole when it starts
+    after `last` (a month the data does not reach: its figures are unknown)."""
+    end = month_start(start, -1) - dt.timedelta(days=1)
+    return Period(start, end if start > last else min(end, last))
 
 
 def before(current: Period) -> Period:

@@ -390,20 +390,63 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         AdlabError: no account has that name (find_account).
     """
     account = find_account(workspace.kpis_daily, name, workspace.orders, workspace.store)
+    return _restricted(workspace, [account], own_currency(workspace, account))  # unknown stays unknown
+
+
+def currency_workspaces(workspace: Workspace) -> dict[str | None, Workspace]:
+    """The workspace split by the currency its accounts bill in (None: no export states it), one workspace per
+    currency holding the rows of its accounts, in the order of the accounts; a single entry when every account
+    bills in the same one (money of different currencies never adds up, and unknown is not assumed)."""
+    names = workspace_accounts(workspace)
+    groups: dict[str | None, list[str | None]] = {}
+    for account in names:
+        groups.setdefault(own_currency(workspace, account), []).append(account)
+    if len(groups) < 2:
+        return {workspace.currency: workspace}
+    order = sorted(groups, key=lambda code: (code is None, code or ""))  # by code, the unknown last
+    return {currency: _restricted(workspace, groups[currency], currency) for currency in order}
+
+
+def workspace_accounts(workspace: Workspace) -> list[str | None]:
+    """The accounts of the workspace's rows (ads, orders, store), in accounts.names order."""
+    return accounts.ordered(
+        {account for frame in _tables(workspace) if frame is not None for account in accounts.names(frame)}
+    )
+
+
+def own_currency(workspace: Workspace, account: str | None) -> str | None:
+    """The currency `account` bills in: its KPI rows' or ad rows' (ad_insights), else its orders' (a shop
+    without ads); None where no table states it."""
+    for frame in (workspace.kpis_daily, workspace.ad_insights, workspace.orders):
+        if frame is not None and "currency" in frame.columns:
+            first = accounts.rows_of(frame, account)["currency"].drop_nulls().first()
+            if first is not None:
+                return str(first)
+    return None
+
+
+def _tables(workspace: Workspace) -> tuple[pl.DataFrame | None, ...]:
+    """The workspace's tables whose rows name an account (an account is one of these tables' accounts)."""
+    return (workspace.kpis_daily, workspace.ad_insights, workspace.orders, workspace.store)
+
+
+def _restricted(workspace: Workspace, owners: Sequence[str | None], currency: str | None) -> Workspace:
+    """`workspace` with every table restricted to the rows of the accounts `owners`, billing in `currency`;
+    one account's own settings (params.yaml `accounts:`) when it is one."""
+    wanted = pl.col("account").is_in([owner for owner in owners if owner is not None])
+    if None in owners:
+        wanted = wanted | pl.col("account").is_null()
+
+    def rows(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(wanted) if "account" in frame.columns else frame
 
     def of(frame: pl.DataFrame | None) -> pl.DataFrame | None:
-        return None if frame is None else accounts.rows_of(frame, account)
+        return None if frame is None else rows(frame)
 
-    ad_insights = of(workspace.ad_insights)
-    currency = workspace.currency
-    for rows in (ad_insights, of(workspace.orders)):  # a shop without ads bills in its orders' currency
-        if rows is not None and "currency" in rows.columns and (first := rows["currency"].drop_nulls().first()):
-            currency = str(first)
-            break
     return replace(
         workspace,
-        kpis_daily=accounts.rows_of(workspace.kpis_daily, account),
-        ad_insights=ad_insights,
+        kpis_daily=rows(workspace.kpis_daily),
+        ad_insights=of(workspace.ad_insights),
         currency=currency,
         fatigue=of(workspace.fatigue),
         results_daily=of(workspace.results_daily),
@@ -412,5 +455,5 @@ def account_workspace(workspace: Workspace, name: str) -> Workspace:
         orders=of(workspace.orders),
         cohorts=of(workspace.cohorts),
         profit=of(workspace.profit),
-        params=workspace.params.for_account(account),  # its own targets (params.yaml `accounts:`)
+        params=workspace.params.for_account(owners[0]) if len(owners) == 1 else workspace.params,
     )

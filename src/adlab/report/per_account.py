@@ -26,6 +26,7 @@ from adlab.report.frames import read_kpis, read_optional, read_recommendations, 
 from adlab.report.incremental import MANIFEST, remove_other_pages, write_manifest
 from adlab.report.portfolio import portfolio_rows, render_portfolio
 from adlab.report.render import render_week
+from adlab.schema import ISO_WEEK
 
 # The tables a weekly page reads, by ReportPaths field.
 PARQUET_INPUTS = (
@@ -233,7 +234,7 @@ def write_portfolio(
             kpis_daily, store, recommendations, targets, shown, currency=currencies, also=list(folders)
         )
         links = {
-            account: (f"{prefix}{folder.name}/index.html", f"{prefix}{folder.name}/weekly/{shown}.html")
+            account: (f"{prefix}{folder.name}/index.html", week_page(folder, shown, prefix))
             for account, folder in folders.items()
         }
         return render_portfolio(rows, out, week=shown, sample_data=sample_data, links=links, root=prefix)
@@ -252,6 +253,14 @@ def write_portfolio(
         no_days = kpis_daily.head(0)
         io.write_text(build.daily_plot_csv(kpis.account_daily(no_days, None)), paths.daily_plot)
     return out
+
+
+def week_page(folder: Path, week: str, prefix: str = "") -> str:
+    """The href of an account's weekly page of ISO `week` under `folder` (its `reports/<slug>/`), else of its
+    latest page before that week (an account whose data ends earlier), else "" (no page to link to)."""
+    weeks = sorted(path.stem for path in (folder / "weekly").glob("*.html") if ISO_WEEK.fullmatch(path.stem))
+    earlier = [name for name in weeks if name <= week]
+    return f"{prefix}{folder.name}/weekly/{earlier[-1]}.html" if earlier else ""
 
 
 def write_accounts_customers_page(paths: build.ReportPaths, folders: dict[str | None, Path]) -> Path:

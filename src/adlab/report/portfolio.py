@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
@@ -78,7 +78,7 @@ def portfolio_rows(
         targets,
         kpis.week_bounds(week),
         kpis.week_bounds(previous_week(week)),
-        currencies=account_currencies(kpis_daily, currency),
+        currencies=account_currencies(kpis_daily, currency, also),
         also=also,
     )
 
@@ -111,6 +111,7 @@ def account_rows(
     with_ads = accounts.names(kpis_daily)
     names = with_ads + [account for account in also if account not in with_ads]
     calls = call_counts(recommendations, names)
+    store_ends = last_store_days(store, names)
     now = account_figures(kpis_daily, store, *current)
     before = account_figures(kpis_daily, store, *previous)
     rows = []
@@ -136,6 +137,8 @@ def account_rows(
         # Ad data that stops before the period: the export is stale, the figures of the period unknown.
         last: dt.date | None = own["date"].max() if own.height else None  # type: ignore[assignment]
         row["ends"] = last if last is not None and last < current[0] else None
+        shop_last = store_ends.get(account)
+        row["store_ends"] = shop_last if shop_last is not None and shop_last < current[0] else None
         row["reasons"] = attention_reasons(row, before_words, amounts)
         row["attention"] = bool(row["reasons"])
         rows.append(row)
@@ -186,6 +189,15 @@ def store_revenue(
     )
 
 
+def last_store_days(store: pl.DataFrame | None, names: Sequence[str | None]) -> dict[str | None, dt.date]:
+    """account -> the last day of its store data (whose store rows are, as store_revenue says)."""
+    if store is None or store.is_empty() or ("account" not in store.columns and len(names) > 1):
+        return {}
+    shops = store if "account" in store.columns else store.with_columns(pl.lit(names[0], pl.String).alias("account"))
+    last = shops.group_by("account").agg(pl.col("date").max())
+    return dict(zip(last["account"], last["date"], strict=True))
+
+
 def call_counts(
     recommendations: pl.DataFrame | None, names: Sequence[str | None]
 ) -> dict[str | None, dict[str, int | None]]:
@@ -230,7 +242,8 @@ def attention_reasons(
 ) -> list[str]:
     """Why an account needs attention, in words, most urgent first; empty when nothing does.
 
-    Flags: the account's ad data ends before the period (`ends`: a stale export), purchases went to 0 while
+    Flags: the account's ad data or store data ends before the period (`ends`, `store_ends`: a stale export),
+    purchases went to 0 while
     link clicks held (tracking), over the period or over the latest days of the data (`silent`), ROAS fell by
     ROAS_DROP or more on the period before, ROAS below break-even (1 / gross margin), CPA at least CPA_OVER
     above the target (when the target is an amount plausible in the
@@ -242,6 +255,10 @@ def attention_reasons(
     if ends := row.get("ends"):
         reasons.append(
             f"no ad data for this period: the export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again"
+        )
+    if ends := row.get("store_ends"):
+        reasons.append(
+            f"no store data for this period: the store export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again"
         )
     clicks, clicks_before = number(row.get("link_clicks")), number(before.get("link_clicks"))
     purchases_before = number(before.get("purchases"))
@@ -310,19 +327,21 @@ def silent_days(daily: pl.DataFrame) -> dict[str, Any] | None:
 
 
 def account_currencies(
-    frame: pl.DataFrame | None, default: str | Mapping[str | None, str | None] = ""
+    frame: pl.DataFrame | None, default: str | Mapping[str | None, str | None] = "", also: Sequence[str | None] = ()
 ) -> dict[str | None, str | None]:
-    """account -> the currency of its amounts, every account of `frame`: the most common of its rows' `currency`
-    (first by name on a tie) where `frame` has that column, else `default`'s (account -> currency, or one code
-    for all; None where empty or absent)."""
+    """account -> the currency of its amounts, every account of `frame` and of `also` (accounts without rows in
+    it, e.g. a store alone): the most common of its rows' `currency` (first by name on a tie) where `frame` has
+    that column, else `default`'s (account -> currency, or one code for all; None where empty or absent)."""
     if frame is None:
         return {}
+    names = accounts.names(frame)
+    names += [account for account in also if account not in names]
 
     def fallback(account: str | None) -> str | None:
         return (default.get(account) if isinstance(default, Mapping) else default) or None
 
     if "currency" not in frame.columns:
-        return {account: fallback(account) for account in accounts.names(frame)}
+        return {account: fallback(account) for account in names}
     counts = (
         frame.filter(pl.col("currency").is_not_null())
         .group_by("account", "currency")
@@ -331,7 +350,7 @@ def account_currencies(
         .unique("account", keep="first", maintain_order=True)
     )
     found = dict(zip(counts["account"], counts["currency"], strict=True))
-    return {account: found.get(account) or fallback(account) for account in accounts.names(frame)}
+    return {account: found.get(account) or fallback(account) for account in names}
 
 
 def totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -393,7 +412,8 @@ def render_portfolio(
         rows: portfolio_rows of `week`.
         week: the ISO week shown; the week before is what every change compares with.
         links: account -> (href of its index page, href of its page of `week`), e.g.
-            (`<slug>/index.html`, `<slug>/weekly/<week>.html`).
+            (`<slug>/index.html`, `<slug>/weekly/<week>.html`); the second may name an earlier week (an
+            account whose data ends before `week`: its latest page, said so) or be empty (no page).
     """
     start, end = kpis.week_bounds(week)
     ordered = sorted(rows, key=lambda row: not row["attention"])  # stable: accounts.names order within
@@ -412,7 +432,7 @@ def render_portfolio(
         else "No account needs attention this week.",
         flagged=bool(flagged),
         head=[{"text": text, "title": title, "change": change} for text, title, change in HEAD],
-        rows=[table_row(row, links.get(row["account"], ("", ""))) for row in ordered],
+        rows=[table_row(row, links.get(row["account"], ("", "")), week) for row in ordered],
         # From reports/weekly/ (a week's portfolio), the other pages are one folder up.
         nav=[
             (f"{root}customers.html", "Customers"),
@@ -444,10 +464,12 @@ def totals_line(rows: Sequence[Mapping[str, Any]]) -> str:
     return "All accounts: " + ", ".join(parts) + "."
 
 
-def table_row(row: Mapping[str, Any], link: tuple[str, str]) -> dict[str, Any]:
-    """One account as the template lays it out: its name and links, what needs attention, then each figure's
-    text, tone and raw value (`sort`: what a click on the column header sorts by, empty when unknown so it
-    sorts last) with its change on the week before (`change`, the same for the header's `±`)."""
+def table_row(row: Mapping[str, Any], link: tuple[str, str], week: str = "") -> dict[str, Any]:
+    """One account as the template lays it out: its name and links (the page of `week`, or the account's
+    latest one, named by its week), what needs attention, then each figure's text, tone and raw value (`sort`:
+    what a click on the column header sorts by, empty when unknown so it sorts last) with its change on the
+    week before (`change`, the same for the header's `±`)."""
+    shown = PurePosixPath(link[1]).stem
     money = functools.partial(fmt_money, currency=row["currency"] or "")
     formats: dict[str, Callable[[Any], str]] = {
         "spend": money,
@@ -469,6 +491,7 @@ def table_row(row: Mapping[str, Any], link: tuple[str, str]) -> dict[str, Any]:
         "account_sort": row["label"].casefold(),
         "index_href": link[0],
         "week_href": link[1],
+        "latest_week": shown if week and shown != week else "",  # the page linked is of an earlier week
         "currency": row["currency"] or "currency unknown",
         "reasons": row["reasons"],
         "cells": cells,
