@@ -730,9 +730,49 @@ def test_render_index_lists_weeks_without_page_and_sparklines(tmp_path):
     page = render_index(weeks, tmp_path / "index.html", currency="USD").read_text(encoding="utf-8")
     assert 'href="weekly/2026-W47.html"' in page
     assert 'href="weekly/2026-W46.html"' not in page
-    assert "report.extra_weeks" in page
+    assert 'To render 2026-W46 too, add it: <code>extra_weeks: ["2026-W46"]</code>.' in page
     assert "▼ 25.0%" in page  # ROAS 2.00x -> 1.50x
     assert page.count('<svg class="spark"') >= 3  # spend and ROAS of W47, spend of W46 (flat ROAS also draws)
+
+
+def test_render_index_fits_a_laptop_screen_with_store_columns_and_large_amounts(tmp_path):
+    """Every column, the daily ROAS sparkline included, shows on a 1280-px-wide screen without scrolling the
+    table sideways: ad and store figures in the millions, a partial week, weeks without a page."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.is_file():
+        pytest.skip(f"{chromium} not found: install Debian's chromium to run browser tests")
+    weeks = [
+        {
+            "week": f"2026-W{week:02d}",
+            "spend": 1_234_567.89,
+            "purchase_value": 9_876_543.21,
+            "roas": 8.0,
+            "cpa": 123_456.78,
+            "revenue": 19_876_543.21,
+            "mer": 16.1,
+            "days": 5 if week == 40 else 7,
+            "rendered": week > 44,
+            "daily_spend": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0, 7.0],
+            "daily_roas": [2.0, 1.0, 3.0, 2.0, 4.0, 1.0, 2.0],
+        }
+        for week in range(40, 48)
+    ]
+    out = render_index(weeks, tmp_path / "index.html", currency="SEK", target_roas=2.5, target_cpa=40.0)
+    assert 'To render 2026-W44 too, add it: <code>extra_weeks: ["2026-W44"]</code>.' in out.read_text("utf-8")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 800})
+            tab.goto(out.as_uri())
+            assert "19,876,543.21 SEK" in tab.inner_text("table.index")
+            assert tab.locator("table.index th").count() == 10  # the store's columns and both sparklines
+            hidden = tab.evaluate(
+                "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth; })()"
+            )
+            assert hidden <= 0, f"the table is {hidden} px wider than the page: its last column is cut off"
+        finally:
+            browser.close()
 
 
 @pytest.mark.slow

@@ -93,6 +93,8 @@ def render_index(
             columns.head(),
             [week_row(row, by_week.get(previous_week(row["week"]), {}), columns, money, tones) for row in rows],
         ),
+        # The newest week without a page: the note under the table says how to render it.
+        without_page=next((row["week"] for row in rows if not row.get("rendered", True)), ""),
     )
     io.write_text(page, out_html)
     return out_html
