@@ -397,10 +397,10 @@ def currency_workspaces(workspace: Workspace) -> dict[str | None, Workspace]:
     """The workspace split by the currency its accounts bill in (None: no export states it), one workspace per
     currency holding the rows of its accounts, in the order of the accounts; a single entry when every account
     bills in the same one (money of different currencies never adds up, and unknown is not assumed)."""
-    names = workspace_accounts(workspace)
+    billed = billing_currencies(workspace)
     groups: dict[str | None, list[str | None]] = {}
-    for account in names:
-        groups.setdefault(own_currency(workspace, account), []).append(account)
+    for account in workspace_accounts(workspace):
+        groups.setdefault(billed.get(account), []).append(account)
     if len(groups) < 2:
         return {workspace.currency: workspace}
     order = sorted(groups, key=lambda code: (code is None, code or ""))  # by code, the unknown last
@@ -415,14 +415,26 @@ def workspace_accounts(workspace: Workspace) -> list[str | None]:
 
 
 def own_currency(workspace: Workspace, account: str | None) -> str | None:
-    """The currency `account` bills in: its KPI rows' or ad rows' (ad_insights), else its orders' (a shop
-    without ads); None where no table states it."""
+    """The currency `account` bills in (billing_currencies); None where no table states it."""
+    return billing_currencies(workspace).get(account)
+
+
+def billing_currencies(workspace: Workspace) -> dict[str | None, str]:
+    """account -> the currency it bills in: the first stated in its KPI rows or ad rows (ad_insights), else in
+    its orders (a shop without ads). Accounts no table states a currency for are absent."""
+    found: dict[str | None, str] = {}
     for frame in (workspace.kpis_daily, workspace.ad_insights, workspace.orders):
-        if frame is not None and "currency" in frame.columns:
-            first = accounts.rows_of(frame, account)["currency"].drop_nulls().first()
-            if first is not None:
-                return str(first)
-    return None
+        if frame is None or "currency" not in frame.columns:
+            continue
+        owned = frame if "account" in frame.columns else frame.with_columns(pl.lit(None, pl.String).alias("account"))
+        first = (
+            owned.filter(pl.col("currency").is_not_null())
+            .group_by("account", maintain_order=True)
+            .agg(pl.col("currency").first().cast(pl.String))
+        )
+        for account, currency in first.iter_rows():
+            found.setdefault(account, currency)
+    return found
 
 
 def _tables(workspace: Workspace) -> tuple[pl.DataFrame | None, ...]:
