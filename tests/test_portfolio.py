@@ -757,3 +757,22 @@ def test_ask_a_month_after_the_data_is_unknown_not_a_negative_span() -> None:
         "Your spend in December 2026 (1-31 Dec) is unknown: there is no ad data in December 2026 (1-31 Dec) "
         "(the data runs 2026-11-09 to 2026-11-22)."
     )
+
+
+def test_ask_a_named_campaign_of_one_currency_answers_there_and_says_where_it_is_not() -> None:
+    currencies = {"Alpine Goods": "EUR", "Beta Shop": "USD", "Coastal Co": "USD"}
+    kpis_daily = as_kpis_daily(records(currencies=currencies)).with_columns(
+        pl.when(pl.col("account") == "Coastal Co").then(pl.lit("Winter")).otherwise("campaign").alias("campaign")
+    )
+    workspace = Workspace(kpis_daily, None, Params(), "EUR")
+    answer = ask("Should I pause 'Winter'?", workspace)
+    verdict = next(line for line in answer.lines if line.startswith("In USD"))
+    assert "campaign 'Winter' in account 'Coastal Co'" in verdict
+    # Coastal Co's 14 days: 7 x 40 + 7 x 60 = 700 USD spent, 14 purchases, 7 x 100 + 7 x 150 = 1,750 USD.
+    assert "  Spend 700.00 USD, 14 purchases, purchase value 1,750.00 USD; CPA 50.00 USD vs target 40.00 USD." in (
+        answer.lines
+    )
+    assert "In EUR (account 'Alpine Goods'): no campaign, ad set or ad named 'Winter' in the data." in answer.lines
+    with pytest.raises(AdlabError) as error:  # nowhere: one line, said once
+        ask("Should I pause 'Summer'?", workspace)
+    assert str(error.value) == "no campaign, ad set or ad named 'Summer' in the data."

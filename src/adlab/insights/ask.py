@@ -69,19 +69,20 @@ def by_currency(question: str, groups: Mapping[str | None, Workspace]) -> Answer
         AdlabError: no currency's accounts can answer the question.
     """
     codes = [code or "unknown" for code in groups]
-    lines, data, failures = [], {}, []
+    lines, data, failures, reasons = [], {}, [], set()
     for code, workspace in groups.items():
         owners = ", ".join(quoted(accounts.label(account)) for account in portfolio.workspace_accounts(workspace))
         head = f"In {code or 'an unknown currency'} (account{'s' if ',' in owners else ''} {owners}):"
         try:
             answer = ask(question, workspace)
         except AdlabError as error:  # its first sentence: the rest suggests questions, said once is enough
-            failures.append(f"{head} {str(error).split('. ', 1)[0].rstrip('.')}.")
+            reasons.add(reason := f"{str(error).split('. ', 1)[0].rstrip('.')}.")
+            failures.append(f"{head} {reason}")
             continue
         lines += [f"{head} {answer.headline}", *(f"  {line}" for line in answer.lines)]
         data[code or "unknown"] = answer.data
-    if not data:
-        raise AdlabError(" ".join(failures))
+    if not data:  # the same reason everywhere is said once
+        raise AdlabError(reasons.pop() if len(reasons) == 1 else " ".join(failures))
     headline = (
         f"Your accounts bill in {len(groups)} currencies ({', '.join(codes)}), so each currency's accounts are "
         "answered on their own: amounts in different currencies never add up (--account NAME answers for one "
