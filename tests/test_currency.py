@@ -48,12 +48,19 @@ def test_cpa_target_note_names_the_setting_and_a_value_in_the_right_order_of_mag
     assert 400_000 <= suggested <= 1_000_000
 
 
-@pytest.mark.parametrize("currency", ["JPY", "KRW", "VND", "HUF", "CLP", "COP", "INR"])
+@pytest.mark.parametrize("currency", ["JPY", "KRW", "VND", "HUF", "CLP", "COP", "INR", "SEK", "NOK", "CZK", "MXN"])
 def test_cpa_target_note_flags_a_usd_sized_target_in_far_currencies(currency):
-    assert "`targets.cpa`" in (cpa_target_note(40.0, currency) or "")
+    # 40 SEK is about 40 / 10.5 = 3.80 USD, 40 MXN about 2.35 USD: below any cost per purchase a shop aims for.
+    assert "looks like a USD amount" in (cpa_target_note(40.0, currency) or "")
 
 
-@pytest.mark.parametrize("currency", ["USD", "EUR", "GBP", "AUD", "CAD", "SEK", "usd", None, "", "XYZ"])
+def test_cpa_target_note_suggests_a_sek_target_of_the_usd_amount():
+    # 40 USD is about 40 x 10.5 = 420 SEK.
+    assert "to about 420 SEK" in (cpa_target_note(40.0, "SEK") or "")
+    assert cpa_target_note(400.0, "SEK") is None
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "GBP", "AUD", "CAD", "NZD", "DKK", "PLN", "usd", None, "", "XYZ"])
 def test_cpa_target_note_is_silent_for_a_plausible_target_or_unknown_currency(currency):
     assert cpa_target_note(40.0, currency) is None
 

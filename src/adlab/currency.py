@@ -64,9 +64,10 @@ UNITS_PER_USD: dict[str, float] = {
     "UAH": 41.0,
     "KZT": 480.0,
 }
-# A cost per purchase below 1 USD or above 20,000 USD is not a target anyone sets: the number was
-# written for another currency (most often a USD amount in an account billed in IDR, JPY, INR, ...).
-MIN_CPA_USD = 1.0
+# A cost per purchase below 5 USD or above 20,000 USD is not a target a shop sets: the number was
+# written for another currency (most often a USD amount, such as the default 40, in an account billed in
+# SEK, NOK, CZK, MXN, ZAR or IDR, JPY, INR ...: 40 SEK is about 3.80 USD).
+MIN_CPA_USD = 5.0
 MAX_CPA_USD = 20_000.0
 TYPICAL_CPA_USD = 40.0  # suggested when the configured target gives no hint
 # A fixed money gate is read as USD and scaled once the currency is 3x or more away from the dollar
