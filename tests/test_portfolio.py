@@ -776,3 +776,16 @@ def test_ask_a_named_campaign_of_one_currency_answers_there_and_says_where_it_is
     with pytest.raises(AdlabError) as error:  # nowhere: one line, said once
         ask("Should I pause 'Summer'?", workspace)
     assert str(error.value) == "no campaign, ad set or ad named 'Summer' in the data."
+
+
+def test_portfolio_rows_judge_no_cpa_against_a_target_meant_in_another_currency() -> None:
+    # The default CPA target 40 in a SEK account is about 3.80 USD: no flag, no colour against it. Coastal Co's
+    # W47 CPA 420 / 7 = 60 is 50% over 40 in USD (flagged, red), not in SEK.
+    for currency, judged in (("USD", True), ("SEK", False)):
+        currencies = dict.fromkeys(DAYS, currency)
+        coastal = rows_by_account(portfolio_rows(as_kpis_daily(records(currencies=currencies)), None, None, {}, WEEK))[
+            "Coastal Co"
+        ]
+        assert coastal["cpa"] == pytest.approx(60.0)
+        assert coastal["attention"] is judged
+        assert coastal["tones"]["cpa"] == ("bad" if judged else None)

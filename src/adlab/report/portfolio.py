@@ -128,7 +128,7 @@ def account_rows(
             **figures,
             "before": earlier,
             "change": change,
-            "tones": figure_tones(figures, change, goals),
+            "tones": figure_tones(figures, change, goals, currencies.get(account)),
             "targets": {"roas": goals.roas, "breakeven_roas": breakeven, "cpa": goals.cpa},
             "calls": calls[account],
         }
@@ -217,15 +217,17 @@ def call_counts(
 
 
 def figure_tones(
-    figures: Mapping[str, Any], change: Mapping[str, float | None], goals: TargetsParams
+    figures: Mapping[str, Any], change: Mapping[str, float | None], goals: TargetsParams, currency: str | None = None
 ) -> dict[str, str | None]:
-    """CSS tones as the weekly tiles give them: ROAS against the target and break-even, CPA against its target,
-    MER against break-even; each change good or bad in the direction the business wants (spend neither)."""
+    """CSS tones as the weekly tiles give them: ROAS against the target and break-even, CPA against its target
+    (none when that target cannot be meant in the account's `currency`, currency.cpa_target_note), MER against
+    break-even; each change good or bad in the direction the business wants (spend neither)."""
     breakeven = kpis.breakeven_roas(goals.gross_margin)
     mer = number(figures.get("mer"))
+    plausible = cpa_target_note(goals.cpa, currency) is None
     tones: dict[str, str | None] = {
         "roas": roas_tone(goals.roas, breakeven)(figures.get("roas")),
-        "cpa": cpa_tone(goals.cpa)(figures.get("cpa")),
+        "cpa": cpa_tone(goals.cpa)(figures.get("cpa")) if plausible else None,
         "mer": None if mer is None else ("good" if mer >= breakeven else "bad"),
     }
     for name, better in FIGURES.items():
