@@ -6,7 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +29,35 @@ def real_data() -> Path:
 
 FIXTURE = Path(__file__).parent / "fixtures" / "e2e"
 COPIED = ("dvc.yaml", "params.yaml", "pipelines", "notebooks", "src", ".dvc/config", "data/sample")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@contextmanager
+def chromium_tab(page: Path, width: int = 1280, height: int = 800) -> Iterator[Any]:
+    """A Playwright tab of Debian's chromium showing the file `page` in a width x height window; skips the test
+    when Playwright or chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium to run browser tests")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": height})
+            tab.goto(page.as_uri())
+            yield tab
+        finally:
+            browser.close()
+
+
+def hidden_width(tab: Any) -> int:
+    """How many pixels the page's first table is wider than its frame (> 0: columns behind a sideways scroll)."""
+    return int(
+        tab.evaluate(
+            "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth; })()"
+        )
+    )
 
 
 def copy_project(dest: Path) -> Path:

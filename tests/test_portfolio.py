@@ -31,6 +31,7 @@ from adlab.quality import validate_table
 from adlab.report.per_account import week_page
 from adlab.report.portfolio import portfolio_rows, render_portfolio
 from adlab.schema import AD_METRICS
+from conftest import chromium_tab, hidden_width
 
 WEEK, BEFORE = "2026-W47", "2026-W46"
 W46 = [dt.date(2026, 11, 9) + dt.timedelta(days=i) for i in range(7)]
@@ -368,10 +369,6 @@ def test_render_portfolio_sorts_in_a_browser(tmp_path: Path) -> None:
 def test_render_portfolio_fits_a_laptop_screen_with_large_amounts(tmp_path: Path) -> None:
     """Every column, Refresh included, shows on a 1280-px-wide screen without scrolling the table sideways,
     with amounts of millions in long currency codes and several reasons per account."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.is_file():
-        pytest.skip(f"{chromium} not found: install Debian's chromium to run browser tests")
     large = {
         f"{account} International Holdings": tuple(
             [(spend * 10_000, value * 10_000, purchases, clicks) for spend, value, purchases, clicks in week]
@@ -384,19 +381,11 @@ def test_render_portfolio_fits_a_laptop_screen_with_large_amounts(tmp_path: Path
     assert any(len(row["reasons"]) >= 2 for row in rows)  # the widest "needs attention" cell
     calls = {account: (f"{account}/index.html", f"{account}/weekly/{WEEK}.html") for account in large}
     out = render_portfolio(rows, tmp_path / "index.html", week=WEEK, sample_data=False, links=calls)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 800})
-            tab.goto(out.as_uri())
-            # Alpine's W47 spend: (50 + 150 + 5 x 100) x 10,000.
-            assert "7,000,000.00 SEK" in tab.inner_text("#portfolio")
-            hidden = tab.evaluate(
-                "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth; })()"
-            )
-            assert hidden <= 0, f"the table is {hidden} px wider than the page: its last column is cut off"
-        finally:
-            browser.close()
+    with chromium_tab(out, width=1280) as tab:
+        # Alpine's W47 spend: (50 + 150 + 5 x 100) x 10,000.
+        assert "7,000,000.00 SEK" in tab.inner_text("#portfolio")
+        hidden = hidden_width(tab)
+        assert hidden <= 0, f"the table is {hidden} px wider than the page: its last column is cut off"
 
 
 # ------------------------------------------------------------------------------------------------ ask

@@ -34,7 +34,7 @@ from adlab.report.weekly.store import store_section_html
 from adlab.report.weekly.tiles import headline
 from adlab.report.weekly.why import roas_change_html
 from adlab.schema import AD_INSIGHTS, AD_METRICS, ORDERS, conform
-from conftest import dvc
+from conftest import chromium_tab, dvc, hidden_width
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "weekly_report.ipynb"
 XSS = "<img src=x onerror=alert(1)>"
@@ -738,10 +738,6 @@ def test_render_index_lists_weeks_without_page_and_sparklines(tmp_path):
 def test_render_index_fits_a_laptop_screen_with_store_columns_and_large_amounts(tmp_path):
     """Every column, the daily ROAS sparkline included, shows on a 1280-px-wide screen without scrolling the
     table sideways: ad and store figures in the millions, a partial week, weeks without a page."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.is_file():
-        pytest.skip(f"{chromium} not found: install Debian's chromium to run browser tests")
     weeks = [
         {
             "week": f"2026-W{week:02d}",
@@ -760,19 +756,11 @@ def test_render_index_fits_a_laptop_screen_with_store_columns_and_large_amounts(
     ]
     out = render_index(weeks, tmp_path / "index.html", currency="SEK", target_roas=2.5, target_cpa=40.0)
     assert 'To render 2026-W44 too, add it: <code>extra_weeks: ["2026-W44"]</code>.' in out.read_text("utf-8")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"], headless=True)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 800})
-            tab.goto(out.as_uri())
-            assert "19,876,543.21 SEK" in tab.inner_text("table.index")
-            assert tab.locator("table.index th").count() == 10  # the store's columns and both sparklines
-            hidden = tab.evaluate(
-                "(() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth - w.clientWidth; })()"
-            )
-            assert hidden <= 0, f"the table is {hidden} px wider than the page: its last column is cut off"
-        finally:
-            browser.close()
+    with chromium_tab(out, width=1280) as tab:
+        assert "19,876,543.21 SEK" in tab.inner_text("table.index")
+        assert tab.locator("table.index th").count() == 10  # the store's columns and both sparklines
+        hidden = hidden_width(tab)
+        assert hidden <= 0, f"the table is {hidden} px wider than the page: its last column is cut off"
 
 
 @pytest.mark.slow
