@@ -63,7 +63,7 @@ def is_portfolio(question: str, workspace: Workspace) -> bool:
 def by_currency(question: str, groups: Mapping[str | None, Workspace]) -> Answer:
     """The question answered for each currency's accounts on their own (portfolio.currency_workspaces): money in
     different currencies never adds up. A currency whose accounts cannot answer says why in a line; when none
-    can, the first reason is the error.
+    can, that is the error: the one reason when every currency gives the same, else each currency's line.
 
     Raises:
         AdlabError: no currency's accounts can answer the question.
@@ -71,8 +71,8 @@ def by_currency(question: str, groups: Mapping[str | None, Workspace]) -> Answer
     codes = [code or "unknown" for code in groups]
     lines, data, failures, reasons = [], {}, [], set()
     for code, workspace in groups.items():
-        owners = ", ".join(quoted(accounts.label(account)) for account in portfolio.workspace_accounts(workspace))
-        head = f"In {code or 'an unknown currency'} (account{'s' if ',' in owners else ''} {owners}):"
+        owners = [quoted(accounts.label(account)) for account in portfolio.workspace_accounts(workspace)]
+        head = f"In {code or 'an unknown currency'} (account{'s' if len(owners) > 1 else ''} {', '.join(owners)}):"
         try:
             answer = ask(question, workspace)
         except AdlabError as error:  # its first sentence: the rest suggests questions, said once is enough

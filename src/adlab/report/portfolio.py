@@ -245,12 +245,11 @@ def attention_reasons(
     """Why an account needs attention, in words, most urgent first; empty when nothing does.
 
     Flags: the account's ad data or store data ends before the period (`ends`, `store_ends`: a stale export),
-    purchases went to 0 while
-    link clicks held (tracking), over the period or over the latest days of the data (`silent`), ROAS fell by
-    ROAS_DROP or more on the period before, ROAS below break-even (1 / gross margin), CPA at least CPA_OVER
-    above the target (when the target is an amount plausible in the
-    account's currency: a default of 40 says nothing of a JPY account). Pause calls are counted beside, not
-    flagged: most accounts have an ad to stop; the account-level figures say whether it matters.
+    purchases went to 0 while link clicks held (tracking), over the period or over the latest days of the data
+    (`silent`), ROAS fell by ROAS_DROP or more on the period before, ROAS below break-even (1 / gross margin),
+    CPA at least CPA_OVER above the target (when the target is an amount plausible in the account's currency: a
+    default of 40 says nothing of a JPY account). Pause calls are counted beside, not flagged: most accounts
+    have an ad to stop; the account-level figures say whether it matters.
     """
     before, goals = row["before"], row["targets"]
     reasons = []
