@@ -673,9 +673,11 @@ def test_portfolio_rows_flag_an_account_whose_store_export_ends_before_the_week(
     )
     rows = rows_by_account(portfolio_rows(KPIS, store, None, {}, WEEK, currency="USD", also=["Corner Shop"]))
     assert rows["Coastal Co"]["revenue"] is None
-    assert rows["Coastal Co"]["reasons"][0] == (
-        "no store data for this period: the store export ends Fri 13 Nov 2026; export it again"
-    )
+    # Its CPA 60 is 50% over 40 too: the figure it has comes first, the stale export last.
+    assert rows["Coastal Co"]["reasons"] == [
+        "CPA $60.00 is 50% above the $40.00 target",
+        "no store data for this period: the store export ends Fri 13 Nov 2026; export it again",
+    ]
     assert rows["Corner Shop"]["reasons"] == [
         "no store data for this period: the store export ends Mon 9 Nov 2026; export it again"
     ]
@@ -778,3 +780,24 @@ def test_portfolio_rows_judge_no_cpa_against_a_target_meant_in_another_currency(
         assert coastal["cpa"] == pytest.approx(60.0)
         assert coastal["attention"] is judged
         assert coastal["tones"]["cpa"] == ("bad" if judged else None)
+
+
+def test_accounts_that_need_attention_come_most_urgent_first_on_the_page_and_in_ask(tmp_path: Path) -> None:
+    # Zebra Co: no purchase in W47 on as many link clicks (tracking, the most urgent); Alpine Goods: ROAS fell
+    # 61%; Aardvark Co: CPA 60 against 40 only, like Coastal Co (same urgency, same ROAS change: name order);
+    # Beta Shop: nothing. By name the flagged ones would read Aardvark, Alpine, Coastal, Zebra.
+    days = {
+        **DAYS,
+        "Aardvark Co": DAYS["Coastal Co"],
+        "Zebra Co": ([(100.0, 300.0, 3, 100)] * 7, [(100.0, 0.0, 0, 100)] * 7),
+    }
+    rows = portfolio_rows(as_kpis_daily(records(days)), None, None, {}, WEEK, currency="USD")
+    assert rows_by_account(rows)["Zebra Co"]["reasons"][0].startswith("no purchase recorded on 700 link clicks")
+    html = page(tmp_path, rows, {})
+    body = html[html.index("<tbody>") :]
+    order = ["Zebra Co", "Alpine Goods", "Aardvark Co", "Coastal Co", "Beta Shop"]
+    assert sorted(order, key=lambda name: body.index(f">{name}<")) == order
+    assert "4 of 5 accounts need attention: Zebra Co, Alpine Goods, Aardvark Co, Coastal Co." in html
+    workspace = Workspace(as_kpis_daily(records(days)), None, Params(), "USD")
+    flagged = [line for line in ask("how are my accounts doing?", workspace).lines if line.startswith("⚑")]
+    assert [line.split(":")[0] for line in flagged] == [f"⚑ {name}" for name in order[:4]]

@@ -25,7 +25,7 @@ from adlab.insights.periods import Period, periods_for
 from adlab.insights.questions import Intent
 from adlab.insights.vocabulary import LOWER_IS_BETTER_KPIS
 from adlab.params import Params, TargetsParams
-from adlab.report.portfolio import account_currencies, account_rows, totals
+from adlab.report.portfolio import account_currencies, account_rows, attention_order, totals
 
 # The figures accounts are compared by: sums of the ad exports and the ratios of those sums, and the store's.
 COMPARED = (
@@ -204,7 +204,7 @@ def ranked(intent: Intent, rows: list[dict[str, Any]], when: str, than: str, cur
 def overview(rows: list[dict[str, Any]], when: str, than: str, current: Period) -> Answer:
     """Every account's figures, those that need attention first with the reasons, and the totals where the
     accounts share one currency."""
-    ordered = sorted(rows, key=lambda row: not row["attention"])  # stable: accounts.names order within
+    ordered = attention_order(rows)
     flagged = [row for row in ordered if row["attention"]]
     if flagged:
         named = "; ".join(f"{row['label']}: {row['reasons'][0]}" for row in flagged[:HEADLINE_ACCOUNTS])

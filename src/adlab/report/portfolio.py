@@ -39,7 +39,7 @@ Days = tuple[dt.date, dt.date]  # first and last day, inclusive
 FIGURES = {"spend": 0, "purchase_value": 1, "roas": 1, "cpa": -1, "mer": 1}
 # The recommendation calls counted per account: column -> the `action` of recommendations.csv.
 CALLS = {"pause": "pause", "scale": "scale", "refresh": "refresh_creative"}
-# When an account needs attention (thresholds of the flags, see attention_reasons).
+# When an account needs attention (thresholds of the flags, see attention_flags).
 ROAS_DROP = 0.25  # ROAS fell by this fraction or more on the period before
 CPA_OVER = 0.5  # CPA this fraction or more above the account's target
 CLICKS_HELD = 0.5  # purchases went to 0 while link clicks kept at least this share of the period before's
@@ -139,8 +139,10 @@ def account_rows(
         row["ends"] = last if last is not None and last < current[0] else None
         shop_last = store_ends.get(account)
         row["store_ends"] = shop_last if shop_last is not None and shop_last < current[0] else None
-        row["reasons"] = attention_reasons(row, before_words, amounts)
-        row["attention"] = bool(row["reasons"])
+        flags = attention_flags(row, before_words, amounts)
+        row["reasons"] = [text for _, text in flags]
+        row["urgency"] = flags[0][0] if flags else None
+        row["attention"] = bool(flags)
         rows.append(row)
     return rows
 
@@ -239,27 +241,43 @@ def figure_tones(
     return tones
 
 
-def attention_reasons(
-    row: Mapping[str, Any], before_words: str = "the week before", amounts: Callable[[Any, str], str] = fmt_money
-) -> list[str]:
-    """Why an account needs attention, in words, most urgent first; empty when nothing does.
+def attention_order(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Accounts that need attention first, the most urgent first (attention_flags: tracking, then ROAS drops,
+    the largest first, ...), then the others; accounts.names order within."""
 
-    Flags: the account's ad data or store data ends before the period (`ends`, `store_ends`: a stale export),
-    purchases went to 0 while link clicks held (tracking), over the period or over the latest days of the data
-    (`silent`), ROAS fell by ROAS_DROP or more on the period before, ROAS below break-even (1 / gross margin),
-    CPA at least CPA_OVER above the target (when the target is an amount plausible in the account's currency: a
-    default of 40 says nothing of a JPY account). Pause calls are counted beside, not flagged: most accounts
-    have an ad to stop; the account-level figures say whether it matters.
+    def key(row: Mapping[str, Any]) -> tuple[bool, int, float]:
+        fell = number(row["change"].get("roas"))
+        return (not row["attention"], row.get("urgency") or 0, fell if fell is not None else 0.0)
+
+    return sorted(rows, key=key)
+
+
+def attention_flags(
+    row: Mapping[str, Any], before_words: str = "the week before", amounts: Callable[[Any, str], str] = fmt_money
+) -> list[tuple[int, str]]:
+    """Why an account needs attention: (urgency, words) pairs, most urgent (lowest) first; empty when nothing does.
+
+    Flags, by urgency: 0 purchases went to 0 while link clicks held (tracking: money spent blind), over the
+    period or over the latest days of the data (`silent`); 1 ROAS fell by ROAS_DROP or more on the period
+    before; 2 ROAS below break-even (1 / gross margin); 3 CPA at least CPA_OVER above the target (when the target
+    is an amount plausible in the account's currency: a default of 40 says nothing of a JPY account); 4 the
+    account's ad data or store data ends before the period (`ends`, `store_ends`: a stale export, its figures
+    unknown). Pause calls are counted beside, not flagged: most accounts have an ad to stop; the account-level
+    figures say whether it matters.
     """
     before, goals = row["before"], row["targets"]
-    reasons = []
+    flags: list[tuple[int, str]] = []
     if ends := row.get("ends"):
-        reasons.append(
-            f"no ad data for this period: the export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again"
+        flags.append(
+            (4, f"no ad data for this period: the export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again")
         )
     if ends := row.get("store_ends"):
-        reasons.append(
-            f"no store data for this period: the store export ends {ends:%a} {ends.day} {ends:%b %Y}; export it again"
+        flags.append(
+            (
+                4,
+                f"no store data for this period: the store export ends {ends:%a} {ends.day} {ends:%b %Y}; "
+                "export it again",
+            )
         )
     clicks, clicks_before = number(row.get("link_clicks")), number(before.get("link_clicks"))
     purchases_before = number(before.get("purchases"))
@@ -270,32 +288,44 @@ def attention_reasons(
         and clicks_before
         and clicks >= CLICKS_HELD * clicks_before
     ):
-        reasons.append(
-            f"no purchase recorded on {fmt_int(clicks)} link clicks ({fmt_int(purchases_before)} purchases on "
-            f"{fmt_int(clicks_before)} {before_words}): check tracking"
+        flags.append(
+            (
+                0,
+                f"no purchase recorded on {fmt_int(clicks)} link clicks ({fmt_int(purchases_before)} purchases on "
+                f"{fmt_int(clicks_before)} {before_words}): check tracking",
+            )
         )
     if silent := row.get("silent"):
-        reasons.append(
-            f"no purchase recorded since {silent['since']:%a} {silent['since'].day} {silent['since']:%b} "
-            f"({silent['days']} days, "
-            f"{fmt_int(silent['link_clicks'])} link clicks) after {fmt_int(silent['purchases_before'])} purchases "
-            "the 7 days before: check tracking"
+        flags.append(
+            (
+                0,
+                f"no purchase recorded since {silent['since']:%a} {silent['since'].day} {silent['since']:%b} "
+                f"({silent['days']} days, "
+                f"{fmt_int(silent['link_clicks'])} link clicks) after {fmt_int(silent['purchases_before'])} purchases "
+                "the 7 days before: check tracking",
+            )
         )
     roas, fell = number(row.get("roas")), row["change"].get("roas")
     if fell is not None and fell <= -ROAS_DROP:
-        reasons.append(
-            f"ROAS fell {abs(fell):.0%} on {before_words} ({fmt_roas(before.get('roas'))} → {fmt_roas(roas)})"
+        flags.append(
+            (
+                1,
+                f"ROAS fell {abs(fell):.0%} on {before_words} ({fmt_roas(before.get('roas'))} → {fmt_roas(roas)})",
+            )
         )
     if roas is not None and roas < goals["breakeven_roas"]:
-        reasons.append(f"ROAS {fmt_roas(roas)} is below break-even {fmt_roas(goals['breakeven_roas'])}")
+        flags.append((2, f"ROAS {fmt_roas(roas)} is below break-even {fmt_roas(goals['breakeven_roas'])}"))
     cpa, currency = number(row.get("cpa")), row["currency"] or ""
     plausible = cpa_target_note(goals["cpa"], currency or None) is None
     if cpa is not None and plausible and cpa >= goals["cpa"] * (1 + CPA_OVER):
-        reasons.append(
-            f"CPA {amounts(cpa, currency)} is {cpa / goals['cpa'] - 1:.0%} above the {amounts(goals['cpa'], currency)} "
-            "target"
+        flags.append(
+            (
+                3,
+                f"CPA {amounts(cpa, currency)} is {cpa / goals['cpa'] - 1:.0%} above the "
+                f"{amounts(goals['cpa'], currency)} target",
+            )
         )
-    return reasons
+    return sorted(flags, key=lambda flag: flag[0])  # stable: the order above within an urgency
 
 
 def silent_days(daily: pl.DataFrame) -> dict[str, Any] | None:
@@ -417,7 +447,7 @@ def render_portfolio(
             account whose data ends before `week`: its latest page, said so) or be empty (no page).
     """
     start, end = kpis.week_bounds(week)
-    ordered = sorted(rows, key=lambda row: not row["attention"])  # stable: accounts.names order within
+    ordered = attention_order(rows)
     flagged = [row for row in ordered if row["attention"]]
     page = render_page(
         "portfolio.html.j2",
