@@ -40,15 +40,14 @@ def ask(question: str, workspace: Workspace) -> Answer:
     """
     # LTV and payback come from the orders: they need no ad data.
     intent = customers_intent(question)
+    # Accounts in different currencies: each currency answers on its own (the portfolio compares them).
+    groups = portfolio.currency_workspaces(workspace)
+    if len(groups) > 1 and (intent is not None or not is_portfolio(question, workspace)):
+        return by_currency(question, groups)
     if intent is None:
-        # Accounts in different currencies: each currency answers on its own (the portfolio compares them).
-        if len(groups := portfolio.currency_workspaces(workspace)) > 1 and not is_portfolio(question, workspace):
-            return by_currency(question, groups)
         last_day(workspace.kpis_daily)
         # Budget questions are read on the words as asked: the grammar's synonyms would make "cut 'X'" a verdict.
         intent = budget_intent(question) or parse_question(question, workspace.kpis_daily)
-    elif len(groups := portfolio.currency_workspaces(workspace)) > 1:
-        return by_currency(question, groups)
     return ANSWERS[intent.kind](intent, workspace)
 
 

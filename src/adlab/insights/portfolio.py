@@ -25,7 +25,7 @@ from adlab.insights.periods import Period, periods_for
 from adlab.insights.questions import Intent
 from adlab.insights.vocabulary import LOWER_IS_BETTER_KPIS
 from adlab.params import Params, TargetsParams
-from adlab.report.portfolio import account_currencies, account_rows, attention_order, totals
+from adlab.report.portfolio import account_rows, attention_order, totals
 
 # The figures accounts are compared by: sums of the ad exports and the ratios of those sums, and the store's.
 COMPARED = (
@@ -92,10 +92,8 @@ def account_targets(params: Params, names: Sequence[str | None]) -> dict[str | N
 
 
 def currencies_of(workspace: Workspace) -> dict[str | None, str | None]:
-    """account -> the currency of its amounts: from kpis_daily's `currency` column, else from its ad rows
-    (ad_insights), else the workspace's one currency."""
-    source = workspace.kpis_daily if "currency" in workspace.kpis_daily.columns else workspace.ad_insights
-    found = account_currencies(source) if source is not None and "account" in source.columns else {}
+    """account -> the currency of its amounts (billing_currencies), else the workspace's one currency."""
+    found = billing_currencies(workspace)
     return {name: found.get(name) or workspace.currency for name in accounts.names(workspace.kpis_daily)}
 
 

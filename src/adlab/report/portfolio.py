@@ -183,19 +183,27 @@ def store_revenue(
     """One row per account with store data: the `revenue` of its days `inside`, null where its store data does
     not reach them (`covers`). A store table without `account` is the store of the only account; with several,
     whose it is is unknown, so no account gets it."""
-    if store is None or ("account" not in store.columns and len(names) > 1):
+    shops = owned_store(store, names)
+    if shops is None:
         return pl.DataFrame(schema={"account": pl.String, "revenue": pl.Float64})
-    shops = store if "account" in store.columns else store.with_columns(pl.lit(names[0], pl.String).alias("account"))
     return shops.group_by("account").agg(
         pl.when(covers).then(pl.col("revenue").filter(inside).sum().cast(pl.Float64)).alias("revenue")
     )
 
 
+def owned_store(store: pl.DataFrame | None, names: Sequence[str | None]) -> pl.DataFrame | None:
+    """The store table with each row's owner in `account`: its own column, else the only account's; None
+    without a store table, or with several accounts and a table that does not say whose it is."""
+    if store is None or ("account" not in store.columns and len(names) > 1):
+        return None
+    return store if "account" in store.columns else store.with_columns(pl.lit(names[0], pl.String).alias("account"))
+
+
 def last_store_days(store: pl.DataFrame | None, names: Sequence[str | None]) -> dict[str | None, dt.date]:
-    """account -> the last day of its store data (whose store rows are, as store_revenue says)."""
-    if store is None or store.is_empty() or ("account" not in store.columns and len(names) > 1):
+    """account -> the last day of its store data (owned_store)."""
+    shops = owned_store(store, names)
+    if shops is None or shops.is_empty():
         return {}
-    shops = store if "account" in store.columns else store.with_columns(pl.lit(names[0], pl.String).alias("account"))
     last = shops.group_by("account").agg(pl.col("date").max())
     return dict(zip(last["account"], last["date"], strict=True))
 
